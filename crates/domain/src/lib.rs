@@ -1,0 +1,14 @@
+//! Baladiya's domain: pure types and rules. No IO, no SQL, no HTTP.
+//!
+//! Types here follow "parse, don't validate": a value that exists is valid
+//! (an [`country::EgyptianNationalId`] has a real birth date, a known
+//! governorate and a correct check digit).
+
+pub mod access;
+pub mod calendar;
+pub mod country;
+pub mod error;
+pub mod org;
+pub mod people;
+
+pub use error::{DomainError, FieldError};
