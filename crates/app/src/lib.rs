@@ -1,1 +1,58 @@
+//! Use cases: what Baladiya does, independent of HTTP and HTML.
+//!
+//! Each use case takes the acting [`Principal`] (or none, for the operator
+//! at the command line), checks permissions through
+//! [`baladiya_domain::access::Access`], and calls the store.
 
+pub mod admin;
+pub mod auth;
+pub mod demo;
+mod error;
+pub mod org;
+
+use baladiya_store::Store;
+use chrono::{DateTime, Utc};
+
+pub use auth::{IssuedSession, Principal};
+pub use error::AppError;
+
+/// The application: the store plus settings. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub store: Store,
+    pub settings: Settings,
+}
+
+/// Security settings with safe defaults.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long a page session lasts.
+    pub cookie_session_hours: i64,
+    /// How long an API bearer token lasts.
+    pub bearer_token_hours: i64,
+    /// Failed logins allowed before the account is locked.
+    pub lockout_threshold: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            cookie_session_hours: 12,
+            bearer_token_hours: 24,
+            lockout_threshold: 5,
+        }
+    }
+}
+
+impl App {
+    pub fn new(store: Store) -> Self {
+        Self {
+            store,
+            settings: Settings::default(),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}

@@ -23,6 +23,69 @@ impl FieldError {
     }
 }
 
+/// Every error code Baladiya answers with, beside field-level codes.
+/// The web layer maps each one to an HTTP status exactly once, and each is
+/// the translation key of its message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCode {
+    /// One or more fields are wrong; see the field errors.
+    InvalidInput,
+    /// The request body is not well-formed JSON or has wrong types.
+    MalformedBody,
+    /// The request body is larger than allowed.
+    PayloadTooLarge,
+    /// The request body is not in a format this endpoint accepts.
+    UnsupportedMediaType,
+    /// Wrong username or password.
+    InvalidCredentials,
+    /// Too many failed logins: the account is locked for a while.
+    AccountLocked,
+    /// Not signed in, or the session has expired.
+    Unauthenticated,
+    /// Signed in, but not allowed to do this here.
+    Forbidden,
+    /// The form's anti-forgery token is missing or wrong.
+    CsrfFailed,
+    /// No such thing (or not visible to this user).
+    NotFound,
+    /// The username is already used.
+    UsernameTaken,
+    /// An org unit with this code exists.
+    UnitCodeTaken,
+    /// The user already holds this role on this unit.
+    RoleAlreadyGranted,
+    /// The unit already has a department of this kind.
+    DepartmentExists,
+    /// The database cannot be reached.
+    DatabaseUnavailable,
+    /// Something unexpected failed; it has been logged.
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidInput => "invalid-input",
+            ErrorCode::MalformedBody => "malformed-body",
+            ErrorCode::PayloadTooLarge => "payload-too-large",
+            ErrorCode::UnsupportedMediaType => "unsupported-media-type",
+            ErrorCode::InvalidCredentials => "invalid-credentials",
+            ErrorCode::AccountLocked => "account-locked",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::CsrfFailed => "csrf-failed",
+            ErrorCode::NotFound => "not-found",
+            ErrorCode::UsernameTaken => "username-taken",
+            ErrorCode::UnitCodeTaken => "unit-code-taken",
+            ErrorCode::RoleAlreadyGranted => "role-already-granted",
+            ErrorCode::DepartmentExists => "department-exists",
+            ErrorCode::DatabaseUnavailable => "database-unavailable",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
 /// Errors raised by domain rules. Each maps to one stable code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DomainError {

@@ -11,4 +11,4 @@ pub mod error;
 pub mod org;
 pub mod people;
 
-pub use error::{DomainError, FieldError};
+pub use error::{DomainError, ErrorCode, FieldError, Fields};

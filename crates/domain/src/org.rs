@@ -230,7 +230,9 @@ impl DepartmentKind {
 
 /// The place of a unit in the tree: the ids from the root down to the unit
 /// itself. Containment ("is B under A?") is a prefix test.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Paths order as a tree walk: a parent comes before its children.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UnitPath(Vec<i64>);
 
 impl UnitPath {
