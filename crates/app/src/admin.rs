@@ -89,7 +89,9 @@ impl App {
         let role = fields.check("role", Role::parse(role));
         let code = fields.check("unit", UnitCode::parse(unit_code));
         let department = match department.filter(|d| !d.is_empty()) {
-            Some(d) => fields.check("department", DepartmentKind::parse(d)).map(Some),
+            Some(d) => fields
+                .check("department", DepartmentKind::parse(d))
+                .map(Some),
             None => Some(None),
         };
         fields.finish()?;
@@ -112,7 +114,14 @@ impl App {
             .await?
             .ok_or_else(|| AppError::field("username", "user-unknown"))?;
         self.store
-            .grant_role(user.id, role, unit.id, department, actor.map(|a| a.user_id), self.now())
+            .grant_role(
+                user.id,
+                role,
+                unit.id,
+                department,
+                actor.map(|a| a.user_id),
+                self.now(),
+            )
             .await?;
         Ok(())
     }

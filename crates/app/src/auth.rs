@@ -1,9 +1,9 @@
 //! Signing in and out, sessions and bearer tokens, and lockout after
 //! repeated failures.
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use baladiya_domain::access::Access;
 use baladiya_domain::people::{NewPassword, Username};
 use baladiya_store::{SessionKind, SessionRecord};
@@ -147,7 +147,11 @@ impl App {
     }
 
     /// The principal of a session token, or `Unauthenticated`.
-    pub async fn authenticate(&self, token: &str, kind: SessionKind) -> Result<Principal, AppError> {
+    pub async fn authenticate(
+        &self,
+        token: &str,
+        kind: SessionKind,
+    ) -> Result<Principal, AppError> {
         let record: SessionRecord = self
             .store
             .session(&token_hash(token), kind, self.now())

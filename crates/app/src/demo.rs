@@ -21,44 +21,143 @@ pub struct DemoAccount {
 
 /// (code, kind, Arabic name, English name, parent code)
 const UNITS: &[(&str, &str, &str, &str, Option<&str>)] = &[
-    ("EG-GZ", "governorate", "محافظة الجيزة", "Giza Governorate", None),
-    ("EG-GZ-BDR", "markaz", "مركز ومدينة البدرشين", "Badrashin Markaz and City", Some("EG-GZ")),
-    ("EG-GZ-BDR-SQR", "village", "الوحدة المحلية لقرية سقارة", "Saqqara Village Local Unit", Some("EG-GZ-BDR")),
-    ("EG-GZ-BDR-MRH", "village", "الوحدة المحلية لقرية ميت رهينة", "Mit Rahina Village Local Unit", Some("EG-GZ-BDR")),
-    ("EG-GZ-AWS", "markaz", "مركز ومدينة أوسيم", "Awsim Markaz and City", Some("EG-GZ")),
-    ("EG-GZ-AWS-BRT", "village", "الوحدة المحلية لقرية برطس", "Bartus Village Local Unit", Some("EG-GZ-AWS")),
-    ("EG-GZ-AWS-MNS", "village", "الوحدة المحلية لقرية المناشي", "El Manashi Village Local Unit", Some("EG-GZ-AWS")),
-    ("SA-04", "region", "المنطقة الشرقية", "Eastern Province", None),
-    ("SA-04-AMN", "amana", "أمانة المنطقة الشرقية", "Eastern Province Amana", Some("SA-04")),
-    ("SA-04-KHB", "municipality", "بلدية محافظة الخبر", "Al Khobar Municipality", Some("SA-04-AMN")),
-    ("SA-04-KHB-THQ", "sub_municipality", "بلدية الثقبة الفرعية", "Al Thuqbah Sub-Municipality", Some("SA-04-KHB")),
-    ("SA-04-QTF", "municipality", "بلدية محافظة القطيف", "Qatif Municipality", Some("SA-04-AMN")),
+    (
+        "EG-GZ",
+        "governorate",
+        "محافظة الجيزة",
+        "Giza Governorate",
+        None,
+    ),
+    (
+        "EG-GZ-BDR",
+        "markaz",
+        "مركز ومدينة البدرشين",
+        "Badrashin Markaz and City",
+        Some("EG-GZ"),
+    ),
+    (
+        "EG-GZ-BDR-SQR",
+        "village",
+        "الوحدة المحلية لقرية سقارة",
+        "Saqqara Village Local Unit",
+        Some("EG-GZ-BDR"),
+    ),
+    (
+        "EG-GZ-BDR-MRH",
+        "village",
+        "الوحدة المحلية لقرية ميت رهينة",
+        "Mit Rahina Village Local Unit",
+        Some("EG-GZ-BDR"),
+    ),
+    (
+        "EG-GZ-AWS",
+        "markaz",
+        "مركز ومدينة أوسيم",
+        "Awsim Markaz and City",
+        Some("EG-GZ"),
+    ),
+    (
+        "EG-GZ-AWS-BRT",
+        "village",
+        "الوحدة المحلية لقرية برطس",
+        "Bartus Village Local Unit",
+        Some("EG-GZ-AWS"),
+    ),
+    (
+        "EG-GZ-AWS-MNS",
+        "village",
+        "الوحدة المحلية لقرية المناشي",
+        "El Manashi Village Local Unit",
+        Some("EG-GZ-AWS"),
+    ),
+    (
+        "SA-04",
+        "region",
+        "المنطقة الشرقية",
+        "Eastern Province",
+        None,
+    ),
+    (
+        "SA-04-AMN",
+        "amana",
+        "أمانة المنطقة الشرقية",
+        "Eastern Province Amana",
+        Some("SA-04"),
+    ),
+    (
+        "SA-04-KHB",
+        "municipality",
+        "بلدية محافظة الخبر",
+        "Al Khobar Municipality",
+        Some("SA-04-AMN"),
+    ),
+    (
+        "SA-04-KHB-THQ",
+        "sub_municipality",
+        "بلدية الثقبة الفرعية",
+        "Al Thuqbah Sub-Municipality",
+        Some("SA-04-KHB"),
+    ),
+    (
+        "SA-04-QTF",
+        "municipality",
+        "بلدية محافظة القطيف",
+        "Qatif Municipality",
+        Some("SA-04-AMN"),
+    ),
 ];
 
-/// Departments of the units that process applications: (kind, ar, en).
-const EGYPT_DEPARTMENTS: &[(&str, &str, &str)] = &[
-    ("technology_center", "المركز التكنولوجي لخدمة المواطنين", "Citizen Service Technology Center"),
-    ("engineering", "الإدارة الهندسية (التنظيم)", "Engineering (Building Control)"),
+/// A department to create: (kind, Arabic name, English name).
+type DepartmentSeed = (&'static str, &'static str, &'static str);
+
+/// Departments of the units that process applications.
+const EGYPT_DEPARTMENTS: &[DepartmentSeed] = &[
+    (
+        "technology_center",
+        "المركز التكنولوجي لخدمة المواطنين",
+        "Citizen Service Technology Center",
+    ),
+    (
+        "engineering",
+        "الإدارة الهندسية (التنظيم)",
+        "Engineering (Building Control)",
+    ),
     ("licensing", "إدارة التراخيص", "Licensing"),
     ("revenue", "إدارة الإيرادات", "Revenue"),
-    ("civil_defense_liaison", "الاتصال بالحماية المدنية", "Civil Protection Liaison"),
+    (
+        "civil_defense_liaison",
+        "الاتصال بالحماية المدنية",
+        "Civil Protection Liaison",
+    ),
     ("state_property", "أملاك الدولة", "State Property"),
 ];
-const VILLAGE_DEPARTMENTS: &[(&str, &str, &str)] = &[
-    ("technology_center", "المركز التكنولوجي بالوحدة القروية", "Village Technology Center"),
+const VILLAGE_DEPARTMENTS: &[DepartmentSeed] = &[
+    (
+        "technology_center",
+        "المركز التكنولوجي بالوحدة القروية",
+        "Village Technology Center",
+    ),
     ("engineering", "المكتب الهندسي", "Engineering Office"),
 ];
-const SAUDI_DEPARTMENTS: &[(&str, &str, &str)] = &[
-    ("technology_center", "مركز خدمات العملاء", "Customer Service Center"),
+const SAUDI_DEPARTMENTS: &[DepartmentSeed] = &[
+    (
+        "technology_center",
+        "مركز خدمات العملاء",
+        "Customer Service Center",
+    ),
     ("engineering", "إدارة الرخص الإنشائية", "Building Permits"),
     ("licensing", "إدارة الرخص التجارية", "Commercial Licenses"),
     ("revenue", "إدارة الإيرادات", "Revenue"),
-    ("civil_defense_liaison", "التنسيق مع الدفاع المدني", "Civil Defense Coordination"),
+    (
+        "civil_defense_liaison",
+        "التنسيق مع الدفاع المدني",
+        "Civil Defense Coordination",
+    ),
     ("urban_planning", "إدارة التخطيط العمراني", "Urban Planning"),
 ];
 
 /// Which units get which departments.
-const DEPARTMENTS_BY_UNIT: &[(&str, &[(&str, &str, &str)])] = &[
+const DEPARTMENTS_BY_UNIT: &[(&str, &[DepartmentSeed])] = &[
     ("EG-GZ-BDR", EGYPT_DEPARTMENTS),
     ("EG-GZ-AWS", EGYPT_DEPARTMENTS),
     ("EG-GZ-BDR-SQR", VILLAGE_DEPARTMENTS),
@@ -70,16 +169,58 @@ const DEPARTMENTS_BY_UNIT: &[(&str, &[(&str, &str, &str)])] = &[
 ];
 
 pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
-    account("eg.admin", "م. هشام عبد الحميد", "administrator", "EG-GZ", None),
-    account("eg.viewer", "أ. سامية فؤاد", "governorate_viewer", "EG-GZ", None),
+    account(
+        "eg.admin",
+        "م. هشام عبد الحميد",
+        "administrator",
+        "EG-GZ",
+        None,
+    ),
+    account(
+        "eg.viewer",
+        "أ. سامية فؤاد",
+        "governorate_viewer",
+        "EG-GZ",
+        None,
+    ),
     account("eg.head", "م. أحمد سعيد", "unit_head", "EG-GZ-BDR", None),
-    account("eg.officer", "م. منى عادل", "department_officer", "EG-GZ-BDR", Some("engineering")),
+    account(
+        "eg.officer",
+        "م. منى عادل",
+        "department_officer",
+        "EG-GZ-BDR",
+        Some("engineering"),
+    ),
     account("eg.clerk", "أ. محمود علي", "clerk", "EG-GZ-BDR", None),
     account("eg.clerk.awsim", "أ. هبة كمال", "clerk", "EG-GZ-AWS", None),
-    account("sa.admin", "م. فيصل العتيبي", "administrator", "SA-04", None),
-    account("sa.viewer", "أ. نورة القحطاني", "governorate_viewer", "SA-04-AMN", None),
-    account("sa.head", "م. عبدالله الدوسري", "unit_head", "SA-04-KHB", None),
-    account("sa.officer", "م. ريم الشهري", "department_officer", "SA-04-KHB", Some("engineering")),
+    account(
+        "sa.admin",
+        "م. فيصل العتيبي",
+        "administrator",
+        "SA-04",
+        None,
+    ),
+    account(
+        "sa.viewer",
+        "أ. نورة القحطاني",
+        "governorate_viewer",
+        "SA-04-AMN",
+        None,
+    ),
+    account(
+        "sa.head",
+        "م. عبدالله الدوسري",
+        "unit_head",
+        "SA-04-KHB",
+        None,
+    ),
+    account(
+        "sa.officer",
+        "م. ريم الشهري",
+        "department_officer",
+        "SA-04-KHB",
+        Some("engineering"),
+    ),
     account("sa.clerk", "أ. خالد الغامدي", "clerk", "SA-04-KHB", None),
 ];
 
@@ -104,21 +245,51 @@ const fn account(
 /// each year: adjust them with `baladiya admin holiday`.
 const HOLIDAYS: &[(&str, &str, &str, &str)] = &[
     ("EG", "2026-01-07", "عيد الميلاد المجيد", "Coptic Christmas"),
-    ("EG", "2026-01-25", "عيد الشرطة وثورة 25 يناير", "Police Day and 25 January Revolution"),
+    (
+        "EG",
+        "2026-01-25",
+        "عيد الشرطة وثورة 25 يناير",
+        "Police Day and 25 January Revolution",
+    ),
     ("EG", "2026-03-19", "عيد الفطر", "Eid al-Fitr"),
     ("EG", "2026-03-22", "عيد الفطر", "Eid al-Fitr"),
     ("EG", "2026-04-13", "شم النسيم", "Sham El-Nessim"),
-    ("EG", "2026-04-25", "عيد تحرير سيناء", "Sinai Liberation Day"),
+    (
+        "EG",
+        "2026-04-25",
+        "عيد تحرير سيناء",
+        "Sinai Liberation Day",
+    ),
     ("EG", "2026-05-26", "يوم عرفة", "Arafat Day"),
     ("EG", "2026-05-27", "عيد الأضحى", "Eid al-Adha"),
     ("EG", "2026-05-28", "عيد الأضحى", "Eid al-Adha"),
     ("EG", "2026-06-16", "رأس السنة الهجرية", "Islamic New Year"),
-    ("EG", "2026-06-30", "ذكرى ثورة 30 يونيو", "30 June Revolution"),
-    ("EG", "2026-07-23", "عيد ثورة 23 يوليو", "23 July Revolution"),
-    ("EG", "2026-08-25", "المولد النبوي الشريف", "Prophet's Birthday"),
+    (
+        "EG",
+        "2026-06-30",
+        "ذكرى ثورة 30 يونيو",
+        "30 June Revolution",
+    ),
+    (
+        "EG",
+        "2026-07-23",
+        "عيد ثورة 23 يوليو",
+        "23 July Revolution",
+    ),
+    (
+        "EG",
+        "2026-08-25",
+        "المولد النبوي الشريف",
+        "Prophet's Birthday",
+    ),
     ("EG", "2026-10-06", "عيد القوات المسلحة", "Armed Forces Day"),
     ("EG", "2027-01-07", "عيد الميلاد المجيد", "Coptic Christmas"),
-    ("EG", "2027-01-25", "عيد الشرطة وثورة 25 يناير", "Police Day and 25 January Revolution"),
+    (
+        "EG",
+        "2027-01-25",
+        "عيد الشرطة وثورة 25 يناير",
+        "Police Day and 25 January Revolution",
+    ),
     ("SA", "2026-02-22", "يوم التأسيس", "Founding Day"),
     ("SA", "2026-03-19", "إجازة عيد الفطر", "Eid al-Fitr holiday"),
     ("SA", "2026-03-22", "إجازة عيد الفطر", "Eid al-Fitr holiday"),
@@ -162,8 +333,14 @@ impl App {
         for account in DEMO_ACCOUNTS {
             self.create_user(None, account.username, account.full_name, DEMO_PASSWORD)
                 .await?;
-            self.grant_role(None, account.username, account.role, account.unit, account.department)
-                .await?;
+            self.grant_role(
+                None,
+                account.username,
+                account.role,
+                account.unit,
+                account.department,
+            )
+            .await?;
         }
         Ok(true)
     }

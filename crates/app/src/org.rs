@@ -21,9 +21,17 @@ impl App {
 
     /// One unit by code, if the user may see it. A unit the user may not
     /// see is `Forbidden` (codes are not secret; its contents are).
-    pub async fn unit_for(&self, who: &Principal, code: &str) -> Result<UnitWithDepartments, AppError> {
+    pub async fn unit_for(
+        &self,
+        who: &Principal,
+        code: &str,
+    ) -> Result<UnitWithDepartments, AppError> {
         let code = UnitCode::parse(code).map_err(|_| AppError::NotFound)?;
-        let unit = self.store.unit_by_code(&code).await?.ok_or(AppError::NotFound)?;
+        let unit = self
+            .store
+            .unit_by_code(&code)
+            .await?
+            .ok_or(AppError::NotFound)?;
         who.access.require(Permission::ViewUnit, &unit.path)?;
         let departments = self.store.departments_of(unit.id).await?;
         Ok(UnitWithDepartments { unit, departments })

@@ -1,1 +1,384 @@
-fn main() {}
+//! `baladiya`: the one binary. Serve, migrate, administer.
+
+mod config;
+
+use std::net::SocketAddr;
+
+use anyhow::{Context, Result, bail};
+use baladiya_app::App;
+use baladiya_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
+use baladiya_store::Store;
+use baladiya_web::WebConfig;
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, LogFormat};
+
+#[derive(Parser)]
+#[command(
+    name = "baladiya",
+    version,
+    about = "Baladiya — Arabic-first digital municipality platform"
+)]
+struct Cli {
+    /// Configuration file (TOML). Default: ./baladiya.toml if it exists.
+    #[arg(long, global = true, env = "BALADIYA_CONFIG")]
+    config: Option<String>,
+    /// Database URL: sqlite://PATH (default sqlite://baladiya.db) or postgres://…
+    #[arg(long, global = true, env = "BALADIYA_DATABASE_URL")]
+    database: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrates the database first).
+    Serve {
+        /// Address to listen on. Default 127.0.0.1:8080.
+        #[arg(long, env = "BALADIYA_LISTEN")]
+        listen: Option<String>,
+        /// Load the demo data (if not loaded yet) and print the demo accounts.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Load the demo data without serving.
+    Demo,
+    /// Manage users, roles, org units and holidays.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a staff user. The password is read from standard input
+    /// (first line) or from BALADIYA_NEW_PASSWORD.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        full_name: String,
+    },
+    /// Grant a role on a unit (and everything below it).
+    Grant {
+        #[arg(long)]
+        username: String,
+        /// clerk, department_officer, unit_head, governorate_viewer or administrator
+        #[arg(long)]
+        role: String,
+        /// Unit code, such as EG-GZ-BDR
+        #[arg(long)]
+        unit: String,
+        /// Limit the role to one department kind, such as engineering
+        #[arg(long)]
+        department: Option<String>,
+    },
+    /// Create an org unit.
+    CreateUnit {
+        #[arg(long)]
+        code: String,
+        /// governorate, markaz, city, district, village, region, amana, municipality, sub_municipality
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        name_ar: String,
+        #[arg(long)]
+        name_en: String,
+        #[arg(long)]
+        parent: Option<String>,
+    },
+    /// Add a department to a unit.
+    AddDepartment {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        name_ar: String,
+        #[arg(long)]
+        name_en: String,
+    },
+    /// Add (or rename) a public holiday of a country (EG or SA).
+    Holiday {
+        #[arg(long)]
+        country: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        day: String,
+        #[arg(long)]
+        name_ar: String,
+        #[arg(long)]
+        name_en: String,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let config = Config::load(cli.config.as_deref())?;
+    init_logging(config.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(run(cli, config))
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BALADIYA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+async fn open(url: &str) -> Result<Store> {
+    let store = Store::connect(url)
+        .await
+        .with_context(|| format!("opening the database {}", redact(url)))?;
+    let version = store.migrate().await?;
+    tracing::info!(
+        engine = store.engine().as_str(),
+        schema_version = version,
+        "database ready"
+    );
+    Ok(store)
+}
+
+/// Hides a password in a database URL before it is printed.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn run(cli: Cli, config: Config) -> Result<()> {
+    let database = cli
+        .database
+        .or(config.database_url.clone())
+        .unwrap_or_else(|| "sqlite://baladiya.db".to_owned());
+    match cli.command {
+        Command::Serve { listen, demo } => {
+            let listen = listen
+                .or(config.listen.clone())
+                .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+            serve(&database, &listen, demo, &config).await
+        }
+        Command::Migrate => {
+            let store = open(&database).await?;
+            println!(
+                "{} schema is at version {}",
+                store.engine().as_str(),
+                store.schema_version().await?
+            );
+            store.close().await;
+            Ok(())
+        }
+        Command::Demo => {
+            let app = App::new(open(&database).await?);
+            load_demo(&app).await?;
+            app.store.close().await;
+            Ok(())
+        }
+        Command::Admin(command) => {
+            let app = App::new(open(&database).await?);
+            let result = admin(&app, command).await;
+            app.store.close().await;
+            result
+        }
+    }
+}
+
+async fn load_demo(app: &App) -> Result<()> {
+    if app.load_demo().await.map_err(app_error)? {
+        println!("Demo data loaded.");
+    }
+    println!("Demo accounts (password: {DEMO_PASSWORD}):");
+    for account in DEMO_ACCOUNTS {
+        println!(
+            "  {:<16} {:<20} {:<14} {}",
+            account.username,
+            account.role,
+            account.unit,
+            account.department.unwrap_or("")
+        );
+    }
+    Ok(())
+}
+
+fn app_error(error: baladiya_app::AppError) -> anyhow::Error {
+    match error {
+        baladiya_app::AppError::Invalid(fields) => {
+            let list: Vec<String> = fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.code))
+                .collect();
+            anyhow::anyhow!("invalid input — {}", list.join(", "))
+        }
+        other => anyhow::anyhow!("{} ({})", other, other.code().as_str()),
+    }
+}
+
+async fn admin(app: &App, command: AdminCommand) -> Result<()> {
+    match command {
+        AdminCommand::CreateUser {
+            username,
+            full_name,
+        } => {
+            let password = read_password()?;
+            let id = app
+                .create_user(None, &username, &full_name, &password)
+                .await
+                .map_err(app_error)?;
+            println!("Created user {username} (id {id}).");
+        }
+        AdminCommand::Grant {
+            username,
+            role,
+            unit,
+            department,
+        } => {
+            app.grant_role(None, &username, &role, &unit, department.as_deref())
+                .await
+                .map_err(app_error)?;
+            println!("Granted {role} on {unit} to {username}.");
+        }
+        AdminCommand::CreateUnit {
+            code,
+            kind,
+            name_ar,
+            name_en,
+            parent,
+        } => {
+            let form = baladiya_app::admin::UnitForm {
+                code,
+                kind,
+                name_ar,
+                name_en,
+                parent_code: parent,
+            };
+            let unit = app.create_unit(None, &form).await.map_err(app_error)?;
+            println!("Created unit {} (id {}).", unit.code, unit.id);
+        }
+        AdminCommand::AddDepartment {
+            unit,
+            kind,
+            name_ar,
+            name_en,
+        } => {
+            app.create_department(None, &unit, &kind, &name_ar, &name_en)
+                .await
+                .map_err(app_error)?;
+            println!("Added department {kind} to {unit}.");
+        }
+        AdminCommand::Holiday {
+            country,
+            day,
+            name_ar,
+            name_en,
+        } => {
+            app.add_holiday(&country, &day, &name_ar, &name_en)
+                .await
+                .map_err(app_error)?;
+            println!("Holiday {day} saved for {country}.");
+        }
+    }
+    Ok(())
+}
+
+fn read_password() -> Result<String> {
+    if let Ok(password) = std::env::var("BALADIYA_NEW_PASSWORD") {
+        return Ok(password);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        bail!("no password given: pipe it on standard input or set BALADIYA_NEW_PASSWORD");
+    }
+    Ok(password)
+}
+
+async fn serve(database: &str, listen: &str, demo: bool, config: &Config) -> Result<()> {
+    let addr: SocketAddr = listen
+        .parse()
+        .with_context(|| format!("--listen {listen:?} is not an address like 127.0.0.1:8080"))?;
+    let app = App::new(open(database).await?);
+    if demo {
+        load_demo(&app).await?;
+    }
+    let web_config = WebConfig {
+        secure_cookies: config.secure_cookies.unwrap_or(!addr.ip().is_loopback()),
+        ..WebConfig::default()
+    };
+    let router = baladiya_web::router(app.clone(), web_config).map_err(anyhow::Error::msg)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    let local = listener.local_addr()?;
+    println!(
+        "Baladiya is serving on http://{local} ({})",
+        app.store.engine().as_str()
+    );
+    baladiya_web::serve(listener, router, shutdown_signal()).await?;
+    tracing::info!("stopped taking requests; closing the database");
+    app.store.close().await;
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_in_urls() {
+        assert_eq!(
+            redact("postgres://app:secret@db:5432/b"),
+            "postgres://app:***@db:5432/b"
+        );
+        assert_eq!(redact("postgres://app@db/b"), "postgres://app@db/b");
+        assert_eq!(redact("sqlite://baladiya.db"), "sqlite://baladiya.db");
+    }
+}

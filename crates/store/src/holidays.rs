@@ -45,7 +45,11 @@ impl Store {
 
     /// The working-day calendar of a country: its weekend and its holidays.
     pub async fn calendar(&self, country: Country) -> Result<WorkCalendar, StoreError> {
-        let days = self.holidays(country).await?.into_iter().map(|(day, _, _)| day);
+        let days = self
+            .holidays(country)
+            .await?
+            .into_iter()
+            .map(|(day, _, _)| day);
         Ok(WorkCalendar::new(country.weekend(), days))
     }
 }

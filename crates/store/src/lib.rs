@@ -136,11 +136,7 @@ impl Store {
 
     /// The newest schema version this build knows.
     pub fn supported_schema_version(&self) -> i64 {
-        self.migrator()
-            .iter()
-            .map(|m| m.version)
-            .max()
-            .unwrap_or(0)
+        self.migrator().iter().map(|m| m.version).max().unwrap_or(0)
     }
 
     /// Brings the schema up to date. A database migrated by a newer

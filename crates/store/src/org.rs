@@ -1,9 +1,9 @@
 //! Org units and their departments.
 
+use baladiya_domain::ErrorCode;
 use baladiya_domain::org::{
     BilingualName, Department, DepartmentKind, OrgUnit, OrgUnitKind, UnitCode, UnitPath,
 };
-use baladiya_domain::ErrorCode;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::AssertSqlSafe;
@@ -96,9 +96,8 @@ impl Store {
     pub async fn units_within(&self, roots: &[UnitPath]) -> Result<Vec<OrgUnit>, StoreError> {
         let mut units = Vec::new();
         for root in roots {
-            let sql = format!(
-                "SELECT {UNIT_COLUMNS} FROM org_units WHERE path LIKE $1 ORDER BY path"
-            );
+            let sql =
+                format!("SELECT {UNIT_COLUMNS} FROM org_units WHERE path LIKE $1 ORDER BY path");
             let prefix = format!("{}%", root.encode());
             let rows: Vec<UnitRow> = on_pool!(self, pool => {
                 sqlx::query_as(AssertSqlSafe(sql)).bind(prefix).fetch_all(pool).await?

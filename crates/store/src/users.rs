@@ -1,9 +1,9 @@
 //! Staff users and their role grants.
 
+use baladiya_domain::ErrorCode;
 use baladiya_domain::access::Grant;
 use baladiya_domain::org::{DepartmentKind, UnitPath};
 use baladiya_domain::people::{Role, Username};
-use baladiya_domain::ErrorCode;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -66,7 +66,10 @@ impl Store {
         }))
     }
 
-    pub async fn user_by_username(&self, username: &Username) -> Result<Option<UserRecord>, StoreError> {
+    pub async fn user_by_username(
+        &self,
+        username: &Username,
+    ) -> Result<Option<UserRecord>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!("{USER_COLUMNS} WHERE username = $1"));
         Ok(on_pool!(self, pool => {
             sqlx::query_as(sql).bind(username.as_str()).fetch_optional(pool).await?

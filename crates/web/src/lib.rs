@@ -1,1 +1,101 @@
+//! The web layer: the only crate that knows HTTP, JSON and HTML.
+//!
+//! Routes: pages at `/`, the JSON API at `/api/v1`, `/healthz`, embedded
+//! assets at `/assets`. Middleware, outermost first: request id, tracing,
+//! security headers, body limit, language choice, error rendering.
 
+mod api;
+mod assets;
+mod auth;
+mod error;
+pub mod i18n;
+mod json;
+mod locale;
+mod pages;
+mod state;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::routing::get;
+use baladiya_app::App;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::status_of;
+pub use state::{AppState, WebConfig};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Builds the whole application router.
+pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
+    let state = AppState {
+        app,
+        i18n: Arc::new(i18n::I18n::load()?),
+        config,
+    };
+    let max_body = state.config.max_body_bytes;
+    let security = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ));
+    Ok(Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .route("/healthz", get(api::healthz))
+        .route("/assets/{*path}", get(assets::asset))
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), locale::choose_language))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(security)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                        let id = request
+                            .headers()
+                            .get(REQUEST_ID)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("-");
+                        tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
+                    }),
+                )
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+        )
+        .with_state(state))
+}
+
+/// Serves until `shutdown` resolves, then stops taking connections and
+/// lets requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

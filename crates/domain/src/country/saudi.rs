@@ -27,7 +27,7 @@ impl SaudiId {
         if !matches!(digits.as_bytes()[0], b'1' | b'2') {
             return Err("saudi-id-type");
         }
-        if luhn_sum(&digits) % 10 != 0 {
+        if !luhn_sum(&digits).is_multiple_of(10) {
             return Err("saudi-id-check-digit");
         }
         Ok(Self { digits })

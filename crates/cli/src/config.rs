@@ -1,0 +1,50 @@
+//! The optional configuration file. Command-line flags and environment
+//! variables win over it; it wins over the defaults.
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// `baladiya.toml`:
+///
+/// ```toml
+/// database_url = "postgres://baladiya@db/baladiya"
+/// listen = "0.0.0.0:8080"
+/// secure_cookies = true   # default: true unless listening on loopback
+/// log_format = "json"     # or "text"
+/// ```
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub database_url: Option<String>,
+    pub listen: Option<String>,
+    pub secure_cookies: Option<bool>,
+    #[serde(default)]
+    pub log_format: LogFormat,
+}
+
+impl Config {
+    /// Reads `path`, or `./baladiya.toml` if no path is given and it exists.
+    pub fn load(path: Option<&str>) -> Result<Config> {
+        let (path, required) = match path {
+            Some(path) => (path, true),
+            None => ("baladiya.toml", false),
+        };
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                toml::from_str(&text).with_context(|| format!("reading config file {path}"))
+            }
+            Err(error) if !required && error.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Config::default())
+            }
+            Err(error) => Err(error).with_context(|| format!("reading config file {path}")),
+        }
+    }
+}

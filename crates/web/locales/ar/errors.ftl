@@ -1,0 +1,52 @@
+# Error codes: each key is a stable code that API clients also receive.
+invalid-input = بعض البيانات غير صحيحة. صحّح الحقول المشار إليها.
+malformed-body = تعذّرت قراءة الطلب: يجب أن يكون نص JSON صحيحًا بالحقول والأنواع المطلوبة.
+payload-too-large = حجم الطلب أكبر من المسموح.
+unsupported-media-type = نوع محتوى الطلب غير مدعوم.
+invalid-credentials = اسم المستخدم أو كلمة المرور غير صحيحة.
+account-locked = أوقف الحساب مؤقتًا بعد محاولات دخول خاطئة متكررة. حاول مرة أخرى بعد { $minutes ->
+    [one] دقيقة واحدة
+    [two] دقيقتين
+    [few] { $minutes } دقائق
+   *[other] { $minutes } دقيقة
+}.
+unauthenticated = يجب تسجيل الدخول أولًا، أو انتهت الجلسة.
+forbidden = ليست لديك صلاحية للقيام بهذا في هذه الوحدة.
+csrf-failed = انتهت صلاحية النموذج. أعد تحميل الصفحة وحاول مرة أخرى.
+not-found = الصفحة أو العنصر المطلوب غير موجود.
+username-taken = اسم المستخدم مستخدم من قبل.
+unit-code-taken = يوجد وحدة أخرى بهذا الرمز.
+role-already-granted = هذا الدور ممنوح للمستخدم في هذه الوحدة من قبل.
+department-exists = توجد إدارة من هذا النوع في هذه الوحدة.
+database-unavailable = الخدمة غير متاحة الآن. حاول مرة أخرى بعد قليل.
+internal = حدث خطأ غير متوقع وسُجّل. حاول مرة أخرى.
+# Field codes
+required = هذا الحقل مطلوب.
+too-long = النص أطول من المسموح.
+date-invalid = اكتب التاريخ بالصيغة سنة-شهر-يوم، مثل 2026-10-06.
+username-length = يجب أن يكون اسم المستخدم من 3 إلى 64 حرفًا.
+username-characters = يُكتب اسم المستخدم بحروف إنجليزية صغيرة وأرقام والرموز . _ - فقط.
+password-too-short = يجب ألا تقل كلمة المرور عن 10 أحرف.
+password-too-long = يجب ألا تزيد كلمة المرور عن 128 حرفًا.
+password-too-simple = كلمة المرور سهلة التخمين؛ اختر عبارة أطول ومتنوعة.
+national-id-not-digits = الرقم القومي يتكون من أرقام فقط.
+national-id-length = الرقم القومي يتكون من 14 رقمًا.
+national-id-century = الرقم الأول من الرقم القومي يجب أن يكون 2 أو 3.
+national-id-birth-date = تاريخ الميلاد في الرقم القومي غير صحيح.
+national-id-governorate = كود المحافظة في الرقم القومي غير معروف.
+national-id-check-digit = الرقم القومي غير صحيح؛ راجع الأرقام كما في البطاقة.
+saudi-id-not-digits = رقم الهوية يتكون من أرقام فقط.
+saudi-id-length = رقم الهوية يتكون من 10 أرقام.
+saudi-id-type = رقم الهوية يبدأ بـ 1 للمواطن أو 2 للمقيم.
+saudi-id-check-digit = رقم الهوية غير صحيح؛ راجع الأرقام كما في الهوية.
+phone-not-digits = رقم الجوال يتكون من أرقام فقط.
+phone-wrong-country = رقم الجوال ليس من هذه الدولة.
+phone-not-mobile = اكتب رقم جوال صحيحًا، مثل 01012345678 في مصر أو 0501234567 في السعودية.
+country-unknown = الدولة غير معروفة؛ استخدم EG أو SA.
+unit-code-invalid = رمز الوحدة يُكتب بحروف إنجليزية كبيرة وأرقام وشرطات، مثل EG-GZ-BDR.
+unit-unknown = لا توجد وحدة بهذا الرمز.
+unit-kind-not-allowed-here = لا يمكن إنشاء وحدة من هذا النوع تحت هذه الوحدة.
+org-unit-kind-unknown = نوع الوحدة غير معروف.
+department-kind-unknown = نوع الإدارة غير معروف.
+role-unknown = الدور غير معروف.
+user-unknown = لا يوجد مستخدم بهذا الاسم.

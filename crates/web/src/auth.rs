@@ -1,0 +1,170 @@
+//! Who is asking: session cookies for pages (HttpOnly, SameSite, CSRF token
+//! on every form) and bearer tokens for the API.
+
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use baladiya_app::{AppError, IssuedSession, Principal};
+use baladiya_domain::ErrorCode;
+use baladiya_store::SessionKind;
+
+use crate::error::WebError;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "baladiya_session";
+pub const CSRF_COOKIE: &str = "baladiya_csrf";
+
+/// A signed-in staff member on a page. Without a valid session the
+/// request is sent to the sign-in page.
+#[derive(Debug, Clone)]
+pub struct Staff(pub Principal);
+
+/// A caller of the API, identified by `Authorization: Bearer <token>`.
+#[derive(Debug, Clone)]
+pub struct ApiUser(pub Principal);
+
+async fn from_cookie(parts: &Parts, state: &AppState) -> Result<Option<Principal>, AppError> {
+    let jar = CookieJar::from_headers(&parts.headers);
+    let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
+        return Ok(None);
+    };
+    match state.app.authenticate(&token, SessionKind::Cookie).await {
+        Ok(principal) => Ok(Some(principal)),
+        Err(AppError::Unauthenticated) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match from_cookie(parts, state).await {
+            Ok(Some(principal)) => Ok(Staff(principal)),
+            Ok(None) => {
+                let next = parts.uri.path();
+                Err(Redirect::to(&format!("/login?next={}", urlencode(next))).into_response())
+            }
+            Err(error) => Err(WebError::from(error).into_response()),
+        }
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Response> {
+        from_cookie(parts, state)
+            .await
+            .map(|p| p.map(Staff))
+            .map_err(|e| WebError::from(e).into_response())
+    }
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                let (scheme, token) = v.split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+            })
+            .ok_or(WebError::new(ErrorCode::Unauthenticated))?;
+        Ok(ApiUser(
+            state.app.authenticate(token, SessionKind::Bearer).await?,
+        ))
+    }
+}
+
+/// Paths only: `next` must stay on this site.
+fn urlencode(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                char::from(b).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// A local path to go back to after signing in, or `/staff`.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/staff".to_owned(),
+    }
+}
+
+/// Compares secrets in time that does not depend on where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+fn cookie(name: &'static str, value: String, max_age_secs: i64, secure: bool) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(if name == CSRF_COOKIE {
+            SameSite::Strict
+        } else {
+            SameSite::Lax
+        })
+        .secure(secure)
+        .max_age(cookie::time::Duration::seconds(max_age_secs))
+        .build()
+}
+
+pub fn session_cookie(session: &IssuedSession, secure: bool) -> Cookie<'static> {
+    let seconds = (session.expires_at - chrono::Utc::now())
+        .num_seconds()
+        .max(0);
+    cookie(SESSION_COOKIE, session.token.clone(), seconds, secure)
+}
+
+pub fn expired_session_cookie(secure: bool) -> Cookie<'static> {
+    cookie(SESSION_COOKIE, String::new(), 0, secure)
+}
+
+/// The anti-forgery cookie for forms shown before signing in (double submit).
+pub fn csrf_cookie(token: String, secure: bool) -> Cookie<'static> {
+    cookie(CSRF_COOKIE, token, 2 * 3600, secure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/staff/units/EG-GZ")), "/staff/units/EG-GZ");
+        assert_eq!(safe_next(Some("//evil.example")), "/staff");
+        assert_eq!(safe_next(Some("https://evil.example")), "/staff");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/staff");
+        assert_eq!(safe_next(None), "/staff");
+        assert_eq!(urlencode("/staff/units/a b"), "/staff/units/a%20b");
+    }
+
+    #[test]
+    fn secrets_compare() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "abcd"));
+    }
+}

@@ -1,0 +1,266 @@
+//! Translations with Project Fluent: Arabic (default, right-to-left) and
+//! English. Every user-facing string lives in `locales/<lang>/*.ftl`; error
+//! codes are their own message keys.
+
+use std::sync::Arc;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::{LanguageIdentifier, langid};
+
+/// A language Baladiya speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Ar,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ar => "ar",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Lang> {
+        match text.trim().to_ascii_lowercase().get(..2)? {
+            "ar" => Some(Lang::Ar),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Picks the first supported language of an `Accept-Language` header,
+    /// honouring q-values.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut choices: Vec<(f32, Lang)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.split(';');
+                let lang = Lang::parse(pieces.next()?)?;
+                let q = pieces
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (q > 0.0).then_some((q, lang))
+            })
+            .collect();
+        choices.sort_by(|a, b| b.0.total_cmp(&a.0));
+        choices.first().map(|(_, lang)| *lang)
+    }
+}
+
+const SOURCES: &[(Lang, &str, &str)] = &[
+    (
+        Lang::Ar,
+        "ar/main.ftl",
+        include_str!("../locales/ar/main.ftl"),
+    ),
+    (
+        Lang::Ar,
+        "ar/errors.ftl",
+        include_str!("../locales/ar/errors.ftl"),
+    ),
+    (
+        Lang::En,
+        "en/main.ftl",
+        include_str!("../locales/en/main.ftl"),
+    ),
+    (
+        Lang::En,
+        "en/errors.ftl",
+        include_str!("../locales/en/errors.ftl"),
+    ),
+];
+
+/// All translations, loaded once at start.
+pub struct I18n {
+    ar: FluentBundle<FluentResource>,
+    en: FluentBundle<FluentResource>,
+}
+
+impl std::fmt::Debug for I18n {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("I18n")
+    }
+}
+
+impl I18n {
+    /// Parses the embedded translation files. A syntax error in one is a
+    /// bug caught by the tests, so it is reported, not ignored.
+    pub fn load() -> Result<Self, String> {
+        let mut ar = bundle(langid!("ar"));
+        let mut en = bundle(langid!("en"));
+        for (lang, name, source) in SOURCES {
+            let resource = FluentResource::try_new((*source).to_owned())
+                .map_err(|(_, errors)| format!("{name}: {errors:?}"))?;
+            let target = match lang {
+                Lang::Ar => &mut ar,
+                Lang::En => &mut en,
+            };
+            target
+                .add_resource(resource)
+                .map_err(|errors| format!("{name}: {errors:?}"))?;
+        }
+        Ok(Self { ar, en })
+    }
+
+    fn bundle(&self, lang: Lang) -> &FluentBundle<FluentResource> {
+        match lang {
+            Lang::Ar => &self.ar,
+            Lang::En => &self.en,
+        }
+    }
+
+    pub fn has(&self, lang: Lang, key: &str) -> bool {
+        self.bundle(lang).has_message(key)
+    }
+
+    /// The message `key` in `lang`. A missing key is logged and shown as
+    /// the key itself, so a page never fails for want of a translation.
+    pub fn message(&self, lang: Lang, key: &str, args: Option<&FluentArgs<'_>>) -> String {
+        let bundle = self.bundle(lang);
+        let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+            tracing::warn!(key, lang = lang.code(), "missing translation");
+            return key.to_owned();
+        };
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, args, &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(key, ?errors, "translation formatting problem");
+        }
+        text.into_owned()
+    }
+
+    /// Every message key in a language's files.
+    pub fn keys(lang: Lang) -> Vec<String> {
+        SOURCES
+            .iter()
+            .filter(|(l, _, _)| *l == lang)
+            .flat_map(|(_, _, source)| {
+                source.lines().filter_map(|line| {
+                    let (key, _) = line.split_once(" =")?;
+                    (!key.starts_with([' ', '#']) && !key.is_empty()).then(|| key.to_owned())
+                })
+            })
+            .collect()
+    }
+}
+
+fn bundle(lang: LanguageIdentifier) -> FluentBundle<FluentResource> {
+    let mut bundle = FluentBundle::new_concurrent(vec![lang]);
+    // Names and numbers are placed inside sentences of the same direction
+    // by the templates; isolation marks would only get in the way of copy-paste.
+    bundle.set_use_isolating(false);
+    bundle
+}
+
+/// The translator for one request: a language and the loaded messages.
+#[derive(Debug, Clone)]
+pub struct Tr {
+    lang: Lang,
+    i18n: Arc<I18n>,
+}
+
+impl Tr {
+    pub fn new(lang: Lang, i18n: Arc<I18n>) -> Self {
+        Self { lang, i18n }
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn language(&self) -> Lang {
+        self.lang
+    }
+
+    pub fn other_lang(&self) -> &'static str {
+        match self.lang {
+            Lang::Ar => "en",
+            Lang::En => "ar",
+        }
+    }
+
+    pub fn dir(&self) -> &'static str {
+        match self.lang {
+            Lang::Ar => "rtl",
+            Lang::En => "ltr",
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.i18n.message(self.lang, key, None)
+    }
+
+    /// A message with one numeric argument (plural forms choose on it).
+    pub fn count(&self, key: &str, name: &'static str, n: i64) -> String {
+        let mut args = FluentArgs::new();
+        args.set(name, FluentValue::from(n));
+        self.i18n.message(self.lang, key, Some(&args))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let mut ar = I18n::keys(Lang::Ar);
+        let mut en = I18n::keys(Lang::En);
+        ar.sort();
+        en.sort();
+        assert!(ar.len() > 50, "keys found: {}", ar.len());
+        assert_eq!(ar, en);
+    }
+
+    #[test]
+    fn arabic_plurals_use_all_forms() {
+        let tr = Tr::new(
+            Lang::Ar,
+            Arc::new(I18n::load().expect("translations parse")),
+        );
+        assert_eq!(
+            tr.count("units-count", "count", 1),
+            "تستطيع متابعة وحدة واحدة."
+        );
+        assert_eq!(tr.count("units-count", "count", 2), "تستطيع متابعة وحدتين.");
+        assert_eq!(
+            tr.count("units-count", "count", 5),
+            "تستطيع متابعة 5 وحدات."
+        );
+        assert_eq!(
+            tr.count("units-count", "count", 11),
+            "تستطيع متابعة 11 وحدة."
+        );
+        assert_eq!(
+            tr.count("units-count", "count", 100),
+            "تستطيع متابعة 100 وحدة."
+        );
+        let en = Tr::new(
+            Lang::En,
+            Arc::new(I18n::load().expect("translations parse")),
+        );
+        assert_eq!(
+            en.count("units-count", "count", 5),
+            "You can follow 5 units."
+        );
+    }
+
+    #[test]
+    fn accept_language_honours_quality() {
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,ar;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr;q=1, ar-EG;q=0.5, en;q=0.4"),
+            Some(Lang::Ar)
+        );
+        assert_eq!(Lang::from_accept_language("fr, de"), None);
+        assert_eq!(Lang::from_accept_language("en;q=0"), None);
+    }
+}

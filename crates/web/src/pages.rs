@@ -1,0 +1,304 @@
+//! Server-rendered pages. They work without JavaScript; every form
+//! carries an anti-forgery token.
+
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum_extra::extract::CookieJar;
+use baladiya_app::{AppError, Principal};
+use baladiya_domain::ErrorCode;
+use baladiya_store::SessionKind;
+use serde::Deserialize;
+
+use crate::auth::{
+    CSRF_COOKIE, Staff, csrf_cookie, expired_session_cookie, safe_next, same_secret, session_cookie,
+};
+use crate::error::{WebError, message, page};
+use crate::i18n::Tr;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", axum::routing::post(logout))
+        .route("/staff", get(staff_units))
+        .route("/staff/units/{code}", get(staff_unit))
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+}
+
+async fn home(tr: Tr, staff: Option<Staff>) -> Response {
+    let user = staff.map(|s| s.0);
+    page(
+        HomePage {
+            tr: &tr,
+            user: user.as_ref(),
+        }
+        .render(),
+    )
+}
+
+/// One line of an error summary: the field it points to and its message.
+#[derive(Debug)]
+pub struct SummaryItem {
+    pub field: &'static str,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    csrf: String,
+    username: String,
+    errors: Vec<SummaryItem>,
+    username_error: Option<String>,
+    password_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// Shows the sign-in form; gives the browser an anti-forgery cookie first
+/// if it has none.
+async fn login_form(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, WebError> {
+    let (jar, csrf) = match jar.get(CSRF_COOKIE).map(|c| c.value().to_owned()) {
+        Some(token) if token.len() == 64 => (jar, token),
+        _ => {
+            let token = baladiya_app::auth::random_token()?;
+            (
+                jar.add(csrf_cookie(token.clone(), state.config.secure_cookies)),
+                token,
+            )
+        }
+    };
+    let _ = query.next;
+    let body = LoginPage {
+        tr: &tr,
+        user: None,
+        csrf,
+        username: String::new(),
+        errors: Vec::new(),
+        username_error: None,
+        password_error: None,
+    }
+    .render();
+    Ok((jar, page(body)).into_response())
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+    Query(query): Query<NextQuery>,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let cookie_token = jar.get(CSRF_COOKIE).map(|c| c.value().to_owned());
+    let csrf_ok = cookie_token
+        .as_deref()
+        .is_some_and(|t| !t.is_empty() && same_secret(t, &form.csrf));
+    let mut errors = Vec::new();
+    let mut username_error = None;
+    let mut password_error = None;
+    let status = if !csrf_ok {
+        errors.push(SummaryItem {
+            field: "username",
+            message: tr.t(ErrorCode::CsrfFailed.as_str()),
+        });
+        StatusCode::FORBIDDEN
+    } else if form.username.trim().is_empty() || form.password.is_empty() {
+        if form.username.trim().is_empty() {
+            username_error = Some(tr.t("required"));
+            errors.push(SummaryItem {
+                field: "username",
+                message: tr.t("required"),
+            });
+        }
+        if form.password.is_empty() {
+            password_error = Some(tr.t("required"));
+            errors.push(SummaryItem {
+                field: "password",
+                message: tr.t("required"),
+            });
+        }
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        match state
+            .app
+            .login(&form.username, &form.password, SessionKind::Cookie)
+            .await
+        {
+            Ok(session) => {
+                let jar = jar
+                    .remove(csrf_cookie(String::new(), state.config.secure_cookies))
+                    .add(session_cookie(&session, state.config.secure_cookies));
+                let to = safe_next(query.next.as_deref());
+                return Ok((jar, Redirect::to(&to)).into_response());
+            }
+            Err(error @ (AppError::InvalidCredentials | AppError::AccountLocked { .. })) => {
+                let web = WebError::from(error);
+                let text = message(&tr, &web);
+                username_error = Some(text.clone());
+                errors.push(SummaryItem {
+                    field: "username",
+                    message: text,
+                });
+                crate::error::status_of(web.code)
+            }
+            Err(other) => return Err(other.into()),
+        }
+    };
+    // A fresh anti-forgery token if the old one was missing or wrong.
+    let (jar, csrf) = match cookie_token.filter(|_| csrf_ok) {
+        Some(token) => (jar, token),
+        None => {
+            let token = baladiya_app::auth::random_token()?;
+            (
+                jar.add(csrf_cookie(token.clone(), state.config.secure_cookies)),
+                token,
+            )
+        }
+    };
+    let body = LoginPage {
+        tr: &tr,
+        user: None,
+        csrf,
+        username: form.username.trim().to_owned(),
+        errors,
+        username_error,
+        password_error,
+    }
+    .render();
+    Ok((status, jar, page(body)).into_response())
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Staff(who): Staff,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    if !same_secret(&who.csrf_token, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    if let Some(token) = jar
+        .get(crate::auth::SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+    {
+        state.app.logout(&token).await?;
+    }
+    let jar = jar.add(expired_session_cookie(state.config.secure_cookies));
+    Ok((jar, Redirect::to("/")).into_response())
+}
+
+/// A unit row on the staff page.
+#[derive(Debug)]
+struct UnitRow {
+    name: String,
+    kind: String,
+    code: String,
+    depth: usize,
+}
+
+#[derive(Template)]
+#[template(path = "staff_units.html")]
+struct UnitsPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    count_text: String,
+    units: Vec<UnitRow>,
+}
+
+async fn staff_units(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+) -> Result<Response, WebError> {
+    let units = state.app.visible_units(&who).await?;
+    let top = units.iter().map(|u| u.path.depth()).min().unwrap_or(1);
+    let rows: Vec<UnitRow> = units
+        .iter()
+        .map(|u| UnitRow {
+            name: u.name.get(tr.lang()).to_owned(),
+            kind: tr.t(&format!("kind-{}", u.kind.as_str())),
+            code: u.code.to_string(),
+            depth: u.path.depth() - top + 1,
+        })
+        .collect();
+    let body = UnitsPage {
+        tr: &tr,
+        user: Some(&who),
+        count_text: tr.count("units-count", "count", rows.len() as i64),
+        units: rows,
+    }
+    .render();
+    Ok(page(body))
+}
+
+#[derive(Template)]
+#[template(path = "staff_unit.html")]
+struct UnitPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    name: String,
+    kind: String,
+    code: String,
+    departments: Vec<String>,
+}
+
+async fn staff_unit(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let found = state.app.unit_for(&who, &code).await?;
+    let body = UnitPage {
+        tr: &tr,
+        user: Some(&who),
+        name: found.unit.name.get(tr.lang()).to_owned(),
+        kind: tr.t(&format!("kind-{}", found.unit.kind.as_str())),
+        code: found.unit.code.to_string(),
+        departments: found
+            .departments
+            .iter()
+            .map(|d| d.name.get(tr.lang()).to_owned())
+            .collect(),
+    }
+    .render();
+    Ok(page(body))
+}

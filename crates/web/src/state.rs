@@ -1,0 +1,38 @@
+use std::sync::Arc;
+
+use baladiya_app::App;
+
+use crate::i18n::{I18n, Lang, Tr};
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (only sent over HTTPS). On by default; off
+    /// when serving plain HTTP on a loopback address for local use.
+    pub secure_cookies: bool,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: true,
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub app: App,
+    pub i18n: Arc<I18n>,
+    pub config: WebConfig,
+}
+
+impl AppState {
+    pub fn tr(&self, lang: Lang) -> Tr {
+        Tr::new(lang, self.i18n.clone())
+    }
+}
