@@ -86,8 +86,8 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
-/// Paths only: `next` must stay on this site.
-fn urlencode(path: &str) -> String {
+/// Percent-encodes a path for a `?next=` parameter.
+pub fn urlencode(path: &str) -> String {
     path.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {

@@ -15,7 +15,8 @@ use baladiya_store::SessionKind;
 use serde::Deserialize;
 
 use crate::auth::{
-    CSRF_COOKIE, Staff, csrf_cookie, expired_session_cookie, safe_next, same_secret, session_cookie,
+    CSRF_COOKIE, Staff, csrf_cookie, expired_session_cookie, safe_next, same_secret,
+    session_cookie, urlencode,
 };
 use crate::error::{WebError, message, page};
 use crate::i18n::Tr;
@@ -60,11 +61,20 @@ pub struct SummaryItem {
 struct LoginPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
+    /// Where the form posts: `/login`, keeping `?next=` if there was one.
+    action: String,
     csrf: String,
     username: String,
     errors: Vec<SummaryItem>,
     username_error: Option<String>,
     password_error: Option<String>,
+}
+
+fn login_action(next: Option<&str>) -> String {
+    match next {
+        Some(next) => format!("/login?next={}", urlencode(&safe_next(Some(next)))),
+        None => "/login".to_owned(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -90,10 +100,10 @@ async fn login_form(
             )
         }
     };
-    let _ = query.next;
     let body = LoginPage {
         tr: &tr,
         user: None,
+        action: login_action(query.next.as_deref()),
         csrf,
         username: String::new(),
         errors: Vec::new(),
@@ -190,6 +200,7 @@ async fn login(
     let body = LoginPage {
         tr: &tr,
         user: None,
+        action: login_action(query.next.as_deref()),
         csrf,
         username: form.username.trim().to_owned(),
         errors,

@@ -1,0 +1,65 @@
+//! End-to-end tests in a real browser: Debian's Chromium, driven headless
+//! by playwright-core (see `tests/browser/`). Screenshots are kept in
+//! `artifacts/browser/` at the workspace root.
+//!
+//! They need `node`, `/usr/bin/chromium` and `npm ci` in `tests/browser`;
+//! `.ci/run` installs all three. Outside CI a machine without them skips
+//! with a message; in CI (`CI` set) a missing piece fails the test.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::{Engine, TestApp};
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+fn artifacts() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../artifacts/browser")
+}
+
+fn ready() -> bool {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let missing: Vec<&str> = [
+        (Path::new(&chromium).exists(), "chromium"),
+        (browser_dir().join("node_modules/playwright-core").exists(), "playwright-core (npm ci in tests/browser)"),
+        (Command::new("node").arg("--version").output().is_ok(), "node"),
+    ]
+    .into_iter()
+    .filter(|(ok, _)| !ok)
+    .map(|(_, what)| what)
+    .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    assert!(std::env::var_os("CI").is_none(), "browser tests need {missing:?} in CI");
+    eprintln!("skipped browser test: missing {missing:?}");
+    false
+}
+
+fn run_script(script: &str, app: &TestApp) {
+    let output = Command::new("node")
+        .arg(browser_dir().join(script))
+        .arg(app.url(""))
+        .arg(artifacts())
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_sign_in_in_arabic() {
+    if !ready() {
+        return;
+    }
+    let app = TestApp::spawn(Engine::Sqlite).await.expect("SQLite always runs");
+    tokio::task::block_in_place(|| run_script("staff-login.mjs", &app));
+    assert!(artifacts().join("staff-units-ar.png").exists(), "screenshot kept");
+    app.stop().await;
+}

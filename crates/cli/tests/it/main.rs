@@ -1,0 +1,11 @@
+//! Baladiya's one integration-test binary: the storage conformance suite,
+//! HTTP tests against the real server on a real port, the binary itself,
+//! and browser tests. Storage and HTTP tests run on SQLite and — when
+//! `BALADIYA_TEST_POSTGRES_URL` is set (CI always sets it) — on PostgreSQL,
+//! each test on a fresh database.
+
+mod binary;
+mod browser;
+mod http;
+mod storage;
+mod support;

@@ -1,0 +1,188 @@
+//! Test helpers: fresh databases on both engines and `TestApp`, the real
+//! server on port 0.
+
+use std::net::SocketAddr;
+
+use baladiya_app::App;
+use baladiya_store::Store;
+use baladiya_web::WebConfig;
+use tokio::sync::oneshot;
+
+pub const POSTGRES_ENV: &str = "BALADIYA_TEST_POSTGRES_URL";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database. Keeps what must outlive the test (the
+/// SQLite file's directory).
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The PostgreSQL URL for tests, if configured. In CI it is always set,
+/// so PostgreSQL tests never skip there.
+pub fn postgres_url() -> Option<String> {
+    std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty())
+}
+
+impl TestDb {
+    /// `None` only for PostgreSQL when no server is configured.
+    pub async fn new(engine: Engine) -> Option<TestDb> {
+        match engine {
+            Engine::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("baladiya.db").display());
+                Some(TestDb { url, _dir: Some(dir) })
+            }
+            Engine::Postgres => {
+                let Some(base) = postgres_url() else {
+                    eprintln!("skipped on PostgreSQL: {POSTGRES_ENV} is not set");
+                    return None;
+                };
+                // A schema of its own per test: fresh, and cheap to create.
+                let schema = format!("t_{}", uuid_like());
+                let admin = sqlx::PgPool::connect(&base).await.expect("PostgreSQL reachable");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                    .execute(&admin)
+                    .await
+                    .expect("create schema");
+                admin.close().await;
+                let sep = if base.contains('?') { '&' } else { '?' };
+                let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+                Some(TestDb { url, _dir: None })
+            }
+        }
+    }
+
+    pub async fn store(&self) -> Store {
+        let store = Store::connect(&self.url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        store
+    }
+}
+
+/// A random lowercase identifier, unique enough for schema names.
+pub fn uuid_like() -> String {
+    baladiya_app::auth::random_token().expect("randomness")[..16].to_owned()
+}
+
+/// The real server, on 127.0.0.1:0, over a fresh database with the demo data.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub app: App,
+    /// A client that keeps cookies and does not follow redirects, like a
+    /// careful browser.
+    pub client: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    _db: TestDb,
+}
+
+impl TestApp {
+    pub async fn spawn(engine: Engine) -> Option<TestApp> {
+        let db = TestDb::new(engine).await?;
+        let app = App::new(db.store().await);
+        app.load_demo().await.expect("demo data");
+        let config = WebConfig {
+            secure_cookies: false,
+            ..WebConfig::default()
+        };
+        let router = baladiya_web::router(app.clone(), config).expect("router");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            baladiya_web::serve(listener, router, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("server runs");
+        });
+        Some(TestApp {
+            addr,
+            app,
+            client: client(),
+            shutdown: Some(tx),
+            server: Some(server),
+            _db: db,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A new cookie-keeping client: another browser.
+    pub fn new_client(&self) -> reqwest::Client {
+        client()
+    }
+
+    /// A bearer token for a demo user.
+    pub async fn token(&self, username: &str) -> String {
+        let response = self
+            .client
+            .post(self.url("/api/v1/auth/token"))
+            .json(&serde_json::json!({"username": username, "password": baladiya_app::demo::DEMO_PASSWORD}))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 201, "login of {username}");
+        let body: serde_json::Value = response.json().await.expect("json");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Stops the server the way a SIGTERM does: gracefully.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server stopped cleanly");
+        }
+        self.app.store.close().await;
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Generates one `#[tokio::test]` per engine for each listed async
+/// function taking an [`Engine`].
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::Engine::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::Engine::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+/// Pulls the value of the hidden `csrf` input out of a page.
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("page has a csrf field") + marker.len();
+    let end = html[start..].find('"').expect("closing quote") + start;
+    html[start..end].to_owned()
+}
