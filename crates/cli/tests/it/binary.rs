@@ -31,7 +31,10 @@ fn start(dir: &std::path::Path, extra: &[&str]) -> (Child, String) {
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
     let addr = loop {
-        let line = lines.next().expect("the server prints its address").expect("utf-8");
+        let line = lines
+            .next()
+            .expect("the server prints its address")
+            .expect("utf-8");
         if let Some(rest) = line.strip_prefix("Baladiya is serving on http://") {
             break rest.split_whitespace().next().expect("address").to_owned();
         }
@@ -66,7 +69,10 @@ fn wait_exit(mut child: Child) -> (std::process::ExitStatus, String) {
 async fn serves_the_demo_and_stops_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (child, addr) = start(dir.path(), &["--demo"]);
-    assert!(dir.path().join("baladiya.db").exists(), "the default SQLite file is created");
+    assert!(
+        dir.path().join("baladiya.db").exists(),
+        "the default SQLite file is created"
+    );
     let client = reqwest::Client::new();
     let health: serde_json::Value = client
         .get(format!("http://{addr}/healthz"))
@@ -93,13 +99,22 @@ async fn serves_the_demo_and_stops_gracefully_on_sigterm() {
     });
     tokio::time::sleep(Duration::from_millis(5)).await;
     terminate(&child);
-    let response = in_flight.await.expect("task").expect("the in-flight request was answered");
+    let response = in_flight
+        .await
+        .expect("task")
+        .expect("the in-flight request was answered");
     assert_eq!(response.status(), 201);
-    let (status, stderr) = tokio::task::spawn_blocking(move || wait_exit(child)).await.expect("wait");
+    let (status, stderr) = tokio::task::spawn_blocking(move || wait_exit(child))
+        .await
+        .expect("wait");
     assert!(status.success(), "exit {status:?}: {stderr}");
     assert!(stderr.contains("shutdown requested"), "{stderr}");
     assert!(
-        client.get(format!("http://{addr}/healthz")).send().await.is_err(),
+        client
+            .get(format!("http://{addr}/healthz"))
+            .send()
+            .await
+            .is_err(),
         "no longer listening"
     );
 }
@@ -116,27 +131,132 @@ async fn admin_commands_create_the_first_administrator_who_can_sign_in() {
             .spawn()
             .expect("runs");
         if let Some(text) = stdin {
-            child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write");
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(text.as_bytes())
+                .expect("write");
         }
         drop(child.stdin.take());
         child.wait_with_output().expect("output")
     };
     let ok = |output: std::process::Output| {
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         String::from_utf8_lossy(&output.stdout).into_owned()
     };
     assert!(ok(run(&["migrate"], None)).contains("schema is at version"));
-    ok(run(&["admin", "create-unit", "--code", "EG-FY", "--kind", "governorate", "--name-ar", "محافظة الفيوم", "--name-en", "Fayoum Governorate"], None));
-    ok(run(&["admin", "add-department", "--unit", "EG-FY", "--kind", "urban_planning", "--name-ar", "التخطيط العمراني", "--name-en", "Urban Planning"], None));
-    assert!(ok(run(&["admin", "create-user", "--username", "fy.admin", "--full-name", "مدير النظام"], Some("a strong passphrase\n"))).contains("Created user fy.admin"));
-    ok(run(&["admin", "grant", "--username", "fy.admin", "--role", "administrator", "--unit", "EG-FY"], None));
-    ok(run(&["admin", "holiday", "--country", "EG", "--day", "2026-10-06", "--name-ar", "عيد القوات المسلحة", "--name-en", "Armed Forces Day"], None));
+    ok(run(
+        &[
+            "admin",
+            "create-unit",
+            "--code",
+            "EG-FY",
+            "--kind",
+            "governorate",
+            "--name-ar",
+            "محافظة الفيوم",
+            "--name-en",
+            "Fayoum Governorate",
+        ],
+        None,
+    ));
+    ok(run(
+        &[
+            "admin",
+            "add-department",
+            "--unit",
+            "EG-FY",
+            "--kind",
+            "urban_planning",
+            "--name-ar",
+            "التخطيط العمراني",
+            "--name-en",
+            "Urban Planning",
+        ],
+        None,
+    ));
+    assert!(
+        ok(run(
+            &[
+                "admin",
+                "create-user",
+                "--username",
+                "fy.admin",
+                "--full-name",
+                "مدير النظام"
+            ],
+            Some("a strong passphrase\n")
+        ))
+        .contains("Created user fy.admin")
+    );
+    ok(run(
+        &[
+            "admin",
+            "grant",
+            "--username",
+            "fy.admin",
+            "--role",
+            "administrator",
+            "--unit",
+            "EG-FY",
+        ],
+        None,
+    ));
+    ok(run(
+        &[
+            "admin",
+            "holiday",
+            "--country",
+            "EG",
+            "--day",
+            "2026-10-06",
+            "--name-ar",
+            "عيد القوات المسلحة",
+            "--name-en",
+            "Armed Forces Day",
+        ],
+        None,
+    ));
 
-    let refused = run(&["admin", "create-user", "--username", "x", "--full-name", "x"], Some("short\n"));
+    let refused = run(
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "x",
+            "--full-name",
+            "x",
+        ],
+        Some("short\n"),
+    );
     assert!(!refused.status.success());
     let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(stderr.contains("username-length") && stderr.contains("password-too-short"), "{stderr}");
-    let bad_parent = run(&["admin", "create-unit", "--code", "EG-FY-V", "--kind", "village", "--name-ar", "ق", "--name-en", "V", "--parent", "EG-FY"], None);
+    assert!(
+        stderr.contains("username-length") && stderr.contains("password-too-short"),
+        "{stderr}"
+    );
+    let bad_parent = run(
+        &[
+            "admin",
+            "create-unit",
+            "--code",
+            "EG-FY-V",
+            "--kind",
+            "village",
+            "--name-ar",
+            "ق",
+            "--name-en",
+            "V",
+            "--parent",
+            "EG-FY",
+        ],
+        None,
+    );
     assert!(String::from_utf8_lossy(&bad_parent.stderr).contains("unit-kind-not-allowed-here"));
 
     let (child, addr) = start(dir.path(), &[]);
@@ -148,14 +268,22 @@ async fn admin_commands_create_the_first_administrator_who_can_sign_in() {
         .expect("request");
     assert_eq!(token.status(), 201);
     terminate(&child);
-    let (status, _) = tokio::task::spawn_blocking(move || wait_exit(child)).await.expect("wait");
+    let (status, _) = tokio::task::spawn_blocking(move || wait_exit(child))
+        .await
+        .expect("wait");
     assert!(status.success());
 }
 
 #[tokio::test]
 async fn a_database_from_a_newer_baladiya_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
-    assert!(baladiya(dir.path()).arg("migrate").status().expect("runs").success());
+    assert!(
+        baladiya(dir.path())
+            .arg("migrate")
+            .status()
+            .expect("runs")
+            .success()
+    );
     let url = format!("sqlite://{}", dir.path().join("baladiya.db").display());
     let pool = sqlx::SqlitePool::connect(&url).await.expect("open");
     sqlx::query(
@@ -166,7 +294,10 @@ async fn a_database_from_a_newer_baladiya_is_refused() {
     .await
     .expect("pretend a newer Baladiya migrated it");
     pool.close().await;
-    let output = baladiya(dir.path()).args(["serve", "--listen", "127.0.0.1:0"]).output().expect("runs");
+    let output = baladiya(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .expect("runs");
     assert!(!output.status.success(), "refused");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("created by a newer Baladiya"), "{stderr}");
@@ -175,10 +306,16 @@ async fn a_database_from_a_newer_baladiya_is_refused() {
 #[test]
 fn bad_arguments_get_clear_messages() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let output = baladiya(dir.path()).args(["serve", "--listen", "nowhere"]).output().expect("runs");
+    let output = baladiya(dir.path())
+        .args(["serve", "--listen", "nowhere"])
+        .output()
+        .expect("runs");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("not an address like 127.0.0.1:8080"));
-    let output = baladiya(dir.path()).args(["--database", "mysql://x", "migrate"]).output().expect("runs");
+    let output = baladiya(dir.path())
+        .args(["--database", "mysql://x", "migrate"])
+        .output()
+        .expect("runs");
     assert!(String::from_utf8_lossy(&output.stderr).contains("use sqlite://PATH or postgres://"));
     std::fs::write(dir.path().join("baladiya.toml"), "listen = 5\n").expect("write");
     let output = baladiya(dir.path()).arg("migrate").output().expect("runs");

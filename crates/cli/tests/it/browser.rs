@@ -23,8 +23,14 @@ fn ready() -> bool {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let missing: Vec<&str> = [
         (Path::new(&chromium).exists(), "chromium"),
-        (browser_dir().join("node_modules/playwright-core").exists(), "playwright-core (npm ci in tests/browser)"),
-        (Command::new("node").arg("--version").output().is_ok(), "node"),
+        (
+            browser_dir().join("node_modules/playwright-core").exists(),
+            "playwright-core (npm ci in tests/browser)",
+        ),
+        (
+            Command::new("node").arg("--version").output().is_ok(),
+            "node",
+        ),
     ]
     .into_iter()
     .filter(|(ok, _)| !ok)
@@ -33,7 +39,10 @@ fn ready() -> bool {
     if missing.is_empty() {
         return true;
     }
-    assert!(std::env::var_os("CI").is_none(), "browser tests need {missing:?} in CI");
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "browser tests need {missing:?} in CI"
+    );
     eprintln!("skipped browser test: missing {missing:?}");
     false
 }
@@ -58,8 +67,13 @@ async fn staff_sign_in_in_arabic() {
     if !ready() {
         return;
     }
-    let app = TestApp::spawn(Engine::Sqlite).await.expect("SQLite always runs");
+    let app = TestApp::spawn(Engine::Sqlite)
+        .await
+        .expect("SQLite always runs");
     tokio::task::block_in_place(|| run_script("staff-login.mjs", &app));
-    assert!(artifacts().join("staff-units-ar.png").exists(), "screenshot kept");
+    assert!(
+        artifacts().join("staff-units-ar.png").exists(),
+        "screenshot kept"
+    );
     app.stop().await;
 }

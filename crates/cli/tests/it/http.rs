@@ -30,8 +30,15 @@ async fn body_json(response: reqwest::Response) -> Value {
 }
 
 async fn health_names_engine_and_schema(engine: Engine) {
-    let Some(app) = spawn(engine).await else { return };
-    let response = app.client.get(app.url("/healthz")).send().await.expect("request");
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(response.status(), StatusCode::OK);
     let body = body_json(response).await;
     let name = match engine {
@@ -45,30 +52,55 @@ async fn health_names_engine_and_schema(engine: Engine) {
 }
 
 async fn health_answers_503_when_the_database_is_gone(engine: Engine) {
-    let Some(app) = spawn(engine).await else { return };
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
     app.app.store.close().await;
-    let response = app.client.get(app.url("/healthz")).send().await.expect("request");
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body_json(response).await["status"], "unavailable");
     app.stop().await;
 }
 
 async fn pages_are_arabic_rtl_by_default_and_english_on_request(engine: Engine) {
-    let Some(app) = spawn(engine).await else { return };
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
     let home = app.client.get(app.url("/")).send().await.expect("request");
     assert_eq!(home.status(), StatusCode::OK);
     let html = home.text().await.expect("html");
     assert!(html.contains(r#"<html lang="ar" dir="rtl">"#));
     assert!(html.contains("خدمات البلدية الرقمية"));
 
-    let english = app.client.get(app.url("/?lang=en")).send().await.expect("request");
-    let cookie = english.headers().get("set-cookie").expect("remembers").to_str().expect("text").to_owned();
+    let english = app
+        .client
+        .get(app.url("/?lang=en"))
+        .send()
+        .await
+        .expect("request");
+    let cookie = english
+        .headers()
+        .get("set-cookie")
+        .expect("remembers")
+        .to_str()
+        .expect("text")
+        .to_owned();
     assert!(cookie.starts_with("lang=en"), "{cookie}");
     let html = english.text().await.expect("html");
     assert!(html.contains(r#"<html lang="en" dir="ltr">"#));
     assert!(html.contains("Digital municipal services"));
     // Remembered without the parameter.
-    let again = app.client.get(app.url("/login")).send().await.expect("request");
+    let again = app
+        .client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("request");
     assert!(again.text().await.expect("html").contains("Staff sign in"));
     // A browser that prefers English gets English on its first visit.
     let fresh = app.new_client();
@@ -83,9 +115,19 @@ async fn pages_are_arabic_rtl_by_default_and_english_on_request(engine: Engine) 
         .expect("html");
     assert!(html.contains(r#"dir="ltr""#));
     // The font and stylesheet are served from the binary.
-    let css = app.client.get(app.url("/assets/app.css")).send().await.expect("request");
+    let css = app
+        .client
+        .get(app.url("/assets/app.css"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(css.status(), StatusCode::OK);
-    assert!(css.text().await.expect("css").contains("IBM Plex Sans Arabic"));
+    assert!(
+        css.text()
+            .await
+            .expect("css")
+            .contains("IBM Plex Sans Arabic")
+    );
     let font = app
         .client
         .get(app.url("/assets/fonts/ibm-plex-sans-arabic-arabic-400-normal.woff2"))
@@ -94,21 +136,40 @@ async fn pages_are_arabic_rtl_by_default_and_english_on_request(engine: Engine) 
         .expect("request");
     assert_eq!(font.headers()["content-type"], "font/woff2");
     assert_eq!(&font.bytes().await.expect("bytes")[..4], b"wOF2");
-    let missing = app.client.get(app.url("/no/such/page")).send().await.expect("request");
+    let missing = app
+        .client
+        .get(app.url("/no/such/page"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
-    assert!(missing.text().await.expect("html").contains("does not exist"));
+    assert!(
+        missing
+            .text()
+            .await
+            .expect("html")
+            .contains("does not exist")
+    );
     app.stop().await;
 }
 
 /// Signs in through the form as a browser would; returns the client.
-async fn sign_in(app: &TestApp, username: &str, password: &str) -> (reqwest::Client, reqwest::Response) {
+async fn sign_in(
+    app: &TestApp,
+    username: &str,
+    password: &str,
+) -> (reqwest::Client, reqwest::Response) {
     let client = app.new_client();
     let form = client.get(app.url("/login")).send().await.expect("request");
     assert_eq!(form.status(), StatusCode::OK);
     let csrf = csrf_of(&form.text().await.expect("html"));
     let response = client
         .post(app.url("/login"))
-        .form(&[("csrf", csrf.as_str()), ("username", username), ("password", password)])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", username),
+            ("password", password),
+        ])
         .send()
         .await
         .expect("request");
@@ -116,9 +177,16 @@ async fn sign_in(app: &TestApp, username: &str, password: &str) -> (reqwest::Cli
 }
 
 async fn staff_sign_in_with_a_form_lists_only_their_units(engine: Engine) {
-    let Some(app) = spawn(engine).await else { return };
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
     // Not signed in: sent to the sign-in page, and back afterwards.
-    let anonymous = app.client.get(app.url("/staff")).send().await.expect("request");
+    let anonymous = app
+        .client
+        .get(app.url("/staff"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
     assert_eq!(anonymous.headers()["location"], "/login?next=/staff");
 
@@ -132,51 +200,108 @@ async fn staff_sign_in_with_a_form_lists_only_their_units(engine: Engine) {
         .map(|v| v.to_str().expect("text").to_owned())
         .find(|c| c.starts_with("baladiya_session="))
         .expect("session cookie");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
 
-    let html = client.get(app.url("/staff")).send().await.expect("request").text().await.expect("html");
+    let html = client
+        .get(app.url("/staff"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
     assert!(html.contains("مركز ومدينة البدرشين"));
-    assert!(html.contains("الوحدة المحلية لقرية سقارة"), "villages below are visible");
+    assert!(
+        html.contains("الوحدة المحلية لقرية سقارة"),
+        "villages below are visible"
+    );
     assert!(!html.contains("أوسيم"), "a sibling markaz is not");
     assert!(!html.contains("محافظة الجيزة"), "nor the governorate above");
-    assert!(html.contains("تستطيع متابعة 3 وحدات."), "Arabic plural for three");
+    assert!(
+        html.contains("تستطيع متابعة 3 وحدات."),
+        "Arabic plural for three"
+    );
 
     let (viewer, _) = sign_in(&app, "eg.viewer", "baladiya-demo").await;
-    let html = viewer.get(app.url("/staff?lang=en")).send().await.expect("request").text().await.expect("html");
-    assert!(html.contains("You can follow 7 units."), "governorate and everything below");
+    let html = viewer
+        .get(app.url("/staff?lang=en"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("You can follow 7 units."),
+        "governorate and everything below"
+    );
     assert!(!html.contains("Khobar"), "not another country's units");
     app.stop().await;
 }
 
 async fn forms_without_the_anti_forgery_token_are_refused(engine: Engine) {
-    let Some(app) = spawn(engine).await else { return };
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
     let client = app.new_client();
     client.get(app.url("/login")).send().await.expect("request");
     let forged = client
         .post(app.url("/login"))
-        .form(&[("csrf", "0".repeat(64).as_str()), ("username", "eg.clerk"), ("password", "baladiya-demo")])
+        .form(&[
+            ("csrf", "0".repeat(64).as_str()),
+            ("username", "eg.clerk"),
+            ("password", "baladiya-demo"),
+        ])
         .send()
         .await
         .expect("request");
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
-    assert!(forged.text().await.expect("html").contains("انتهت صلاحية النموذج"));
+    assert!(
+        forged
+            .text()
+            .await
+            .expect("html")
+            .contains("انتهت صلاحية النموذج")
+    );
     let still_out = client.get(app.url("/staff")).send().await.expect("request");
-    assert_eq!(still_out.status(), StatusCode::SEE_OTHER, "no session was opened");
+    assert_eq!(
+        still_out.status(),
+        StatusCode::SEE_OTHER,
+        "no session was opened"
+    );
 
     let (client, _) = sign_in(&app, "eg.clerk", "baladiya-demo").await;
-    let logout = client.post(app.url("/logout")).form(&[("csrf", "wrong")]).send().await.expect("request");
+    let logout = client
+        .post(app.url("/logout"))
+        .form(&[("csrf", "wrong")])
+        .send()
+        .await
+        .expect("request");
     assert_eq!(logout.status(), StatusCode::FORBIDDEN);
     let still_in = client.get(app.url("/staff")).send().await.expect("request");
-    assert_eq!(still_in.status(), StatusCode::OK, "a forged sign-out does nothing");
+    assert_eq!(
+        still_in.status(),
+        StatusCode::OK,
+        "a forged sign-out does nothing"
+    );
     app.stop().await;
 }
 
 async fn wrong_passwords_lock_the_account_for_a_while(engine: Engine) {
-    let Some(app) = spawn(engine).await else { return };
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
     let (_, empty) = sign_in(&app, "", "").await;
     assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = empty.text().await.expect("html");
-    assert!(html.contains("يوجد خطأ") && html.contains(r##"href="#username""##) && html.contains(r##"href="#password""##));
+    assert!(
+        html.contains("يوجد خطأ")
+            && html.contains(r##"href="#username""##)
+            && html.contains(r##"href="#password""##)
+    );
 
     let (_, wrong) = sign_in(&app, "eg.head", "not-the-password").await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
@@ -184,7 +309,11 @@ async fn wrong_passwords_lock_the_account_for_a_while(engine: Engine) {
     assert!(html.contains("اسم المستخدم أو كلمة المرور غير صحيحة"));
     assert!(html.contains(r#"value="eg.head""#), "the username is kept");
     let (_, unknown) = sign_in(&app, "no.such.user", "whatever-password").await;
-    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED, "same answer for unknown users");
+    assert_eq!(
+        unknown.status(),
+        StatusCode::UNAUTHORIZED,
+        "same answer for unknown users"
+    );
 
     for _ in 0..3 {
         let (_, r) = sign_in(&app, "eg.head", "not-the-password").await;
@@ -207,7 +336,12 @@ async fn wrong_passwords_lock_the_account_for_a_while(engine: Engine) {
     assert!(api.headers().contains_key("retry-after"));
     let body = body_json(api).await;
     assert_eq!(body["code"], "account-locked");
-    assert!(body["message"].as_str().expect("message").contains("one minute"));
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("message")
+            .contains("one minute")
+    );
     // Other accounts are not affected.
     let (_, other) = sign_in(&app, "eg.clerk", "baladiya-demo").await;
     assert_eq!(other.status(), StatusCode::SEE_OTHER);
@@ -215,12 +349,26 @@ async fn wrong_passwords_lock_the_account_for_a_while(engine: Engine) {
 }
 
 async fn sign_out_ends_the_session(engine: Engine) {
-    let Some(app) = spawn(engine).await else { return };
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
     let (client, _) = sign_in(&app, "sa.clerk", "baladiya-demo").await;
-    let html = client.get(app.url("/staff")).send().await.expect("request").text().await.expect("html");
+    let html = client
+        .get(app.url("/staff"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
     assert!(html.contains("بلدية محافظة الخبر"));
     let csrf = csrf_of(&html);
-    let out = client.post(app.url("/logout")).form(&[("csrf", csrf.as_str())]).send().await.expect("request");
+    let out = client
+        .post(app.url("/logout"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("request");
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
     let after = client.get(app.url("/staff")).send().await.expect("request");
     assert_eq!(after.status(), StatusCode::SEE_OTHER, "signed out");
@@ -228,35 +376,102 @@ async fn sign_out_ends_the_session(engine: Engine) {
 }
 
 async fn api_tokens_and_unit_visibility(engine: Engine) {
-    let Some(app) = spawn(engine).await else { return };
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
     let token = app.token("sa.officer").await;
-    let me = body_json(app.client.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.expect("request")).await;
+    let me = body_json(
+        app.client
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
     assert_eq!(me["username"], "sa.officer");
     assert_eq!(me["grants"][0]["role"], "department_officer");
     assert_eq!(me["grants"][0]["department"], "engineering");
-    let units = body_json(app.client.get(app.url("/api/v1/units")).bearer_auth(&token).send().await.expect("request")).await;
-    let codes: Vec<&str> = units.as_array().expect("list").iter().map(|u| u["code"].as_str().expect("code")).collect();
+    let units = body_json(
+        app.client
+            .get(app.url("/api/v1/units"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
+    let codes: Vec<&str> = units
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|u| u["code"].as_str().expect("code"))
+        .collect();
     assert_eq!(codes, ["SA-04-KHB", "SA-04-KHB-THQ"]);
-    let unit = body_json(app.client.get(app.url("/api/v1/units/SA-04-KHB")).bearer_auth(&token).send().await.expect("request")).await;
+    let unit = body_json(
+        app.client
+            .get(app.url("/api/v1/units/SA-04-KHB"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
     assert_eq!(unit["country"], "SA");
     assert_eq!(unit["kind"], "municipality");
-    assert!(unit["departments"].as_array().expect("departments").iter().any(|d| d["kind"] == "civil_defense_liaison"));
+    assert!(
+        unit["departments"]
+            .as_array()
+            .expect("departments")
+            .iter()
+            .any(|d| d["kind"] == "civil_defense_liaison")
+    );
 
-    let revoke = app.client.delete(app.url("/api/v1/auth/token")).bearer_auth(&token).send().await.expect("request");
+    let revoke = app
+        .client
+        .delete(app.url("/api/v1/auth/token"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("request");
     assert_eq!(revoke.status(), StatusCode::NO_CONTENT);
-    let after = app.client.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.expect("request");
+    let after = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("request");
     assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
-    assert!(after.headers()["www-authenticate"].to_str().expect("text").starts_with("Bearer"));
+    assert!(
+        after.headers()["www-authenticate"]
+            .to_str()
+            .expect("text")
+            .starts_with("Bearer")
+    );
     assert_eq!(body_json(after).await["code"], "unauthenticated");
-    let none = app.client.get(app.url("/api/v1/units")).send().await.expect("request");
+    let none = app
+        .client
+        .get(app.url("/api/v1/units"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(none.status(), StatusCode::UNAUTHORIZED);
     app.stop().await;
 }
 
 async fn a_user_of_one_unit_is_denied_another(engine: Engine) {
-    let Some(app) = spawn(engine).await else { return };
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
     let token = app.token("eg.clerk").await;
-    let own = app.client.get(app.url("/api/v1/units/EG-GZ-BDR-SQR")).bearer_auth(&token).send().await.expect("request");
+    let own = app
+        .client
+        .get(app.url("/api/v1/units/EG-GZ-BDR-SQR"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("request");
     assert_eq!(own.status(), StatusCode::OK);
     for other in ["EG-GZ-AWS", "EG-GZ-AWS-BRT", "EG-GZ", "SA-04-KHB"] {
         let response = app
@@ -269,39 +484,98 @@ async fn a_user_of_one_unit_is_denied_another(engine: Engine) {
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{other}");
         let body = body_json(response).await;
         assert_eq!(body["code"], "forbidden");
-        assert_eq!(body["message"], "ليست لديك صلاحية للقيام بهذا في هذه الوحدة.");
+        assert_eq!(
+            body["message"],
+            "ليست لديك صلاحية للقيام بهذا في هذه الوحدة."
+        );
     }
-    let missing = app.client.get(app.url("/api/v1/units/NO-SUCH")).bearer_auth(&token).send().await.expect("request");
+    let missing = app
+        .client
+        .get(app.url("/api/v1/units/NO-SUCH"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("request");
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     // The page says the same.
     let (client, _) = sign_in(&app, "eg.clerk.awsim", "baladiya-demo").await;
-    let page = client.get(app.url("/staff/units/EG-GZ-BDR?lang=en")).send().await.expect("request");
+    let page = client
+        .get(app.url("/staff/units/EG-GZ-BDR?lang=en"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(page.status(), StatusCode::FORBIDDEN);
-    assert!(page.text().await.expect("html").contains("You are not allowed"));
-    let own_page = client.get(app.url("/staff/units/EG-GZ-AWS")).send().await.expect("request");
+    assert!(
+        page.text()
+            .await
+            .expect("html")
+            .contains("You are not allowed")
+    );
+    let own_page = client
+        .get(app.url("/staff/units/EG-GZ-AWS"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(own_page.status(), StatusCode::OK);
-    assert!(own_page.text().await.expect("html").contains("Engineering (Building Control)"), "English remembered");
+    assert!(
+        own_page
+            .text()
+            .await
+            .expect("html")
+            .contains("Engineering (Building Control)"),
+        "English remembered"
+    );
     app.stop().await;
 }
 
 async fn count_users(app: &TestApp) -> usize {
     match &app.app.store {
-        baladiya_store::Store::Sqlite(pool) => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(pool).await,
-        baladiya_store::Store::Postgres(pool) => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(pool).await,
+        baladiya_store::Store::Sqlite(pool) => {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users")
+                .fetch_one(pool)
+                .await
+        }
+        baladiya_store::Store::Postgres(pool) => {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users")
+                .fetch_one(pool)
+                .await
+        }
     }
     .expect("count") as usize
 }
 
 async fn bad_json_gets_a_clear_4xx_and_nothing_is_written(engine: Engine) {
-    let Some(app) = spawn(engine).await else { return };
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
     let token = app.token("eg.admin").await;
     let before = count_users(&app).await;
     let url = app.url("/api/v1/users?lang=en");
     let cases: Vec<(&str, &str, StatusCode, &str)> = vec![
-        ("application/json", "{not json", StatusCode::BAD_REQUEST, "malformed-body"),
-        ("application/json", r#"{"username":"x.y","full_name":"x","password":12}"#, StatusCode::BAD_REQUEST, "malformed-body"),
-        ("application/json", r#"{"username":"new.one","full_name":"x","password":"long enough pw","admin":true}"#, StatusCode::BAD_REQUEST, "malformed-body"),
-        ("text/plain", r#"{"username":"new.one","full_name":"x","password":"long enough pw"}"#, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type"),
+        (
+            "application/json",
+            "{not json",
+            StatusCode::BAD_REQUEST,
+            "malformed-body",
+        ),
+        (
+            "application/json",
+            r#"{"username":"x.y","full_name":"x","password":12}"#,
+            StatusCode::BAD_REQUEST,
+            "malformed-body",
+        ),
+        (
+            "application/json",
+            r#"{"username":"new.one","full_name":"x","password":"long enough pw","admin":true}"#,
+            StatusCode::BAD_REQUEST,
+            "malformed-body",
+        ),
+        (
+            "text/plain",
+            r#"{"username":"new.one","full_name":"x","password":"long enough pw"}"#,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+        ),
     ];
     for (content_type, body, status, code) in cases {
         let response = app
@@ -318,7 +592,10 @@ async fn bad_json_gets_a_clear_4xx_and_nothing_is_written(engine: Engine) {
         assert_eq!(json["code"], code, "{body}");
         assert!(!json["message"].as_str().expect("message").is_empty());
     }
-    let huge = format!(r#"{{"username":"big","full_name":"{}","password":"long enough pw"}}"#, "x".repeat(200_000));
+    let huge = format!(
+        r#"{{"username":"big","full_name":"{}","password":"long enough pw"}}"#,
+        "x".repeat(200_000)
+    );
     let response = app
         .client
         .post(&url)
@@ -346,16 +623,33 @@ async fn bad_json_gets_a_clear_4xx_and_nothing_is_written(engine: Engine) {
         .as_array()
         .expect("fields")
         .iter()
-        .map(|f| (f["field"].as_str().expect("field"), f["code"].as_str().expect("code")))
+        .map(|f| {
+            (
+                f["field"].as_str().expect("field"),
+                f["code"].as_str().expect("code"),
+            )
+        })
         .collect();
-    assert_eq!(fields, [("username", "username-length"), ("full_name", "required"), ("password", "password-too-short")]);
-    assert_eq!(body["fields"][2]["message"], "The password must have at least 10 characters.");
+    assert_eq!(
+        fields,
+        [
+            ("username", "username-length"),
+            ("full_name", "required"),
+            ("password", "password-too-short")
+        ]
+    );
+    assert_eq!(
+        body["fields"][2]["message"],
+        "The password must have at least 10 characters."
+    );
     assert_eq!(count_users(&app).await, before, "nothing was written");
     app.stop().await;
 }
 
 async fn administrators_manage_users_within_their_units(engine: Engine) {
-    let Some(app) = spawn(engine).await else { return };
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
     let admin = app.token("eg.admin").await;
     let created = app
         .client
@@ -385,9 +679,19 @@ async fn administrators_manage_users_within_their_units(engine: Engine) {
             .json(&json!({"role": "clerk", "unit": unit}))
             .send()
     };
-    assert_eq!(grant("EG-GZ-AWS-BRT").await.expect("request").status(), StatusCode::CREATED);
-    assert_eq!(grant("EG-GZ-AWS-BRT").await.expect("request").status(), StatusCode::CONFLICT);
-    assert_eq!(grant("SA-04-KHB").await.expect("request").status(), StatusCode::FORBIDDEN, "not another country's admin");
+    assert_eq!(
+        grant("EG-GZ-AWS-BRT").await.expect("request").status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        grant("EG-GZ-AWS-BRT").await.expect("request").status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        grant("SA-04-KHB").await.expect("request").status(),
+        StatusCode::FORBIDDEN,
+        "not another country's admin"
+    );
 
     let new_token = app
         .client
@@ -412,16 +716,30 @@ async fn administrators_manage_users_within_their_units(engine: Engine) {
 }
 
 async fn hierarchy_rules_are_enforced_over_the_api(engine: Engine) {
-    let Some(app) = spawn(engine).await else { return };
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
     let admin = app.token("eg.admin").await;
-    let create = |body: Value| app.client.post(app.url("/api/v1/units")).bearer_auth(&admin).json(&body).send();
+    let create = |body: Value| {
+        app.client
+            .post(app.url("/api/v1/units"))
+            .bearer_auth(&admin)
+            .json(&body)
+            .send()
+    };
     let village_under_governorate = create(json!({
         "code": "EG-GZ-X", "kind": "village", "name_ar": "قرية", "name_en": "Village", "parent": "EG-GZ"
     }))
     .await
     .expect("request");
-    assert_eq!(village_under_governorate.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body_json(village_under_governorate).await["fields"][0]["code"], "unit-kind-not-allowed-here");
+    assert_eq!(
+        village_under_governorate.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        body_json(village_under_governorate).await["fields"][0]["code"],
+        "unit-kind-not-allowed-here"
+    );
     let district = create(json!({
         "code": "EG-GZ-BDR-D1", "kind": "district", "name_ar": "حي أول البدرشين", "name_en": "Badrashin First District", "parent": "EG-GZ-BDR"
     }))
@@ -430,23 +748,46 @@ async fn hierarchy_rules_are_enforced_over_the_api(engine: Engine) {
     assert_eq!(district.status(), StatusCode::CREATED);
     let body = body_json(district).await;
     assert_eq!(body["code"], "EG-GZ-BDR-D1");
-    let root = create(json!({"code": "EG-CAI", "kind": "governorate", "name_ar": "القاهرة", "name_en": "Cairo"}))
-        .await
-        .expect("request");
-    assert_eq!(root.status(), StatusCode::FORBIDDEN, "new top-level units are for the operator");
+    let root = create(
+        json!({"code": "EG-CAI", "kind": "governorate", "name_ar": "القاهرة", "name_en": "Cairo"}),
+    )
+    .await
+    .expect("request");
+    assert_eq!(
+        root.status(),
+        StatusCode::FORBIDDEN,
+        "new top-level units are for the operator"
+    );
     app.stop().await;
 }
 
 async fn every_response_has_a_request_id_and_security_headers(engine: Engine) {
-    let Some(app) = spawn(engine).await else { return };
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
     for path in ["/", "/healthz", "/api/v1/me", "/nope"] {
         let response = app.client.get(app.url(path)).send().await.expect("request");
         let headers = response.headers();
         assert_eq!(headers["x-request-id"].len(), 36, "{path}");
         assert_eq!(headers["x-content-type-options"], "nosniff");
-        assert!(headers["content-security-policy"].to_str().expect("text").contains("default-src 'self'"));
+        assert!(
+            headers["content-security-policy"]
+                .to_str()
+                .expect("text")
+                .contains("default-src 'self'")
+        );
     }
-    let given = app.client.get(app.url("/")).header("x-request-id", "abc-123").send().await.expect("request");
-    assert_eq!(given.headers()["x-request-id"], "abc-123", "a caller's id is kept");
+    let given = app
+        .client
+        .get(app.url("/"))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        given.headers()["x-request-id"],
+        "abc-123",
+        "a caller's id is kept"
+    );
     app.stop().await;
 }

@@ -36,7 +36,10 @@ async fn unit(store: &Store, code: &str, kind: OrgUnitKind, parent: Option<&OrgU
         name: BilingualName::parse(&format!("وحدة {code}"), &format!("Unit {code}")).expect("name"),
         parent: parent.cloned(),
     };
-    store.create_unit(&new, None, Utc::now()).await.expect("create unit")
+    store
+        .create_unit(&new, None, Utc::now())
+        .await
+        .expect("create unit")
 }
 
 async fn user(store: &Store, name: &str) -> i64 {
@@ -45,11 +48,16 @@ async fn user(store: &Store, name: &str) -> i64 {
         full_name: "موظف تجريبي".into(),
         password_hash: "$argon2id$dummy".into(),
     };
-    store.create_user(&new, None, Utc::now()).await.expect("create user")
+    store
+        .create_user(&new, None, Utc::now())
+        .await
+        .expect("create user")
 }
 
 async fn migrations_are_idempotent_and_versioned(engine: Engine) {
-    let Some((_db, store)) = fresh(engine).await else { return };
+    let Some((_db, store)) = fresh(engine).await else {
+        return;
+    };
     let version = store.schema_version().await.expect("version");
     assert_eq!(version, store.supported_schema_version());
     assert!(version >= 1);
@@ -58,7 +66,9 @@ async fn migrations_are_idempotent_and_versioned(engine: Engine) {
 }
 
 async fn a_newer_schema_is_refused_and_left_alone(engine: Engine) {
-    let Some((_db, store)) = fresh(engine).await else { return };
+    let Some((_db, store)) = fresh(engine).await else {
+        return;
+    };
     let future = 99_990_101_000_000_i64;
     match &store {
         Store::Sqlite(pool) => sqlx::query(
@@ -86,13 +96,23 @@ async fn a_newer_schema_is_refused_and_left_alone(engine: Engine) {
         }
         other => panic!("expected SchemaTooNew, got {other:?}"),
     }
-    let message = StoreError::SchemaTooNew { found: future, supported: 1 }.to_string();
+    let message = StoreError::SchemaTooNew {
+        found: future,
+        supported: 1,
+    }
+    .to_string();
     assert!(message.contains("newer Baladiya"), "{message}");
-    assert_eq!(store.schema_version().await.expect("version"), future, "left alone");
+    assert_eq!(
+        store.schema_version().await.expect("version"),
+        future,
+        "left alone"
+    );
 }
 
 async fn units_form_a_tree_and_codes_are_unique(engine: Engine) {
-    let Some((_db, store)) = fresh(engine).await else { return };
+    let Some((_db, store)) = fresh(engine).await else {
+        return;
+    };
     let gov = unit(&store, "EG-GZ", OrgUnitKind::Governorate, None).await;
     let a = unit(&store, "EG-GZ-A", OrgUnitKind::Markaz, Some(&gov)).await;
     let b = unit(&store, "EG-GZ-B", OrgUnitKind::Markaz, Some(&gov)).await;
@@ -102,10 +122,25 @@ async fn units_form_a_tree_and_codes_are_unique(engine: Engine) {
     assert!(!a1.path.is_within(&b.path));
     assert_eq!(a1.parent_id, Some(a.id));
 
-    let codes = |units: Vec<OrgUnit>| units.into_iter().map(|u| u.code.to_string()).collect::<Vec<_>>();
-    let all = store.units_within(std::slice::from_ref(&gov.path)).await.expect("list");
-    assert_eq!(codes(all), ["EG-GZ", "EG-GZ-A", "EG-GZ-A-1", "EG-GZ-B"], "tree order");
-    let under_a = store.units_within(std::slice::from_ref(&a.path)).await.expect("list");
+    let codes = |units: Vec<OrgUnit>| {
+        units
+            .into_iter()
+            .map(|u| u.code.to_string())
+            .collect::<Vec<_>>()
+    };
+    let all = store
+        .units_within(std::slice::from_ref(&gov.path))
+        .await
+        .expect("list");
+    assert_eq!(
+        codes(all),
+        ["EG-GZ", "EG-GZ-A", "EG-GZ-A-1", "EG-GZ-B"],
+        "tree order"
+    );
+    let under_a = store
+        .units_within(std::slice::from_ref(&a.path))
+        .await
+        .expect("list");
     assert_eq!(codes(under_a), ["EG-GZ-A", "EG-GZ-A-1"]);
     let both = store
         .units_within(&[other.path.clone(), b.path.clone()])
@@ -131,7 +166,9 @@ async fn units_form_a_tree_and_codes_are_unique(engine: Engine) {
 }
 
 async fn a_refused_write_leaves_no_event(engine: Engine) {
-    let Some((_db, store)) = fresh(engine).await else { return };
+    let Some((_db, store)) = fresh(engine).await else {
+        return;
+    };
     let id = user(&store, "first.user").await;
     assert_eq!(store.events_of("user", id).await.expect("events").len(), 1);
     let again = NewUser {
@@ -144,15 +181,25 @@ async fn a_refused_write_leaves_no_event(engine: Engine) {
         other => panic!("expected username-taken, got {other:?}"),
     }
     let count: i64 = match &store {
-        Store::Sqlite(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(pool).await,
-        Store::Postgres(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(pool).await,
+        Store::Sqlite(pool) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM events")
+                .fetch_one(pool)
+                .await
+        }
+        Store::Postgres(pool) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM events")
+                .fetch_one(pool)
+                .await
+        }
     }
     .expect("count");
     assert_eq!(count, 1, "the failed insert wrote no event");
 }
 
 async fn events_are_append_only(engine: Engine) {
-    let Some((_db, store)) = fresh(engine).await else { return };
+    let Some((_db, store)) = fresh(engine).await else {
+        return;
+    };
     user(&store, "someone").await;
     let update = "UPDATE events SET action = 'forged'";
     let delete = "DELETE FROM events";
@@ -167,7 +214,9 @@ async fn events_are_append_only(engine: Engine) {
 }
 
 async fn foreign_keys_are_enforced(engine: Engine) {
-    let Some((_db, store)) = fresh(engine).await else { return };
+    let Some((_db, store)) = fresh(engine).await else {
+        return;
+    };
     let department = NewDepartment {
         unit_id: 987_654,
         kind: DepartmentKind::Engineering,
@@ -178,7 +227,9 @@ async fn foreign_keys_are_enforced(engine: Engine) {
 }
 
 async fn concurrent_failed_logins_all_count(engine: Engine) {
-    let Some((_db, store)) = fresh(engine).await else { return };
+    let Some((_db, store)) = fresh(engine).await else {
+        return;
+    };
     let id = user(&store, "target").await;
     let mut tasks = Vec::new();
     for _ in 0..20 {
@@ -195,7 +246,11 @@ async fn concurrent_failed_logins_all_count(engine: Engine) {
         counts.push(task.await.expect("task"));
     }
     counts.sort_unstable();
-    assert_eq!(counts, (1..=20).collect::<Vec<i64>>(), "each failure saw its own count");
+    assert_eq!(
+        counts,
+        (1..=20).collect::<Vec<i64>>(),
+        "each failure saw its own count"
+    );
     let record = store.user(id).await.expect("user");
     assert_eq!(record.failed_logins, 20);
     assert!(record.locked_until.is_some_and(|t| t > Utc::now()));
@@ -205,38 +260,91 @@ async fn concurrent_failed_logins_all_count(engine: Engine) {
 }
 
 async fn sessions_expire_and_are_deleted(engine: Engine) {
-    let Some((_db, store)) = fresh(engine).await else { return };
+    let Some((_db, store)) = fresh(engine).await else {
+        return;
+    };
     let id = user(&store, "session.user").await;
     let now = Utc::now();
     store
-        .create_session("hash-live", id, SessionKind::Cookie, "csrf", now, now + Duration::hours(1))
+        .create_session(
+            "hash-live",
+            id,
+            SessionKind::Cookie,
+            "csrf",
+            now,
+            now + Duration::hours(1),
+        )
         .await
         .expect("live");
     store
-        .create_session("hash-old", id, SessionKind::Cookie, "csrf", now, now - Duration::seconds(1))
+        .create_session(
+            "hash-old",
+            id,
+            SessionKind::Cookie,
+            "csrf",
+            now,
+            now - Duration::seconds(1),
+        )
         .await
         .expect("expired");
-    let live = store.session("hash-live", SessionKind::Cookie, now).await.expect("query");
+    let live = store
+        .session("hash-live", SessionKind::Cookie, now)
+        .await
+        .expect("query");
     assert_eq!(live.map(|s| s.username), Some("session.user".to_owned()));
-    assert!(store.session("hash-live", SessionKind::Bearer, now).await.expect("query").is_none(), "kind matters");
-    assert!(store.session("hash-old", SessionKind::Cookie, now).await.expect("query").is_none());
+    assert!(
+        store
+            .session("hash-live", SessionKind::Bearer, now)
+            .await
+            .expect("query")
+            .is_none(),
+        "kind matters"
+    );
+    assert!(
+        store
+            .session("hash-old", SessionKind::Cookie, now)
+            .await
+            .expect("query")
+            .is_none()
+    );
     assert_eq!(store.delete_expired_sessions(now).await.expect("purge"), 1);
     store.delete_session("hash-live").await.expect("delete");
-    assert!(store.session("hash-live", SessionKind::Cookie, now).await.expect("query").is_none());
+    assert!(
+        store
+            .session("hash-live", SessionKind::Cookie, now)
+            .await
+            .expect("query")
+            .is_none()
+    );
 }
 
 async fn grants_carry_unit_paths(engine: Engine) {
-    let Some((_db, store)) = fresh(engine).await else { return };
+    let Some((_db, store)) = fresh(engine).await else {
+        return;
+    };
     let gov = unit(&store, "EG-GZ", OrgUnitKind::Governorate, None).await;
     let markaz = unit(&store, "EG-GZ-A", OrgUnitKind::Markaz, Some(&gov)).await;
     let id = user(&store, "officer").await;
     let now = Utc::now();
     store
-        .grant_role(id, Role::DepartmentOfficer, markaz.id, Some(DepartmentKind::Engineering), None, now)
+        .grant_role(
+            id,
+            Role::DepartmentOfficer,
+            markaz.id,
+            Some(DepartmentKind::Engineering),
+            None,
+            now,
+        )
         .await
         .expect("grant");
-    store.grant_role(id, Role::GovernorateViewer, gov.id, None, None, now).await.expect("grant");
-    match store.grant_role(id, Role::GovernorateViewer, gov.id, None, None, now).await {
+    store
+        .grant_role(id, Role::GovernorateViewer, gov.id, None, None, now)
+        .await
+        .expect("grant");
+    match store
+        .grant_role(id, Role::GovernorateViewer, gov.id, None, None, now)
+        .await
+    {
         Err(StoreError::Conflict(ErrorCode::RoleAlreadyGranted)) => {}
         other => panic!("expected role-already-granted, got {other:?}"),
     }
@@ -248,16 +356,45 @@ async fn grants_carry_unit_paths(engine: Engine) {
 }
 
 async fn holidays_make_the_calendar(engine: Engine) {
-    let Some((_db, store)) = fresh(engine).await else { return };
+    let Some((_db, store)) = fresh(engine).await else {
+        return;
+    };
     let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).expect("date");
-    store.put_holiday(Country::Egypt, day(10, 6), "عيد القوات المسلحة", "Armed Forces Day").await.expect("put");
-    store.put_holiday(Country::Egypt, day(10, 6), "عيد القوات المسلحة", "Armed Forces Day (renamed)").await.expect("upsert");
-    store.put_holiday(Country::SaudiArabia, day(9, 23), "اليوم الوطني", "National Day").await.expect("put");
+    store
+        .put_holiday(
+            Country::Egypt,
+            day(10, 6),
+            "عيد القوات المسلحة",
+            "Armed Forces Day",
+        )
+        .await
+        .expect("put");
+    store
+        .put_holiday(
+            Country::Egypt,
+            day(10, 6),
+            "عيد القوات المسلحة",
+            "Armed Forces Day (renamed)",
+        )
+        .await
+        .expect("upsert");
+    store
+        .put_holiday(
+            Country::SaudiArabia,
+            day(9, 23),
+            "اليوم الوطني",
+            "National Day",
+        )
+        .await
+        .expect("put");
     let egypt = store.holidays(Country::Egypt).await.expect("list");
     assert_eq!(egypt.len(), 1);
     assert_eq!(egypt[0].2, "Armed Forces Day (renamed)");
     let calendar = store.calendar(Country::Egypt).await.expect("calendar");
     // Monday 5 October + 1 working day skips Tuesday the 6th.
     assert_eq!(calendar.add_working_days(day(10, 5), 1), Some(day(10, 7)));
-    assert!(calendar.is_working_day(day(9, 23)), "a Saudi holiday is not Egyptian");
+    assert!(
+        calendar.is_working_day(day(9, 23)),
+        "a Saudi holiday is not Egyptian"
+    );
 }

@@ -36,7 +36,10 @@ impl TestDb {
             Engine::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("baladiya.db").display());
-                Some(TestDb { url, _dir: Some(dir) })
+                Some(TestDb {
+                    url,
+                    _dir: Some(dir),
+                })
             }
             Engine::Postgres => {
                 let Some(base) = postgres_url() else {
@@ -45,7 +48,9 @@ impl TestDb {
                 };
                 // A schema of its own per test: fresh, and cheap to create.
                 let schema = format!("t_{}", uuid_like());
-                let admin = sqlx::PgPool::connect(&base).await.expect("PostgreSQL reachable");
+                let admin = sqlx::PgPool::connect(&base)
+                    .await
+                    .expect("PostgreSQL reachable");
                 sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
                     .execute(&admin)
                     .await
@@ -92,7 +97,9 @@ impl TestApp {
             ..WebConfig::default()
         };
         let router = baladiya_web::router(app.clone(), config).expect("router");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
