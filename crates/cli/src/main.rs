@@ -329,6 +329,7 @@ async fn serve(database: &str, listen: &str, demo: bool, config: &Config) -> Res
         .await
         .with_context(|| format!("listening on {addr}"))?;
     let local = listener.local_addr()?;
+    tokio::spawn(purge_expired_sessions(app.clone()));
     println!(
         "Baladiya is serving on http://{local} ({})",
         app.store.engine().as_str()
@@ -337,6 +338,19 @@ async fn serve(database: &str, listen: &str, demo: bool, config: &Config) -> Res
     tracing::info!("stopped taking requests; closing the database");
     app.store.close().await;
     Ok(())
+}
+
+/// Deletes expired sessions every hour, so the table does not grow forever.
+async fn purge_expired_sessions(app: App) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        match app.store.delete_expired_sessions(app.now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "expired sessions purged"),
+            Err(error) => tracing::warn!(%error, "could not purge expired sessions"),
+        }
+    }
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -2,7 +2,6 @@
 //! carries an anti-forgery token.
 
 use askama::Template;
-use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -20,6 +19,7 @@ use crate::auth::{
 };
 use crate::error::{WebError, message, page};
 use crate::i18n::Tr;
+use crate::json::WebForm;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -129,7 +129,7 @@ async fn login(
     tr: Tr,
     jar: CookieJar,
     Query(query): Query<NextQuery>,
-    Form(form): Form<LoginForm>,
+    WebForm(form): WebForm<LoginForm>,
 ) -> Result<Response, WebError> {
     let cookie_token = jar.get(CSRF_COOKIE).map(|c| c.value().to_owned());
     let csrf_ok = cookie_token
@@ -221,7 +221,7 @@ async fn logout(
     State(state): State<AppState>,
     jar: CookieJar,
     Staff(who): Staff,
-    Form(form): Form<CsrfForm>,
+    WebForm(form): WebForm<CsrfForm>,
 ) -> Result<Response, WebError> {
     if !same_secret(&who.csrf_token, &form.csrf) {
         return Err(WebError::new(ErrorCode::CsrfFailed));

@@ -273,6 +273,22 @@ async fn forms_without_the_anti_forgery_token_are_refused(engine: Engine) {
         "no session was opened"
     );
 
+    let not_a_form = client
+        .post(app.url("/login"))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(not_a_form.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(
+        not_a_form
+            .text()
+            .await
+            .expect("html")
+            .contains("نوع محتوى الطلب غير مدعوم")
+    );
+
     let (client, _) = sign_in(&app, "eg.clerk", "baladiya-demo").await;
     let logout = client
         .post(app.url("/logout"))
