@@ -10,7 +10,7 @@ mod saudi;
 use chrono::Weekday;
 use serde::{Deserialize, Serialize};
 
-pub use digits::ascii_digits;
+pub use digits::{ascii_digits, western_digits};
 pub use egypt::{EGYPT_GOVERNORATES, EgyptianNationalId, Governorate};
 pub use money::{Currency, Money};
 pub use phone::MobileNumber;

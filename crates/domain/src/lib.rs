@@ -6,9 +6,12 @@
 
 pub mod access;
 pub mod calendar;
+pub mod catalog;
 pub mod country;
 pub mod error;
 pub mod org;
 pub mod people;
+pub mod tracking;
+pub mod workflow;
 
 pub use error::{DomainError, ErrorCode, FieldError, Fields};

@@ -3,10 +3,19 @@
 /// people type to group digits, are dropped. Anything else is kept as it is
 /// so that the caller's check refuses it.
 pub fn ascii_digits(input: &str) -> String {
+    western_digits(
+        &input
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '\u{00a0}' | '\u{200f}' | '\u{200e}'))
+            .collect::<String>(),
+    )
+}
+
+/// Arabic-Indic and Eastern Arabic-Indic digits become 0–9; nothing else changes.
+pub fn western_digits(input: &str) -> String {
     input
-        .trim()
         .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '\u{00a0}' | '\u{200f}' | '\u{200e}'))
         .map(|c| match c {
             '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
             '\u{06f0}'..='\u{06f9}' => char::from(b'0' + (c as u32 - 0x06f0) as u8),
