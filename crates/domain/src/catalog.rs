@@ -17,7 +17,7 @@ use crate::org::BilingualName;
 
 pub use fee::{Fee, FeeTerm, parse_amount};
 pub use field::{ChoiceOption, FieldKind, FieldValue, FormField};
-pub use procedure::{Action, Procedure, Step, StepKind};
+pub use procedure::{Action, Procedure, ProcedureProblem, Step, StepKind};
 
 /// A service code: `A–Z`, digits and `-`, such as `EG-BUILDING-PERMIT`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -54,7 +54,7 @@ impl TrackingNumber {
             (Some(_), Some(_), Some(Ok(_))) if check.len() == 1 => {}
             _ => return Err("tracking-number-invalid"),
         }
-        if check.chars().next() != Some(check_char(body)) {
+        if !check.starts_with(check_char(body)) {
             return Err("tracking-number-check");
         }
         Ok(Self(text))

@@ -148,6 +148,15 @@ impl Step {
     }
 }
 
+/// One problem with a procedure's shape: the step it is about (if one),
+/// the field, and a stable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProcedureProblem {
+    pub step: Option<usize>,
+    pub field: &'static str,
+    pub code: &'static str,
+}
+
 /// The ordered steps of a service. Made only by [`Procedure::new`], which
 /// enforces the shape every procedure must have.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,49 +165,48 @@ pub struct Procedure {
 }
 
 impl Procedure {
-    /// Checks the procedure's shape. Returns every problem as
-    /// `(step index or None, field, code)`.
+    /// Checks the procedure's shape and reports every problem.
     pub fn new(
         steps: Vec<Step>,
         has_fee: bool,
         total_sla: u32,
-    ) -> Result<Self, Vec<(Option<usize>, &'static str, &'static str)>> {
-        let mut problems = Vec::new();
+    ) -> Result<Self, Vec<ProcedureProblem>> {
+        let mut found = Vec::new();
         if steps.is_empty() {
-            problems.push((None, "steps", "procedure-empty"));
+            found.push((None, "steps", "procedure-empty"));
         }
         for (i, step) in steps.iter().enumerate() {
             if steps[..i].iter().any(|s| s.code == step.code) {
-                problems.push((Some(i), "code", "step-code-duplicate"));
+                found.push((Some(i), "code", "step-code-duplicate"));
             }
             if step
                 .actions
                 .iter()
                 .any(|a| !step.kind.possible_actions().contains(a))
             {
-                problems.push((Some(i), "actions", "step-action-not-possible"));
+                found.push((Some(i), "actions", "step-action-not-possible"));
             }
             if step.actions.is_empty() {
-                problems.push((Some(i), "actions", "step-actions-empty"));
+                found.push((Some(i), "actions", "step-actions-empty"));
             }
             if let StepKind::ParallelApprovals { departments } = &step.kind {
                 if departments.len() < 2 {
-                    problems.push((Some(i), "departments", "parallel-needs-two-departments"));
+                    found.push((Some(i), "departments", "parallel-needs-two-departments"));
                 }
                 if departments
                     .iter()
                     .enumerate()
                     .any(|(j, d)| departments[..j].contains(d))
                 {
-                    problems.push((Some(i), "departments", "department-duplicate"));
+                    found.push((Some(i), "departments", "department-duplicate"));
                 }
             }
             if matches!(step.kind, StepKind::Issuance { .. }) && i + 1 != steps.len() {
-                problems.push((Some(i), "kind", "issuance-must-be-last"));
+                found.push((Some(i), "kind", "issuance-must-be-last"));
             }
         }
         if !steps.is_empty() && !matches!(steps[steps.len() - 1].kind, StepKind::Issuance { .. }) {
-            problems.push((
+            found.push((
                 Some(steps.len() - 1),
                 "kind",
                 "procedure-must-end-with-issuance",
@@ -209,19 +217,22 @@ impl Procedure {
             .filter(|s| matches!(s.kind, StepKind::Payment { .. }))
             .count();
         if has_fee && payments != 1 {
-            problems.push((None, "steps", "fee-needs-one-payment-step"));
+            found.push((None, "steps", "fee-needs-one-payment-step"));
         }
         if !has_fee && payments > 0 {
-            problems.push((None, "fee", "payment-step-needs-fee"));
+            found.push((None, "fee", "payment-step-needs-fee"));
         }
         let sum: u32 = steps.iter().map(|s| s.sla_working_days).sum();
         if sum > total_sla {
-            problems.push((None, "sla_working_days", "step-slas-exceed-total"));
+            found.push((None, "sla_working_days", "step-slas-exceed-total"));
         }
-        if problems.is_empty() {
+        if found.is_empty() {
             Ok(Self { steps })
         } else {
-            Err(problems)
+            Err(found
+                .into_iter()
+                .map(|(step, field, code)| ProcedureProblem { step, field, code })
+                .collect())
         }
     }
 
