@@ -371,10 +371,10 @@ mod tests {
             },
             Role::Clerk,
         );
-        let codes = |r: Result<Procedure, Vec<(Option<usize>, &str, &'static str)>>| {
+        let codes = |r: Result<Procedure, Vec<crate::catalog::ProcedureProblem>>| {
             r.expect_err("invalid")
                 .into_iter()
-                .map(|(_, _, c)| c)
+                .map(|p| p.code)
                 .collect::<Vec<_>>()
         };
         assert_eq!(
