@@ -5,10 +5,16 @@
 //! [`baladiya_domain::access::Access`], and calls the store.
 
 pub mod admin;
+pub mod applications;
+pub mod attachments;
 pub mod auth;
+pub mod catalog;
 pub mod demo;
 mod error;
+pub mod issuance;
+pub mod notifications;
 pub mod org;
+pub mod services;
 
 use baladiya_store::Store;
 use chrono::{DateTime, Utc};
@@ -16,11 +22,14 @@ use chrono::{DateTime, Utc};
 pub use auth::{IssuedSession, Principal};
 pub use error::AppError;
 
-/// The application: the store plus settings. Cheap to clone.
+/// The application: the store, the attachments, the published catalog
+/// and settings. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct App {
     pub store: Store,
+    pub blobs: attachments::Blobs,
     pub settings: Settings,
+    services: services::SharedIndex,
 }
 
 /// Security settings with safe defaults.
@@ -45,10 +54,12 @@ impl Default for Settings {
 }
 
 impl App {
-    pub fn new(store: Store) -> Self {
+    pub fn new(store: Store, blobs: attachments::Blobs) -> Self {
         Self {
             store,
+            blobs,
             settings: Settings::default(),
+            services: services::SharedIndex::default(),
         }
     }
 

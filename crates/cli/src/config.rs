@@ -19,6 +19,9 @@ pub enum LogFormat {
 /// listen = "0.0.0.0:8080"
 /// secure_cookies = true   # default: true unless listening on loopback
 /// log_format = "json"     # or "text"
+/// data_dir = "/var/lib/baladiya"          # attachments, notifications file
+/// catalog_dir = "/etc/baladiya/catalog"
+/// notifications_webhook = "http://sms-gateway.internal/notify"
 /// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,6 +29,12 @@ pub struct Config {
     pub database_url: Option<String>,
     pub listen: Option<String>,
     pub secure_cookies: Option<bool>,
+    pub data_dir: Option<String>,
+    pub catalog_dir: Option<String>,
+    /// JSON-lines file notifications are written to. Default DATA_DIR/notifications.jsonl
+    pub notifications_file: Option<String>,
+    /// Optional URL that receives every notification as a JSON POST.
+    pub notifications_webhook: Option<String>,
     #[serde(default)]
     pub log_format: LogFormat,
 }

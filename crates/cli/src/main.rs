@@ -3,10 +3,14 @@
 mod config;
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use baladiya_app::App;
+use baladiya_app::attachments::Blobs;
+use baladiya_app::catalog::Catalog;
 use baladiya_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
+use baladiya_app::notifications::Sender;
 use baladiya_store::Store;
 use baladiya_web::WebConfig;
 use clap::{Parser, Subcommand};
@@ -26,6 +30,9 @@ struct Cli {
     /// Database URL: sqlite://PATH (default sqlite://baladiya.db) or postgres://…
     #[arg(long, global = true, env = "BALADIYA_DATABASE_URL")]
     database: Option<String>,
+    /// Directory for attachments and the notification file. Default ./baladiya-data
+    #[arg(long, global = true, env = "BALADIYA_DATA_DIR")]
+    data_dir: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -40,7 +47,13 @@ enum Command {
         /// Load the demo data (if not loaded yet) and print the demo accounts.
         #[arg(long)]
         demo: bool,
+        /// Service catalog directory. Default ./catalog
+        #[arg(long, env = "BALADIYA_CATALOG")]
+        catalog: Option<String>,
     },
+    /// Work with service catalog files.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
     /// Bring the database schema up to date.
     Migrate,
     /// Load the demo data without serving.
@@ -48,6 +61,13 @@ enum Command {
     /// Manage users, roles, org units and holidays.
     #[command(subcommand)]
     Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Check every service file of a catalog directory; report each problem
+    /// with its file, line and field.
+    Check { dir: String },
 }
 
 #[derive(Subcommand)]
@@ -113,15 +133,24 @@ enum AdminCommand {
     },
 }
 
-fn main() -> Result<()> {
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let config = Config::load(cli.config.as_deref())?;
-    init_logging(config.log_format);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(run(cli, config))
+    let result = Config::load(cli.config.as_deref()).and_then(|config| {
+        init_logging(config.log_format);
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context("starting the async runtime")?
+            .block_on(run(cli, config))
+    });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            // The chain of causes, without a backtrace: this is for people.
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
 
 fn init_logging(format: LogFormat) {
@@ -168,12 +197,53 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
         .database
         .or(config.database_url.clone())
         .unwrap_or_else(|| "sqlite://baladiya.db".to_owned());
+    let data_dir = PathBuf::from(
+        cli.data_dir
+            .or(config.data_dir.clone())
+            .unwrap_or_else(|| "baladiya-data".to_owned()),
+    );
+    let app = |store: Store| -> Result<App> {
+        let blobs = Blobs::local(&data_dir.join("attachments")).map_err(app_error)?;
+        Ok(App::new(store, blobs))
+    };
     match cli.command {
-        Command::Serve { listen, demo } => {
+        Command::Serve {
+            listen,
+            demo,
+            catalog,
+        } => {
             let listen = listen
                 .or(config.listen.clone())
                 .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
-            serve(&database, &listen, demo, &config).await
+            let addr: SocketAddr = listen.parse().with_context(|| {
+                format!("--listen {listen:?} is not an address like 127.0.0.1:8080")
+            })?;
+            let app = app(open(&database).await?)?;
+            let catalog = catalog
+                .or(config.catalog_dir.clone())
+                .unwrap_or_else(|| "catalog".to_owned());
+            let catalog = load_catalog(Path::new(&catalog))?;
+            serve(app, &catalog, addr, demo, &config, &data_dir).await
+        }
+        Command::Catalog(CatalogCommand::Check { dir }) => {
+            let catalog = load_catalog(Path::new(&dir))?;
+            let latest = catalog.latest();
+            println!(
+                "{} service files, {} services: all valid.",
+                catalog.services.len(),
+                latest.len()
+            );
+            for published in latest.values() {
+                let s = &published.service;
+                println!(
+                    "  {:<34} v{:<3} {}  {}",
+                    s.code.as_str(),
+                    s.version,
+                    s.country.code(),
+                    s.name.ar()
+                );
+            }
+            Ok(())
         }
         Command::Migrate => {
             let store = open(&database).await?;
@@ -186,13 +256,13 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             Ok(())
         }
         Command::Demo => {
-            let app = App::new(open(&database).await?);
+            let app = app(open(&database).await?)?;
             load_demo(&app).await?;
             app.store.close().await;
             Ok(())
         }
         Command::Admin(command) => {
-            let app = App::new(open(&database).await?);
+            let app = app(open(&database).await?)?;
             let result = admin(&app, command).await;
             app.store.close().await;
             result
@@ -312,14 +382,42 @@ fn read_password() -> Result<String> {
     Ok(password)
 }
 
-async fn serve(database: &str, listen: &str, demo: bool, config: &Config) -> Result<()> {
-    let addr: SocketAddr = listen
-        .parse()
-        .with_context(|| format!("--listen {listen:?} is not an address like 127.0.0.1:8080"))?;
-    let app = App::new(open(database).await?);
+/// Reads and checks a catalog directory; every problem is printed.
+fn load_catalog(dir: &Path) -> Result<Catalog> {
+    Catalog::load_dir(dir).map_err(|problems| {
+        for problem in &problems {
+            eprintln!("{problem}");
+        }
+        anyhow::anyhow!(
+            "the service catalog in {} has {} problem(s)",
+            dir.display(),
+            problems.len()
+        )
+    })
+}
+
+async fn serve(
+    app: App,
+    catalog: &Catalog,
+    addr: SocketAddr,
+    demo: bool,
+    config: &Config,
+    data_dir: &Path,
+) -> Result<()> {
+    let published = app.publish_catalog(catalog).await.map_err(app_error)?;
+    tracing::info!(services = published, "catalog published");
     if demo {
         load_demo(&app).await?;
     }
+    let mut senders =
+        vec![Sender::File(config.notifications_file.clone().map_or_else(
+            || data_dir.join("notifications.jsonl"),
+            PathBuf::from,
+        ))];
+    if let Some(url) = &config.notifications_webhook {
+        senders.push(Sender::webhook(url).map_err(app_error)?);
+    }
+    tokio::spawn(deliver_notifications(app.clone(), senders));
     let web_config = WebConfig {
         secure_cookies: config.secure_cookies.unwrap_or(!addr.ip().is_loopback()),
         ..WebConfig::default()
@@ -338,6 +436,19 @@ async fn serve(database: &str, listen: &str, demo: bool, config: &Config) -> Res
     tracing::info!("stopped taking requests; closing the database");
     app.store.close().await;
     Ok(())
+}
+
+/// Sends the notification outbox every two seconds.
+async fn deliver_notifications(app: App, senders: Vec<Sender>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+    loop {
+        tick.tick().await;
+        match app.deliver_notifications(&senders).await {
+            Ok((0, 0)) => {}
+            Ok((sent, failed)) => tracing::info!(sent, failed, "notifications delivered"),
+            Err(error) => tracing::warn!(%error, "notification delivery failed"),
+        }
+    }
 }
 
 /// Deletes expired sessions every hour, so the table does not grow forever.

@@ -58,6 +58,17 @@ impl Access {
         })
     }
 
+    /// May this user act as `role` on a workflow step of a unit, for
+    /// `department`? The grant must be of that role on the unit or above,
+    /// and not limited to another department.
+    pub fn can_act_as(&self, role: Role, unit: &UnitPath, department: DepartmentKind) -> bool {
+        self.grants.iter().any(|g| {
+            g.role == role
+                && unit.is_within(&g.unit)
+                && g.department.is_none_or(|d| d == department)
+        })
+    }
+
     pub fn require(&self, permission: Permission, unit: &UnitPath) -> Result<(), Denied> {
         if self.can(permission, unit) {
             Ok(())
@@ -147,6 +158,27 @@ mod tests {
         let p = Permission::ProcessApplications;
         assert!(officer.can_in_department(p, &unit, DepartmentKind::Engineering));
         assert!(!officer.can_in_department(p, &unit, DepartmentKind::Revenue));
+    }
+
+    #[test]
+    fn acting_on_a_step_needs_the_steps_role_and_department() {
+        let unit = UnitPath::root(1).child(2);
+        let officer = Access::new(
+            8,
+            vec![Grant {
+                role: Role::DepartmentOfficer,
+                unit: UnitPath::root(1),
+                department: Some(DepartmentKind::Engineering),
+            }],
+        );
+        assert!(officer.can_act_as(Role::DepartmentOfficer, &unit, DepartmentKind::Engineering));
+        assert!(!officer.can_act_as(Role::DepartmentOfficer, &unit, DepartmentKind::Licensing));
+        assert!(!officer.can_act_as(Role::Clerk, &unit, DepartmentKind::Engineering));
+        assert!(!officer.can_act_as(
+            Role::DepartmentOfficer,
+            &UnitPath::root(3),
+            DepartmentKind::Engineering
+        ));
     }
 
     #[test]

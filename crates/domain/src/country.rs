@@ -56,6 +56,15 @@ impl Country {
         &[Weekday::Fri, Weekday::Sat]
     }
 
+    /// Offset of local (standard) time from UTC, used to decide which
+    /// calendar day it is for SLAs. Summer time is not applied.
+    pub fn utc_offset_hours(self) -> i32 {
+        match self {
+            Country::Egypt => 2,
+            Country::SaudiArabia => 3,
+        }
+    }
+
     /// International dialling code, without the `+`.
     pub fn calling_code(self) -> &'static str {
         match self {

@@ -57,6 +57,26 @@ pub enum ErrorCode {
     RoleAlreadyGranted,
     /// The unit already has a department of this kind.
     DepartmentExists,
+    /// Someone else changed the application first: reload and try again.
+    StaleVersion,
+    /// A published catalog version was edited instead of given a new version.
+    ServiceVersionChanged,
+    /// The application was already rated.
+    AlreadyRated,
+    /// The license was already revoked.
+    AlreadyRevoked,
+    /// The application is rejected or issued.
+    ApplicationClosed,
+    /// The application waits for the applicant to complete it.
+    ApplicationWaitingForApplicant,
+    /// The current step does not offer this action.
+    ActionNotAllowedNow,
+    /// The department is not part of the current step.
+    DepartmentNotInStep,
+    /// This department already approved.
+    DepartmentAlreadyApproved,
+    /// The application is not waiting for the applicant.
+    ApplicationNotReturned,
     /// The database cannot be reached.
     DatabaseUnavailable,
     /// Something unexpected failed; it has been logged.
@@ -80,6 +100,16 @@ impl ErrorCode {
             ErrorCode::UnitCodeTaken => "unit-code-taken",
             ErrorCode::RoleAlreadyGranted => "role-already-granted",
             ErrorCode::DepartmentExists => "department-exists",
+            ErrorCode::StaleVersion => "stale-version",
+            ErrorCode::ServiceVersionChanged => "service-version-changed",
+            ErrorCode::AlreadyRated => "already-rated",
+            ErrorCode::AlreadyRevoked => "already-revoked",
+            ErrorCode::ApplicationClosed => "application-closed",
+            ErrorCode::ApplicationWaitingForApplicant => "application-waiting-for-applicant",
+            ErrorCode::ActionNotAllowedNow => "action-not-allowed-now",
+            ErrorCode::DepartmentNotInStep => "department-not-in-step",
+            ErrorCode::DepartmentAlreadyApproved => "department-already-approved",
+            ErrorCode::ApplicationNotReturned => "application-not-returned",
             ErrorCode::DatabaseUnavailable => "database-unavailable",
             ErrorCode::Internal => "internal",
         }

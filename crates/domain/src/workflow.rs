@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::ErrorCode;
 use crate::catalog::{Action, Procedure, StepKind};
 use crate::org::DepartmentKind;
 
@@ -106,14 +107,14 @@ pub enum WorkflowError {
 }
 
 impl WorkflowError {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            WorkflowError::Closed => "application-closed",
-            WorkflowError::WaitingForApplicant => "application-waiting-for-applicant",
-            WorkflowError::ActionNotAllowed => "action-not-allowed-now",
-            WorkflowError::DepartmentNotInStep => "department-not-in-step",
-            WorkflowError::AlreadyApproved => "department-already-approved",
-            WorkflowError::NotReturned => "application-not-returned",
+            WorkflowError::Closed => ErrorCode::ApplicationClosed,
+            WorkflowError::WaitingForApplicant => ErrorCode::ApplicationWaitingForApplicant,
+            WorkflowError::ActionNotAllowed => ErrorCode::ActionNotAllowedNow,
+            WorkflowError::DepartmentNotInStep => ErrorCode::DepartmentNotInStep,
+            WorkflowError::AlreadyApproved => ErrorCode::DepartmentAlreadyApproved,
+            WorkflowError::NotReturned => ErrorCode::ApplicationNotReturned,
         }
     }
 }

@@ -7,9 +7,11 @@
 //! pools by [`on_pool!`] / [`in_write_tx!`]; each engine has its own
 //! migrations in `migrations/<engine>/`.
 
+mod applications;
 mod error;
 mod events;
 mod holidays;
+mod notifications;
 mod org;
 mod rows;
 mod sessions;
@@ -24,8 +26,13 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use applications::{
+    ApplicationRecord, HistoryEntry, InboxQuery, IssuanceRecord, NewApplication, NewDocument,
+    NewIssuance, NewNotification, WorkflowChange, WorkflowUpdate,
+};
 pub use error::StoreError;
 pub use events::NewEvent;
+pub use notifications::OutgoingNotification;
 pub use org::{NewDepartment, NewUnit};
 pub use sessions::{SessionKind, SessionRecord};
 pub use users::{NewUser, UserRecord};

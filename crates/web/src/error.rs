@@ -27,7 +27,17 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::UsernameTaken
         | ErrorCode::UnitCodeTaken
         | ErrorCode::RoleAlreadyGranted
-        | ErrorCode::DepartmentExists => StatusCode::CONFLICT,
+        | ErrorCode::DepartmentExists
+        | ErrorCode::StaleVersion
+        | ErrorCode::ServiceVersionChanged
+        | ErrorCode::AlreadyRated
+        | ErrorCode::AlreadyRevoked
+        | ErrorCode::ApplicationClosed
+        | ErrorCode::ApplicationWaitingForApplicant
+        | ErrorCode::ActionNotAllowedNow
+        | ErrorCode::DepartmentNotInStep
+        | ErrorCode::DepartmentAlreadyApproved
+        | ErrorCode::ApplicationNotReturned => StatusCode::CONFLICT,
         ErrorCode::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }

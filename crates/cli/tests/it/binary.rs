@@ -2,6 +2,7 @@
 //! and administration from the command line.
 
 use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -15,14 +16,18 @@ fn baladiya(dir: &std::path::Path) -> Command {
         .current_dir(dir)
         .env_remove("BALADIYA_DATABASE_URL")
         .env_remove("BALADIYA_LISTEN")
-        .env_remove("BALADIYA_CONFIG");
+        .env_remove("BALADIYA_CONFIG")
+        .env_remove("BALADIYA_CATALOG")
+        .env_remove("BALADIYA_DATA_DIR");
     command
 }
 
 /// Starts `baladiya serve` on a free port; returns the child and its address.
 fn start(dir: &std::path::Path, extra: &[&str]) -> (Child, String) {
+    let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
     let mut child = baladiya(dir)
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--catalog"])
+        .arg(catalog)
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

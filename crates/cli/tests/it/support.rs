@@ -4,6 +4,8 @@
 use std::net::SocketAddr;
 
 use baladiya_app::App;
+use baladiya_app::attachments::Blobs;
+use baladiya_app::catalog::Catalog;
 use baladiya_store::Store;
 use baladiya_web::WebConfig;
 use tokio::sync::oneshot;
@@ -75,6 +77,12 @@ pub fn uuid_like() -> String {
     baladiya_app::auth::random_token().expect("randomness")[..16].to_owned()
 }
 
+/// The demo catalog shipped in `catalog/`.
+pub fn demo_catalog() -> Catalog {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
+    Catalog::load_dir(&dir).expect("the demo catalog is valid")
+}
+
 /// The real server, on 127.0.0.1:0, over a fresh database with the demo data.
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -84,13 +92,18 @@ pub struct TestApp {
     pub client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
+    /// Attachments of this server: removed with it.
+    _files: tempfile::TempDir,
     _db: TestDb,
 }
 
 impl TestApp {
     pub async fn spawn(engine: Engine) -> Option<TestApp> {
         let db = TestDb::new(engine).await?;
-        let app = App::new(db.store().await);
+        let files = tempfile::tempdir().expect("temp dir");
+        let blobs = Blobs::local(&files.path().join("attachments")).expect("attachments");
+        let app = App::new(db.store().await, blobs);
+        app.publish_catalog(&demo_catalog()).await.expect("catalog");
         app.load_demo().await.expect("demo data");
         let config = WebConfig {
             secure_cookies: false,
@@ -115,6 +128,7 @@ impl TestApp {
             client: client(),
             shutdown: Some(tx),
             server: Some(server),
+            _files: files,
             _db: db,
         })
     }

@@ -1,0 +1,779 @@
+//! Applications: submission (online or at the counter), workflow actions,
+//! resubmission after a return, tracking, inboxes, ratings.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use baladiya_domain::catalog::{Action, Service, StepKind};
+use baladiya_domain::country::{Country, MobileNumber, PersonalId};
+use baladiya_domain::org::{DepartmentKind, OrgUnit, UnitCode, UnitPath};
+use baladiya_domain::people::{Permission, Role};
+use baladiya_domain::tracking::TrackingNumber;
+use baladiya_domain::workflow::{self, Outcome, Status, WorkflowState};
+use baladiya_domain::{ErrorCode, Fields};
+use baladiya_store::{
+    ApplicationRecord, HistoryEntry, InboxQuery, NewApplication, NewDocument, NewEvent,
+    NewNotification, WorkflowChange, WorkflowUpdate,
+};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::json;
+
+use crate::attachments::sniff;
+use crate::{App, AppError, Principal};
+
+/// A file sent with an application.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The catalog code of the document it is.
+    pub code: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// An application as typed by the applicant (or the clerk for them).
+#[derive(Debug, Clone, Default)]
+pub struct Submission {
+    pub service: String,
+    pub unit: String,
+    pub applicant_kind: String,
+    pub applicant_name: String,
+    pub applicant_id: String,
+    pub applicant_phone: String,
+    pub fields: BTreeMap<String, String>,
+    pub documents: Vec<Upload>,
+}
+
+/// What an officer asks to do.
+#[derive(Debug, Clone, Default)]
+pub struct ActionRequest {
+    pub action: String,
+    pub department: Option<String>,
+    pub comment: String,
+    pub receipt_number: Option<String>,
+    /// The version the officer saw: if someone acted since, the request is refused.
+    pub expected_version: i64,
+}
+
+/// An application with its service, ready to show.
+#[derive(Debug, Clone)]
+pub struct ApplicationView {
+    pub record: ApplicationRecord,
+    pub service: Arc<Service>,
+    pub unit: OrgUnit,
+    pub history: Vec<HistoryEntry>,
+    pub documents: Vec<(String, String, String, i64)>,
+    pub issuance: Option<baladiya_store::IssuanceRecord>,
+}
+
+impl ApplicationView {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.record.status).unwrap_or(Status::InProgress)
+    }
+
+    pub fn current_step(&self) -> Option<&baladiya_domain::catalog::Step> {
+        self.service.procedure.step(self.record.step as usize)
+    }
+
+    pub fn approvals(&self) -> Vec<DepartmentKind> {
+        departments_of(&self.record.approvals)
+    }
+}
+
+/// `,a,b,` ↔ departments.
+fn departments_of(text: &str) -> Vec<DepartmentKind> {
+    text.split(',')
+        .filter_map(|d| DepartmentKind::parse(d).ok())
+        .collect()
+}
+
+fn encode_departments(list: &[DepartmentKind]) -> String {
+    if list.is_empty() {
+        return String::new();
+    }
+    format!(
+        ",{},",
+        list.iter()
+            .map(|d| d.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    )
+}
+
+/// Masks a name for public pages: the first letter of each word.
+pub fn mask_name(name: &str) -> String {
+    name.split_whitespace()
+        .map(|word| {
+            let first: String = word.chars().take(1).collect();
+            format!("{first}***")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl App {
+    /// Today's date in the country (SLA days are local days).
+    pub fn today_in(&self, country: Country) -> NaiveDate {
+        (self.now() + Duration::hours(i64::from(country.utc_offset_hours()))).date_naive()
+    }
+
+    /// Submits an application. `intake` is the clerk at the counter, or
+    /// `None` when the applicant applies online.
+    pub async fn submit(
+        &self,
+        submission: Submission,
+        intake: Option<&Principal>,
+    ) -> Result<(String, i64), AppError> {
+        let mut fields = Fields::new();
+        let published = self.service(&submission.service);
+        if published.is_none() {
+            fields.push("service", "service-unknown");
+        }
+        let unit = match UnitCode::parse(&submission.unit) {
+            Ok(code) => self.store.unit_by_code(&code).await?,
+            Err(_) => None,
+        };
+        if unit.is_none() {
+            fields.push("unit", "unit-unknown");
+        }
+        let (Some(published), Some(unit)) = (published, unit) else {
+            return Err(fields.finish().err().map_or(AppError::NotFound, Into::into));
+        };
+        let service = published.service.clone();
+        if unit.country() != service.country {
+            fields.push("unit", "unit-wrong-country");
+        }
+        if let Some(clerk) = intake {
+            clerk
+                .access
+                .require(Permission::IntakeApplications, &unit.path)?;
+        }
+        let today = self.today_in(service.country);
+        let kind = submission.applicant_kind.trim();
+        match baladiya_domain::catalog::Applicant::parse(if kind.is_empty() {
+            "citizen"
+        } else {
+            kind
+        }) {
+            Ok(a) if service.applicants.contains(&a) => {}
+            Ok(_) => fields.push("applicant_kind", "applicant-not-allowed"),
+            Err(code) => fields.push("applicant_kind", code),
+        }
+        let name = submission.applicant_name.trim().to_owned();
+        if name.is_empty() {
+            fields.push("applicant_name", "required");
+        } else if name.chars().count() > 200 {
+            fields.push("applicant_name", "too-long");
+        }
+        let id = fields.check(
+            "applicant_id",
+            PersonalId::parse(service.country, &submission.applicant_id, today),
+        );
+        let phone = fields.check(
+            "applicant_phone",
+            MobileNumber::parse(service.country, &submission.applicant_phone),
+        );
+        let mut values = BTreeMap::new();
+        for field in &service.fields {
+            let raw = submission
+                .fields
+                .get(&field.code)
+                .map(String::as_str)
+                .unwrap_or("");
+            if let Some(Some(value)) = fields.check(
+                &format!("fields.{}", field.code),
+                field.parse(service.country, raw, today),
+            ) {
+                values.insert(field.code.clone(), value);
+            }
+        }
+        for code in submission.fields.keys() {
+            if service.field(code).is_none() {
+                fields.push(&format!("fields.{code}"), "field-unknown");
+            }
+        }
+        let mut accepted = Vec::new();
+        for requirement in &service.documents {
+            let given: Vec<&Upload> = submission
+                .documents
+                .iter()
+                .filter(|u| u.code == requirement.code && !u.bytes.is_empty())
+                .collect();
+            let field = format!("documents.{}", requirement.code);
+            match given.as_slice() {
+                [] if requirement.mandatory => fields.push(&field, "document-required"),
+                [] => {}
+                [upload] => {
+                    if upload.bytes.len() as u64 > requirement.max_bytes {
+                        fields.push(&field, "document-too-large");
+                    } else {
+                        match sniff(&upload.bytes) {
+                            Some(kind) if requirement.types.iter().any(|t| t == kind) => {
+                                accepted.push((*upload, kind))
+                            }
+                            _ => fields.push(&field, "document-type-not-accepted"),
+                        }
+                    }
+                }
+                _ => fields.push(&field, "document-duplicate"),
+            }
+        }
+        for upload in &submission.documents {
+            if !service.documents.iter().any(|d| d.code == upload.code) {
+                fields.push(&format!("documents.{}", upload.code), "document-unknown");
+            }
+        }
+        fields.finish()?;
+        let (Some(id), Some(phone)) = (id, phone) else {
+            return Err(AppError::Internal("checked fields missing".into()));
+        };
+        let mut documents = Vec::new();
+        for (upload, kind) in accepted {
+            let (key, sha) = self.blobs.put(upload.bytes.clone()).await?;
+            documents.push(NewDocument {
+                code: upload.code.clone(),
+                file_name: upload.file_name.chars().take(200).collect(),
+                content_type: kind.to_owned(),
+                size_bytes: upload.bytes.len() as i64,
+                storage_key: key,
+                sha256: sha,
+            });
+        }
+        let calendar = self.store.calendar(service.country).await?;
+        let first = service
+            .procedure
+            .step(0)
+            .ok_or_else(|| AppError::Internal("empty procedure".into()))?;
+        let fee = service.fee.as_ref().map(|fee| fee.amount(&values));
+        let form: BTreeMap<&str, String> = values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.to_text()))
+            .collect();
+        let new = NewApplication {
+            service_version_id: published.version_id,
+            unit_id: unit.id,
+            unit_code: unit.code.to_string(),
+            applicant_kind: if kind.is_empty() {
+                "citizen".into()
+            } else {
+                kind.to_owned()
+            },
+            applicant_name: name,
+            applicant_id_number: id.as_str().to_owned(),
+            applicant_phone: phone.as_e164().to_owned(),
+            channel: if intake.is_some() {
+                "counter"
+            } else {
+                "online"
+            },
+            intake_user_id: intake.map(|p| p.user_id),
+            form: serde_json::to_string(&form).map_err(|e| AppError::Internal(e.to_string()))?,
+            status: Status::InProgress.as_str().into(),
+            step_role: first.role.as_str().into(),
+            pending_departments: encode_departments(&first.kind.departments()),
+            fee_minor: fee,
+            currency: service.currency().code().into(),
+            submitted_at: self.now(),
+            step_due_on: due(&calendar, today, first.sla_working_days)?,
+            due_on: due(&calendar, today, service.sla_working_days)?,
+        };
+        let notification = notice("submitted", &new.applicant_phone, None, &service);
+        let unit_code = unit.code.clone();
+        let (row_id, number) = self
+            .store
+            .insert_application(
+                &new,
+                &documents,
+                &notification,
+                intake.map(|p| p.user_id),
+                |year, seq| TrackingNumber::new(&unit_code, year, seq as u64).to_string(),
+            )
+            .await?;
+        tracing::info!(tracking = %number, service = %service.code, channel = new.channel, "application submitted");
+        Ok((number, row_id))
+    }
+
+    async fn record(&self, tracking: &str) -> Result<ApplicationRecord, AppError> {
+        let number = TrackingNumber::parse(tracking).map_err(|_| AppError::NotFound)?;
+        self.store
+            .application_by_tracking(number.as_str())
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    async fn view_of(&self, record: ApplicationRecord) -> Result<ApplicationView, AppError> {
+        let service = self.service_version(record.service_version_id).await?;
+        let unit = self.store.unit(record.unit_id).await?;
+        let history = self.store.application_history(record.id).await?;
+        let documents = self.store.documents_of(record.id).await?;
+        let issuance = self.store.issuance_of(record.id).await?;
+        Ok(ApplicationView {
+            record,
+            service,
+            unit,
+            history,
+            documents,
+            issuance,
+        })
+    }
+
+    /// An application for staff who may see its unit.
+    pub async fn application_for(
+        &self,
+        who: &Principal,
+        tracking: &str,
+    ) -> Result<ApplicationView, AppError> {
+        let record = self.record(tracking).await?;
+        let path = UnitPath::decode(&record.unit_path)
+            .ok_or_else(|| AppError::Internal("bad unit path".into()))?;
+        who.access.require(Permission::ViewApplications, &path)?;
+        self.view_of(record).await
+    }
+
+    /// An application for its applicant, who proves it is theirs with
+    /// their ID number or mobile number. Anything else is `NotFound`.
+    pub async fn application_for_applicant(
+        &self,
+        tracking: &str,
+        proof: &str,
+    ) -> Result<ApplicationView, AppError> {
+        let record = self.record(tracking).await?;
+        let proof_digits = baladiya_domain::country::ascii_digits(proof);
+        let by_id = !proof_digits.is_empty() && proof_digits == record.applicant_id_number;
+        let country = Country::parse(if record.currency == "SAR" { "SA" } else { "EG" })
+            .unwrap_or(Country::Egypt);
+        let by_phone = MobileNumber::parse(country, proof)
+            .is_ok_and(|p| p.as_e164() == record.applicant_phone);
+        if !(by_id || by_phone) {
+            return Err(AppError::NotFound);
+        }
+        self.view_of(record).await
+    }
+
+    /// An officer acts on the current step of an application.
+    pub async fn act(
+        &self,
+        who: &Principal,
+        tracking: &str,
+        request: &ActionRequest,
+    ) -> Result<ApplicationView, AppError> {
+        let record = self.record(tracking).await?;
+        let service = self.service_version(record.service_version_id).await?;
+        let path = UnitPath::decode(&record.unit_path)
+            .ok_or_else(|| AppError::Internal("bad unit path".into()))?;
+        who.access.require(Permission::ViewApplications, &path)?;
+        let action =
+            Action::parse(request.action.trim()).map_err(|c| AppError::field("action", c))?;
+        let department = match request
+            .department
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            Some(d) => {
+                Some(DepartmentKind::parse(d).map_err(|c| AppError::field("department", c))?)
+            }
+            None => None,
+        };
+        let status =
+            Status::parse(&record.status).map_err(|_| AppError::Internal("bad status".into()))?;
+        let state = WorkflowState {
+            status,
+            step: record.step as usize,
+            approvals: departments_of(&record.approvals),
+        };
+        let step = service
+            .procedure
+            .step(state.step)
+            .ok_or(AppError::Conflict(ErrorCode::ApplicationClosed))?;
+        // The department the officer acts for: the step's own, or (for
+        // parallel approvals) the one they name or the one they belong to.
+        let acting_for = match (&step.kind, department) {
+            (StepKind::ParallelApprovals { departments }, Some(d)) => {
+                Some(d).filter(|d| departments.contains(d))
+            }
+            (StepKind::ParallelApprovals { departments }, None) => {
+                departments.iter().copied().find(|d| {
+                    !state.approvals.contains(d) && who.access.can_act_as(step.role, &path, *d)
+                })
+            }
+            (_, _) => step.kind.departments().first().copied(),
+        };
+        let allowed = acting_for.is_some_and(|d| who.access.can_act_as(step.role, &path, d));
+        if !status.is_final() && !allowed {
+            return Err(baladiya_domain::access::Denied {
+                permission: Permission::ProcessApplications,
+            }
+            .into());
+        }
+        let comment = request.comment.trim();
+        let mut fields = Fields::new();
+        if action.needs_reason() && comment.is_empty() {
+            fields.push("comment", "reason-required");
+        }
+        let receipt = request
+            .receipt_number
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        if action == Action::RecordPayment && receipt.is_none() {
+            fields.push("receipt_number", "required");
+        }
+        fields.finish()?;
+        let transition = workflow::act(&service.procedure, &state, action, acting_for)
+            .map_err(|e| AppError::Conflict(e.code()))?;
+        let today = self.today_in(service.country);
+        let calendar = self.store.calendar(service.country).await?;
+        let next = &transition.next;
+        let next_step = service.procedure.step(next.step);
+        let pending: Vec<DepartmentKind> = next_step
+            .map(|s| {
+                s.kind
+                    .departments()
+                    .into_iter()
+                    .filter(|d| !next.approvals.contains(d))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let step_due_on = match (transition.outcome, next_step) {
+            (Outcome::Advanced, Some(s)) => due(&calendar, today, s.sla_working_days)?,
+            _ => record.step_due_on,
+        };
+        let now = self.now();
+        let update = WorkflowUpdate {
+            status: next.status.as_str().into(),
+            step: next.step as i64,
+            approvals: encode_departments(&next.approvals),
+            step_role: next_step.map_or(String::new(), |s| s.role.as_str().into()),
+            pending_departments: if next.status.is_final() {
+                String::new()
+            } else {
+                encode_departments(&pending)
+            },
+            step_due_on,
+            due_on: record.due_on,
+            returned_on: (next.status == Status::Returned).then_some(today),
+            receipt_number: receipt.map(str::to_owned),
+            completed_at: next.status.is_final().then_some(now),
+        };
+        let detail = json!({
+            "action": action.as_str(),
+            "department": acting_for.map(DepartmentKind::as_str),
+            "from": {"status": record.status, "step": record.step},
+            "to": {"status": next.status.as_str(), "step": next.step},
+            "comment": comment,
+            "receipt_number": receipt,
+        });
+        let event_name = format!("application.{}", action.as_str());
+        let event = NewEvent {
+            at: now,
+            actor_id: Some(who.user_id),
+            action: &event_name,
+            entity: "application",
+            entity_id: record.id,
+            unit_id: Some(record.unit_id),
+            detail,
+        };
+        let kind = match transition.outcome {
+            Outcome::Returned => Some("returned"),
+            Outcome::Rejected => Some("rejected"),
+            Outcome::Issued => Some("issued"),
+            Outcome::Advanced
+                if next_step.is_some_and(|s| matches!(s.kind, StepKind::Payment { .. })) =>
+            {
+                Some("ready_for_payment")
+            }
+            Outcome::Advanced
+                if matches!(
+                    step.kind,
+                    StepKind::ParallelApprovals { .. } | StepKind::Review { .. }
+                ) =>
+            {
+                Some("approved")
+            }
+            _ => None,
+        };
+        let notifications: Vec<NewNotification> = kind
+            .map(|k| {
+                notice(
+                    k,
+                    &record.applicant_phone,
+                    (!comment.is_empty()).then_some(comment),
+                    &service,
+                )
+            })
+            .into_iter()
+            .collect();
+        let issuance = if transition.outcome == Outcome::Issued {
+            Some(self.new_issuance(&record, &service, today).await?)
+        } else {
+            None
+        };
+        let change = WorkflowChange {
+            update,
+            event,
+            notifications,
+            issuance,
+            documents: Vec::new(),
+        };
+        self.store
+            .update_workflow(record.id, request.expected_version, &change)
+            .await?;
+        tracing::info!(tracking, action = action.as_str(), "workflow action");
+        self.application_for(who, tracking).await
+    }
+
+    /// The applicant completes a returned application (optionally with new
+    /// documents): it goes back to the step that returned it, and the
+    /// deadline moves by the working days it waited.
+    pub async fn resubmit(
+        &self,
+        tracking: &str,
+        proof: &str,
+        comment: &str,
+        documents: Vec<Upload>,
+    ) -> Result<ApplicationView, AppError> {
+        let view = self.application_for_applicant(tracking, proof).await?;
+        let record = &view.record;
+        let service = &view.service;
+        let status = view.status();
+        let state = WorkflowState {
+            status,
+            step: record.step as usize,
+            approvals: view.approvals(),
+        };
+        let next = workflow::resubmit(&state).map_err(|e| AppError::Conflict(e.code()))?;
+        let mut fields = Fields::new();
+        let mut stored = Vec::new();
+        for upload in &documents {
+            let field = format!("documents.{}", upload.code);
+            match service.documents.iter().find(|d| d.code == upload.code) {
+                None => fields.push(&field, "document-unknown"),
+                Some(req) if upload.bytes.len() as u64 > req.max_bytes => {
+                    fields.push(&field, "document-too-large")
+                }
+                Some(req) => match sniff(&upload.bytes) {
+                    Some(kind) if req.types.iter().any(|t| t == kind) => {
+                        stored.push((upload, kind))
+                    }
+                    _ => fields.push(&field, "document-type-not-accepted"),
+                },
+            }
+        }
+        fields.finish()?;
+        let today = self.today_in(service.country);
+        let calendar = self.store.calendar(service.country).await?;
+        let waited = record
+            .returned_on
+            .map_or(0, |r| calendar.working_days_between(r, today));
+        let step = service
+            .procedure
+            .step(next.step)
+            .ok_or(AppError::Conflict(ErrorCode::ApplicationClosed))?;
+        let mut new_documents = Vec::new();
+        for (upload, kind) in stored {
+            let (key, sha) = self.blobs.put(upload.bytes.clone()).await?;
+            new_documents.push(NewDocument {
+                code: upload.code.clone(),
+                file_name: upload.file_name.chars().take(200).collect(),
+                content_type: kind.to_owned(),
+                size_bytes: upload.bytes.len() as i64,
+                storage_key: key,
+                sha256: sha,
+            });
+        }
+        let pending: Vec<DepartmentKind> = step
+            .kind
+            .departments()
+            .into_iter()
+            .filter(|d| !next.approvals.contains(d))
+            .collect();
+        let update = WorkflowUpdate {
+            status: next.status.as_str().into(),
+            step: next.step as i64,
+            approvals: encode_departments(&next.approvals),
+            step_role: step.role.as_str().into(),
+            pending_departments: encode_departments(&pending),
+            step_due_on: due(&calendar, today, step.sla_working_days)?,
+            due_on: calendar
+                .add_working_days(record.due_on, u32::try_from(waited).unwrap_or(0))
+                .ok_or_else(|| AppError::Internal("date out of range".into()))?,
+            returned_on: None,
+            receipt_number: None,
+            completed_at: None,
+        };
+        let event = NewEvent {
+            at: self.now(),
+            actor_id: None,
+            action: "application.resubmitted",
+            entity: "application",
+            entity_id: record.id,
+            unit_id: Some(record.unit_id),
+            detail: json!({
+                "by": "applicant",
+                "from": {"status": record.status, "step": record.step},
+                "to": {"status": next.status.as_str(), "step": next.step},
+                "comment": comment.trim(),
+                "documents": new_documents.iter().map(|d| d.code.clone()).collect::<Vec<_>>(),
+                "paused_working_days": waited,
+            }),
+        };
+        let change = WorkflowChange {
+            update,
+            event,
+            notifications: Vec::new(),
+            issuance: None,
+            documents: new_documents,
+        };
+        self.store
+            .update_workflow(record.id, record.version, &change)
+            .await?;
+        self.application_for_applicant(tracking, proof).await
+    }
+
+    /// Applications waiting for this user: for each of their grants, those
+    /// whose current step is for that role (and department) in that unit
+    /// or below. Overdue first.
+    pub async fn inbox(
+        &self,
+        who: &Principal,
+        limit: i64,
+    ) -> Result<Vec<ApplicationRecord>, AppError> {
+        let mut found: Vec<ApplicationRecord> = Vec::new();
+        for grant in who.access.grants() {
+            if grant.role == Role::Administrator || grant.role == Role::GovernorateViewer {
+                continue;
+            }
+            let query = InboxQuery {
+                roots: vec![grant.unit.clone()],
+                roles: vec![grant.role.as_str().to_owned()],
+                departments: grant.department.map(|d| vec![d.as_str().to_owned()]),
+                service_version_ids: None,
+                overdue_on: None,
+                limit,
+            };
+            for record in self.store.inbox(&query).await? {
+                if !found.iter().any(|r| r.id == record.id) {
+                    found.push(record);
+                }
+            }
+        }
+        found.sort_by(|a, b| a.step_due_on.cmp(&b.step_due_on).then(a.id.cmp(&b.id)));
+        found.truncate(limit.max(0) as usize);
+        Ok(found)
+    }
+
+    /// Overdue applications in the units a unit head oversees: their
+    /// escalation inbox.
+    pub async fn escalations(
+        &self,
+        who: &Principal,
+        limit: i64,
+    ) -> Result<Vec<ApplicationRecord>, AppError> {
+        let roots = who.access.roots(Permission::ViewOversight);
+        if roots.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = InboxQuery {
+            roots,
+            roles: Role::ALL.iter().map(|r| r.as_str().to_owned()).collect(),
+            departments: None,
+            service_version_ids: None,
+            overdue_on: Some(
+                self.today_in(Country::Egypt)
+                    .max(self.today_in(Country::SaudiArabia)),
+            ),
+            limit,
+        };
+        Ok(self.store.inbox(&query).await?)
+    }
+
+    /// The applicant rates a completed application, once.
+    pub async fn rate(
+        &self,
+        tracking: &str,
+        proof: &str,
+        stars: i64,
+        comment: &str,
+    ) -> Result<(), AppError> {
+        let view = self.application_for_applicant(tracking, proof).await?;
+        if !view.status().is_final() {
+            return Err(AppError::field("rating", "rating-before-completion"));
+        }
+        if !(1..=5).contains(&stars) {
+            return Err(AppError::field("rating", "rating-out-of-range"));
+        }
+        let comment: String = comment.trim().chars().take(1000).collect();
+        let event = NewEvent {
+            at: self.now(),
+            actor_id: None,
+            action: "application.rated",
+            entity: "application",
+            entity_id: view.record.id,
+            unit_id: Some(view.record.unit_id),
+            detail: json!({"by": "applicant", "rating": stars, "comment": comment}),
+        };
+        self.store
+            .rate_application(view.record.id, stars, &comment, &event)
+            .await?;
+        Ok(())
+    }
+
+    /// Counts per unit for a unit head's overview.
+    pub async fn overview(
+        &self,
+        who: &Principal,
+    ) -> Result<Vec<(OrgUnit, i64, i64, i64)>, AppError> {
+        let roots = who.access.roots(Permission::ViewOversight);
+        let units = self.store.units_within(&roots).await?;
+        let today = self.today_in(Country::Egypt);
+        let month_start = today.with_day0(0).unwrap_or(today);
+        let since: DateTime<Utc> = month_start
+            .and_hms_opt(0, 0, 0)
+            .map(|d| d.and_utc())
+            .unwrap_or_else(|| self.now());
+        let counts = self.store.unit_counts(&roots, today, since).await?;
+        Ok(units
+            .into_iter()
+            .map(|unit| {
+                let (open, overdue, done) = counts
+                    .iter()
+                    .find(|(id, ..)| *id == unit.id)
+                    .map_or((0, 0, 0), |(_, a, b, c)| (*a, *b, *c));
+                (unit, open, overdue, done)
+            })
+            .collect())
+    }
+}
+
+use chrono::Datelike;
+
+fn due(
+    calendar: &baladiya_domain::calendar::WorkCalendar,
+    from: NaiveDate,
+    days: u32,
+) -> Result<NaiveDate, AppError> {
+    calendar
+        .add_working_days(from, days)
+        .ok_or_else(|| AppError::Internal("date out of range".into()))
+}
+
+/// A notification for the applicant, in both languages.
+fn notice(
+    kind: &'static str,
+    phone: &str,
+    comment: Option<&str>,
+    service: &Service,
+) -> NewNotification {
+    NewNotification {
+        kind,
+        recipient: phone.to_owned(),
+        payload: json!({
+            "kind": kind,
+            "service": service.code.as_str(),
+            "service_ar": service.name.ar(),
+            "service_en": service.name.en(),
+            "comment": comment,
+        })
+        .to_string(),
+    }
+}

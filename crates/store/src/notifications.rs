@@ -1,0 +1,104 @@
+//! The notification outbox: rows written in the same transaction as the
+//! workflow change, delivered later by a worker. Delivery is leased (a
+//! claimed row is hidden from other servers for a while) and retried with
+//! backoff; a failing sender never blocks the workflow.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Store, StoreError, in_write_tx, on_pool};
+
+/// A notification claimed for delivery.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutgoingNotification {
+    pub id: i64,
+    pub tracking_number: String,
+    pub kind: String,
+    pub recipient: String,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+impl Store {
+    /// Claims up to `limit` due notifications until `lease_until`.
+    pub async fn claim_notifications(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<OutgoingNotification>, StoreError> {
+        Ok(in_write_tx!(self, tx => {
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT id FROM notifications WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
+            )
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut claimed = Vec::new();
+            for id in ids {
+                let row: Option<OutgoingNotification> = sqlx::query_as(
+                    "UPDATE notifications SET attempts = attempts + 1, next_attempt_at = $1 \
+                     WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3 \
+                     RETURNING id, (SELECT tracking_number FROM applications a WHERE a.id = application_id) AS tracking_number, \
+                     kind, recipient, payload, attempts",
+                )
+                .bind(lease_until)
+                .bind(id)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                claimed.extend(row);
+            }
+            claimed
+        }))
+    }
+
+    pub async fn notification_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE notifications SET status = 'sent', sent_at = $1, last_error = NULL WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Records a failed attempt: retried at `retry_at`, or given up on.
+    pub async fn notification_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE notifications SET status = CASE WHEN $1 THEN 'pending' ELSE 'failed' END, \
+                 next_attempt_at = COALESCE($2, next_attempt_at), last_error = $3 WHERE id = $4",
+            )
+            .bind(retry_at.is_some())
+            .bind(retry_at)
+            .bind(error)
+            .bind(id)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Notifications of one application: `(kind, status)`, oldest first.
+    pub async fn notifications_of(
+        &self,
+        tracking_number: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT n.kind, n.status FROM notifications n JOIN applications a ON a.id = n.application_id \
+                 WHERE a.tracking_number = $1 ORDER BY n.id",
+            )
+            .bind(tracking_number)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+}
