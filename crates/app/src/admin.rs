@@ -51,6 +51,20 @@ impl App {
         full_name: &str,
         password: &str,
     ) -> Result<i64, AppError> {
+        self.create_user_hashed(actor, username, full_name, password, None)
+            .await
+    }
+
+    /// As [`App::create_user`]; `known_hash` (the Argon2 hash of `password`,
+    /// already computed) saves hashing again, for loading demo data.
+    pub(crate) async fn create_user_hashed(
+        &self,
+        actor: Option<&Principal>,
+        username: &str,
+        full_name: &str,
+        password: &str,
+        known_hash: Option<&str>,
+    ) -> Result<i64, AppError> {
         Self::require_anywhere(actor, Permission::ManageUsers)?;
         let mut fields = Fields::new();
         let username = fields.check("username", Username::parse(username));
@@ -63,7 +77,10 @@ impl App {
         let (Some(username), Some(password)) = (username, password) else {
             return Err(AppError::Internal("checked fields missing".into()));
         };
-        let password_hash = hash_password_blocking(password).await?;
+        let password_hash = match known_hash {
+            Some(hash) => hash.to_owned(),
+            None => hash_password_blocking(password).await?,
+        };
         let user = NewUser {
             username,
             full_name: full_name.to_owned(),

@@ -130,6 +130,12 @@ const EGYPT_DEPARTMENTS: &[DepartmentSeed] = &[
         "Civil Protection Liaison",
     ),
     ("state_property", "أملاك الدولة", "State Property"),
+    ("urban_planning", "التخطيط العمراني", "Urban Planning"),
+    (
+        "environment",
+        "البيئة والنظافة",
+        "Environment and Cleanliness",
+    ),
 ];
 const VILLAGE_DEPARTMENTS: &[DepartmentSeed] = &[
     (
@@ -191,6 +197,27 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         "EG-GZ-BDR",
         Some("engineering"),
     ),
+    account(
+        "eg.defense",
+        "ع. طارق منصور",
+        "department_officer",
+        "EG-GZ-BDR",
+        Some("civil_defense_liaison"),
+    ),
+    account(
+        "eg.licensing",
+        "أ. دينا مصطفى",
+        "department_officer",
+        "EG-GZ-BDR",
+        Some("licensing"),
+    ),
+    account(
+        "eg.planning",
+        "م. كريم يوسف",
+        "department_officer",
+        "EG-GZ-BDR",
+        Some("urban_planning"),
+    ),
     account("eg.clerk", "أ. محمود علي", "clerk", "EG-GZ-BDR", None),
     account("eg.clerk.awsim", "أ. هبة كمال", "clerk", "EG-GZ-AWS", None),
     account(
@@ -220,6 +247,27 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         "department_officer",
         "SA-04-KHB",
         Some("engineering"),
+    ),
+    account(
+        "sa.defense",
+        "ن. سعد المطيري",
+        "department_officer",
+        "SA-04-KHB",
+        Some("civil_defense_liaison"),
+    ),
+    account(
+        "sa.licensing",
+        "أ. هند الزهراني",
+        "department_officer",
+        "SA-04-KHB",
+        Some("licensing"),
+    ),
+    account(
+        "sa.planning",
+        "م. ماجد الحربي",
+        "department_officer",
+        "SA-04-KHB",
+        Some("urban_planning"),
     ),
     account("sa.clerk", "أ. خالد الغامدي", "clerk", "SA-04-KHB", None),
 ];
@@ -330,9 +378,19 @@ impl App {
         for (country, day, ar, en) in HOLIDAYS {
             self.add_holiday(country, day, ar, en).await?;
         }
+        // One hash for the one demo password (it is printed anyway).
+        let password = baladiya_domain::people::NewPassword::parse(DEMO_PASSWORD)
+            .map_err(|c| AppError::Internal(format!("demo password: {c}")))?;
+        let hash = crate::auth::hash_password_blocking(password).await?;
         for account in DEMO_ACCOUNTS {
-            self.create_user(None, account.username, account.full_name, DEMO_PASSWORD)
-                .await?;
+            self.create_user_hashed(
+                None,
+                account.username,
+                account.full_name,
+                DEMO_PASSWORD,
+                Some(&hash),
+            )
+            .await?;
             self.grant_role(
                 None,
                 account.username,

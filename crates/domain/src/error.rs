@@ -84,6 +84,36 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, for checks that each one has a status and a message.
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::InvalidInput,
+        ErrorCode::MalformedBody,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::AccountLocked,
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::CsrfFailed,
+        ErrorCode::NotFound,
+        ErrorCode::UsernameTaken,
+        ErrorCode::UnitCodeTaken,
+        ErrorCode::RoleAlreadyGranted,
+        ErrorCode::DepartmentExists,
+        ErrorCode::StaleVersion,
+        ErrorCode::ServiceVersionChanged,
+        ErrorCode::AlreadyRated,
+        ErrorCode::AlreadyRevoked,
+        ErrorCode::ApplicationClosed,
+        ErrorCode::ApplicationWaitingForApplicant,
+        ErrorCode::ActionNotAllowedNow,
+        ErrorCode::DepartmentNotInStep,
+        ErrorCode::DepartmentAlreadyApproved,
+        ErrorCode::ApplicationNotReturned,
+        ErrorCode::DatabaseUnavailable,
+        ErrorCode::Internal,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::InvalidInput => "invalid-input",

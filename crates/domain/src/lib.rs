@@ -11,6 +11,7 @@ pub mod country;
 pub mod error;
 pub mod org;
 pub mod people;
+pub mod text;
 pub mod tracking;
 pub mod workflow;
 

@@ -86,6 +86,25 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// An absent `Authorization` header is an anonymous caller; a present but
+/// invalid one is refused, never silently treated as anonymous.
+impl OptionalFromRequestParts<AppState> for ApiUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, WebError> {
+        if parts.headers.contains_key(AUTHORIZATION) {
+            <ApiUser as FromRequestParts<AppState>>::from_request_parts(parts, state)
+                .await
+                .map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}
+
 /// Percent-encodes a path for a `?next=` parameter.
 pub fn urlencode(path: &str) -> String {
     path.bytes()

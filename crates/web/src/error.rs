@@ -61,6 +61,14 @@ impl WebError {
             retry_minutes: None,
         }
     }
+
+    /// `invalid-input` about one field.
+    pub fn field(field: &str, code: &'static str) -> Self {
+        Self {
+            fields: vec![FieldError::new(field, code)],
+            ..Self::new(ErrorCode::InvalidInput)
+        }
+    }
 }
 
 impl From<AppError> for WebError {

@@ -218,6 +218,21 @@ mod tests {
     }
 
     #[test]
+    fn every_error_code_has_a_message_in_both_languages() {
+        let i18n = I18n::load().expect("translations parse");
+        for code in baladiya_domain::ErrorCode::ALL {
+            for lang in [Lang::Ar, Lang::En] {
+                assert!(
+                    i18n.has(lang, code.as_str()),
+                    "{} missing in {}",
+                    code.as_str(),
+                    lang.code()
+                );
+            }
+        }
+    }
+
+    #[test]
     fn arabic_plurals_use_all_forms() {
         let tr = Tr::new(
             Lang::Ar,

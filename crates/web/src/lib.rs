@@ -5,6 +5,7 @@
 //! security headers, body limit, language choice, error rendering.
 
 mod api;
+mod applications;
 mod assets;
 mod auth;
 mod error;
@@ -13,6 +14,7 @@ mod json;
 mod locale;
 mod pages;
 mod state;
+mod views;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -62,7 +64,7 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
         ));
     Ok(Router::new()
         .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+        .nest("/api/v1", api::routes().merge(applications::routes()))
         .route("/healthz", get(api::healthz))
         .route("/assets/{*path}", get(assets::asset))
         .fallback(error::not_found)

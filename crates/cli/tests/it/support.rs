@@ -100,11 +100,26 @@ pub struct TestApp {
 impl TestApp {
     pub async fn spawn(engine: Engine) -> Option<TestApp> {
         let db = TestDb::new(engine).await?;
+        let app = Self::start(db).await;
+        app.app.load_demo().await.expect("demo data");
+        Some(app)
+    }
+
+    /// A second server process-alike over the same database: another
+    /// pool, another router, another port.
+    pub async fn another_server(&self) -> TestApp {
+        let db = TestDb {
+            url: self._db.url.clone(),
+            _dir: None,
+        };
+        Self::start(db).await
+    }
+
+    async fn start(db: TestDb) -> TestApp {
         let files = tempfile::tempdir().expect("temp dir");
         let blobs = Blobs::local(&files.path().join("attachments")).expect("attachments");
         let app = App::new(db.store().await, blobs);
         app.publish_catalog(&demo_catalog()).await.expect("catalog");
-        app.load_demo().await.expect("demo data");
         let config = WebConfig {
             secure_cookies: false,
             ..WebConfig::default()
@@ -122,7 +137,7 @@ impl TestApp {
             .await
             .expect("server runs");
         });
-        Some(TestApp {
+        TestApp {
             addr,
             app,
             client: client(),
@@ -130,7 +145,7 @@ impl TestApp {
             server: Some(server),
             _files: files,
             _db: db,
-        })
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,363 @@
+//! The one-stop shop's API: the published catalog, applications (online
+//! or at the counter), workflow actions, tracking, ratings and license
+//! verification.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use baladiya_app::applications::{ActionRequest, Submission, Upload};
+use baladiya_domain::ErrorCode;
+use baladiya_domain::country::Country;
+use baladiya_domain::text::matches_all_words;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::auth::ApiUser;
+use crate::error::WebError;
+use crate::json::ApiJson;
+use crate::state::AppState;
+use crate::views;
+
+/// Largest upload request: every document of a service at its maximum.
+pub const MAX_UPLOAD_BYTES: usize = 60 * 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    let uploads = Router::new()
+        .route("/applications", post(submit))
+        .route("/applications/{tracking}/resubmit", post(resubmit))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES));
+    Router::new()
+        .route("/services", get(list_services))
+        .route("/services/{code}", get(service))
+        .route("/track", post(track))
+        .route("/inbox", get(inbox))
+        .route("/staff/applications/{tracking}", get(staff_application))
+        .route("/applications/{tracking}/actions", post(act))
+        .route("/applications/{tracking}/rating", post(rate))
+        .route("/applications/{tracking}/revoke", post(revoke))
+        .route("/verify/{code}", get(verify))
+        .route("/verification-key", get(verification_key))
+        .merge(uploads)
+}
+
+#[derive(Deserialize)]
+struct ServiceQuery {
+    q: Option<String>,
+    country: Option<String>,
+}
+
+/// Services whose names, description or category match `q` (Arabic
+/// spellings folded), optionally of one country.
+pub fn search(
+    state: &AppState,
+    q: Option<&str>,
+    country: Option<Country>,
+) -> Vec<baladiya_app::services::Published> {
+    state
+        .app
+        .services()
+        .into_iter()
+        .filter(|p| country.is_none_or(|c| p.service.country == c))
+        .filter(|p| {
+            q.is_none_or(|q| {
+                let s = &p.service;
+                let text = format!(
+                    "{} {} {} {} {} {}",
+                    s.name.ar(),
+                    s.name.en(),
+                    s.description.ar(),
+                    s.description.en(),
+                    s.category,
+                    s.code
+                );
+                matches_all_words(&text, q)
+            })
+        })
+        .collect()
+}
+
+async fn list_services(
+    State(state): State<AppState>,
+    Query(query): Query<ServiceQuery>,
+) -> Result<Json<Vec<Value>>, WebError> {
+    let country = match query.country.as_deref().filter(|c| !c.is_empty()) {
+        Some(c) => Some(Country::parse(c).map_err(|code| WebError::field("country", code))?),
+        None => None,
+    };
+    Ok(Json(
+        search(&state, query.q.as_deref(), country)
+            .iter()
+            .map(|p| views::service_summary(&p.service))
+            .collect(),
+    ))
+}
+
+async fn service(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    let published = state
+        .app
+        .service(&code)
+        .ok_or(WebError::new(ErrorCode::NotFound))?;
+    Ok(Json(views::service_detail(&published.service)))
+}
+
+/// The parts of a multipart application form.
+#[derive(Default)]
+pub struct FormParts {
+    pub submission: Submission,
+    pub proof: String,
+    pub comment: String,
+}
+
+/// Reads a multipart form: plain fields by name, `field.CODE` into the
+/// service's form, files `document.CODE` as documents.
+pub async fn read_multipart(mut multipart: Multipart) -> Result<FormParts, WebError> {
+    let mut parts = FormParts::default();
+    let malformed = |_| WebError::new(ErrorCode::MalformedBody);
+    while let Some(field) = multipart.next_field().await.map_err(malformed)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if let Some(code) = name.strip_prefix("document.") {
+            let file_name = field.file_name().unwrap_or("document").to_owned();
+            let bytes = field.bytes().await.map_err(malformed)?;
+            if !bytes.is_empty() {
+                parts.submission.documents.push(Upload {
+                    code: code.to_owned(),
+                    file_name,
+                    bytes: bytes.to_vec(),
+                });
+            }
+            continue;
+        }
+        let text = field.text().await.map_err(malformed)?;
+        let s = &mut parts.submission;
+        match name.as_str() {
+            "service" => s.service = text,
+            "unit" => s.unit = text,
+            "applicant_kind" => s.applicant_kind = text,
+            "applicant_name" => s.applicant_name = text,
+            "applicant_id" => s.applicant_id = text,
+            "applicant_phone" => s.applicant_phone = text,
+            "proof" => parts.proof = text,
+            "comment" => parts.comment = text,
+            "csrf" => {}
+            other => match other.strip_prefix("field.") {
+                Some(code) => {
+                    s.fields.insert(code.to_owned(), text);
+                }
+                None => return Err(WebError::field(other, "field-unknown")),
+            },
+        }
+    }
+    Ok(parts)
+}
+
+/// Multipart, with the rejection mapped to our codes.
+async fn multipart_of(request: Request, state: &AppState) -> Result<Multipart, WebError> {
+    Multipart::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                WebError::new(ErrorCode::PayloadTooLarge)
+            } else {
+                WebError::new(ErrorCode::UnsupportedMediaType)
+            }
+        })
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    clerk: Option<ApiUser>,
+    request: Request,
+) -> Result<impl IntoResponse, WebError> {
+    let parts = read_multipart(multipart_of(request, &state).await?).await?;
+    let intake = clerk.map(|c| c.0);
+    let proof = parts.submission.applicant_id.clone();
+    let (tracking, _) = state.app.submit(parts.submission, intake.as_ref()).await?;
+    let view = match &intake {
+        Some(who) => state.app.application_for(who, &tracking).await?,
+        None => {
+            state
+                .app
+                .application_for_applicant(&tracking, &proof)
+                .await?
+        }
+    };
+    let today = state.app.today_in(view.service.country);
+    Ok((
+        StatusCode::CREATED,
+        Json(views::application(&view, intake.is_some(), today)),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrackRequest {
+    tracking_number: String,
+    /// The applicant's ID number or mobile number.
+    proof: String,
+}
+
+async fn track(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<TrackRequest>,
+) -> Result<Json<Value>, WebError> {
+    let view = state
+        .app
+        .application_for_applicant(&body.tracking_number, &body.proof)
+        .await?;
+    let today = state.app.today_in(view.service.country);
+    Ok(Json(views::application(&view, false, today)))
+}
+
+#[derive(Deserialize)]
+struct InboxQuery {
+    limit: Option<i64>,
+}
+
+async fn inbox(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Query(q): Query<InboxQuery>,
+) -> Result<Json<Value>, WebError> {
+    let limit = q.limit.unwrap_or(100).clamp(1, 500);
+    let records = state.app.inbox(&who, limit).await?;
+    let escalated = state.app.escalations(&who, limit).await?;
+    let line = |r: &baladiya_store::ApplicationRecord| {
+        json!({
+            "tracking_number": r.tracking_number, "status": r.status, "step": r.step,
+            "step_role": r.step_role,
+            "pending_departments": r.pending_departments.split(',').filter(|d| !d.is_empty()).collect::<Vec<_>>(),
+            "step_due_on": r.step_due_on, "due_on": r.due_on, "version": r.version,
+            "applicant_name": r.applicant_name, "submitted_at": r.submitted_at,
+        })
+    };
+    Ok(Json(json!({
+        "items": records.iter().map(line).collect::<Vec<_>>(),
+        "escalations": escalated.iter().map(line).collect::<Vec<_>>(),
+    })))
+}
+
+async fn staff_application(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(tracking): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    let view = state.app.application_for(&who, &tracking).await?;
+    let today = state.app.today_in(view.service.country);
+    Ok(Json(views::application(&view, true, today)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActionBody {
+    action: String,
+    department: Option<String>,
+    #[serde(default)]
+    comment: String,
+    receipt_number: Option<String>,
+    /// The `version` of the application the officer saw.
+    version: i64,
+}
+
+async fn act(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(tracking): Path<String>,
+    ApiJson(body): ApiJson<ActionBody>,
+) -> Result<Json<Value>, WebError> {
+    let request = ActionRequest {
+        action: body.action,
+        department: body.department,
+        comment: body.comment,
+        receipt_number: body.receipt_number,
+        expected_version: body.version,
+    };
+    let view = state.app.act(&who, &tracking, &request).await?;
+    let today = state.app.today_in(view.service.country);
+    Ok(Json(views::application(&view, true, today)))
+}
+
+async fn resubmit(
+    State(state): State<AppState>,
+    Path(tracking): Path<String>,
+    request: Request,
+) -> Result<Json<Value>, WebError> {
+    let parts = read_multipart(multipart_of(request, &state).await?).await?;
+    let view = state
+        .app
+        .resubmit(
+            &tracking,
+            &parts.proof,
+            &parts.comment,
+            parts.submission.documents,
+        )
+        .await?;
+    let today = state.app.today_in(view.service.country);
+    Ok(Json(views::application(&view, false, today)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RatingBody {
+    proof: String,
+    rating: i64,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn rate(
+    State(state): State<AppState>,
+    Path(tracking): Path<String>,
+    ApiJson(body): ApiJson<RatingBody>,
+) -> Result<StatusCode, WebError> {
+    state
+        .app
+        .rate(&tracking, &body.proof, body.rating, &body.comment)
+        .await?;
+    Ok(StatusCode::CREATED)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RevokeBody {
+    reason: String,
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(tracking): Path<String>,
+    ApiJson(body): ApiJson<RevokeBody>,
+) -> Result<StatusCode, WebError> {
+    state.app.revoke(&who, &tracking, &body.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    let v = state.app.verify(&code).await?;
+    Ok(Json(json!({
+        "verification_code": v.code,
+        "status": v.status,
+        "service": {"code": v.service_code, "name_ar": v.service_ar, "name_en": v.service_en},
+        "unit": {"name_ar": v.unit_ar, "name_en": v.unit_en},
+        "holder": v.holder_masked,
+        "issued_on": v.issued_on,
+        "valid_until": v.valid_until,
+        "signature": v.signature,
+        "signature_valid": v.signature_valid,
+    })))
+}
+
+async fn verification_key(State(state): State<AppState>) -> Result<Json<Value>, WebError> {
+    Ok(Json(
+        json!({"algorithm": "Ed25519", "public_key": state.app.verifying_key().await?}),
+    ))
+}
