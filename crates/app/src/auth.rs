@@ -23,6 +23,20 @@ pub struct Principal {
     pub access: Access,
 }
 
+impl Principal {
+    /// Whether the user takes applications at a counter somewhere.
+    pub fn can_intake(&self) -> bool {
+        self.access
+            .has_anywhere(baladiya_domain::people::Permission::IntakeApplications)
+    }
+
+    /// Whether the user oversees units' performance somewhere.
+    pub fn can_oversee(&self) -> bool {
+        self.access
+            .has_anywhere(baladiya_domain::people::Permission::ViewOversight)
+    }
+}
+
 /// A new session: the secret token goes to the client once, and only its
 /// hash is stored.
 #[derive(Debug, Clone)]

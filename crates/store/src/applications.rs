@@ -428,6 +428,20 @@ impl Store {
         }))
     }
 
+    /// `(content type, storage key)` of an application's documents, in the
+    /// order of [`Store::documents_of`].
+    pub async fn document_keys(
+        &self,
+        application_id: i64,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as("SELECT content_type, storage_key FROM application_documents WHERE application_id = $1 ORDER BY id")
+                .bind(application_id)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
     /// Applications waiting for the holder of an inbox, overdue first.
     pub async fn inbox(&self, query: &InboxQuery) -> Result<Vec<ApplicationRecord>, StoreError> {
         if query.roots.is_empty() || query.roles.is_empty() {

@@ -109,6 +109,17 @@ impl Store {
         Ok(units)
     }
 
+    /// Every unit, in tree order.
+    pub async fn all_units(&self) -> Result<Vec<OrgUnit>, StoreError> {
+        let sql = format!("SELECT {UNIT_COLUMNS} FROM org_units");
+        let rows: Vec<UnitRow> = on_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(sql)).fetch_all(pool).await?
+        });
+        let mut units = convert_all::<_, OrgUnit>(rows)?;
+        units.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(units)
+    }
+
     pub async fn create_department(
         &self,
         department: &NewDepartment,

@@ -112,6 +112,8 @@ pub struct FormParts {
     pub submission: Submission,
     pub proof: String,
     pub comment: String,
+    /// The anti-forgery token of a page form.
+    pub csrf: String,
 }
 
 /// Reads a multipart form: plain fields by name, `field.CODE` into the
@@ -144,7 +146,7 @@ pub async fn read_multipart(mut multipart: Multipart) -> Result<FormParts, WebEr
             "applicant_phone" => s.applicant_phone = text,
             "proof" => parts.proof = text,
             "comment" => parts.comment = text,
-            "csrf" => {}
+            "csrf" => parts.csrf = text,
             other => match other.strip_prefix("field.") {
                 Some(code) => {
                     s.fields.insert(code.to_owned(), text);
@@ -157,7 +159,7 @@ pub async fn read_multipart(mut multipart: Multipart) -> Result<FormParts, WebEr
 }
 
 /// Multipart, with the rejection mapped to our codes.
-async fn multipart_of(request: Request, state: &AppState) -> Result<Multipart, WebError> {
+pub async fn multipart_of(request: Request, state: &AppState) -> Result<Multipart, WebError> {
     Multipart::from_request(request, state)
         .await
         .map_err(|rejection| {

@@ -161,6 +161,24 @@ pub fn expired_session_cookie(secure: bool) -> Cookie<'static> {
     cookie(SESSION_COOKIE, String::new(), 0, secure)
 }
 
+/// The anti-forgery token of an anonymous visitor: the one in their cookie,
+/// or a new one added to the jar.
+pub fn visitor_csrf(jar: CookieJar, secure: bool) -> Result<(CookieJar, String), WebError> {
+    match jar.get(CSRF_COOKIE).map(|c| c.value().to_owned()) {
+        Some(token) if token.len() == 64 => Ok((jar, token)),
+        _ => {
+            let token = baladiya_app::auth::random_token()?;
+            Ok((jar.add(csrf_cookie(token.clone(), secure)), token))
+        }
+    }
+}
+
+/// Whether a submitted form carries the visitor's anti-forgery token.
+pub fn visitor_csrf_ok(jar: &CookieJar, submitted: &str) -> bool {
+    jar.get(CSRF_COOKIE)
+        .is_some_and(|c| !c.value().is_empty() && same_secret(c.value(), submitted))
+}
+
 /// The anti-forgery cookie for forms shown before signing in (double submit).
 pub fn csrf_cookie(token: String, secure: bool) -> Cookie<'static> {
     cookie(CSRF_COOKIE, token, 2 * 3600, secure)

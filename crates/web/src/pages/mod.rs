@@ -14,16 +14,21 @@ use baladiya_store::SessionKind;
 use serde::Deserialize;
 
 use crate::auth::{
-    CSRF_COOKIE, Staff, csrf_cookie, expired_session_cookie, safe_next, same_secret,
-    session_cookie, urlencode,
+    Staff, csrf_cookie, expired_session_cookie, safe_next, same_secret, session_cookie, urlencode,
+    visitor_csrf, visitor_csrf_ok,
 };
 use crate::error::{WebError, message, page};
 use crate::i18n::Tr;
 use crate::json::WebForm;
 use crate::state::AppState;
 
+mod public;
+mod staff;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(public::routes())
+        .merge(staff::routes())
         .route("/", get(home))
         .route("/login", get(login_form).post(login))
         .route("/logout", axum::routing::post(logout))
@@ -49,10 +54,10 @@ async fn home(tr: Tr, staff: Option<Staff>) -> Response {
     )
 }
 
-/// One line of an error summary: the field it points to and its message.
+/// One line of an error summary: the id of the input it points to and its message.
 #[derive(Debug)]
 pub struct SummaryItem {
-    pub field: &'static str,
+    pub field: String,
     pub message: String,
 }
 
@@ -90,16 +95,7 @@ async fn login_form(
     jar: CookieJar,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, WebError> {
-    let (jar, csrf) = match jar.get(CSRF_COOKIE).map(|c| c.value().to_owned()) {
-        Some(token) if token.len() == 64 => (jar, token),
-        _ => {
-            let token = baladiya_app::auth::random_token()?;
-            (
-                jar.add(csrf_cookie(token.clone(), state.config.secure_cookies)),
-                token,
-            )
-        }
-    };
+    let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
     let body = LoginPage {
         tr: &tr,
         user: None,
@@ -131,16 +127,13 @@ async fn login(
     Query(query): Query<NextQuery>,
     WebForm(form): WebForm<LoginForm>,
 ) -> Result<Response, WebError> {
-    let cookie_token = jar.get(CSRF_COOKIE).map(|c| c.value().to_owned());
-    let csrf_ok = cookie_token
-        .as_deref()
-        .is_some_and(|t| !t.is_empty() && same_secret(t, &form.csrf));
+    let csrf_ok = visitor_csrf_ok(&jar, &form.csrf);
     let mut errors = Vec::new();
     let mut username_error = None;
     let mut password_error = None;
     let status = if !csrf_ok {
         errors.push(SummaryItem {
-            field: "username",
+            field: "username".into(),
             message: tr.t(ErrorCode::CsrfFailed.as_str()),
         });
         StatusCode::FORBIDDEN
@@ -148,14 +141,14 @@ async fn login(
         if form.username.trim().is_empty() {
             username_error = Some(tr.t("required"));
             errors.push(SummaryItem {
-                field: "username",
+                field: "username".into(),
                 message: tr.t("required"),
             });
         }
         if form.password.is_empty() {
             password_error = Some(tr.t("required"));
             errors.push(SummaryItem {
-                field: "password",
+                field: "password".into(),
                 message: tr.t("required"),
             });
         }
@@ -178,7 +171,7 @@ async fn login(
                 let text = message(&tr, &web);
                 username_error = Some(text.clone());
                 errors.push(SummaryItem {
-                    field: "username",
+                    field: "username".into(),
                     message: text,
                 });
                 crate::error::status_of(web.code)
@@ -186,17 +179,7 @@ async fn login(
             Err(other) => return Err(other.into()),
         }
     };
-    // A fresh anti-forgery token if the old one was missing or wrong.
-    let (jar, csrf) = match cookie_token.filter(|_| csrf_ok) {
-        Some(token) => (jar, token),
-        None => {
-            let token = baladiya_app::auth::random_token()?;
-            (
-                jar.add(csrf_cookie(token.clone(), state.config.secure_cookies)),
-                token,
-            )
-        }
-    };
+    let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
     let body = LoginPage {
         tr: &tr,
         user: None,

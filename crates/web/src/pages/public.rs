@@ -1,0 +1,1124 @@
+//! Public pages of the one-stop shop: the catalog and its search, a
+//! service's published procedure, applying online, tracking, completing a
+//! returned application, rating, the printable license and its public
+//! verification. All work without JavaScript.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum_extra::extract::CookieJar;
+use baladiya_app::AppError;
+use baladiya_app::applications::ApplicationView;
+use baladiya_domain::catalog::{Fee, FieldKind, Service};
+use baladiya_domain::country::{Country, Currency};
+use baladiya_domain::org::OrgUnit;
+use baladiya_domain::workflow::Status;
+use baladiya_domain::{ErrorCode, FieldError};
+use serde::Deserialize;
+
+use super::SummaryItem;
+use crate::applications::{MAX_UPLOAD_BYTES, multipart_of, read_multipart, search};
+use crate::auth::{Staff, visitor_csrf, visitor_csrf_ok};
+use crate::error::{WebError, page};
+use crate::i18n::Tr;
+use crate::json::WebForm;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/services", get(services))
+        .route("/services/{code}", get(service))
+        .route(
+            "/services/{code}/apply",
+            get(apply_form)
+                .post(apply)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route("/track", get(track_form).post(track))
+        .route(
+            "/track/resubmit",
+            axum::routing::post(resubmit).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route("/track/rate", axum::routing::post(rate))
+        .route("/licenses/{code}", get(license))
+        .route("/verify", get(verify_form))
+        .route("/verify/{code}", get(verify))
+}
+
+/// An amount as people read it in the page's language.
+pub fn money(tr: &Tr, minor: i64, currency: Currency) -> String {
+    let text = crate::views::amount(minor);
+    if tr.lang() == "ar" {
+        format!("{text} {}", currency.symbol_ar())
+    } else {
+        format!("{} {text}", currency.code())
+    }
+}
+
+pub fn working_days(tr: &Tr, n: u32) -> String {
+    tr.count("working-days", "days", i64::from(n))
+}
+
+fn fee_text(tr: &Tr, service: &Service) -> String {
+    let currency = service.currency();
+    match &service.fee {
+        None => tr.t("fee-none"),
+        Some(Fee::Fixed(minor)) => money(tr, *minor, currency),
+        Some(Fee::Formula {
+            base,
+            terms,
+            minimum,
+            maximum,
+        }) => {
+            let mut parts: Vec<String> = terms
+                .iter()
+                .map(|t| {
+                    let label = service
+                        .field(&t.field)
+                        .map_or(t.field.clone(), |f| f.label.get(tr.lang()).to_owned());
+                    format!("{} × {label}", money(tr, t.rate, currency))
+                })
+                .collect();
+            if *base > 0 {
+                parts.push(money(tr, *base, currency));
+            }
+            let mut text = parts.join(" + ");
+            text.push_str(&format!(
+                "؛ {} {}",
+                tr.t("fee-minimum"),
+                money(tr, *minimum, currency)
+            ));
+            if let Some(max) = maximum {
+                text.push_str(&format!(
+                    "؛ {} {}",
+                    tr.t("fee-maximum"),
+                    money(tr, *max, currency)
+                ));
+            }
+            if tr.lang() == "en" {
+                text = text.replace('؛', ";");
+            }
+            text
+        }
+    }
+}
+
+#[derive(Debug)]
+struct ServiceCard {
+    code: String,
+    name: String,
+    description: String,
+    country: String,
+    sla: String,
+    fee: String,
+}
+
+#[derive(Template)]
+#[template(path = "services.html")]
+struct ServicesPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a baladiya_app::Principal>,
+    q: String,
+    count_text: String,
+    services: Vec<ServiceCard>,
+}
+
+#[derive(Deserialize)]
+struct ServiceSearch {
+    q: Option<String>,
+    country: Option<String>,
+}
+
+async fn services(
+    State(state): State<AppState>,
+    tr: Tr,
+    staff: Option<Staff>,
+    Query(query): Query<ServiceSearch>,
+) -> Response {
+    let q = query.q.unwrap_or_default();
+    let country = query
+        .country
+        .as_deref()
+        .and_then(|c| Country::parse(c).ok());
+    let found = search(
+        &state,
+        Some(q.as_str()).filter(|q| !q.trim().is_empty()),
+        country,
+    );
+    let cards: Vec<ServiceCard> = found
+        .iter()
+        .map(|p| {
+            let s = &p.service;
+            ServiceCard {
+                code: s.code.to_string(),
+                name: s.name.get(tr.lang()).to_owned(),
+                description: s.description.get(tr.lang()).to_owned(),
+                country: tr.t(&format!("country-{}", s.country.code())),
+                sla: working_days(&tr, s.sla_working_days),
+                fee: fee_text(&tr, s),
+            }
+        })
+        .collect();
+    let user = staff.map(|s| s.0);
+    page(
+        ServicesPage {
+            tr: &tr,
+            user: user.as_ref(),
+            count_text: tr.count("services-count", "count", cards.len() as i64),
+            q,
+            services: cards,
+        }
+        .render(),
+    )
+}
+
+#[derive(Debug)]
+struct StepLine {
+    name: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "service.html")]
+struct ServicePage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a baladiya_app::Principal>,
+    code: String,
+    name: String,
+    description: String,
+    applicants: String,
+    sla: String,
+    fee: String,
+    legal_basis: String,
+    documents: Vec<String>,
+    steps: Vec<StepLine>,
+}
+
+async fn service(
+    State(state): State<AppState>,
+    tr: Tr,
+    staff: Option<Staff>,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let published = state
+        .app
+        .service(&code)
+        .ok_or(WebError::new(ErrorCode::NotFound))?;
+    let s = &published.service;
+    let lang = tr.lang();
+    let documents = s
+        .documents
+        .iter()
+        .map(|d| {
+            let optional = if d.mandatory {
+                String::new()
+            } else {
+                format!(" ({})", tr.t("optional"))
+            };
+            format!(
+                "{}{optional} — {}",
+                d.name.get(lang),
+                d.types.join(", ").to_uppercase()
+            )
+        })
+        .collect();
+    let steps = s
+        .procedure
+        .steps()
+        .iter()
+        .map(|step| StepLine {
+            name: step.name.get(lang).to_owned(),
+            detail: format!(
+                "{} · {}",
+                step.kind
+                    .departments()
+                    .iter()
+                    .map(|d| tr.t(&format!("department-{}", d.as_str())))
+                    .collect::<Vec<_>>()
+                    .join(tr.t("list-and").as_str()),
+                working_days(&tr, step.sla_working_days)
+            ),
+        })
+        .collect();
+    let user = staff.map(|s| s.0);
+    Ok(page(
+        ServicePage {
+            tr: &tr,
+            user: user.as_ref(),
+            code: s.code.to_string(),
+            name: s.name.get(lang).to_owned(),
+            description: s.description.get(lang).to_owned(),
+            applicants: s
+                .applicants
+                .iter()
+                .map(|a| tr.t(&format!("applicant-{}", a.as_str())))
+                .collect::<Vec<_>>()
+                .join(tr.t("list-and").as_str()),
+            sla: working_days(&tr, s.sla_working_days),
+            fee: fee_text(&tr, s),
+            legal_basis: s.legal_basis.get(lang).to_owned(),
+            documents,
+            steps,
+        }
+        .render(),
+    ))
+}
+
+/// One input of a form, ready for `form_field.html`.
+#[derive(Debug, Default)]
+pub struct FieldInput {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub hint: Option<String>,
+    pub input_type: &'static str,
+    pub inputmode: Option<&'static str>,
+    pub ltr: bool,
+    pub required: bool,
+    pub value: String,
+    pub error: Option<String>,
+    pub options: Vec<(String, String)>,
+}
+
+#[derive(Debug)]
+pub struct DocInput {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub hint: String,
+    pub accept: String,
+    pub mandatory: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "apply.html")]
+pub struct ApplyPage<'a> {
+    pub tr: &'a Tr,
+    pub user: Option<&'a baladiya_app::Principal>,
+    pub heading: String,
+    pub back: String,
+    pub action: String,
+    pub csrf: String,
+    pub errors: Vec<SummaryItem>,
+    pub applicant: Vec<FieldInput>,
+    pub fields: Vec<FieldInput>,
+    pub documents: Vec<DocInput>,
+}
+
+/// Where a field error points: its input's id.
+fn anchor(field: &str) -> String {
+    if let Some(code) = field.strip_prefix("fields.") {
+        format!("field-{code}")
+    } else if let Some(code) = field.strip_prefix("documents.") {
+        format!("document-{code}")
+    } else {
+        field.to_owned()
+    }
+}
+
+pub fn doc_inputs(tr: &Tr, service: &Service, errors: &BTreeMap<String, String>) -> Vec<DocInput> {
+    service
+        .documents
+        .iter()
+        .map(|d| DocInput {
+            id: format!("document-{}", d.code),
+            name: format!("document.{}", d.code),
+            label: d.name.get(tr.lang()).to_owned(),
+            hint: format!(
+                "{} · {} {} MB",
+                d.types.join(", ").to_uppercase(),
+                tr.t("max-size"),
+                d.max_bytes.div_ceil(1024 * 1024)
+            ),
+            accept: d
+                .types
+                .iter()
+                .map(|t| format!(".{t}"))
+                .collect::<Vec<_>>()
+                .join(","),
+            mandatory: d.mandatory,
+            error: errors.get(&format!("documents.{}", d.code)).cloned(),
+        })
+        .collect()
+}
+
+/// What an application form shows besides the service: where it posts,
+/// its token, the units offered, and what was typed and refused.
+pub struct FormState<'v> {
+    pub action: String,
+    pub csrf: String,
+    pub units: Vec<OrgUnit>,
+    pub values: &'v BTreeMap<String, String>,
+    pub errors: &'v [FieldError],
+}
+
+/// Builds every input of the application form of `service`, with the
+/// values typed so far and the messages of their errors.
+pub fn apply_page<'a>(
+    tr: &'a Tr,
+    user: Option<&'a baladiya_app::Principal>,
+    service: &Service,
+    form: FormState<'_>,
+) -> ApplyPage<'a> {
+    let FormState {
+        action,
+        csrf,
+        units,
+        values,
+        errors: field_errors,
+    } = form;
+    let lang = tr.lang();
+    let errors: BTreeMap<String, String> = field_errors
+        .iter()
+        .map(|e| (e.field.clone(), tr.t(e.code)))
+        .collect();
+    let value = |name: &str| values.get(name).cloned().unwrap_or_default();
+    let simple =
+        |name: &str, label: &str, hint: Option<String>, input_type: &'static str, ltr: bool| {
+            FieldInput {
+                id: name.to_owned(),
+                name: name.to_owned(),
+                label: tr.t(label),
+                hint,
+                input_type,
+                inputmode: (input_type == "tel" || name == "applicant_id").then_some("numeric"),
+                ltr,
+                required: true,
+                value: value(name),
+                error: errors.get(name).cloned(),
+                options: Vec::new(),
+            }
+        };
+    let id_hint = if service.country == Country::Egypt {
+        "hint-egypt-id"
+    } else {
+        "hint-saudi-id"
+    };
+    let phone_hint = if service.country == Country::Egypt {
+        "hint-egypt-phone"
+    } else {
+        "hint-saudi-phone"
+    };
+    let applicant = vec![
+        FieldInput {
+            options: units
+                .iter()
+                .map(|u| (u.code.to_string(), u.name.get(lang).to_owned()))
+                .collect(),
+            ..simple(
+                "unit",
+                "apply-unit",
+                Some(tr.t("apply-unit-hint")),
+                "text",
+                false,
+            )
+        },
+        simple("applicant_name", "apply-name", None, "text", false),
+        simple(
+            "applicant_id",
+            "apply-id",
+            Some(tr.t(id_hint)),
+            "text",
+            true,
+        ),
+        simple(
+            "applicant_phone",
+            "apply-phone",
+            Some(tr.t(phone_hint)),
+            "tel",
+            true,
+        ),
+    ];
+    let fields = service
+        .fields
+        .iter()
+        .map(|f| {
+            let name = format!("field.{}", f.code);
+            let (input_type, inputmode, ltr) = match &f.kind {
+                FieldKind::Number { .. } | FieldKind::Area { .. } => {
+                    ("text", Some("decimal"), true)
+                }
+                FieldKind::Date => ("date", None, true),
+                FieldKind::NationalId => ("text", Some("numeric"), true),
+                FieldKind::Phone => ("tel", Some("tel"), true),
+                FieldKind::GeoPoint => ("text", Some("decimal"), true),
+                _ => ("text", None, false),
+            };
+            FieldInput {
+                id: format!("field-{}", f.code),
+                label: f.label.get(lang).to_owned(),
+                hint: f.hint.as_ref().map(|h| h.get(lang).to_owned()),
+                input_type,
+                inputmode,
+                ltr,
+                required: f.required,
+                value: values.get(&name).cloned().unwrap_or_default(),
+                error: errors.get(&format!("fields.{}", f.code)).cloned(),
+                options: match &f.kind {
+                    FieldKind::Choice { options } => options
+                        .iter()
+                        .map(|o| (o.value.clone(), o.label.get(lang).to_owned()))
+                        .collect(),
+                    _ => Vec::new(),
+                },
+                name,
+            }
+        })
+        .collect();
+    let summary = field_errors
+        .iter()
+        .map(|e| SummaryItem {
+            field: anchor(&e.field),
+            message: tr.t(e.code),
+        })
+        .collect();
+    ApplyPage {
+        tr,
+        user,
+        heading: format!("{}: {}", tr.t("apply-title"), service.name.get(lang)),
+        back: format!("/services/{}", service.code),
+        action,
+        csrf,
+        errors: summary,
+        applicant,
+        fields,
+        documents: doc_inputs(tr, service, &errors),
+    }
+}
+
+/// The units where a service can be applied for: its country's units.
+pub async fn units_for(state: &AppState, service: &Service) -> Result<Vec<OrgUnit>, WebError> {
+    let all = state.app.store.all_units().await.map_err(AppError::from)?;
+    Ok(all
+        .into_iter()
+        .filter(|u| u.country() == service.country)
+        .collect())
+}
+
+async fn apply_form(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+    staff: Option<Staff>,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let published = state
+        .app
+        .service(&code)
+        .ok_or(WebError::new(ErrorCode::NotFound))?;
+    let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
+    let units = units_for(&state, &published.service).await?;
+    let user = staff.map(|s| s.0);
+    let body = apply_page(
+        &tr,
+        user.as_ref(),
+        &published.service,
+        FormState {
+            action: format!("/services/{}/apply", published.service.code),
+            csrf,
+            units,
+            values: &BTreeMap::new(),
+            errors: &[],
+        },
+    )
+    .render();
+    Ok((jar, page(body)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "submitted.html")]
+pub struct SubmittedPage<'a> {
+    pub tr: &'a Tr,
+    pub user: Option<&'a baladiya_app::Principal>,
+    pub tracking: String,
+    pub service: String,
+    pub due: String,
+    pub fee: Option<String>,
+}
+
+pub fn submitted_page<'a>(
+    tr: &'a Tr,
+    user: Option<&'a baladiya_app::Principal>,
+    view: &ApplicationView,
+) -> SubmittedPage<'a> {
+    SubmittedPage {
+        tr,
+        user,
+        tracking: view.record.tracking_number.clone(),
+        service: view.service.name.get(tr.lang()).to_owned(),
+        due: view.record.due_on.to_string(),
+        fee: view
+            .record
+            .fee_minor
+            .map(|m| money(tr, m, view.service.currency())),
+    }
+}
+
+/// The values typed in a multipart form, by input name, to show again.
+pub fn typed_values(parts: &crate::applications::FormParts) -> BTreeMap<String, String> {
+    let s = &parts.submission;
+    let mut values: BTreeMap<String, String> = s
+        .fields
+        .iter()
+        .map(|(k, v)| (format!("field.{k}"), v.clone()))
+        .collect();
+    values.insert("unit".into(), s.unit.clone());
+    values.insert("applicant_name".into(), s.applicant_name.clone());
+    values.insert("applicant_id".into(), s.applicant_id.clone());
+    values.insert("applicant_phone".into(), s.applicant_phone.clone());
+    values
+}
+
+async fn apply(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+    Path(code): Path<String>,
+    request: Request,
+) -> Result<Response, WebError> {
+    let published = state
+        .app
+        .service(&code)
+        .ok_or(WebError::new(ErrorCode::NotFound))?;
+    let mut parts = read_multipart(multipart_of(request, &state).await?).await?;
+    if !visitor_csrf_ok(&jar, &parts.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    parts.submission.service = published.service.code.to_string();
+    let values = typed_values(&parts);
+    let proof = parts.submission.applicant_id.clone();
+    match state.app.submit(parts.submission, None).await {
+        Ok((tracking, _)) => {
+            let view = state
+                .app
+                .application_for_applicant(&tracking, &proof)
+                .await?;
+            Ok((
+                StatusCode::CREATED,
+                page(submitted_page(&tr, None, &view).render()),
+            )
+                .into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let units = units_for(&state, &published.service).await?;
+            let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
+            let body = apply_page(
+                &tr,
+                None,
+                &published.service,
+                FormState {
+                    action: format!("/services/{}/apply", published.service.code),
+                    csrf,
+                    units,
+                    values: &values,
+                    errors: &errors,
+                },
+            )
+            .render();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, page(body)).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug)]
+struct TrackResult {
+    tracking: String,
+    service: String,
+    unit: String,
+    status: String,
+    status_code: &'static str,
+    step: Option<String>,
+    due: String,
+    fee: Option<String>,
+    license_code: Option<String>,
+    history: Vec<(String, String, String)>,
+    returned: bool,
+    can_rate: bool,
+    documents: Vec<DocInput>,
+}
+
+#[derive(Template)]
+#[template(path = "track.html")]
+struct TrackPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a baladiya_app::Principal>,
+    csrf: String,
+    errors: Vec<SummaryItem>,
+    tracking_input: String,
+    proof: String,
+    notice: Option<String>,
+    result: Option<TrackResult>,
+}
+
+fn track_result(tr: &Tr, view: &ApplicationView) -> TrackResult {
+    let lang = tr.lang();
+    let status = view.status();
+    TrackResult {
+        tracking: view.record.tracking_number.clone(),
+        service: view.service.name.get(lang).to_owned(),
+        unit: view.unit.name.get(lang).to_owned(),
+        status: tr.t(&format!("status-{}", status.as_str())),
+        status_code: status.as_str(),
+        step: (!status.is_final())
+            .then(|| view.current_step().map(|s| s.name.get(lang).to_owned()))
+            .flatten(),
+        due: view.record.due_on.to_string(),
+        fee: view
+            .record
+            .fee_minor
+            .map(|m| money(tr, m, view.service.currency())),
+        license_code: view.issuance.as_ref().map(|i| i.verification_code.clone()),
+        history: view
+            .history
+            .iter()
+            .map(|h| {
+                let detail: serde_json::Value = serde_json::from_str(&h.detail).unwrap_or_default();
+                (
+                    h.at.format("%Y-%m-%d %H:%M").to_string(),
+                    tr.t(&format!(
+                        "event-{}",
+                        h.action.strip_prefix("application.").unwrap_or(&h.action)
+                    )),
+                    detail["comment"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect(),
+        returned: status == Status::Returned,
+        can_rate: status.is_final() && view.record.rating.is_none(),
+        documents: doc_inputs(tr, &view.service, &BTreeMap::new()),
+    }
+}
+
+async fn track_form(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
+    let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
+    let body = TrackPage {
+        tr: &tr,
+        user: None,
+        csrf,
+        errors: Vec::new(),
+        tracking_input: String::new(),
+        proof: String::new(),
+        notice: None,
+        result: None,
+    }
+    .render();
+    Ok((jar, page(body)).into_response())
+}
+
+#[derive(Deserialize)]
+struct TrackForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    tracking_number: String,
+    #[serde(default)]
+    proof: String,
+}
+
+async fn show_tracked(
+    state: &AppState,
+    tr: &Tr,
+    jar: CookieJar,
+    tracking: &str,
+    proof: &str,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
+    match state.app.application_for_applicant(tracking, proof).await {
+        Ok(view) => {
+            let body = TrackPage {
+                tr,
+                user: None,
+                csrf,
+                errors: Vec::new(),
+                tracking_input: String::new(),
+                proof: proof.to_owned(),
+                notice,
+                result: Some(track_result(tr, &view)),
+            }
+            .render();
+            Ok((status, jar, page(body)).into_response())
+        }
+        Err(AppError::NotFound) => {
+            let errors = vec![SummaryItem {
+                field: "tracking_number".into(),
+                message: tr.t("track-not-found"),
+            }];
+            let body = TrackPage {
+                tr,
+                user: None,
+                csrf,
+                errors,
+                tracking_input: tracking.to_owned(),
+                proof: String::new(),
+                notice: None,
+                result: None,
+            }
+            .render();
+            Ok((StatusCode::NOT_FOUND, jar, page(body)).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn track(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+    WebForm(form): WebForm<TrackForm>,
+) -> Result<Response, WebError> {
+    if !visitor_csrf_ok(&jar, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    show_tracked(
+        &state,
+        &tr,
+        jar,
+        &form.tracking_number,
+        &form.proof,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn resubmit(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+    request: Request,
+) -> Result<Response, WebError> {
+    let mut tracking = String::new();
+    let mut parts =
+        read_multipart_with_tracking(multipart_of(request, &state).await?, &mut tracking).await?;
+    if !visitor_csrf_ok(&jar, &parts.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let documents = std::mem::take(&mut parts.submission.documents);
+    match state
+        .app
+        .resubmit(&tracking, &parts.proof, &parts.comment, documents)
+        .await
+    {
+        Ok(_) => {
+            show_tracked(
+                &state,
+                &tr,
+                jar,
+                &tracking,
+                &parts.proof,
+                Some(tr.t("track-resubmitted")),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(AppError::Invalid(errors)) => {
+            let note = errors
+                .iter()
+                .map(|e| tr.t(e.code))
+                .collect::<Vec<_>>()
+                .join(" ");
+            show_tracked(
+                &state,
+                &tr,
+                jar,
+                &tracking,
+                &parts.proof,
+                Some(note),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// As `read_multipart`, also taking the `tracking_number` part.
+async fn read_multipart_with_tracking(
+    mut multipart: axum::extract::Multipart,
+    tracking: &mut String,
+) -> Result<crate::applications::FormParts, WebError> {
+    let mut parts = crate::applications::FormParts::default();
+    let malformed = |_| WebError::new(ErrorCode::MalformedBody);
+    while let Some(field) = multipart.next_field().await.map_err(malformed)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if let Some(code) = name.strip_prefix("document.") {
+            let file_name = field.file_name().unwrap_or("document").to_owned();
+            let bytes = field.bytes().await.map_err(malformed)?;
+            if !bytes.is_empty() {
+                parts
+                    .submission
+                    .documents
+                    .push(baladiya_app::applications::Upload {
+                        code: code.to_owned(),
+                        file_name,
+                        bytes: bytes.to_vec(),
+                    });
+            }
+            continue;
+        }
+        let text = field.text().await.map_err(malformed)?;
+        match name.as_str() {
+            "tracking_number" => *tracking = text,
+            "proof" => parts.proof = text,
+            "comment" => parts.comment = text,
+            "csrf" => parts.csrf = text,
+            other => return Err(WebError::field(other, "field-unknown")),
+        }
+    }
+    Ok(parts)
+}
+
+#[derive(Deserialize)]
+struct RateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    tracking_number: String,
+    #[serde(default)]
+    proof: String,
+    #[serde(default)]
+    rating: String,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn rate(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+    WebForm(form): WebForm<RateForm>,
+) -> Result<Response, WebError> {
+    if !visitor_csrf_ok(&jar, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let stars = form.rating.trim().parse::<i64>().unwrap_or(0);
+    let (notice, status) = match state
+        .app
+        .rate(&form.tracking_number, &form.proof, stars, &form.comment)
+        .await
+    {
+        Ok(()) => (tr.t("rate-thanks"), StatusCode::OK),
+        Err(AppError::Invalid(errors)) => (
+            errors
+                .iter()
+                .map(|e| tr.t(e.code))
+                .collect::<Vec<_>>()
+                .join(" "),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(AppError::Conflict(code)) => (tr.t(code.as_str()), StatusCode::CONFLICT),
+        Err(other) => return Err(other.into()),
+    };
+    show_tracked(
+        &state,
+        &tr,
+        jar,
+        &form.tracking_number,
+        &form.proof,
+        Some(notice),
+        status,
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "license.html")]
+struct LicensePage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a baladiya_app::Principal>,
+    unit: String,
+    service: String,
+    service_other: String,
+    holder: String,
+    issued: String,
+    valid_until: String,
+    status: String,
+    code: String,
+    qr_svg: String,
+    verify_url: String,
+    signature: String,
+}
+
+/// The QR code of a URL, as inline SVG.
+fn qr_svg(text: &str) -> Result<String, WebError> {
+    let code =
+        qrcode::QrCode::new(text.as_bytes()).map_err(|_| WebError::new(ErrorCode::Internal))?;
+    Ok(code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(180, 180)
+        .dark_color(qrcode::render::svg::Color("#0b0c0c"))
+        .light_color(qrcode::render::svg::Color("#ffffff"))
+        .build())
+}
+
+/// The printable, bilingual license with its QR code.
+async fn license(
+    State(state): State<AppState>,
+    tr: Tr,
+    headers: axum::http::HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let v = state.app.verify(&code).await?;
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    let verify_url = format!("{scheme}://{host}/verify/{}?s={}", v.code, v.signature);
+    let (service, service_other) = if tr.lang() == "ar" {
+        (v.service_ar.clone(), v.service_en.clone())
+    } else {
+        (v.service_en.clone(), v.service_ar.clone())
+    };
+    Ok(page(
+        LicensePage {
+            tr: &tr,
+            user: None,
+            unit: if tr.lang() == "ar" {
+                v.unit_ar.clone()
+            } else {
+                v.unit_en.clone()
+            },
+            service,
+            service_other,
+            holder: v.holder_masked.clone(),
+            issued: v.issued_on.to_string(),
+            valid_until: v.valid_until.to_string(),
+            status: tr.t(&format!("license-{}", v.status)),
+            qr_svg: qr_svg(&verify_url)?,
+            verify_url,
+            signature: v.signature.clone(),
+            code: v.code,
+        }
+        .render(),
+    ))
+}
+
+#[derive(Debug)]
+struct VerifyResult {
+    code: String,
+    status: String,
+    status_code: &'static str,
+    signature: String,
+    service: String,
+    unit: String,
+    holder: String,
+    issued: String,
+    valid_until: String,
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a baladiya_app::Principal>,
+    not_found: bool,
+    result: Option<VerifyResult>,
+}
+
+#[derive(Deserialize)]
+struct VerifyQuery {
+    code: Option<String>,
+    /// The signature printed in the QR code, if the visitor scanned one.
+    s: Option<String>,
+}
+
+async fn verify_form(
+    State(state): State<AppState>,
+    tr: Tr,
+    Query(q): Query<VerifyQuery>,
+) -> Result<Response, WebError> {
+    match q.code.filter(|c| !c.trim().is_empty()) {
+        Some(code) => verify_page(&state, &tr, &code, q.s.as_deref()).await,
+        None => Ok(page(
+            VerifyPage {
+                tr: &tr,
+                user: None,
+                not_found: false,
+                result: None,
+            }
+            .render(),
+        )),
+    }
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    tr: Tr,
+    Path(code): Path<String>,
+    Query(q): Query<VerifyQuery>,
+) -> Result<Response, WebError> {
+    verify_page(&state, &tr, &code, q.s.as_deref()).await
+}
+
+async fn verify_page(
+    state: &AppState,
+    tr: &Tr,
+    code: &str,
+    scanned: Option<&str>,
+) -> Result<Response, WebError> {
+    match state.app.verify(code).await {
+        Ok(v) => {
+            let lang = tr.lang();
+            // A scanned signature must be the one on record.
+            let genuine = v.signature_valid && scanned.is_none_or(|s| s == v.signature);
+            let status_code = if genuine { v.status } else { "forged" };
+            let result = VerifyResult {
+                status: tr.t(&format!("license-{status_code}")),
+                status_code,
+                signature: tr.t(if genuine {
+                    "verify-signature-ok"
+                } else {
+                    "verify-signature-bad"
+                }),
+                service: if lang == "ar" {
+                    v.service_ar
+                } else {
+                    v.service_en
+                },
+                unit: if lang == "ar" { v.unit_ar } else { v.unit_en },
+                holder: v.holder_masked,
+                issued: v.issued_on.to_string(),
+                valid_until: v.valid_until.to_string(),
+                code: v.code,
+            };
+            Ok(page(
+                VerifyPage {
+                    tr,
+                    user: None,
+                    not_found: false,
+                    result: Some(result),
+                }
+                .render(),
+            ))
+        }
+        Err(AppError::NotFound) => {
+            let body = VerifyPage {
+                tr,
+                user: None,
+                not_found: true,
+                result: None,
+            }
+            .render();
+            Ok((StatusCode::NOT_FOUND, page(body)).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}

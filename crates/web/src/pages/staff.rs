@@ -1,0 +1,583 @@
+//! Staff pages of the one-stop shop: the inbox (overdue first, with the
+//! unit head's escalations), an application with its history and the
+//! actions the user may take, documents, counter intake and the unit
+//! head's overview.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use baladiya_app::applications::{ActionRequest, ApplicationView};
+use baladiya_app::{AppError, Principal};
+use baladiya_domain::ErrorCode;
+use baladiya_domain::catalog::{Action, StepKind};
+use baladiya_domain::people::Permission;
+use baladiya_domain::workflow::Status;
+use baladiya_store::ApplicationRecord;
+use serde::Deserialize;
+
+use super::SummaryItem;
+use super::public::{FormState, apply_page, money, submitted_page, typed_values};
+use crate::applications::{MAX_UPLOAD_BYTES, multipart_of, read_multipart};
+use crate::auth::{Staff, same_secret};
+use crate::error::{WebError, page};
+use crate::i18n::Tr;
+use crate::json::WebForm;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/inbox", get(inbox))
+        .route("/staff/overview", get(overview))
+        .route("/staff/applications/{tracking}", get(application))
+        .route("/staff/applications/{tracking}/act", post(act))
+        .route(
+            "/staff/applications/{tracking}/documents/{index}",
+            get(document),
+        )
+        .route("/staff/intake", get(intake_list))
+        .route(
+            "/staff/intake/{code}",
+            get(intake_form)
+                .post(intake)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+}
+
+#[derive(Debug)]
+struct Row {
+    tracking: String,
+    service: String,
+    applicant: String,
+    step: String,
+    due: String,
+    overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff_inbox.html")]
+struct InboxPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    count_text: String,
+    items: Vec<Row>,
+    escalations: Vec<Row>,
+}
+
+async fn rows(
+    state: &AppState,
+    tr: &Tr,
+    records: Vec<ApplicationRecord>,
+) -> Result<Vec<Row>, WebError> {
+    let mut rows = Vec::with_capacity(records.len());
+    for r in records {
+        let service = state.app.service_version(r.service_version_id).await?;
+        let today = state.app.today_in(service.country);
+        rows.push(Row {
+            step: service
+                .procedure
+                .step(r.step as usize)
+                .map(|s| s.name.get(tr.lang()).to_owned())
+                .unwrap_or_default(),
+            service: service.name.get(tr.lang()).to_owned(),
+            applicant: r.applicant_name,
+            due: r.step_due_on.to_string(),
+            overdue: r.step_due_on < today,
+            tracking: r.tracking_number,
+        });
+    }
+    Ok(rows)
+}
+
+async fn inbox(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+) -> Result<Response, WebError> {
+    let items = rows(&state, &tr, state.app.inbox(&who, 200).await?).await?;
+    let escalations = rows(&state, &tr, state.app.escalations(&who, 200).await?).await?;
+    let body = InboxPage {
+        tr: &tr,
+        user: Some(&who),
+        count_text: tr.count("inbox-count", "count", items.len() as i64),
+        items,
+        escalations,
+    }
+    .render();
+    Ok(page(body))
+}
+
+#[derive(Debug)]
+struct OverviewRow {
+    name: String,
+    depth: usize,
+    open: i64,
+    overdue: i64,
+    completed: i64,
+}
+
+#[derive(Template)]
+#[template(path = "staff_overview.html")]
+struct OverviewPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    rows: Vec<OverviewRow>,
+}
+
+async fn overview(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+) -> Result<Response, WebError> {
+    if !who.access.has_anywhere(Permission::ViewOversight) {
+        return Err(WebError::new(ErrorCode::Forbidden));
+    }
+    let counts = state.app.overview(&who).await?;
+    let top = counts
+        .iter()
+        .map(|(u, ..)| u.path.depth())
+        .min()
+        .unwrap_or(1);
+    let rows = counts
+        .into_iter()
+        .map(|(unit, open, overdue, completed)| OverviewRow {
+            name: unit.name.get(tr.lang()).to_owned(),
+            depth: unit.path.depth() - top + 1,
+            open,
+            overdue,
+            completed,
+        })
+        .collect();
+    Ok(page(
+        OverviewPage {
+            tr: &tr,
+            user: Some(&who),
+            rows,
+        }
+        .render(),
+    ))
+}
+
+/// An action button the user may press, with what it needs.
+#[derive(Debug)]
+struct ActionForm {
+    action: &'static str,
+    label: String,
+    reason: bool,
+    receipt: bool,
+    departments: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "staff_application.html")]
+struct ApplicationPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    errors: Vec<SummaryItem>,
+    csrf: String,
+    tracking: String,
+    service: String,
+    status: String,
+    step: Option<String>,
+    unit: String,
+    applicant: String,
+    channel: String,
+    due: String,
+    fee: Option<String>,
+    license: Option<String>,
+    version: i64,
+    values: Vec<(String, String)>,
+    documents: Vec<(usize, String, String)>,
+    actions: Vec<ActionForm>,
+    history: Vec<(String, String, String, String)>,
+}
+
+/// The actions `who` may take on the application's current step.
+fn actions_for(tr: &Tr, who: &Principal, view: &ApplicationView) -> Vec<ActionForm> {
+    let status = view.status();
+    let Some(step) = view.current_step().filter(|_| status == Status::InProgress) else {
+        return Vec::new();
+    };
+    let path = &view.unit.path;
+    let approved = view.approvals();
+    let departments: Vec<_> = step
+        .kind
+        .departments()
+        .into_iter()
+        .filter(|d| !approved.contains(d) && who.access.can_act_as(step.role, path, *d))
+        .collect();
+    if departments.is_empty() {
+        return Vec::new();
+    }
+    let parallel = matches!(step.kind, StepKind::ParallelApprovals { .. });
+    step.actions
+        .iter()
+        .map(|a| ActionForm {
+            action: a.as_str(),
+            label: tr.t(&format!("action-{}", a.as_str())),
+            reason: a.needs_reason(),
+            receipt: *a == Action::RecordPayment,
+            departments: if parallel {
+                departments
+                    .iter()
+                    .map(|d| {
+                        (
+                            d.as_str().to_owned(),
+                            tr.t(&format!("department-{}", d.as_str())),
+                        )
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        })
+        .collect()
+}
+
+fn application_page<'a>(
+    tr: &'a Tr,
+    who: &'a Principal,
+    view: &ApplicationView,
+    errors: Vec<SummaryItem>,
+) -> ApplicationPage<'a> {
+    let lang = tr.lang();
+    let r = &view.record;
+    let status = view.status();
+    let form: BTreeMap<String, String> = serde_json::from_str(&r.form).unwrap_or_default();
+    let values = view
+        .service
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let raw = form.get(&f.code)?;
+            let shown = match &f.kind {
+                baladiya_domain::catalog::FieldKind::Choice { options } => options
+                    .iter()
+                    .find(|o| &o.value == raw)
+                    .map_or(raw.clone(), |o| o.label.get(lang).to_owned()),
+                _ => raw.clone(),
+            };
+            Some((f.label.get(lang).to_owned(), shown))
+        })
+        .collect();
+    ApplicationPage {
+        tr,
+        user: Some(who),
+        errors,
+        csrf: who.csrf_token.clone(),
+        tracking: r.tracking_number.clone(),
+        service: view.service.name.get(lang).to_owned(),
+        status: tr.t(&format!("status-{}", status.as_str())),
+        step: (!status.is_final())
+            .then(|| view.current_step().map(|s| s.name.get(lang).to_owned()))
+            .flatten(),
+        unit: view.unit.name.get(lang).to_owned(),
+        applicant: format!(
+            "{} · {} · {}",
+            r.applicant_name, r.applicant_id_number, r.applicant_phone
+        ),
+        channel: tr.t(&format!("channel-{}", r.channel)),
+        due: r.due_on.to_string(),
+        fee: r.fee_minor.map(|m| money(tr, m, view.service.currency())),
+        license: view.issuance.as_ref().map(|i| i.verification_code.clone()),
+        version: r.version,
+        values,
+        documents: view
+            .documents
+            .iter()
+            .enumerate()
+            .map(|(i, (code, name, kind, size))| {
+                let label = view
+                    .service
+                    .documents
+                    .iter()
+                    .find(|d| &d.code == code)
+                    .map_or(code.clone(), |d| d.name.get(lang).to_owned());
+                (
+                    i,
+                    label,
+                    format!(
+                        "{name} · {} · {} KB",
+                        kind.to_uppercase(),
+                        (size + 1023) / 1024
+                    ),
+                )
+            })
+            .collect(),
+        actions: actions_for(tr, who, view),
+        history: view
+            .history
+            .iter()
+            .map(|h| {
+                let detail: serde_json::Value = serde_json::from_str(&h.detail).unwrap_or_default();
+                (
+                    h.at.format("%Y-%m-%d %H:%M").to_string(),
+                    tr.t(&format!(
+                        "event-{}",
+                        h.action.strip_prefix("application.").unwrap_or(&h.action)
+                    )),
+                    h.actor_name
+                        .clone()
+                        .unwrap_or_else(|| tr.t("the-applicant")),
+                    detail["comment"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect(),
+    }
+}
+
+async fn application(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    Path(tracking): Path<String>,
+) -> Result<Response, WebError> {
+    let view = state.app.application_for(&who, &tracking).await?;
+    Ok(page(
+        application_page(&tr, &who, &view, Vec::new()).render(),
+    ))
+}
+
+#[derive(Deserialize)]
+struct ActForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    action: String,
+    department: Option<String>,
+    #[serde(default)]
+    comment: String,
+    receipt_number: Option<String>,
+}
+
+async fn act(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    Path(tracking): Path<String>,
+    WebForm(form): WebForm<ActForm>,
+) -> Result<Response, WebError> {
+    if !same_secret(&who.csrf_token, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let request = ActionRequest {
+        action: form.action,
+        department: form.department,
+        comment: form.comment,
+        receipt_number: form.receipt_number,
+        expected_version: form.version,
+    };
+    match state.app.act(&who, &tracking, &request).await {
+        Ok(view) => Ok(Redirect::to(&format!(
+            "/staff/applications/{}",
+            view.record.tracking_number
+        ))
+        .into_response()),
+        Err(error @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let web = WebError::from(error);
+            let status = crate::error::status_of(web.code);
+            let mut errors: Vec<SummaryItem> = web
+                .fields
+                .iter()
+                .map(|f| SummaryItem {
+                    field: "main".into(),
+                    message: tr.t(f.code),
+                })
+                .collect();
+            if errors.is_empty() {
+                errors.push(SummaryItem {
+                    field: "main".into(),
+                    message: tr.t(web.code.as_str()),
+                });
+            }
+            let view = state.app.application_for(&who, &tracking).await?;
+            Ok((
+                status,
+                page(application_page(&tr, &who, &view, errors).render()),
+            )
+                .into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Streams one document of an application to staff who may see it.
+async fn document(
+    State(state): State<AppState>,
+    Staff(who): Staff,
+    Path((tracking, index)): Path<(String, usize)>,
+) -> Result<Response, WebError> {
+    let view = state.app.application_for(&who, &tracking).await?;
+    let key = state
+        .app
+        .store
+        .document_keys(view.record.id)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .nth(index)
+        .ok_or(WebError::new(ErrorCode::NotFound))?;
+    let bytes = state.app.blobs.get(&key.1).await?;
+    let content_type = match key.0.as_str() {
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        _ => "image/jpeg",
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, "inline"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "staff_intake.html")]
+struct IntakeListPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    services: Vec<(String, String)>,
+}
+
+/// Units where `who` may take applications, for services of `country`.
+async fn intake_units(
+    state: &AppState,
+    who: &Principal,
+    country: Option<baladiya_domain::country::Country>,
+) -> Result<Vec<baladiya_domain::org::OrgUnit>, WebError> {
+    let roots = who.access.roots(Permission::IntakeApplications);
+    let units = state
+        .app
+        .store
+        .units_within(&roots)
+        .await
+        .map_err(AppError::from)?;
+    Ok(units
+        .into_iter()
+        .filter(|u| country.is_none_or(|c| u.country() == c))
+        .collect())
+}
+
+async fn intake_list(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+) -> Result<Response, WebError> {
+    let units = intake_units(&state, &who, None).await?;
+    if units.is_empty() {
+        return Err(WebError::new(ErrorCode::Forbidden));
+    }
+    let services = state
+        .app
+        .services()
+        .into_iter()
+        .filter(|p| units.iter().any(|u| u.country() == p.service.country))
+        .map(|p| {
+            (
+                p.service.code.to_string(),
+                p.service.name.get(tr.lang()).to_owned(),
+            )
+        })
+        .collect();
+    Ok(page(
+        IntakeListPage {
+            tr: &tr,
+            user: Some(&who),
+            services,
+        }
+        .render(),
+    ))
+}
+
+async fn intake_form(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let published = state
+        .app
+        .service(&code)
+        .ok_or(WebError::new(ErrorCode::NotFound))?;
+    let units = intake_units(&state, &who, Some(published.service.country)).await?;
+    if units.is_empty() {
+        return Err(WebError::new(ErrorCode::Forbidden));
+    }
+    let mut body = apply_page(
+        &tr,
+        Some(&who),
+        &published.service,
+        FormState {
+            action: format!("/staff/intake/{}", published.service.code),
+            csrf: who.csrf_token.clone(),
+            units,
+            values: &BTreeMap::new(),
+            errors: &[],
+        },
+    );
+    body.heading = format!(
+        "{}: {}",
+        tr.t("intake-title"),
+        published.service.name.get(tr.lang())
+    );
+    Ok(page(body.render()))
+}
+
+async fn intake(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    Path(code): Path<String>,
+    request: Request,
+) -> Result<Response, WebError> {
+    let published = state
+        .app
+        .service(&code)
+        .ok_or(WebError::new(ErrorCode::NotFound))?;
+    let mut parts = read_multipart(multipart_of(request, &state).await?).await?;
+    if !same_secret(&who.csrf_token, &parts.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    parts.submission.service = published.service.code.to_string();
+    let values = typed_values(&parts);
+    match state.app.submit(parts.submission, Some(&who)).await {
+        Ok((tracking, _)) => {
+            let view = state.app.application_for(&who, &tracking).await?;
+            Ok((
+                StatusCode::CREATED,
+                page(submitted_page(&tr, Some(&who), &view).render()),
+            )
+                .into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let units = intake_units(&state, &who, Some(published.service.country)).await?;
+            let mut body = apply_page(
+                &tr,
+                Some(&who),
+                &published.service,
+                FormState {
+                    action: format!("/staff/intake/{}", published.service.code),
+                    csrf: who.csrf_token.clone(),
+                    units,
+                    values: &values,
+                    errors: &errors,
+                },
+            );
+            body.heading = format!(
+                "{}: {}",
+                tr.t("intake-title"),
+                published.service.name.get(tr.lang())
+            );
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page(body.render())).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
