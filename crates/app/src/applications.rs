@@ -361,6 +361,12 @@ impl App {
         let path = UnitPath::decode(&record.unit_path)
             .ok_or_else(|| AppError::Internal("bad unit path".into()))?;
         who.access.require(Permission::ViewApplications, &path)?;
+        // Someone acted since the officer loaded the page: whatever they ask
+        // now was decided on an old state. (The update re-checks this
+        // atomically; this answers the same way when the step has moved on.)
+        if record.version != request.expected_version {
+            return Err(AppError::Conflict(ErrorCode::StaleVersion));
+        }
         let action =
             Action::parse(request.action.trim()).map_err(|c| AppError::field("action", c))?;
         let department = match request
