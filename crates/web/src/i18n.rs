@@ -52,27 +52,20 @@ impl Lang {
     }
 }
 
-const SOURCES: &[(Lang, &str, &str)] = &[
-    (
-        Lang::Ar,
-        "ar/main.ftl",
-        include_str!("../locales/ar/main.ftl"),
-    ),
-    (
-        Lang::Ar,
-        "ar/errors.ftl",
-        include_str!("../locales/ar/errors.ftl"),
-    ),
-    (
-        Lang::En,
-        "en/main.ftl",
-        include_str!("../locales/en/main.ftl"),
-    ),
-    (
-        Lang::En,
-        "en/errors.ftl",
-        include_str!("../locales/en/errors.ftl"),
-    ),
+/// `(language, file, text)` of every translation file, embedded.
+macro_rules! sources {
+    ($($lang:ident $file:literal),* $(,)?) => {
+        &[$((Lang::$lang, $file, include_str!(concat!("../locales/", $file)))),*]
+    };
+}
+
+const SOURCES: &[(Lang, &str, &str)] = sources![
+    Ar "ar/main.ftl",
+    Ar "ar/errors.ftl",
+    Ar "ar/shop.ftl",
+    En "en/main.ftl",
+    En "en/errors.ftl",
+    En "en/shop.ftl",
 ];
 
 /// All translations, loaded once at start.
@@ -215,6 +208,47 @@ mod tests {
         en.sort();
         assert!(ar.len() > 50, "keys found: {}", ar.len());
         assert_eq!(ar, en);
+    }
+
+    /// Every `tr.t("key")` and `tr.count("key", …)` in the templates and
+    /// the code has a message in both languages.
+    #[test]
+    fn every_key_used_is_translated() {
+        let i18n = I18n::load().expect("translations parse");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["templates", "src", "src/pages"] {
+            for entry in std::fs::read_dir(root.join(dir)).expect("dir").flatten() {
+                if entry.path().is_file() && !entry.path().ends_with("i18n.rs") {
+                    files.push(entry.path());
+                }
+            }
+        }
+        let mut used = 0;
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("read");
+            for marker in ["tr.t(\"", "tr.count(\""] {
+                for piece in text.split(marker).skip(1) {
+                    let key: String = piece
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                        .collect();
+                    if key.is_empty() || piece[key.len()..].starts_with('{') {
+                        continue;
+                    }
+                    used += 1;
+                    for lang in [Lang::Ar, Lang::En] {
+                        assert!(
+                            i18n.has(lang, &key),
+                            "{key} ({}) used in {} is not translated",
+                            lang.code(),
+                            file.display()
+                        );
+                    }
+                }
+            }
+        }
+        assert!(used > 100, "found only {used} uses");
     }
 
     #[test]

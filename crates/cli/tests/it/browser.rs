@@ -49,6 +49,7 @@ fn ready() -> bool {
 
 fn run_script(script: &str, app: &TestApp) {
     let output = Command::new("node")
+        .env("NATIONAL_ID", crate::applications::egyptian_id())
         .arg(browser_dir().join(script))
         .arg(app.url(""))
         .arg(artifacts())
@@ -73,6 +74,22 @@ async fn staff_sign_in_in_arabic() {
     tokio::task::block_in_place(|| run_script("staff-login.mjs", &app));
     assert!(
         artifacts().join("staff-units-ar.png").exists(),
+        "screenshot kept"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_applies_and_staff_issue_the_license() {
+    if !ready() {
+        return;
+    }
+    let app = TestApp::spawn(Engine::Sqlite)
+        .await
+        .expect("SQLite always runs");
+    tokio::task::block_in_place(|| run_script("apply-and-issue.mjs", &app));
+    assert!(
+        artifacts().join("shop-license-ar.png").exists(),
         "screenshot kept"
     );
     app.stop().await;

@@ -435,7 +435,7 @@ pub fn apply_page<'a>(
             true,
         ),
     ];
-    let fields = service
+    let fields: Vec<FieldInput> = service
         .fields
         .iter()
         .map(|f| {
@@ -471,11 +471,30 @@ pub fn apply_page<'a>(
             }
         })
         .collect();
+    let documents = doc_inputs(tr, service, &errors);
+    // Each summary line names its field, so two "required" lines differ.
+    let label_of = |id: &str| {
+        applicant
+            .iter()
+            .chain(fields.iter())
+            .find(|f| f.id == id)
+            .map(|f| f.label.clone())
+            .or_else(|| {
+                documents
+                    .iter()
+                    .find(|d| d.id == id)
+                    .map(|d| d.label.clone())
+            })
+    };
     let summary = field_errors
         .iter()
-        .map(|e| SummaryItem {
-            field: anchor(&e.field),
-            message: tr.t(e.code),
+        .map(|e| {
+            let id = anchor(&e.field);
+            let message = match label_of(&id) {
+                Some(label) => format!("{label}: {}", tr.t(e.code)),
+                None => tr.t(e.code),
+            };
+            SummaryItem { field: id, message }
         })
         .collect();
     ApplyPage {
@@ -488,7 +507,7 @@ pub fn apply_page<'a>(
         errors: summary,
         applicant,
         fields,
-        documents: doc_inputs(tr, service, &errors),
+        documents,
     }
 }
 

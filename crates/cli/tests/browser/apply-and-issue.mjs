@@ -1,0 +1,93 @@
+// A citizen applies in Arabic; a clerk, an officer and the unit head move
+// the application to issuance; the citizen sees the license and checks it.
+// Usage: node apply-and-issue.mjs BASE_URL ARTIFACT_DIR   (env NATIONAL_ID)
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { check, launch, arabicPage, signIn } from './lib.mjs';
+
+const [base, artifacts] = process.argv.slice(2);
+const nationalId = process.env.NATIONAL_ID;
+const pdf = join(tmpdir(), 'baladiya-license.pdf');
+const png = join(tmpdir(), 'baladiya-id.png');
+writeFileSync(pdf, '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+writeFileSync(png, Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'));
+
+const outside = [];
+const browser = await launch(artifacts);
+try {
+  // The citizen finds the service by searching in Arabic, with a different spelling.
+  const citizen = await arabicPage(browser, base, outside);
+  await citizen.goto(`${base}/services`);
+  check(await citizen.getAttribute('html', 'dir') === 'rtl', 'services page is not right-to-left');
+  await citizen.getByLabel('ابحث عن خدمة').fill('تجديد ترخيص محل');
+  await citizen.getByRole('button', { name: 'بحث' }).click();
+  await citizen.getByRole('link', { name: 'تجديد ترخيص محل عام' }).click();
+  const steps = await citizen.locator('ol.steps').textContent();
+  check(steps.includes('مراجعة إدارة التراخيص') && steps.includes('سداد الرسوم'), 'procedure not published');
+  check((await citizen.locator('dl.summary').textContent()).includes('500.00 ج.م'), 'fee not shown');
+  await citizen.screenshot({ path: join(artifacts, 'shop-service-ar.png'), fullPage: true });
+  await citizen.getByRole('link', { name: 'تقدّم بالطلب إلكترونيًا' }).click();
+
+  // First try without documents: a clear error summary, values kept.
+  await citizen.getByLabel('الوحدة المحلية المختصة').selectOption('EG-GZ-BDR');
+  await citizen.getByLabel('الاسم الكامل').fill('سعاد محمود حسن');
+  await citizen.getByLabel('رقم الهوية').fill(nationalId);
+  await citizen.getByLabel('رقم الجوال').fill('01123456789');
+  await citizen.getByLabel('رقم الترخيص الحالي').fill('BDR/2020/118');
+  await citizen.getByLabel('عنوان المحل').fill('شارع الجمهورية، البدرشين');
+  await citizen.getByRole('button', { name: 'أرسل الطلب' }).click();
+  const summary = await citizen.getByRole('alert').textContent();
+  check(summary.includes('صورة بطاقة الرقم القومي: هذا المستند مطلوب'), 'missing documents not reported by name');
+  check(await citizen.getByLabel('الاسم الكامل').inputValue() === 'سعاد محمود حسن', 'typed name lost');
+  await citizen.screenshot({ path: join(artifacts, 'shop-apply-errors-ar.png'), fullPage: true });
+
+  await citizen.getByLabel('صورة بطاقة الرقم القومي').setInputFiles(png);
+  await citizen.getByLabel('الترخيص الحالي', { exact: true }).setInputFiles(pdf);
+  await citizen.getByRole('button', { name: 'أرسل الطلب' }).click();
+  await citizen.getByRole('heading', { name: 'تم استلام طلبك' }).waitFor();
+  const tracking = (await citizen.locator('.tracking-number').textContent()).trim();
+  check(/^EG-GZ-BDR-\d{4}-\d{6}-[0-9A-Z]$/.test(tracking), `odd tracking number ${tracking}`);
+  await citizen.screenshot({ path: join(artifacts, 'shop-submitted-ar.png'), fullPage: true });
+
+  // Staff move it along, each from their inbox.
+  async function actAs(username, buttonName, fill) {
+    const page = await arabicPage(browser, base, outside);
+    await signIn(page, base, username);
+    await page.getByRole('link', { name: 'صندوق الطلبات' }).first().click();
+    await page.getByRole('link', { name: tracking }).click();
+    if (fill) await fill(page);
+    await page.getByRole('button', { name: buttonName }).click();
+    await page.waitForURL(`**/staff/applications/${tracking}`);
+    return page;
+  }
+  const clerk = await actAs('eg.clerk', 'قبول المستندات');
+  await clerk.screenshot({ path: join(artifacts, 'shop-staff-accepted-ar.png'), fullPage: true });
+  await actAs('eg.licensing', 'موافقة');
+  await actAs('eg.clerk', 'تسجيل السداد', (p) => p.getByLabel('رقم إيصال السداد').fill('RCPT-88120'));
+  const head = await actAs('eg.head', 'إصدار الترخيص');
+  check((await head.locator('dl.summary').first().textContent()).includes('صدر الترخيص'), 'not issued');
+
+  // The citizen tracks it and opens the license.
+  await citizen.goto(`${base}/track`);
+  await citizen.getByLabel('رقم التتبع').fill(tracking);
+  await citizen.getByLabel('رقم الهوية أو الجوال').fill(nationalId);
+  await citizen.getByRole('button', { name: 'اعرض حالة الطلب' }).click();
+  check((await citizen.locator('.status').textContent()).includes('صدر الترخيص'), 'track page does not say issued');
+  await citizen.screenshot({ path: join(artifacts, 'shop-track-issued-ar.png'), fullPage: true });
+  await citizen.getByRole('link', { name: 'اعرض الترخيص' }).click();
+  check(await citizen.locator('.qr svg').count() === 1, 'no QR code on the license');
+  check((await citizen.locator('.license').textContent()).includes('Public shop license renewal'), 'license is not bilingual');
+  await citizen.screenshot({ path: join(artifacts, 'shop-license-ar.png'), fullPage: true });
+  const verifyUrl = (await citizen.locator('figcaption .code').textContent()).trim();
+  await citizen.goto(verifyUrl);
+  const verdict = await citizen.getByRole('status').textContent();
+  check(verdict.includes('ساري') && verdict.includes('التوقيع الرقمي صحيح'), `verification says ${verdict}`);
+  check(!(await citizen.content()).includes(nationalId), 'the verification page shows the national ID');
+  await citizen.screenshot({ path: join(artifacts, 'shop-verify-ar.png'), fullPage: true });
+
+  check(outside.length === 0, `requests left the machine: ${outside.join(', ')}`);
+  console.log(`browser: ${tracking} applied, issued and verified`);
+} finally {
+  await browser.close();
+}
