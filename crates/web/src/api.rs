@@ -25,6 +25,18 @@ pub fn routes() -> Router<AppState> {
         .route("/units/{code}", get(unit))
         .route("/users", post(create_user))
         .route("/users/{username}/grants", post(grant_role))
+        .route("/openapi.json", get(openapi))
+}
+
+/// The OpenAPI 3.1 description of this API, written by hand and checked
+/// against the running server by the tests.
+const OPENAPI: &str = include_str!("../openapi.json");
+
+async fn openapi() -> impl IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
 }
 
 #[derive(Serialize)]

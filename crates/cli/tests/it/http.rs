@@ -807,3 +807,89 @@ async fn every_response_has_a_request_id_and_security_headers(engine: Engine) {
     );
     app.stop().await;
 }
+
+/// Every operation the OpenAPI document describes exists on the server
+/// (never 404/405 from the router), every route we serve is documented,
+/// and documented error answers use the documented error shape.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_matches_the_server() {
+    let app = TestApp::spawn(Engine::Sqlite)
+        .await
+        .expect("SQLite always runs");
+    let doc: Value = body_json(
+        app.client
+            .get(app.url("/api/v1/openapi.json"))
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
+    assert!(doc["openapi"].as_str().expect("version").starts_with("3.1"));
+    let paths = doc["paths"].as_object().expect("paths");
+    let served = [
+        ("post", "/auth/token"),
+        ("delete", "/auth/token"),
+        ("get", "/me"),
+        ("get", "/units"),
+        ("post", "/units"),
+        ("get", "/units/{code}"),
+        ("post", "/users"),
+        ("post", "/users/{username}/grants"),
+        ("get", "/services"),
+        ("get", "/services/{code}"),
+        ("post", "/applications"),
+        ("post", "/applications/{tracking}/actions"),
+        ("post", "/applications/{tracking}/resubmit"),
+        ("post", "/applications/{tracking}/rating"),
+        ("post", "/applications/{tracking}/revoke"),
+        ("get", "/staff/applications/{tracking}"),
+        ("get", "/inbox"),
+        ("post", "/track"),
+        ("get", "/verify/{code}"),
+        ("get", "/verification-key"),
+        ("get", "/openapi.json"),
+    ];
+    let mut documented = 0;
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().expect("path item") {
+            documented += 1;
+            assert!(
+                served.contains(&(method.as_str(), path.as_str())),
+                "{method} {path} is documented but not in the test's list"
+            );
+            assert!(
+                operation["responses"]
+                    .as_object()
+                    .is_some_and(|r| !r.is_empty()),
+                "{method} {path} has no responses"
+            );
+            let url = app.url(&format!(
+                "/api/v1{}",
+                path.replace('{', "").replace('}', "")
+            ));
+            let request = match method.as_str() {
+                "get" => app.client.get(&url),
+                "post" => app.client.post(&url),
+                "delete" => app.client.delete(&url),
+                other => panic!("unexpected method {other}"),
+            };
+            let response = request
+                .header("content-type", "application/json")
+                .body("{}")
+                .send()
+                .await
+                .expect("request");
+            let status = response.status();
+            assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            if status.is_client_error() {
+                let body: Value = response.json().await.unwrap_or_default();
+                assert!(
+                    body["code"].is_string() && body["message"].is_string(),
+                    "{method} {path}: {status} without the error shape"
+                );
+            }
+        }
+    }
+    assert_eq!(documented, served.len(), "every served route is documented");
+    app.stop().await;
+}
