@@ -863,10 +863,7 @@ async fn the_openapi_document_matches_the_server() {
                     .is_some_and(|r| !r.is_empty()),
                 "{method} {path} has no responses"
             );
-            let url = app.url(&format!(
-                "/api/v1{}",
-                path.replace('{', "").replace('}', "")
-            ));
+            let url = app.url(&format!("/api/v1{}", path.replace(['{', '}'], "")));
             let request = match method.as_str() {
                 "get" => app.client.get(&url),
                 "post" => app.client.post(&url),
