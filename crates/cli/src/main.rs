@@ -1,5 +1,6 @@
 //! `baladiya`: the one binary. Serve, migrate, administer.
 
+mod bench;
 mod config;
 
 use std::net::SocketAddr;
@@ -58,6 +59,31 @@ enum Command {
     Migrate,
     /// Load the demo data without serving.
     Demo,
+    /// Measure submissions and workflow actions per second through the
+    /// HTTP API, and page latency with many applications, on SQLite and
+    /// (with --postgres) PostgreSQL, beside the raw insert rate.
+    Bench {
+        /// A PostgreSQL URL; a throw-away schema is made in it.
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Seconds per measured phase.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// Applications in the database for the latency measurements.
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        /// Requests measured for each latency.
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+        #[arg(long, default_value = "catalog")]
+        catalog: PathBuf,
+        /// Where the JSON results are written.
+        #[arg(long, default_value = "bench-results.json")]
+        out: PathBuf,
+    },
     /// Manage users, roles, org units and holidays.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -224,6 +250,26 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                 .unwrap_or_else(|| "catalog".to_owned());
             let catalog = load_catalog(Path::new(&catalog))?;
             serve(app, &catalog, addr, demo, &config, &data_dir).await
+        }
+        Command::Bench {
+            postgres,
+            seconds,
+            clients,
+            rows,
+            samples,
+            catalog,
+            out,
+        } => {
+            bench::run(bench::BenchOptions {
+                postgres,
+                seconds,
+                clients,
+                rows,
+                samples,
+                catalog,
+                out,
+            })
+            .await
         }
         Command::Catalog(CatalogCommand::Check { dir }) => {
             let catalog = load_catalog(Path::new(&dir))?;

@@ -673,3 +673,76 @@ impl Store {
         row.ok_or(StoreError::NotFound)
     }
 }
+
+impl Store {
+    /// Inserts many copies of `template`, one per tracking number, in
+    /// batches of one transaction each. For benchmarks and load tests: it
+    /// writes no events or notifications.
+    pub async fn seed_applications(
+        &self,
+        template: &NewApplication,
+        numbers: &[String],
+    ) -> Result<(), StoreError> {
+        for chunk in numbers.chunks(500) {
+            in_write_tx!(self, tx => {
+                for number in chunk {
+                    sqlx::query(
+                        "INSERT INTO applications (tracking_number, service_version_id, unit_id, applicant_kind, \
+                         applicant_name, applicant_id_number, applicant_phone, channel, form, status, step, \
+                         step_role, pending_departments, fee_minor, currency, submitted_at, step_due_on, due_on) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $14, $15, $16, $17)",
+                    )
+                    .bind(number)
+                    .bind(template.service_version_id)
+                    .bind(template.unit_id)
+                    .bind(&template.applicant_kind)
+                    .bind(&template.applicant_name)
+                    .bind(&template.applicant_id_number)
+                    .bind(&template.applicant_phone)
+                    .bind(template.channel)
+                    .bind(&template.form)
+                    .bind(&template.status)
+                    .bind(&template.step_role)
+                    .bind(&template.pending_departments)
+                    .bind(template.fee_minor)
+                    .bind(&template.currency)
+                    .bind(template.submitted_at)
+                    .bind(template.step_due_on)
+                    .bind(template.due_on)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            });
+        }
+        Ok(())
+    }
+
+    /// The baseline of the benchmarks: one small row per transaction into
+    /// a scratch table, with the same durability settings as real writes.
+    pub async fn raw_insert(&self, payload: &str) -> Result<(), StoreError> {
+        in_write_tx!(self, tx => {
+            sqlx::query("INSERT INTO bench_raw (payload) VALUES ($1)")
+                .bind(payload)
+                .execute(&mut *tx)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Creates the scratch table of [`Store::raw_insert`].
+    pub async fn create_raw_table(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(pool) => {
+                sqlx::query("CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)")
+                    .execute(pool)
+                    .await?;
+            }
+            Store::Postgres(pool) => {
+                sqlx::query("CREATE TABLE IF NOT EXISTS bench_raw (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload TEXT NOT NULL)")
+                    .execute(pool)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}

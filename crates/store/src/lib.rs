@@ -186,6 +186,32 @@ impl Store {
         Ok(version.unwrap_or(0))
     }
 
+    /// PostgreSQL only: creates an empty schema `name` (dropping any old
+    /// one), for throw-away databases of benchmarks and tests.
+    pub async fn recreate_schema(&self, name: &str, create: bool) -> Result<(), StoreError> {
+        let Store::Postgres(pool) = self else {
+            return Err(StoreError::UnsupportedUrl("schemas need PostgreSQL".into()));
+        };
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            return Err(StoreError::Corrupt(format!("schema name {name:?}")));
+        }
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP SCHEMA IF EXISTS {name} CASCADE"
+        )))
+        .execute(pool)
+        .await?;
+        if create {
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
+                .execute(pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// A round trip to the database, for health checks.
     pub async fn ping(&self) -> Result<(), StoreError> {
         on_pool!(self, pool => {

@@ -1,0 +1,407 @@
+//! `baladiya bench`: throughput and latency of the one-stop shop through
+//! its real HTTP API on loopback, on SQLite and PostgreSQL, each beside a
+//! baseline measured in the same run: the raw insert rate of the same
+//! engine with the same durability settings, and a trivial handler.
+//! Prints a table and writes JSON.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow};
+use baladiya_app::App;
+use baladiya_app::attachments::Blobs;
+use baladiya_app::catalog::Catalog;
+use baladiya_domain::org::UnitCode;
+use baladiya_domain::tracking::TrackingNumber;
+use baladiya_store::{NewApplication, Store};
+use baladiya_web::WebConfig;
+use serde_json::{Value, json};
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    pub postgres: Option<String>,
+    pub seconds: u64,
+    pub clients: usize,
+    pub rows: usize,
+    pub samples: usize,
+    pub catalog: PathBuf,
+    pub out: PathBuf,
+}
+
+const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+fn national_id() -> String {
+    baladiya_domain::country::EgyptianNationalId::with_check_digit("2850312210045")
+        .unwrap_or_default()
+}
+
+/// Runs `work` from `clients` tasks for `seconds`, or until it says there
+/// is nothing left (`Ok(false)`); returns (operations, elapsed, latencies).
+async fn for_a_while<F, Fut>(
+    clients: usize,
+    seconds: u64,
+    work: F,
+) -> Result<(usize, Duration, Vec<Duration>)>
+where
+    F: Fn(usize, usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<bool>> + Send,
+{
+    let work = Arc::new(work);
+    let counter = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for client in 0..clients {
+        let work = work.clone();
+        let counter = counter.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            while Instant::now() < deadline {
+                let n = counter.fetch_add(1, Ordering::Relaxed);
+                let t = Instant::now();
+                if !work(client, n).await? {
+                    break;
+                }
+                latencies.push(t.elapsed());
+            }
+            Ok::<_, anyhow::Error>(latencies)
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await??);
+    }
+    Ok((latencies.len(), start.elapsed(), latencies))
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+fn latency(mut samples: Vec<Duration>) -> Value {
+    samples.sort();
+    json!({"samples": samples.len(), "p50_ms": percentile(&samples, 0.50), "p99_ms": percentile(&samples, 0.99)})
+}
+
+/// The benchmark of one engine at `url`.
+async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog) -> Result<Value> {
+    eprintln!("== {name}: {url}");
+    let store = Store::connect(url).await?;
+    store.migrate().await?;
+    let files = tempfile::tempdir()?;
+    let app = App::new(
+        store.clone(),
+        Blobs::local(&files.path().join("attachments")).map_err(|e| anyhow!("{e}"))?,
+    );
+    app.publish_catalog(catalog)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    app.load_demo().await.map_err(|e| anyhow!("{e}"))?;
+
+    // Baseline 1: the raw insert rate, same engine, same durability.
+    store.create_raw_table().await?;
+    let raw_store = store.clone();
+    let (raw, raw_time, _) = for_a_while(options.clients, options.seconds, move |_, n| {
+        let store = raw_store.clone();
+        async move {
+            store.raw_insert(&format!("row {n}")).await?;
+            Ok(true)
+        }
+    })
+    .await?;
+    let raw_rate = raw as f64 / raw_time.as_secs_f64();
+    eprintln!("raw inserts: {raw_rate:.0}/s");
+
+    let router = baladiya_web::router(
+        app.clone(),
+        WebConfig {
+            secure_cookies: false,
+            ..WebConfig::default()
+        },
+    )
+    .map_err(anyhow::Error::msg)?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(baladiya_web::serve(listener, router, async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(options.clients * 2)
+        .build()?;
+
+    // Baseline 2: a trivial handler of the same server (a static asset).
+    let (c, b) = (client.clone(), base.clone());
+    let (trivial, trivial_time, trivial_lat) =
+        for_a_while(options.clients, options.seconds, move |_, _| {
+            let (client, base) = (c.clone(), b.clone());
+            async move {
+                let r = client.get(format!("{base}/assets/app.css")).send().await?;
+                anyhow::ensure!(r.status().is_success(), "asset {}", r.status());
+                r.bytes().await?;
+                Ok(true)
+            }
+        })
+        .await?;
+    let trivial_rate = trivial as f64 / trivial_time.as_secs_f64();
+    eprintln!("trivial handler: {trivial_rate:.0}/s");
+
+    // Submissions through the API (multipart with two documents).
+    let (c, b) = (client.clone(), base.clone());
+    let submitted = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = submitted.clone();
+    let (subs, subs_time, subs_lat) = for_a_while(options.clients, options.seconds, move |_, n| {
+        let (client, base, keep) = (c.clone(), b.clone(), keep.clone());
+        async move {
+            let form = reqwest::multipart::Form::new()
+                .text("service", "EG-SHOP-LICENSE-RENEWAL")
+                .text("unit", "EG-GZ-BDR")
+                .text("applicant_name", "مقدم طلب للقياس")
+                .text("applicant_id", national_id())
+                .text("applicant_phone", "01012345678")
+                .text("field.license_number", format!("BENCH/{n}"))
+                .text("field.address", "شارع القياس")
+                .part(
+                    "document.national-id-copy",
+                    reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("id.png"),
+                )
+                .part(
+                    "document.current-license",
+                    reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("license.pdf"),
+                );
+            let r = client
+                .post(format!("{base}/api/v1/applications"))
+                .multipart(form)
+                .send()
+                .await?;
+            anyhow::ensure!(r.status().as_u16() == 201, "submit {}", r.status());
+            let body: Value = r.json().await?;
+            if let Some(t) = body["tracking_number"].as_str() {
+                keep.lock().map_err(|_| anyhow!("lock"))?.push(t.to_owned());
+            }
+            Ok(true)
+        }
+    })
+    .await?;
+    let subs_rate = subs as f64 / subs_time.as_secs_f64();
+    eprintln!("submissions: {subs_rate:.1}/s");
+
+    // Workflow actions through the API: clerks accept distinct applications.
+    let token: Value = client
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&json!({"username": "eg.clerk", "password": baladiya_app::demo::DEMO_PASSWORD}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = token["token"].as_str().context("token")?.to_owned();
+    let queue = Arc::new(std::sync::Mutex::new(std::mem::take(
+        &mut *submitted.lock().map_err(|_| anyhow!("lock"))?,
+    )));
+    let (c, b, q, t) = (client.clone(), base.clone(), queue.clone(), token.clone());
+    let (acts, acts_time, acts_lat) = for_a_while(options.clients, options.seconds, move |_, _| {
+        let (client, base, queue, token) = (c.clone(), b.clone(), q.clone(), t.clone());
+        async move {
+            let Some(tracking) = queue.lock().map_err(|_| anyhow!("lock"))?.pop() else {
+                return Ok(false);
+            };
+            let r = client
+                .post(format!("{base}/api/v1/applications/{tracking}/actions"))
+                .bearer_auth(&token)
+                .json(&json!({"action": "accept", "version": 1}))
+                .send()
+                .await?;
+            anyhow::ensure!(r.status().is_success(), "act {}", r.status());
+            Ok(true)
+        }
+    })
+    .await?;
+    let acts_rate = acts as f64 / acts_time.as_secs_f64();
+    eprintln!(
+        "workflow actions: {acts_rate:.1}/s ({acts} actions; the phase ends early if the submitted applications run out)"
+    );
+
+    // Page latency with many applications in the database.
+    let unit = store
+        .unit_by_code(&UnitCode::parse("EG-GZ-BDR").map_err(|e| anyhow!(e))?)
+        .await?
+        .context("demo unit")?;
+    let published = app.service("EG-SHOP-LICENSE-RENEWAL").context("service")?;
+    let today = app.today_in(baladiya_domain::country::Country::Egypt);
+    let template = NewApplication {
+        service_version_id: published.version_id,
+        unit_id: unit.id,
+        unit_code: unit.code.to_string(),
+        applicant_kind: "citizen".into(),
+        applicant_name: "مقدم طلب للقياس".into(),
+        applicant_id_number: national_id(),
+        applicant_phone: "+201012345678".into(),
+        channel: "online",
+        intake_user_id: None,
+        form: "{}".into(),
+        status: "in_progress".into(),
+        step_role: "clerk".into(),
+        pending_departments: ",technology_center,".into(),
+        fee_minor: Some(50_000),
+        currency: "EGP".into(),
+        submitted_at: chrono::Utc::now(),
+        step_due_on: today,
+        due_on: today,
+    };
+    let numbers: Vec<String> = (0..options.rows)
+        .map(|i| TrackingNumber::new(&unit.code, 2099, 100_000 + i as u64).to_string())
+        .collect();
+    let seed_start = Instant::now();
+    store.seed_applications(&template, &numbers).await?;
+    let seeded = numbers.len();
+    eprintln!(
+        "seeded {seeded} applications in {:.1} s",
+        seed_start.elapsed().as_secs_f64()
+    );
+
+    let staff = reqwest::Client::builder().cookie_store(true).build()?;
+    let login_page = staff
+        .get(format!("{base}/login"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let csrf = login_page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .context("csrf")?
+        .to_owned();
+    staff
+        .post(format!("{base}/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "eg.clerk"),
+            ("password", baladiya_app::demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await?;
+    let mut inbox = Vec::new();
+    let mut track = Vec::new();
+    let mut trivial_seq = Vec::new();
+    let track_client = reqwest::Client::new();
+    for i in 0..options.samples {
+        let t = Instant::now();
+        let r = staff.get(format!("{base}/staff/inbox")).send().await?;
+        anyhow::ensure!(r.status().is_success(), "inbox {}", r.status());
+        r.bytes().await?;
+        inbox.push(t.elapsed());
+        let number = &numbers[(i * 7919) % numbers.len()];
+        let t = Instant::now();
+        let r = track_client
+            .post(format!("{base}/api/v1/track"))
+            .json(&json!({"tracking_number": number, "proof": national_id()}))
+            .send()
+            .await?;
+        anyhow::ensure!(r.status().is_success(), "track {}", r.status());
+        r.bytes().await?;
+        track.push(t.elapsed());
+        let t = Instant::now();
+        track_client
+            .get(format!("{base}/assets/app.css"))
+            .send()
+            .await?
+            .bytes()
+            .await?;
+        trivial_seq.push(t.elapsed());
+    }
+    let _ = stop.send(());
+    server.await??;
+    store.close().await;
+    Ok(json!({
+        "engine": name,
+        "clients": options.clients,
+        "seconds_per_phase": options.seconds,
+        "raw_inserts_per_s": raw_rate,
+        "trivial_handler_per_s": trivial_rate,
+        "trivial_handler_latency": latency(trivial_lat),
+        "submissions_per_s": subs_rate,
+        "submission_latency": latency(subs_lat),
+        "submissions_vs_raw_inserts": subs_rate / raw_rate,
+        "workflow_actions_per_s": acts_rate,
+        "workflow_action_latency": latency(acts_lat),
+        "workflow_actions_vs_raw_inserts": acts_rate / raw_rate,
+        "applications_in_database": seeded + subs,
+        "staff_inbox_page_latency": latency(inbox),
+        "track_api_latency": latency(track),
+        "trivial_handler_sequential_latency": latency(trivial_seq),
+    }))
+}
+
+pub async fn run(options: BenchOptions) -> Result<()> {
+    let catalog = Catalog::load_dir(&options.catalog)
+        .map_err(|p| anyhow!("catalog has {} problems", p.len()))?;
+    let dir = tempfile::tempdir()?;
+    let mut results = vec![
+        engine(
+            "sqlite",
+            &format!("sqlite://{}", dir.path().join("bench.db").display()),
+            &options,
+            &catalog,
+        )
+        .await?,
+    ];
+    if let Some(base) = &options.postgres {
+        let schema = format!("bench_{}", std::process::id());
+        let admin = Store::connect(base).await?;
+        admin.recreate_schema(&schema, true).await?;
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+        let result = engine("postgres", &url, &options, &catalog).await;
+        admin.recreate_schema(&schema, false).await?;
+        admin.close().await;
+        results.push(result?);
+    }
+    println!();
+    println!(
+        "{:<10} {:>12} {:>12} {:>12} {:>8} {:>12} {:>8} {:>16} {:>16}",
+        "engine",
+        "raw ins/s",
+        "trivial/s",
+        "submit/s",
+        "ratio",
+        "actions/s",
+        "ratio",
+        "inbox p50/p99",
+        "track p50/p99"
+    );
+    for r in &results {
+        println!(
+            "{:<10} {:>12.0} {:>12.0} {:>12.1} {:>8.3} {:>12.1} {:>8.3} {:>7.1}/{:<7.1}ms {:>7.1}/{:<7.1}ms",
+            r["engine"].as_str().unwrap_or(""),
+            r["raw_inserts_per_s"].as_f64().unwrap_or(0.0),
+            r["trivial_handler_per_s"].as_f64().unwrap_or(0.0),
+            r["submissions_per_s"].as_f64().unwrap_or(0.0),
+            r["submissions_vs_raw_inserts"].as_f64().unwrap_or(0.0),
+            r["workflow_actions_per_s"].as_f64().unwrap_or(0.0),
+            r["workflow_actions_vs_raw_inserts"].as_f64().unwrap_or(0.0),
+            r["staff_inbox_page_latency"]["p50_ms"]
+                .as_f64()
+                .unwrap_or(0.0),
+            r["staff_inbox_page_latency"]["p99_ms"]
+                .as_f64()
+                .unwrap_or(0.0),
+            r["track_api_latency"]["p50_ms"].as_f64().unwrap_or(0.0),
+            r["track_api_latency"]["p99_ms"].as_f64().unwrap_or(0.0),
+        );
+    }
+    let report = json!({"benchmark": "one-stop shop", "version": env!("CARGO_PKG_VERSION"), "results": results});
+    std::fs::write(&options.out, serde_json::to_string_pretty(&report)?)?;
+    println!("\nwritten to {}", options.out.display());
+    Ok(())
+}
