@@ -693,6 +693,16 @@ impl App {
         Ok(self.store.inbox(&query).await?)
     }
 
+    /// Flags overdue applications so they show in their unit heads'
+    /// escalations (run periodically by the server). Returns how many.
+    pub async fn escalate_overdue(&self) -> Result<usize, AppError> {
+        // The later of the two countries' dates: nothing is flagged early.
+        let today = self
+            .today_in(Country::Egypt)
+            .min(self.today_in(Country::SaudiArabia));
+        Ok(self.store.escalate_overdue(today, self.now()).await?)
+    }
+
     /// The applicant rates a completed application, once.
     pub async fn rate(
         &self,

@@ -464,6 +464,7 @@ async fn serve(
         senders.push(Sender::webhook(url).map_err(app_error)?);
     }
     tokio::spawn(deliver_notifications(app.clone(), senders));
+    tokio::spawn(escalate_overdue(app.clone()));
     let web_config = WebConfig {
         secure_cookies: config.secure_cookies.unwrap_or(!addr.ip().is_loopback()),
         ..WebConfig::default()
@@ -493,6 +494,19 @@ async fn deliver_notifications(app: App, senders: Vec<Sender>) {
             Ok((0, 0)) => {}
             Ok((sent, failed)) => tracing::info!(sent, failed, "notifications delivered"),
             Err(error) => tracing::warn!(%error, "notification delivery failed"),
+        }
+    }
+}
+
+/// Flags overdue applications for their unit heads every ten minutes.
+async fn escalate_overdue(app: App) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        match app.escalate_overdue().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(escalated = n, "overdue applications escalated"),
+            Err(error) => tracing::warn!(%error, "could not escalate overdue applications"),
         }
     }
 }

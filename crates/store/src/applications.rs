@@ -746,3 +746,39 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Flags applications whose current step is overdue on `today` (once
+    /// each), with an `application.escalated` event in the same
+    /// transaction. Returns how many were flagged.
+    pub async fn escalate_overdue(
+        &self,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        Ok(in_write_tx!(self, tx => {
+            let rows: Vec<(i64, i64, NaiveDate)> = sqlx::query_as(
+                "UPDATE applications SET escalated = $1 \
+                 WHERE status = 'in_progress' AND step_due_on < $2 AND escalated = $3 \
+                 RETURNING id, unit_id, step_due_on",
+            )
+            .bind(true)
+            .bind(today)
+            .bind(false)
+            .fetch_all(&mut *tx)
+            .await?;
+            for (id, unit_id, due) in &rows {
+                insert_event!(tx, &NewEvent {
+                    at: now,
+                    actor_id: None,
+                    action: "application.escalated",
+                    entity: "application",
+                    entity_id: *id,
+                    unit_id: Some(*unit_id),
+                    detail: serde_json::json!({"step_due_on": due, "to": "unit_head"}),
+                });
+            }
+            rows.len()
+        }))
+    }
+}

@@ -18,6 +18,8 @@ crate::on_both_engines!(
     two_officers_at_once_exactly_one_wins,
     two_servers_on_one_database_exactly_one_wins,
     the_catalog_is_searchable_in_arabic,
+    overdue_applications_are_escalated_to_the_unit_head,
+    staff_pages_show_inbox_intake_and_overview,
 );
 
 pub const PDF: &[u8] =
@@ -919,6 +921,208 @@ async fn the_catalog_is_searchable_in_arabic(engine: Engine) {
     assert_eq!(
         detail["legal_basis_ar"],
         "قانون البناء رقم 119 لسنة 2008 ولائحته التنفيذية"
+    );
+    app.stop().await;
+}
+
+async fn set_due_in_the_past(app: &TestApp, tracking: &str) {
+    let sql = "UPDATE applications SET step_due_on = $1, due_on = $1 WHERE tracking_number = $2";
+    let past = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date");
+    match &app.app.store {
+        baladiya_store::Store::Sqlite(pool) => sqlx::query(sql)
+            .bind(past)
+            .bind(tracking)
+            .execute(pool)
+            .await
+            .map(|_| ()),
+        baladiya_store::Store::Postgres(pool) => sqlx::query(sql)
+            .bind(past)
+            .bind(tracking)
+            .execute(pool)
+            .await
+            .map(|_| ()),
+    }
+    .expect("backdate");
+}
+
+async fn overdue_applications_are_escalated_to_the_unit_head(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let late = submitted(&app, building_permit()).await;
+    let on_time = submitted(&app, building_permit()).await;
+    set_due_in_the_past(&app, &late).await;
+    assert_eq!(app.app.escalate_overdue().await.expect("escalate"), 1);
+    assert_eq!(
+        app.app.escalate_overdue().await.expect("escalate"),
+        0,
+        "once only"
+    );
+    let head = app.token("eg.head").await;
+    let inbox = json_of(
+        app.client
+            .get(app.url("/api/v1/inbox"))
+            .bearer_auth(&head)
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
+    let escalated: Vec<&str> = inbox["escalations"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|i| i["tracking_number"].as_str().expect("t"))
+        .collect();
+    assert_eq!(escalated, [late.as_str()]);
+    assert!(!escalated.contains(&on_time.as_str()));
+    let view = staff_view(&app, &head, &late).await;
+    assert_eq!(view["overdue"], true);
+    assert!(
+        view["history"]
+            .as_array()
+            .expect("history")
+            .iter()
+            .any(|h| h["action"] == "escalated")
+    );
+    // The governorate viewer sees the overdue count in the overview, not the clerk of another markaz.
+    let other = app.token("eg.clerk.awsim").await;
+    let inbox = json_of(
+        app.client
+            .get(app.url("/api/v1/inbox"))
+            .bearer_auth(&other)
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
+    assert!(inbox["escalations"].as_array().expect("list").is_empty());
+    app.stop().await;
+}
+
+/// A browser-like client signed in through the form.
+async fn staff_client(app: &TestApp, username: &str) -> reqwest::Client {
+    let client = app.new_client();
+    let form = client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    let csrf = crate::support::csrf_of(&form);
+    let r = client
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", username),
+            ("password", "baladiya-demo"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    client
+}
+
+async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let tracking = submitted(&app, building_permit()).await;
+    set_due_in_the_past(&app, &tracking).await;
+    let clerk = staff_client(&app, "eg.clerk").await;
+    let inbox = clerk
+        .get(app.url("/staff/inbox"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        inbox.contains(&tracking) && inbox.contains("متأخر"),
+        "overdue flagged in the inbox"
+    );
+    let page = clerk
+        .get(app.url(&format!("/staff/applications/{tracking}")))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("قبول المستندات") && page.contains("إعادة لاستكمال النواقص"),
+        "the clerk's actions are offered"
+    );
+    assert!(page.contains(&egyptian_id()), "staff see the applicant");
+    let document = clerk
+        .get(app.url(&format!("/staff/applications/{tracking}/documents/0")))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(document.headers()["content-type"], "application/pdf");
+    assert_eq!(&document.bytes().await.expect("bytes")[..], PDF);
+    let intake = clerk
+        .get(app.url("/staff/intake"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        intake.contains("/staff/intake/EG-BUILDING-PERMIT")
+            && !intake.contains("SA-BUILDING-PERMIT")
+    );
+    let form = clerk
+        .get(app.url("/staff/intake/EG-SIGN-PERMIT"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        form.contains("مركز ومدينة البدرشين") && !form.contains("مركز ومدينة أوسيم"),
+        "only the clerk's units"
+    );
+    assert_eq!(
+        clerk
+            .get(app.url("/staff/overview"))
+            .send()
+            .await
+            .expect("request")
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let officer = staff_client(&app, "eg.officer").await;
+    let page = officer
+        .get(app.url(&format!("/staff/applications/{tracking}")))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        !page.contains("action-form"),
+        "nothing for the engineer to do at document check"
+    );
+    let viewer = staff_client(&app, "eg.viewer").await;
+    let overview = viewer
+        .get(app.url("/staff/overview?lang=en"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        overview.contains("Saqqara Village Local Unit") && overview.contains("tag-overdue"),
+        "the overdue village shows"
     );
     app.stop().await;
 }
