@@ -15,7 +15,7 @@ use baladiya_store::{
     ApplicationRecord, HistoryEntry, InboxQuery, NewApplication, NewDocument, NewEvent,
     NewNotification, WorkflowChange, WorkflowUpdate,
 };
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde_json::json;
 
 use crate::attachments::sniff;
@@ -760,8 +760,6 @@ impl App {
             .collect())
     }
 }
-
-use chrono::Datelike;
 
 fn due(
     calendar: &baladiya_domain::calendar::WorkCalendar,

@@ -114,6 +114,8 @@ pub struct FormParts {
     pub comment: String,
     /// The anti-forgery token of a page form.
     pub csrf: String,
+    /// The application a page form is about (resubmission).
+    pub tracking_number: String,
 }
 
 /// Reads a multipart form: plain fields by name, `field.CODE` into the
@@ -147,6 +149,7 @@ pub async fn read_multipart(mut multipart: Multipart) -> Result<FormParts, WebEr
             "proof" => parts.proof = text,
             "comment" => parts.comment = text,
             "csrf" => parts.csrf = text,
+            "tracking_number" => parts.tracking_number = text,
             other => match other.strip_prefix("field.") {
                 Some(code) => {
                     s.fields.insert(code.to_owned(), text);
@@ -171,13 +174,15 @@ pub async fn multipart_of(request: Request, state: &AppState) -> Result<Multipar
         })
 }
 
+/// The body is read before the caller is checked, so that a refused
+/// caller gets the refusal, not a connection closed mid-upload.
 async fn submit(
     State(state): State<AppState>,
-    clerk: Option<ApiUser>,
     request: Request,
 ) -> Result<impl IntoResponse, WebError> {
+    let headers = request.headers().clone();
     let parts = read_multipart(multipart_of(request, &state).await?).await?;
-    let intake = clerk.map(|c| c.0);
+    let intake = crate::auth::bearer_principal(&state, &headers).await?;
     let proof = parts.submission.applicant_id.clone();
     let (tracking, _) = state.app.submit(parts.submission, intake.as_ref()).await?;
     let view = match &intake {

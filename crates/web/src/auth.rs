@@ -2,6 +2,7 @@
 //! on every form) and bearer tokens for the API.
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -67,41 +68,36 @@ impl OptionalFromRequestParts<AppState> for Staff {
     }
 }
 
+/// The caller named by an `Authorization: Bearer` header: `None` without
+/// the header; refused (never anonymous) with a bad one.
+pub async fn bearer_principal(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Principal>, WebError> {
+    let Some(value) = headers.get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            let (scheme, token) = v.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+        })
+        .ok_or(WebError::new(ErrorCode::Unauthenticated))?;
+    Ok(Some(
+        state.app.authenticate(token, SessionKind::Bearer).await?,
+    ))
+}
+
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
-        let token = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                let (scheme, token) = v.split_once(' ')?;
-                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-            })
-            .ok_or(WebError::new(ErrorCode::Unauthenticated))?;
-        Ok(ApiUser(
-            state.app.authenticate(token, SessionKind::Bearer).await?,
-        ))
-    }
-}
-
-/// An absent `Authorization` header is an anonymous caller; a present but
-/// invalid one is refused, never silently treated as anonymous.
-impl OptionalFromRequestParts<AppState> for ApiUser {
-    type Rejection = WebError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Option<Self>, WebError> {
-        if parts.headers.contains_key(AUTHORIZATION) {
-            <ApiUser as FromRequestParts<AppState>>::from_request_parts(parts, state)
-                .await
-                .map(Some)
-        } else {
-            Ok(None)
-        }
+        bearer_principal(state, &parts.headers)
+            .await?
+            .map(ApiUser)
+            .ok_or(WebError::new(ErrorCode::Unauthenticated))
     }
 }
 

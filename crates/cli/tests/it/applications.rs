@@ -20,6 +20,7 @@ crate::on_both_engines!(
     the_catalog_is_searchable_in_arabic,
     overdue_applications_are_escalated_to_the_unit_head,
     staff_pages_show_inbox_intake_and_overview,
+    applications_keep_the_procedure_version_they_were_submitted_under,
 );
 
 pub const PDF: &[u8] =
@@ -1123,6 +1124,72 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
     assert!(
         overview.contains("Saqqara Village Local Unit") && overview.contains("tag-overdue"),
         "the overdue village shows"
+    );
+    app.stop().await;
+}
+
+async fn applications_keep_the_procedure_version_they_were_submitted_under(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let renewal = || {
+        form(
+            "EG-SHOP-LICENSE-RENEWAL",
+            "EG-GZ-BDR",
+            &[("license_number", "BDR/2019/553"), ("address", "البدرشين")],
+            &[
+                ("national-id-copy", PNG, "id.png"),
+                ("current-license", PDF, "license.pdf"),
+            ],
+        )
+    };
+    let old = submitted(&app, renewal()).await;
+    // Version 2 drops the licensing review.
+    let source = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../catalog/services/eg-shop-license-renewal.toml"),
+    )
+    .expect("catalog file");
+    let review = source
+        .find("[[steps]]\ncode = \"review\"")
+        .expect("review step");
+    let next = review + source[review + 1..].find("[[steps]]").expect("next step") + 1;
+    let v2 =
+        format!("{}{}", &source[..review], &source[next..]).replace("version = 1", "version = 2");
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("v1.toml"), &source).expect("write");
+    std::fs::write(dir.path().join("v2.toml"), &v2).expect("write");
+    let catalog = baladiya_app::catalog::Catalog::load_dir(dir.path()).expect("valid");
+    app.app.publish_catalog(&catalog).await.expect("publish v2");
+    let new = submitted(&app, renewal()).await;
+    let clerk = app.token("eg.clerk").await;
+    let old_after = act(&app, &clerk, &old, json!({"action": "accept"})).await;
+    assert_eq!(old_after["service"]["version"], 1);
+    assert_eq!(
+        old_after["current_step"]["code"], "review",
+        "the old procedure goes on"
+    );
+    let new_after = act(&app, &clerk, &new, json!({"action": "accept"})).await;
+    assert_eq!(new_after["service"]["version"], 2);
+    assert_eq!(
+        new_after["current_step"]["code"], "payment",
+        "the new one has no review"
+    );
+    // A published version may not be edited in place.
+    std::fs::write(
+        dir.path().join("v1.toml"),
+        source.replace("500.00", "600.00"),
+    )
+    .expect("write");
+    let edited = baladiya_app::catalog::Catalog::load_dir(dir.path()).expect("valid");
+    let refused = app
+        .app
+        .publish_catalog(&edited)
+        .await
+        .expect_err("an edited version is refused");
+    assert!(
+        refused.to_string().contains("new version number"),
+        "{refused}"
     );
     app.stop().await;
 }

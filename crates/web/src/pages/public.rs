@@ -819,9 +819,8 @@ async fn resubmit(
     jar: CookieJar,
     request: Request,
 ) -> Result<Response, WebError> {
-    let mut tracking = String::new();
-    let mut parts =
-        read_multipart_with_tracking(multipart_of(request, &state).await?, &mut tracking).await?;
+    let mut parts = read_multipart(multipart_of(request, &state).await?).await?;
+    let tracking = std::mem::take(&mut parts.tracking_number);
     if !visitor_csrf_ok(&jar, &parts.csrf) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
@@ -862,42 +861,6 @@ async fn resubmit(
         }
         Err(other) => Err(other.into()),
     }
-}
-
-/// As `read_multipart`, also taking the `tracking_number` part.
-async fn read_multipart_with_tracking(
-    mut multipart: axum::extract::Multipart,
-    tracking: &mut String,
-) -> Result<crate::applications::FormParts, WebError> {
-    let mut parts = crate::applications::FormParts::default();
-    let malformed = |_| WebError::new(ErrorCode::MalformedBody);
-    while let Some(field) = multipart.next_field().await.map_err(malformed)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if let Some(code) = name.strip_prefix("document.") {
-            let file_name = field.file_name().unwrap_or("document").to_owned();
-            let bytes = field.bytes().await.map_err(malformed)?;
-            if !bytes.is_empty() {
-                parts
-                    .submission
-                    .documents
-                    .push(baladiya_app::applications::Upload {
-                        code: code.to_owned(),
-                        file_name,
-                        bytes: bytes.to_vec(),
-                    });
-            }
-            continue;
-        }
-        let text = field.text().await.map_err(malformed)?;
-        match name.as_str() {
-            "tracking_number" => *tracking = text,
-            "proof" => parts.proof = text,
-            "comment" => parts.comment = text,
-            "csrf" => parts.csrf = text,
-            other => return Err(WebError::field(other, "field-unknown")),
-        }
-    }
-    Ok(parts)
 }
 
 #[derive(Deserialize)]
