@@ -39,6 +39,8 @@ pub struct Submission {
     pub applicant_name: String,
     pub applicant_id: String,
     pub applicant_phone: String,
+    /// Optional: notifications also go by e-mail when given.
+    pub applicant_email: String,
     pub fields: BTreeMap<String, String>,
     pub documents: Vec<Upload>,
 }
@@ -172,6 +174,15 @@ impl App {
             "applicant_phone",
             MobileNumber::parse(service.country, &submission.applicant_phone),
         );
+        let email = match submission.applicant_email.trim() {
+            "" => Some(None),
+            text => fields
+                .check(
+                    "applicant_email",
+                    baladiya_domain::contact::EmailAddress::parse(text),
+                )
+                .map(Some),
+        };
         let mut values = BTreeMap::new();
         for field in &service.fields {
             let raw = submission
@@ -223,7 +234,7 @@ impl App {
             }
         }
         fields.finish()?;
-        let (Some(id), Some(phone)) = (id, phone) else {
+        let (Some(id), Some(phone), Some(email)) = (id, phone, email) else {
             return Err(AppError::Internal("checked fields missing".into()));
         };
         let mut documents = Vec::new();
@@ -260,6 +271,7 @@ impl App {
             applicant_name: name,
             applicant_id_number: id.as_str().to_owned(),
             applicant_phone: phone.as_e164().to_owned(),
+            applicant_email: email.map(|e| e.as_str().to_owned()),
             channel: if intake.is_some() {
                 "counter"
             } else {
@@ -276,7 +288,11 @@ impl App {
             step_due_on: due(&calendar, today, first.sla_working_days)?,
             due_on: due(&calendar, today, service.sla_working_days)?,
         };
-        let notification = notice("submitted", &new.applicant_phone, None, &service);
+        let to = Recipient {
+            phone: &new.applicant_phone,
+            email: new.applicant_email.as_deref(),
+        };
+        let notification = notice("submitted", to, None, &service);
         let unit_code = unit.code.clone();
         let (row_id, number) = self
             .store
@@ -500,12 +516,11 @@ impl App {
         };
         let notifications: Vec<NewNotification> = kind
             .map(|k| {
-                notice(
-                    k,
-                    &record.applicant_phone,
-                    (!comment.is_empty()).then_some(comment),
-                    &service,
-                )
+                let to = Recipient {
+                    phone: &record.applicant_phone,
+                    email: record.applicant_email.as_deref(),
+                };
+                notice(k, to, (!comment.is_empty()).then_some(comment), &service)
             })
             .into_iter()
             .collect();
@@ -772,17 +787,24 @@ fn due(
 }
 
 /// A notification for the applicant, in both languages.
+/// Who a notification goes to: a mobile number, and an e-mail if given.
+struct Recipient<'a> {
+    phone: &'a str,
+    email: Option<&'a str>,
+}
+
 fn notice(
     kind: &'static str,
-    phone: &str,
+    to: Recipient<'_>,
     comment: Option<&str>,
     service: &Service,
 ) -> NewNotification {
     NewNotification {
         kind,
-        recipient: phone.to_owned(),
+        recipient: to.phone.to_owned(),
         payload: json!({
             "kind": kind,
+            "email": to.email,
             "service": service.code.as_str(),
             "service_ar": service.name.ar(),
             "service_en": service.name.en(),

@@ -7,12 +7,15 @@ use std::path::PathBuf;
 
 use baladiya_store::OutgoingNotification;
 use chrono::Duration;
+use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::io::AsyncWriteExt;
 
 use crate::{App, AppError};
 
 /// Where notifications go.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum Sender {
     /// Appends one JSON object per line.
     File(PathBuf),
@@ -21,9 +24,63 @@ pub enum Sender {
         client: reqwest::Client,
         url: String,
     },
+    /// E-mails applicants who gave an address (others are skipped).
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+}
+
+impl std::fmt::Debug for Sender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Sender::File(path) => write!(f, "File({})", path.display()),
+            Sender::Webhook { url, .. } => write!(f, "Webhook({url})"),
+            Sender::Smtp { from, .. } => write!(f, "Smtp(from {from})"),
+        }
+    }
+}
+
+/// Subject lines of e-mails, by notification kind: (Arabic, English).
+fn subject(kind: &str) -> (&'static str, &'static str) {
+    match kind {
+        "submitted" => ("تم استلام طلبك", "Your application was received"),
+        "returned" => (
+            "طلبك يحتاج إلى استكمال",
+            "Your application needs completing",
+        ),
+        "approved" => ("تمت الموافقة على طلبك", "Your application was approved"),
+        "ready_for_payment" => (
+            "طلبك جاهز لسداد الرسوم",
+            "Your application is ready for payment",
+        ),
+        "rejected" => ("رُفض طلبك", "Your application was rejected"),
+        "issued" => ("صدر ترخيصك", "Your license was issued"),
+        _ => ("تحديث على طلبك", "An update on your application"),
+    }
 }
 
 impl Sender {
+    /// An SMTP relay, such as `smtp://mail.local:25`, sending as `from`.
+    /// The connection is plain SMTP: the relay is one the deployment runs
+    /// on its own network, and it handles TLS to the outside world.
+    pub fn smtp(url: &str, from: &str) -> Result<Sender, AppError> {
+        let bad = || AppError::Internal(format!("SMTP URL {url:?}: use smtp://HOST:PORT"));
+        let (host, port) = url
+            .strip_prefix("smtp://")
+            .and_then(|rest| rest.trim_end_matches('/').rsplit_once(':'))
+            .ok_or_else(bad)?;
+        let port: u16 = port.parse().map_err(|_| bad())?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+            .port(port)
+            .timeout(Some(std::time::Duration::from_secs(10)))
+            .build();
+        let from = from
+            .parse::<Mailbox>()
+            .map_err(|e| AppError::Internal(format!("SMTP sender {from}: {e}")))?;
+        Ok(Sender::Smtp { transport, from })
+    }
+
     pub fn webhook(url: &str) -> Result<Sender, AppError> {
         let client = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(10))
@@ -50,6 +107,33 @@ impl Sender {
                     .await
                     .map_err(|e| e.to_string())?;
                 file.flush().await.map_err(|e| e.to_string())
+            }
+            Sender::Smtp { transport, from } => {
+                let Some(to) = message["details"]["email"].as_str() else {
+                    return Ok(());
+                };
+                let to: Mailbox = to.parse().map_err(|e| format!("recipient {to}: {e}"))?;
+                let (ar, en) = subject(message["kind"].as_str().unwrap_or_default());
+                let tracking = message["tracking_number"].as_str().unwrap_or_default();
+                let details = &message["details"];
+                let comment = details["comment"].as_str().unwrap_or_default();
+                let body = format!(
+                    "{ar}\n{}\nرقم التتبع: {tracking}\n{comment}\n\n{en}\n{}\nTracking number: {tracking}\n",
+                    details["service_ar"].as_str().unwrap_or_default(),
+                    details["service_en"].as_str().unwrap_or_default(),
+                );
+                let email = Message::builder()
+                    .from(from.clone())
+                    .to(to)
+                    .subject(format!("{ar} — {en} — {tracking}"))
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(body)
+                    .map_err(|e| e.to_string())?;
+                transport
+                    .send(email)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
             }
             Sender::Webhook { client, url } => {
                 let response = client

@@ -246,6 +246,7 @@ async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog
         applicant_name: "مقدم طلب للقياس".into(),
         applicant_id_number: national_id(),
         applicant_phone: "+201012345678".into(),
+        applicant_email: None,
         channel: "online",
         intake_user_id: None,
         form: "{}".into(),

@@ -22,6 +22,8 @@ pub enum LogFormat {
 /// data_dir = "/var/lib/baladiya"          # attachments, notifications file
 /// catalog_dir = "/etc/baladiya/catalog"
 /// notifications_webhook = "http://sms-gateway.internal/notify"
+/// smtp_url = "smtp://mail.internal:25"
+/// smtp_from = "Baladiya <no-reply@baladiya.example>"
 /// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,6 +37,10 @@ pub struct Config {
     pub notifications_file: Option<String>,
     /// Optional URL that receives every notification as a JSON POST.
     pub notifications_webhook: Option<String>,
+    /// Optional SMTP relay for e-mail notifications, such as smtp://mail.local:25
+    pub smtp_url: Option<String>,
+    /// The sender of e-mail notifications, such as "بلدية <no-reply@baladiya.example>".
+    pub smtp_from: Option<String>,
     #[serde(default)]
     pub log_format: LogFormat,
 }

@@ -463,6 +463,13 @@ async fn serve(
     if let Some(url) = &config.notifications_webhook {
         senders.push(Sender::webhook(url).map_err(app_error)?);
     }
+    if let Some(url) = &config.smtp_url {
+        let from = config
+            .smtp_from
+            .as_deref()
+            .unwrap_or("Baladiya <no-reply@localhost>");
+        senders.push(Sender::smtp(url, from).map_err(app_error)?);
+    }
     tokio::spawn(deliver_notifications(app.clone(), senders));
     tokio::spawn(escalate_overdue(app.clone()));
     let web_config = WebConfig {

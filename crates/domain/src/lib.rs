@@ -7,6 +7,7 @@
 pub mod access;
 pub mod calendar;
 pub mod catalog;
+pub mod contact;
 pub mod country;
 pub mod error;
 pub mod org;

@@ -79,6 +79,7 @@ pub struct NewApplication {
     pub applicant_name: String,
     pub applicant_id_number: String,
     pub applicant_phone: String,
+    pub applicant_email: Option<String>,
     pub channel: &'static str,
     pub intake_user_id: Option<i64>,
     pub form: String,
@@ -104,6 +105,7 @@ pub struct ApplicationRecord {
     pub applicant_name: String,
     pub applicant_id_number: String,
     pub applicant_phone: String,
+    pub applicant_email: Option<String>,
     pub channel: String,
     pub form: String,
     pub status: String,
@@ -125,7 +127,7 @@ pub struct ApplicationRecord {
 }
 
 const APPLICATION_COLUMNS: &str = "a.id, a.tracking_number, a.service_version_id, a.unit_id, u.path AS unit_path, \
-    a.applicant_kind, a.applicant_name, a.applicant_id_number, a.applicant_phone, a.channel, a.form, \
+    a.applicant_kind, a.applicant_name, a.applicant_id_number, a.applicant_phone, a.applicant_email, a.channel, a.form, \
     a.status, a.step, a.approvals, a.step_role, a.pending_departments, a.fee_minor, a.currency, \
     a.receipt_number, a.submitted_at, a.step_due_on, a.due_on, a.returned_on, a.escalated, \
     a.completed_at, a.version, a.rating";
@@ -277,8 +279,8 @@ impl Store {
                 "INSERT INTO applications (tracking_number, service_version_id, unit_id, applicant_kind, \
                  applicant_name, applicant_id_number, applicant_phone, channel, intake_user_id, form, \
                  status, step, step_role, pending_departments, fee_minor, currency, submitted_at, \
-                 step_due_on, due_on) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $13, $14, $15, $16, $17, $18) \
+                 step_due_on, due_on, applicant_email) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $13, $14, $15, $16, $17, $18, $19) \
                  RETURNING id",
             )
             .bind(&number)
@@ -299,6 +301,7 @@ impl Store {
             .bind(new.submitted_at)
             .bind(new.step_due_on)
             .bind(new.due_on)
+            .bind(&new.applicant_email)
             .fetch_one(&mut *tx)
             .await?;
             for doc in documents {

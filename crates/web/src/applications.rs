@@ -146,6 +146,7 @@ pub async fn read_multipart(mut multipart: Multipart) -> Result<FormParts, WebEr
             "applicant_name" => s.applicant_name = text,
             "applicant_id" => s.applicant_id = text,
             "applicant_phone" => s.applicant_phone = text,
+            "applicant_email" => s.applicant_email = text,
             "proof" => parts.proof = text,
             "comment" => parts.comment = text,
             "csrf" => parts.csrf = text,

@@ -8,5 +8,6 @@ mod applications;
 mod binary;
 mod browser;
 mod http;
+mod notifications;
 mod storage;
 mod support;

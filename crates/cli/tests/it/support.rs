@@ -23,6 +23,8 @@ pub enum Engine {
 pub struct TestDb {
     pub url: String,
     _dir: Option<tempfile::TempDir>,
+    /// PostgreSQL: the schema made for this test, dropped by `TestApp::stop`.
+    schema: Option<(String, String)>,
 }
 
 /// The PostgreSQL URL for tests, if configured. In CI it is always set,
@@ -41,6 +43,7 @@ impl TestDb {
                 Some(TestDb {
                     url,
                     _dir: Some(dir),
+                    schema: None,
                 })
             }
             Engine::Postgres => {
@@ -50,17 +53,19 @@ impl TestDb {
                 };
                 // A schema of its own per test: fresh, and cheap to create.
                 let schema = format!("t_{}", uuid_like());
-                let admin = sqlx::PgPool::connect(&base)
-                    .await
-                    .expect("PostgreSQL reachable");
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-                    .execute(&admin)
+                let admin = Store::connect(&base).await.expect("PostgreSQL reachable");
+                admin
+                    .recreate_schema(&schema, true)
                     .await
                     .expect("create schema");
                 admin.close().await;
                 let sep = if base.contains('?') { '&' } else { '?' };
                 let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-                Some(TestDb { url, _dir: None })
+                Some(TestDb {
+                    url,
+                    _dir: None,
+                    schema: Some((base, schema)),
+                })
             }
         }
     }
@@ -111,6 +116,7 @@ impl TestApp {
         let db = TestDb {
             url: self._db.url.clone(),
             _dir: None,
+            schema: None,
         };
         Self::start(db).await
     }
@@ -180,6 +186,14 @@ impl TestApp {
             server.await.expect("server stopped cleanly");
         }
         self.app.store.close().await;
+        if let Some((base, schema)) = &self._db.schema {
+            let admin = Store::connect(base).await.expect("PostgreSQL reachable");
+            admin
+                .recreate_schema(schema, false)
+                .await
+                .expect("drop the test schema");
+            admin.close().await;
+        }
     }
 }
 

@@ -82,3 +82,4 @@ choice-invalid = اختر أحد الخيارات المعروضة.
 geo-point-invalid = اكتب الموقع بصيغة خط العرض، خط الطول، مثل 29.85, 31.25.
 tracking-number-invalid = رقم التتبع غير صحيح الصيغة.
 tracking-number-check = رقم التتبع غير صحيح؛ راجع الحروف والأرقام.
+email-invalid = اكتب بريدًا إلكترونيًا صحيحًا، مثل name@example.com.

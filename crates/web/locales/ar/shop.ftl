@@ -169,3 +169,5 @@ department-state_property = أملاك الدولة
 department-environment = البيئة
 department-urban_planning = التخطيط العمراني
 department-technology_center = المركز التكنولوجي
+apply-email = البريد الإلكتروني
+apply-email-hint = لتصلك رسائل الطلب بالبريد أيضًا، مثل name@example.com

@@ -80,3 +80,4 @@ choice-invalid = Choose one of the options shown.
 geo-point-invalid = Write the location as latitude, longitude, such as 29.85, 31.25.
 tracking-number-invalid = The tracking number is not in the right form.
 tracking-number-check = The tracking number is not right; check its letters and digits.
+email-invalid = Enter a valid e-mail address, such as name@example.com.

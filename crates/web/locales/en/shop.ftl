@@ -159,3 +159,5 @@ department-state_property = State property
 department-environment = Environment
 department-urban_planning = Urban planning
 department-technology_center = Technology center
+apply-email = E-mail address
+apply-email-hint = To get the application's messages by e-mail too, such as name@example.com

@@ -434,6 +434,16 @@ pub fn apply_page<'a>(
             "tel",
             true,
         ),
+        FieldInput {
+            required: false,
+            ..simple(
+                "applicant_email",
+                "apply-email",
+                Some(tr.t("apply-email-hint")),
+                "email",
+                true,
+            )
+        },
     ];
     let fields: Vec<FieldInput> = service
         .fields
@@ -591,6 +601,7 @@ pub fn typed_values(parts: &crate::applications::FormParts) -> BTreeMap<String, 
     values.insert("applicant_name".into(), s.applicant_name.clone());
     values.insert("applicant_id".into(), s.applicant_id.clone());
     values.insert("applicant_phone".into(), s.applicant_phone.clone());
+    values.insert("applicant_email".into(), s.applicant_email.clone());
     values
 }
 

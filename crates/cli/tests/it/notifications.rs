@@ -1,0 +1,169 @@
+//! The notification outbox delivered to real receivers: a JSON-lines file,
+//! a real SMTP server (Python's aiosmtpd, writing a maildir), and a webhook
+//! that cannot be reached (retried later, never blocking the workflow).
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use baladiya_app::notifications::Sender;
+use reqwest::multipart::Form;
+
+use crate::applications::{PDF, PNG, egyptian_id};
+use crate::support::{Engine, TestApp};
+
+crate::on_both_engines!(notifications_reach_a_file_and_a_real_smtp_server);
+
+/// aiosmtpd on a free port, storing mail in `maildir`. `None` when it is not
+/// installed outside CI (in CI, `.ci/run` installs it and absence fails).
+fn smtp_server(maildir: &std::path::Path) -> Option<(Child, u16)> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
+    let child = Command::new("python3")
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+        ])
+        .arg(maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some((child, port));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut child = child;
+    let _ = child.kill();
+    assert!(std::env::var_os("CI").is_none(), "aiosmtpd is needed in CI");
+    eprintln!("skipped: aiosmtpd is not installed (pip install aiosmtpd)");
+    None
+}
+
+async fn notifications_reach_a_file_and_a_real_smtp_server(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let maildir = dir.path().join("maildir");
+    let Some((mut smtp, port)) = smtp_server(&maildir) else {
+        return;
+    };
+    let form = Form::new()
+        .text("service", "EG-SHOP-LICENSE-RENEWAL")
+        .text("unit", "EG-GZ-BDR")
+        .text("applicant_name", "سارة حسن")
+        .text("applicant_id", egyptian_id())
+        .text("applicant_phone", "01012345678")
+        .text("applicant_email", "sara@example.eg")
+        .text("field.license_number", "BDR/2021/9")
+        .text("field.address", "البدرشين")
+        .part(
+            "document.national-id-copy",
+            reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("id.png"),
+        )
+        .part(
+            "document.current-license",
+            reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("l.pdf"),
+        );
+    let response = app
+        .client
+        .post(app.url("/api/v1/applications"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 201);
+    let body: serde_json::Value = response.json().await.expect("json");
+    let tracking = body["tracking_number"].as_str().expect("number").to_owned();
+
+    let file = dir.path().join("notifications.jsonl");
+    let senders = vec![
+        Sender::File(file.clone()),
+        Sender::smtp(
+            &format!("smtp://127.0.0.1:{port}"),
+            "بلدية <no-reply@baladiya.example>",
+        )
+        .expect("smtp"),
+    ];
+    assert_eq!(
+        app.app
+            .deliver_notifications(&senders)
+            .await
+            .expect("deliver"),
+        (1, 0)
+    );
+    assert_eq!(
+        app.app
+            .deliver_notifications(&senders)
+            .await
+            .expect("deliver"),
+        (0, 0),
+        "sent once"
+    );
+    let line = std::fs::read_to_string(&file).expect("file written");
+    let message: serde_json::Value = serde_json::from_str(line.trim()).expect("JSON line");
+    assert_eq!(message["kind"], "submitted");
+    assert_eq!(message["tracking_number"], tracking.as_str());
+    assert_eq!(message["recipient"], "+201012345678");
+    let mail: Vec<String> = std::fs::read_dir(maildir.join("new"))
+        .expect("maildir")
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).expect("mail"))
+        .collect();
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].contains("To: sara@example.eg"), "{}", mail[0]);
+    assert!(
+        mail[0].contains(&tracking),
+        "the tracking number is in the e-mail"
+    );
+    let kinds = app
+        .app
+        .store
+        .notifications_of(&tracking)
+        .await
+        .expect("outbox");
+    assert_eq!(kinds, [("submitted".to_owned(), "sent".to_owned())]);
+
+    // A receiver that is down: the attempt fails, is retried later, and the
+    // workflow goes on regardless.
+    let clerk = app.token("eg.clerk").await;
+    let acted = app
+        .client
+        .post(app.url(&format!("/api/v1/applications/{tracking}/actions")))
+        .bearer_auth(&clerk)
+        .json(&serde_json::json!({"action": "return_for_completion", "comment": "صورة غير واضحة", "version": 1}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(acted.status(), 200);
+    let down = vec![Sender::webhook("http://127.0.0.1:9/unreachable").expect("webhook")];
+    assert_eq!(
+        app.app.deliver_notifications(&down).await.expect("deliver"),
+        (0, 1)
+    );
+    assert_eq!(
+        app.app.deliver_notifications(&down).await.expect("deliver"),
+        (0, 0),
+        "backing off"
+    );
+    let kinds = app
+        .app
+        .store
+        .notifications_of(&tracking)
+        .await
+        .expect("outbox");
+    assert_eq!(kinds[1], ("returned".to_owned(), "pending".to_owned()));
+    let _ = smtp.kill();
+    let _ = smtp.wait();
+    app.stop().await;
+}
