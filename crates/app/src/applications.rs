@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use baladiya_domain::catalog::{Action, Service, StepKind};
+use baladiya_domain::catalog::{Action, DocumentRequirement, Service, StepKind};
 use baladiya_domain::country::{Country, MobileNumber, PersonalId};
 use baladiya_domain::org::{DepartmentKind, OrgUnit, UnitCode, UnitPath};
 use baladiya_domain::people::{Permission, Role};
@@ -214,15 +214,8 @@ impl App {
                 [] if requirement.mandatory => fields.push(&field, "document-required"),
                 [] => {}
                 [upload] => {
-                    if upload.bytes.len() as u64 > requirement.max_bytes {
-                        fields.push(&field, "document-too-large");
-                    } else {
-                        match sniff(&upload.bytes) {
-                            Some(kind) if requirement.types.iter().any(|t| t == kind) => {
-                                accepted.push((*upload, kind))
-                            }
-                            _ => fields.push(&field, "document-type-not-accepted"),
-                        }
+                    if let Some(kind) = fields.check(&field, accept(requirement, upload)) {
+                        accepted.push((*upload, kind));
                     }
                 }
                 _ => fields.push(&field, "document-duplicate"),
@@ -237,18 +230,7 @@ impl App {
         let (Some(id), Some(phone), Some(email)) = (id, phone, email) else {
             return Err(AppError::Internal("checked fields missing".into()));
         };
-        let mut documents = Vec::new();
-        for (upload, kind) in accepted {
-            let (key, sha) = self.blobs.put(upload.bytes.clone()).await?;
-            documents.push(NewDocument {
-                code: upload.code.clone(),
-                file_name: upload.file_name.chars().take(200).collect(),
-                content_type: kind.to_owned(),
-                size_bytes: upload.bytes.len() as i64,
-                storage_key: key,
-                sha256: sha,
-            });
-        }
+        let documents = self.store_documents(accepted).await?;
         let calendar = self.store.calendar(service.country).await?;
         let first = service
             .procedure
@@ -569,15 +551,11 @@ impl App {
             let field = format!("documents.{}", upload.code);
             match service.documents.iter().find(|d| d.code == upload.code) {
                 None => fields.push(&field, "document-unknown"),
-                Some(req) if upload.bytes.len() as u64 > req.max_bytes => {
-                    fields.push(&field, "document-too-large")
-                }
-                Some(req) => match sniff(&upload.bytes) {
-                    Some(kind) if req.types.iter().any(|t| t == kind) => {
-                        stored.push((upload, kind))
+                Some(requirement) => {
+                    if let Some(kind) = fields.check(&field, accept(requirement, upload)) {
+                        stored.push((upload, kind));
                     }
-                    _ => fields.push(&field, "document-type-not-accepted"),
-                },
+                }
             }
         }
         fields.finish()?;
@@ -590,18 +568,7 @@ impl App {
             .procedure
             .step(next.step)
             .ok_or(AppError::Conflict(ErrorCode::ApplicationClosed))?;
-        let mut new_documents = Vec::new();
-        for (upload, kind) in stored {
-            let (key, sha) = self.blobs.put(upload.bytes.clone()).await?;
-            new_documents.push(NewDocument {
-                code: upload.code.clone(),
-                file_name: upload.file_name.chars().take(200).collect(),
-                content_type: kind.to_owned(),
-                size_bytes: upload.bytes.len() as i64,
-                storage_key: key,
-                sha256: sha,
-            });
-        }
+        let new_documents = self.store_documents(stored).await?;
         let pending: Vec<DepartmentKind> = step
             .kind
             .departments()
@@ -773,6 +740,42 @@ impl App {
                 (unit, open, overdue, done)
             })
             .collect())
+    }
+}
+
+/// The type of an uploaded document if it meets its requirement: not too
+/// large, and its content (not its name) one of the accepted types.
+fn accept(
+    requirement: &DocumentRequirement,
+    upload: &Upload,
+) -> Result<&'static str, &'static str> {
+    if upload.bytes.len() as u64 > requirement.max_bytes {
+        return Err("document-too-large");
+    }
+    sniff(&upload.bytes)
+        .filter(|kind| requirement.types.iter().any(|t| t == kind))
+        .ok_or("document-type-not-accepted")
+}
+
+impl App {
+    /// Puts accepted uploads in the object store; returns their records.
+    async fn store_documents(
+        &self,
+        accepted: Vec<(&Upload, &'static str)>,
+    ) -> Result<Vec<NewDocument>, AppError> {
+        let mut documents = Vec::with_capacity(accepted.len());
+        for (upload, kind) in accepted {
+            let (key, sha) = self.blobs.put(upload.bytes.clone()).await?;
+            documents.push(NewDocument {
+                code: upload.code.clone(),
+                file_name: upload.file_name.chars().take(200).collect(),
+                content_type: kind.to_owned(),
+                size_bytes: upload.bytes.len() as i64,
+                storage_key: key,
+                sha256: sha,
+            });
+        }
+        Ok(documents)
     }
 }
 

@@ -132,6 +132,9 @@ const APPLICATION_COLUMNS: &str = "a.id, a.tracking_number, a.service_version_id
     a.receipt_number, a.submitted_at, a.step_due_on, a.due_on, a.returned_on, a.escalated, \
     a.completed_at, a.version, a.rating";
 
+const ISSUANCE_SELECT: &str = "SELECT application_id, verification_code, signature, holder_masked, \
+    issued_on, valid_until, revoked_at, revoke_reason FROM issuances WHERE";
+
 /// The workflow columns after an action.
 #[derive(Debug, Clone)]
 pub struct WorkflowUpdate {
@@ -567,8 +570,7 @@ impl Store {
     pub async fn issuance_by_code(&self, code: &str) -> Result<Option<IssuanceRecord>, StoreError> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT application_id, verification_code, signature, holder_masked, issued_on, \
-                 valid_until, revoked_at, revoke_reason FROM issuances WHERE verification_code = $1",
+                AssertSqlSafe(format!("{ISSUANCE_SELECT} verification_code = $1")),
             )
             .bind(code)
             .fetch_optional(pool)
@@ -582,8 +584,7 @@ impl Store {
     ) -> Result<Option<IssuanceRecord>, StoreError> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT application_id, verification_code, signature, holder_masked, issued_on, \
-                 valid_until, revoked_at, revoke_reason FROM issuances WHERE application_id = $1",
+                AssertSqlSafe(format!("{ISSUANCE_SELECT} application_id = $1")),
             )
             .bind(application_id)
             .fetch_optional(pool)

@@ -54,6 +54,28 @@ async fn home(tr: Tr, staff: Option<Staff>) -> Response {
     )
 }
 
+/// One event of an application's history, in words.
+pub struct HistoryLine {
+    pub at: String,
+    pub what: String,
+    pub comment: String,
+}
+
+impl HistoryLine {
+    pub fn new(tr: &Tr, entry: &baladiya_store::HistoryEntry) -> Self {
+        let detail: serde_json::Value = serde_json::from_str(&entry.detail).unwrap_or_default();
+        let action = entry
+            .action
+            .strip_prefix("application.")
+            .unwrap_or(&entry.action);
+        Self {
+            at: entry.at.format("%Y-%m-%d %H:%M").to_string(),
+            what: tr.t(&format!("event-{action}")),
+            comment: detail["comment"].as_str().unwrap_or_default().to_owned(),
+        }
+    }
+}
+
 /// One line of an error summary: the id of the input it points to and its message.
 #[derive(Debug)]
 pub struct SummaryItem {

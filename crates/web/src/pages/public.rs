@@ -709,15 +709,8 @@ fn track_result(tr: &Tr, view: &ApplicationView) -> TrackResult {
             .history
             .iter()
             .map(|h| {
-                let detail: serde_json::Value = serde_json::from_str(&h.detail).unwrap_or_default();
-                (
-                    h.at.format("%Y-%m-%d %H:%M").to_string(),
-                    tr.t(&format!(
-                        "event-{}",
-                        h.action.strip_prefix("application.").unwrap_or(&h.action)
-                    )),
-                    detail["comment"].as_str().unwrap_or_default().to_owned(),
-                )
+                let line = super::HistoryLine::new(tr, h);
+                (line.at, line.what, line.comment)
             })
             .collect(),
         returned: status == Status::Returned,

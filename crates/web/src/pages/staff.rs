@@ -313,18 +313,12 @@ fn application_page<'a>(
             .history
             .iter()
             .map(|h| {
-                let detail: serde_json::Value = serde_json::from_str(&h.detail).unwrap_or_default();
-                (
-                    h.at.format("%Y-%m-%d %H:%M").to_string(),
-                    tr.t(&format!(
-                        "event-{}",
-                        h.action.strip_prefix("application.").unwrap_or(&h.action)
-                    )),
-                    h.actor_name
-                        .clone()
-                        .unwrap_or_else(|| tr.t("the-applicant")),
-                    detail["comment"].as_str().unwrap_or_default().to_owned(),
-                )
+                let line = super::HistoryLine::new(tr, h);
+                let who = h
+                    .actor_name
+                    .clone()
+                    .unwrap_or_else(|| tr.t("the-applicant"));
+                (line.at, line.what, who, line.comment)
             })
             .collect(),
     }
