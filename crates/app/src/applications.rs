@@ -45,6 +45,15 @@ pub struct Submission {
     pub documents: Vec<Upload>,
 }
 
+/// Filters of a staff inbox.
+#[derive(Debug, Clone, Default)]
+pub struct InboxFilter {
+    /// Only applications for this service code (any version).
+    pub service: Option<String>,
+    /// Only applications whose current step is overdue.
+    pub overdue_only: bool,
+}
+
 /// What an officer asks to do.
 #[derive(Debug, Clone, Default)]
 pub struct ActionRequest {
@@ -624,8 +633,26 @@ impl App {
     pub async fn inbox(
         &self,
         who: &Principal,
+        filter: &InboxFilter,
         limit: i64,
     ) -> Result<Vec<ApplicationRecord>, AppError> {
+        let service_version_ids = match filter
+            .service
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(code) => Some(
+                self.store
+                    .service_version_ids(&code.to_ascii_uppercase())
+                    .await?,
+            ),
+            None => None,
+        };
+        let overdue_on = filter.overdue_only.then(|| {
+            self.today_in(Country::Egypt)
+                .min(self.today_in(Country::SaudiArabia))
+        });
         let mut found: Vec<ApplicationRecord> = Vec::new();
         for grant in who.access.grants() {
             if grant.role == Role::Administrator || grant.role == Role::GovernorateViewer {
@@ -635,8 +662,8 @@ impl App {
                 roots: vec![grant.unit.clone()],
                 roles: vec![grant.role.as_str().to_owned()],
                 departments: grant.department.map(|d| vec![d.as_str().to_owned()]),
-                service_version_ids: None,
-                overdue_on: None,
+                service_version_ids: service_version_ids.clone(),
+                overdue_on,
                 limit,
             };
             for record in self.store.inbox(&query).await? {

@@ -243,6 +243,16 @@ impl Store {
         Ok(id)
     }
 
+    /// Every published version of a service code.
+    pub async fn service_version_ids(&self, code: &str) -> Result<Vec<i64>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM service_versions WHERE code = $1")
+                .bind(code)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
     /// The source text of a published service version.
     pub async fn service_version_source(&self, id: i64) -> Result<String, StoreError> {
         let source: Option<String> = on_pool!(self, pool => {

@@ -8,7 +8,7 @@ use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Reque
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use baladiya_app::applications::{ActionRequest, Submission, Upload};
+use baladiya_app::applications::{ActionRequest, InboxFilter, Submission, Upload};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::country::Country;
 use baladiya_domain::text::matches_all_words;
@@ -225,6 +225,11 @@ async fn track(
 #[derive(Deserialize)]
 struct InboxQuery {
     limit: Option<i64>,
+    /// Only this service code.
+    service: Option<String>,
+    /// `true`: only overdue applications.
+    #[serde(default)]
+    overdue: bool,
 }
 
 async fn inbox(
@@ -233,7 +238,11 @@ async fn inbox(
     Query(q): Query<InboxQuery>,
 ) -> Result<Json<Value>, WebError> {
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
-    let records = state.app.inbox(&who, limit).await?;
+    let filter = InboxFilter {
+        service: q.service,
+        overdue_only: q.overdue,
+    };
+    let records = state.app.inbox(&who, &filter, limit).await?;
     let escalated = state.app.escalations(&who, limit).await?;
     let line = |r: &baladiya_store::ApplicationRecord| {
         json!({

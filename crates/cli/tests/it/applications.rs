@@ -1033,6 +1033,19 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
     };
     let tracking = submitted(&app, building_permit()).await;
     set_due_in_the_past(&app, &tracking).await;
+    let on_time = submitted(
+        &app,
+        form(
+            "EG-SHOP-LICENSE-RENEWAL",
+            "EG-GZ-BDR",
+            &[("license_number", "BDR/2019/553"), ("address", "البدرشين")],
+            &[
+                ("national-id-copy", PNG, "id.png"),
+                ("current-license", PDF, "license.pdf"),
+            ],
+        ),
+    )
+    .await;
     let clerk = staff_client(&app, "eg.clerk").await;
     let inbox = clerk
         .get(app.url("/staff/inbox"))
@@ -1045,6 +1058,31 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
     assert!(
         inbox.contains(&tracking) && inbox.contains("متأخر"),
         "overdue flagged in the inbox"
+    );
+    assert!(inbox.contains(&on_time));
+    let page_of = |path: &'static str| {
+        let clerk = clerk.clone();
+        let url = app.url(path);
+        async move {
+            clerk
+                .get(url)
+                .send()
+                .await
+                .expect("request")
+                .text()
+                .await
+                .expect("html")
+        }
+    };
+    let overdue = page_of("/staff/inbox?overdue=1").await;
+    assert!(
+        overdue.contains(&tracking) && !overdue.contains(&on_time),
+        "overdue filter"
+    );
+    let renewals = page_of("/staff/inbox?service=EG-SHOP-LICENSE-RENEWAL").await;
+    assert!(
+        renewals.contains(&on_time) && !renewals.contains(&tracking),
+        "service filter"
     );
     let page = clerk
         .get(app.url(&format!("/staff/applications/{tracking}")))

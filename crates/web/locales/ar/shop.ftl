@@ -171,3 +171,6 @@ department-urban_planning = التخطيط العمراني
 department-technology_center = المركز التكنولوجي
 apply-email = البريد الإلكتروني
 apply-email-hint = لتصلك رسائل الطلب بالبريد أيضًا، مثل name@example.com
+inbox-all-services = كل الخدمات
+inbox-overdue-only = المتأخرة فقط
+inbox-filter = تصفية

@@ -161,3 +161,6 @@ department-urban_planning = Urban planning
 department-technology_center = Technology center
 apply-email = E-mail address
 apply-email-hint = To get the application's messages by e-mail too, such as name@example.com
+inbox-all-services = All services
+inbox-overdue-only = Overdue only
+inbox-filter = Filter

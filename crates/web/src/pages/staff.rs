@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use baladiya_app::applications::{ActionRequest, ApplicationView};
+use baladiya_app::applications::{ActionRequest, ApplicationView, InboxFilter};
 use baladiya_app::{AppError, Principal};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::catalog::{Action, StepKind};
@@ -66,6 +66,9 @@ struct InboxPage<'a> {
     count_text: String,
     items: Vec<Row>,
     escalations: Vec<Row>,
+    /// (code, name, selected) of the service filter.
+    services: Vec<(String, String, bool)>,
+    overdue_only: bool,
 }
 
 async fn rows(
@@ -93,19 +96,42 @@ async fn rows(
     Ok(rows)
 }
 
+#[derive(Deserialize)]
+struct InboxQuery {
+    service: Option<String>,
+    overdue: Option<String>,
+}
+
 async fn inbox(
     State(state): State<AppState>,
     tr: Tr,
     Staff(who): Staff,
+    Query(q): Query<InboxQuery>,
 ) -> Result<Response, WebError> {
-    let items = rows(&state, &tr, state.app.inbox(&who, 200).await?).await?;
+    let filter = InboxFilter {
+        service: q.service.clone().filter(|s| !s.is_empty()),
+        overdue_only: q.overdue.is_some(),
+    };
+    let items = rows(&state, &tr, state.app.inbox(&who, &filter, 200).await?).await?;
     let escalations = rows(&state, &tr, state.app.escalations(&who, 200).await?).await?;
+    let services = state
+        .app
+        .services()
+        .into_iter()
+        .map(|p| {
+            let code = p.service.code.to_string();
+            let selected = filter.service.as_deref() == Some(code.as_str());
+            (code, p.service.name.get(tr.lang()).to_owned(), selected)
+        })
+        .collect();
     let body = InboxPage {
         tr: &tr,
         user: Some(&who),
         count_text: tr.count("inbox-count", "count", items.len() as i64),
         items,
         escalations,
+        services,
+        overdue_only: filter.overdue_only,
     }
     .render();
     Ok(page(body))
