@@ -326,3 +326,74 @@ fn bad_arguments_get_clear_messages() {
     let output = baladiya(dir.path()).arg("migrate").output().expect("runs");
     assert!(String::from_utf8_lossy(&output.stderr).contains("reading config file baladiya.toml"));
 }
+
+#[test]
+fn catalog_check_reports_file_line_and_field_and_serve_refuses_a_bad_catalog() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
+    let good = baladiya(dir.path())
+        .args(["catalog", "check"])
+        .arg(&catalog)
+        .output()
+        .expect("runs");
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+    assert!(String::from_utf8_lossy(&good.stdout).contains("14 services: all valid"));
+
+    let bad = dir.path().join("bad");
+    std::fs::create_dir_all(&bad).expect("dir");
+    let source =
+        std::fs::read_to_string(catalog.join("services/eg-sign-permit.toml")).expect("read");
+    let broken = source
+        .replace("role = \"clerk\"", "role = \"clerc\"")
+        .replace(
+            "department = \"urban_planning\"",
+            "department = \"planning\"",
+        );
+    std::fs::write(bad.join("eg-sign-permit.toml"), broken).expect("write");
+    std::fs::write(
+        bad.join("typo.toml"),
+        "code = \"EG-X\"\nversion = 1\ncolour = \"blue\"\n",
+    )
+    .expect("write");
+    let report = baladiya(dir.path())
+        .args(["catalog", "check"])
+        .arg(&bad)
+        .output()
+        .expect("runs");
+    assert!(!report.status.success());
+    let stderr = String::from_utf8_lossy(&report.stderr);
+    let role_line = source
+        .lines()
+        .position(|l| l == "role = \"clerk\"")
+        .expect("a clerk step")
+        + 1;
+    assert!(
+        stderr.contains(&format!(
+            "eg-sign-permit.toml:{role_line}: steps[0].role: role-unknown"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("steps[1].department: department-kind-unknown"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("typo.toml:3: : catalog-syntax (unknown field `colour`"),
+        "{stderr}"
+    );
+
+    let refused = baladiya(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--catalog"])
+        .arg(&bad)
+        .output()
+        .expect("runs");
+    assert!(
+        !refused.status.success(),
+        "serve refuses an invalid catalog"
+    );
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("steps[0].role: role-unknown"));
+}
