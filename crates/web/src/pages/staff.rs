@@ -210,7 +210,8 @@ struct ApplicationPage<'a> {
     status: String,
     step: Option<String>,
     unit: String,
-    applicant: String,
+    /// Name, ID number, mobile, e-mail.
+    applicant: (String, String, String, Option<String>),
     channel: String,
     due: String,
     fee: Option<String>,
@@ -302,9 +303,11 @@ fn application_page<'a>(
             .then(|| view.current_step().map(|s| s.name.get(lang).to_owned()))
             .flatten(),
         unit: view.unit.name.get(lang).to_owned(),
-        applicant: format!(
-            "{} · {} · {}",
-            r.applicant_name, r.applicant_id_number, r.applicant_phone
+        applicant: (
+            r.applicant_name.clone(),
+            r.applicant_id_number.clone(),
+            r.applicant_phone.clone(),
+            r.applicant_email.clone(),
         ),
         channel: tr.t(&format!("channel-{}", r.channel)),
         due: r.due_on.to_string(),
