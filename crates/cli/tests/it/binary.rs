@@ -397,3 +397,89 @@ fn catalog_check_reports_file_line_and_field_and_serve_refuses_a_bad_catalog() {
     );
     assert!(String::from_utf8_lossy(&refused.stderr).contains("steps[0].role: role-unknown"));
 }
+
+/// Two `baladiya serve` processes on one PostgreSQL database: two officers
+/// act on the same application at once through different processes, and
+/// exactly one wins.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_server_processes_on_one_postgresql_never_both_win() {
+    let Some(db) = crate::support::TestDb::new(crate::support::Engine::Postgres).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (first, a) = start(dir.path(), &["--demo", "--database", &db.url]);
+    let (second, b) = start(dir.path(), &["--database", &db.url]);
+    let client = reqwest::Client::new();
+    let form = reqwest::multipart::Form::new()
+        .text("service", "EG-SHOP-LICENSE-RENEWAL")
+        .text("unit", "EG-GZ-BDR")
+        .text("applicant_name", "سارة حسن")
+        .text("applicant_id", crate::applications::egyptian_id())
+        .text("applicant_phone", "01012345678")
+        .text("field.license_number", "BDR/2021/9")
+        .text("field.address", "البدرشين")
+        .part(
+            "document.national-id-copy",
+            reqwest::multipart::Part::bytes(crate::applications::PNG.to_vec()).file_name("id.png"),
+        )
+        .part(
+            "document.current-license",
+            reqwest::multipart::Part::bytes(crate::applications::PDF.to_vec()).file_name("l.pdf"),
+        );
+    let submitted: serde_json::Value = client
+        .post(format!("http://{a}/api/v1/applications"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    let tracking = submitted["tracking_number"]
+        .as_str()
+        .expect("number")
+        .to_owned();
+    let token = |addr: String| {
+        let client = client.clone();
+        async move {
+            let body: serde_json::Value = client
+                .post(format!("http://{addr}/api/v1/auth/token"))
+                .json(&json!({"username": "eg.clerk", "password": "baladiya-demo"}))
+                .send()
+                .await
+                .expect("request")
+                .json()
+                .await
+                .expect("json");
+            body["token"].as_str().expect("token").to_owned()
+        }
+    };
+    let (ta, tb) = (token(a.clone()).await, token(b.clone()).await);
+    let act = |addr: String, token: String| {
+        let client = client.clone();
+        let tracking = tracking.clone();
+        async move {
+            client
+                .post(format!(
+                    "http://{addr}/api/v1/applications/{tracking}/actions"
+                ))
+                .bearer_auth(token)
+                .json(&json!({"action": "accept", "version": 1}))
+                .send()
+                .await
+                .expect("request")
+                .status()
+        }
+    };
+    let (x, y) = tokio::join!(act(a.clone(), ta), act(b.clone(), tb));
+    let mut statuses = [x.as_u16(), y.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409], "exactly one process wins");
+    for child in [first, second] {
+        terminate(&child);
+        let (status, stderr) = tokio::task::spawn_blocking(move || wait_exit(child))
+            .await
+            .expect("wait");
+        assert!(status.success(), "{stderr}");
+    }
+}
