@@ -127,6 +127,16 @@ impl App {
         (self.now() + Duration::hours(i64::from(country.utc_offset_hours()))).date_naive()
     }
 
+    /// The date for work that spans countries (inboxes, escalations,
+    /// overviews): the earliest local date, so nothing is overdue early.
+    pub fn today_everywhere(&self) -> NaiveDate {
+        Country::ALL
+            .iter()
+            .map(|c| self.today_in(*c))
+            .min()
+            .unwrap_or_else(|| self.now().date_naive())
+    }
+
     /// Submits an application. `intake` is the clerk at the counter, or
     /// `None` when the applicant applies online.
     pub async fn submit(
@@ -649,10 +659,7 @@ impl App {
             ),
             None => None,
         };
-        let overdue_on = filter.overdue_only.then(|| {
-            self.today_in(Country::Egypt)
-                .min(self.today_in(Country::SaudiArabia))
-        });
+        let overdue_on = filter.overdue_only.then(|| self.today_everywhere());
         let mut found: Vec<ApplicationRecord> = Vec::new();
         for grant in who.access.grants() {
             if grant.role == Role::Administrator || grant.role == Role::GovernorateViewer {
@@ -693,10 +700,7 @@ impl App {
             roles: Role::ALL.iter().map(|r| r.as_str().to_owned()).collect(),
             departments: None,
             service_version_ids: None,
-            overdue_on: Some(
-                self.today_in(Country::Egypt)
-                    .max(self.today_in(Country::SaudiArabia)),
-            ),
+            overdue_on: Some(self.today_everywhere()),
             limit,
         };
         Ok(self.store.inbox(&query).await?)
@@ -705,11 +709,10 @@ impl App {
     /// Flags overdue applications so they show in their unit heads'
     /// escalations (run periodically by the server). Returns how many.
     pub async fn escalate_overdue(&self) -> Result<usize, AppError> {
-        // The later of the two countries' dates: nothing is flagged early.
-        let today = self
-            .today_in(Country::Egypt)
-            .min(self.today_in(Country::SaudiArabia));
-        Ok(self.store.escalate_overdue(today, self.now()).await?)
+        Ok(self
+            .store
+            .escalate_overdue(self.today_everywhere(), self.now())
+            .await?)
     }
 
     /// The applicant rates a completed application, once.
@@ -750,7 +753,7 @@ impl App {
     ) -> Result<Vec<(OrgUnit, i64, i64, i64)>, AppError> {
         let roots = who.access.roots(Permission::ViewOversight);
         let units = self.store.units_within(&roots).await?;
-        let today = self.today_in(Country::Egypt);
+        let today = self.today_everywhere();
         let month_start = today.with_day0(0).unwrap_or(today);
         let since: DateTime<Utc> = month_start
             .and_hms_opt(0, 0, 0)
