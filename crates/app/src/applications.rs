@@ -356,8 +356,10 @@ impl App {
         let record = self.record(tracking).await?;
         let proof_digits = baladiya_domain::country::ascii_digits(proof);
         let by_id = !proof_digits.is_empty() && proof_digits == record.applicant_id_number;
-        let country = Country::parse(if record.currency == "SAR" { "SA" } else { "EG" })
-            .unwrap_or(Country::Egypt);
+        let country = self
+            .service_version(record.service_version_id)
+            .await?
+            .country;
         let by_phone = MobileNumber::parse(country, proof)
             .is_ok_and(|p| p.as_e164() == record.applicant_phone);
         if !(by_id || by_phone) {
