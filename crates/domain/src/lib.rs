@@ -5,6 +5,7 @@
 //! governorate and a correct check digit).
 
 pub mod access;
+pub mod boundaries;
 pub mod calendar;
 pub mod catalog;
 pub mod contact;

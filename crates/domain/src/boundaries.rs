@@ -1,0 +1,296 @@
+//! Org-unit boundaries and routing: a citizen's point goes to the smallest
+//! unit whose polygon contains it (points on a border count as inside).
+//! Boundaries come from GeoJSON, checked feature by feature.
+
+use geo::{Area, Intersects, MultiPolygon, Point, Polygon, Validation};
+use geojson::{GeoJson, Geometry, GeometryValue, Position};
+
+use crate::org::UnitCode;
+
+/// One unit's area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Boundary {
+    pub unit: UnitCode,
+    pub area: MultiPolygon<f64>,
+}
+
+/// A problem with one feature of a boundaries file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundaryProblem {
+    /// Index of the feature in the collection (`None`: the whole file).
+    pub feature: Option<usize>,
+    pub code: &'static str,
+    pub detail: String,
+}
+
+impl std::fmt::Display for BoundaryProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.feature {
+            Some(i) => write!(f, "feature {i}: {}", self.code)?,
+            None => write!(f, "{}", self.code)?,
+        }
+        if !self.detail.is_empty() {
+            write!(f, " ({})", self.detail)?;
+        }
+        Ok(())
+    }
+}
+
+fn problem(
+    feature: Option<usize>,
+    code: &'static str,
+    detail: impl Into<String>,
+) -> BoundaryProblem {
+    BoundaryProblem {
+        feature,
+        code,
+        detail: detail.into(),
+    }
+}
+
+/// Checks the rings of a GeoJSON polygon as written: closed, at least four
+/// positions, longitude and latitude in range.
+fn check_rings(rings: &[Vec<Position>]) -> Result<(), &'static str> {
+    if rings.is_empty() {
+        return Err("polygon-empty");
+    }
+    for ring in rings {
+        if ring.len() < 4 {
+            return Err("ring-too-short");
+        }
+        if ring.first() != ring.last() {
+            return Err("ring-not-closed");
+        }
+        if ring.iter().map(Position::as_slice).any(|p| {
+            p.len() < 2 || !(-180.0..=180.0).contains(&p[0]) || !(-90.0..=90.0).contains(&p[1])
+        }) {
+            return Err("coordinates-out-of-range");
+        }
+    }
+    Ok(())
+}
+
+fn to_area(geometry: &Geometry) -> Result<MultiPolygon<f64>, &'static str> {
+    let polygons: Vec<&Vec<Vec<Position>>> = match &geometry.value {
+        GeometryValue::Polygon { coordinates } => vec![coordinates],
+        GeometryValue::MultiPolygon { coordinates } => coordinates.iter().collect(),
+        _ => return Err("geometry-not-polygon"),
+    };
+    for rings in polygons {
+        check_rings(rings)?;
+    }
+    let area: MultiPolygon<f64> = match &geometry.value {
+        GeometryValue::Polygon { .. } => MultiPolygon(vec![
+            Polygon::<f64>::try_from(geometry.clone()).map_err(|_| "geometry-invalid")?,
+        ]),
+        _ => MultiPolygon::<f64>::try_from(geometry.clone()).map_err(|_| "geometry-invalid")?,
+    };
+    if !area.is_valid() {
+        return Err("polygon-invalid");
+    }
+    Ok(area)
+}
+
+/// Parses a GeoJSON FeatureCollection whose features each have a `unit`
+/// property (a unit code) and a Polygon or MultiPolygon geometry.
+pub fn parse_boundaries(text: &str) -> Result<Vec<Boundary>, Vec<BoundaryProblem>> {
+    let geojson: GeoJson = text
+        .parse()
+        .map_err(|e: geojson::Error| vec![problem(None, "geojson-invalid", e.to_string())])?;
+    let GeoJson::FeatureCollection(collection) = geojson else {
+        return Err(vec![problem(None, "feature-collection-required", "")]);
+    };
+    let mut boundaries = Vec::new();
+    let mut problems = Vec::new();
+    for (i, feature) in collection.features.iter().enumerate() {
+        let unit = feature
+            .property("unit")
+            .and_then(|v| v.as_str())
+            .ok_or("unit-property-missing")
+            .and_then(UnitCode::parse);
+        let area = feature
+            .geometry
+            .as_ref()
+            .ok_or("geometry-missing")
+            .and_then(to_area);
+        match (unit, area) {
+            (Ok(unit), Ok(area)) => {
+                if boundaries.iter().any(|b: &Boundary| b.unit == unit) {
+                    problems.push(problem(Some(i), "unit-duplicate", unit.to_string()));
+                } else {
+                    boundaries.push(Boundary { unit, area });
+                }
+            }
+            (unit, area) => {
+                for code in [unit.err(), area.err()].into_iter().flatten() {
+                    problems.push(problem(Some(i), code, ""));
+                }
+            }
+        }
+    }
+    if boundaries.is_empty() && problems.is_empty() {
+        problems.push(problem(None, "no-features", ""));
+    }
+    if problems.is_empty() {
+        Ok(boundaries)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Routes points to units.
+#[derive(Debug, Clone, Default)]
+pub struct Router {
+    /// Boundaries with their (planar, in square degrees) areas, smallest first.
+    areas: Vec<(f64, Boundary)>,
+}
+
+impl Router {
+    pub fn new(boundaries: Vec<Boundary>) -> Self {
+        let mut areas: Vec<(f64, Boundary)> = boundaries
+            .into_iter()
+            .map(|b| (b.area.unsigned_area(), b))
+            .collect();
+        areas.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Self { areas }
+    }
+
+    /// The smallest unit whose area contains `(lat, lon)` — on its border
+    /// included, in a hole not — or `None` outside every boundary.
+    pub fn route(&self, lat: f64, lon: f64) -> Option<&UnitCode> {
+        let point = Point::new(lon, lat);
+        self.areas
+            .iter()
+            .find(|(_, b)| b.area.intersects(&point))
+            .map(|(_, b)| &b.unit)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.areas.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square(
+        unit: &str,
+        x0: f64,
+        y0: f64,
+        x1: f64,
+        y1: f64,
+        hole: Option<(f64, f64, f64, f64)>,
+    ) -> String {
+        let ring = |a: f64, b: f64, c: f64, d: f64| {
+            format!("[[{a},{b}],[{c},{b}],[{c},{d}],[{a},{d}],[{a},{b}]]")
+        };
+        let mut rings = vec![ring(x0, y0, x1, y1)];
+        if let Some((a, b, c, d)) = hole {
+            rings.push(ring(a, b, c, d));
+        }
+        format!(
+            r#"{{"type":"Feature","properties":{{"unit":"{unit}"}},"geometry":{{"type":"Polygon","coordinates":[{}]}}}}"#,
+            rings.join(",")
+        )
+    }
+
+    fn collection(features: &[String]) -> String {
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        )
+    }
+
+    fn router() -> Router {
+        let text = collection(&[
+            square("EG-GZ", 30.0, 29.0, 32.0, 31.0, None),
+            square(
+                "EG-GZ-BDR",
+                31.0,
+                29.5,
+                31.5,
+                30.0,
+                Some((31.1, 29.6, 31.2, 29.7)),
+            ),
+            square("EG-GZ-BDR-SQR", 31.2, 29.8, 31.3, 29.9, None),
+        ]);
+        Router::new(parse_boundaries(&text).expect("valid"))
+    }
+
+    fn routed(r: &Router, lat: f64, lon: f64) -> Option<String> {
+        r.route(lat, lon).map(|u| u.to_string())
+    }
+
+    #[test]
+    fn the_smallest_containing_unit_wins() {
+        let r = router();
+        assert_eq!(routed(&r, 29.85, 31.25).as_deref(), Some("EG-GZ-BDR-SQR"));
+        assert_eq!(routed(&r, 29.55, 31.4).as_deref(), Some("EG-GZ-BDR"));
+        assert_eq!(routed(&r, 30.5, 30.5).as_deref(), Some("EG-GZ"));
+        assert_eq!(routed(&r, 10.0, 10.0), None, "outside every boundary");
+    }
+
+    #[test]
+    fn borders_count_as_inside_and_holes_do_not() {
+        let r = router();
+        assert_eq!(
+            routed(&r, 29.9, 31.25).as_deref(),
+            Some("EG-GZ-BDR-SQR"),
+            "on the village's edge"
+        );
+        assert_eq!(
+            routed(&r, 31.0, 31.0).as_deref(),
+            Some("EG-GZ"),
+            "on the governorate's edge"
+        );
+        assert_eq!(
+            routed(&r, 29.65, 31.15).as_deref(),
+            Some("EG-GZ"),
+            "in the markaz's hole"
+        );
+        assert_eq!(
+            routed(&r, 29.6, 31.15).as_deref(),
+            Some("EG-GZ-BDR"),
+            "on the hole's edge"
+        );
+    }
+
+    #[test]
+    fn bad_features_are_reported_each() {
+        let open_ring = r#"{"type":"Feature","properties":{"unit":"EG-X"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}}"#;
+        let bowtie = r#"{"type":"Feature","properties":{"unit":"EG-Y"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}}"#;
+        let no_unit =
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[0,0]}}"#;
+        let text = collection(&[
+            open_ring.into(),
+            bowtie.into(),
+            no_unit.into(),
+            square("EG-Z", 0.0, 0.0, 1.0, 1.0, None),
+            square("EG-Z", 2.0, 2.0, 3.0, 3.0, None),
+        ]);
+        let problems = parse_boundaries(&text).expect_err("invalid");
+        let codes: Vec<(Option<usize>, &str)> =
+            problems.iter().map(|p| (p.feature, p.code)).collect();
+        assert_eq!(
+            codes,
+            [
+                (Some(0), "ring-not-closed"),
+                (Some(1), "polygon-invalid"),
+                (Some(2), "unit-property-missing"),
+                (Some(2), "geometry-not-polygon"),
+                (Some(4), "unit-duplicate"),
+            ]
+        );
+        assert_eq!(
+            parse_boundaries("{}").expect_err("not geojson")[0].code,
+            "geojson-invalid"
+        );
+        assert_eq!(
+            parse_boundaries(r#"{"type":"Point","coordinates":[0,0]}"#)
+                .expect_err("not a collection")[0]
+                .code,
+            "feature-collection-required"
+        );
+    }
+}
