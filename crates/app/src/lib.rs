@@ -8,6 +8,7 @@ pub mod admin;
 pub mod applications;
 pub mod attachments;
 pub mod auth;
+pub mod boundaries;
 pub mod catalog;
 pub mod demo;
 mod error;

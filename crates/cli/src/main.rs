@@ -55,6 +55,9 @@ enum Command {
     /// Work with service catalog files.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Import data files.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Bring the database schema up to date.
     Migrate,
     /// Load the demo data without serving.
@@ -94,6 +97,13 @@ enum CatalogCommand {
     /// Check every service file of a catalog directory; report each problem
     /// with its file, line and field.
     Check { dir: String },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Org-unit boundaries: a GeoJSON FeatureCollection whose features have
+    /// a `unit` property (unit code) and a Polygon or MultiPolygon geometry.
+    Boundaries { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -245,10 +255,11 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                 format!("--listen {listen:?} is not an address like 127.0.0.1:8080")
             })?;
             let app = app(open(&database).await?)?;
-            let catalog = catalog
-                .or(config.catalog_dir.clone())
-                .unwrap_or_else(|| "catalog".to_owned());
-            let catalog = load_catalog(Path::new(&catalog))?;
+            let catalog = PathBuf::from(
+                catalog
+                    .or(config.catalog_dir.clone())
+                    .unwrap_or_else(|| "catalog".to_owned()),
+            );
             serve(app, &catalog, addr, demo, &config, &data_dir).await
         }
         Command::Bench {
@@ -299,6 +310,17 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                 store.schema_version().await?
             );
             store.close().await;
+            Ok(())
+        }
+        Command::Import(ImportCommand::Boundaries { file }) => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let app = app(open(&database).await?)?;
+            let result = app.import_boundaries(None, &text).await;
+            app.store.close().await;
+            let count =
+                result.map_err(|e| anyhow::anyhow!("{}: {}", file.display(), app_error(e)))?;
+            println!("Imported the boundaries of {count} units.");
             Ok(())
         }
         Command::Demo => {
@@ -444,16 +466,26 @@ fn load_catalog(dir: &Path) -> Result<Catalog> {
 
 async fn serve(
     app: App,
-    catalog: &Catalog,
+    catalog_dir: &Path,
     addr: SocketAddr,
     demo: bool,
     config: &Config,
     data_dir: &Path,
 ) -> Result<()> {
-    let published = app.publish_catalog(catalog).await.map_err(app_error)?;
+    let catalog = load_catalog(catalog_dir)?;
+    let published = app.publish_catalog(&catalog).await.map_err(app_error)?;
     tracing::info!(services = published, "catalog published");
     if demo {
         load_demo(&app).await?;
+        let boundaries = catalog_dir.join("boundaries.geojson");
+        if app.store.boundaries().await?.is_empty() && boundaries.exists() {
+            let text = std::fs::read_to_string(&boundaries)?;
+            let count = app
+                .import_boundaries(None, &text)
+                .await
+                .map_err(app_error)?;
+            println!("Demo boundaries of {count} units imported.");
+        }
     }
     let mut senders =
         vec![Sender::File(config.notifications_file.clone().map_or_else(

@@ -14,6 +14,22 @@ pub struct Boundary {
     pub area: MultiPolygon<f64>,
 }
 
+impl Boundary {
+    /// The area as GeoJSON geometry text, as stored.
+    pub fn to_geometry_json(&self) -> String {
+        Geometry::from(&self.area).to_string()
+    }
+
+    /// A stored boundary back from its GeoJSON geometry text.
+    pub fn from_geometry_json(unit: UnitCode, text: &str) -> Result<Self, &'static str> {
+        let geometry: Geometry = text.parse().map_err(|_| "geometry-invalid")?;
+        Ok(Self {
+            unit,
+            area: to_area(&geometry)?,
+        })
+    }
+}
+
 /// A problem with one feature of a boundaries file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoundaryProblem {
@@ -254,6 +270,22 @@ mod tests {
             Some("EG-GZ-BDR"),
             "on the hole's edge"
         );
+    }
+
+    #[test]
+    fn boundaries_round_trip_through_geojson_text() {
+        let text = collection(&[square(
+            "EG-GZ-BDR",
+            31.0,
+            29.5,
+            31.5,
+            30.0,
+            Some((31.1, 29.6, 31.2, 29.7)),
+        )]);
+        let boundary = parse_boundaries(&text).expect("valid").remove(0);
+        let stored = boundary.to_geometry_json();
+        let back = Boundary::from_geometry_json(boundary.unit.clone(), &stored).expect("parses");
+        assert_eq!(back, boundary);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! migrations in `migrations/<engine>/`.
 
 mod applications;
+mod boundaries;
 mod error;
 mod events;
 mod holidays;

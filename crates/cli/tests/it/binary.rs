@@ -483,3 +483,40 @@ async fn two_server_processes_on_one_postgresql_never_both_win() {
         assert!(status.success(), "{stderr}");
     }
 }
+
+#[test]
+fn import_boundaries_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(
+        baladiya(dir.path())
+            .arg("demo")
+            .output()
+            .expect("runs")
+            .status
+            .success()
+    );
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog/boundaries.geojson");
+    let output = baladiya(dir.path())
+        .args(["import", "boundaries"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("Imported the boundaries of 12 units.")
+    );
+    let bad = dir.path().join("bad.geojson");
+    std::fs::write(&bad, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"unit":"EG-GZ"},"geometry":{"type":"Point","coordinates":[31,30]}}]}"#)
+        .expect("write");
+    let output = baladiya(dir.path())
+        .args(["import", "boundaries"])
+        .arg(&bad)
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("features[0]: geometry-not-polygon"));
+}

@@ -6,6 +6,7 @@
 
 mod applications;
 mod binary;
+mod boundaries;
 mod browser;
 mod http;
 mod notifications;
