@@ -137,7 +137,7 @@ impl Catalog {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawText {
+pub(crate) struct RawText {
     ar: Spanned<String>,
     en: Spanned<String>,
 }
@@ -236,21 +236,21 @@ fn yes() -> bool {
 }
 
 /// Collects problems of one file with their line numbers.
-struct Report<'a> {
-    file: &'a Path,
-    text: &'a str,
-    problems: Vec<CatalogProblem>,
+pub(crate) struct Report<'a> {
+    pub file: &'a Path,
+    pub text: &'a str,
+    pub problems: Vec<CatalogProblem>,
 }
 
 impl Report<'_> {
-    fn line_of(&self, offset: usize) -> usize {
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
         self.text[..offset.min(self.text.len())]
             .matches('\n')
             .count()
             + 1
     }
 
-    fn add(
+    pub(crate) fn add(
         &mut self,
         offset: usize,
         field: impl Into<String>,
@@ -267,7 +267,7 @@ impl Report<'_> {
     }
 
     /// Checks a spanned value with `parse`; records a problem on failure.
-    fn check<T, U>(
+    pub(crate) fn check<T, U>(
         &mut self,
         value: &Spanned<T>,
         field: impl Into<String>,
@@ -282,7 +282,7 @@ impl Report<'_> {
         }
     }
 
-    fn text(&mut self, raw: &RawText, field: &str) -> Option<BilingualName> {
+    pub(crate) fn text(&mut self, raw: &RawText, field: &str) -> Option<BilingualName> {
         match BilingualName::parse(raw.ar.get_ref(), raw.en.get_ref()) {
             Ok(name) => Some(name),
             Err(found) => {
@@ -667,7 +667,7 @@ pub fn parse_service(file: &Path, text: &str) -> Result<Service, Vec<CatalogProb
 }
 
 /// Codes of documents, fields and steps: lower-case letters, digits, `_`, `-`.
-fn slug(text: &str) -> Result<String, &'static str> {
+pub(crate) fn slug(text: &str) -> Result<String, &'static str> {
     let ok = !text.is_empty()
         && text.len() <= 60
         && text

@@ -15,6 +15,7 @@ mod error;
 pub mod issuance;
 pub mod notifications;
 pub mod org;
+pub mod report_categories;
 pub mod services;
 
 use baladiya_store::Store;

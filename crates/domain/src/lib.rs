@@ -13,6 +13,7 @@ pub mod country;
 pub mod error;
 pub mod org;
 pub mod people;
+pub mod reports;
 pub mod text;
 pub mod tracking;
 pub mod workflow;
