@@ -300,7 +300,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                     s.name.ar()
                 );
             }
-            Ok(())
+            check_report_data(Path::new(&dir))
         }
         Command::Migrate => {
             let store = open(&database).await?;
@@ -462,6 +462,45 @@ fn load_catalog(dir: &Path) -> Result<Catalog> {
             problems.len()
         )
     })
+}
+
+/// Checks the citizen-report data of a catalog directory, when present:
+/// `report-categories.toml` and `boundaries.geojson`.
+fn check_report_data(dir: &Path) -> Result<()> {
+    let mut failed = 0;
+    let categories = dir.join("report-categories.toml");
+    if categories.exists() {
+        let text = std::fs::read_to_string(&categories)?;
+        match baladiya_app::report_categories::parse_categories(&categories, &text) {
+            Ok(list) => println!("{} report categories: all valid.", list.len()),
+            Err(problems) => {
+                for problem in &problems {
+                    eprintln!("{problem}");
+                }
+                failed += problems.len();
+            }
+        }
+    }
+    let boundaries = dir.join("boundaries.geojson");
+    if boundaries.exists() {
+        let text = std::fs::read_to_string(&boundaries)?;
+        match baladiya_domain::boundaries::parse_boundaries(&text) {
+            Ok(list) => println!("{} unit boundaries: all valid.", list.len()),
+            Err(problems) => {
+                for problem in &problems {
+                    eprintln!("{}: {problem}", boundaries.display());
+                }
+                failed += problems.len();
+            }
+        }
+    }
+    if failed > 0 {
+        bail!(
+            "the report data in {} has {failed} problem(s)",
+            dir.display()
+        );
+    }
+    Ok(())
 }
 
 async fn serve(

@@ -341,7 +341,13 @@ fn catalog_check_reports_file_line_and_field_and_serve_refuses_a_bad_catalog() {
         "{}",
         String::from_utf8_lossy(&good.stderr)
     );
-    assert!(String::from_utf8_lossy(&good.stdout).contains("14 services: all valid"));
+    let stdout = String::from_utf8_lossy(&good.stdout);
+    assert!(stdout.contains("14 services: all valid"), "{stdout}");
+    assert!(
+        stdout.contains("12 report categories: all valid"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("12 unit boundaries: all valid"), "{stdout}");
 
     let bad = dir.path().join("bad");
     std::fs::create_dir_all(&bad).expect("dir");
