@@ -32,6 +32,8 @@ pub struct App {
     pub blobs: attachments::Blobs,
     pub settings: Settings,
     services: services::SharedIndex,
+    report_categories:
+        std::sync::Arc<std::sync::RwLock<Vec<baladiya_domain::reports::ReportCategory>>>,
 }
 
 /// Security settings with safe defaults.
@@ -62,7 +64,23 @@ impl App {
             blobs,
             settings: Settings::default(),
             services: services::SharedIndex::default(),
+            report_categories: Default::default(),
         }
+    }
+
+    /// Offers these citizen-report categories (replacing any before).
+    pub fn set_report_categories(&self, categories: Vec<baladiya_domain::reports::ReportCategory>) {
+        if let Ok(mut current) = self.report_categories.write() {
+            *current = categories;
+        }
+    }
+
+    /// The citizen-report categories on offer.
+    pub fn report_categories(&self) -> Vec<baladiya_domain::reports::ReportCategory> {
+        self.report_categories
+            .read()
+            .map(|c| c.clone())
+            .unwrap_or_default()
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -513,6 +513,22 @@ async fn serve(
 ) -> Result<()> {
     let catalog = load_catalog(catalog_dir)?;
     let published = app.publish_catalog(&catalog).await.map_err(app_error)?;
+    let categories_file = catalog_dir.join("report-categories.toml");
+    if categories_file.exists() {
+        let text = std::fs::read_to_string(&categories_file)?;
+        let categories = baladiya_app::report_categories::parse_categories(&categories_file, &text)
+            .map_err(|problems| {
+                for problem in &problems {
+                    eprintln!("{problem}");
+                }
+                anyhow::anyhow!(
+                    "{} has {} problem(s)",
+                    categories_file.display(),
+                    problems.len()
+                )
+            })?;
+        app.set_report_categories(categories);
+    }
     tracing::info!(services = published, "catalog published");
     if demo {
         load_demo(&app).await?;

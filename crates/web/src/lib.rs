@@ -12,6 +12,7 @@ mod error;
 pub mod i18n;
 mod json;
 mod locale;
+mod open311;
 mod pages;
 mod state;
 mod views;
@@ -64,6 +65,7 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
         ));
     Ok(Router::new()
         .merge(pages::routes())
+        .merge(open311::routes())
         .nest("/api/v1", api::routes().merge(applications::routes()))
         .route("/healthz", get(api::healthz))
         .route("/assets/{*path}", get(assets::asset))

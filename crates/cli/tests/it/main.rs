@@ -10,5 +10,6 @@ mod boundaries;
 mod browser;
 mod http;
 mod notifications;
+mod open311;
 mod storage;
 mod support;

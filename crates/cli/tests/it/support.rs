@@ -126,6 +126,13 @@ impl TestApp {
         let blobs = Blobs::local(&files.path().join("attachments")).expect("attachments");
         let app = App::new(db.store().await, blobs);
         app.publish_catalog(&demo_catalog()).await.expect("catalog");
+        let categories = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../catalog/report-categories.toml");
+        let text = std::fs::read_to_string(&categories).expect("categories");
+        app.set_report_categories(
+            baladiya_app::report_categories::parse_categories(&categories, &text)
+                .expect("valid categories"),
+        );
         let config = WebConfig {
             secure_cookies: false,
             ..WebConfig::default()

@@ -83,3 +83,5 @@ geo-point-invalid = اكتب الموقع بصيغة خط العرض، خط ال
 tracking-number-invalid = رقم التتبع غير صحيح الصيغة.
 tracking-number-check = رقم التتبع غير صحيح؛ راجع الحروف والأرقام.
 email-invalid = اكتب بريدًا إلكترونيًا صحيحًا، مثل name@example.com.
+open311-jurisdiction-unknown = هذه الجهة (jurisdiction_id) غير معروفة لهذا الخادم.
+open311-service-unknown = لا توجد فئة بلاغات بهذا الرمز (service_code).

@@ -81,3 +81,5 @@ geo-point-invalid = Write the location as latitude, longitude, such as 29.85, 31
 tracking-number-invalid = The tracking number is not in the right form.
 tracking-number-check = The tracking number is not right; check its letters and digits.
 email-invalid = Enter a valid e-mail address, such as name@example.com.
+open311-jurisdiction-unknown = This jurisdiction_id is not served here.
+open311-service-unknown = There is no report category with this service_code.
