@@ -80,6 +80,31 @@ pub fn building_permit() -> Form {
     )
 }
 
+/// A shop-license renewal at Badrashin: the simplest complete application.
+pub fn renewal_form() -> Form {
+    form(
+        "EG-SHOP-LICENSE-RENEWAL",
+        "EG-GZ-BDR",
+        &[("license_number", "BDR/2019/553"), ("address", "البدرشين")],
+        &[
+            ("national-id-copy", PNG, "id.png"),
+            ("current-license", PDF, "license.pdf"),
+        ],
+    )
+}
+
+/// The kinds of the notifications queued for an application, oldest first.
+async fn notice_kinds(app: &TestApp, tracking: &str) -> Vec<String> {
+    app.app
+        .store
+        .notifications_of(tracking)
+        .await
+        .expect("outbox")
+        .into_iter()
+        .map(|(kind, _)| kind)
+        .collect()
+}
+
 async fn json_of(response: reqwest::Response) -> Value {
     response.json().await.expect("JSON body")
 }
@@ -317,15 +342,7 @@ async fn a_building_permit_goes_through_parallel_approvals_to_a_verified_license
         "someone else's phone"
     );
 
-    let kinds: Vec<String> = app
-        .app
-        .store
-        .notifications_of(&tracking)
-        .await
-        .expect("outbox")
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
+    let kinds = notice_kinds(&app, &tracking).await;
     assert_eq!(
         kinds,
         ["submitted", "approved", "ready_for_payment", "issued"]
@@ -437,15 +454,7 @@ async fn a_returned_application_is_completed_and_resubmitted(engine: Engine) {
     );
     let accepted = act(&app, &clerk, &tracking, json!({"action": "accept"})).await;
     assert_eq!(accepted["current_step"]["code"], "review");
-    let kinds: Vec<String> = app
-        .app
-        .store
-        .notifications_of(&tracking)
-        .await
-        .expect("outbox")
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
+    let kinds = notice_kinds(&app, &tracking).await;
     assert_eq!(kinds, ["submitted", "returned"]);
     app.stop().await;
 }
@@ -521,15 +530,7 @@ async fn a_rejected_application_is_closed_and_can_be_rated_once(engine: Engine) 
             .expect("request");
         assert_eq!(response.status(), expected, "rating {rating}");
     }
-    let kinds: Vec<String> = app
-        .app
-        .store
-        .notifications_of(&tracking)
-        .await
-        .expect("outbox")
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
+    let kinds = notice_kinds(&app, &tracking).await;
     assert_eq!(kinds, ["submitted", "rejected"]);
     app.stop().await;
 }
@@ -1033,19 +1034,7 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
     };
     let tracking = submitted(&app, building_permit()).await;
     set_due_in_the_past(&app, &tracking).await;
-    let on_time = submitted(
-        &app,
-        form(
-            "EG-SHOP-LICENSE-RENEWAL",
-            "EG-GZ-BDR",
-            &[("license_number", "BDR/2019/553"), ("address", "البدرشين")],
-            &[
-                ("national-id-copy", PNG, "id.png"),
-                ("current-license", PDF, "license.pdf"),
-            ],
-        ),
-    )
-    .await;
+    let on_time = submitted(&app, renewal_form()).await;
     let clerk = staff_client(&app, "eg.clerk").await;
     let inbox = clerk
         .get(app.url("/staff/inbox"))
@@ -1170,18 +1159,7 @@ async fn applications_keep_the_procedure_version_they_were_submitted_under(engin
     let Some(app) = TestApp::spawn(engine).await else {
         return;
     };
-    let renewal = || {
-        form(
-            "EG-SHOP-LICENSE-RENEWAL",
-            "EG-GZ-BDR",
-            &[("license_number", "BDR/2019/553"), ("address", "البدرشين")],
-            &[
-                ("national-id-copy", PNG, "id.png"),
-                ("current-license", PDF, "license.pdf"),
-            ],
-        )
-    };
-    let old = submitted(&app, renewal()).await;
+    let old = submitted(&app, renewal_form()).await;
     // Version 2 drops the licensing review.
     let source = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -1199,7 +1177,7 @@ async fn applications_keep_the_procedure_version_they_were_submitted_under(engin
     std::fs::write(dir.path().join("v2.toml"), &v2).expect("write");
     let catalog = baladiya_app::catalog::Catalog::load_dir(dir.path()).expect("valid");
     app.app.publish_catalog(&catalog).await.expect("publish v2");
-    let new = submitted(&app, renewal()).await;
+    let new = submitted(&app, renewal_form()).await;
     let clerk = app.token("eg.clerk").await;
     let old_after = act(&app, &clerk, &old, json!({"action": "accept"})).await;
     assert_eq!(old_after["service"]["version"], 1);

@@ -416,22 +416,7 @@ async fn two_server_processes_on_one_postgresql_never_both_win() {
     let (first, a) = start(dir.path(), &["--demo", "--database", &db.url]);
     let (second, b) = start(dir.path(), &["--database", &db.url]);
     let client = reqwest::Client::new();
-    let form = reqwest::multipart::Form::new()
-        .text("service", "EG-SHOP-LICENSE-RENEWAL")
-        .text("unit", "EG-GZ-BDR")
-        .text("applicant_name", "سارة حسن")
-        .text("applicant_id", crate::applications::egyptian_id())
-        .text("applicant_phone", "01012345678")
-        .text("field.license_number", "BDR/2021/9")
-        .text("field.address", "البدرشين")
-        .part(
-            "document.national-id-copy",
-            reqwest::multipart::Part::bytes(crate::applications::PNG.to_vec()).file_name("id.png"),
-        )
-        .part(
-            "document.current-license",
-            reqwest::multipart::Part::bytes(crate::applications::PDF.to_vec()).file_name("l.pdf"),
-        );
+    let form = crate::applications::renewal_form();
     let submitted: serde_json::Value = client
         .post(format!("http://{a}/api/v1/applications"))
         .multipart(form)

@@ -6,9 +6,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use baladiya_app::notifications::Sender;
-use reqwest::multipart::Form;
 
-use crate::applications::{PDF, PNG, egyptian_id};
+use crate::applications::renewal_form;
 use crate::support::{Engine, TestApp};
 
 crate::on_both_engines!(notifications_reach_a_file_and_a_real_smtp_server);
@@ -58,23 +57,7 @@ async fn notifications_reach_a_file_and_a_real_smtp_server(engine: Engine) {
     let Some((mut smtp, port)) = smtp_server(&maildir) else {
         return;
     };
-    let form = Form::new()
-        .text("service", "EG-SHOP-LICENSE-RENEWAL")
-        .text("unit", "EG-GZ-BDR")
-        .text("applicant_name", "سارة حسن")
-        .text("applicant_id", egyptian_id())
-        .text("applicant_phone", "01012345678")
-        .text("applicant_email", "sara@example.eg")
-        .text("field.license_number", "BDR/2021/9")
-        .text("field.address", "البدرشين")
-        .part(
-            "document.national-id-copy",
-            reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("id.png"),
-        )
-        .part(
-            "document.current-license",
-            reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("l.pdf"),
-        );
+    let form = renewal_form().text("applicant_email", "sara@example.eg");
     let response = app
         .client
         .post(app.url("/api/v1/applications"))
