@@ -811,7 +811,7 @@ impl App {
     }
 }
 
-fn due(
+pub(crate) fn due(
     calendar: &baladiya_domain::calendar::WorkCalendar,
     from: NaiveDate,
     days: u32,

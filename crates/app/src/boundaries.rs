@@ -52,6 +52,7 @@ impl App {
         self.store
             .put_boundaries(&rows, actor.map(|a| a.user_id), self.now())
             .await?;
+        self.router_cache.clear();
         Ok(rows.len())
     }
 

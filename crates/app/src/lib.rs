@@ -15,7 +15,9 @@ mod error;
 pub mod issuance;
 pub mod notifications;
 pub mod org;
+pub mod photos;
 pub mod report_categories;
+pub mod reports;
 pub mod services;
 
 use baladiya_store::Store;
@@ -34,6 +36,7 @@ pub struct App {
     services: services::SharedIndex,
     report_categories:
         std::sync::Arc<std::sync::RwLock<Vec<baladiya_domain::reports::ReportCategory>>>,
+    router_cache: reports::RouterCache,
 }
 
 /// Security settings with safe defaults.
@@ -65,6 +68,7 @@ impl App {
             settings: Settings::default(),
             services: services::SharedIndex::default(),
             report_categories: Default::default(),
+            router_cache: Default::default(),
         }
     }
 

@@ -56,6 +56,8 @@ fn subject(kind: &str) -> (&'static str, &'static str) {
         ),
         "rejected" => ("رُفض طلبك", "Your application was rejected"),
         "issued" => ("صدر ترخيصك", "Your license was issued"),
+        "report_received" => ("تم استلام بلاغك", "Your report was received"),
+        "report_status" => ("تحديث على البلاغ", "An update on a report you follow"),
         _ => ("تحديث على طلبك", "An update on your application"),
     }
 }

@@ -155,6 +155,21 @@ enum AdminCommand {
         #[arg(long)]
         name_en: String,
     },
+    /// Issue an Open311 API key for a client that submits reports. The key
+    /// is printed once; only its hash is stored.
+    ApiKey {
+        /// Who the key is for, such as "Giza citizen app".
+        #[arg(long)]
+        name: String,
+        /// Submissions allowed per minute.
+        #[arg(long, default_value_t = 60)]
+        per_minute: i64,
+    },
+    /// Revoke every Open311 API key of this name.
+    RevokeApiKey {
+        #[arg(long)]
+        name: String,
+    },
     /// Add (or rename) a public holiday of a country (EG or SA).
     Holiday {
         #[arg(long)]
@@ -420,6 +435,17 @@ async fn admin(app: &App, command: AdminCommand) -> Result<()> {
                 .map_err(app_error)?;
             println!("Added department {kind} to {unit}.");
         }
+        AdminCommand::ApiKey { name, per_minute } => {
+            let key = app
+                .issue_api_key(&name, per_minute)
+                .await
+                .map_err(app_error)?;
+            println!("Open311 API key for {name} ({per_minute}/minute): {key}");
+        }
+        AdminCommand::RevokeApiKey { name } => {
+            let count = app.revoke_api_keys(&name).await.map_err(app_error)?;
+            println!("Revoked {count} API key(s) named {name}.");
+        }
         AdminCommand::Holiday {
             country,
             day,
@@ -541,6 +567,9 @@ async fn serve(
                 .map_err(app_error)?;
             println!("Demo boundaries of {count} units imported.");
         }
+        app.revoke_api_keys("demo").await.map_err(app_error)?;
+        let key = app.issue_api_key("demo", 60).await.map_err(app_error)?;
+        println!("Open311 demo API key (60 submissions a minute): {key}");
     }
     let mut senders =
         vec![Sender::File(config.notifications_file.clone().map_or_else(

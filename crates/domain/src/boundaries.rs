@@ -184,6 +184,15 @@ impl Router {
     pub fn is_empty(&self) -> bool {
         self.areas.is_empty()
     }
+
+    /// A point inside the unit's area (for a report placed by address
+    /// only), as `(lat, lon)`.
+    pub fn point_inside(&self, unit: &UnitCode) -> Option<(f64, f64)> {
+        use geo::InteriorPoint;
+        let (_, boundary) = self.areas.iter().find(|(_, b)| &b.unit == unit)?;
+        let point = boundary.area.interior_point()?;
+        Some((point.y(), point.x()))
+    }
 }
 
 #[cfg(test)]
@@ -269,6 +278,20 @@ mod tests {
             routed(&r, 29.6, 31.15).as_deref(),
             Some("EG-GZ-BDR"),
             "on the hole's edge"
+        );
+    }
+
+    #[test]
+    fn a_point_inside_a_unit_routes_back_to_it() {
+        let r = router();
+        for unit in ["EG-GZ-BDR", "EG-GZ-BDR-SQR"] {
+            let code = UnitCode::parse(unit).expect("valid in this test");
+            let (lat, lon) = r.point_inside(&code).expect("has an area");
+            assert_eq!(routed(&r, lat, lon).as_deref(), Some(unit));
+        }
+        assert_eq!(
+            r.point_inside(&UnitCode::parse("SA-RY").expect("valid in this test")),
+            None
         );
     }
 

@@ -77,6 +77,10 @@ pub enum ErrorCode {
     DepartmentAlreadyApproved,
     /// The application is not waiting for the applicant.
     ApplicationNotReturned,
+    /// The Open311 API key is missing, unknown or revoked.
+    ApiKeyInvalid,
+    /// Too many requests with this API key: wait a minute.
+    RateLimited,
     /// The database cannot be reached.
     DatabaseUnavailable,
     /// Something unexpected failed; it has been logged.
@@ -110,6 +114,8 @@ impl ErrorCode {
         ErrorCode::DepartmentNotInStep,
         ErrorCode::DepartmentAlreadyApproved,
         ErrorCode::ApplicationNotReturned,
+        ErrorCode::ApiKeyInvalid,
+        ErrorCode::RateLimited,
         ErrorCode::DatabaseUnavailable,
         ErrorCode::Internal,
     ];
@@ -140,6 +146,8 @@ impl ErrorCode {
             ErrorCode::DepartmentNotInStep => "department-not-in-step",
             ErrorCode::DepartmentAlreadyApproved => "department-already-approved",
             ErrorCode::ApplicationNotReturned => "application-not-returned",
+            ErrorCode::ApiKeyInvalid => "api-key-invalid",
+            ErrorCode::RateLimited => "rate-limited",
             ErrorCode::DatabaseUnavailable => "database-unavailable",
             ErrorCode::Internal => "internal",
         }

@@ -95,6 +95,8 @@ pub enum Permission {
     IntakeApplications,
     /// Act on an application's workflow step.
     ProcessApplications,
+    /// Acknowledge, work on, resolve, reject and merge citizen reports.
+    HandleReports,
     /// See performance figures of the unit and all below it.
     ViewOversight,
     /// Create users and grant roles.
@@ -134,11 +136,17 @@ impl Role {
         use Permission::*;
         match self {
             Role::Clerk => &[ViewUnit, ViewApplications, IntakeApplications],
-            Role::DepartmentOfficer => &[ViewUnit, ViewApplications, ProcessApplications],
+            Role::DepartmentOfficer => &[
+                ViewUnit,
+                ViewApplications,
+                ProcessApplications,
+                HandleReports,
+            ],
             Role::UnitHead => &[
                 ViewUnit,
                 ViewApplications,
                 ProcessApplications,
+                HandleReports,
                 ViewOversight,
             ],
             Role::GovernorateViewer => &[ViewUnit, ViewApplications, ViewOversight],

@@ -1,4 +1,5 @@
-//! Arabic-aware text matching for search.
+//! Arabic-aware text matching for search, and redaction of contact
+//! details from text the public will read.
 
 /// Folds the ways one Arabic word can be written into one form, so that a
 /// search finds "رخصة" when "رخصه" or "رُخْصَة" is typed: diacritics and
@@ -27,6 +28,54 @@ pub fn matches_all_words(haystack: &str, query: &str) -> bool {
         .all(|word| haystack.contains(word))
 }
 
+/// What replaces a redacted phone number or e-mail address.
+pub const REDACTED: &str = "[…]";
+
+/// Hides what looks like a phone number (seven or more digits, Arabic-Indic
+/// included, with spaces, dashes or a plus between) or an e-mail address in
+/// free text a reporter wrote, before the public sees it.
+pub fn redact_contacts(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(' ')
+        .map(|w| {
+            if w.contains('@') && w.rsplit('@').next().is_some_and(|d| d.contains('.')) {
+                REDACTED.to_owned()
+            } else {
+                w.to_owned()
+            }
+        })
+        .collect();
+    let text = words.join(" ");
+    let is_digit = |c: char| c.is_ascii_digit() || ('٠'..='٩').contains(&c);
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let mut digits = 0;
+    let flush = |out: &mut String, run: &mut String, digits: &mut usize| {
+        if *digits >= 7 {
+            let kept = run.len() - run.trim_end().len();
+            out.push_str(REDACTED);
+            out.push_str(&run[run.len() - kept..]);
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+        *digits = 0;
+    };
+    for c in text.chars() {
+        if is_digit(c) {
+            run.push(c);
+            digits += 1;
+        } else if c == '+' || (!run.is_empty() && matches!(c, ' ' | '-' | '(' | ')')) {
+            run.push(c);
+        } else {
+            flush(&mut out, &mut run, &mut digits);
+            out.push(c);
+        }
+    }
+    flush(&mut out, &mut run, &mut digits);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +97,22 @@ mod tests {
         assert!(matches_all_words(name, "ترخيص محل"));
         assert!(matches_all_words(name, "SHOP"));
         assert!(matches_all_words(name, "تَرْخِيص عَام"));
+    }
+
+    #[test]
+    fn contact_details_are_redacted_and_other_numbers_kept() {
+        assert_eq!(
+            redact_contacts("عمود مطفأ أمام رقم 12، اتصلوا بي على 0101 234 5678 شكرا"),
+            "عمود مطفأ أمام رقم 12، اتصلوا بي على […] شكرا"
+        );
+        assert_eq!(
+            redact_contacts("call +966-50-123-4567 or sara@example.com please"),
+            "call […] or […] please"
+        );
+        assert_eq!(redact_contacts("٠١٠١٢٣٤٥٦٧٨"), "[…]");
+        assert_eq!(
+            redact_contacts("pole 1234 near house 56, since 2026"),
+            "pole 1234 near house 56, since 2026"
+        );
     }
 }

@@ -417,12 +417,18 @@ impl Store {
 
     /// The history of an application, oldest first.
     pub async fn application_history(&self, id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
+        self.history_of("application", id).await
+    }
+
+    /// The history of any entity (`application`, `report`), oldest first.
+    pub async fn history_of(&self, entity: &str, id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT e.at, e.action, u.full_name AS actor_name, e.detail FROM events e \
                  LEFT JOIN users u ON u.id = e.actor_id \
-                 WHERE e.entity = 'application' AND e.entity_id = $1 ORDER BY e.id",
+                 WHERE e.entity = $1 AND e.entity_id = $2 ORDER BY e.id",
             )
+            .bind(entity)
             .bind(id)
             .fetch_all(pool)
             .await?

@@ -14,6 +14,7 @@ mod events;
 mod holidays;
 mod notifications;
 mod org;
+mod reports;
 mod rows;
 mod sessions;
 mod users;
@@ -35,6 +36,7 @@ pub use error::StoreError;
 pub use events::NewEvent;
 pub use notifications::OutgoingNotification;
 pub use org::{NewDepartment, NewUnit};
+pub use reports::{NewReport, ReportChange, ReportQuery, ReportRecord};
 pub use sessions::{SessionKind, SessionRecord};
 pub use users::{NewUser, UserRecord};
 

@@ -39,7 +39,8 @@ impl Store {
                 let row: Option<OutgoingNotification> = sqlx::query_as(
                     "UPDATE notifications SET attempts = attempts + 1, next_attempt_at = $1 \
                      WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3 \
-                     RETURNING id, (SELECT tracking_number FROM applications a WHERE a.id = application_id) AS tracking_number, \
+                     RETURNING id, COALESCE((SELECT tracking_number FROM applications a WHERE a.id = application_id), \
+                     (SELECT CAST(r.id AS TEXT) FROM reports r WHERE r.id = report_id)) AS tracking_number, \
                      kind, recipient, payload, attempts",
                 )
                 .bind(lease_until)

@@ -38,6 +38,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::DepartmentNotInStep
         | ErrorCode::DepartmentAlreadyApproved
         | ErrorCode::ApplicationNotReturned => StatusCode::CONFLICT,
+        ErrorCode::ApiKeyInvalid => StatusCode::FORBIDDEN,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }

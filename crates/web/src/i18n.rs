@@ -63,9 +63,11 @@ const SOURCES: &[(Lang, &str, &str)] = sources![
     Ar "ar/main.ftl",
     Ar "ar/errors.ftl",
     Ar "ar/shop.ftl",
+    Ar "ar/reports.ftl",
     En "en/main.ftl",
     En "en/errors.ftl",
     En "en/shop.ftl",
+    En "en/reports.ftl",
 ];
 
 /// All translations, loaded once at start.

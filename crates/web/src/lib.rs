@@ -14,6 +14,7 @@ mod json;
 mod locale;
 mod open311;
 mod pages;
+mod reports;
 mod state;
 mod views;
 
@@ -66,7 +67,13 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
     Ok(Router::new()
         .merge(pages::routes())
         .merge(open311::routes())
-        .nest("/api/v1", api::routes().merge(applications::routes()))
+        .merge(reports::public_routes())
+        .nest(
+            "/api/v1",
+            api::routes()
+                .merge(applications::routes())
+                .merge(reports::api_routes()),
+        )
         .route("/healthz", get(api::healthz))
         .route("/assets/{*path}", get(assets::asset))
         .fallback(error::not_found)

@@ -1,19 +1,12 @@
 //! Org-unit boundaries: imported from GeoJSON, stored on both engines,
 //! and used to route points to the smallest unit containing them.
 
-use crate::support::{Engine, TestApp};
+use crate::support::{Engine, TestApp, demo_boundaries};
 
 crate::on_both_engines!(
     demo_boundaries_route_points_to_the_smallest_unit,
     bad_boundary_files_store_nothing
 );
-
-fn demo_boundaries() -> String {
-    std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog/boundaries.geojson"),
-    )
-    .expect("demo boundaries")
-}
 
 async fn demo_boundaries_route_points_to_the_smallest_unit(engine: Engine) {
     let Some(app) = TestApp::spawn(engine).await else {

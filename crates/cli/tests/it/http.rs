@@ -848,6 +848,11 @@ async fn the_openapi_document_matches_the_server() {
         ("get", "/verify/{code}"),
         ("get", "/verification-key"),
         ("get", "/openapi.json"),
+        ("get", "/reports/nearby"),
+        ("get", "/reports/{id}"),
+        ("post", "/reports/{id}/actions"),
+        ("post", "/reports/{id}/followers"),
+        ("post", "/reports/{id}/reporter-actions"),
     ];
     let mut documented = 0;
     for (path, item) in paths {

@@ -11,5 +11,6 @@ mod browser;
 mod http;
 mod notifications;
 mod open311;
+mod reports;
 mod storage;
 mod support;

@@ -10,7 +10,7 @@ use crate::support::{Engine, TestApp};
 
 /// Reads XML as a client would: every element's path and text, in order.
 /// Fails on a document that is not well-formed.
-fn xml_paths(text: &str) -> Vec<(String, String)> {
+pub fn xml_paths(text: &str) -> Vec<(String, String)> {
     let mut reader = Reader::from_str(text);
     let mut path: Vec<String> = Vec::new();
     let mut found = Vec::new();

@@ -88,6 +88,14 @@ pub fn demo_catalog() -> Catalog {
     Catalog::load_dir(&dir).expect("the demo catalog is valid")
 }
 
+/// The demo unit boundaries shipped in `catalog/`.
+pub fn demo_boundaries() -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog/boundaries.geojson"),
+    )
+    .expect("demo boundaries")
+}
+
 /// The real server, on 127.0.0.1:0, over a fresh database with the demo data.
 pub struct TestApp {
     pub addr: SocketAddr,

@@ -85,3 +85,5 @@ tracking-number-check = رقم التتبع غير صحيح؛ راجع الحر�
 email-invalid = اكتب بريدًا إلكترونيًا صحيحًا، مثل name@example.com.
 open311-jurisdiction-unknown = هذه الجهة (jurisdiction_id) غير معروفة لهذا الخادم.
 open311-service-unknown = لا توجد فئة بلاغات بهذا الرمز (service_code).
+api-key-invalid = مفتاح الواجهة البرمجية (api_key) مفقود أو غير صحيح أو ملغى.
+rate-limited = طلبات كثيرة بهذا المفتاح. انتظر دقيقة ثم حاول مرة أخرى.

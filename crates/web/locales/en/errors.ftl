@@ -83,3 +83,5 @@ tracking-number-check = The tracking number is not right; check its letters and 
 email-invalid = Enter a valid e-mail address, such as name@example.com.
 open311-jurisdiction-unknown = This jurisdiction_id is not served here.
 open311-service-unknown = There is no report category with this service_code.
+api-key-invalid = The API key (api_key) is missing, unknown or revoked.
+rate-limited = Too many requests with this key. Wait a minute and try again.

@@ -72,3 +72,7 @@ pub struct ReportCategory {
     pub attributes: Vec<Attribute>,
     pub resolution_working_days: u32,
 }
+
+pub mod answers;
+pub mod lifecycle;
+pub mod location;

@@ -1,0 +1,172 @@
+//! Photos of citizen reports: only JPEG and PNG, checked by content, and
+//! stripped of metadata before they are stored — EXIF (with the GPS
+//! position, the camera and the time), XMP, IPTC, comments and text
+//! chunks — so a published photo never tells more than its pixels. The
+//! pixels are not re-encoded: the image is byte-for-byte the same picture.
+
+use img_parts::Bytes;
+use img_parts::jpeg::{Jpeg, markers};
+use img_parts::png::Png;
+
+/// Largest photo accepted, in bytes.
+pub const MAX_PHOTO_BYTES: usize = 8 * 1024 * 1024;
+
+/// A photo with its metadata removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CleanPhoto {
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// Checks and cleans an uploaded photo; the error is a field code.
+pub fn clean(bytes: &[u8]) -> Result<CleanPhoto, &'static str> {
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err("photo-too-large");
+    }
+    match crate::attachments::sniff(bytes) {
+        Some("jpeg") => {
+            let mut jpeg =
+                Jpeg::from_bytes(Bytes::copy_from_slice(bytes)).map_err(|_| "photo-unreadable")?;
+            jpeg.segments_mut()
+                .retain(|s| keep_jpeg_segment(s.marker(), s.contents()));
+            Ok(CleanPhoto {
+                content_type: "image/jpeg",
+                bytes: jpeg.encoder().bytes().to_vec(),
+            })
+        }
+        Some("png") => {
+            let mut png =
+                Png::from_bytes(Bytes::copy_from_slice(bytes)).map_err(|_| "photo-unreadable")?;
+            png.chunks_mut()
+                .retain(|c| !matches!(&c.kind(), b"eXIf" | b"tEXt" | b"zTXt" | b"iTXt" | b"tIME"));
+            Ok(CleanPhoto {
+                content_type: "image/png",
+                bytes: png.encoder().bytes().to_vec(),
+            })
+        }
+        _ => Err("photo-type-not-accepted"),
+    }
+}
+
+/// JFIF (APP0), an ICC colour profile (APP2) and Adobe's colour transform
+/// (APP14) are kept with the image data; every other application segment
+/// (EXIF and XMP in APP1, IPTC in APP13, maker data) and comments go.
+fn keep_jpeg_segment(marker: u8, contents: &[u8]) -> bool {
+    match marker {
+        markers::APP0 | markers::APP14 => true,
+        markers::APP2 => contents.starts_with(b"ICC_PROFILE\0"),
+        markers::APP1..=markers::APP15 | markers::COM => false,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 1×1 JPEG (from a camera-less encoder) with an EXIF segment
+    /// holding a GPS tag and a comment added.
+    fn jpeg_with_exif() -> Vec<u8> {
+        let mut jpeg = Jpeg::from_bytes(Bytes::from_static(TINY_JPEG)).expect("valid in this test");
+        let exif = b"Exif\0\0MM\0*\0\0\0\x08GPSLatitude 29.85 Samsung SM-A515F";
+        jpeg.segments_mut().insert(
+            1,
+            img_parts::jpeg::JpegSegment::new_with_contents(
+                markers::APP1,
+                Bytes::from_static(exif),
+            ),
+        );
+        jpeg.segments_mut().insert(
+            2,
+            img_parts::jpeg::JpegSegment::new_with_contents(
+                markers::COM,
+                Bytes::from_static(b"owner: Sara Ahmed 01012345678"),
+            ),
+        );
+        jpeg.encoder().bytes().to_vec()
+    }
+
+    /// The smallest valid baseline JPEG (1×1 grey).
+    pub const TINY_JPEG: &[u8] = &[
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00,
+        0x01, 0x00, 0x01, 0x00, 0x00, 0xFF, 0xDB, 0x00, 0x43, 0x00, 0x08, 0x06, 0x06, 0x07, 0x06,
+        0x05, 0x08, 0x07, 0x07, 0x07, 0x09, 0x09, 0x08, 0x0A, 0x0C, 0x14, 0x0D, 0x0C, 0x0B, 0x0B,
+        0x0C, 0x19, 0x12, 0x13, 0x0F, 0x14, 0x1D, 0x1A, 0x1F, 0x1E, 0x1D, 0x1A, 0x1C, 0x1C, 0x20,
+        0x24, 0x2E, 0x27, 0x20, 0x22, 0x2C, 0x23, 0x1C, 0x1C, 0x28, 0x37, 0x29, 0x2C, 0x30, 0x31,
+        0x34, 0x34, 0x34, 0x1F, 0x27, 0x39, 0x3D, 0x38, 0x32, 0x3C, 0x2E, 0x33, 0x34, 0x32, 0xFF,
+        0xC0, 0x00, 0x0B, 0x08, 0x00, 0x01, 0x00, 0x01, 0x01, 0x01, 0x11, 0x00, 0xFF, 0xC4, 0x00,
+        0x1F, 0x00, 0x00, 0x01, 0x05, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B,
+        0xFF, 0xC4, 0x00, 0xB5, 0x10, 0x00, 0x02, 0x01, 0x03, 0x03, 0x02, 0x04, 0x03, 0x05, 0x05,
+        0x04, 0x04, 0x00, 0x00, 0x01, 0x7D, 0x01, 0x02, 0x03, 0x00, 0x04, 0x11, 0x05, 0x12, 0x21,
+        0x31, 0x41, 0x06, 0x13, 0x51, 0x61, 0x07, 0x22, 0x71, 0x14, 0x32, 0x81, 0x91, 0xA1, 0x08,
+        0x23, 0x42, 0xB1, 0xC1, 0x15, 0x52, 0xD1, 0xF0, 0x24, 0x33, 0x62, 0x72, 0x82, 0x09, 0x0A,
+        0x16, 0x17, 0x18, 0x19, 0x1A, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2A, 0x34, 0x35, 0x36, 0x37,
+        0x38, 0x39, 0x3A, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4A, 0x53, 0x54, 0x55, 0x56,
+        0x57, 0x58, 0x59, 0x5A, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6A, 0x73, 0x74, 0x75,
+        0x76, 0x77, 0x78, 0x79, 0x7A, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A, 0x92, 0x93,
+        0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0xA2, 0xA3, 0xA4, 0xA5, 0xA6, 0xA7, 0xA8, 0xA9,
+        0xAA, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7, 0xB8, 0xB9, 0xBA, 0xC2, 0xC3, 0xC4, 0xC5, 0xC6,
+        0xC7, 0xC8, 0xC9, 0xCA, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6, 0xD7, 0xD8, 0xD9, 0xDA, 0xE1, 0xE2,
+        0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEA, 0xF1, 0xF2, 0xF3, 0xF4, 0xF5, 0xF6, 0xF7,
+        0xF8, 0xF9, 0xFA, 0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00, 0xFB, 0xD3,
+        0xFF, 0xD9,
+    ];
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    #[test]
+    fn exif_and_comments_are_removed_from_jpeg_and_the_image_is_kept() {
+        let dirty = jpeg_with_exif();
+        assert!(contains(&dirty, b"GPSLatitude"));
+        let clean = clean(&dirty).expect("valid in this test");
+        assert_eq!(clean.content_type, "image/jpeg");
+        assert!(!contains(&clean.bytes, b"GPSLatitude"));
+        assert!(!contains(&clean.bytes, b"Samsung"));
+        assert!(!contains(&clean.bytes, b"01012345678"));
+        assert_eq!(clean.bytes, TINY_JPEG, "only the metadata went");
+    }
+
+    #[test]
+    fn text_chunks_are_removed_from_png() {
+        let png = crate::photos::tests::png_with_text();
+        assert!(contains(&png, b"Author"));
+        let clean = clean(&png).expect("valid in this test");
+        assert_eq!(clean.content_type, "image/png");
+        assert!(!contains(&clean.bytes, b"Author"));
+        assert!(contains(&clean.bytes, b"IDAT"));
+    }
+
+    fn png_with_text() -> Vec<u8> {
+        let mut png = Png::from_bytes(Bytes::from_static(TINY_PNG)).expect("valid in this test");
+        let at = png.chunks().len() - 1;
+        png.chunks_mut().insert(
+            at,
+            img_parts::png::PngChunk::new(*b"tEXt", Bytes::from_static(b"Author\0Sara Ahmed")),
+        );
+        png.encoder().bytes().to_vec()
+    }
+
+    /// A 1×1 PNG.
+    const TINY_PNG: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F,
+        0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8,
+        0xCF, 0xC0, 0xF0, 0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00,
+        0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ];
+
+    #[test]
+    fn other_files_and_oversized_photos_are_refused() {
+        assert_eq!(
+            clean(b"%PDF-1.7 not a photo"),
+            Err("photo-type-not-accepted")
+        );
+        assert_eq!(clean(b"hello"), Err("photo-type-not-accepted"));
+        let mut huge = TINY_JPEG.to_vec();
+        huge.resize(MAX_PHOTO_BYTES + 1, 0);
+        assert_eq!(clean(&huge), Err("photo-too-large"));
+    }
+}

@@ -1,0 +1,665 @@
+//! Citizen reports: submission (from the public page, an Open311 client or
+//! staff taking a call), routing to a unit and department, the life of a
+//! report, followers, and Open311 API keys.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use baladiya_domain::boundaries::Router;
+use baladiya_domain::contact::EmailAddress;
+use baladiya_domain::country::{Country, MobileNumber};
+use baladiya_domain::org::OrgUnit;
+use baladiya_domain::people::Permission;
+use baladiya_domain::reports::ReportCategory;
+use baladiya_domain::reports::answers::Answers;
+use baladiya_domain::reports::lifecycle::{self, ReportAction, ReportState, ReportStatus};
+use baladiya_domain::reports::location::{DUPLICATE_RADIUS_M, Location};
+use baladiya_domain::text::normalize_arabic;
+use baladiya_domain::{ErrorCode, Fields};
+use baladiya_store::{NewEvent, NewReport, ReportChange, ReportQuery, ReportRecord};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::applications::due;
+use crate::{App, AppError, Principal};
+
+/// What a reporter sends, as text from a form or an Open311 POST.
+#[derive(Debug, Clone, Default)]
+pub struct ReportInput {
+    pub service_code: String,
+    pub lat: String,
+    pub long: String,
+    pub address: String,
+    pub description: String,
+    /// `(attribute code, value)`; a multi-value list repeats its code.
+    pub attributes: Vec<(String, String)>,
+    /// An uploaded photo (cleaned of metadata before it is kept).
+    pub photo: Option<Vec<u8>>,
+    /// A photo already published elsewhere (Open311 `media_url`).
+    pub media_url: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+    pub device_id: String,
+    pub account_id: String,
+}
+
+/// How a report came in.
+#[derive(Debug, Clone, Copy)]
+pub enum Intake<'a> {
+    /// The public page.
+    Web,
+    /// An Open311 client with this API key.
+    Api { key_id: i64 },
+    /// Staff taking a phone call or a walk-in.
+    Staff(&'a Principal),
+}
+
+impl Intake<'_> {
+    fn channel(&self) -> &'static str {
+        match self {
+            Intake::Web => "web",
+            Intake::Api { .. } => "api",
+            Intake::Staff(_) => "staff",
+        }
+    }
+}
+
+/// A report just recorded.
+#[derive(Debug, Clone)]
+pub struct SubmittedReport {
+    pub id: i64,
+    pub token: String,
+    pub unit: OrgUnit,
+    pub category: ReportCategory,
+}
+
+/// The routing table, rebuilt from the database at most once a minute (and
+/// at once after an import on this server).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RouterCache(Arc<RwLock<Option<LoadedRouter>>>);
+
+/// A router and when it was built.
+type LoadedRouter = (Instant, Arc<Router>);
+
+const ROUTER_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl RouterCache {
+    pub(crate) fn clear(&self) {
+        if let Ok(mut slot) = self.0.write() {
+            *slot = None;
+        }
+    }
+}
+
+/// Largest page of a report search.
+pub const MAX_PAGE: i64 = 1000;
+
+fn field_text(fields: &mut Fields, name: &str, value: &str, max: usize) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        None
+    } else if value.chars().count() > max {
+        fields.push(name, "too-long");
+        None
+    } else {
+        Some(value.to_owned())
+    }
+}
+
+/// A contact to follow a report: an e-mail address or a mobile number of
+/// the report's country, in canonical form.
+pub fn parse_contact(country: Country, text: &str) -> Result<String, &'static str> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err("required")
+    } else if text.contains('@') {
+        EmailAddress::parse(text).map(|e| e.as_str().to_owned())
+    } else {
+        MobileNumber::parse(country, text).map(|m| m.as_e164().to_owned())
+    }
+}
+
+impl App {
+    /// The cached routing table.
+    pub async fn routing(&self) -> Result<Arc<Router>, AppError> {
+        if let Ok(slot) = self.router_cache.0.read()
+            && let Some((at, router)) = slot.as_ref()
+            && at.elapsed() < ROUTER_TTL
+        {
+            return Ok(router.clone());
+        }
+        let router = Arc::new(self.router().await?);
+        if let Ok(mut slot) = self.router_cache.0.write() {
+            *slot = Some((Instant::now(), router.clone()));
+        }
+        Ok(router)
+    }
+
+    pub fn report_category(&self, code: &str) -> Option<ReportCategory> {
+        self.report_categories()
+            .into_iter()
+            .find(|c| c.code == code)
+    }
+
+    /// Places an address given without coordinates: the deepest unit whose
+    /// Arabic or English name the address mentions, at a point inside it.
+    async fn place_address(&self, address: &str) -> Result<Option<Location>, AppError> {
+        let wanted = place_words(address);
+        let router = self.routing().await?;
+        let mut best: Option<(usize, (f64, f64))> = None;
+        for unit in self.store.all_units().await? {
+            let named = [unit.name.ar(), unit.name.en()].iter().any(|n| {
+                let words = place_words(n);
+                !words.is_empty() && words.iter().all(|w| wanted.contains(w))
+            });
+            if !named {
+                continue;
+            }
+            if let Some(point) = router.point_inside(&unit.code)
+                && best.is_none_or(|(depth, _)| unit.path.depth() > depth)
+            {
+                best = Some((unit.path.depth(), point));
+            }
+        }
+        Ok(best.and_then(|(_, (lat, lon))| Location::new(lat, lon).ok()))
+    }
+
+    /// Checks, routes and records a report. Every problem is reported at
+    /// once as field errors (Open311 names: `service_code`, `lat`, `long`,
+    /// `attribute[code]`, `email`, `phone`, `media`).
+    pub async fn submit_report(
+        &self,
+        input: ReportInput,
+        intake: Intake<'_>,
+    ) -> Result<SubmittedReport, AppError> {
+        let mut fields = Fields::new();
+        let category = self.report_category(input.service_code.trim());
+        if input.service_code.trim().is_empty() {
+            fields.push("service_code", "required");
+        } else if category.is_none() {
+            fields.push("service_code", "service-code-unknown");
+        }
+        let address = field_text(&mut fields, "address_string", &input.address, 500);
+        let location = if input.lat.trim().is_empty() && input.long.trim().is_empty() {
+            match &address {
+                None => {
+                    fields.push("lat", "location-required");
+                    None
+                }
+                Some(address) => {
+                    let placed = self.place_address(address).await?;
+                    if placed.is_none() {
+                        fields.push("address_string", "address-not-placed");
+                    }
+                    placed
+                }
+            }
+        } else {
+            match Location::parse(&input.lat, &input.long) {
+                Ok(location) => Some(location),
+                Err((field, code)) => {
+                    fields.push(field, code);
+                    None
+                }
+            }
+        };
+        let router = self.routing().await?;
+        let unit = match location.and_then(|l| router.route(l.lat(), l.lon()).cloned()) {
+            Some(code) => self.store.unit_by_code(&code).await?,
+            None => None,
+        };
+        if location.is_some() && unit.is_none() {
+            fields.push("lat", "outside-boundaries");
+        }
+        let answers = category
+            .as_ref()
+            .and_then(|c| Answers::parse(c, &input.attributes, &mut fields));
+        let description = field_text(&mut fields, "description", &input.description, 4000);
+        let country = unit.as_ref().map_or(Country::Egypt, OrgUnit::country);
+        let email = match input.email.trim() {
+            "" => None,
+            text => fields.check(
+                "email",
+                EmailAddress::parse(text).map(|e| e.as_str().to_owned()),
+            ),
+        };
+        let phone = match input.phone.trim() {
+            "" => None,
+            text => fields.check(
+                "phone",
+                MobileNumber::parse(country, text).map(|m| m.as_e164().to_owned()),
+            ),
+        };
+        let name = [input.first_name.trim(), input.last_name.trim()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let name = field_text(&mut fields, "first_name", &name, 200);
+        let media_url = field_text(&mut fields, "media_url", &input.media_url, 2000);
+        if let Some(url) = &media_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            fields.push("media_url", "url-invalid");
+        }
+        let photo = match input.photo.as_deref().filter(|b| !b.is_empty()) {
+            Some(bytes) => fields.check("media", crate::photos::clean(bytes)),
+            None => None,
+        };
+        let device_id = field_text(&mut fields, "device_id", &input.device_id, 200);
+        let account_id = field_text(&mut fields, "account_id", &input.account_id, 200);
+        fields.finish()?;
+        let (Some(category), Some(location), Some(unit), Some(answers)) =
+            (category, location, unit, answers)
+        else {
+            return Err(AppError::Internal("checked report fields missing".into()));
+        };
+        if let Intake::Staff(who) = intake {
+            who.access
+                .require(Permission::IntakeApplications, &unit.path)
+                .or_else(|_| who.access.require(Permission::HandleReports, &unit.path))?;
+        }
+        let (photo_key, photo_type) = match photo {
+            Some(photo) => {
+                let (key, _) = self.blobs.put(photo.bytes).await?;
+                (Some(key), Some(photo.content_type.to_owned()))
+            }
+            None => (None, None),
+        };
+        let calendar = self.store.calendar(unit.country()).await?;
+        let expected_on = due(
+            &calendar,
+            self.today_in(unit.country()),
+            category.resolution_working_days,
+        )?;
+        let token = crate::auth::random_token()?[..24].to_owned();
+        let new = NewReport {
+            token: token.clone(),
+            category_code: category.code.clone(),
+            unit_id: unit.id,
+            department: category.department.as_str().to_owned(),
+            description: description.unwrap_or_default(),
+            lat: location.lat(),
+            lon: location.lon(),
+            address,
+            answers: serde_json::to_string(answers.as_map())
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            photo_key,
+            photo_type,
+            media_url,
+            channel: intake.channel(),
+            api_key_id: match intake {
+                Intake::Api { key_id } => Some(key_id),
+                _ => None,
+            },
+            intake_user_id: match intake {
+                Intake::Staff(who) => Some(who.user_id),
+                _ => None,
+            },
+            reporter_name: name,
+            reporter_email: email,
+            reporter_phone: phone,
+            device_id,
+            account_id,
+            requested_at: self.now(),
+            expected_on,
+        };
+        let id = self
+            .store
+            .insert_report(
+                &new,
+                new.intake_user_id,
+                notice(&category, ReportStatus::Open, None),
+            )
+            .await?;
+        Ok(SubmittedReport {
+            id,
+            token,
+            unit,
+            category,
+        })
+    }
+
+    pub async fn report(&self, id: i64) -> Result<ReportRecord, AppError> {
+        self.store.report(id).await?.ok_or(AppError::NotFound)
+    }
+
+    pub async fn report_by_token(&self, token: &str) -> Result<Option<i64>, AppError> {
+        Ok(self.store.report_id_by_token(token).await?)
+    }
+
+    /// Reports matching `query` (at most [`MAX_PAGE`]).
+    pub async fn search_reports(
+        &self,
+        mut query: ReportQuery,
+    ) -> Result<Vec<ReportRecord>, AppError> {
+        query.limit = query.limit.clamp(1, MAX_PAGE);
+        Ok(self.store.search_reports(&query).await?)
+    }
+
+    /// Open reports of `category` near `location`, nearest first: shown to
+    /// a reporter before submitting, so they can follow one instead.
+    pub async fn nearby_open_reports(
+        &self,
+        category: &str,
+        location: Location,
+    ) -> Result<Vec<(ReportRecord, f64)>, AppError> {
+        let (low, high) = location.bounding_box(DUPLICATE_RADIUS_M);
+        let candidates = self
+            .store
+            .search_reports(&ReportQuery {
+                categories: vec![category.to_owned()],
+                statuses: ReportStatus::ALL
+                    .iter()
+                    .filter(|s| s.is_open())
+                    .map(|s| s.as_str().to_owned())
+                    .collect(),
+                bbox: Some((low.lat(), low.lon(), high.lat(), high.lon())),
+                limit: 50,
+                ..ReportQuery::default()
+            })
+            .await?;
+        let mut near: Vec<(ReportRecord, f64)> = candidates
+            .into_iter()
+            .filter_map(|r| {
+                let there = Location::new(r.lat, r.lon).ok()?;
+                location
+                    .is_near(there)
+                    .then(|| (r, location.distance_m(there)))
+            })
+            .collect();
+        near.sort_by(|a, b| a.1.total_cmp(&b.1));
+        Ok(near)
+    }
+
+    /// Staff act on a report: the grant must cover the report's unit and
+    /// department. Resolve and reject need a public note; merge needs the
+    /// report kept (`MergeInto`).
+    pub async fn act_on_report(
+        &self,
+        who: &Principal,
+        id: i64,
+        action: ReportAction,
+        note: &str,
+        expected_version: i64,
+    ) -> Result<i64, AppError> {
+        let report = self.report(id).await?;
+        let path = baladiya_domain::org::UnitPath::decode(&report.unit_path)
+            .ok_or_else(|| AppError::Internal("stored unit path".into()))?;
+        let department = baladiya_domain::org::DepartmentKind::parse(&report.department)
+            .map_err(|_| AppError::Internal("stored department".into()))?;
+        if !action.by_staff()
+            || !who
+                .access
+                .can_in_department(Permission::HandleReports, &path, department)
+        {
+            return Err(AppError::Forbidden(baladiya_domain::access::Denied {
+                permission: Permission::HandleReports,
+            }));
+        }
+        let note = note.trim();
+        if action.needs_note() && note.is_empty() {
+            return Err(AppError::field("note", "note-required"));
+        }
+        if note.chars().count() > 2000 {
+            return Err(AppError::field("note", "too-long"));
+        }
+        if let ReportAction::MergeInto(kept) = action {
+            let target = self.store.report(kept).await?;
+            match target {
+                None => return Err(AppError::field("duplicate_of", "report-unknown")),
+                Some(t) if t.id == id || t.duplicate_of.is_some() => {
+                    return Err(AppError::field("duplicate_of", "merge-target-invalid"));
+                }
+                Some(_) => {}
+            }
+        }
+        self.change_report(&report, &action, Some(who.user_id), note, expected_version)
+            .await
+    }
+
+    /// The reporter confirms a resolved report, or reopens it once. They
+    /// prove it is theirs with the e-mail or mobile number they gave.
+    pub async fn reporter_action(
+        &self,
+        id: i64,
+        contact: &str,
+        action: ReportAction,
+        note: &str,
+    ) -> Result<i64, AppError> {
+        let report = self.report(id).await?;
+        if action.by_staff() {
+            return Err(AppError::Conflict(ErrorCode::ActionNotAllowedNow));
+        }
+        let country = self.store.unit(report.unit_id).await?.country();
+        let given = parse_contact(country, contact).map_err(|c| AppError::field("contact", c))?;
+        let theirs = [&report.reporter_email, &report.reporter_phone]
+            .into_iter()
+            .flatten()
+            .any(|c| c.eq_ignore_ascii_case(&given));
+        if !theirs {
+            return Err(AppError::field("contact", "not-the-reporter"));
+        }
+        self.change_report(&report, &action, None, note.trim(), report.version)
+            .await
+    }
+
+    async fn change_report(
+        &self,
+        report: &ReportRecord,
+        action: &ReportAction,
+        actor_id: Option<i64>,
+        note: &str,
+        expected_version: i64,
+    ) -> Result<i64, AppError> {
+        let status = ReportStatus::parse(&report.status)
+            .map_err(|_| AppError::Internal(format!("stored status {}", report.status)))?;
+        let before = ReportState {
+            status,
+            reopened: report.reopened,
+            confirmed: report.confirmed,
+        };
+        let after = lifecycle::apply(before, action).map_err(AppError::Conflict)?;
+        let category = self
+            .report_category(&report.category_code)
+            .ok_or_else(|| AppError::Internal(format!("category {}", report.category_code)))?;
+        let now = self.now();
+        let note = (!note.is_empty()).then(|| note.to_owned());
+        let duplicate_of = match action {
+            ReportAction::MergeInto(kept) => Some(*kept),
+            _ => report.duplicate_of,
+        };
+        let expected_on = if matches!(action, ReportAction::Reopen) {
+            let country = self.store.unit(report.unit_id).await?.country();
+            let calendar = self.store.calendar(country).await?;
+            due(
+                &calendar,
+                self.today_in(country),
+                category.resolution_working_days,
+            )?
+        } else {
+            report.expected_on
+        };
+        let action_name = format!("report.{}", action.name());
+        let change = ReportChange {
+            status: after.status.as_str().to_owned(),
+            status_note: note.clone().or_else(|| {
+                (after.status == status)
+                    .then(|| report.status_note.clone())
+                    .flatten()
+            }),
+            reopened: after.reopened,
+            confirmed: after.confirmed,
+            duplicate_of,
+            closed_at: (!after.status.is_open()).then_some(report.closed_at.unwrap_or(now)),
+            expected_on,
+            event: NewEvent {
+                at: now,
+                actor_id,
+                action: &action_name,
+                entity: "report",
+                entity_id: report.id,
+                unit_id: Some(report.unit_id),
+                detail: json!({
+                    "from": status.as_str(),
+                    "to": after.status.as_str(),
+                    "note": note,
+                    "duplicate_of": duplicate_of,
+                }),
+            },
+            notify: (after.status != status).then(|| {
+                (
+                    "report_status",
+                    notice(&category, after.status, note.as_deref()),
+                )
+            }),
+        };
+        Ok(self
+            .store
+            .update_report(report.id, expected_version, &change)
+            .await?)
+    }
+
+    /// Adds a follower, told of every later change.
+    pub async fn follow_report(&self, id: i64, contact: &str) -> Result<bool, AppError> {
+        let report = self.report(id).await?;
+        let country = self.store.unit(report.unit_id).await?.country();
+        let contact = parse_contact(country, contact).map_err(|c| AppError::field("contact", c))?;
+        Ok(self.store.follow_report(id, &contact, self.now()).await?)
+    }
+
+    /// Reports for a staff member to handle, oldest first: open ones in the
+    /// units (and departments) their grants cover.
+    pub async fn report_inbox(
+        &self,
+        who: &Principal,
+        statuses: Vec<String>,
+        limit: i64,
+    ) -> Result<Vec<ReportRecord>, AppError> {
+        let mut found: Vec<ReportRecord> = Vec::new();
+        for grant in who
+            .access
+            .grants()
+            .iter()
+            .filter(|g| g.role.allows(Permission::HandleReports))
+        {
+            let query = ReportQuery {
+                within: vec![grant.unit.clone()],
+                departments: grant
+                    .department
+                    .map(|d| vec![d.as_str().to_owned()])
+                    .unwrap_or_default(),
+                statuses: statuses.clone(),
+                limit,
+                oldest_first: true,
+                ..ReportQuery::default()
+            };
+            for record in self.store.search_reports(&query).await? {
+                if !found.iter().any(|r| r.id == record.id) {
+                    found.push(record);
+                }
+            }
+        }
+        found.sort_by_key(|r| (r.requested_at, r.id));
+        found.truncate(limit.max(0) as usize);
+        Ok(found)
+    }
+
+    /// Issues an Open311 API key allowed `per_minute` submissions. The key
+    /// is shown once; only its hash is kept.
+    pub async fn issue_api_key(&self, name: &str, per_minute: i64) -> Result<String, AppError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(AppError::field("name", "required"));
+        }
+        if !(1..=100_000).contains(&per_minute) {
+            return Err(AppError::field("per_minute", "number-out-of-range"));
+        }
+        let key = crate::auth::random_token()?;
+        self.store
+            .insert_api_key(name, &key_hash(&key), per_minute, self.now())
+            .await?;
+        Ok(key)
+    }
+
+    pub async fn revoke_api_keys(&self, name: &str) -> Result<u64, AppError> {
+        Ok(self.store.revoke_api_keys(name.trim(), self.now()).await?)
+    }
+
+    /// Counts one use of an API key: its id, or `api-key-invalid` /
+    /// `rate-limited`.
+    pub async fn use_api_key(&self, key: &str) -> Result<i64, AppError> {
+        match self
+            .store
+            .use_api_key(&key_hash(key.trim()), self.now())
+            .await?
+        {
+            None => Err(AppError::Conflict(ErrorCode::ApiKeyInvalid)),
+            Some((_, false)) => Err(AppError::Conflict(ErrorCode::RateLimited)),
+            Some((id, true)) => Ok(id),
+        }
+    }
+}
+
+/// Words of administrative names that do not name a place.
+const GENERIC_WORDS: &[&str] = &[
+    "محافظه",
+    "مركز",
+    "ومدينه",
+    "مدينه",
+    "الوحده",
+    "المحليه",
+    "لقريه",
+    "قريه",
+    "حي",
+    "امانه",
+    "بلديه",
+    "منطقه",
+    "governorate",
+    "markaz",
+    "and",
+    "city",
+    "village",
+    "local",
+    "unit",
+    "municipality",
+    "sub",
+    "amana",
+    "region",
+    "district",
+];
+
+/// The words that name a place, Arabic spellings folded.
+fn place_words(text: &str) -> Vec<String> {
+    normalize_arabic(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !GENERIC_WORDS.contains(w))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn key_hash(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+/// What followers are told: the category and status in both languages.
+fn notice(
+    category: &ReportCategory,
+    status: ReportStatus,
+    note: Option<&str>,
+) -> serde_json::Value {
+    json!({
+        "service_ar": category.name.ar(),
+        "service_en": category.name.en(),
+        "status": status.as_str(),
+        "comment": note,
+    })
+}
+
+/// The stored answers as a map.
+pub fn stored_answers(report: &ReportRecord) -> BTreeMap<String, Vec<String>> {
+    serde_json::from_str(&report.answers).unwrap_or_default()
+}

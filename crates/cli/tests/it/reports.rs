@@ -1,0 +1,685 @@
+//! Citizen reports over HTTP on both engines: Open311 GeoReport v2 as its
+//! clients use it (form-encoded POST with an API key, GET in JSON and
+//! XML, tokens, the error array), a report's whole life through the API,
+//! duplicates and followers, and privacy of reporters.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::open311::xml_paths;
+use crate::support::{Engine, TestApp, demo_boundaries};
+
+crate::on_both_engines!(
+    open311_clients_submit_and_read_requests,
+    open311_errors_name_the_problem,
+    a_report_lives_from_open_to_confirmed,
+    duplicates_are_suggested_and_merged_with_their_followers,
+    reporters_personal_data_is_never_public,
+);
+
+/// In Badrashin, outside its villages.
+const BADRASHIN: (&str, &str) = ("29.90", "31.30");
+
+async fn spawn(engine: Engine) -> Option<(TestApp, String)> {
+    let app = TestApp::spawn(engine).await?;
+    app.app
+        .import_boundaries(None, &demo_boundaries())
+        .await
+        .expect("boundaries");
+    let key = app.app.issue_api_key("tests", 100).await.expect("key");
+    Some((app, key))
+}
+
+/// POSTs an Open311 form; returns the status and the body text.
+async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+    let response = app
+        .client
+        .post(app.url(path))
+        .form(form)
+        .send()
+        .await
+        .expect("request");
+    (response.status(), response.text().await.expect("body"))
+}
+
+async fn get(app: &TestApp, path: &str) -> (StatusCode, String) {
+    let response = app.client.get(app.url(path)).send().await.expect("request");
+    (response.status(), response.text().await.expect("body"))
+}
+
+async fn get_json(app: &TestApp, path: &str) -> Value {
+    let (status, body) = get(app, path).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    serde_json::from_str(&body).expect("JSON")
+}
+
+/// A street-light report by Open311; returns its id.
+async fn light_out(app: &TestApp, key: &str, lat: &str, long: &str, email: &str) -> i64 {
+    let (status, body) = post(
+        app,
+        "/open311/v2/requests.json",
+        &[
+            ("api_key", key),
+            ("jurisdiction_id", "baladiya"),
+            ("service_code", "street-lighting"),
+            ("lat", lat),
+            ("long", long),
+            ("attribute[problem]", "off"),
+            ("description", "العمود أمام المسجد مطفأ منذ أسبوع"),
+            ("email", email),
+            ("first_name", "سارة"),
+            ("last_name", "أحمد"),
+            ("phone", "01012345678"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let created: Value = serde_json::from_str(&body).expect("JSON");
+    created[0]["service_request_id"]
+        .as_str()
+        .expect("an id")
+        .parse()
+        .expect("numeric id")
+}
+
+async fn act(app: &TestApp, token: &str, id: i64, body: Value) -> (StatusCode, Value) {
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/reports/{id}/actions")))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status();
+    (status, response.json().await.expect("JSON"))
+}
+
+async fn open311_clients_submit_and_read_requests(engine: Engine) {
+    let Some((app, key)) = spawn(engine).await else {
+        return;
+    };
+    let (status, body) = post(
+        &app,
+        "/open311/v2/requests.xml",
+        &[
+            ("api_key", &key),
+            ("service_code", "street-lighting"),
+            ("lat", BADRASHIN.0),
+            ("long", BADRASHIN.1),
+            ("attribute[problem]", "wire"),
+            ("account_id", "citizen-app-77"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let paths = xml_paths(&body);
+    let value = |p: &str| {
+        paths
+            .iter()
+            .find(|(path, _)| path == p)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let id = value("service_requests/request/service_request_id");
+    let token = value("service_requests/request/token");
+    assert!(!id.is_empty() && !token.is_empty(), "{body}");
+    assert_eq!(
+        value("service_requests/request/account_id"),
+        "citizen-app-77"
+    );
+    assert!(value("service_requests/request/service_notice").contains('3'));
+
+    // The token leads to the request, as clients poll it.
+    let tokens = get_json(&app, &format!("/open311/v2/tokens/{token}.json")).await;
+    assert_eq!(tokens, json!([{"service_request_id": id, "token": token}]));
+
+    // A second request with a multi-value answer, in another category.
+    let (status, body) = post(
+        &app,
+        "/open311/v2/requests.json",
+        &[
+            ("api_key", &key),
+            ("service_code", "pothole"),
+            ("lat", "29.871"),
+            ("long", "31.216"),
+            ("attribute[size]", "large"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let one = get_json(&app, &format!("/open311/v2/requests/{id}.json?lang=en")).await;
+    let request = &one[0];
+    assert_eq!(request["service_request_id"], id);
+    assert_eq!(request["status"], "open");
+    assert_eq!(request["service_code"], "street-lighting");
+    assert_eq!(request["service_name"], "Street lighting");
+    assert_eq!(request["lat"], 29.9);
+    assert_eq!(request["long"], 31.3);
+    assert!(
+        request["agency_responsible"]
+            .as_str()
+            .expect("agency")
+            .starts_with("EG-GZ-BDR /")
+    );
+    for field in [
+        "requested_datetime",
+        "updated_datetime",
+        "expected_datetime",
+    ] {
+        let text = request[field].as_str().expect(field);
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(text).is_ok(),
+            "{field} in W3C format: {text}"
+        );
+    }
+
+    // Filters as clients send them.
+    let all = get_json(&app, "/open311/v2/requests.json").await;
+    assert_eq!(all.as_array().expect("list").len(), 2, "the last 90 days");
+    let lights = get_json(
+        &app,
+        "/open311/v2/requests.json?service_code=street-lighting",
+    )
+    .await;
+    assert_eq!(lights.as_array().expect("list").len(), 1);
+    let both = get_json(
+        &app,
+        "/open311/v2/requests.json?service_code=street-lighting,pothole&status=open",
+    )
+    .await;
+    assert_eq!(both.as_array().expect("list").len(), 2);
+    let closed = get_json(&app, "/open311/v2/requests.json?status=closed").await;
+    assert_eq!(closed, json!([]));
+    let today = chrono::Utc::now().date_naive();
+    let earlier = get_json(
+        &app,
+        &format!(
+            "/open311/v2/requests.json?end_date={}T00:00:00Z",
+            today - chrono::Duration::days(1)
+        ),
+    )
+    .await;
+    assert_eq!(earlier, json!([]), "nothing before yesterday's end");
+    let by_id = get_json(
+        &app,
+        &format!("/open311/v2/requests.json?service_request_id={id}&status=closed"),
+    )
+    .await;
+    assert_eq!(
+        by_id.as_array().expect("list").len(),
+        1,
+        "service_request_id overrides the other filters"
+    );
+
+    let (status, xml) = get(&app, "/open311/v2/requests.xml?service_code=pothole").await;
+    assert_eq!(status, StatusCode::OK);
+    let paths = xml_paths(&xml);
+    assert!(paths.contains(&(
+        "service_requests/request/service_code".into(),
+        "pothole".into()
+    )));
+    assert!(paths.contains(&("service_requests/request/status".into(), "open".into())));
+    assert!(
+        paths
+            .iter()
+            .any(|(p, _)| p == "service_requests/request/address_id"),
+        "empty elements are written"
+    );
+
+    let discovery = get_json(&app, "/open311/discovery.json").await;
+    assert_eq!(
+        discovery["endpoints"][0]["url"],
+        app.url("/open311/v2"),
+        "{discovery}"
+    );
+    assert_eq!(
+        discovery["endpoints"][0]["specification"],
+        "http://wiki.open311.org/GeoReport_v2"
+    );
+    let (status, xml) = get(&app, "/open311/v2/discovery.xml").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(xml_paths(&xml).contains(&(
+        "discovery/endpoints/endpoint/formats/format".into(),
+        "application/json".into()
+    )));
+    app.stop().await;
+}
+
+async fn open311_errors_name_the_problem(engine: Engine) {
+    let Some((app, key)) = spawn(engine).await else {
+        return;
+    };
+    let good = |extra: &[(&'static str, &'static str)]| {
+        let mut form = vec![
+            ("service_code", "street-lighting"),
+            ("lat", BADRASHIN.0),
+            ("long", BADRASHIN.1),
+            ("attribute[problem]", "off"),
+        ];
+        for (k, v) in extra {
+            form.retain(|(key, _)| key != k);
+            if !v.is_empty() {
+                form.push((k, v));
+            }
+        }
+        form
+    };
+    let errors_of = |body: &str| -> Vec<String> {
+        let list: Value = serde_json::from_str(body).expect("error array");
+        list.as_array()
+            .expect("array")
+            .iter()
+            .map(|e| e["description"].as_str().expect("text").to_owned())
+            .collect()
+    };
+    let send = |form: Vec<(&'static str, &'static str)>, key: String| {
+        let app = &app;
+        async move {
+            let mut form: Vec<(&str, String)> =
+                form.into_iter().map(|(k, v)| (k, v.to_owned())).collect();
+            form.push(("api_key", key));
+            let response = app
+                .client
+                .post(app.url("/open311/v2/requests.json?lang=en"))
+                .form(&form)
+                .send()
+                .await
+                .expect("request");
+            (response.status(), response.text().await.expect("body"))
+        }
+    };
+
+    let (status, body) = send(good(&[]), "not-a-key".into()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).expect("JSON")[0]["code"],
+        403
+    );
+    let (status, body) = send(good(&[]), String::new()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no key: {body}");
+
+    for (extra, field) in [
+        (vec![("service_code", "")], "service_code"),
+        (vec![("service_code", "flying-saucer")], "service_code"),
+        (vec![("lat", ""), ("long", "")], "lat"),
+        (vec![("lat", "north")], "lat"),
+        (vec![("lat", "30.04"), ("long", "31.50")], "lat"),
+        (vec![("attribute[problem]", "")], "attribute[problem]"),
+        (
+            vec![("attribute[problem]", "sparkles")],
+            "attribute[problem]",
+        ),
+        (vec![("email", "not-an-address")], "email"),
+    ] {
+        let (status, body) = send(good(&extra), key.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{extra:?}: {body}");
+        let errors = errors_of(&body);
+        assert!(
+            errors.iter().any(|e| e.starts_with(&format!("{field}: "))),
+            "{extra:?}: {errors:?}"
+        );
+    }
+    let (status, body) = send(vec![("service_code", "street-lighting")], key.clone()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(errors_of(&body).len(), 2, "every problem at once: {body}");
+
+    // An address alone is placed by the unit it names.
+    let (status, body) = send(
+        good(&[
+            ("lat", ""),
+            ("long", ""),
+            ("address_string", "شارع البحر، مركز البدرشين"),
+        ]),
+        key.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = send(
+        good(&[
+            ("lat", ""),
+            ("long", ""),
+            ("address_string", "Main street, Atlantis"),
+        ]),
+        key.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    for (query, field) in [
+        ("start_date=yesterday", "start_date"),
+        ("end_date=2026-13-45", "end_date"),
+        (
+            "start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z",
+            "end_date",
+        ),
+        ("start_date=2026-06-01&end_date=2026-05-01", "start_date"),
+        ("status=pending", "status"),
+        ("service_request_id=abc", "service_request_id"),
+        ("page_size=5000", "page_size"),
+    ] {
+        let (status, body) = get(&app, &format!("/open311/v2/requests.json?lang=en&{query}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+        assert!(
+            errors_of(&body).iter().any(|e| e.starts_with(field)),
+            "{query}: {body}"
+        );
+    }
+    let (status, body) = get(&app, "/open311/v2/requests.xml?start_date=soon").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        xml_paths(&body)[0],
+        ("errors/error/code".into(), "400".into())
+    );
+    let (status, _) = get(&app, "/open311/v2/requests/999999.json").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = get(&app, "/open311/v2/tokens/nope.xml").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = get(&app, "/open311/v2/requests.json?jurisdiction_id=cairo").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // A key is limited per minute, across requests.
+    let slow = app.app.issue_api_key("slow client", 2).await.expect("key");
+    for expected in [
+        StatusCode::OK,
+        StatusCode::OK,
+        StatusCode::TOO_MANY_REQUESTS,
+    ] {
+        let response = app
+            .client
+            .post(app.url("/open311/v2/requests.json"))
+            .form(&[
+                ("api_key", slow.as_str()),
+                ("service_code", "waste"),
+                ("lat", BADRASHIN.0),
+                ("long", BADRASHIN.1),
+            ])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), expected);
+        if expected == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(response.headers()["retry-after"], "60");
+        }
+    }
+    assert_eq!(app.app.revoke_api_keys("tests").await.expect("revoke"), 1);
+    let (status, _) = send(good(&[]), key.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a revoked key");
+    app.stop().await;
+}
+
+async fn a_report_lives_from_open_to_confirmed(engine: Engine) {
+    let Some((app, key)) = spawn(engine).await else {
+        return;
+    };
+    let id = light_out(&app, &key, BADRASHIN.0, BADRASHIN.1, "sara@example.com").await;
+    let officer = app.token("eg.officer").await;
+    let licensing = app.token("eg.licensing").await;
+    let (status, body) = act(
+        &app,
+        &licensing,
+        id,
+        json!({"action": "acknowledge", "version": 1}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "another department: {body}");
+    let (status, body) = act(
+        &app,
+        &officer,
+        id,
+        json!({"action": "acknowledge", "version": 1}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "acknowledged");
+    let (status, body) = act(&app, &officer, id, json!({"action": "start", "version": 1})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "stale version: {body}");
+    assert_eq!(body["code"], "stale-version");
+    let (status, _) = act(&app, &officer, id, json!({"action": "start", "version": 2})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = act(
+        &app,
+        &officer,
+        id,
+        json!({"action": "resolve", "version": 3}),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a note is required: {body}"
+    );
+    assert_eq!(body["fields"][0]["field"], "note");
+    let (status, body) = act(
+        &app,
+        &officer,
+        id,
+        json!({"action": "resolve", "version": 3, "note": "تم تغيير المصباح"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "resolved");
+    assert_eq!(body["open311_status"], "closed");
+
+    let open311 = get_json(&app, &format!("/open311/v2/requests/{id}.json")).await;
+    assert_eq!(open311[0]["status"], "closed");
+    assert_eq!(open311[0]["status_notes"], "تم تغيير المصباح");
+
+    // Only the reporter may confirm or reopen, and reopen only once.
+    let reporter = |action: &'static str, contact: &'static str| {
+        let app = &app;
+        async move {
+            let response = app
+                .client
+                .post(app.url(&format!("/api/v1/reports/{id}/reporter-actions")))
+                .json(&json!({"action": action, "contact": contact, "note": "ما زال مطفأ"}))
+                .send()
+                .await
+                .expect("request");
+            let status = response.status();
+            (status, response.json::<Value>().await.expect("JSON"))
+        }
+    };
+    let (status, body) = reporter("reopen", "someone@else.com").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = reporter("reopen", "01012345678").await;
+    assert_eq!(status, StatusCode::OK, "by the phone given: {body}");
+    assert_eq!(body["status"], "open");
+    assert_eq!(body["reopened"], true);
+    let (status, _) = act(
+        &app,
+        &officer,
+        id,
+        json!({"action": "resolve", "version": 5, "note": "تم تغيير الكابل"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = reporter("reopen", "sara@example.com").await;
+    assert_eq!(status, StatusCode::CONFLICT, "only once: {body}");
+    let (status, body) = reporter("confirm", "Sara@Example.com").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["confirmed"], true);
+    let actions: Vec<&str> = body["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|h| h["action"].as_str().expect("action"))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "report.submitted",
+            "report.acknowledge",
+            "report.start",
+            "report.resolve",
+            "report.reopen",
+            "report.resolve",
+            "report.confirm"
+        ]
+    );
+    // The reporter heard of each change of status, at the address given.
+    let sent = app
+        .app
+        .store
+        .report_notifications(id)
+        .await
+        .expect("outbox");
+    let kinds: Vec<&str> = sent.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "report_received",
+            "report_status",
+            "report_status",
+            "report_status",
+            "report_status",
+            "report_status"
+        ]
+    );
+    assert!(sent.iter().all(|(_, to)| to == "sara@example.com"));
+    app.stop().await;
+}
+
+async fn duplicates_are_suggested_and_merged_with_their_followers(engine: Engine) {
+    let Some((app, key)) = spawn(engine).await else {
+        return;
+    };
+    let first = light_out(&app, &key, "29.9000", "31.3000", "first@example.com").await;
+    let far = light_out(&app, &key, "29.9020", "31.3000", "far@example.com").await;
+    let nearby = get_json(
+        &app,
+        "/api/v1/reports/nearby?service_code=street-lighting&lat=29.9004&long=31.3000",
+    )
+    .await;
+    let ids: Vec<i64> = nearby
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| r["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(ids, [first], "45 m away is suggested; 180 m is not ({far})");
+    assert_eq!(nearby[0]["distance_m"], 44.0);
+    let other_kind = get_json(
+        &app,
+        "/api/v1/reports/nearby?service_code=pothole&lat=29.9004&long=31.3000",
+    )
+    .await;
+    assert_eq!(other_kind, json!([]), "only the same category");
+
+    let second = light_out(&app, &key, "29.9004", "31.3000", "second@example.com").await;
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/reports/{second}/followers")))
+        .json(&json!({"contact": "01198765432"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let head = app.token("eg.head").await;
+    let (status, body) = act(
+        &app,
+        &head,
+        second,
+        json!({"action": "merge", "version": 1, "duplicate_of": second}),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not into itself: {body}"
+    );
+    let (status, body) = act(
+        &app,
+        &head,
+        second,
+        json!({"action": "merge", "version": 1, "duplicate_of": first, "note": "نفس العمود"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "duplicate");
+    assert_eq!(body["duplicate_of"], first);
+    let followers = app.app.store.followers_of(first).await.expect("followers");
+    assert_eq!(
+        followers,
+        ["+201198765432", "first@example.com", "second@example.com"]
+    );
+    let (status, _) = act(
+        &app,
+        &head,
+        first,
+        json!({"action": "resolve", "version": 1, "note": "تم الإصلاح"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let told: Vec<String> = app
+        .app
+        .store
+        .report_notifications(first)
+        .await
+        .expect("outbox")
+        .into_iter()
+        .filter(|(kind, _)| kind == "report_status")
+        .map(|(_, to)| to)
+        .collect();
+    assert_eq!(told, followers, "followers of both heard of the fix");
+    app.stop().await;
+}
+
+async fn reporters_personal_data_is_never_public(engine: Engine) {
+    let Some((app, key)) = spawn(engine).await else {
+        return;
+    };
+    let (status, body) = post(
+        &app,
+        "/open311/v2/requests.json",
+        &[
+            ("api_key", &key),
+            ("service_code", "waste"),
+            ("lat", BADRASHIN.0),
+            ("long", BADRASHIN.1),
+            (
+                "description",
+                "القمامة لم ترفع، كلموني على 01098765432 أو hoda@example.org",
+            ),
+            ("first_name", "هدى"),
+            ("last_name", "السيد"),
+            ("email", "hoda@example.org"),
+            ("phone", "01098765432"),
+            ("device_id", "device-secret-42"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let id: Value = serde_json::from_str(&body).expect("JSON");
+    let id = id[0]["service_request_id"].as_str().expect("id").to_owned();
+    let mut public = Vec::new();
+    for path in [
+        format!("/open311/v2/requests/{id}.json"),
+        format!("/open311/v2/requests/{id}.xml"),
+        "/open311/v2/requests.json".to_owned(),
+        "/open311/v2/requests.xml".to_owned(),
+        format!("/api/v1/reports/{id}"),
+        "/api/v1/reports/nearby?service_code=waste&lat=29.90&long=31.30".to_owned(),
+        "/open-data/reports.geojson".to_owned(),
+        "/open-data/reports.csv".to_owned(),
+    ] {
+        let (status, body) = get(&app, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(body.contains("القمامة لم ترفع"), "{path} shows the report");
+        public.push((path, body));
+    }
+    for (path, body) in &public {
+        for secret in [
+            "01098765432",
+            "1098765432",
+            "hoda@example.org",
+            "هدى",
+            "السيد",
+            "device-secret-42",
+        ] {
+            assert!(!body.contains(secret), "{path} shows {secret}");
+        }
+    }
+    app.stop().await;
+}

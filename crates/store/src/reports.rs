@@ -1,0 +1,551 @@
+//! Citizen reports, their followers, and the API keys of Open311 clients.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::AssertSqlSafe;
+
+use crate::events::{NewEvent, insert_event};
+use crate::{Store, StoreError, in_write_tx, on_pool};
+use baladiya_domain::ErrorCode;
+use baladiya_domain::org::UnitPath;
+
+/// A report to record.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub token: String,
+    pub category_code: String,
+    pub unit_id: i64,
+    pub department: String,
+    pub description: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub address: Option<String>,
+    /// JSON object of attribute answers.
+    pub answers: String,
+    pub photo_key: Option<String>,
+    pub photo_type: Option<String>,
+    pub media_url: Option<String>,
+    pub channel: &'static str,
+    pub api_key_id: Option<i64>,
+    pub intake_user_id: Option<i64>,
+    pub reporter_name: Option<String>,
+    pub reporter_email: Option<String>,
+    pub reporter_phone: Option<String>,
+    pub device_id: Option<String>,
+    pub account_id: Option<String>,
+    pub requested_at: DateTime<Utc>,
+    pub expected_on: NaiveDate,
+}
+
+/// A report as stored. Holds the reporter's personal data: the web layer
+/// decides what is public.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportRecord {
+    pub id: i64,
+    pub token: String,
+    pub category_code: String,
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_path: String,
+    pub department: String,
+    pub status: String,
+    pub status_note: Option<String>,
+    pub description: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub address: Option<String>,
+    pub answers: String,
+    pub photo_key: Option<String>,
+    pub photo_type: Option<String>,
+    pub media_url: Option<String>,
+    pub channel: String,
+    pub reporter_name: Option<String>,
+    pub reporter_email: Option<String>,
+    pub reporter_phone: Option<String>,
+    pub duplicate_of: Option<i64>,
+    pub reopened: bool,
+    pub confirmed: bool,
+    pub requested_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub expected_on: NaiveDate,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub version: i64,
+}
+
+const REPORT_COLUMNS: &str = "r.id, r.token, r.category_code, r.unit_id, u.code AS unit_code, \
+    u.path AS unit_path, r.department, r.status, r.status_note, r.description, r.lat, r.lon, \
+    r.address, r.answers, r.photo_key, r.photo_type, r.media_url, r.channel, r.reporter_name, \
+    r.reporter_email, r.reporter_phone, r.duplicate_of, r.reopened, r.confirmed, r.requested_at, \
+    r.updated_at, r.expected_on, r.closed_at, r.version";
+
+/// Filters of a report search. Empty lists mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct ReportQuery {
+    pub ids: Vec<i64>,
+    pub categories: Vec<String>,
+    pub statuses: Vec<String>,
+    /// Units (each with everything below it).
+    pub within: Vec<UnitPath>,
+    pub departments: Vec<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// A latitude/longitude box: `(south, west, north, east)`.
+    pub bbox: Option<(f64, f64, f64, f64)>,
+    pub limit: i64,
+    pub offset: i64,
+    /// Oldest first (inboxes) rather than newest first (lists).
+    pub oldest_first: bool,
+}
+
+/// What a report action writes, in one transaction.
+#[derive(Debug, Clone)]
+pub struct ReportChange<'a> {
+    pub status: String,
+    pub status_note: Option<String>,
+    pub reopened: bool,
+    pub confirmed: bool,
+    pub duplicate_of: Option<i64>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub expected_on: NaiveDate,
+    pub event: NewEvent<'a>,
+    /// A notification to every follower: `(kind, JSON payload)`.
+    pub notify: Option<(&'static str, serde_json::Value)>,
+}
+
+/// An SQL text with numbered placeholders and the values to bind to them.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    params: Vec<Param>,
+}
+
+enum Param {
+    Text(String),
+    Int(i64),
+    Real(f64),
+    Time(DateTime<Utc>),
+}
+
+impl Sql {
+    fn param(&mut self, value: Param) -> String {
+        self.params.push(value);
+        format!("${}", self.params.len())
+    }
+
+    /// ` AND column IN ($n, …)` unless `values` is empty.
+    fn any_of(&mut self, column: &str, values: Vec<Param>) {
+        if values.is_empty() {
+            return;
+        }
+        let list: Vec<String> = values.into_iter().map(|v| self.param(v)).collect();
+        self.text
+            .push_str(&format!(" AND {column} IN ({})", list.join(", ")));
+    }
+}
+
+/// Binds every parameter of `$sql` to the query `$q`.
+macro_rules! bind_all {
+    ($q:expr, $sql:expr) => {{
+        let mut q = $q;
+        for p in &$sql.params {
+            q = match p {
+                Param::Text(v) => q.bind(v),
+                Param::Int(v) => q.bind(*v),
+                Param::Real(v) => q.bind(*v),
+                Param::Time(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+
+/// Inserts a notification of report `$report_id` to every follower.
+macro_rules! notify_followers {
+    ($tx:expr, $report_id:expr, $kind:expr, $payload:expr, $at:expr) => {{
+        let followers: Vec<String> =
+            sqlx::query_scalar("SELECT contact FROM report_followers WHERE report_id = $1 ORDER BY contact")
+                .bind($report_id)
+                .fetch_all(&mut *$tx)
+                .await?;
+        for contact in followers {
+            let mut payload: serde_json::Value = $payload.clone();
+            if contact.contains('@') {
+                payload["email"] = serde_json::Value::String(contact.clone());
+            }
+            sqlx::query(
+                "INSERT INTO notifications (report_id, kind, recipient, payload, next_attempt_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $5)",
+            )
+            .bind($report_id)
+            .bind($kind)
+            .bind(&contact)
+            .bind(payload.to_string())
+            .bind($at)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+impl Store {
+    /// Records a report with its reporter as first follower, its event and
+    /// the reporter's acknowledgement, in one transaction. Returns its id.
+    pub async fn insert_report(
+        &self,
+        new: &NewReport,
+        actor_id: Option<i64>,
+        received: serde_json::Value,
+    ) -> Result<i64, StoreError> {
+        let contact = new.reporter_email.clone().or(new.reporter_phone.clone());
+        Ok(in_write_tx!(self, tx => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO reports (token, category_code, unit_id, department, status, description, \
+                 lat, lon, address, answers, photo_key, photo_type, media_url, channel, api_key_id, \
+                 intake_user_id, reporter_name, reporter_email, reporter_phone, device_id, account_id, \
+                 requested_at, updated_at, expected_on) \
+                 VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+                 $17, $18, $19, $20, $21, $21, $22) RETURNING id",
+            )
+            .bind(&new.token)
+            .bind(&new.category_code)
+            .bind(new.unit_id)
+            .bind(&new.department)
+            .bind(&new.description)
+            .bind(new.lat)
+            .bind(new.lon)
+            .bind(&new.address)
+            .bind(&new.answers)
+            .bind(&new.photo_key)
+            .bind(&new.photo_type)
+            .bind(&new.media_url)
+            .bind(new.channel)
+            .bind(new.api_key_id)
+            .bind(new.intake_user_id)
+            .bind(&new.reporter_name)
+            .bind(&new.reporter_email)
+            .bind(&new.reporter_phone)
+            .bind(&new.device_id)
+            .bind(&new.account_id)
+            .bind(new.requested_at)
+            .bind(new.expected_on)
+            .fetch_one(&mut *tx)
+            .await?;
+            if let Some(contact) = &contact {
+                sqlx::query("INSERT INTO report_followers (report_id, contact, created_at) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(contact)
+                    .bind(new.requested_at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            insert_event!(tx, &NewEvent {
+                at: new.requested_at,
+                actor_id,
+                action: "report.submitted",
+                entity: "report",
+                entity_id: id,
+                unit_id: Some(new.unit_id),
+                detail: serde_json::json!({
+                    "to": "open",
+                    "channel": new.channel,
+                    "category": new.category_code,
+                }),
+            });
+            notify_followers!(tx, id, "report_received", received, new.requested_at);
+            id
+        }))
+    }
+
+    pub async fn report(&self, id: i64) -> Result<Option<ReportRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {REPORT_COLUMNS} FROM reports r JOIN org_units u ON u.id = r.unit_id WHERE r.id = $1"
+        );
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
+        }))
+    }
+
+    /// The report a submission token stands for.
+    pub async fn report_id_by_token(&self, token: &str) -> Result<Option<i64>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM reports WHERE token = $1")
+                .bind(token)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    /// Reports matching `query`, newest first (or oldest first).
+    pub async fn search_reports(
+        &self,
+        query: &ReportQuery,
+    ) -> Result<Vec<ReportRecord>, StoreError> {
+        let mut sql = Sql {
+            text: format!(
+                "SELECT {REPORT_COLUMNS} FROM reports r JOIN org_units u ON u.id = r.unit_id WHERE 1 = 1"
+            ),
+            params: Vec::new(),
+        };
+        sql.any_of("r.id", query.ids.iter().map(|i| Param::Int(*i)).collect());
+        sql.any_of(
+            "r.category_code",
+            query
+                .categories
+                .iter()
+                .map(|c| Param::Text(c.clone()))
+                .collect(),
+        );
+        sql.any_of(
+            "r.status",
+            query
+                .statuses
+                .iter()
+                .map(|s| Param::Text(s.clone()))
+                .collect(),
+        );
+        sql.any_of(
+            "r.department",
+            query
+                .departments
+                .iter()
+                .map(|d| Param::Text(d.clone()))
+                .collect(),
+        );
+        if !query.within.is_empty() {
+            let parts: Vec<String> = query
+                .within
+                .iter()
+                .map(|p| {
+                    format!(
+                        "u.path LIKE {}",
+                        sql.param(Param::Text(format!("{}%", p.encode())))
+                    )
+                })
+                .collect();
+            sql.text.push_str(&format!(" AND ({})", parts.join(" OR ")));
+        }
+        if let Some(from) = query.from {
+            let p = sql.param(Param::Time(from));
+            sql.text.push_str(&format!(" AND r.requested_at >= {p}"));
+        }
+        if let Some(to) = query.to {
+            let p = sql.param(Param::Time(to));
+            sql.text.push_str(&format!(" AND r.requested_at <= {p}"));
+        }
+        if let Some((south, west, north, east)) = query.bbox {
+            let [s, w, n, e] = [south, west, north, east].map(|v| sql.param(Param::Real(v)));
+            sql.text.push_str(&format!(
+                " AND r.lat BETWEEN {s} AND {n} AND r.lon BETWEEN {w} AND {e}"
+            ));
+        }
+        let order = if query.oldest_first { "" } else { " DESC" };
+        let limit = sql.param(Param::Int(query.limit));
+        let offset = sql.param(Param::Int(query.offset));
+        sql.text.push_str(&format!(
+            " ORDER BY r.requested_at{order}, r.id{order} LIMIT {limit} OFFSET {offset}"
+        ));
+        Ok(on_pool!(self, pool => {
+            bind_all!(sqlx::query_as(AssertSqlSafe(sql.text.clone())), sql)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    /// Applies a report action if the report is still at
+    /// `expected_version` (else `Conflict(StaleVersion)`, nothing written);
+    /// a merge also moves the followers to the report kept. Returns the new
+    /// version.
+    pub async fn update_report(
+        &self,
+        id: i64,
+        expected_version: i64,
+        change: &ReportChange<'_>,
+    ) -> Result<i64, StoreError> {
+        let at = change.event.at;
+        Ok(in_write_tx!(self, tx => {
+            let changed = sqlx::query(
+                "UPDATE reports SET status = $1, status_note = $2, reopened = $3, confirmed = $4, \
+                 duplicate_of = $5, closed_at = $6, expected_on = $7, updated_at = $8, version = version + 1 \
+                 WHERE id = $9 AND version = $10",
+            )
+            .bind(&change.status)
+            .bind(&change.status_note)
+            .bind(change.reopened)
+            .bind(change.confirmed)
+            .bind(change.duplicate_of)
+            .bind(change.closed_at)
+            .bind(change.expected_on)
+            .bind(at)
+            .bind(id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Err(StoreError::Conflict(ErrorCode::StaleVersion));
+            }
+            insert_event!(tx, &change.event);
+            if let Some((kind, payload)) = &change.notify {
+                notify_followers!(tx, id, *kind, payload, at);
+            }
+            if let Some(kept) = change.duplicate_of {
+                sqlx::query(
+                    "INSERT INTO report_followers (report_id, contact, created_at) \
+                     SELECT $1, contact, created_at FROM report_followers WHERE report_id = $2 \
+                     ON CONFLICT (report_id, contact) DO NOTHING",
+                )
+                .bind(kept)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                insert_event!(tx, &NewEvent {
+                    at,
+                    actor_id: change.event.actor_id,
+                    action: "report.merged_in",
+                    entity: "report",
+                    entity_id: kept,
+                    unit_id: change.event.unit_id,
+                    detail: serde_json::json!({"duplicate": id}),
+                });
+            }
+            expected_version + 1
+        }))
+    }
+
+    /// Adds a follower; following twice is harmless. Returns whether the
+    /// contact was new.
+    pub async fn follow_report(
+        &self,
+        id: i64,
+        contact: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO report_followers (report_id, contact, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (report_id, contact) DO NOTHING",
+            )
+            .bind(id)
+            .bind(contact)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+                == 1
+        }))
+    }
+
+    pub async fn followers_of(&self, id: i64) -> Result<Vec<String>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT contact FROM report_followers WHERE report_id = $1 ORDER BY contact")
+                .bind(id)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    /// Notifications of one report: `(kind, recipient)`, oldest first.
+    pub async fn report_notifications(&self, id: i64) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as("SELECT kind, recipient FROM notifications WHERE report_id = $1 ORDER BY id")
+                .bind(id)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    /// Counts of reports by `(status, count)` under `within`, and the open
+    /// ones' `(lat, lon, requested_at)` for a heat map and ages.
+    pub async fn report_overview(
+        &self,
+        within: &UnitPath,
+    ) -> Result<(Vec<(String, i64)>, Vec<(f64, f64, DateTime<Utc>)>), StoreError> {
+        let prefix = format!("{}%", within.encode());
+        Ok(on_pool!(self, pool => {
+            let counts = sqlx::query_as(
+                "SELECT r.status, COUNT(*) FROM reports r JOIN org_units u ON u.id = r.unit_id \
+                 WHERE u.path LIKE $1 GROUP BY r.status ORDER BY r.status",
+            )
+            .bind(&prefix)
+            .fetch_all(pool)
+            .await?;
+            let open = sqlx::query_as(
+                "SELECT r.lat, r.lon, r.requested_at FROM reports r JOIN org_units u ON u.id = r.unit_id \
+                 WHERE u.path LIKE $1 AND r.status IN ('open', 'acknowledged', 'in_progress')",
+            )
+            .bind(&prefix)
+            .fetch_all(pool)
+            .await?;
+            (counts, open)
+        }))
+    }
+
+    /// Records an API key (its SHA-256 hash) allowed `per_minute` POSTs.
+    pub async fn insert_api_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        per_minute: i64,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        Ok(in_write_tx!(self, tx => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO api_keys (name, key_hash, per_minute, window_start, created_at) \
+                 VALUES ($1, $2, $3, $4, $4) RETURNING id",
+            )
+            .bind(name)
+            .bind(key_hash)
+            .bind(per_minute)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            insert_event!(tx, &NewEvent {
+                at: now,
+                actor_id: None,
+                action: "api_key.issued",
+                entity: "api_key",
+                entity_id: id,
+                unit_id: None,
+                detail: serde_json::json!({"name": name, "per_minute": per_minute}),
+            });
+            id
+        }))
+    }
+
+    /// Counts one use of a key in the current one-minute window, atomically
+    /// (so every server shares the limit). `None` for an unknown or revoked
+    /// key; else `(key id, within the limit)`.
+    pub async fn use_api_key(
+        &self,
+        key_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(i64, bool)>, StoreError> {
+        let window_floor = now - chrono::Duration::minutes(1);
+        let row: Option<(i64, i64, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "UPDATE api_keys SET \
+                 window_count = CASE WHEN window_start <= $1 THEN 1 ELSE window_count + 1 END, \
+                 window_start = CASE WHEN window_start <= $1 THEN $2 ELSE window_start END \
+                 WHERE key_hash = $3 AND revoked_at IS NULL \
+                 RETURNING id, window_count, per_minute",
+            )
+            .bind(window_floor)
+            .bind(now)
+            .bind(key_hash)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map(|(id, count, limit)| (id, count <= limit)))
+    }
+
+    /// Revokes every key of this name; returns how many.
+    pub async fn revoke_api_keys(&self, name: &str, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL")
+                .bind(now)
+                .bind(name)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
+    }
+}
