@@ -13,3 +13,11 @@ for subset in arabic latin; do
 done
 cp "$tmp/package/LICENSE" crates/web/assets/fonts/LICENSE
 echo "fonts vendored into crates/web/assets/fonts"
+# Leaflet draws the report maps: boundaries and points need no tile server.
+# Only the script, the stylesheet and the licence are kept (the maps use
+# circle markers, so Leaflet's marker images are not needed).
+(cd "$tmp" && rm -rf package ./*.tgz && npm pack --silent leaflet@1.9.4 >/dev/null && tar xzf ./*.tgz)
+mkdir -p crates/web/assets/leaflet
+cp "$tmp/package/dist/leaflet.js" "$tmp/package/dist/leaflet.css" crates/web/assets/leaflet/
+cp "$tmp/package/LICENSE" crates/web/assets/leaflet/LICENSE
+echo "Leaflet vendored into crates/web/assets/leaflet"

@@ -24,6 +24,8 @@ pub enum LogFormat {
 /// notifications_webhook = "http://sms-gateway.internal/notify"
 /// smtp_url = "smtp://mail.internal:25"
 /// smtp_from = "Baladiya <no-reply@baladiya.example>"
+/// map_tile_url = "https://tiles.example/{z}/{x}/{y}.png"   # report maps; none by default
+/// map_tile_attribution = "© OpenStreetMap contributors"
 /// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,6 +43,10 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of e-mail notifications, such as "بلدية <no-reply@baladiya.example>".
     pub smtp_from: Option<String>,
+    /// A tile server for report maps. Without one, maps draw unit
+    /// boundaries and reports on a plain background (no network needed).
+    pub map_tile_url: Option<String>,
+    pub map_tile_attribution: Option<String>,
     #[serde(default)]
     pub log_format: LogFormat,
 }

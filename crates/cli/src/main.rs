@@ -590,6 +590,10 @@ async fn serve(
     tokio::spawn(escalate_overdue(app.clone()));
     let web_config = WebConfig {
         secure_cookies: config.secure_cookies.unwrap_or(!addr.ip().is_loopback()),
+        map_tiles: config
+            .map_tile_url
+            .clone()
+            .map(|url| (url, config.map_tile_attribution.clone().unwrap_or_default())),
         ..WebConfig::default()
     };
     let router = baladiya_web::router(app.clone(), web_config).map_err(anyhow::Error::msg)?;

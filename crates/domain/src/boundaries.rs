@@ -15,6 +15,15 @@ pub struct Boundary {
 }
 
 impl Boundary {
+    /// The outer rings of the area, as `(lat, lon)` points (for drawing).
+    pub fn outer_rings(&self) -> Vec<Vec<(f64, f64)>> {
+        self.area
+            .0
+            .iter()
+            .map(|p| p.exterior().points().map(|pt| (pt.y(), pt.x())).collect())
+            .collect()
+    }
+
     /// The area as GeoJSON geometry text, as stored.
     pub fn to_geometry_json(&self) -> String {
         Geometry::from(&self.area).to_string()

@@ -14,6 +14,21 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "text/css; charset=utf-8",
         include_bytes!("../assets/app.css"),
     ),
+    (
+        "reports-map.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/reports-map.js"),
+    ),
+    (
+        "leaflet/leaflet.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/leaflet/leaflet.js"),
+    ),
+    (
+        "leaflet/leaflet.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../assets/leaflet/leaflet.css"),
+    ),
     font!("ibm-plex-sans-arabic-arabic-400-normal.woff2"),
     font!("ibm-plex-sans-arabic-arabic-700-normal.woff2"),
     font!("ibm-plex-sans-arabic-latin-400-normal.woff2"),

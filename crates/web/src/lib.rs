@@ -9,6 +9,7 @@ mod applications;
 mod assets;
 mod auth;
 mod error;
+mod heatmap;
 pub mod i18n;
 mod json;
 mod locale;

@@ -12,6 +12,10 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// A map tile server for report maps, `(URL template, attribution)`,
+    /// such as `https://tiles.example/{z}/{x}/{y}.png`. Without one, maps
+    /// show unit boundaries and reports on a plain background.
+    pub map_tiles: Option<(String, String)>,
 }
 
 impl Default for WebConfig {
@@ -19,6 +23,7 @@ impl Default for WebConfig {
         Self {
             secure_cookies: true,
             max_body_bytes: 64 * 1024,
+            map_tiles: None,
         }
     }
 }

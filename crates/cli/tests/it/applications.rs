@@ -1003,7 +1003,7 @@ async fn overdue_applications_are_escalated_to_the_unit_head(engine: Engine) {
 }
 
 /// A browser-like client signed in through the form.
-async fn staff_client(app: &TestApp, username: &str) -> reqwest::Client {
+pub async fn staff_client(app: &TestApp, username: &str) -> reqwest::Client {
     let client = app.new_client();
     let form = client
         .get(app.url("/login"))

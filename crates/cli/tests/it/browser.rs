@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{Engine, TestApp};
+use crate::support::{Engine, TestApp, demo_boundaries};
 
 fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
@@ -90,6 +90,26 @@ async fn a_citizen_applies_and_staff_issue_the_license() {
     tokio::task::block_in_place(|| run_script("apply-and-issue.mjs", &app));
     assert!(
         artifacts().join("shop-license-ar.png").exists(),
+        "screenshot kept"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_reports_on_the_map_and_sees_it_resolved() {
+    if !ready() {
+        return;
+    }
+    let app = TestApp::spawn(Engine::Sqlite)
+        .await
+        .expect("SQLite always runs");
+    app.app
+        .import_boundaries(None, &demo_boundaries())
+        .await
+        .expect("boundaries");
+    tokio::task::block_in_place(|| run_script("report-on-the-map.mjs", &app));
+    assert!(
+        artifacts().join("report-resolved-ar.png").exists(),
         "screenshot kept"
     );
     app.stop().await;

@@ -4,6 +4,7 @@
 //! duplicates and followers, and privacy of reporters.
 
 use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
 use crate::open311::xml_paths;
@@ -15,6 +16,7 @@ crate::on_both_engines!(
     a_report_lives_from_open_to_confirmed,
     duplicates_are_suggested_and_merged_with_their_followers,
     reporters_personal_data_is_never_public,
+    the_pages_work_without_javascript,
 );
 
 /// In Badrashin, outside its villages.
@@ -681,5 +683,170 @@ async fn reporters_personal_data_is_never_public(engine: Engine) {
             assert!(!body.contains(secret), "{path} shows {secret}");
         }
     }
+    app.stop().await;
+}
+
+/// A 1×1 JPEG carrying an EXIF segment with a GPS position and a name.
+fn jpeg_with_exif() -> Vec<u8> {
+    let hex = concat!(
+        "ffd8ffe000104a46494600010100000100010000",
+        "ffe1002a4578696600004750534c617469747564652032392e3836204d6f6e61204164656c0000",
+        "ffdb004300080606070605080707070909080a0c140d0c0b0b0c1912130f141d1a1f1e1d1a1c1c20242e2720222c231c1c2837292c30313434341f27393d38323c2e333432",
+        "ffc0000b080001000101011100",
+        "ffc4001f0000010501010101010100000000000000000102030405060708090a0b",
+        "ffc400b5100002010303020403050504040000017d01020300041105122131410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a25262728292a3435363738393a434445464748494a535455565758595a636465666768696a737475767778797a838485868788898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1f2f3f4f5f6f7f8f9fa",
+        "ffda0008010100003f00fbd3ffd9"
+    );
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+fn report_form(csrf: &str, lat: &str, photo: Option<Vec<u8>>) -> Form {
+    let mut form = Form::new()
+        .text("csrf", csrf.to_owned())
+        .text("service_code", "pothole")
+        .text("attribute.pothole.size", "large")
+        .text("attribute.street-lighting.problem", "off")
+        .text("lat", lat.to_owned())
+        .text("long", if lat.is_empty() { "" } else { "31.216" })
+        .text("description", "حفرة كبيرة أمام مدخل القرية")
+        .text("name", "منى عادل")
+        .text("email", "mona@example.net")
+        .text("phone", "");
+    if let Some(bytes) = photo {
+        form = form.part("photo", Part::bytes(bytes).file_name("hole.jpg"));
+    }
+    form
+}
+
+async fn the_pages_work_without_javascript(engine: Engine) {
+    let Some((app, _key)) = spawn(engine).await else {
+        return;
+    };
+    let (status, html) = get(&app, "/reports/new").await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = crate::support::csrf_of(&html);
+    let response = app
+        .client
+        .post(app.url("/reports/new"))
+        .multipart(report_form(&csrf, "", None))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.expect("html");
+    assert!(
+        html.contains("error-summary") && html.contains("حدد مكان البلاغ على الخريطة"),
+        "{html}"
+    );
+    assert!(
+        html.contains("حفرة كبيرة أمام مدخل القرية"),
+        "typed text kept"
+    );
+    let csrf = crate::support::csrf_of(&html);
+    let dirty = jpeg_with_exif();
+    assert!(dirty.windows(11).any(|w| w == b"GPSLatitude"));
+    let response = app
+        .client
+        .post(app.url("/reports/new"))
+        .multipart(report_form(&csrf, "29.871", Some(dirty)))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let html = response.text().await.expect("html");
+    let id = html
+        .split("class=\"tracking-number\">#")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("a report number")
+        .to_owned();
+    let photo = app
+        .client
+        .get(app.url(&format!("/reports/{id}/photo")))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(photo.headers()["content-type"], "image/jpeg");
+    let photo = photo.bytes().await.expect("bytes");
+    assert!(
+        !photo.windows(11).any(|w| w == b"GPSLatitude"),
+        "EXIF stripped"
+    );
+    assert!(!photo.windows(4).any(|w| w == b"Mona"), "EXIF stripped");
+
+    let (_, list) = get(&app, "/reports?service_code=pothole&status=open").await;
+    assert!(
+        list.contains(&format!("href=\"/reports/{id}\"")),
+        "the list works without scripts"
+    );
+    let (_, public) = get(&app, &format!("/reports/{id}?lang=en")).await;
+    assert!(public.contains("Pothole") && public.contains("Large"));
+    assert!(!public.contains("mona@example.net") && !public.contains("منى عادل"));
+
+    let staff = crate::applications::staff_client(&app, "eg.head").await;
+    let inbox = staff
+        .get(app.url("/staff/reports"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(inbox.contains(&format!("href=\"/staff/reports/{id}\"")));
+    let page = staff
+        .get(app.url(&format!("/staff/reports/{id}")))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("mona@example.net"), "staff see the reporter");
+    let overview = staff
+        .get(app.url("/staff/reports/overview"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        overview.contains("<svg class=\"heatmap\"") && overview.contains("<rect"),
+        "the open report is on the heat map"
+    );
+    let csrf = crate::support::csrf_of(&page);
+    let response = staff
+        .post(app.url(&format!("/staff/reports/{id}/act")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "reject"),
+            ("version", "1"),
+            ("note", ""),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        response.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a rejection needs a reason"
+    );
+    let response = staff
+        .post(app.url(&format!("/staff/reports/{id}/act")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "reject"),
+            ("version", "1"),
+            ("note", "الحفرة داخل ملكية خاصة"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, public) = get(&app, &format!("/reports/{id}?lang=ar")).await;
+    assert!(public.contains("مرفوض") && public.contains("الحفرة داخل ملكية خاصة"));
     app.stop().await;
 }

@@ -17,6 +17,14 @@ pub fn field_name(code: &str) -> String {
     format!("attribute[{code}]")
 }
 
+/// A W3C date-time with its offset, or a local one as a browser's
+/// `datetime-local` input sends it (`2026-11-20T08:00`).
+fn is_datetime(value: &str) -> bool {
+    chrono::DateTime::parse_from_rfc3339(value).is_ok()
+        || chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M").is_ok()
+        || chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S").is_ok()
+}
+
 impl Answers {
     /// Checks `given` (`(code, value)` pairs; a multi-value list repeats its
     /// code) against `category`, recording problems in `fields`.
@@ -44,9 +52,7 @@ impl Answers {
                     .filter(|n| n.is_finite())
                     .is_none()
                     .then_some("number-invalid"),
-                AttributeType::Datetime => chrono::DateTime::parse_from_rfc3339(value)
-                    .is_err()
-                    .then_some("datetime-invalid"),
+                AttributeType::Datetime => (!is_datetime(value)).then_some("datetime-invalid"),
                 AttributeType::SingleValueList | AttributeType::MultiValueList => {
                     (!attribute.values.iter().any(|(key, _)| key == value))
                         .then_some("value-not-listed")
@@ -158,6 +164,9 @@ mod tests {
         .expect("valid in this test");
         assert_eq!(answers.as_map()["hazards"], vec!["cars", "people"]);
         assert_eq!(answers.as_map()["size"], vec!["large"]);
+        let local = parse(&[("size", "small"), ("seen_at", "2026-11-20T08:00")])
+            .expect("a browser's local date-time");
+        assert_eq!(local.as_map()["seen_at"], vec!["2026-11-20T08:00"]);
     }
 
     #[test]

@@ -23,12 +23,14 @@ use crate::json::WebForm;
 use crate::state::AppState;
 
 mod public;
+mod reports;
 mod staff;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(public::routes())
         .merge(staff::routes())
+        .merge(reports::routes())
         .route("/", get(home))
         .route("/login", get(login_form).post(login))
         .route("/logout", axum::routing::post(logout))

@@ -1,0 +1,154 @@
+// Maps of citizen reports, drawn with Leaflet from Baladiya's own GeoJSON:
+// unit boundaries and report points need no tile server. A tile URL is
+// used only when the deployment configures one (data-tiles).
+//
+// <div id="report-map" data-mode="view|pick|point" ...>:
+//   view:  every report matching the page's filters (data-reports)
+//   pick:  the reporter taps the spot; fills #lat and #long, offers
+//          nearby open reports of the same category as possible duplicates
+//   point: one report (data-lat, data-lon)
+(function () {
+  'use strict';
+  var el = document.getElementById('report-map');
+  if (!el || !window.L) { return; }
+  var data = el.dataset;
+  var colours = {
+    open: '#b3261e', acknowledged: '#b26a00', in_progress: '#1f5fa8',
+    resolved: '#1b7a3d', duplicate: '#6b6b6b', rejected: '#3d3d3d'
+  };
+  // Without zoom animation a zoom asked for while another is running is
+  // not dropped (Leaflet ignores setView during an animated zoom).
+  var map = L.map(el, { attributionControl: Boolean(data.tiles), zoomAnimation: false });
+  map.setView([26.5, 40.0], 4);
+  if (data.tiles) {
+    L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || '' }).addTo(map);
+  }
+  var units = {};
+  var fitted = false;
+
+  function fit(bounds) {
+    if (bounds && bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 16 }); fitted = true; }
+  }
+
+  function json(url) {
+    return fetch(url, { headers: { Accept: 'application/json' } }).then(function (r) {
+      if (!r.ok) { throw new Error(url + ': ' + r.status); }
+      return r.json();
+    });
+  }
+
+  function link(href, text) {
+    var a = document.createElement('a');
+    a.href = href;
+    a.textContent = text;
+    return a;
+  }
+
+  function point(latlng, status) {
+    var colour = colours[status] || colours.open;
+    return L.circleMarker(latlng, { radius: 8, color: colour, weight: 2, fillColor: colour, fillOpacity: 0.75 });
+  }
+
+  var boundaries = json(data.boundaries || '/open-data/boundaries.geojson').then(function (gj) {
+    var layer = L.geoJSON(gj, {
+      style: { color: '#155e63', weight: 1.5, fillColor: '#155e63', fillOpacity: 0.04 },
+      onEachFeature: function (f, l) { units[f.properties.unit] = l; }
+    }).addTo(map);
+    if (!fitted && data.mode !== 'point') { fit(layer.getBounds()); }
+    return layer;
+  });
+
+  // Zoom to a unit chosen in a <select data-zoom-to-unit>.
+  var chooser = document.querySelector('[data-zoom-to-unit]');
+  if (chooser) {
+    chooser.addEventListener('change', function () {
+      boundaries.then(function () {
+        var layer = units[chooser.value];
+        if (layer) { fit(layer.getBounds()); }
+      });
+    });
+  }
+
+  if (data.mode === 'view' && data.reports) {
+    json(data.reports).then(function (gj) {
+      var layer = L.geoJSON(gj, {
+        pointToLayer: function (f, latlng) { return point(latlng, f.properties.status); },
+        onEachFeature: function (f, l) {
+          var box = document.createElement('div');
+          box.appendChild(link('/reports/' + f.properties.id, (f.properties.service_name || f.properties.service_code) + ' #' + f.properties.id));
+          var status = document.createElement('div');
+          status.textContent = el.dataset['status_' + f.properties.status] || f.properties.status;
+          box.appendChild(status);
+          l.bindPopup(box);
+        }
+      }).addTo(map);
+      if (gj.features.length) { fit(layer.getBounds()); }
+    });
+  }
+
+  if (data.mode === 'point') {
+    var here = L.latLng(Number(data.lat), Number(data.lon));
+    point(here, data.status).addTo(map);
+    map.setView(here, 16);
+    fitted = true;
+  }
+
+  if (data.mode === 'pick') {
+    var lat = document.getElementById('lat');
+    var lon = document.getElementById('long');
+    var category = document.getElementById('service_code');
+    var nearby = document.getElementById('nearby');
+    var marker = null;
+
+    var showNearby = function () {
+      if (!nearby || !category || !category.value || !lat.value || !lon.value) { return; }
+      var url = '/api/v1/reports/nearby?service_code=' + encodeURIComponent(category.value) +
+        '&lat=' + encodeURIComponent(lat.value) + '&long=' + encodeURIComponent(lon.value);
+      json(url).then(function (list) {
+        var items = nearby.querySelector('ul');
+        items.textContent = '';
+        list.forEach(function (r) {
+          var li = document.createElement('li');
+          li.appendChild(link('/reports/' + r.id, (r.service_name || r.service_code) + ' #' + r.id));
+          li.appendChild(document.createTextNode(' — ' + Math.round(r.distance_m) + ' m'));
+          items.appendChild(li);
+        });
+        nearby.hidden = list.length === 0;
+      }).catch(function () { nearby.hidden = true; });
+    };
+
+    var place = function (latlng) {
+      lat.value = latlng.lat.toFixed(6);
+      lon.value = latlng.lng.toFixed(6);
+      if (marker) { marker.setLatLng(latlng); } else { marker = point(latlng, 'open').addTo(map); }
+      showNearby();
+    };
+
+    map.on('click', function (e) { place(e.latlng); });
+    if (lat.value && lon.value) { place(L.latLng(Number(lat.value), Number(lon.value))); map.setView(marker.getLatLng(), 15); fitted = true; }
+    if (category) { category.addEventListener('change', showNearby); }
+    [lat, lon].forEach(function (input) {
+      input.addEventListener('change', function () {
+        if (lat.value && lon.value) { place(L.latLng(Number(lat.value), Number(lon.value))); }
+      });
+    });
+    var locate = document.getElementById('use-my-location');
+    if (locate && navigator.geolocation) {
+      locate.hidden = false;
+      locate.addEventListener('click', function () {
+        navigator.geolocation.getCurrentPosition(function (p) {
+          var latlng = L.latLng(p.coords.latitude, p.coords.longitude);
+          place(latlng);
+          map.setView(latlng, 17);
+        });
+      });
+    }
+    // Show only the questions of the chosen category.
+    var showQuestions = function () {
+      document.querySelectorAll('[data-category-questions]').forEach(function (fs) {
+        fs.hidden = fs.getAttribute('data-category-questions') !== category.value;
+      });
+    };
+    if (category) { category.addEventListener('change', showQuestions); showQuestions(); }
+  }
+})();

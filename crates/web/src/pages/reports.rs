@@ -1,0 +1,1191 @@
+//! Pages of citizen reports: the public map with a list that works
+//! without JavaScript, the report form (map, location, photo, the
+//! category's questions, possible duplicates), a report's public page with
+//! following and the reporter's confirmation, and for staff the inbox, a
+//! report with its actions, and the unit head's overview with a heat map.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use baladiya_app::reports::{Intake, ReportInput, stored_answers};
+use baladiya_app::{AppError, Principal};
+use baladiya_domain::ErrorCode;
+use baladiya_domain::boundaries::Boundary;
+use baladiya_domain::org::{OrgUnit, UnitCode};
+use baladiya_domain::people::Permission;
+use baladiya_domain::reports::lifecycle::{ReportAction, ReportState, ReportStatus, apply};
+use baladiya_domain::reports::{AttributeType, ReportCategory};
+use baladiya_domain::text::redact_contacts;
+use baladiya_store::ReportRecord;
+use serde::Deserialize;
+
+use super::SummaryItem;
+use crate::auth::{Staff, same_secret, urlencode, visitor_csrf, visitor_csrf_ok};
+use crate::error::{WebError, page};
+use crate::i18n::Tr;
+use crate::json::WebForm;
+use crate::reports::{ExportQuery, report_id, reporter_action_named, staff_action};
+use crate::state::AppState;
+
+/// Largest report form: a photo at its maximum and the text fields.
+const MAX_FORM_BYTES: usize = baladiya_app::photos::MAX_PHOTO_BYTES + 256 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/reports", get(map_page))
+        .route(
+            "/reports/new",
+            get(new_form)
+                .post(submit)
+                .layer(DefaultBodyLimit::max(MAX_FORM_BYTES)),
+        )
+        .route("/reports/{id}", get(report_page))
+        .route("/reports/{id}/follow", post(follow))
+        .route("/reports/{id}/reporter", post(reporter))
+        .route("/staff/reports", get(staff_inbox))
+        .route("/staff/reports/overview", get(overview))
+        .route("/staff/reports/{id}", get(staff_report))
+        .route("/staff/reports/{id}/act", post(staff_act))
+}
+
+/// The map's settings for a template: tiles only when configured.
+pub struct MapSettings {
+    pub tiles: String,
+    pub attribution: String,
+}
+
+fn map_settings(state: &AppState) -> MapSettings {
+    let (tiles, attribution) = state.config.map_tiles.clone().unwrap_or_default();
+    MapSettings { tiles, attribution }
+}
+
+/// Pages with a map may load tiles from the configured tile server.
+fn with_map_policy(state: &AppState, mut response: Response) -> Response {
+    if let Some((url, _)) = &state.config.map_tiles {
+        let origin: String = url
+            .splitn(4, '/')
+            .take(3)
+            .collect::<Vec<_>>()
+            .join("/")
+            .replace(['{', '}'], "");
+        let policy = format!(
+            "default-src 'self'; img-src 'self' data: {origin}; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        );
+        if let Ok(value) = HeaderValue::from_str(&policy) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response
+}
+
+fn status_of(report: &ReportRecord) -> ReportStatus {
+    ReportStatus::parse(&report.status).unwrap_or(ReportStatus::Open)
+}
+
+fn status_label(tr: &Tr, status: ReportStatus) -> String {
+    tr.t(&format!("report-status-{}", status.as_str()))
+}
+
+fn category_name(tr: &Tr, categories: &[ReportCategory], code: &str) -> String {
+    categories
+        .iter()
+        .find(|c| c.code == code)
+        .map_or_else(|| code.to_owned(), |c| c.name.get(tr.lang()).to_owned())
+}
+
+/// One report in a list.
+pub struct Row {
+    pub id: i64,
+    pub category: String,
+    pub status: &'static str,
+    pub status_label: String,
+    pub unit: String,
+    pub requested: String,
+    pub address: String,
+}
+
+fn rows(tr: &Tr, state: &AppState, reports: &[ReportRecord]) -> Vec<Row> {
+    let categories = state.app.report_categories();
+    reports
+        .iter()
+        .map(|r| Row {
+            id: r.id,
+            category: category_name(tr, &categories, &r.category_code),
+            status: status_of(r).as_str(),
+            status_label: status_label(tr, status_of(r)),
+            unit: r.unit_code.clone(),
+            requested: r.requested_at.format("%Y-%m-%d %H:%M").to_string(),
+            address: r.address.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// `(value, label, selected)` options of a filter.
+type Options = Vec<(String, String, bool)>;
+
+fn category_options(tr: &Tr, state: &AppState, chosen: &str) -> Options {
+    state
+        .app
+        .report_categories()
+        .iter()
+        .map(|c| {
+            (
+                c.code.clone(),
+                c.name.get(tr.lang()).to_owned(),
+                c.code == chosen,
+            )
+        })
+        .collect()
+}
+
+fn status_options(tr: &Tr, chosen: &str) -> Options {
+    let mut options = vec![
+        (
+            "open".to_owned(),
+            tr.t("report-filter-open"),
+            chosen == "open",
+        ),
+        (
+            "closed".to_owned(),
+            tr.t("report-filter-closed"),
+            chosen == "closed",
+        ),
+    ];
+    options.extend(ReportStatus::ALL.iter().map(|s| {
+        (
+            s.as_str().to_owned(),
+            status_label(tr, *s),
+            s.as_str() == chosen,
+        )
+    }));
+    options
+}
+
+/// Units that have a boundary (so reports can fall in them).
+async fn mapped_units(state: &AppState) -> Result<Vec<OrgUnit>, WebError> {
+    let mapped: Vec<String> = state
+        .app
+        .store
+        .boundaries()
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect();
+    Ok(state
+        .app
+        .store
+        .all_units()
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .filter(|u| mapped.iter().any(|c| c == u.code.as_str()))
+        .collect())
+}
+
+fn unit_options(tr: &Tr, units: &[OrgUnit], chosen: &str) -> Options {
+    units
+        .iter()
+        .map(|u| {
+            (
+                u.code.to_string(),
+                u.name.get(tr.lang()).to_owned(),
+                u.code.as_str() == chosen,
+            )
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "reports_map.html")]
+struct MapPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    map: MapSettings,
+    categories: Options,
+    statuses: Options,
+    units: Options,
+    /// The filters as a query string, for the map data and downloads.
+    query: String,
+    rows: Vec<Row>,
+    count_text: String,
+    page: i64,
+    more: bool,
+}
+
+fn export_query_string(q: &ExportQuery) -> String {
+    [
+        ("service_code", &q.service_code),
+        ("status", &q.status),
+        ("unit", &q.unit),
+        ("from", &q.from),
+        ("to", &q.to),
+    ]
+    .iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| format!("{k}={}", urlencode(v)))
+    .collect::<Vec<_>>()
+    .join("&")
+}
+
+/// Rows shown in the no-JavaScript list, per page.
+const LIST_PAGE: usize = 100;
+
+async fn map_page(
+    State(state): State<AppState>,
+    tr: Tr,
+    staff: Option<Staff>,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, WebError> {
+    let user = staff.map(|s| s.0);
+    let page_number = q.page.unwrap_or(1).max(1);
+    let mut query = q.to_query(&state).await?;
+    query.limit = LIST_PAGE as i64 + 1;
+    query.offset = (page_number - 1) * LIST_PAGE as i64;
+    let mut found = state.app.search_reports(query).await?;
+    let more = found.len() > LIST_PAGE;
+    found.truncate(LIST_PAGE);
+    let units = mapped_units(&state).await?;
+    let body = MapPage {
+        tr: &tr,
+        user: user.as_ref(),
+        map: map_settings(&state),
+        categories: category_options(&tr, &state, &q.service_code),
+        statuses: status_options(&tr, &q.status),
+        units: unit_options(&tr, &units, &q.unit),
+        query: export_query_string(&q),
+        count_text: tr.count("reports-count", "count", found.len() as i64),
+        rows: rows(&tr, &state, &found),
+        page: page_number,
+        more,
+    }
+    .render();
+    Ok(with_map_policy(&state, page(body)))
+}
+
+/// One question of a category, as a form input.
+pub struct Question {
+    pub name: String,
+    pub id: String,
+    pub label: String,
+    pub kind: &'static str,
+    pub required: bool,
+    /// `(key, label, chosen)` for lists.
+    pub options: Vec<(String, String, bool)>,
+    pub value: String,
+    pub error: Option<String>,
+}
+
+pub struct CategoryQuestions {
+    pub code: String,
+    pub questions: Vec<Question>,
+}
+
+/// What the reporter typed, to show again after an error.
+#[derive(Debug, Default)]
+struct Typed {
+    csrf: String,
+    input: ReportInput,
+    /// `(category, code, value)` answers from the form.
+    answers: Vec<(String, String, String)>,
+}
+
+fn questions(
+    tr: &Tr,
+    categories: &[ReportCategory],
+    typed: &Typed,
+    errors: &[baladiya_domain::FieldError],
+) -> Vec<CategoryQuestions> {
+    categories
+        .iter()
+        .filter(|c| !c.attributes.is_empty())
+        .map(|c| CategoryQuestions {
+            code: c.code.clone(),
+            questions: c
+                .attributes
+                .iter()
+                .map(|a| {
+                    let chosen: Vec<&str> = typed
+                        .answers
+                        .iter()
+                        .filter(|(cat, code, _)| *cat == c.code && *code == a.code)
+                        .map(|(_, _, v)| v.as_str())
+                        .collect();
+                    let field = baladiya_domain::reports::answers::field_name(&a.code);
+                    Question {
+                        name: format!("attribute.{}.{}", c.code, a.code),
+                        id: format!("attribute-{}-{}", c.code, a.code),
+                        label: a.description.get(tr.lang()).to_owned(),
+                        kind: match a.datatype {
+                            AttributeType::SingleValueList => "select",
+                            AttributeType::MultiValueList => "checkboxes",
+                            AttributeType::Number => "number",
+                            AttributeType::Datetime => "datetime-local",
+                            AttributeType::Text => "textarea",
+                            AttributeType::String => "text",
+                        },
+                        required: a.required,
+                        options: a
+                            .values
+                            .iter()
+                            .map(|(key, name)| {
+                                (
+                                    key.clone(),
+                                    name.get(tr.lang()).to_owned(),
+                                    chosen.contains(&key.as_str()),
+                                )
+                            })
+                            .collect(),
+                        value: chosen.first().copied().unwrap_or_default().to_owned(),
+                        error: (typed.input.service_code == c.code)
+                            .then(|| errors.iter().find(|e| e.field == field))
+                            .flatten()
+                            .map(|e| tr.t(e.code)),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "report_new.html")]
+struct NewReportPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    map: MapSettings,
+    csrf: String,
+    categories: Options,
+    units: Options,
+    questions: Vec<CategoryQuestions>,
+    input: ReportInput,
+    errors: Vec<SummaryItem>,
+    /// Field name → message.
+    field_errors: std::collections::BTreeMap<String, String>,
+}
+
+/// The id of the input a field error points to.
+fn anchor(field: &str) -> String {
+    match field {
+        "service_code" | "lat" | "long" | "description" | "email" | "phone" => field.to_owned(),
+        "address_string" => "address".to_owned(),
+        "first_name" => "name".to_owned(),
+        "media" => "photo".to_owned(),
+        other => other
+            .strip_prefix("attribute[")
+            .and_then(|c| c.strip_suffix(']'))
+            .map_or_else(|| "service_code".to_owned(), |c| format!("attribute-{c}")),
+    }
+}
+
+async fn render_form(
+    state: &AppState,
+    tr: &Tr,
+    user: Option<&Principal>,
+    typed: &Typed,
+    errors: &[baladiya_domain::FieldError],
+) -> Result<String, WebError> {
+    let categories = state.app.report_categories();
+    let units = mapped_units(state).await?;
+    let summary = errors
+        .iter()
+        .map(|e| SummaryItem {
+            field: match anchor(&e.field) {
+                a if a.starts_with("attribute-") => {
+                    format!("attribute-{}-{}", typed.input.service_code, &a[10..])
+                }
+                a => a,
+            },
+            message: tr.t(e.code),
+        })
+        .collect();
+    let body = NewReportPage {
+        tr,
+        user,
+        map: map_settings(state),
+        csrf: typed.csrf.clone(),
+        categories: category_options(tr, state, &typed.input.service_code),
+        units: unit_options(tr, &units, ""),
+        questions: questions(tr, &categories, typed, errors),
+        input: typed.input.clone(),
+        errors: summary,
+        field_errors: errors
+            .iter()
+            .map(|e| (anchor(&e.field), tr.t(e.code)))
+            .collect(),
+    }
+    .render()
+    .map_err(|e| {
+        tracing::error!(%e, "rendering the report form");
+        WebError::new(ErrorCode::Internal)
+    })?;
+    Ok(body)
+}
+
+#[derive(Deserialize)]
+struct NewQuery {
+    #[serde(default)]
+    service_code: String,
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+    staff: Option<Staff>,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, WebError> {
+    let user = staff.map(|s| s.0);
+    let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
+    let typed = Typed {
+        csrf,
+        input: ReportInput {
+            service_code: q.service_code,
+            ..ReportInput::default()
+        },
+        answers: Vec::new(),
+    };
+    let body = render_form(&state, &tr, user.as_ref(), &typed, &[]).await?;
+    Ok(with_map_policy(
+        &state,
+        (jar, page(Ok(body))).into_response(),
+    ))
+}
+
+async fn read_form(mut multipart: Multipart) -> Result<Typed, WebError> {
+    let mut typed = Typed::default();
+    let malformed = |_| WebError::new(ErrorCode::MalformedBody);
+    while let Some(field) = multipart.next_field().await.map_err(malformed)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "photo" {
+            let bytes = field.bytes().await.map_err(malformed)?;
+            if !bytes.is_empty() {
+                typed.input.photo = Some(bytes.to_vec());
+            }
+            continue;
+        }
+        let text = field.text().await.map_err(malformed)?;
+        let input = &mut typed.input;
+        match name.as_str() {
+            "csrf" => typed.csrf = text,
+            "service_code" => input.service_code = text,
+            "lat" => input.lat = text,
+            "long" => input.long = text,
+            "address" => input.address = text,
+            "description" => input.description = text,
+            "name" => input.first_name = text,
+            "email" => input.email = text,
+            "phone" => input.phone = text,
+            other => match other
+                .strip_prefix("attribute.")
+                .and_then(|rest| rest.split_once('.'))
+            {
+                Some((category, code)) => {
+                    typed
+                        .answers
+                        .push((category.to_owned(), code.to_owned(), text));
+                }
+                None => return Err(WebError::field(other, "field-unknown")),
+            },
+        }
+    }
+    typed.input.attributes = typed
+        .answers
+        .iter()
+        .filter(|(category, _, _)| *category == typed.input.service_code)
+        .map(|(_, code, value)| (code.clone(), value.clone()))
+        .collect();
+    Ok(typed)
+}
+
+#[derive(Template)]
+#[template(path = "report_received.html")]
+struct ReceivedPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    id: i64,
+    category: String,
+    unit: String,
+    notified: bool,
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+    staff: Option<Staff>,
+    request: Request,
+) -> Result<Response, WebError> {
+    let user = staff.map(|s| s.0);
+    let multipart = crate::applications::multipart_of(request, &state).await?;
+    let mut typed = read_form(multipart).await?;
+    let csrf_ok = match &user {
+        Some(who) => {
+            same_secret(&who.csrf_token, &typed.csrf) || visitor_csrf_ok(&jar, &typed.csrf)
+        }
+        None => visitor_csrf_ok(&jar, &typed.csrf),
+    };
+    if !csrf_ok {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let intake = match &user {
+        Some(who) => Intake::Staff(who),
+        None => Intake::Web,
+    };
+    let notified = !typed.input.email.trim().is_empty() || !typed.input.phone.trim().is_empty();
+    match state.app.submit_report(typed.input.clone(), intake).await {
+        Ok(submitted) => {
+            let body = ReceivedPage {
+                tr: &tr,
+                user: user.as_ref(),
+                id: submitted.id,
+                category: submitted.category.name.get(tr.lang()).to_owned(),
+                unit: submitted.unit.name.get(tr.lang()).to_owned(),
+                notified,
+            }
+            .render();
+            Ok((StatusCode::CREATED, page(body)).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            typed.input.photo = None;
+            let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
+            typed.csrf = csrf;
+            let body = render_form(&state, &tr, user.as_ref(), &typed, &errors).await?;
+            Ok(with_map_policy(
+                &state,
+                (StatusCode::UNPROCESSABLE_ENTITY, jar, page(Ok(body))).into_response(),
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// One line of a report's history.
+pub struct HistoryLine {
+    pub at: String,
+    pub what: String,
+    pub note: String,
+    pub actor: String,
+}
+
+async fn history(
+    state: &AppState,
+    tr: &Tr,
+    id: i64,
+    with_actors: bool,
+) -> Result<Vec<HistoryLine>, WebError> {
+    Ok(state
+        .app
+        .store
+        .history_of("report", id)
+        .await
+        .map_err(AppError::from)?
+        .iter()
+        .map(|h| {
+            let detail: serde_json::Value = serde_json::from_str(&h.detail).unwrap_or_default();
+            let action = h.action.strip_prefix("report.").unwrap_or(&h.action);
+            let mut what = tr.t(&format!("report-event-{action}"));
+            if let Some(other) = detail["duplicate_of"]
+                .as_i64()
+                .filter(|_| action == "merge")
+            {
+                what = format!("{what} #{other}");
+            }
+            if let Some(other) = detail["duplicate"].as_i64() {
+                what = format!("{what} #{other}");
+            }
+            HistoryLine {
+                at: h.at.format("%Y-%m-%d %H:%M").to_string(),
+                what,
+                note: detail["note"].as_str().unwrap_or_default().to_owned(),
+                actor: if with_actors {
+                    h.actor_name.clone().unwrap_or_default()
+                } else {
+                    String::new()
+                },
+            }
+        })
+        .collect())
+}
+
+/// What a report page shows of a report.
+pub struct ReportView {
+    pub id: i64,
+    pub category: String,
+    pub status: &'static str,
+    pub status_label: String,
+    pub status_note: String,
+    pub unit: String,
+    pub requested: String,
+    pub expected: String,
+    pub address: String,
+    pub description: String,
+    pub lat: String,
+    pub lon: String,
+    pub has_photo: bool,
+    pub media_url: String,
+    pub duplicate_of: Option<i64>,
+    /// `(question, answer)` in the reader's language.
+    pub answers: Vec<(String, String)>,
+    pub version: i64,
+}
+
+async fn report_view(state: &AppState, tr: &Tr, r: &ReportRecord) -> Result<ReportView, WebError> {
+    let category = state.app.report_category(&r.category_code);
+    let unit = match UnitCode::parse(&r.unit_code) {
+        Ok(code) => state
+            .app
+            .store
+            .unit_by_code(&code)
+            .await
+            .map_err(AppError::from)?,
+        Err(_) => None,
+    };
+    let answers = stored_answers(r)
+        .into_iter()
+        .filter_map(|(code, values)| {
+            let attribute = category
+                .as_ref()?
+                .attributes
+                .iter()
+                .find(|a| a.code == code)?;
+            let shown: Vec<String> = values
+                .iter()
+                .map(|v| {
+                    attribute
+                        .values
+                        .iter()
+                        .find(|(key, _)| key == v)
+                        .map_or_else(|| v.clone(), |(_, name)| name.get(tr.lang()).to_owned())
+                })
+                .collect();
+            Some((
+                attribute.description.get(tr.lang()).to_owned(),
+                shown.join("، "),
+            ))
+        })
+        .collect();
+    Ok(ReportView {
+        id: r.id,
+        category: category.as_ref().map_or_else(
+            || r.category_code.clone(),
+            |c| c.name.get(tr.lang()).to_owned(),
+        ),
+        status: status_of(r).as_str(),
+        status_label: status_label(tr, status_of(r)),
+        status_note: r.status_note.clone().unwrap_or_default(),
+        unit: unit.map_or_else(|| r.unit_code.clone(), |u| u.name.get(tr.lang()).to_owned()),
+        requested: r.requested_at.format("%Y-%m-%d %H:%M").to_string(),
+        expected: r.expected_on.to_string(),
+        address: r.address.clone().unwrap_or_default(),
+        description: redact_contacts(&r.description),
+        lat: format!("{:.6}", r.lat),
+        lon: format!("{:.6}", r.lon),
+        has_photo: r.photo_key.is_some(),
+        media_url: r.media_url.clone().unwrap_or_default(),
+        duplicate_of: r.duplicate_of,
+        answers,
+        version: r.version,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    map: MapSettings,
+    csrf: String,
+    report: ReportView,
+    history: Vec<HistoryLine>,
+    can_confirm: bool,
+    can_reopen: bool,
+    notice: Option<String>,
+    errors: Vec<SummaryItem>,
+}
+
+#[derive(Deserialize)]
+struct NoticeQuery {
+    done: Option<String>,
+}
+
+async fn report_page(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+    staff: Option<Staff>,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let user = staff.map(|s| s.0);
+    let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
+    let notice = match q.done.as_deref() {
+        Some("followed") => Some(tr.t("report-notice-followed")),
+        Some("confirm") => Some(tr.t("report-notice-confirmed")),
+        Some("reopen") => Some(tr.t("report-notice-reopened")),
+        _ => None,
+    };
+    let body = public_report(
+        &state,
+        &tr,
+        user.as_ref(),
+        report_id(&id)?,
+        csrf,
+        notice,
+        Vec::new(),
+    )
+    .await?;
+    Ok(with_map_policy(
+        &state,
+        (jar, page(Ok(body))).into_response(),
+    ))
+}
+
+async fn public_report(
+    state: &AppState,
+    tr: &Tr,
+    user: Option<&Principal>,
+    id: i64,
+    csrf: String,
+    notice: Option<String>,
+    errors: Vec<SummaryItem>,
+) -> Result<String, WebError> {
+    let record = state.app.report(id).await?;
+    let now = ReportState {
+        status: status_of(&record),
+        reopened: record.reopened,
+        confirmed: record.confirmed,
+    };
+    ReportPage {
+        tr,
+        user,
+        map: map_settings(state),
+        csrf,
+        report: report_view(state, tr, &record).await?,
+        history: history(state, tr, id, false).await?,
+        can_confirm: apply(now, &ReportAction::Confirm).is_ok(),
+        can_reopen: apply(now, &ReportAction::Reopen).is_ok(),
+        notice,
+        errors,
+    }
+    .render()
+    .map_err(|e| {
+        tracing::error!(%e, "rendering a report");
+        WebError::new(ErrorCode::Internal)
+    })
+}
+
+#[derive(Deserialize)]
+struct ContactForm {
+    csrf: String,
+    contact: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Runs a reporter's form; on a field error the page is shown again with it.
+async fn reporter_form(
+    state: &AppState,
+    tr: &Tr,
+    jar: CookieJar,
+    id: i64,
+    done: &str,
+    result: Result<(), AppError>,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/reports/{id}?done={done}")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
+            let summary = errors
+                .iter()
+                .map(|e| SummaryItem {
+                    field: format!(
+                        "{}-{}",
+                        e.field,
+                        if done == "followed" {
+                            "follow"
+                        } else {
+                            "reporter"
+                        }
+                    ),
+                    message: tr.t(e.code),
+                })
+                .collect();
+            let body = public_report(state, tr, None, id, csrf, None, summary).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, page(Ok(body))).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn follow(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+    Path(id): Path<String>,
+    WebForm(form): WebForm<ContactForm>,
+) -> Result<Response, WebError> {
+    if !visitor_csrf_ok(&jar, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let id = report_id(&id)?;
+    let result = state.app.follow_report(id, &form.contact).await.map(|_| ());
+    reporter_form(&state, &tr, jar, id, "followed", result).await
+}
+
+async fn reporter(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+    Path(id): Path<String>,
+    WebForm(form): WebForm<ContactForm>,
+) -> Result<Response, WebError> {
+    if !visitor_csrf_ok(&jar, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let id = report_id(&id)?;
+    let action = reporter_action_named(&form.action)?;
+    let result = state
+        .app
+        .reporter_action(id, &form.contact, action, &form.note)
+        .await
+        .map(|_| ());
+    reporter_form(&state, &tr, jar, id, &form.action, result).await
+}
+
+#[derive(Template)]
+#[template(path = "staff_reports.html")]
+struct StaffInboxPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    rows: Vec<Row>,
+    count_text: String,
+    statuses: Options,
+}
+
+#[derive(Deserialize)]
+struct StaffQuery {
+    #[serde(default)]
+    status: String,
+}
+
+async fn staff_inbox(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    Query(q): Query<StaffQuery>,
+) -> Result<Response, WebError> {
+    let statuses: Vec<String> = match ReportStatus::parse(&q.status) {
+        Ok(s) => vec![s.as_str().to_owned()],
+        Err(_) => ReportStatus::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| s.as_str().to_owned())
+            .collect(),
+    };
+    let found = state.app.report_inbox(&who, statuses, 500).await?;
+    let statuses = ReportStatus::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.as_str().to_owned(),
+                status_label(&tr, *s),
+                s.as_str() == q.status,
+            )
+        })
+        .collect();
+    let body = StaffInboxPage {
+        tr: &tr,
+        user: Some(&who),
+        count_text: tr.count("reports-count", "count", found.len() as i64),
+        rows: rows(&tr, &state, &found),
+        statuses,
+    }
+    .render();
+    Ok(page(body))
+}
+
+#[derive(Template)]
+#[template(path = "staff_report.html")]
+struct StaffReportPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    map: MapSettings,
+    report: ReportView,
+    history: Vec<HistoryLine>,
+    reporter: Vec<(String, String)>,
+    /// Staff actions allowed now: `(name, label)`.
+    actions: Vec<(&'static str, String)>,
+    errors: Vec<SummaryItem>,
+}
+
+async fn staff_report_page(
+    state: &AppState,
+    tr: &Tr,
+    who: &Principal,
+    id: i64,
+    errors: Vec<SummaryItem>,
+) -> Result<String, WebError> {
+    let record = state.app.report(id).await?;
+    let path = baladiya_domain::org::UnitPath::decode(&record.unit_path)
+        .ok_or(WebError::new(ErrorCode::Internal))?;
+    if !who.access.can(Permission::ViewApplications, &path) {
+        return Err(WebError::new(ErrorCode::NotFound));
+    }
+    let department = baladiya_domain::org::DepartmentKind::parse(&record.department)
+        .map_err(|_| WebError::new(ErrorCode::Internal))?;
+    let may_act = who
+        .access
+        .can_in_department(Permission::HandleReports, &path, department);
+    let now = ReportState {
+        status: status_of(&record),
+        reopened: record.reopened,
+        confirmed: record.confirmed,
+    };
+    let actions = if may_act {
+        [
+            ReportAction::Acknowledge,
+            ReportAction::Start,
+            ReportAction::Resolve,
+            ReportAction::Reject,
+            ReportAction::MergeInto(0),
+        ]
+        .iter()
+        .filter(|a| apply(now, a).is_ok())
+        .map(|a| (a.name(), tr.t(&format!("report-action-{}", a.name()))))
+        .collect()
+    } else {
+        Vec::new()
+    };
+    let reporter = [
+        ("report-reporter-name", record.reporter_name.clone()),
+        ("report-reporter-email", record.reporter_email.clone()),
+        ("report-reporter-phone", record.reporter_phone.clone()),
+        (
+            "report-channel",
+            Some(tr.t(&format!("report-channel-{}", record.channel))),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| value.map(|v| (tr.t(key), v)))
+    .collect();
+    StaffReportPage {
+        tr,
+        user: Some(who),
+        map: map_settings(state),
+        report: report_view(state, tr, &record).await?,
+        history: history(state, tr, id, true).await?,
+        reporter,
+        actions,
+        errors,
+    }
+    .render()
+    .map_err(|e| {
+        tracing::error!(%e, "rendering a staff report page");
+        WebError::new(ErrorCode::Internal)
+    })
+}
+
+async fn staff_report(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let body = staff_report_page(&state, &tr, &who, report_id(&id)?, Vec::new()).await?;
+    Ok(with_map_policy(&state, page(Ok(body))))
+}
+
+#[derive(Deserialize)]
+struct ActForm {
+    csrf: String,
+    action: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    duplicate_of: String,
+    version: i64,
+}
+
+async fn staff_act(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    Path(id): Path<String>,
+    WebForm(form): WebForm<ActForm>,
+) -> Result<Response, WebError> {
+    if !same_secret(&who.csrf_token, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let id = report_id(&id)?;
+    let duplicate_of = match form.duplicate_of.trim().trim_start_matches('#') {
+        "" => None,
+        text => Some(
+            text.parse::<i64>()
+                .map_err(|_| WebError::field("duplicate_of", "report-unknown"))?,
+        ),
+    };
+    let result = match staff_action(&form.action, duplicate_of) {
+        Ok(action) => state
+            .app
+            .act_on_report(&who, id, action, &form.note, form.version)
+            .await
+            .map_err(WebError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response()),
+        Err(e) if !e.fields.is_empty() => {
+            let summary = e
+                .fields
+                .iter()
+                .map(|f| SummaryItem {
+                    field: f.field.clone(),
+                    message: tr.t(f.code),
+                })
+                .collect();
+            let body = staff_report_page(&state, &tr, &who, id, summary).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page(Ok(body))).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// One unit's figures on the overview.
+pub struct UnitOverview {
+    pub name: String,
+    /// `(status label, count)`.
+    pub counts: Vec<(String, i64)>,
+    /// `(age bucket label, open reports)`.
+    pub ages: Vec<(String, usize)>,
+    pub heatmap: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "staff_reports_overview.html")]
+struct OverviewPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    units: Vec<UnitOverview>,
+}
+
+async fn overview(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+) -> Result<Response, WebError> {
+    let roots = who.access.roots(Permission::ViewOversight);
+    if roots.is_empty() {
+        return Err(WebError::new(ErrorCode::Forbidden));
+    }
+    let boundaries = state.app.store.boundaries().await.map_err(AppError::from)?;
+    let now = state.app.now();
+    let mut units = Vec::new();
+    for root in roots {
+        let unit = state
+            .app
+            .store
+            .unit(root.unit_id())
+            .await
+            .map_err(AppError::from)?;
+        let (counts, open) = state
+            .app
+            .store
+            .report_overview(&root)
+            .await
+            .map_err(AppError::from)?;
+        let outline = boundaries
+            .iter()
+            .find(|(code, _)| code == unit.code.as_str())
+            .and_then(|(_, geometry)| {
+                Boundary::from_geometry_json(unit.code.clone(), geometry).ok()
+            })
+            .map(|b| b.outer_rings())
+            .unwrap_or_default();
+        let points: Vec<(f64, f64)> = open.iter().map(|(lat, lon, _)| (*lat, *lon)).collect();
+        let buckets = [(0, 1), (1, 3), (3, 7), (7, i64::MAX)];
+        let ages = buckets
+            .iter()
+            .enumerate()
+            .map(|(i, (low, high))| {
+                let n = open
+                    .iter()
+                    .filter(|(_, _, at)| {
+                        let days = (now - *at).num_days();
+                        days >= *low && days < *high
+                    })
+                    .count();
+                (tr.t(&format!("report-age-{i}")), n)
+            })
+            .collect();
+        units.push(UnitOverview {
+            name: unit.name.get(tr.lang()).to_owned(),
+            counts: ReportStatus::ALL
+                .iter()
+                .map(|s| {
+                    let n = counts
+                        .iter()
+                        .find(|(status, _)| status == s.as_str())
+                        .map_or(0, |(_, n)| *n);
+                    (status_label(&tr, *s), n)
+                })
+                .collect(),
+            ages,
+            heatmap: crate::heatmap::svg(&points, &outline, &tr.t("report-heatmap-label")),
+        });
+    }
+    let body = OverviewPage {
+        tr: &tr,
+        user: Some(&who),
+        units,
+    }
+    .render();
+    Ok(page(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{I18n, Lang};
+
+    /// Keys built at run time (statuses, events, actions, channels, ages)
+    /// exist in both languages.
+    #[test]
+    fn every_computed_key_is_translated() {
+        let i18n = I18n::load().expect("translations load");
+        let mut keys: Vec<String> = ReportStatus::ALL
+            .iter()
+            .map(|s| format!("report-status-{}", s.as_str()))
+            .collect();
+        for action in [
+            ReportAction::Acknowledge,
+            ReportAction::Start,
+            ReportAction::Resolve,
+            ReportAction::Reject,
+            ReportAction::MergeInto(1),
+            ReportAction::Confirm,
+            ReportAction::Reopen,
+        ] {
+            keys.push(format!("report-event-{}", action.name()));
+            if action.by_staff() {
+                keys.push(format!("report-action-{}", action.name()));
+            }
+        }
+        keys.extend(["submitted", "merged_in"].map(|e| format!("report-event-{e}")));
+        keys.extend(["web", "api", "staff"].map(|c| format!("report-channel-{c}")));
+        keys.extend((0..4).map(|i| format!("report-age-{i}")));
+        for lang in [Lang::Ar, Lang::En] {
+            for key in &keys {
+                assert!(i18n.has(lang, key), "{key} in {lang:?}");
+            }
+        }
+    }
+}
