@@ -589,18 +589,13 @@ impl App {
         Ok(self.store.revoke_api_keys(name.trim(), self.now()).await?)
     }
 
-    /// Counts one use of an API key: its id, or `api-key-invalid` /
-    /// `rate-limited`.
-    pub async fn use_api_key(&self, key: &str) -> Result<i64, AppError> {
-        match self
-            .store
-            .use_api_key(&key_hash(key.trim()), self.now())
+    /// The id of a valid API key, or `api-key-invalid`. Its rate limit is
+    /// counted when a report is recorded (`rate-limited` past it).
+    pub async fn api_key(&self, key: &str) -> Result<i64, AppError> {
+        self.store
+            .api_key_id(&key_hash(key.trim()))
             .await?
-        {
-            None => Err(AppError::Conflict(ErrorCode::ApiKeyInvalid)),
-            Some((_, false)) => Err(AppError::Conflict(ErrorCode::RateLimited)),
-            Some((id, true)) => Ok(id),
-        }
+            .ok_or(AppError::Conflict(ErrorCode::ApiKeyInvalid))
     }
 }
 

@@ -29,6 +29,10 @@ pub struct BenchOptions {
     pub samples: usize,
     pub catalog: PathBuf,
     pub out: PathBuf,
+    /// `shop`, `reports` or `all`.
+    pub suite: String,
+    /// Reports in the database for the Open311 search measurements.
+    pub reports: usize,
 }
 
 const PDF: &[u8] =
@@ -43,7 +47,7 @@ fn national_id() -> String {
 
 /// Runs `work` from `clients` tasks for `seconds`, or until it says there
 /// is nothing left (`Ok(false)`); returns (operations, elapsed, latencies).
-async fn for_a_while<F, Fut>(
+pub(crate) async fn for_a_while<F, Fut>(
     clients: usize,
     seconds: u64,
     work: F,
@@ -80,6 +84,85 @@ where
     Ok((latencies.len(), start.elapsed(), latencies))
 }
 
+/// A server of the benchmark on a loopback port, with a client for it.
+pub(crate) struct Served {
+    pub base: String,
+    pub client: reqwest::Client,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Served {
+    pub async fn start(app: &App, clients: usize) -> Result<Served> {
+        let router = baladiya_web::router(
+            app.clone(),
+            WebConfig {
+                secure_cookies: false,
+                ..WebConfig::default()
+            },
+        )
+        .map_err(anyhow::Error::msg)?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(baladiya_web::serve(listener, router, async {
+            let _ = stopped.await;
+        }));
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(clients * 2)
+            .build()?;
+        Ok(Served {
+            base,
+            client,
+            stop,
+            server,
+        })
+    }
+
+    /// The baseline of the same server: its stylesheet, a static asset.
+    /// Returns the rate and the latencies.
+    pub async fn trivial(&self, options: &BenchOptions) -> Result<(f64, Vec<Duration>)> {
+        let (c, b) = (self.client.clone(), self.base.clone());
+        let (n, time, latencies) = for_a_while(options.clients, options.seconds, move |_, _| {
+            let (client, base) = (c.clone(), b.clone());
+            async move {
+                let r = client.get(format!("{base}/assets/app.css")).send().await?;
+                anyhow::ensure!(r.status().is_success(), "asset {}", r.status());
+                r.bytes().await?;
+                Ok(true)
+            }
+        })
+        .await?;
+        let rate = n as f64 / time.as_secs_f64();
+        eprintln!("trivial handler: {rate:.0}/s");
+        Ok((rate, latencies))
+    }
+
+    pub async fn stop(self) -> Result<()> {
+        let _ = self.stop.send(());
+        self.server.await??;
+        Ok(())
+    }
+}
+
+/// The baseline of the database: one small row per transaction into a
+/// scratch table, with the same durability settings as real writes.
+pub(crate) async fn raw_insert_rate(store: &Store, options: &BenchOptions) -> Result<f64> {
+    store.create_raw_table().await?;
+    let raw_store = store.clone();
+    let (raw, raw_time, _) = for_a_while(options.clients, options.seconds, move |_, n| {
+        let store = raw_store.clone();
+        async move {
+            store.raw_insert(&format!("row {n}")).await?;
+            Ok(true)
+        }
+    })
+    .await?;
+    let rate = raw as f64 / raw_time.as_secs_f64();
+    eprintln!("raw inserts: {rate:.0}/s");
+    Ok(rate)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -88,7 +171,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[index].as_secs_f64() * 1000.0
 }
 
-fn latency(mut samples: Vec<Duration>) -> Value {
+pub(crate) fn latency(mut samples: Vec<Duration>) -> Value {
     samples.sort();
     json!({"samples": samples.len(), "p50_ms": percentile(&samples, 0.50), "p99_ms": percentile(&samples, 0.99)})
 }
@@ -109,52 +192,10 @@ async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog
     app.load_demo().await.map_err(|e| anyhow!("{e}"))?;
 
     // Baseline 1: the raw insert rate, same engine, same durability.
-    store.create_raw_table().await?;
-    let raw_store = store.clone();
-    let (raw, raw_time, _) = for_a_while(options.clients, options.seconds, move |_, n| {
-        let store = raw_store.clone();
-        async move {
-            store.raw_insert(&format!("row {n}")).await?;
-            Ok(true)
-        }
-    })
-    .await?;
-    let raw_rate = raw as f64 / raw_time.as_secs_f64();
-    eprintln!("raw inserts: {raw_rate:.0}/s");
-
-    let router = baladiya_web::router(
-        app.clone(),
-        WebConfig {
-            secure_cookies: false,
-            ..WebConfig::default()
-        },
-    )
-    .map_err(anyhow::Error::msg)?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(baladiya_web::serve(listener, router, async {
-        let _ = stopped.await;
-    }));
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(options.clients * 2)
-        .build()?;
-
-    // Baseline 2: a trivial handler of the same server (a static asset).
-    let (c, b) = (client.clone(), base.clone());
-    let (trivial, trivial_time, trivial_lat) =
-        for_a_while(options.clients, options.seconds, move |_, _| {
-            let (client, base) = (c.clone(), b.clone());
-            async move {
-                let r = client.get(format!("{base}/assets/app.css")).send().await?;
-                anyhow::ensure!(r.status().is_success(), "asset {}", r.status());
-                r.bytes().await?;
-                Ok(true)
-            }
-        })
-        .await?;
-    let trivial_rate = trivial as f64 / trivial_time.as_secs_f64();
-    eprintln!("trivial handler: {trivial_rate:.0}/s");
+    let raw_rate = raw_insert_rate(&store, options).await?;
+    let served = Served::start(&app, options.clients).await?;
+    let (trivial_rate, trivial_lat) = served.trivial(options).await?;
+    let (client, base) = (served.client.clone(), served.base.clone());
 
     // Submissions through the API (multipart with two documents).
     let (c, b) = (client.clone(), base.clone());
@@ -321,8 +362,7 @@ async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog
             .await?;
         trivial_seq.push(t.elapsed());
     }
-    let _ = stop.send(());
-    server.await??;
+    served.stop().await?;
     store.close().await;
     Ok(json!({
         "engine": name,
@@ -345,15 +385,58 @@ async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog
 }
 
 pub async fn run(options: BenchOptions) -> Result<()> {
-    let catalog = Catalog::load_dir(&options.catalog)
-        .map_err(|p| anyhow!("catalog has {} problems", p.len()))?;
+    let (shop, reports) = match options.suite.as_str() {
+        "all" => (true, true),
+        "shop" => (true, false),
+        "reports" => (false, true),
+        other => anyhow::bail!("unknown suite {other}: use shop, reports or all"),
+    };
+    let mut report = json!({"version": env!("CARGO_PKG_VERSION")});
+    if shop {
+        let catalog = Catalog::load_dir(&options.catalog)
+            .map_err(|p| anyhow!("catalog has {} problems", p.len()))?;
+        let results = on_engines(&options, |name, url| {
+            let (options, catalog) = (options.clone(), catalog.clone());
+            async move { engine(&name, &url, &options, &catalog).await }
+        })
+        .await?;
+        print_shop(&results);
+        report["one_stop_shop"] = Value::Array(results);
+    }
+    if reports {
+        let file = options.catalog.join("report-categories.toml");
+        let text = std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
+        let categories = baladiya_app::report_categories::parse_categories(&file, &text)
+            .map_err(|p| anyhow!("report categories have {} problems", p.len()))?;
+        let boundaries = std::fs::read_to_string(options.catalog.join("boundaries.geojson"))?;
+        let results = on_engines(&options, |name, url| {
+            let (options, categories, boundaries) =
+                (options.clone(), categories.clone(), boundaries.clone());
+            async move {
+                crate::bench_reports::engine(&name, &url, &options, &categories, &boundaries).await
+            }
+        })
+        .await?;
+        print_reports(&results);
+        report["citizen_reports"] = Value::Array(results);
+    }
+    std::fs::write(&options.out, serde_json::to_string_pretty(&report)?)?;
+    println!("\nwritten to {}", options.out.display());
+    Ok(())
+}
+
+/// Runs `suite` on a fresh SQLite file and, if given, a throw-away
+/// PostgreSQL schema.
+async fn on_engines<F, Fut>(options: &BenchOptions, suite: F) -> Result<Vec<Value>>
+where
+    F: Fn(String, String) -> Fut,
+    Fut: std::future::Future<Output = Result<Value>>,
+{
     let dir = tempfile::tempdir()?;
     let mut results = vec![
-        engine(
-            "sqlite",
-            &format!("sqlite://{}", dir.path().join("bench.db").display()),
-            &options,
-            &catalog,
+        suite(
+            "sqlite".into(),
+            format!("sqlite://{}", dir.path().join("bench.db").display()),
         )
         .await?,
     ];
@@ -363,11 +446,47 @@ pub async fn run(options: BenchOptions) -> Result<()> {
         admin.recreate_schema(&schema, true).await?;
         let sep = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-        let result = engine("postgres", &url, &options, &catalog).await;
+        let result = suite("postgres".into(), url).await;
         admin.recreate_schema(&schema, false).await?;
         admin.close().await;
         results.push(result?);
     }
+    Ok(results)
+}
+
+fn print_reports(results: &[Value]) {
+    println!();
+    println!(
+        "{:<10} {:>12} {:>12} {:>10} {:>8} {:>10} {:>12} {:>8} {:>16}",
+        "engine",
+        "raw ins/s",
+        "trivial/s",
+        "submit/s",
+        "ratio",
+        "reports",
+        "GET req/s",
+        "ratio",
+        "GET p50/p99"
+    );
+    for r in results {
+        let f = |key: &str| r[key].as_f64().unwrap_or(0.0);
+        println!(
+            "{:<10} {:>12.0} {:>12.0} {:>10.1} {:>8.3} {:>10} {:>12.1} {:>8.4} {:>7.1}/{:<7.1}ms",
+            r["engine"].as_str().unwrap_or(""),
+            f("raw_inserts_per_s"),
+            f("trivial_handler_per_s"),
+            f("report_submissions_per_s"),
+            f("submissions_vs_raw_inserts"),
+            r["reports_in_database"].as_u64().unwrap_or(0),
+            f("requests_get_per_s"),
+            f("requests_get_vs_trivial"),
+            r["requests_get_latency"]["p50_ms"].as_f64().unwrap_or(0.0),
+            r["requests_get_latency"]["p99_ms"].as_f64().unwrap_or(0.0),
+        );
+    }
+}
+
+fn print_shop(results: &[Value]) {
     println!();
     println!(
         "{:<10} {:>12} {:>12} {:>12} {:>8} {:>12} {:>8} {:>16} {:>16}",
@@ -381,7 +500,7 @@ pub async fn run(options: BenchOptions) -> Result<()> {
         "inbox p50/p99",
         "track p50/p99"
     );
-    for r in &results {
+    for r in results {
         println!(
             "{:<10} {:>12.0} {:>12.0} {:>12.1} {:>8.3} {:>12.1} {:>8.3} {:>7.1}/{:<7.1}ms {:>7.1}/{:<7.1}ms",
             r["engine"].as_str().unwrap_or(""),
@@ -401,8 +520,4 @@ pub async fn run(options: BenchOptions) -> Result<()> {
             r["track_api_latency"]["p99_ms"].as_f64().unwrap_or(0.0),
         );
     }
-    let report = json!({"benchmark": "one-stop shop", "version": env!("CARGO_PKG_VERSION"), "results": results});
-    std::fs::write(&options.out, serde_json::to_string_pretty(&report)?)?;
-    println!("\nwritten to {}", options.out.display());
-    Ok(())
 }

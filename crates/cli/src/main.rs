@@ -1,6 +1,7 @@
 //! `baladiya`: the one binary. Serve, migrate, administer.
 
 mod bench;
+mod bench_reports;
 mod config;
 
 use std::net::SocketAddr;
@@ -86,6 +87,12 @@ enum Command {
         /// Where the JSON results are written.
         #[arg(long, default_value = "bench-results.json")]
         out: PathBuf,
+        /// shop, reports or all.
+        #[arg(long, default_value = "all")]
+        suite: String,
+        /// Citizen reports in the database for the Open311 search measurements.
+        #[arg(long, default_value_t = 1_000_000)]
+        reports: usize,
     },
     /// Manage users, roles, org units and holidays.
     #[command(subcommand)]
@@ -285,6 +292,8 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             samples,
             catalog,
             out,
+            suite,
+            reports,
         } => {
             bench::run(bench::BenchOptions {
                 postgres,
@@ -294,6 +303,8 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                 samples,
                 catalog,
                 out,
+                suite,
+                reports,
             })
             .await
         }
@@ -638,7 +649,7 @@ async fn escalate_overdue(app: App) {
     }
 }
 
-/// Deletes expired sessions every hour, so the table does not grow forever.
+/// Deletes expired sessions and refreshes planner statistics every hour, so the table does not grow forever.
 async fn purge_expired_sessions(app: App) {
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
@@ -647,6 +658,9 @@ async fn purge_expired_sessions(app: App) {
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "expired sessions purged"),
             Err(error) => tracing::warn!(%error, "could not purge expired sessions"),
+        }
+        if let Err(error) = app.store.optimize().await {
+            tracing::warn!(%error, "could not refresh the query planner's statistics");
         }
     }
 }

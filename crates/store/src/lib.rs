@@ -215,6 +215,21 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes the query planner's statistics after many changes
+    /// (SQLite's `PRAGMA optimize`, PostgreSQL's `ANALYZE`): run hourly by
+    /// `serve` and after bulk loads.
+    pub async fn optimize(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(pool) => {
+                sqlx::query("PRAGMA optimize").execute(pool).await?;
+            }
+            Store::Postgres(pool) => {
+                sqlx::query("ANALYZE").execute(pool).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// A round trip to the database, for health checks.
     pub async fn ping(&self) -> Result<(), StoreError> {
         on_pool!(self, pool => {

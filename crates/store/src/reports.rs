@@ -189,6 +189,9 @@ macro_rules! notify_followers {
 impl Store {
     /// Records a report with its reporter as first follower, its event and
     /// the reporter's acknowledgement, in one transaction. Returns its id.
+    /// A report by API key counts against the key's one-minute window in
+    /// the same transaction: over the limit, nothing is written and the
+    /// answer is `Conflict(RateLimited)`.
     pub async fn insert_report(
         &self,
         new: &NewReport,
@@ -196,7 +199,24 @@ impl Store {
         received: serde_json::Value,
     ) -> Result<i64, StoreError> {
         let contact = new.reporter_email.clone().or(new.reporter_phone.clone());
+        let window_floor = new.requested_at - chrono::Duration::minutes(1);
         Ok(in_write_tx!(self, tx => {
+            if let Some(key_id) = new.api_key_id {
+                let (count, limit): (i64, i64) = sqlx::query_as(
+                    "UPDATE api_keys SET \
+                     window_count = CASE WHEN window_start <= $1 THEN 1 ELSE window_count + 1 END, \
+                     window_start = CASE WHEN window_start <= $1 THEN $2 ELSE window_start END \
+                     WHERE id = $3 RETURNING window_count, per_minute",
+                )
+                .bind(window_floor)
+                .bind(new.requested_at)
+                .bind(key_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if count > limit {
+                    return Err(StoreError::Conflict(ErrorCode::RateLimited));
+                }
+            }
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO reports (token, category_code, unit_id, department, status, description, \
                  lat, lon, address, answers, photo_key, photo_type, media_url, channel, api_key_id, \
@@ -479,6 +499,59 @@ impl Store {
         }))
     }
 
+    /// Benchmark data: `count` reports like `template`, with category
+    /// `categories[i % len]`, status `statuses[i % len]`, requested
+    /// `i % spread_minutes` minutes before the template's time, spread in a
+    /// small box around its point. Written 500 rows to a statement.
+    pub async fn seed_reports(
+        &self,
+        template: &NewReport,
+        count: usize,
+        categories: &[String],
+        statuses: &[&str],
+        spread_minutes: i64,
+    ) -> Result<(), StoreError> {
+        const COLUMNS: usize = 13;
+        let rows: Vec<usize> = (0..count).collect();
+        for chunk in rows.chunks(500) {
+            let mut sql = String::from(
+                "INSERT INTO reports (token, category_code, unit_id, department, status, description, \
+                 lat, lon, answers, channel, requested_at, updated_at, expected_on) VALUES ",
+            );
+            let values: Vec<String> = (0..chunk.len())
+                .map(|r| {
+                    let params: Vec<String> = (1..=COLUMNS)
+                        .map(|c| format!("${}", r * COLUMNS + c))
+                        .collect();
+                    format!("({})", params.join(", "))
+                })
+                .collect();
+            sql.push_str(&values.join(", "));
+            in_write_tx!(self, tx => {
+                let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
+                for &i in chunk {
+                    let at = template.requested_at - chrono::Duration::minutes(i as i64 % spread_minutes.max(1));
+                    q = q
+                        .bind(format!("{}-{i}", template.token))
+                        .bind(&categories[i % categories.len().max(1)])
+                        .bind(template.unit_id)
+                        .bind(&template.department)
+                        .bind(statuses[i % statuses.len().max(1)])
+                        .bind(&template.description)
+                        .bind(template.lat + (i % 997) as f64 * 1e-5)
+                        .bind(template.lon + (i % 991) as f64 * 1e-5)
+                        .bind(&template.answers)
+                        .bind(template.channel)
+                        .bind(at)
+                        .bind(at)
+                        .bind(template.expected_on);
+                }
+                q.execute(&mut *tx).await?;
+            });
+        }
+        Ok(())
+    }
+
     /// Records an API key (its SHA-256 hash) allowed `per_minute` POSTs.
     pub async fn insert_api_key(
         &self,
@@ -511,30 +584,14 @@ impl Store {
         }))
     }
 
-    /// Counts one use of a key in the current one-minute window, atomically
-    /// (so every server shares the limit). `None` for an unknown or revoked
-    /// key; else `(key id, within the limit)`.
-    pub async fn use_api_key(
-        &self,
-        key_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<(i64, bool)>, StoreError> {
-        let window_floor = now - chrono::Duration::minutes(1);
-        let row: Option<(i64, i64, i64)> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "UPDATE api_keys SET \
-                 window_count = CASE WHEN window_start <= $1 THEN 1 ELSE window_count + 1 END, \
-                 window_start = CASE WHEN window_start <= $1 THEN $2 ELSE window_start END \
-                 WHERE key_hash = $3 AND revoked_at IS NULL \
-                 RETURNING id, window_count, per_minute",
-            )
-            .bind(window_floor)
-            .bind(now)
-            .bind(key_hash)
-            .fetch_optional(pool)
-            .await?
-        });
-        Ok(row.map(|(id, count, limit)| (id, count <= limit)))
+    /// The key with this hash, unless revoked.
+    pub async fn api_key_id(&self, key_hash: &str) -> Result<Option<i64>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL")
+                .bind(key_hash)
+                .fetch_optional(pool)
+                .await?
+        }))
     }
 
     /// Revokes every key of this name; returns how many.

@@ -24,7 +24,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{WebError, status_of};
 use crate::i18n::Tr;
@@ -85,20 +85,25 @@ fn opt_text(value: Option<impl Into<String>>) -> Doc {
     value.map_or(Doc::Scalar(Value::Null), text)
 }
 
-impl Doc {
-    fn to_json(&self) -> Value {
+/// JSON is written straight from the tree.
+impl serde::Serialize for Doc {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
         match self {
-            Doc::Scalar(v) => v.clone(),
-            Doc::Object(fields) => Value::Object(
-                fields
-                    .iter()
-                    .map(|(k, v)| ((*k).to_owned(), v.to_json()))
-                    .collect::<Map<_, _>>(),
-            ),
-            Doc::List(_, items) => Value::Array(items.iter().map(Doc::to_json).collect()),
+            Doc::Scalar(v) => v.serialize(serializer),
+            Doc::Object(fields) => {
+                let mut map = serializer.serialize_map(Some(fields.len()))?;
+                for (k, v) in fields {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+            Doc::List(_, items) => serializer.collect_seq(items),
         }
     }
+}
 
+impl Doc {
     fn write_xml(&self, writer: &mut Writer<Vec<u8>>, name: &str) -> std::io::Result<()> {
         let element = writer.create_element(name);
         match self {
@@ -142,7 +147,7 @@ fn respond(status: StatusCode, format: Format, root: &str, doc: Doc) -> Response
         Format::Json => (
             status,
             [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-            doc.to_json().to_string(),
+            serde_json::to_vec(&doc).unwrap_or_default(),
         )
             .into_response(),
         Format::Xml => (
@@ -648,7 +653,7 @@ async fn post_request(
     if let Some(response) = wrong_jurisdiction(&tr, format, Some(get("jurisdiction_id").as_str())) {
         return response;
     }
-    let key_id = match state.app.use_api_key(&get("api_key")).await {
+    let key_id = match state.app.api_key(&get("api_key")).await {
         Ok(id) => id,
         Err(e) => return app_error(&tr, format, e),
     };

@@ -35,7 +35,6 @@ CREATE TABLE reports (
 );
 CREATE INDEX reports_requested ON reports(requested_at);
 CREATE INDEX reports_category_requested ON reports(category_code, requested_at);
-CREATE INDEX reports_status_requested ON reports(status, requested_at);
 CREATE INDEX reports_unit_status ON reports(unit_id, status, department);
 CREATE INDEX reports_nearby ON reports(category_code, lat, lon);
 

@@ -1,0 +1,212 @@
+//! The citizen-reports benchmark: Open311 submissions per second, and
+//! `GET /open311/v2/requests.json` with filters over a million reports, each
+//! beside the raw insert rate and a trivial handler of the same server
+//! measured in the same run.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow};
+use baladiya_app::App;
+use baladiya_app::attachments::Blobs;
+use baladiya_domain::org::UnitCode;
+use baladiya_domain::reports::ReportCategory;
+use baladiya_store::{NewReport, Store};
+use serde_json::{Value, json};
+
+use crate::bench::{BenchOptions, Served, for_a_while, latency, raw_insert_rate};
+
+/// Seeded reports by status: one in five still open.
+const STATUSES: &[&str] = &["resolved", "open", "resolved", "rejected", "resolved"];
+
+/// Seeded reports are spread over a year, so a 90-day search sees a quarter.
+const SPREAD_MINUTES: i64 = 365 * 24 * 60;
+
+pub async fn engine(
+    name: &str,
+    url: &str,
+    options: &BenchOptions,
+    categories: &[ReportCategory],
+    boundaries: &str,
+) -> Result<Value> {
+    eprintln!("== reports, {name}: {url}");
+    let store = Store::connect(url).await?;
+    store.migrate().await?;
+    let files = tempfile::tempdir()?;
+    let app = App::new(
+        store.clone(),
+        Blobs::local(&files.path().join("attachments")).map_err(|e| anyhow!("{e}"))?,
+    );
+    app.set_report_categories(categories.to_vec());
+    app.load_demo().await.map_err(|e| anyhow!("{e}"))?;
+    app.import_boundaries(None, boundaries)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+
+    let raw_rate = raw_insert_rate(&store, options).await?;
+    let served = Served::start(&app, options.clients).await?;
+    let (trivial_rate, trivial_lat) = served.trivial(options).await?;
+    let (client, base) = (served.client.clone(), served.base.clone());
+
+    // One API key per client, as separate applications would have.
+    let mut keys = Vec::new();
+    for i in 0..options.clients {
+        keys.push(
+            app.issue_api_key(&format!("bench {i}"), 100_000)
+                .await
+                .map_err(|e| anyhow!("{e}"))?,
+        );
+    }
+    let keys = Arc::new(keys);
+    let (c, b, k) = (client.clone(), base.clone(), keys.clone());
+    let (subs, subs_time, subs_lat) = for_a_while(options.clients, options.seconds, move |i, n| {
+        let (client, base, keys) = (c.clone(), b.clone(), k.clone());
+        async move {
+            let lat = format!("{:.6}", 29.86 + (n % 100) as f64 * 0.0005);
+            let long = format!("{:.6}", 31.245 + (n % 37) as f64 * 0.0005);
+            let r = client
+                .post(format!("{base}/open311/v2/requests.json"))
+                .form(&[
+                    ("api_key", keys[i].as_str()),
+                    ("service_code", "street-lighting"),
+                    ("lat", lat.as_str()),
+                    ("long", long.as_str()),
+                    ("attribute[problem]", "off"),
+                    ("description", "عمود إنارة مطفأ (قياس أداء)"),
+                    ("email", "bench@example.com"),
+                ])
+                .send()
+                .await?;
+            anyhow::ensure!(r.status().is_success(), "submit {}", r.status());
+            r.bytes().await?;
+            Ok(true)
+        }
+    })
+    .await?;
+    let subs_rate = subs as f64 / subs_time.as_secs_f64();
+    eprintln!("report submissions: {subs_rate:.1}/s");
+
+    let unit = store
+        .unit_by_code(&UnitCode::parse("EG-GZ-BDR").map_err(|e| anyhow!(e))?)
+        .await?
+        .context("demo unit")?;
+    let now = chrono::Utc::now();
+    let template = NewReport {
+        token: format!("seed{}", now.timestamp()),
+        category_code: String::new(),
+        unit_id: unit.id,
+        department: "engineering".into(),
+        description: "بلاغ للقياس".into(),
+        lat: 29.80,
+        lon: 31.17,
+        address: None,
+        answers: "{}".into(),
+        photo_key: None,
+        photo_type: None,
+        media_url: None,
+        channel: "api",
+        api_key_id: None,
+        intake_user_id: None,
+        reporter_name: None,
+        reporter_email: None,
+        reporter_phone: None,
+        device_id: None,
+        account_id: None,
+        requested_at: now,
+        expected_on: now.date_naive(),
+    };
+    let codes: Vec<String> = categories.iter().map(|c| c.code.clone()).collect();
+    let to_seed = options.reports.saturating_sub(subs);
+    let seed_start = Instant::now();
+    store
+        .seed_reports(&template, to_seed, &codes, STATUSES, SPREAD_MINUTES)
+        .await?;
+    store.optimize().await?;
+    let seed_seconds = seed_start.elapsed().as_secs_f64();
+    eprintln!("seeded {to_seed} reports in {seed_seconds:.1} s");
+
+    // Searches as Open311 clients make them.
+    let week_ago = (now - chrono::Duration::days(7)).format("%Y-%m-%dT%H:%M:%SZ");
+    let searches: Arc<Vec<String>> = Arc::new(vec![
+        "service_code=pothole&status=open".to_owned(),
+        format!("service_code=street-lighting,waste&start_date={week_ago}"),
+        "status=closed&page_size=100".to_owned(),
+        "service_request_id=1,2,3,4,5,600000,700000".to_owned(),
+    ]);
+    let returned = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (c, b, s, counted) = (
+        client.clone(),
+        base.clone(),
+        searches.clone(),
+        returned.clone(),
+    );
+    let (gets, gets_time, gets_lat) = for_a_while(options.clients, options.seconds, move |_, n| {
+        let (client, base, searches, counted) = (c.clone(), b.clone(), s.clone(), counted.clone());
+        async move {
+            let query = &searches[n % searches.len()];
+            let r = client
+                .get(format!("{base}/open311/v2/requests.json?{query}"))
+                .send()
+                .await?;
+            anyhow::ensure!(r.status().is_success(), "search {}", r.status());
+            let body: Value = r.json().await?;
+            counted.fetch_add(
+                body.as_array().map_or(0, Vec::len),
+                std::sync::atomic::Ordering::Relaxed,
+            );
+            Ok(true)
+        }
+    })
+    .await?;
+    let gets_rate = gets as f64 / gets_time.as_secs_f64();
+    let rows_per_answer =
+        returned.load(std::sync::atomic::Ordering::Relaxed) as f64 / gets.max(1) as f64;
+    eprintln!("GET requests.json: {gets_rate:.1}/s, {rows_per_answer:.0} requests per answer");
+
+    // Each search alone, one at a time: which filters cost what.
+    let mut each = Vec::new();
+    for query in searches.iter() {
+        let mut samples = Vec::new();
+        let mut rows = 0;
+        for _ in 0..options.samples.clamp(5, 50) {
+            let t = Instant::now();
+            let r = client
+                .get(format!("{base}/open311/v2/requests.json?{query}"))
+                .send()
+                .await?;
+            let body = r.bytes().await?;
+            samples.push(t.elapsed());
+            rows = serde_json::from_slice::<Value>(&body)?
+                .as_array()
+                .map_or(0, Vec::len);
+        }
+        let mut l = latency(samples);
+        l["search"] = json!(query);
+        l["requests_returned"] = json!(rows);
+        eprintln!(
+            "  {query}: {rows} requests, p50 {:.1} ms",
+            l["p50_ms"].as_f64().unwrap_or(0.0)
+        );
+        each.push(l);
+    }
+    served.stop().await?;
+    store.close().await;
+    Ok(json!({
+        "engine": name,
+        "clients": options.clients,
+        "seconds_per_phase": options.seconds,
+        "raw_inserts_per_s": raw_rate,
+        "trivial_handler_per_s": trivial_rate,
+        "trivial_handler_latency": latency(trivial_lat),
+        "report_submissions_per_s": subs_rate,
+        "report_submission_latency": latency(subs_lat),
+        "submissions_vs_raw_inserts": subs_rate / raw_rate,
+        "reports_in_database": to_seed + subs,
+        "seed_seconds": seed_seconds,
+        "requests_get_per_s": gets_rate,
+        "requests_get_latency": latency(gets_lat),
+        "requests_get_vs_trivial": gets_rate / trivial_rate,
+        "requests_per_answer": rows_per_answer,
+        "each_search_sequential": each,
+    }))
+}
