@@ -149,3 +149,50 @@ async fn open311_errors_are_the_specifications_error_array() {
     assert_eq!(paths[1].0, "errors/error/description");
     app.stop().await;
 }
+
+/// A real Open311 client from PyPI (`georeport`) reads and writes through
+/// the endpoint in JSON and XML. Needs `pip install georeport`; `.ci/run`
+/// installs it, and in CI its absence fails the test.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_open311_client_uses_the_endpoint() {
+    let has_client = std::process::Command::new("python3")
+        .args(["-c", "import georeport"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_client {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the georeport client is needed in CI"
+        );
+        eprintln!("skipped: pip install georeport");
+        return;
+    }
+    let app = TestApp::spawn(Engine::Sqlite)
+        .await
+        .expect("SQLite always runs");
+    app.app
+        .import_boundaries(None, &crate::support::demo_boundaries())
+        .await
+        .expect("boundaries");
+    let key = app.app.issue_api_key("georeport", 60).await.expect("key");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/open311-client/check.py");
+    let url = app.url("");
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("python3")
+            .arg(script)
+            .arg(url)
+            .arg(key)
+            .output()
+            .expect("python3 runs")
+    })
+    .await
+    .expect("joined");
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    app.stop().await;
+}
