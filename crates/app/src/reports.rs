@@ -46,6 +46,16 @@ pub struct ReportInput {
     pub account_id: String,
 }
 
+/// What a staff member narrows their reports inbox to.
+#[derive(Debug, Clone, Default)]
+pub struct ReportInboxFilter {
+    /// Stored statuses; empty for all.
+    pub statuses: Vec<String>,
+    /// One unit (with everything below it).
+    pub unit: Option<baladiya_domain::org::UnitPath>,
+    pub department: Option<baladiya_domain::org::DepartmentKind>,
+}
+
 /// How a report came in.
 #[derive(Debug, Clone, Copy)]
 pub enum Intake<'a> {
@@ -531,12 +541,12 @@ impl App {
         Ok(self.store.follow_report(id, &contact, self.now()).await?)
     }
 
-    /// Reports for a staff member to handle, oldest first: open ones in the
-    /// units (and departments) their grants cover.
+    /// Reports for a staff member to handle, oldest first: those in the
+    /// units (and departments) their grants cover, narrowed by `filter`.
     pub async fn report_inbox(
         &self,
         who: &Principal,
-        statuses: Vec<String>,
+        filter: &ReportInboxFilter,
         limit: i64,
     ) -> Result<Vec<ReportRecord>, AppError> {
         let mut found: Vec<ReportRecord> = Vec::new();
@@ -546,13 +556,23 @@ impl App {
             .iter()
             .filter(|g| g.role.allows(Permission::HandleReports))
         {
+            // The grant's area, narrowed to the unit asked for.
+            let within = match &filter.unit {
+                None => grant.unit.clone(),
+                Some(unit) if unit.is_within(&grant.unit) => unit.clone(),
+                Some(unit) if grant.unit.is_within(unit) => grant.unit.clone(),
+                Some(_) => continue,
+            };
+            let department = match (grant.department, filter.department) {
+                (Some(held), Some(asked)) if held != asked => continue,
+                (held, asked) => asked.or(held),
+            };
             let query = ReportQuery {
-                within: vec![grant.unit.clone()],
-                departments: grant
-                    .department
+                within: vec![within],
+                departments: department
                     .map(|d| vec![d.as_str().to_owned()])
                     .unwrap_or_default(),
-                statuses: statuses.clone(),
+                statuses: filter.statuses.clone(),
                 limit,
                 oldest_first: true,
                 ..ReportQuery::default()

@@ -796,6 +796,25 @@ async fn the_pages_work_without_javascript(engine: Engine) {
         .await
         .expect("html");
     assert!(inbox.contains(&format!("href=\"/staff/reports/{id}\"")));
+    for (filter, listed) in [
+        ("unit=EG-GZ-BDR-SQR&department=engineering", true),
+        ("department=environment", false),
+        ("unit=EG-GZ-BDR-MRH", false),
+    ] {
+        let inbox = staff
+            .get(app.url(&format!("/staff/reports?{filter}")))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("html");
+        assert_eq!(
+            inbox.contains(&format!("href=\"/staff/reports/{id}\"")),
+            listed,
+            "{filter}"
+        );
+    }
     let page = staff
         .get(app.url(&format!("/staff/reports/{id}")))
         .send()

@@ -11,11 +11,11 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
-use baladiya_app::reports::{Intake, ReportInput, stored_answers};
+use baladiya_app::reports::{Intake, ReportInboxFilter, ReportInput, stored_answers};
 use baladiya_app::{AppError, Principal};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::boundaries::Boundary;
-use baladiya_domain::org::{OrgUnit, UnitCode};
+use baladiya_domain::org::{DepartmentKind, OrgUnit, UnitCode};
 use baladiya_domain::people::Permission;
 use baladiya_domain::reports::lifecycle::{ReportAction, ReportState, ReportStatus, apply};
 use baladiya_domain::reports::{AttributeType, ReportCategory};
@@ -622,6 +622,7 @@ pub struct ReportView {
     pub status_label: String,
     pub status_note: String,
     pub unit: String,
+    pub department: String,
     pub requested: String,
     pub expected: String,
     pub address: String,
@@ -681,6 +682,7 @@ async fn report_view(state: &AppState, tr: &Tr, r: &ReportRecord) -> Result<Repo
         status_label: status_label(tr, status_of(r)),
         status_note: r.status_note.clone().unwrap_or_default(),
         unit: unit.map_or_else(|| r.unit_code.clone(), |u| u.name.get(tr.lang()).to_owned()),
+        department: tr.t(&format!("department-name-{}", r.department)),
         requested: r.requested_at.format("%Y-%m-%d %H:%M").to_string(),
         expected: r.expected_on.to_string(),
         address: r.address.clone().unwrap_or_default(),
@@ -869,12 +871,18 @@ struct StaffInboxPage<'a> {
     rows: Vec<Row>,
     count_text: String,
     statuses: Options,
+    units: Options,
+    departments: Options,
 }
 
 #[derive(Deserialize)]
 struct StaffQuery {
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    department: String,
 }
 
 async fn staff_inbox(
@@ -891,7 +899,21 @@ async fn staff_inbox(
             .map(|s| s.as_str().to_owned())
             .collect(),
     };
-    let found = state.app.report_inbox(&who, statuses, 500).await?;
+    let units = state
+        .app
+        .store
+        .units_within(&who.access.roots(Permission::HandleReports))
+        .await
+        .map_err(AppError::from)?;
+    let filter = ReportInboxFilter {
+        statuses,
+        unit: units
+            .iter()
+            .find(|u| u.code.as_str() == q.unit)
+            .map(|u| u.path.clone()),
+        department: DepartmentKind::parse(&q.department).ok(),
+    };
+    let found = state.app.report_inbox(&who, &filter, 500).await?;
     let statuses = ReportStatus::ALL
         .iter()
         .map(|s| {
@@ -902,12 +924,24 @@ async fn staff_inbox(
             )
         })
         .collect();
+    let departments = DepartmentKind::ALL
+        .iter()
+        .map(|d| {
+            (
+                d.as_str().to_owned(),
+                tr.t(&format!("department-name-{}", d.as_str())),
+                d.as_str() == q.department,
+            )
+        })
+        .collect();
     let body = StaffInboxPage {
         tr: &tr,
         user: Some(&who),
         count_text: tr.count("reports-count", "count", found.len() as i64),
         rows: rows(&tr, &state, &found),
         statuses,
+        units: unit_options(&tr, &units, &q.unit),
+        departments,
     }
     .render();
     Ok(page(body))
@@ -1182,6 +1216,7 @@ mod tests {
         keys.extend(["submitted", "merged_in"].map(|e| format!("report-event-{e}")));
         keys.extend(["web", "api", "staff"].map(|c| format!("report-channel-{c}")));
         keys.extend((0..4).map(|i| format!("report-age-{i}")));
+        keys.extend(DepartmentKind::ALL.map(|d| format!("department-name-{}", d.as_str())));
         for lang in [Lang::Ar, Lang::En] {
             for key in &keys {
                 assert!(i18n.has(lang, key), "{key} in {lang:?}");
