@@ -110,7 +110,7 @@
         list.forEach(function (r) {
           var li = document.createElement('li');
           li.appendChild(link('/reports/' + r.id, (r.service_name || r.service_code) + ' #' + r.id));
-          li.appendChild(document.createTextNode(' — ' + Math.round(r.distance_m) + ' m'));
+          li.appendChild(document.createTextNode(' — ' + Math.round(r.distance_m) + '\u00a0' + (nearby.dataset.metres || 'm')));
           items.appendChild(li);
         });
         nearby.hidden = list.length === 0;

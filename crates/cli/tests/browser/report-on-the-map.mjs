@@ -53,6 +53,20 @@ try {
   const stored = await (await citizen.request.get(`${base}/reports/${number}/photo`)).body();
   check(stored.length > 100 && !stored.includes('GPSLatitude') && !stored.includes('Samsung'), 'photo metadata was kept');
 
+  // A neighbour about to report the same light is shown the open report first.
+  const neighbour = await arabicPage(browser, base, outside);
+  await neighbour.goto(`${base}/reports/new`);
+  await neighbour.locator('.leaflet-interactive').first().waitFor();
+  await neighbour.getByLabel('نوع المشكلة').selectOption({ label: 'إنارة الشوارع' });
+  await neighbour.getByLabel('انتقل إلى').selectOption('EG-GZ-BDR');
+  await neighbour.waitForTimeout(300);
+  const again = await neighbour.locator('#report-map').boundingBox();
+  await neighbour.mouse.click(again.x + again.width / 2 + 1, again.y + again.height / 2);
+  await neighbour.locator('#nearby').waitFor({ state: 'visible' });
+  check(await neighbour.locator('#nearby').getByRole('link', { name: `#${number}` }).count() === 1,
+    'the open report nearby is not offered');
+  await neighbour.screenshot({ path: join(artifacts, 'report-nearby-ar.png'), fullPage: true });
+
   // The engineering officer finds it in the reports inbox and resolves it.
   const officer = await arabicPage(browser, base, outside);
   await signIn(officer, base, 'eg.officer');

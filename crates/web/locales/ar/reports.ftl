@@ -161,3 +161,4 @@ department-name-state_property = أملاك الدولة
 department-name-environment = البيئة والنظافة
 department-name-urban_planning = التخطيط العمراني
 department-name-technology_center = المركز التكنولوجي
+report-metres = متر

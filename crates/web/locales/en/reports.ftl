@@ -153,3 +153,4 @@ department-name-state_property = State property
 department-name-environment = Environment and cleanliness
 department-name-urban_planning = Urban planning
 department-name-technology_center = Technology center
+report-metres = m
