@@ -17,6 +17,7 @@ crate::on_both_engines!(
     duplicates_are_suggested_and_merged_with_their_followers,
     reporters_personal_data_is_never_public,
     the_pages_work_without_javascript,
+    an_api_keys_limit_holds_across_servers,
 );
 
 /// In Badrashin, outside its villages.
@@ -867,5 +868,55 @@ async fn the_pages_work_without_javascript(engine: Engine) {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, public) = get(&app, &format!("/reports/{id}?lang=ar")).await;
     assert!(public.contains("مرفوض") && public.contains("الحفرة داخل ملكية خاصة"));
+    app.stop().await;
+}
+
+async fn an_api_keys_limit_holds_across_servers(engine: Engine) {
+    let Some((app, _)) = spawn(engine).await else {
+        return;
+    };
+    let other = app.another_server().await;
+    other.app.set_report_categories(app.app.report_categories());
+    let key = app.app.issue_api_key("busy app", 5).await.expect("key");
+    let mut sent = Vec::new();
+    for i in 0..12 {
+        let server = if i % 2 == 0 { &app } else { &other };
+        let (client, url, key) = (
+            server.client.clone(),
+            server.url("/open311/v2/requests.json"),
+            key.clone(),
+        );
+        sent.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .form(&[
+                    ("api_key", key.as_str()),
+                    ("service_code", "waste"),
+                    ("lat", BADRASHIN.0),
+                    ("long", BADRASHIN.1),
+                ])
+                .send()
+                .await
+                .expect("request")
+                .status()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in sent {
+        statuses.push(task.await.expect("joined"));
+    }
+    let accepted = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    let limited = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((accepted, limited), (5, 7), "{statuses:?}");
+    let stored = get_json(&app, "/open311/v2/requests.json?service_code=waste").await;
+    assert_eq!(
+        stored.as_array().expect("list").len(),
+        5,
+        "refused ones wrote nothing"
+    );
+    other.stop().await;
     app.stop().await;
 }
