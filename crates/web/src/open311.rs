@@ -219,6 +219,20 @@ fn wrong_jurisdiction(tr: &Tr, format: Format, id: Option<&str>) -> Option<Respo
     }
 }
 
+/// The name and format of `{name}.{json|xml}` for the jurisdiction
+/// served here, or the error answer.
+fn resource<'a>(
+    tr: &Tr,
+    file: &'a str,
+    j: &Jurisdiction,
+) -> Result<(&'a str, Format), Box<Response>> {
+    let (name, format) = split_format(file).ok_or_else(|| Box::new(not_found(tr, file)))?;
+    match wrong_jurisdiction(tr, format, j.jurisdiction_id.as_deref()) {
+        Some(response) => Err(Box::new(response)),
+        None => Ok((name, format)),
+    }
+}
+
 fn not_found(tr: &Tr, file: &str) -> Response {
     let format = split_format(file).map_or(Format::Xml, |(_, f)| f);
     error(StatusCode::NOT_FOUND, format, tr.t("not-found"))
@@ -302,12 +316,10 @@ async fn definition(
     Path(file): Path<String>,
     Query(j): Query<Jurisdiction>,
 ) -> Response {
-    let Some((code, format)) = split_format(&file) else {
-        return not_found(&tr, &file);
+    let (code, format) = match resource(&tr, &file, &j) {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
-    if let Some(response) = wrong_jurisdiction(&tr, format, j.jurisdiction_id.as_deref()) {
-        return response;
-    }
     let Some(category) = state.app.report_category(code) else {
         return error(
             StatusCode::NOT_FOUND,
@@ -565,12 +577,10 @@ async fn one_request(
     Path(file): Path<String>,
     Query(j): Query<Jurisdiction>,
 ) -> Response {
-    let Some((id, format)) = split_format(&file) else {
-        return not_found(&tr, &file);
+    let (id, format) = match resource(&tr, &file, &j) {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
-    if let Some(response) = wrong_jurisdiction(&tr, format, j.jurisdiction_id.as_deref()) {
-        return response;
-    }
     let Ok(id) = id.parse::<i64>() else {
         return error(
             StatusCode::NOT_FOUND,
@@ -601,12 +611,10 @@ async fn token(
     Path(file): Path<String>,
     Query(j): Query<Jurisdiction>,
 ) -> Response {
-    let Some((token, format)) = split_format(&file) else {
-        return not_found(&tr, &file);
+    let (token, format) = match resource(&tr, &file, &j) {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
-    if let Some(response) = wrong_jurisdiction(&tr, format, j.jurisdiction_id.as_deref()) {
-        return response;
-    }
     match state.app.report_by_token(token).await {
         Ok(Some(id)) => respond(
             StatusCode::OK,
