@@ -18,6 +18,7 @@ crate::on_both_engines!(
     reporters_personal_data_is_never_public,
     the_pages_work_without_javascript,
     an_api_keys_limit_holds_across_servers,
+    two_officers_on_two_servers_one_wins,
 );
 
 /// In Badrashin, outside its villages.
@@ -917,6 +918,37 @@ async fn an_api_keys_limit_holds_across_servers(engine: Engine) {
         5,
         "refused ones wrote nothing"
     );
+    other.stop().await;
+    app.stop().await;
+}
+
+async fn two_officers_on_two_servers_one_wins(engine: Engine) {
+    let Some((app, key)) = spawn(engine).await else {
+        return;
+    };
+    let other = app.another_server().await;
+    other.app.set_report_categories(app.app.report_categories());
+    let id = light_out(&app, &key, BADRASHIN.0, BADRASHIN.1, "race@example.com").await;
+    let (officer, head) = (app.token("eg.officer").await, app.token("eg.head").await);
+    let first = act(&app, &officer, id, json!({"action": "start", "version": 1}));
+    let second = act(
+        &other,
+        &head,
+        id,
+        json!({"action": "reject", "version": 1, "note": "ليس من اختصاص الوحدة"}),
+    );
+    let ((a, _), (b, _)) = tokio::join!(first, second);
+    let mut statuses = [a, b];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "exactly one wins"
+    );
+    let report = app.app.report(id).await.expect("report");
+    assert_eq!(report.version, 2, "one change, not two");
+    let events = app.app.store.events_of("report", id).await.expect("events");
+    assert_eq!(events.len(), 2, "submitted + the winner's action");
     other.stop().await;
     app.stop().await;
 }
