@@ -3,6 +3,7 @@
 mod bench;
 mod bench_reports;
 mod config;
+mod export;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -59,6 +60,9 @@ enum Command {
     /// Import data files.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Write open data, anonymized, to a file or standard output.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Bring the database schema up to date.
     Migrate,
     /// Load the demo data without serving.
@@ -111,6 +115,36 @@ enum ImportCommand {
     /// Org-unit boundaries: a GeoJSON FeatureCollection whose features have
     /// a `unit` property (unit code) and a Polygon or MultiPolygon geometry.
     Boundaries { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Citizen reports, as on /open-data/reports.{csv,geojson}, every page:
+    /// no names or contacts, coordinates to about 11 metres.
+    Reports {
+        /// csv or geojson
+        #[arg(long, default_value = "csv")]
+        format: String,
+        #[arg(long, default_value = "")]
+        service_code: String,
+        /// A status (open, in_progress…) or Open311's open / closed.
+        #[arg(long, default_value = "")]
+        status: String,
+        /// A unit code: that unit and everything below it.
+        #[arg(long, default_value = "")]
+        unit: String,
+        /// YYYY-MM-DD, inclusive.
+        #[arg(long, default_value = "")]
+        from: String,
+        #[arg(long, default_value = "")]
+        to: String,
+        /// Language of category names in GeoJSON: ar or en.
+        #[arg(long, default_value = "ar")]
+        lang: String,
+        /// Where to write; standard output if not given.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -347,6 +381,47 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             let count =
                 result.map_err(|e| anyhow::anyhow!("{}: {}", file.display(), app_error(e)))?;
             println!("Imported the boundaries of {count} units.");
+            Ok(())
+        }
+        Command::Export(ExportCommand::Reports {
+            format,
+            service_code,
+            status,
+            unit,
+            from,
+            to,
+            lang,
+            out,
+        }) => {
+            let app = app(open(&database).await?)?;
+            let catalog_dir =
+                std::env::var("BALADIYA_CATALOG").unwrap_or_else(|_| "catalog".into());
+            let categories = Path::new(&catalog_dir).join("report-categories.toml");
+            if let Ok(text) = std::fs::read_to_string(&categories)
+                && let Ok(parsed) =
+                    baladiya_app::report_categories::parse_categories(&categories, &text)
+            {
+                app.set_report_categories(parsed);
+            }
+            let filters = baladiya_web::open_data::ExportQuery {
+                service_code,
+                status,
+                unit,
+                from,
+                to,
+                page: None,
+            };
+            let writer: Box<dyn std::io::Write> = match &out {
+                Some(path) => Box::new(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("creating {}", path.display()))?,
+                ),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let result = export::reports(&app, &filters, &format, &lang, writer).await;
+            app.store.close().await;
+            let count = result?;
+            eprintln!("Exported {count} reports.");
             Ok(())
         }
         Command::Demo => {

@@ -92,6 +92,9 @@ pub struct ReportQuery {
     pub bbox: Option<(f64, f64, f64, f64)>,
     pub limit: i64,
     pub offset: i64,
+    /// Only reports before this one in the newest-first order: `(requested
+    /// at, id)` of the last report of the previous page (keyset paging).
+    pub before: Option<(DateTime<Utc>, i64)>,
     /// Oldest first (inboxes) rather than newest first (lists).
     pub oldest_first: bool,
 }
@@ -355,6 +358,16 @@ impl Store {
             let [s, w, n, e] = [south, west, north, east].map(|v| sql.param(Param::Real(v)));
             sql.text.push_str(&format!(
                 " AND r.lat BETWEEN {s} AND {n} AND r.lon BETWEEN {w} AND {e}"
+            ));
+        }
+        if let Some((at, id)) = query.before {
+            let (a, b, i) = (
+                sql.param(Param::Time(at)),
+                sql.param(Param::Time(at)),
+                sql.param(Param::Int(id)),
+            );
+            sql.text.push_str(&format!(
+                " AND (r.requested_at < {a} OR (r.requested_at = {b} AND r.id < {i}))"
             ));
         }
         let order = if query.oldest_first { "" } else { " DESC" };

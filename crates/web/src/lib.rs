@@ -14,6 +14,7 @@ pub mod i18n;
 mod json;
 mod locale;
 mod open311;
+pub mod open_data;
 mod pages;
 mod reports;
 mod state;

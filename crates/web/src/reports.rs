@@ -8,15 +8,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use baladiya_app::reports::MAX_PAGE;
 use baladiya_domain::ErrorCode;
-use baladiya_domain::org::UnitCode;
 use baladiya_domain::reports::ReportCategory;
 use baladiya_domain::reports::lifecycle::{ReportAction, ReportStatus};
 use baladiya_domain::reports::location::Location;
 use baladiya_domain::text::redact_contacts;
-use baladiya_store::{ReportQuery, ReportRecord};
-use chrono::{NaiveDate, NaiveTime};
+use baladiya_store::ReportRecord;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -24,6 +21,7 @@ use crate::auth::ApiUser;
 use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::json::ApiJson;
+use crate::open_data::{self, ExportQuery};
 use crate::open311::base_url;
 use crate::state::AppState;
 
@@ -275,111 +273,19 @@ async fn photo(
         .into_response())
 }
 
-/// Filters of the open-data exports and the public map.
-#[derive(Debug, Default, Deserialize)]
-pub struct ExportQuery {
-    #[serde(default)]
-    pub service_code: String,
-    /// A Baladiya status (`in_progress`…) or Open311's `open` / `closed`.
-    #[serde(default)]
-    pub status: String,
-    /// A unit code: reports of that unit and every unit below it.
-    #[serde(default)]
-    pub unit: String,
-    /// `YYYY-MM-DD`, inclusive.
-    #[serde(default)]
-    pub from: String,
-    #[serde(default)]
-    pub to: String,
-    pub page: Option<i64>,
-}
-
-impl ExportQuery {
-    /// The report query these filters stand for, or the field in error.
-    pub async fn to_query(&self, state: &AppState) -> Result<ReportQuery, WebError> {
-        let mut query = ReportQuery {
-            limit: MAX_PAGE,
-            offset: (self.page.unwrap_or(1).max(1) - 1) * MAX_PAGE,
-            ..ReportQuery::default()
-        };
-        if !self.service_code.is_empty() {
-            query.categories = vec![self.service_code.clone()];
-        }
-        match self.status.as_str() {
-            "" => {}
-            text => match ReportStatus::parse(text) {
-                Ok(s) => query.statuses = vec![s.as_str().to_owned()],
-                Err(_) => {
-                    let all = ReportStatus::from_open311(text)
-                        .map_err(|c| WebError::field("status", c))?;
-                    query.statuses = all.iter().map(|s| s.as_str().to_owned()).collect();
-                }
-            },
-        }
-        if !self.unit.is_empty() {
-            let code = UnitCode::parse(&self.unit).map_err(|c| WebError::field("unit", c))?;
-            let unit = state
-                .app
-                .store
-                .unit_by_code(&code)
-                .await
-                .map_err(baladiya_app::AppError::from)?
-                .ok_or_else(|| WebError::field("unit", "unit-unknown"))?;
-            query.within = vec![unit.path];
-        }
-        let day = |text: &str, field: &str, end: bool| -> Result<_, WebError> {
-            if text.is_empty() {
-                return Ok(None);
-            }
-            let day = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| WebError::field(field, "date-invalid"))?;
-            let time = if end {
-                NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN)
-            } else {
-                NaiveTime::MIN
-            };
-            Ok(Some(day.and_time(time).and_utc()))
-        };
-        query.from = day(&self.from, "from", false)?;
-        query.to = day(&self.to, "to", true)?;
-        Ok(query)
-    }
-}
-
-/// Coordinates in open data: 4 decimals, about 11 metres.
-fn rounded(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
-}
-
 async fn export_geojson(
     State(state): State<AppState>,
     tr: Tr,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, WebError> {
-    let reports = state.app.search_reports(q.to_query(&state).await?).await?;
+    let reports = state
+        .app
+        .search_reports(q.to_query(&state.app).await?)
+        .await?;
     let categories = state.app.report_categories();
     let features: Vec<Value> = reports
         .iter()
-        .map(|r| {
-            let category = categories.iter().find(|c| c.code == r.category_code);
-            json!({
-                "type": "Feature",
-                "id": r.id,
-                "geometry": {"type": "Point", "coordinates": [rounded(r.lon), rounded(r.lat)]},
-                "properties": {
-                    "id": r.id,
-                    "service_code": r.category_code,
-                    "service_name": category.map(|c| c.name.get(tr.lang())),
-                    "status": r.status,
-                    "unit": r.unit_code,
-                    "department": r.department,
-                    "requested_at": r.requested_at,
-                    "updated_at": r.updated_at,
-                    "closed_at": r.closed_at,
-                    "description": redact_contacts(&r.description),
-                },
-            })
-        })
+        .map(|r| open_data::feature(r, &categories, tr.lang()))
         .collect();
     Ok((
         [(header::CONTENT_TYPE, "application/geo+json")],
@@ -392,42 +298,21 @@ async fn export_csv(
     State(state): State<AppState>,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, WebError> {
-    let reports = state.app.search_reports(q.to_query(&state).await?).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let reports = state
+        .app
+        .search_reports(q.to_query(&state.app).await?)
+        .await?;
     let internal = |e: csv::Error| {
         tracing::error!(%e, "writing CSV");
         WebError::new(ErrorCode::Internal)
     };
+    let mut writer = csv::Writer::from_writer(Vec::new());
     writer
-        .write_record([
-            "id",
-            "service_code",
-            "status",
-            "unit",
-            "department",
-            "lat",
-            "long",
-            "requested_at",
-            "updated_at",
-            "closed_at",
-            "description",
-        ])
+        .write_record(open_data::CSV_HEADER)
         .map_err(internal)?;
     for r in &reports {
         writer
-            .write_record([
-                r.id.to_string(),
-                r.category_code.clone(),
-                r.status.clone(),
-                r.unit_code.clone(),
-                r.department.clone(),
-                rounded(r.lat).to_string(),
-                rounded(r.lon).to_string(),
-                r.requested_at.to_rfc3339(),
-                r.updated_at.to_rfc3339(),
-                r.closed_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-                redact_contacts(&r.description),
-            ])
+            .write_record(open_data::csv_record(r))
             .map_err(internal)?;
     }
     let body = writer

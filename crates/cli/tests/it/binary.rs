@@ -24,6 +24,12 @@ fn baladiya(dir: &std::path::Path) -> Command {
 
 /// Starts `baladiya serve` on a free port; returns the child and its address.
 fn start(dir: &std::path::Path, extra: &[&str]) -> (Child, String) {
+    let (child, addr, _) = start_and_read(dir, extra);
+    (child, addr)
+}
+
+/// As [`start`], also returning what the server printed before serving.
+fn start_and_read(dir: &std::path::Path, extra: &[&str]) -> (Child, String, Vec<String>) {
     let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
     let mut child = baladiya(dir)
         .args(["serve", "--listen", "127.0.0.1:0", "--catalog"])
@@ -35,6 +41,7 @@ fn start(dir: &std::path::Path, extra: &[&str]) -> (Child, String) {
         .expect("baladiya starts");
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
+    let mut printed = Vec::new();
     let addr = loop {
         let line = lines
             .next()
@@ -43,8 +50,9 @@ fn start(dir: &std::path::Path, extra: &[&str]) -> (Child, String) {
         if let Some(rest) = line.strip_prefix("Baladiya is serving on http://") {
             break rest.split_whitespace().next().expect("address").to_owned();
         }
+        printed.push(line);
     };
-    (child, addr)
+    (child, addr, printed)
 }
 
 fn terminate(child: &Child) {
@@ -510,4 +518,77 @@ fn import_boundaries_from_the_command_line() {
         .expect("runs");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("features[0]: geometry-not-polygon"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_prints_an_open311_key_and_reports_export_anonymized() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (child, addr, printed) = start_and_read(dir.path(), &["--demo"]);
+    let key = printed
+        .iter()
+        .find_map(|l| l.strip_prefix("Open311 demo API key (60 submissions a minute): "))
+        .expect("the demo key is printed")
+        .to_owned();
+    let client = reqwest::Client::new();
+    for (lat, description) in [
+        ("29.90", "عمود مطفأ، اتصلوا على 01098765432"),
+        ("29.901", "عمود آخر مطفأ"),
+    ] {
+        let response = client
+            .post(format!("http://{addr}/open311/v2/requests.json"))
+            .form(&[
+                ("api_key", key.as_str()),
+                ("service_code", "street-lighting"),
+                ("lat", lat),
+                ("long", "31.30"),
+                ("attribute[problem]", "off"),
+                ("description", description),
+                ("email", "secret@example.com"),
+            ])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200);
+    }
+    terminate(&child);
+    let (status, _) = wait_exit(child);
+    assert!(status.success());
+
+    let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
+    let export = |format: &str| {
+        let output = baladiya(dir.path())
+            .env("BALADIYA_CATALOG", &catalog)
+            .args(["export", "reports", "--format", format, "--lang", "en"])
+            .output()
+            .expect("runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(String::from_utf8_lossy(&output.stderr).contains("Exported 2 reports."));
+        String::from_utf8(output.stdout).expect("utf-8")
+    };
+    let csv = export("csv");
+    assert_eq!(csv.lines().count(), 3, "a header and two rows: {csv}");
+    assert!(csv.starts_with("id,service_code,status,unit,department,lat,long"));
+    let geojson: serde_json::Value = serde_json::from_str(&export("geojson")).expect("GeoJSON");
+    assert_eq!(geojson["features"].as_array().expect("features").len(), 2);
+    assert_eq!(
+        geojson["features"][0]["properties"]["service_name"],
+        "Street lighting"
+    );
+    for text in [&csv, &geojson.to_string()] {
+        assert!(!text.contains("01098765432") && !text.contains("secret@example.com"));
+        assert!(
+            text.contains("[…]"),
+            "the phone in the description is hidden"
+        );
+    }
+    let output = baladiya(dir.path())
+        .args(["export", "reports", "--format", "shapefile"])
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("use csv or geojson"));
 }

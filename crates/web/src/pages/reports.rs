@@ -28,7 +28,8 @@ use crate::auth::{Staff, same_secret, urlencode, visitor_csrf, visitor_csrf_ok};
 use crate::error::{WebError, page};
 use crate::i18n::Tr;
 use crate::json::WebForm;
-use crate::reports::{ExportQuery, report_id, reporter_action_named, staff_action};
+use crate::open_data::ExportQuery;
+use crate::reports::{report_id, reporter_action_named, staff_action};
 use crate::state::AppState;
 
 /// Largest report form: a photo at its maximum and the text fields.
@@ -245,7 +246,7 @@ async fn map_page(
 ) -> Result<Response, WebError> {
     let user = staff.map(|s| s.0);
     let page_number = q.page.unwrap_or(1).max(1);
-    let mut query = q.to_query(&state).await?;
+    let mut query = q.to_query(&state.app).await?;
     query.limit = LIST_PAGE as i64 + 1;
     query.offset = (page_number - 1) * LIST_PAGE as i64;
     let mut found = state.app.search_reports(query).await?;

@@ -1,0 +1,108 @@
+//! `baladiya export reports`: the open-data exports written to a file,
+//! every page of them, streamed page by page (keyset paging), so a million
+//! reports never sit in memory.
+
+use std::io::Write;
+
+use anyhow::{Result, anyhow};
+use baladiya_app::App;
+use baladiya_app::reports::MAX_PAGE;
+use baladiya_store::ReportRecord;
+use baladiya_web::open_data::{CSV_HEADER, ExportQuery, csv_record, feature};
+
+/// Where the reports go, in which format.
+enum Sink<'a> {
+    Csv(Box<csv::Writer<Box<dyn Write>>>),
+    GeoJson {
+        out: std::io::BufWriter<Box<dyn Write>>,
+        written: usize,
+        categories: Vec<baladiya_domain::reports::ReportCategory>,
+        lang: &'a str,
+    },
+}
+
+impl Sink<'_> {
+    fn start(&mut self) -> Result<()> {
+        match self {
+            Sink::Csv(w) => w.write_record(CSV_HEADER)?,
+            Sink::GeoJson { out, .. } => {
+                out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?
+            }
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, report: &ReportRecord) -> Result<()> {
+        match self {
+            Sink::Csv(w) => w.write_record(csv_record(report))?,
+            Sink::GeoJson {
+                out,
+                written,
+                categories,
+                lang,
+            } => {
+                out.write_all(if *written == 0 { b"\n" } else { b",\n" })?;
+                serde_json::to_writer(&mut *out, &feature(report, categories, lang))?;
+                *written += 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            Sink::Csv(mut w) => w.flush()?,
+            Sink::GeoJson { mut out, .. } => {
+                out.write_all(b"\n]}\n")?;
+                out.flush()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes every report matching `filters` as `csv` or `geojson`; returns
+/// how many.
+pub async fn reports(
+    app: &App,
+    filters: &ExportQuery,
+    format: &str,
+    lang: &str,
+    out: Box<dyn Write>,
+) -> Result<usize> {
+    let mut sink = match format {
+        "csv" => Sink::Csv(Box::new(csv::Writer::from_writer(out))),
+        "geojson" => Sink::GeoJson {
+            out: std::io::BufWriter::new(out),
+            written: 0,
+            categories: app.report_categories(),
+            lang,
+        },
+        other => anyhow::bail!("unknown format {other}: use csv or geojson"),
+    };
+    let mut query = filters
+        .to_query(app)
+        .await
+        .map_err(|e| anyhow!("filters: {:?}", e.fields))?;
+    query.limit = MAX_PAGE;
+    sink.start()?;
+    let mut count = 0;
+    loop {
+        let page = app
+            .search_reports(query.clone())
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
+        for report in &page {
+            sink.write(report)?;
+        }
+        count += page.len();
+        match page.last() {
+            Some(last) if page.len() as i64 == MAX_PAGE => {
+                query.before = Some((last.requested_at, last.id));
+            }
+            _ => break,
+        }
+    }
+    sink.finish()?;
+    Ok(count)
+}
