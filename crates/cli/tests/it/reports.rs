@@ -867,6 +867,42 @@ async fn the_pages_work_without_javascript(engine: Engine) {
         .await
         .expect("request");
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    // A clerk takes a phone call and records the report for the caller.
+    let clerk = crate::applications::staff_client(&app, "eg.clerk").await;
+    let form = clerk
+        .get(app.url("/reports/new"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    let response = clerk
+        .post(app.url("/reports/new"))
+        .multipart(report_form(&crate::support::csrf_of(&form), "29.871", None))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let html = response.text().await.expect("html");
+    let taken: i64 = html
+        .split("class=\"tracking-number\">#")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a report number");
+    let record = app.app.report(taken).await.expect("stored");
+    assert_eq!(record.channel, "staff");
+    let page = staff
+        .get(app.url(&format!("/staff/reports/{taken}?lang=en")))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("Staff, for a caller"));
+
     let (_, public) = get(&app, &format!("/reports/{id}?lang=ar")).await;
     assert!(public.contains("مرفوض") && public.contains("الحفرة داخل ملكية خاصة"));
     app.stop().await;

@@ -1137,14 +1137,23 @@ async fn overview(
             .report_overview(&root)
             .await
             .map_err(AppError::from)?;
-        let outline = boundaries
+        // The unit's boundary and those of the units below it.
+        let below = state
+            .app
+            .store
+            .units_within(std::slice::from_ref(&root))
+            .await
+            .map_err(AppError::from)?;
+        let outline: Vec<Vec<(f64, f64)>> = below
             .iter()
-            .find(|(code, _)| code == unit.code.as_str())
-            .and_then(|(_, geometry)| {
-                Boundary::from_geometry_json(unit.code.clone(), geometry).ok()
+            .filter_map(|u| {
+                let (_, geometry) = boundaries
+                    .iter()
+                    .find(|(code, _)| code == u.code.as_str())?;
+                Boundary::from_geometry_json(u.code.clone(), geometry).ok()
             })
-            .map(|b| b.outer_rings())
-            .unwrap_or_default();
+            .flat_map(|b| b.outer_rings())
+            .collect();
         let points: Vec<(f64, f64)> = open.iter().map(|(lat, lon, _)| (*lat, *lon)).collect();
         let buckets = [(0, 1), (1, 3), (3, 7), (7, i64::MAX)];
         let ages = buckets
