@@ -49,8 +49,8 @@ pub struct ReportInput {
 /// What a staff member narrows their reports inbox to.
 #[derive(Debug, Clone, Default)]
 pub struct ReportInboxFilter {
-    /// Stored statuses; empty for all.
-    pub statuses: Vec<String>,
+    /// Empty for all.
+    pub statuses: Vec<ReportStatus>,
     /// One unit (with everything below it).
     pub unit: Option<baladiya_domain::org::UnitPath>,
     pub department: Option<baladiya_domain::org::DepartmentKind>,
@@ -290,7 +290,7 @@ impl App {
             token: token.clone(),
             category_code: category.code.clone(),
             unit_id: unit.id,
-            department: category.department.as_str().to_owned(),
+            department: category.department,
             description: description.unwrap_or_default(),
             lat: location.lat(),
             lon: location.lon(),
@@ -362,11 +362,7 @@ impl App {
             .store
             .search_reports(&ReportQuery {
                 categories: vec![category.to_owned()],
-                statuses: ReportStatus::ALL
-                    .iter()
-                    .filter(|s| s.is_open())
-                    .map(|s| s.as_str().to_owned())
-                    .collect(),
+                statuses: ReportStatus::OPEN.to_vec(),
                 bbox: Some((low.lat(), low.lon(), high.lat(), high.lon())),
                 limit: 50,
                 ..ReportQuery::default()
@@ -399,8 +395,7 @@ impl App {
         let report = self.report(id).await?;
         let path = baladiya_domain::org::UnitPath::decode(&report.unit_path)
             .ok_or_else(|| AppError::Internal("stored unit path".into()))?;
-        let department = baladiya_domain::org::DepartmentKind::parse(&report.department)
-            .map_err(|_| AppError::Internal("stored department".into()))?;
+        let department = report.department;
         if !action.by_staff()
             || !who
                 .access
@@ -465,8 +460,7 @@ impl App {
         note: &str,
         expected_version: i64,
     ) -> Result<i64, AppError> {
-        let status = ReportStatus::parse(&report.status)
-            .map_err(|_| AppError::Internal(format!("stored status {}", report.status)))?;
+        let status = report.status;
         let before = ReportState {
             status,
             reopened: report.reopened,
@@ -569,9 +563,7 @@ impl App {
             };
             let query = ReportQuery {
                 within: vec![within],
-                departments: department
-                    .map(|d| vec![d.as_str().to_owned()])
-                    .unwrap_or_default(),
+                departments: department.into_iter().collect(),
                 statuses: filter.statuses.clone(),
                 limit,
                 oldest_first: true,

@@ -95,7 +95,7 @@ pub async fn engine(
         token: format!("seed{}", now.timestamp()),
         category_code: String::new(),
         unit_id: unit.id,
-        department: "engineering".into(),
+        department: baladiya_domain::org::DepartmentKind::Engineering,
         description: "بلاغ للقياس".into(),
         lat: 29.80,
         lon: 31.17,

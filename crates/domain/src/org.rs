@@ -228,6 +228,14 @@ impl DepartmentKind {
     }
 }
 
+impl TryFrom<String> for DepartmentKind {
+    type Error = &'static str;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text)
+    }
+}
+
 /// The place of a unit in the tree: the ids from the root down to the unit
 /// itself. Containment ("is B under A?") is a prefix test.
 ///

@@ -6,7 +6,8 @@ use sqlx::AssertSqlSafe;
 use crate::events::{NewEvent, insert_event};
 use crate::{Store, StoreError, in_write_tx, on_pool};
 use baladiya_domain::ErrorCode;
-use baladiya_domain::org::UnitPath;
+use baladiya_domain::org::{DepartmentKind, UnitPath};
+use baladiya_domain::reports::lifecycle::ReportStatus;
 
 /// A report to record.
 #[derive(Debug, Clone)]
@@ -14,7 +15,7 @@ pub struct NewReport {
     pub token: String,
     pub category_code: String,
     pub unit_id: i64,
-    pub department: String,
+    pub department: DepartmentKind,
     pub description: String,
     pub lat: f64,
     pub lon: f64,
@@ -46,8 +47,12 @@ pub struct ReportRecord {
     pub unit_id: i64,
     pub unit_code: String,
     pub unit_path: String,
-    pub department: String,
-    pub status: String,
+    /// Parsed as rows are read: a stored value that is not a known kind or
+    /// status is an error, never silently something else.
+    #[sqlx(try_from = "String")]
+    pub department: DepartmentKind,
+    #[sqlx(try_from = "String")]
+    pub status: ReportStatus,
     pub status_note: Option<String>,
     pub description: String,
     pub lat: f64,
@@ -82,10 +87,10 @@ const REPORT_COLUMNS: &str = "r.id, r.token, r.category_code, r.unit_id, u.code 
 pub struct ReportQuery {
     pub ids: Vec<i64>,
     pub categories: Vec<String>,
-    pub statuses: Vec<String>,
+    pub statuses: Vec<ReportStatus>,
     /// Units (each with everything below it).
     pub within: Vec<UnitPath>,
-    pub departments: Vec<String>,
+    pub departments: Vec<DepartmentKind>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     /// A latitude/longitude box: `(south, west, north, east)`.
@@ -231,7 +236,7 @@ impl Store {
             .bind(&new.token)
             .bind(&new.category_code)
             .bind(new.unit_id)
-            .bind(&new.department)
+            .bind(new.department.as_str())
             .bind(&new.description)
             .bind(new.lat)
             .bind(new.lon)
@@ -322,7 +327,7 @@ impl Store {
             query
                 .statuses
                 .iter()
-                .map(|s| Param::Text(s.clone()))
+                .map(|s| Param::Text(s.as_str().to_owned()))
                 .collect(),
         );
         sql.any_of(
@@ -330,7 +335,7 @@ impl Store {
             query
                 .departments
                 .iter()
-                .map(|d| Param::Text(d.clone()))
+                .map(|d| Param::Text(d.as_str().to_owned()))
                 .collect(),
         );
         if !query.within.is_empty() {
@@ -548,7 +553,7 @@ impl Store {
                         .bind(format!("{}-{i}", template.token))
                         .bind(&categories[i % categories.len().max(1)])
                         .bind(template.unit_id)
-                        .bind(&template.department)
+                        .bind(template.department.as_str())
                         .bind(statuses[i % statuses.len().max(1)])
                         .bind(&template.description)
                         .bind(template.lat + (i % 997) as f64 * 1e-5)

@@ -447,9 +447,7 @@ fn request_query<'a>(
     query.categories = list_param(param("service_code"));
     for status in list_param(param("status")) {
         match ReportStatus::from_open311(&status) {
-            Ok(statuses) => query
-                .statuses
-                .extend(statuses.into_iter().map(|s| s.as_str().to_owned())),
+            Ok(statuses) => query.statuses.extend(statuses),
             Err(_) => problems.push(format!("status: {}", tr.t("open311-status-invalid"))),
         }
     }
@@ -498,7 +496,7 @@ fn request_doc(
     lang: &str,
     base: &str,
 ) -> Doc {
-    let status = ReportStatus::parse(&report.status).map_or("open", ReportStatus::open311);
+    let status = report.status.open311();
     let media_url = if report.photo_key.is_some() {
         Some(format!("{base}/reports/{}/photo", report.id))
     } else {

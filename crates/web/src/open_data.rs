@@ -48,11 +48,11 @@ impl ExportQuery {
         match self.status.as_str() {
             "" => {}
             text => match ReportStatus::parse(text) {
-                Ok(s) => query.statuses = vec![s.as_str().to_owned()],
+                Ok(s) => query.statuses = vec![s],
                 Err(_) => {
                     let all = ReportStatus::from_open311(text)
                         .map_err(|c| WebError::field("status", c))?;
-                    query.statuses = all.iter().map(|s| s.as_str().to_owned()).collect();
+                    query.statuses = all;
                 }
             },
         }
@@ -101,9 +101,9 @@ pub fn feature(r: &ReportRecord, categories: &[ReportCategory], lang: &str) -> V
             "id": r.id,
             "service_code": r.category_code,
             "service_name": category.map(|c| c.name.get(lang)),
-            "status": r.status,
+            "status": r.status.as_str(),
             "unit": r.unit_code,
-            "department": r.department,
+            "department": r.department.as_str(),
             "requested_at": r.requested_at,
             "updated_at": r.updated_at,
             "closed_at": r.closed_at,
@@ -131,9 +131,9 @@ pub fn csv_record(r: &ReportRecord) -> [String; 11] {
     [
         r.id.to_string(),
         r.category_code.clone(),
-        r.status.clone(),
+        r.status.as_str().to_owned(),
         r.unit_code.clone(),
-        r.department.clone(),
+        r.department.as_str().to_owned(),
         rounded(r.lat).to_string(),
         rounded(r.lon).to_string(),
         r.requested_at.to_rfc3339(),

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::reports::ReportCategory;
-use baladiya_domain::reports::lifecycle::{ReportAction, ReportStatus};
+use baladiya_domain::reports::lifecycle::ReportAction;
 use baladiya_domain::reports::location::Location;
 use baladiya_domain::text::redact_contacts;
 use baladiya_store::ReportRecord;
@@ -81,7 +81,7 @@ pub fn public_json(
     lang: &str,
     base: &str,
 ) -> Value {
-    let status = ReportStatus::parse(&report.status).unwrap_or(ReportStatus::Open);
+    let status = report.status;
     json!({
         "id": report.id,
         "service_code": report.category_code,
@@ -94,7 +94,7 @@ pub fn public_json(
         "long": report.lon,
         "address": report.address,
         "unit": report.unit_code,
-        "department": report.department,
+        "department": report.department.as_str(),
         "requested_at": report.requested_at,
         "updated_at": report.updated_at,
         "expected_on": report.expected_on,

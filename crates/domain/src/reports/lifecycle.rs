@@ -25,6 +25,13 @@ impl ReportStatus {
         ReportStatus::Rejected,
     ];
 
+    /// The statuses of reports the city has still to finish.
+    pub const OPEN: [ReportStatus; 3] = [
+        ReportStatus::Open,
+        ReportStatus::Acknowledged,
+        ReportStatus::InProgress,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ReportStatus::Open => "open",
@@ -45,10 +52,7 @@ impl ReportStatus {
 
     /// Still waiting for the city to finish it.
     pub fn is_open(self) -> bool {
-        matches!(
-            self,
-            ReportStatus::Open | ReportStatus::Acknowledged | ReportStatus::InProgress
-        )
+        Self::OPEN.contains(&self)
     }
 
     /// Open311's two-valued status.
@@ -63,6 +67,14 @@ impl ReportStatus {
             "closed" => Ok(Self::ALL.into_iter().filter(|s| !s.is_open()).collect()),
             _ => Err("status-unknown"),
         }
+    }
+}
+
+impl TryFrom<String> for ReportStatus {
+    type Error = &'static str;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text)
     }
 }
 

@@ -85,10 +85,6 @@ fn with_map_policy(state: &AppState, mut response: Response) -> Response {
     response
 }
 
-fn status_of(report: &ReportRecord) -> ReportStatus {
-    ReportStatus::parse(&report.status).unwrap_or(ReportStatus::Open)
-}
-
 fn status_label(tr: &Tr, status: ReportStatus) -> String {
     tr.t(&format!("report-status-{}", status.as_str()))
 }
@@ -118,8 +114,8 @@ fn rows(tr: &Tr, state: &AppState, reports: &[ReportRecord]) -> Vec<Row> {
         .map(|r| Row {
             id: r.id,
             category: category_name(tr, &categories, &r.category_code),
-            status: status_of(r).as_str(),
-            status_label: status_label(tr, status_of(r)),
+            status: r.status.as_str(),
+            status_label: status_label(tr, r.status),
             unit: r.unit_code.clone(),
             requested: r.requested_at.format("%Y-%m-%d %H:%M").to_string(),
             address: r.address.clone().unwrap_or_default(),
@@ -679,11 +675,11 @@ async fn report_view(state: &AppState, tr: &Tr, r: &ReportRecord) -> Result<Repo
             || r.category_code.clone(),
             |c| c.name.get(tr.lang()).to_owned(),
         ),
-        status: status_of(r).as_str(),
-        status_label: status_label(tr, status_of(r)),
+        status: r.status.as_str(),
+        status_label: status_label(tr, r.status),
         status_note: r.status_note.clone().unwrap_or_default(),
         unit: unit.map_or_else(|| r.unit_code.clone(), |u| u.name.get(tr.lang()).to_owned()),
-        department: tr.t(&format!("department-name-{}", r.department)),
+        department: tr.t(&format!("department-name-{}", r.department.as_str())),
         requested: r.requested_at.format("%Y-%m-%d %H:%M").to_string(),
         expected: r.expected_on.to_string(),
         address: r.address.clone().unwrap_or_default(),
@@ -761,7 +757,7 @@ async fn public_report(
 ) -> Result<String, WebError> {
     let record = state.app.report(id).await?;
     let now = ReportState {
-        status: status_of(&record),
+        status: record.status,
         reopened: record.reopened,
         confirmed: record.confirmed,
     };
@@ -892,13 +888,9 @@ async fn staff_inbox(
     Staff(who): Staff,
     Query(q): Query<StaffQuery>,
 ) -> Result<Response, WebError> {
-    let statuses: Vec<String> = match ReportStatus::parse(&q.status) {
-        Ok(s) => vec![s.as_str().to_owned()],
-        Err(_) => ReportStatus::ALL
-            .iter()
-            .filter(|s| s.is_open())
-            .map(|s| s.as_str().to_owned())
-            .collect(),
+    let statuses = match ReportStatus::parse(&q.status) {
+        Ok(s) => vec![s],
+        Err(_) => ReportStatus::OPEN.to_vec(),
     };
     let units = state
         .app
@@ -975,13 +967,12 @@ async fn staff_report_page(
     if !who.access.can(Permission::ViewApplications, &path) {
         return Err(WebError::new(ErrorCode::NotFound));
     }
-    let department = baladiya_domain::org::DepartmentKind::parse(&record.department)
-        .map_err(|_| WebError::new(ErrorCode::Internal))?;
+    let department = record.department;
     let may_act = who
         .access
         .can_in_department(Permission::HandleReports, &path, department);
     let now = ReportState {
-        status: status_of(&record),
+        status: record.status,
         reopened: record.reopened,
         confirmed: record.confirmed,
     };
