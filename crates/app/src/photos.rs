@@ -3,10 +3,12 @@
 //! position, the camera and the time), XMP, IPTC, comments and text
 //! chunks — so a published photo never tells more than its pixels. The
 //! pixels are not re-encoded: the image is byte-for-byte the same picture.
+//! Only the EXIF orientation survives (rewritten alone), so a phone photo
+//! taken sideways still shows upright.
 
-use img_parts::Bytes;
 use img_parts::jpeg::{Jpeg, markers};
 use img_parts::png::Png;
+use img_parts::{Bytes, ImageEXIF};
 
 /// Largest photo accepted, in bytes.
 pub const MAX_PHOTO_BYTES: usize = 8 * 1024 * 1024;
@@ -27,8 +29,10 @@ pub fn clean(bytes: &[u8]) -> Result<CleanPhoto, &'static str> {
         Some("jpeg") => {
             let mut jpeg =
                 Jpeg::from_bytes(Bytes::copy_from_slice(bytes)).map_err(|_| "photo-unreadable")?;
+            let orientation = jpeg.exif().and_then(|tiff| orientation_only(&tiff));
             jpeg.segments_mut()
                 .retain(|s| keep_jpeg_segment(s.marker(), s.contents()));
+            jpeg.set_exif(orientation.map(Bytes::from));
             Ok(CleanPhoto {
                 content_type: "image/jpeg",
                 bytes: jpeg.encoder().bytes().to_vec(),
@@ -46,6 +50,30 @@ pub fn clean(bytes: &[u8]) -> Result<CleanPhoto, &'static str> {
         }
         _ => Err("photo-type-not-accepted"),
     }
+}
+
+/// EXIF holding nothing but the orientation of `tiff` (EXIF's TIFF data),
+/// when it is not the normal one.
+fn orientation_only(tiff: &[u8]) -> Option<Vec<u8>> {
+    use exif::{Field, In, Tag, Value};
+    let found = exif::Reader::new().read_raw(tiff.to_vec()).ok()?;
+    let value = found
+        .get_field(Tag::Orientation, In::PRIMARY)?
+        .value
+        .get_uint(0)?;
+    if !(2..=8).contains(&value) {
+        return None;
+    }
+    let field = Field {
+        tag: Tag::Orientation,
+        ifd_num: In::PRIMARY,
+        value: Value::Short(vec![u16::try_from(value).ok()?]),
+    };
+    let mut writer = exif::experimental::Writer::new();
+    writer.push_field(&field);
+    let mut out = std::io::Cursor::new(Vec::new());
+    writer.write(&mut out, false).ok()?;
+    Some(out.into_inner())
 }
 
 /// JFIF (APP0), an ICC colour profile (APP2) and Adobe's colour transform
@@ -127,6 +155,55 @@ mod tests {
         assert!(!contains(&clean.bytes, b"Samsung"));
         assert!(!contains(&clean.bytes, b"01012345678"));
         assert_eq!(clean.bytes, TINY_JPEG, "only the metadata went");
+    }
+
+    #[test]
+    fn only_the_orientation_survives_from_exif() {
+        use exif::{Field, In, Tag, Value};
+        let fields = [
+            Field {
+                tag: Tag::Orientation,
+                ifd_num: In::PRIMARY,
+                value: Value::Short(vec![6]),
+            },
+            Field {
+                tag: Tag::Make,
+                ifd_num: In::PRIMARY,
+                value: Value::Ascii(vec![b"Samsung".to_vec()]),
+            },
+            Field {
+                tag: Tag::ImageDescription,
+                ifd_num: In::PRIMARY,
+                value: Value::Ascii(vec![b"Sara Ahmed 01012345678".to_vec()]),
+            },
+        ];
+        let mut writer = exif::experimental::Writer::new();
+        for field in &fields {
+            writer.push_field(field);
+        }
+        let mut tiff = std::io::Cursor::new(Vec::new());
+        writer.write(&mut tiff, false).expect("EXIF written");
+        let mut jpeg = Jpeg::from_bytes(Bytes::from_static(TINY_JPEG)).expect("valid in this test");
+        jpeg.set_exif(Some(Bytes::from(tiff.into_inner())));
+        let dirty = jpeg.encoder().bytes().to_vec();
+        assert!(contains(&dirty, b"Samsung"));
+
+        let clean = clean(&dirty).expect("valid in this test");
+        assert!(!contains(&clean.bytes, b"Samsung"));
+        assert!(!contains(&clean.bytes, b"01012345678"));
+        let kept = Jpeg::from_bytes(Bytes::from(clean.bytes))
+            .expect("valid in this test")
+            .exif()
+            .expect("orientation kept");
+        let read = exif::Reader::new()
+            .read_raw(kept.to_vec())
+            .expect("valid in this test");
+        assert_eq!(
+            read.get_field(Tag::Orientation, In::PRIMARY)
+                .and_then(|f| f.value.get_uint(0)),
+            Some(6)
+        );
+        assert_eq!(read.fields().count(), 1, "nothing but the orientation");
     }
 
     #[test]
