@@ -82,11 +82,6 @@ impl Answers {
         ok.then_some(Answers(answers))
     }
 
-    /// Answers read back from storage (already checked when given).
-    pub fn from_stored(map: BTreeMap<String, Vec<String>>) -> Self {
-        Self(map)
-    }
-
     pub fn as_map(&self) -> &BTreeMap<String, Vec<String>> {
         &self.0
     }
