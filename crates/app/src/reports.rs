@@ -532,7 +532,10 @@ impl App {
         let report = self.report(id).await?;
         let country = self.store.unit(report.unit_id).await?.country();
         let contact = parse_contact(country, contact).map_err(|c| AppError::field("contact", c))?;
-        Ok(self.store.follow_report(id, &contact, self.now()).await?)
+        Ok(self
+            .store
+            .follow_report(id, report.unit_id, &contact, self.now())
+            .await?)
     }
 
     /// Reports for a staff member to handle, oldest first: those in the

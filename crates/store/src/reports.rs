@@ -449,26 +449,42 @@ impl Store {
         }))
     }
 
-    /// Adds a follower; following twice is harmless. Returns whether the
-    /// contact was new.
+    /// Adds a follower, with an event (which records how they follow, not
+    /// the contact itself); following twice is harmless. Returns whether
+    /// the contact was new.
     pub async fn follow_report(
         &self,
         id: i64,
+        unit_id: i64,
         contact: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        Ok(on_pool!(self, pool => {
-            sqlx::query(
+        Ok(in_write_tx!(self, tx => {
+            let added = sqlx::query(
                 "INSERT INTO report_followers (report_id, contact, created_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (report_id, contact) DO NOTHING",
             )
             .bind(id)
             .bind(contact)
             .bind(now)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
             .rows_affected()
-                == 1
+                == 1;
+            if added {
+                insert_event!(tx, &NewEvent {
+                    at: now,
+                    actor_id: None,
+                    action: "report.followed",
+                    entity: "report",
+                    entity_id: id,
+                    unit_id: Some(unit_id),
+                    detail: serde_json::json!({
+                        "by": if contact.contains('@') { "email" } else { "phone" },
+                    }),
+                });
+            }
+            added
         }))
     }
 
@@ -614,13 +630,26 @@ impl Store {
 
     /// Revokes every key of this name; returns how many.
     pub async fn revoke_api_keys(&self, name: &str, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        Ok(on_pool!(self, pool => {
-            sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL")
-                .bind(now)
-                .bind(name)
-                .execute(pool)
-                .await?
-                .rows_affected()
+        Ok(in_write_tx!(self, tx => {
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "UPDATE api_keys SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL RETURNING id",
+            )
+            .bind(now)
+            .bind(name)
+            .fetch_all(&mut *tx)
+            .await?;
+            for id in &ids {
+                insert_event!(tx, &NewEvent {
+                    at: now,
+                    actor_id: None,
+                    action: "api_key.revoked",
+                    entity: "api_key",
+                    entity_id: *id,
+                    unit_id: None,
+                    detail: serde_json::json!({"name": name}),
+                });
+            }
+            ids.len() as u64
         }))
     }
 }

@@ -129,6 +129,7 @@ async fn report(
         .await
         .map_err(baladiya_app::AppError::from)?
         .into_iter()
+        .filter(|h| h.action != "report.followed")
         .map(|h| {
             let detail: Value = serde_json::from_str(&h.detail).unwrap_or_default();
             json!({"at": h.at, "action": h.action, "status": detail["to"], "note": detail["note"]})

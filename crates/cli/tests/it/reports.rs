@@ -580,6 +580,20 @@ async fn duplicates_are_suggested_and_merged_with_their_followers(engine: Engine
         .await
         .expect("request");
     assert_eq!(response.status(), StatusCode::CREATED);
+    let events = app
+        .app
+        .store
+        .events_of("report", second)
+        .await
+        .expect("events");
+    let followed = events
+        .iter()
+        .find(|(action, _, _)| action == "report.followed")
+        .expect("following is an event");
+    assert!(
+        !followed.2.contains("1198765432"),
+        "without the contact itself"
+    );
     let head = app.token("eg.head").await;
     let (status, body) = act(
         &app,

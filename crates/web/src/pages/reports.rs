@@ -584,6 +584,7 @@ async fn history(
         .await
         .map_err(AppError::from)?
         .iter()
+        .filter(|h| h.action != "report.followed")
         .map(|h| {
             let detail: serde_json::Value = serde_json::from_str(&h.detail).unwrap_or_default();
             let action = h.action.strip_prefix("report.").unwrap_or(&h.action);
