@@ -47,6 +47,15 @@ pub struct IssuedSession {
     pub user_id: i64,
 }
 
+/// Compares secrets in time that does not depend on where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 /// A random 256-bit token, hex-encoded.
 pub fn random_token() -> Result<String, AppError> {
     let mut bytes = [0u8; 32];

@@ -427,11 +427,13 @@ impl App {
     }
 
     /// The reporter confirms a resolved report, or reopens it once. They
-    /// prove it is theirs with the e-mail or mobile number they gave.
+    /// prove it is theirs with the report's secret key: the Open311 token,
+    /// given only to whoever submitted it (in the API answer, and as the
+    /// private link on the page that confirms a report).
     pub async fn reporter_action(
         &self,
         id: i64,
-        contact: &str,
+        key: &str,
         action: ReportAction,
         note: &str,
     ) -> Result<i64, AppError> {
@@ -439,14 +441,8 @@ impl App {
         if action.by_staff() {
             return Err(AppError::Conflict(ErrorCode::ActionNotAllowedNow));
         }
-        let country = self.store.unit(report.unit_id).await?.country();
-        let given = parse_contact(country, contact).map_err(|c| AppError::field("contact", c))?;
-        let theirs = [&report.reporter_email, &report.reporter_phone]
-            .into_iter()
-            .flatten()
-            .any(|c| c.eq_ignore_ascii_case(&given));
-        if !theirs {
-            return Err(AppError::field("contact", "not-the-reporter"));
+        if !crate::auth::same_secret(&report.token, key.trim()) {
+            return Err(AppError::field("key", "not-the-reporter"));
         }
         self.change_report(&report, &action, None, note.trim(), report.version)
             .await

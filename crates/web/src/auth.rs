@@ -123,14 +123,7 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// Compares secrets in time that does not depend on where they differ.
-pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
+pub use baladiya_app::auth::same_secret;
 
 fn cookie(name: &'static str, value: String, max_age_secs: i64, secure: bool) -> Cookie<'static> {
     Cookie::build((name, value))

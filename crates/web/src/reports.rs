@@ -231,7 +231,8 @@ async fn follow(
 #[serde(deny_unknown_fields)]
 struct ReporterBody {
     action: String,
-    contact: String,
+    /// The report's key: the Open311 `token` its submitter received.
+    key: String,
     #[serde(default)]
     note: String,
 }
@@ -246,7 +247,7 @@ async fn reporter_action(
     let action = reporter_action_named(&body.action)?;
     state
         .app
-        .reporter_action(report_id(&id)?, &body.contact, action, &body.note)
+        .reporter_action(report_id(&id)?, &body.key, action, &body.note)
         .await?;
     report(State(state), tr, headers, Path(id)).await
 }

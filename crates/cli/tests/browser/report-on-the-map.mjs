@@ -46,6 +46,8 @@ try {
   await citizen.getByRole('button', { name: 'أرسل البلاغ' }).click();
   await citizen.getByRole('heading', { name: 'تم استلام البلاغ' }).waitFor();
   const number = (await citizen.locator('.tracking-number').textContent()).trim().replace('#', '');
+  const privateLink = await citizen.locator('#private-link').getAttribute('href');
+  check(privateLink.startsWith(`/reports/`) && privateLink.includes('?key='), `odd private link ${privateLink}`);
   check(/^\d+$/.test(number), `odd report number ${number}`);
   await citizen.screenshot({ path: join(artifacts, 'report-received-ar.png'), fullPage: true });
 
@@ -79,13 +81,15 @@ try {
   await officer.locator('.tag.report-resolved').waitFor();
   await officer.screenshot({ path: join(artifacts, 'report-staff-resolved-ar.png'), fullPage: true });
 
-  // The citizen sees it resolved, with the note, and confirms.
+  // Anyone sees it resolved; only the private link offers the confirmation.
   await citizen.goto(`${base}/reports/${number}`);
+  check(await citizen.getByRole('button', { name: 'نعم، تم الحل' }).count() === 0, 'confirmation offered without the private link');
+  // The citizen opens their private link, sees it resolved with the note, and confirms.
+  await citizen.goto(`${base}${privateLink}`);
   const page = await citizen.locator('main').textContent();
   check(page.includes('تم الحل') && page.includes('تم تغيير المصباح'), 'the citizen does not see the resolution');
   check(!page.includes('citizen@example.com'), 'the reporter\'s e-mail is public');
   await citizen.locator('img.report-photo').waitFor();
-  await citizen.getByLabel('بريدك الإلكتروني أو رقم محمولك').first().fill('citizen@example.com');
   await citizen.getByRole('button', { name: 'نعم، تم الحل' }).click();
   await citizen.getByRole('status').waitFor();
   check((await citizen.getByRole('status').textContent()).includes('شكرًا لتأكيدك الحل'), 'no confirmation notice');

@@ -470,14 +470,16 @@ async fn a_report_lives_from_open_to_confirmed(engine: Engine) {
     assert_eq!(open311[0]["status"], "closed");
     assert_eq!(open311[0]["status_notes"], "تم تغيير المصباح");
 
-    // Only the reporter may confirm or reopen, and reopen only once.
-    let reporter = |action: &'static str, contact: &'static str| {
+    // Only the reporter, with the report's key (its Open311 token), may
+    // confirm or reopen, and reopen only once.
+    let token = app.app.report(id).await.expect("report").token;
+    let reporter = |action: &'static str, key: String| {
         let app = &app;
         async move {
             let response = app
                 .client
                 .post(app.url(&format!("/api/v1/reports/{id}/reporter-actions")))
-                .json(&json!({"action": action, "contact": contact, "note": "ما زال مطفأ"}))
+                .json(&json!({"action": action, "key": key, "note": "ما زال مطفأ"}))
                 .send()
                 .await
                 .expect("request");
@@ -485,10 +487,15 @@ async fn a_report_lives_from_open_to_confirmed(engine: Engine) {
             (status, response.json::<Value>().await.expect("JSON"))
         }
     };
-    let (status, body) = reporter("reopen", "someone@else.com").await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (status, body) = reporter("reopen", "01012345678").await;
-    assert_eq!(status, StatusCode::OK, "by the phone given: {body}");
+    let (status, body) = reporter("reopen", "sara@example.com".into()).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a contact is not the key: {body}"
+    );
+    assert_eq!(body["fields"][0]["code"], "not-the-reporter");
+    let (status, body) = reporter("reopen", token.clone()).await;
+    assert_eq!(status, StatusCode::OK, "with the key: {body}");
     assert_eq!(body["status"], "open");
     assert_eq!(body["reopened"], true);
     let (status, _) = act(
@@ -499,9 +506,9 @@ async fn a_report_lives_from_open_to_confirmed(engine: Engine) {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = reporter("reopen", "sara@example.com").await;
+    let (status, body) = reporter("reopen", token.clone()).await;
     assert_eq!(status, StatusCode::CONFLICT, "only once: {body}");
-    let (status, body) = reporter("confirm", "Sara@Example.com").await;
+    let (status, body) = reporter("confirm", token.clone()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["confirmed"], true);
     let actions: Vec<&str> = body["history"]

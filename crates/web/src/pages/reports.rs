@@ -507,6 +507,8 @@ struct ReceivedPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
     id: i64,
+    /// The reporter's private key, for their link.
+    key: String,
     category: String,
     unit: String,
     notified: bool,
@@ -542,6 +544,7 @@ async fn submit(
                 tr: &tr,
                 user: user.as_ref(),
                 id: submitted.id,
+                key: submitted.token.clone(),
                 category: submitted.category.name.get(tr.lang()).to_owned(),
                 unit: submitted.unit.name.get(tr.lang()).to_owned(),
                 notified,
@@ -701,18 +704,29 @@ struct ReportPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
     map: MapSettings,
-    csrf: String,
     report: ReportView,
     history: Vec<HistoryLine>,
     can_confirm: bool,
     can_reopen: bool,
+    shown: Shown,
+}
+
+/// What a report page shows beside the report: its forms' token, a notice
+/// after an action, form errors, and the reporter's key when the page was
+/// opened through their private link.
+#[derive(Default)]
+struct Shown {
+    csrf: String,
     notice: Option<String>,
     errors: Vec<SummaryItem>,
+    reporter_key: Option<String>,
 }
 
 #[derive(Deserialize)]
-struct NoticeQuery {
+struct ReportPageQuery {
     done: Option<String>,
+    /// The reporter's private key (their link).
+    key: Option<String>,
 }
 
 async fn report_page(
@@ -721,7 +735,7 @@ async fn report_page(
     jar: CookieJar,
     staff: Option<Staff>,
     Path(id): Path<String>,
-    Query(q): Query<NoticeQuery>,
+    Query(q): Query<ReportPageQuery>,
 ) -> Result<Response, WebError> {
     let user = staff.map(|s| s.0);
     let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
@@ -731,20 +745,20 @@ async fn report_page(
         Some("reopen") => Some(tr.t("report-notice-reopened")),
         _ => None,
     };
-    let body = public_report(
-        &state,
-        &tr,
-        user.as_ref(),
-        report_id(&id)?,
+    let shown = Shown {
         csrf,
         notice,
-        Vec::new(),
-    )
-    .await?;
-    Ok(with_map_policy(
-        &state,
-        (jar, page(Ok(body))).into_response(),
-    ))
+        errors: Vec::new(),
+        reporter_key: q.key,
+    };
+    let body = public_report(&state, &tr, user.as_ref(), report_id(&id)?, shown).await?;
+    let mut response = with_map_policy(&state, (jar, page(Ok(body))).into_response());
+    // A private link must not travel on in a Referer header.
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    Ok(response)
 }
 
 async fn public_report(
@@ -752,11 +766,13 @@ async fn public_report(
     tr: &Tr,
     user: Option<&Principal>,
     id: i64,
-    csrf: String,
-    notice: Option<String>,
-    errors: Vec<SummaryItem>,
+    mut shown: Shown,
 ) -> Result<String, WebError> {
     let record = state.app.report(id).await?;
+    // Only a key that is this report's is kept (and put in the form).
+    shown.reporter_key = shown
+        .reporter_key
+        .filter(|key| baladiya_app::auth::same_secret(&record.token, key));
     let now = ReportState {
         status: record.status,
         reopened: record.reopened,
@@ -766,13 +782,11 @@ async fn public_report(
         tr,
         user,
         map: map_settings(state),
-        csrf,
         report: report_view(state, tr, &record).await?,
         history: history(state, tr, id, false).await?,
         can_confirm: apply(now, &ReportAction::Confirm).is_ok(),
         can_reopen: apply(now, &ReportAction::Reopen).is_ok(),
-        notice,
-        errors,
+        shown,
     }
     .render()
     .map_err(|e| {
@@ -782,9 +796,12 @@ async fn public_report(
 }
 
 #[derive(Deserialize)]
-struct ContactForm {
+struct ReporterForm {
     csrf: String,
+    #[serde(default)]
     contact: String,
+    #[serde(default)]
+    key: String,
     #[serde(default)]
     action: String,
     #[serde(default)]
@@ -797,6 +814,7 @@ async fn reporter_form(
     tr: &Tr,
     jar: CookieJar,
     id: i64,
+    form: &ReporterForm,
     done: &str,
     result: Result<(), AppError>,
 ) -> Result<Response, WebError> {
@@ -804,22 +822,24 @@ async fn reporter_form(
         Ok(()) => Ok(Redirect::to(&format!("/reports/{id}?done={done}")).into_response()),
         Err(AppError::Invalid(errors)) => {
             let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
-            let summary = errors
+            let errors = errors
                 .iter()
                 .map(|e| SummaryItem {
-                    field: format!(
-                        "{}-{}",
-                        e.field,
-                        if done == "followed" {
-                            "follow"
-                        } else {
-                            "reporter"
-                        }
-                    ),
+                    field: if e.field == "contact" {
+                        "contact-follow".to_owned()
+                    } else {
+                        "confirm".to_owned()
+                    },
                     message: tr.t(e.code),
                 })
                 .collect();
-            let body = public_report(state, tr, None, id, csrf, None, summary).await?;
+            let shown = Shown {
+                csrf,
+                notice: None,
+                errors,
+                reporter_key: Some(form.key.clone()),
+            };
+            let body = public_report(state, tr, None, id, shown).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, page(Ok(body))).into_response())
         }
         Err(other) => Err(other.into()),
@@ -831,14 +851,14 @@ async fn follow(
     tr: Tr,
     jar: CookieJar,
     Path(id): Path<String>,
-    WebForm(form): WebForm<ContactForm>,
+    WebForm(form): WebForm<ReporterForm>,
 ) -> Result<Response, WebError> {
     if !visitor_csrf_ok(&jar, &form.csrf) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
     let id = report_id(&id)?;
     let result = state.app.follow_report(id, &form.contact).await.map(|_| ());
-    reporter_form(&state, &tr, jar, id, "followed", result).await
+    reporter_form(&state, &tr, jar, id, &form, "followed", result).await
 }
 
 async fn reporter(
@@ -846,7 +866,7 @@ async fn reporter(
     tr: Tr,
     jar: CookieJar,
     Path(id): Path<String>,
-    WebForm(form): WebForm<ContactForm>,
+    WebForm(form): WebForm<ReporterForm>,
 ) -> Result<Response, WebError> {
     if !visitor_csrf_ok(&jar, &form.csrf) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
@@ -855,10 +875,10 @@ async fn reporter(
     let action = reporter_action_named(&form.action)?;
     let result = state
         .app
-        .reporter_action(id, &form.contact, action, &form.note)
+        .reporter_action(id, &form.key, action, &form.note)
         .await
         .map(|_| ());
-    reporter_form(&state, &tr, jar, id, &form.action, result).await
+    reporter_form(&state, &tr, jar, id, &form, &form.action, result).await
 }
 
 #[derive(Template)]
