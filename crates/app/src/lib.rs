@@ -48,6 +48,9 @@ pub struct Settings {
     pub bearer_token_hours: i64,
     /// Failed logins allowed before the account is locked.
     pub lockout_threshold: i64,
+    /// Where the public reaches this deployment, such as
+    /// `https://baladiya.giza.gov.eg`, for links in notifications.
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -56,6 +59,7 @@ impl Default for Settings {
             cookie_session_hours: 12,
             bearer_token_hours: 24,
             lockout_threshold: 5,
+            public_url: None,
         }
     }
 }

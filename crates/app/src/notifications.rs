@@ -119,8 +119,9 @@ impl Sender {
                 let tracking = message["tracking_number"].as_str().unwrap_or_default();
                 let details = &message["details"];
                 let comment = details["comment"].as_str().unwrap_or_default();
+                let link = details["link"].as_str().unwrap_or_default();
                 let body = format!(
-                    "{ar}\n{}\nرقم التتبع: {tracking}\n{comment}\n\n{en}\n{}\nTracking number: {tracking}\n",
+                    "{ar}\n{}\nرقم التتبع: {tracking}\n{comment}\n\n{en}\n{}\nTracking number: {tracking}\n\n{link}\n",
                     details["service_ar"].as_str().unwrap_or_default(),
                     details["service_en"].as_str().unwrap_or_default(),
                 );

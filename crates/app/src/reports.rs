@@ -319,11 +319,14 @@ impl App {
         };
         let id = self
             .store
-            .insert_report(
-                &new,
-                new.intake_user_id,
-                notice(&category, ReportStatus::Open, None),
-            )
+            .insert_report(&new, new.intake_user_id, |id| {
+                let mut received = notice(&category, ReportStatus::Open, None);
+                // The reporter's private link: only in their own acknowledgement.
+                if let Some(url) = &self.settings.public_url {
+                    received["link"] = json!(format!("{url}/reports/{id}?key={token}"));
+                }
+                received
+            })
             .await?;
         Ok(SubmittedReport {
             id,
@@ -511,10 +514,13 @@ impl App {
                 }),
             },
             notify: (after.status != status).then(|| {
-                (
-                    "report_status",
-                    notice(&category, after.status, note.as_deref()),
-                )
+                ("report_status", {
+                    let mut told = notice(&category, after.status, note.as_deref());
+                    if let Some(url) = &self.settings.public_url {
+                        told["link"] = json!(format!("{url}/reports/{}", report.id));
+                    }
+                    told
+                })
             }),
         };
         Ok(self

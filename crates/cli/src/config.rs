@@ -24,6 +24,7 @@ pub enum LogFormat {
 /// notifications_webhook = "http://sms-gateway.internal/notify"
 /// smtp_url = "smtp://mail.internal:25"
 /// smtp_from = "Baladiya <no-reply@baladiya.example>"
+/// public_url = "https://baladiya.giza.gov.eg"   # for links in notifications and Open311
 /// map_tile_url = "https://tiles.example/{z}/{x}/{y}.png"   # report maps; none by default
 /// map_tile_attribution = "© OpenStreetMap contributors"
 /// ```
@@ -43,6 +44,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of e-mail notifications, such as "بلدية <no-reply@baladiya.example>".
     pub smtp_from: Option<String>,
+    /// Where the public reaches this deployment: links in notifications
+    /// (a reporter's private link) and Open311's absolute URLs use it.
+    pub public_url: Option<String>,
     /// A tile server for report maps. Without one, maps draw unit
     /// boundaries and reports on a plain background (no network needed).
     pub map_tile_url: Option<String>,

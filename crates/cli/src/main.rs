@@ -296,7 +296,12 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
     );
     let app = |store: Store| -> Result<App> {
         let blobs = Blobs::local(&data_dir.join("attachments")).map_err(app_error)?;
-        Ok(App::new(store, blobs))
+        let mut app = App::new(store, blobs);
+        app.settings.public_url = config
+            .public_url
+            .as_deref()
+            .map(|url| url.trim_end_matches('/').to_owned());
+        Ok(app)
     };
     match cli.command {
         Command::Serve {

@@ -204,7 +204,7 @@ impl Store {
         &self,
         new: &NewReport,
         actor_id: Option<i64>,
-        received: serde_json::Value,
+        received: impl FnOnce(i64) -> serde_json::Value,
     ) -> Result<i64, StoreError> {
         let contact = new.reporter_email.clone().or(new.reporter_phone.clone());
         let window_floor = new.requested_at - chrono::Duration::minutes(1);
@@ -278,6 +278,7 @@ impl Store {
                     "category": new.category_code,
                 }),
             });
+            let received = received(id);
             notify_followers!(tx, id, "report_received", received, new.requested_at);
             id
         }))
@@ -497,10 +498,13 @@ impl Store {
         }))
     }
 
-    /// Notifications of one report: `(kind, recipient)`, oldest first.
-    pub async fn report_notifications(&self, id: i64) -> Result<Vec<(String, String)>, StoreError> {
+    /// Notifications of one report: `(kind, recipient, payload)`, oldest first.
+    pub async fn report_notifications(
+        &self,
+        id: i64,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
         Ok(on_pool!(self, pool => {
-            sqlx::query_as("SELECT kind, recipient FROM notifications WHERE report_id = $1 ORDER BY id")
+            sqlx::query_as("SELECT kind, recipient, payload FROM notifications WHERE report_id = $1 ORDER BY id")
                 .bind(id)
                 .fetch_all(pool)
                 .await?

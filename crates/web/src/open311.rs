@@ -240,6 +240,9 @@ fn not_found(tr: &Tr, file: &str) -> Response {
 
 /// The scheme and host clients reached this server by, for absolute URLs.
 pub(crate) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.app.settings.public_url {
+        return url.clone();
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

@@ -536,7 +536,7 @@ async fn a_report_lives_from_open_to_confirmed(engine: Engine) {
         .report_notifications(id)
         .await
         .expect("outbox");
-    let kinds: Vec<&str> = sent.iter().map(|(k, _)| k.as_str()).collect();
+    let kinds: Vec<&str> = sent.iter().map(|(k, _, _)| k.as_str()).collect();
     assert_eq!(
         kinds,
         [
@@ -548,7 +548,45 @@ async fn a_report_lives_from_open_to_confirmed(engine: Engine) {
             "report_status"
         ]
     );
-    assert!(sent.iter().all(|(_, to)| to == "sara@example.com"));
+    assert!(sent.iter().all(|(_, to, _)| to == "sara@example.com"));
+    assert!(
+        sent.iter()
+            .all(|(_, _, payload)| !payload.contains("\"link\"")),
+        "no links without a public address"
+    );
+
+    // With a public address, the reporter's acknowledgement carries their
+    // private link.
+    let mut linked = app.app.clone();
+    linked.settings.public_url = Some("https://baladiya.example".into());
+    let submitted = linked
+        .submit_report(
+            baladiya_app::reports::ReportInput {
+                service_code: "waste".into(),
+                lat: BADRASHIN.0.into(),
+                long: BADRASHIN.1.into(),
+                email: "link@example.com".into(),
+                ..Default::default()
+            },
+            baladiya_app::reports::Intake::Web,
+        )
+        .await
+        .expect("submitted");
+    let sent = app
+        .app
+        .store
+        .report_notifications(submitted.id)
+        .await
+        .expect("outbox");
+    let received: Value = serde_json::from_str(&sent[0].2).expect("JSON");
+    assert_eq!(
+        received["link"],
+        format!(
+            "https://baladiya.example/reports/{}?key={}",
+            submitted.id, submitted.token
+        )
+    );
+    assert_eq!(received["email"], "link@example.com");
     app.stop().await;
 }
 
@@ -644,8 +682,8 @@ async fn duplicates_are_suggested_and_merged_with_their_followers(engine: Engine
         .await
         .expect("outbox")
         .into_iter()
-        .filter(|(kind, _)| kind == "report_status")
-        .map(|(_, to)| to)
+        .filter(|(kind, _, _)| kind == "report_status")
+        .map(|(_, to, _)| to)
         .collect();
     assert_eq!(told, followers, "followers of both heard of the fix");
     app.stop().await;
