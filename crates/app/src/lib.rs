@@ -34,10 +34,12 @@ pub struct App {
     pub blobs: attachments::Blobs,
     pub settings: Settings,
     services: services::SharedIndex,
-    report_categories:
-        std::sync::Arc<std::sync::RwLock<Vec<baladiya_domain::reports::ReportCategory>>>,
+    report_categories: std::sync::Arc<std::sync::RwLock<Categories>>,
     router_cache: reports::RouterCache,
 }
+
+/// The citizen-report categories on offer, shared without copying.
+pub type Categories = std::sync::Arc<Vec<baladiya_domain::reports::ReportCategory>>;
 
 /// Security settings with safe defaults.
 #[derive(Debug, Clone)]
@@ -79,12 +81,12 @@ impl App {
     /// Offers these citizen-report categories (replacing any before).
     pub fn set_report_categories(&self, categories: Vec<baladiya_domain::reports::ReportCategory>) {
         if let Ok(mut current) = self.report_categories.write() {
-            *current = categories;
+            *current = std::sync::Arc::new(categories);
         }
     }
 
     /// The citizen-report categories on offer.
-    pub fn report_categories(&self) -> Vec<baladiya_domain::reports::ReportCategory> {
+    pub fn report_categories(&self) -> Categories {
         self.report_categories
             .read()
             .map(|c| c.clone())

@@ -150,8 +150,9 @@ impl App {
 
     pub fn report_category(&self, code: &str) -> Option<ReportCategory> {
         self.report_categories()
-            .into_iter()
+            .iter()
             .find(|c| c.code == code)
+            .cloned()
     }
 
     /// Places an address given without coordinates: the deepest unit whose

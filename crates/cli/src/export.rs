@@ -16,7 +16,7 @@ enum Sink<'a> {
     GeoJson {
         out: std::io::BufWriter<Box<dyn Write>>,
         written: usize,
-        categories: Vec<baladiya_domain::reports::ReportCategory>,
+        categories: baladiya_app::Categories,
         lang: &'a str,
     },
 }

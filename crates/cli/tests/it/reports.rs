@@ -972,7 +972,9 @@ async fn an_api_keys_limit_holds_across_servers(engine: Engine) {
         return;
     };
     let other = app.another_server().await;
-    other.app.set_report_categories(app.app.report_categories());
+    other
+        .app
+        .set_report_categories(app.app.report_categories().to_vec());
     let key = app.app.issue_api_key("busy app", 5).await.expect("key");
     let mut sent = Vec::new();
     for i in 0..12 {
@@ -1022,7 +1024,9 @@ async fn two_officers_on_two_servers_one_wins(engine: Engine) {
         return;
     };
     let other = app.another_server().await;
-    other.app.set_report_categories(app.app.report_categories());
+    other
+        .app
+        .set_report_categories(app.app.report_categories().to_vec());
     let id = light_out(&app, &key, BADRASHIN.0, BADRASHIN.1, "race@example.com").await;
     let (officer, head) = (app.token("eg.officer").await, app.token("eg.head").await);
     let first = act(&app, &officer, id, json!({"action": "start", "version": 1}));
