@@ -25,6 +25,7 @@ use crate::state::AppState;
 mod public;
 mod reports;
 mod staff;
+mod staff_reports;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

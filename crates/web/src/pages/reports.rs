@@ -1,8 +1,8 @@
-//! Pages of citizen reports: the public map with a list that works
-//! without JavaScript, the report form (map, location, photo, the
-//! category's questions, possible duplicates), a report's public page with
-//! following and the reporter's confirmation, and for staff the inbox, a
-//! report with its actions, and the unit head's overview with a heat map.
+//! Public pages of citizen reports: the map with a list that works without
+//! JavaScript, the report form (map, location, photo, the category's
+//! questions, possible duplicates), and a report's page with following and
+//! the reporter's confirmation. Also what the staff pages
+//! (`staff_reports.rs`) share with them: rows, report details, history.
 
 use askama::Template;
 use axum::Router;
@@ -11,12 +11,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
-use baladiya_app::reports::{Intake, ReportInboxFilter, ReportInput, stored_answers};
+use baladiya_app::reports::{Intake, ReportInput, stored_answers};
 use baladiya_app::{AppError, Principal};
 use baladiya_domain::ErrorCode;
-use baladiya_domain::boundaries::Boundary;
-use baladiya_domain::org::{DepartmentKind, OrgUnit, UnitCode};
-use baladiya_domain::people::Permission;
+use baladiya_domain::org::{OrgUnit, UnitCode};
 use baladiya_domain::reports::lifecycle::{ReportAction, ReportState, ReportStatus, apply};
 use baladiya_domain::reports::{AttributeType, ReportCategory};
 use baladiya_domain::text::redact_contacts;
@@ -29,7 +27,7 @@ use crate::error::{WebError, page};
 use crate::i18n::Tr;
 use crate::json::WebForm;
 use crate::open_data::ExportQuery;
-use crate::reports::{report_id, reporter_action_named, staff_action};
+use crate::reports::{report_id, reporter_action_named};
 use crate::state::AppState;
 
 /// Largest report form: a photo at its maximum and the text fields.
@@ -47,10 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{id}", get(report_page))
         .route("/reports/{id}/follow", post(follow))
         .route("/reports/{id}/reporter", post(reporter))
-        .route("/staff/reports", get(staff_inbox))
-        .route("/staff/reports/overview", get(overview))
-        .route("/staff/reports/{id}", get(staff_report))
-        .route("/staff/reports/{id}/act", post(staff_act))
+        .merge(super::staff_reports::routes())
 }
 
 /// The map's settings for a template: tiles only when configured.
@@ -59,13 +54,13 @@ pub struct MapSettings {
     pub attribution: String,
 }
 
-fn map_settings(state: &AppState) -> MapSettings {
+pub(super) fn map_settings(state: &AppState) -> MapSettings {
     let (tiles, attribution) = state.config.map_tiles.clone().unwrap_or_default();
     MapSettings { tiles, attribution }
 }
 
 /// Pages with a map may load tiles from the configured tile server.
-fn with_map_policy(state: &AppState, mut response: Response) -> Response {
+pub(super) fn with_map_policy(state: &AppState, mut response: Response) -> Response {
     if let Some((url, _)) = &state.config.map_tiles {
         let origin: String = url
             .splitn(4, '/')
@@ -85,7 +80,7 @@ fn with_map_policy(state: &AppState, mut response: Response) -> Response {
     response
 }
 
-fn status_label(tr: &Tr, status: ReportStatus) -> String {
+pub(super) fn status_label(tr: &Tr, status: ReportStatus) -> String {
     tr.t(&format!("report-status-{}", status.as_str()))
 }
 
@@ -107,7 +102,7 @@ pub struct Row {
     pub address: String,
 }
 
-fn rows(tr: &Tr, state: &AppState, reports: &[ReportRecord]) -> Vec<Row> {
+pub(super) fn rows(tr: &Tr, state: &AppState, reports: &[ReportRecord]) -> Vec<Row> {
     let categories = state.app.report_categories();
     reports
         .iter()
@@ -124,7 +119,7 @@ fn rows(tr: &Tr, state: &AppState, reports: &[ReportRecord]) -> Vec<Row> {
 }
 
 /// `(value, label, selected)` options of a filter.
-type Options = Vec<(String, String, bool)>;
+pub(super) type Options = Vec<(String, String, bool)>;
 
 fn category_options(tr: &Tr, state: &AppState, chosen: &str) -> Options {
     state
@@ -186,7 +181,7 @@ async fn mapped_units(state: &AppState) -> Result<Vec<OrgUnit>, WebError> {
         .collect())
 }
 
-fn unit_options(tr: &Tr, units: &[OrgUnit], chosen: &str) -> Options {
+pub(super) fn unit_options(tr: &Tr, units: &[OrgUnit], chosen: &str) -> Options {
     units
         .iter()
         .map(|u| {
@@ -574,7 +569,7 @@ pub struct HistoryLine {
     pub actor: String,
 }
 
-async fn history(
+pub(super) async fn history(
     state: &AppState,
     tr: &Tr,
     id: i64,
@@ -638,7 +633,11 @@ pub struct ReportView {
     pub version: i64,
 }
 
-async fn report_view(state: &AppState, tr: &Tr, r: &ReportRecord) -> Result<ReportView, WebError> {
+pub(super) async fn report_view(
+    state: &AppState,
+    tr: &Tr,
+    r: &ReportRecord,
+) -> Result<ReportView, WebError> {
     let category = state.app.report_category(&r.category_code);
     let unit = match UnitCode::parse(&r.unit_code) {
         Ok(code) => state
@@ -881,332 +880,6 @@ async fn reporter(
     reporter_form(&state, &tr, jar, id, &form, &form.action, result).await
 }
 
-#[derive(Template)]
-#[template(path = "staff_reports.html")]
-struct StaffInboxPage<'a> {
-    tr: &'a Tr,
-    user: Option<&'a Principal>,
-    rows: Vec<Row>,
-    count_text: String,
-    statuses: Options,
-    units: Options,
-    departments: Options,
-}
-
-#[derive(Deserialize)]
-struct StaffQuery {
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    unit: String,
-    #[serde(default)]
-    department: String,
-}
-
-async fn staff_inbox(
-    State(state): State<AppState>,
-    tr: Tr,
-    Staff(who): Staff,
-    Query(q): Query<StaffQuery>,
-) -> Result<Response, WebError> {
-    let statuses = match ReportStatus::parse(&q.status) {
-        Ok(s) => vec![s],
-        Err(_) => ReportStatus::OPEN.to_vec(),
-    };
-    let units = state
-        .app
-        .store
-        .units_within(&who.access.roots(Permission::HandleReports))
-        .await
-        .map_err(AppError::from)?;
-    let filter = ReportInboxFilter {
-        statuses,
-        unit: units
-            .iter()
-            .find(|u| u.code.as_str() == q.unit)
-            .map(|u| u.path.clone()),
-        department: DepartmentKind::parse(&q.department).ok(),
-    };
-    let found = state.app.report_inbox(&who, &filter, 500).await?;
-    let statuses = ReportStatus::ALL
-        .iter()
-        .map(|s| {
-            (
-                s.as_str().to_owned(),
-                status_label(&tr, *s),
-                s.as_str() == q.status,
-            )
-        })
-        .collect();
-    let departments = DepartmentKind::ALL
-        .iter()
-        .map(|d| {
-            (
-                d.as_str().to_owned(),
-                tr.t(&format!("department-name-{}", d.as_str())),
-                d.as_str() == q.department,
-            )
-        })
-        .collect();
-    let body = StaffInboxPage {
-        tr: &tr,
-        user: Some(&who),
-        count_text: tr.count("reports-count", "count", found.len() as i64),
-        rows: rows(&tr, &state, &found),
-        statuses,
-        units: unit_options(&tr, &units, &q.unit),
-        departments,
-    }
-    .render();
-    Ok(page(body))
-}
-
-#[derive(Template)]
-#[template(path = "staff_report.html")]
-struct StaffReportPage<'a> {
-    tr: &'a Tr,
-    user: Option<&'a Principal>,
-    map: MapSettings,
-    report: ReportView,
-    history: Vec<HistoryLine>,
-    reporter: Vec<(String, String)>,
-    /// Staff actions allowed now: `(name, label)`.
-    actions: Vec<(&'static str, String)>,
-    errors: Vec<SummaryItem>,
-}
-
-async fn staff_report_page(
-    state: &AppState,
-    tr: &Tr,
-    who: &Principal,
-    id: i64,
-    errors: Vec<SummaryItem>,
-) -> Result<String, WebError> {
-    let record = state.app.report(id).await?;
-    let path = baladiya_domain::org::UnitPath::decode(&record.unit_path)
-        .ok_or(WebError::new(ErrorCode::Internal))?;
-    if !who.access.can(Permission::ViewApplications, &path) {
-        return Err(WebError::new(ErrorCode::NotFound));
-    }
-    let department = record.department;
-    let may_act = who
-        .access
-        .can_in_department(Permission::HandleReports, &path, department);
-    let now = ReportState {
-        status: record.status,
-        reopened: record.reopened,
-        confirmed: record.confirmed,
-    };
-    let actions = if may_act {
-        [
-            ReportAction::Acknowledge,
-            ReportAction::Start,
-            ReportAction::Resolve,
-            ReportAction::Reject,
-            ReportAction::MergeInto(0),
-        ]
-        .iter()
-        .filter(|a| apply(now, a).is_ok())
-        .map(|a| (a.name(), tr.t(&format!("report-action-{}", a.name()))))
-        .collect()
-    } else {
-        Vec::new()
-    };
-    let reporter = [
-        ("report-reporter-name", record.reporter_name.clone()),
-        ("report-reporter-email", record.reporter_email.clone()),
-        ("report-reporter-phone", record.reporter_phone.clone()),
-        (
-            "report-channel",
-            Some(tr.t(&format!("report-channel-{}", record.channel))),
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(key, value)| value.map(|v| (tr.t(key), v)))
-    .collect();
-    StaffReportPage {
-        tr,
-        user: Some(who),
-        map: map_settings(state),
-        report: report_view(state, tr, &record).await?,
-        history: history(state, tr, id, true).await?,
-        reporter,
-        actions,
-        errors,
-    }
-    .render()
-    .map_err(|e| {
-        tracing::error!(%e, "rendering a staff report page");
-        WebError::new(ErrorCode::Internal)
-    })
-}
-
-async fn staff_report(
-    State(state): State<AppState>,
-    tr: Tr,
-    Staff(who): Staff,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let body = staff_report_page(&state, &tr, &who, report_id(&id)?, Vec::new()).await?;
-    Ok(with_map_policy(&state, page(Ok(body))))
-}
-
-#[derive(Deserialize)]
-struct ActForm {
-    csrf: String,
-    action: String,
-    #[serde(default)]
-    note: String,
-    #[serde(default)]
-    duplicate_of: String,
-    version: i64,
-}
-
-async fn staff_act(
-    State(state): State<AppState>,
-    tr: Tr,
-    Staff(who): Staff,
-    Path(id): Path<String>,
-    WebForm(form): WebForm<ActForm>,
-) -> Result<Response, WebError> {
-    if !same_secret(&who.csrf_token, &form.csrf) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
-    let id = report_id(&id)?;
-    let duplicate_of = match form.duplicate_of.trim().trim_start_matches('#') {
-        "" => None,
-        text => Some(
-            text.parse::<i64>()
-                .map_err(|_| WebError::field("duplicate_of", "report-unknown"))?,
-        ),
-    };
-    let result = match staff_action(&form.action, duplicate_of) {
-        Ok(action) => state
-            .app
-            .act_on_report(&who, id, action, &form.note, form.version)
-            .await
-            .map_err(WebError::from),
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response()),
-        Err(e) if !e.fields.is_empty() => {
-            let summary = e
-                .fields
-                .iter()
-                .map(|f| SummaryItem {
-                    field: f.field.clone(),
-                    message: tr.t(f.code),
-                })
-                .collect();
-            let body = staff_report_page(&state, &tr, &who, id, summary).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page(Ok(body))).into_response())
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// One unit's figures on the overview.
-pub struct UnitOverview {
-    pub name: String,
-    /// `(status label, count)`.
-    pub counts: Vec<(String, i64)>,
-    /// `(age bucket label, open reports)`.
-    pub ages: Vec<(String, usize)>,
-    pub heatmap: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "staff_reports_overview.html")]
-struct OverviewPage<'a> {
-    tr: &'a Tr,
-    user: Option<&'a Principal>,
-    units: Vec<UnitOverview>,
-}
-
-async fn overview(
-    State(state): State<AppState>,
-    tr: Tr,
-    Staff(who): Staff,
-) -> Result<Response, WebError> {
-    let roots = who.access.roots(Permission::ViewOversight);
-    if roots.is_empty() {
-        return Err(WebError::new(ErrorCode::Forbidden));
-    }
-    let boundaries = state.app.store.boundaries().await.map_err(AppError::from)?;
-    let now = state.app.now();
-    let mut units = Vec::new();
-    for root in roots {
-        let unit = state
-            .app
-            .store
-            .unit(root.unit_id())
-            .await
-            .map_err(AppError::from)?;
-        let (counts, open) = state
-            .app
-            .store
-            .report_overview(&root)
-            .await
-            .map_err(AppError::from)?;
-        // The unit's boundary and those of the units below it.
-        let below = state
-            .app
-            .store
-            .units_within(std::slice::from_ref(&root))
-            .await
-            .map_err(AppError::from)?;
-        let outline: Vec<Vec<(f64, f64)>> = below
-            .iter()
-            .filter_map(|u| {
-                let (_, geometry) = boundaries
-                    .iter()
-                    .find(|(code, _)| code == u.code.as_str())?;
-                Boundary::from_geometry_json(u.code.clone(), geometry).ok()
-            })
-            .flat_map(|b| b.outer_rings())
-            .collect();
-        let points: Vec<(f64, f64)> = open.iter().map(|(lat, lon, _)| (*lat, *lon)).collect();
-        let buckets = [(0, 1), (1, 3), (3, 7), (7, i64::MAX)];
-        let ages = buckets
-            .iter()
-            .enumerate()
-            .map(|(i, (low, high))| {
-                let n = open
-                    .iter()
-                    .filter(|(_, _, at)| {
-                        let days = (now - *at).num_days();
-                        days >= *low && days < *high
-                    })
-                    .count();
-                (tr.t(&format!("report-age-{i}")), n)
-            })
-            .collect();
-        units.push(UnitOverview {
-            name: unit.name.get(tr.lang()).to_owned(),
-            counts: ReportStatus::ALL
-                .iter()
-                .map(|s| {
-                    let n = counts
-                        .iter()
-                        .find(|(status, _)| status == s.as_str())
-                        .map_or(0, |(_, n)| *n);
-                    (status_label(&tr, *s), n)
-                })
-                .collect(),
-            ages,
-            heatmap: crate::heatmap::svg(&points, &outline, &tr.t("report-heatmap-label")),
-        });
-    }
-    let body = OverviewPage {
-        tr: &tr,
-        user: Some(&who),
-        units,
-    }
-    .render();
-    Ok(page(body))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1238,7 +911,10 @@ mod tests {
         keys.extend(["submitted", "merged_in"].map(|e| format!("report-event-{e}")));
         keys.extend(["web", "api", "staff"].map(|c| format!("report-channel-{c}")));
         keys.extend((0..4).map(|i| format!("report-age-{i}")));
-        keys.extend(DepartmentKind::ALL.map(|d| format!("department-name-{}", d.as_str())));
+        keys.extend(
+            baladiya_domain::org::DepartmentKind::ALL
+                .map(|d| format!("department-name-{}", d.as_str())),
+        );
         for lang in [Lang::Ar, Lang::En] {
             for key in &keys {
                 assert!(i18n.has(lang, key), "{key} in {lang:?}");
