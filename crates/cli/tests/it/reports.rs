@@ -51,6 +51,18 @@ async fn get(app: &TestApp, path: &str) -> (StatusCode, String) {
     (response.status(), response.text().await.expect("body"))
 }
 
+/// A page's HTML, fetched by `client` (which keeps its cookies).
+async fn page_of(client: &reqwest::Client, url: String) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html")
+}
+
 async fn get_json(app: &TestApp, path: &str) -> Value {
     let (status, body) = get(app, path).await;
     assert_eq!(status, StatusCode::OK, "{path}: {body}");
@@ -848,51 +860,23 @@ async fn the_pages_work_without_javascript(engine: Engine) {
     assert!(!public.contains("mona@example.net") && !public.contains("منى عادل"));
 
     let staff = crate::applications::staff_client(&app, "eg.head").await;
-    let inbox = staff
-        .get(app.url("/staff/reports"))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let inbox = page_of(&staff, app.url("/staff/reports")).await;
     assert!(inbox.contains(&format!("href=\"/staff/reports/{id}\"")));
     for (filter, listed) in [
         ("unit=EG-GZ-BDR-SQR&department=engineering", true),
         ("department=environment", false),
         ("unit=EG-GZ-BDR-MRH", false),
     ] {
-        let inbox = staff
-            .get(app.url(&format!("/staff/reports?{filter}")))
-            .send()
-            .await
-            .expect("request")
-            .text()
-            .await
-            .expect("html");
+        let inbox = page_of(&staff, app.url(&format!("/staff/reports?{filter}"))).await;
         assert_eq!(
             inbox.contains(&format!("href=\"/staff/reports/{id}\"")),
             listed,
             "{filter}"
         );
     }
-    let page = staff
-        .get(app.url(&format!("/staff/reports/{id}")))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let page = page_of(&staff, app.url(&format!("/staff/reports/{id}"))).await;
     assert!(page.contains("mona@example.net"), "staff see the reporter");
-    let overview = staff
-        .get(app.url("/staff/reports/overview"))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let overview = page_of(&staff, app.url("/staff/reports/overview")).await;
     assert!(
         overview.contains("<svg class=\"heatmap\"") && overview.contains("<rect"),
         "the open report is on the heat map"
@@ -928,14 +912,7 @@ async fn the_pages_work_without_javascript(engine: Engine) {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     // A clerk takes a phone call and records the report for the caller.
     let clerk = crate::applications::staff_client(&app, "eg.clerk").await;
-    let form = clerk
-        .get(app.url("/reports/new"))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let form = page_of(&clerk, app.url("/reports/new")).await;
     let response = clerk
         .post(app.url("/reports/new"))
         .multipart(report_form(&crate::support::csrf_of(&form), "29.871", None))
@@ -952,14 +929,7 @@ async fn the_pages_work_without_javascript(engine: Engine) {
         .expect("a report number");
     let record = app.app.report(taken).await.expect("stored");
     assert_eq!(record.channel, "staff");
-    let page = staff
-        .get(app.url(&format!("/staff/reports/{taken}?lang=en")))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let page = page_of(&staff, app.url(&format!("/staff/reports/{taken}?lang=en"))).await;
     assert!(page.contains("Staff, for a caller"));
 
     let (_, public) = get(&app, &format!("/reports/{id}?lang=ar")).await;
