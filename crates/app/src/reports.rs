@@ -17,7 +17,7 @@ use baladiya_domain::reports::lifecycle::{self, ReportAction, ReportState, Repor
 use baladiya_domain::reports::location::{DUPLICATE_RADIUS_M, Location};
 use baladiya_domain::text::normalize_arabic;
 use baladiya_domain::{ErrorCode, Fields};
-use baladiya_store::{NewEvent, NewReport, ReportChange, ReportQuery, ReportRecord};
+use baladiya_store::{HistoryEntry, NewEvent, NewReport, ReportChange, ReportQuery, ReportRecord};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -321,12 +321,9 @@ impl App {
         let id = self
             .store
             .insert_report(&new, new.intake_user_id, |id| {
-                let mut received = notice(&category, ReportStatus::Open, None);
                 // The reporter's private link: only in their own acknowledgement.
-                if let Some(url) = &self.settings.public_url {
-                    received["link"] = json!(format!("{url}/reports/{id}?key={token}"));
-                }
-                received
+                let link = self.public_link(&format!("/reports/{id}?key={token}"));
+                notice(&category, ReportStatus::Open, None, link)
             })
             .await?;
         Ok(SubmittedReport {
@@ -339,6 +336,22 @@ impl App {
 
     pub async fn report(&self, id: i64) -> Result<ReportRecord, AppError> {
         self.store.report(id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// A report's history, oldest first, as anyone may read it: changes
+    /// of status and merges, not who follows it.
+    pub async fn report_history(&self, id: i64) -> Result<Vec<HistoryEntry>, AppError> {
+        let mut history = self.store.history_of("report", id).await?;
+        history.retain(|h| h.action != "report.followed");
+        Ok(history)
+    }
+
+    /// `path` on the deployment's public address, when one is configured.
+    fn public_link(&self, path: &str) -> Option<String> {
+        self.settings
+            .public_url
+            .as_ref()
+            .map(|url| format!("{url}{path}"))
     }
 
     pub async fn report_by_token(&self, token: &str) -> Result<Option<i64>, AppError> {
@@ -489,7 +502,7 @@ impl App {
         };
         let action_name = format!("report.{}", action.name());
         let change = ReportChange {
-            status: after.status.as_str().to_owned(),
+            status: after.status,
             status_note: note.clone().or_else(|| {
                 (after.status == status)
                     .then(|| report.status_note.clone())
@@ -515,13 +528,11 @@ impl App {
                 }),
             },
             notify: (after.status != status).then(|| {
-                ("report_status", {
-                    let mut told = notice(&category, after.status, note.as_deref());
-                    if let Some(url) = &self.settings.public_url {
-                        told["link"] = json!(format!("{url}/reports/{}", report.id));
-                    }
-                    told
-                })
+                let link = self.public_link(&format!("/reports/{}", report.id));
+                (
+                    "report_status",
+                    notice(&category, after.status, note.as_deref(), link),
+                )
             }),
         };
         Ok(self
@@ -663,13 +674,18 @@ fn notice(
     category: &ReportCategory,
     status: ReportStatus,
     note: Option<&str>,
+    link: Option<String>,
 ) -> serde_json::Value {
-    json!({
+    let mut told = json!({
         "service_ar": category.name.ar(),
         "service_en": category.name.en(),
         "status": status.as_str(),
         "comment": note,
-    })
+    });
+    if let Some(link) = link {
+        told["link"] = json!(link);
+    }
+    told
 }
 
 /// The stored answers as a map.

@@ -107,7 +107,7 @@ pub struct ReportQuery {
 /// What a report action writes, in one transaction.
 #[derive(Debug, Clone)]
 pub struct ReportChange<'a> {
-    pub status: String,
+    pub status: ReportStatus,
     pub status_note: Option<String>,
     pub reopened: bool,
     pub confirmed: bool,
@@ -406,7 +406,7 @@ impl Store {
                  duplicate_of = $5, closed_at = $6, expected_on = $7, updated_at = $8, version = version + 1 \
                  WHERE id = $9 AND version = $10",
             )
-            .bind(&change.status)
+            .bind(change.status.as_str())
             .bind(&change.status_note)
             .bind(change.reopened)
             .bind(change.confirmed)

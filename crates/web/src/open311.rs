@@ -255,6 +255,14 @@ pub(crate) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
+/// The first value of `key` among a query's or form's pairs.
+fn first<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
 /// `GET /open311/v2/{services|requests|discovery}.{json|xml}`.
 async fn collection(
     State(state): State<AppState>,
@@ -266,12 +274,7 @@ async fn collection(
     let Some((name, format)) = split_format(&file) else {
         return not_found(&tr, &file);
     };
-    let param = |key: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    };
+    let param = |key: &str| first(&params, key);
     if let Some(response) = wrong_jurisdiction(&tr, format, param("jurisdiction_id")) {
         return response;
     }
@@ -500,12 +503,7 @@ fn request_doc(
     base: &str,
 ) -> Doc {
     let status = report.status.open311();
-    let media_url = if report.photo_key.is_some() {
-        Some(format!("{base}/reports/{}/photo", report.id))
-    } else {
-        report.media_url.clone()
-    };
-    let department = category.map(|c| c.department.as_str()).unwrap_or_default();
+    let media_url = crate::reports::photo_url(report, base).or_else(|| report.media_url.clone());
     Doc::Object(vec![
         ("service_request_id", text(report.id.to_string())),
         ("status", text(status)),
@@ -518,7 +516,11 @@ fn request_doc(
         ("description", text(redact_contacts(&report.description))),
         (
             "agency_responsible",
-            text(format!("{} / {department}", report.unit_code)),
+            text(format!(
+                "{} / {}",
+                report.unit_code,
+                report.department.as_str()
+            )),
         ),
         ("service_notice", Doc::Scalar(Value::Null)),
         ("requested_datetime", text(w3c(report.requested_at))),
@@ -652,13 +654,7 @@ async fn post_request(
             tr.t("open311-form-expected"),
         );
     };
-    let get = |key: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |key: &str| first(&pairs, key).unwrap_or_default().to_owned();
     if let Some(response) = wrong_jurisdiction(&tr, format, Some(get("jurisdiction_id").as_str())) {
         return response;
     }

@@ -73,6 +73,14 @@ pub fn report_id(text: &str) -> Result<i64, WebError> {
     text.parse().map_err(|_| WebError::new(ErrorCode::NotFound))
 }
 
+/// The address of a report's own (cleaned) photo, if it has one.
+pub fn photo_url(report: &ReportRecord, base: &str) -> Option<String> {
+    report
+        .photo_key
+        .as_ref()
+        .map(|_| format!("{base}/reports/{}/photo", report.id))
+}
+
 /// A report as anyone may see it: no name, e-mail, phone, device or
 /// account, and contact details typed into the description hidden.
 pub fn public_json(
@@ -99,7 +107,7 @@ pub fn public_json(
         "updated_at": report.updated_at,
         "expected_on": report.expected_on,
         "duplicate_of": report.duplicate_of,
-        "photo_url": report.photo_key.as_ref().map(|_| format!("{base}/reports/{}/photo", report.id)),
+        "photo_url": photo_url(report, base),
         "media_url": report.media_url,
         "confirmed": report.confirmed,
         "reopened": report.reopened,
@@ -124,12 +132,9 @@ async fn report(
     );
     let history: Vec<Value> = state
         .app
-        .store
-        .history_of("report", id)
-        .await
-        .map_err(baladiya_app::AppError::from)?
+        .report_history(id)
+        .await?
         .into_iter()
-        .filter(|h| h.action != "report.followed")
         .map(|h| {
             let detail: Value = serde_json::from_str(&h.detail).unwrap_or_default();
             json!({"at": h.at, "action": h.action, "status": detail["to"], "note": detail["note"]})

@@ -577,12 +577,9 @@ pub(super) async fn history(
 ) -> Result<Vec<HistoryLine>, WebError> {
     Ok(state
         .app
-        .store
-        .history_of("report", id)
-        .await
-        .map_err(AppError::from)?
+        .report_history(id)
+        .await?
         .iter()
-        .filter(|h| h.action != "report.followed")
         .map(|h| {
             let detail: serde_json::Value = serde_json::from_str(&h.detail).unwrap_or_default();
             let action = h.action.strip_prefix("report.").unwrap_or(&h.action);
