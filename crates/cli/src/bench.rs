@@ -84,6 +84,20 @@ where
     Ok((latencies.len(), start.elapsed(), latencies))
 }
 
+/// A migrated database at `url` with the demo data, and an app over it
+/// whose attachments live in the returned temporary directory.
+pub(crate) async fn demo_app(url: &str) -> Result<(Store, App, tempfile::TempDir)> {
+    let store = Store::connect(url).await?;
+    store.migrate().await?;
+    let files = tempfile::tempdir()?;
+    let app = App::new(
+        store.clone(),
+        Blobs::local(&files.path().join("attachments")).map_err(|e| anyhow!("{e}"))?,
+    );
+    app.load_demo().await.map_err(|e| anyhow!("{e}"))?;
+    Ok((store, app, files))
+}
+
 /// A server of the benchmark on a loopback port, with a client for it.
 pub(crate) struct Served {
     pub base: String,
@@ -179,17 +193,10 @@ pub(crate) fn latency(mut samples: Vec<Duration>) -> Value {
 /// The benchmark of one engine at `url`.
 async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog) -> Result<Value> {
     eprintln!("== {name}: {url}");
-    let store = Store::connect(url).await?;
-    store.migrate().await?;
-    let files = tempfile::tempdir()?;
-    let app = App::new(
-        store.clone(),
-        Blobs::local(&files.path().join("attachments")).map_err(|e| anyhow!("{e}"))?,
-    );
+    let (store, app, _files) = demo_app(url).await?;
     app.publish_catalog(catalog)
         .await
         .map_err(|e| anyhow!("{e}"))?;
-    app.load_demo().await.map_err(|e| anyhow!("{e}"))?;
 
     // Baseline 1: the raw insert rate, same engine, same durability.
     let raw_rate = raw_insert_rate(&store, options).await?;
@@ -404,10 +411,8 @@ pub async fn run(options: BenchOptions) -> Result<()> {
         report["one_stop_shop"] = Value::Array(results);
     }
     if reports {
-        let file = options.catalog.join("report-categories.toml");
-        let text = std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
-        let categories = baladiya_app::report_categories::parse_categories(&file, &text)
-            .map_err(|p| anyhow!("report categories have {} problems", p.len()))?;
+        let categories = crate::load_report_categories(&options.catalog)?
+            .context("the catalog has no report-categories.toml")?;
         let boundaries = std::fs::read_to_string(options.catalog.join("boundaries.geojson"))?;
         let results = on_engines(&options, |name, url| {
             let (options, categories, boundaries) =

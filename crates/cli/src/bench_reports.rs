@@ -7,14 +7,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow};
-use baladiya_app::App;
-use baladiya_app::attachments::Blobs;
 use baladiya_domain::org::UnitCode;
 use baladiya_domain::reports::ReportCategory;
-use baladiya_store::{NewReport, Store};
+use baladiya_store::NewReport;
 use serde_json::{Value, json};
 
-use crate::bench::{BenchOptions, Served, for_a_while, latency, raw_insert_rate};
+use crate::bench::{BenchOptions, Served, demo_app, for_a_while, latency, raw_insert_rate};
 
 /// Seeded reports by status: one in five still open.
 const STATUSES: &[&str] = &["resolved", "open", "resolved", "rejected", "resolved"];
@@ -30,15 +28,8 @@ pub async fn engine(
     boundaries: &str,
 ) -> Result<Value> {
     eprintln!("== reports, {name}: {url}");
-    let store = Store::connect(url).await?;
-    store.migrate().await?;
-    let files = tempfile::tempdir()?;
-    let app = App::new(
-        store.clone(),
-        Blobs::local(&files.path().join("attachments")).map_err(|e| anyhow!("{e}"))?,
-    );
+    let (store, app, _files) = demo_app(url).await?;
     app.set_report_categories(categories.to_vec());
-    app.load_demo().await.map_err(|e| anyhow!("{e}"))?;
     app.import_boundaries(None, boundaries)
         .await
         .map_err(|e| anyhow!("{e}"))?;

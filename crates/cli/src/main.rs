@@ -141,6 +141,9 @@ enum ExportCommand {
         /// Language of category names in GeoJSON: ar or en.
         #[arg(long, default_value = "ar")]
         lang: String,
+        /// Catalog directory with report-categories.toml. Default ./catalog
+        #[arg(long, env = "BALADIYA_CATALOG")]
+        catalog: Option<String>,
         /// Where to write; standard output if not given.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -316,11 +319,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                 format!("--listen {listen:?} is not an address like 127.0.0.1:8080")
             })?;
             let app = app(open(&database).await?)?;
-            let catalog = PathBuf::from(
-                catalog
-                    .or(config.catalog_dir.clone())
-                    .unwrap_or_else(|| "catalog".to_owned()),
-            );
+            let catalog = catalog_dir(catalog, &config);
             serve(app, &catalog, addr, demo, &config, &data_dir).await
         }
         Command::Bench {
@@ -396,17 +395,13 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             from,
             to,
             lang,
+            catalog,
             out,
         }) => {
+            let catalog = catalog_dir(catalog, &config);
             let app = app(open(&database).await?)?;
-            let catalog_dir =
-                std::env::var("BALADIYA_CATALOG").unwrap_or_else(|_| "catalog".into());
-            let categories = Path::new(&catalog_dir).join("report-categories.toml");
-            if let Ok(text) = std::fs::read_to_string(&categories)
-                && let Ok(parsed) =
-                    baladiya_app::report_categories::parse_categories(&categories, &text)
-            {
-                app.set_report_categories(parsed);
+            if let Some(categories) = load_report_categories(&catalog)? {
+                app.set_report_categories(categories);
             }
             let filters = baladiya_web::open_data::ExportQuery {
                 service_code,
@@ -581,6 +576,37 @@ fn load_catalog(dir: &Path) -> Result<Catalog> {
     })
 }
 
+/// The catalog directory: the flag (or `BALADIYA_CATALOG`), the config
+/// file, else `./catalog`.
+fn catalog_dir(flag: Option<String>, config: &Config) -> PathBuf {
+    PathBuf::from(
+        flag.or(config.catalog_dir.clone())
+            .unwrap_or_else(|| "catalog".to_owned()),
+    )
+}
+
+/// The citizen-report categories of a catalog directory
+/// (`report-categories.toml`), `None` if it has none; every problem of an
+/// invalid file is printed and the file refused.
+pub(crate) fn load_report_categories(
+    dir: &Path,
+) -> Result<Option<Vec<baladiya_domain::reports::ReportCategory>>> {
+    let file = dir.join("report-categories.toml");
+    if !file.exists() {
+        return Ok(None);
+    }
+    let text =
+        std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+    baladiya_app::report_categories::parse_categories(&file, &text)
+        .map(Some)
+        .map_err(|problems| {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            anyhow::anyhow!("{} has {} problem(s)", file.display(), problems.len())
+        })
+}
+
 /// Checks the citizen-report data of a catalog directory, when present:
 /// `report-categories.toml` and `boundaries.geojson`.
 fn check_report_data(dir: &Path) -> Result<()> {
@@ -630,20 +656,7 @@ async fn serve(
 ) -> Result<()> {
     let catalog = load_catalog(catalog_dir)?;
     let published = app.publish_catalog(&catalog).await.map_err(app_error)?;
-    let categories_file = catalog_dir.join("report-categories.toml");
-    if categories_file.exists() {
-        let text = std::fs::read_to_string(&categories_file)?;
-        let categories = baladiya_app::report_categories::parse_categories(&categories_file, &text)
-            .map_err(|problems| {
-                for problem in &problems {
-                    eprintln!("{problem}");
-                }
-                anyhow::anyhow!(
-                    "{} has {} problem(s)",
-                    categories_file.display(),
-                    problems.len()
-                )
-            })?;
+    if let Some(categories) = load_report_categories(catalog_dir)? {
         app.set_report_categories(categories);
     }
     tracing::info!(services = published, "catalog published");
