@@ -51,6 +51,15 @@ async fn get(app: &TestApp, path: &str) -> (StatusCode, String) {
     (response.status(), response.text().await.expect("body"))
 }
 
+/// The report number on the "report received" page.
+fn received_number(html: &str) -> i64 {
+    html.split("class=\"tracking-number\">#")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a report number")
+}
+
 /// A page's HTML, fetched by `client` (which keeps its cookies).
 async fn page_of(client: &reqwest::Client, url: String) -> String {
     client
@@ -830,12 +839,7 @@ async fn the_pages_work_without_javascript(engine: Engine) {
         .expect("request");
     assert_eq!(response.status(), StatusCode::CREATED);
     let html = response.text().await.expect("html");
-    let id = html
-        .split("class=\"tracking-number\">#")
-        .nth(1)
-        .and_then(|rest| rest.split('<').next())
-        .expect("a report number")
-        .to_owned();
+    let id = received_number(&html);
     let photo = app
         .client
         .get(app.url(&format!("/reports/{id}/photo")))
@@ -921,12 +925,7 @@ async fn the_pages_work_without_javascript(engine: Engine) {
         .expect("request");
     assert_eq!(response.status(), StatusCode::CREATED);
     let html = response.text().await.expect("html");
-    let taken: i64 = html
-        .split("class=\"tracking-number\">#")
-        .nth(1)
-        .and_then(|rest| rest.split('<').next())
-        .and_then(|n| n.parse().ok())
-        .expect("a report number");
+    let taken = received_number(&html);
     let record = app.app.report(taken).await.expect("stored");
     assert_eq!(record.channel, "staff");
     let page = page_of(&staff, app.url(&format!("/staff/reports/{taken}?lang=en"))).await;
