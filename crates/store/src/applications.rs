@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
 
 use crate::events::{NewEvent, insert_event};
+use crate::sql::{Param, Sql, bind_all};
 use crate::{Store, StoreError, in_write_tx, on_pool};
 
 /// Queues a notification inside the caller's transaction `$tx`.
@@ -469,87 +470,41 @@ impl Store {
         if query.roots.is_empty() || query.roles.is_empty() {
             return Ok(Vec::new());
         }
-        let mut sql = format!(
+        let mut sql = Sql::new(format!(
             "SELECT {APPLICATION_COLUMNS} FROM applications a JOIN org_units u ON u.id = a.unit_id \
              WHERE a.status = 'in_progress'"
+        ));
+        sql.within("u.path", &query.roots);
+        sql.any_of(
+            "a.step_role",
+            query.roles.iter().map(|r| Param::Text(r.clone())).collect(),
         );
-        let mut n = 0;
-        let mut next = || {
-            n += 1;
-            format!("${n}")
-        };
-        let roots: Vec<String> = query
-            .roots
-            .iter()
-            .map(|r| format!("{}%", r.encode()))
-            .collect();
-        sql.push_str(" AND (");
-        sql.push_str(
-            &roots
-                .iter()
-                .map(|_| format!("u.path LIKE {}", next()))
-                .collect::<Vec<_>>()
-                .join(" OR "),
-        );
-        sql.push_str(") AND a.step_role IN (");
-        sql.push_str(
-            &query
-                .roles
-                .iter()
-                .map(|_| next())
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-        sql.push(')');
-        let departments: Vec<String> = query
-            .departments
-            .iter()
-            .flatten()
-            .map(|d| format!("%,{d},%"))
-            .collect();
-        if query.departments.is_some() {
-            sql.push_str(" AND (");
-            let parts: Vec<String> = departments
-                .iter()
-                .map(|_| format!("a.pending_departments LIKE {}", next()))
-                .collect();
-            sql.push_str(if parts.is_empty() { "FALSE" } else { "" });
-            sql.push_str(&parts.join(" OR "));
-            sql.push(')');
+        if let Some(departments) = &query.departments {
+            sql.like_any(
+                "a.pending_departments",
+                departments.iter().map(|d| format!("%,{d},%")).collect(),
+            );
         }
-        let services = query.service_version_ids.clone().unwrap_or_default();
-        if query.service_version_ids.is_some() {
-            sql.push_str(" AND a.service_version_id IN (");
-            let parts: Vec<String> = services.iter().map(|_| next()).collect();
-            sql.push_str(&if parts.is_empty() {
-                "NULL".to_owned()
-            } else {
-                parts.join(", ")
-            });
-            sql.push(')');
+        if let Some(services) = &query.service_version_ids {
+            if services.is_empty() {
+                sql.text.push_str(" AND FALSE");
+            }
+            sql.any_of(
+                "a.service_version_id",
+                services.iter().map(|s| Param::Int(*s)).collect(),
+            );
         }
-        if query.overdue_on.is_some() {
-            sql.push_str(&format!(" AND a.step_due_on < {}", next()));
+        if let Some(day) = query.overdue_on {
+            let p = sql.param(Param::Date(day));
+            sql.text.push_str(&format!(" AND a.step_due_on < {p}"));
         }
-        sql.push_str(&format!(" ORDER BY a.step_due_on, a.id LIMIT {}", next()));
+        let limit = sql.param(Param::Int(query.limit));
+        sql.text
+            .push_str(&format!(" ORDER BY a.step_due_on, a.id LIMIT {limit}"));
         Ok(on_pool!(self, pool => {
-            let mut q = sqlx::query_as(AssertSqlSafe(sql));
-            for root in &roots {
-                q = q.bind(root);
-            }
-            for role in &query.roles {
-                q = q.bind(role);
-            }
-            for d in &departments {
-                q = q.bind(d);
-            }
-            for s in &services {
-                q = q.bind(*s);
-            }
-            if let Some(day) = query.overdue_on {
-                q = q.bind(day);
-            }
-            q.bind(query.limit).fetch_all(pool).await?
+            bind_all!(sqlx::query_as(AssertSqlSafe(sql.text.clone())), sql)
+                .fetch_all(pool)
+                .await?
         }))
     }
 

@@ -17,6 +17,7 @@ mod org;
 mod reports;
 mod rows;
 mod sessions;
+mod sql;
 mod users;
 
 use std::str::FromStr;

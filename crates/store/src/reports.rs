@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
 
 use crate::events::{NewEvent, insert_event};
+use crate::sql::{Param, Sql, bind_all};
 use crate::{Store, StoreError, in_write_tx, on_pool};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::org::{DepartmentKind, UnitPath};
@@ -117,53 +118,6 @@ pub struct ReportChange<'a> {
     pub event: NewEvent<'a>,
     /// A notification to every follower: `(kind, JSON payload)`.
     pub notify: Option<(&'static str, serde_json::Value)>,
-}
-
-/// An SQL text with numbered placeholders and the values to bind to them.
-#[derive(Default)]
-struct Sql {
-    text: String,
-    params: Vec<Param>,
-}
-
-enum Param {
-    Text(String),
-    Int(i64),
-    Real(f64),
-    Time(DateTime<Utc>),
-}
-
-impl Sql {
-    fn param(&mut self, value: Param) -> String {
-        self.params.push(value);
-        format!("${}", self.params.len())
-    }
-
-    /// ` AND column IN ($n, …)` unless `values` is empty.
-    fn any_of(&mut self, column: &str, values: Vec<Param>) {
-        if values.is_empty() {
-            return;
-        }
-        let list: Vec<String> = values.into_iter().map(|v| self.param(v)).collect();
-        self.text
-            .push_str(&format!(" AND {column} IN ({})", list.join(", ")));
-    }
-}
-
-/// Binds every parameter of `$sql` to the query `$q`.
-macro_rules! bind_all {
-    ($q:expr, $sql:expr) => {{
-        let mut q = $q;
-        for p in &$sql.params {
-            q = match p {
-                Param::Text(v) => q.bind(v),
-                Param::Int(v) => q.bind(*v),
-                Param::Real(v) => q.bind(*v),
-                Param::Time(v) => q.bind(*v),
-            };
-        }
-        q
-    }};
 }
 
 /// Inserts a notification of report `$report_id` to every follower.
@@ -308,12 +262,9 @@ impl Store {
         &self,
         query: &ReportQuery,
     ) -> Result<Vec<ReportRecord>, StoreError> {
-        let mut sql = Sql {
-            text: format!(
-                "SELECT {REPORT_COLUMNS} FROM reports r JOIN org_units u ON u.id = r.unit_id WHERE 1 = 1"
-            ),
-            params: Vec::new(),
-        };
+        let mut sql = Sql::new(format!(
+            "SELECT {REPORT_COLUMNS} FROM reports r JOIN org_units u ON u.id = r.unit_id WHERE 1 = 1"
+        ));
         sql.any_of("r.id", query.ids.iter().map(|i| Param::Int(*i)).collect());
         sql.any_of(
             "r.category_code",
@@ -340,17 +291,7 @@ impl Store {
                 .collect(),
         );
         if !query.within.is_empty() {
-            let parts: Vec<String> = query
-                .within
-                .iter()
-                .map(|p| {
-                    format!(
-                        "u.path LIKE {}",
-                        sql.param(Param::Text(format!("{}%", p.encode())))
-                    )
-                })
-                .collect();
-            sql.text.push_str(&format!(" AND ({})", parts.join(" OR ")));
+            sql.within("u.path", &query.within);
         }
         if let Some(from) = query.from {
             let p = sql.param(Param::Time(from));
