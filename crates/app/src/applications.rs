@@ -138,11 +138,14 @@ impl App {
     }
 
     /// Submits an application. `intake` is the clerk at the counter, or
-    /// `None` when the applicant applies online.
+    /// `None` when the applicant applies online from `client` (see
+    /// [`crate::auth::client_key`]), which counts against the client's
+    /// limit of anonymous submissions.
     pub async fn submit(
         &self,
         submission: Submission,
         intake: Option<&Principal>,
+        client: &str,
     ) -> Result<(String, i64), AppError> {
         let mut fields = Fields::new();
         let published = self.service(&submission.service);
@@ -288,6 +291,9 @@ impl App {
             submitted_at: self.now(),
             step_due_on: due(&calendar, today, first.sla_working_days)?,
             due_on: due(&calendar, today, service.sla_working_days)?,
+            throttle: intake
+                .is_none()
+                .then(|| self.settings.limits.submissions_of(client)),
         };
         let to = Recipient {
             phone: &new.applicant_phone,

@@ -6,9 +6,12 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use baladiya_domain::access::Access;
 use baladiya_domain::people::{NewPassword, Username};
-use baladiya_store::{SessionKind, SessionRecord};
+use baladiya_store::{SessionKind, SessionRecord, StoreError, Throttle};
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
+use std::net::IpAddr;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 use crate::{App, AppError};
 
@@ -63,6 +66,21 @@ pub fn random_token() -> Result<String, AppError> {
     Ok(hex::encode(bytes))
 }
 
+/// The key a client is counted under in throttles: its IP address, or for
+/// IPv6 its /64 network (one subscriber's usual share).
+pub fn client_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -93,57 +111,122 @@ fn verify_password(password: &str, stored_hash: &str) -> bool {
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$2x2JkxGQ8pGOt2cU0bcu8c3nW0mX7TZmrCSgWpgDDQk";
 
-async fn verify_blocking(password: String, hash: String) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| AppError::Internal(format!("password check failed: {e}")))
-}
-
 pub async fn hash_password_blocking(password: NewPassword) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))?
 }
 
-impl App {
-    /// How long the account is locked after `failures` consecutive failed
-    /// logins: nothing below the threshold, then 1 minute, doubling with
-    /// each further failure, at most one hour.
-    pub fn lockout_after(&self, failures: i64) -> Option<Duration> {
-        let over = failures - self.settings.lockout_threshold;
-        (over >= 0).then(|| Duration::minutes((1i64 << over.min(6)).min(60)))
+/// Bounds the password checks running at once: each Argon2id check holds
+/// 19 MiB, so about one per core runs and a few per core wait; beyond that
+/// a sign-in is answered `server-busy` at once. Memory stays flat however
+/// many sign-ins arrive together.
+#[derive(Debug, Clone)]
+pub(crate) struct HashGate {
+    running: Arc<Semaphore>,
+    waiting: Arc<Semaphore>,
+}
+
+impl HashGate {
+    pub(crate) fn new() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self::with_room(cores, cores * 4)
     }
 
-    /// Checks a username and password and opens a session of `kind`.
+    /// `running` checks at once, and room for `admitted` in all (running
+    /// or waiting).
+    fn with_room(running: usize, admitted: usize) -> Self {
+        Self {
+            running: Arc::new(Semaphore::new(running)),
+            waiting: Arc::new(Semaphore::new(admitted)),
+        }
+    }
+
+    /// Whether `password` matches `hash`, checked on a blocking thread that
+    /// holds its permit to the end (even if the caller goes away).
+    async fn verify(&self, password: &str, hash: &str) -> Result<bool, AppError> {
+        let queued = self
+            .waiting
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| AppError::Busy)?;
+        let running = self
+            .running
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| AppError::Busy)?;
+        let (password, hash) = (password.to_owned(), hash.to_owned());
+        tokio::task::spawn_blocking(move || {
+            let _permits = (queued, running);
+            verify_password(&password, &hash)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("password check failed: {e}")))
+    }
+}
+
+/// The sign-in window: failures count for 15 minutes.
+const SIGN_IN_WINDOW_MINUTES: i64 = 15;
+
+impl App {
+    /// Checks a username and password from `client` (see
+    /// [`client_key`]) and opens a session of `kind`.
+    ///
+    /// Before any hashing, one attempt is taken atomically from two
+    /// throttles in the database — failures per client, and failures per
+    /// (name, client) — so concurrent guesses on any server all count and
+    /// a full window is refused without hashing. Unknown names are counted
+    /// and answered exactly like known ones. A success gives its attempts
+    /// back. A stranger can make a name wait only on their own connection,
+    /// never lock its owner out.
     pub async fn login(
         &self,
         username: &str,
         password: &str,
         kind: SessionKind,
+        client: &str,
     ) -> Result<IssuedSession, AppError> {
         let now = self.now();
+        let limits = &self.settings.limits;
+        let window = Duration::minutes(SIGN_IN_WINDOW_MINUTES);
+        let name: String = username.trim().to_lowercase().chars().take(64).collect();
+        let per_client = Throttle::new(
+            format!("sign-in:{client}"),
+            limits.sign_in_failures_per_client,
+            window,
+        );
+        let per_name = Throttle::new(
+            format!("sign-in:{client}:{name}"),
+            limits.sign_in_failures_per_name,
+            window,
+        );
+        match self
+            .store
+            .take_throttles(&[per_client.clone(), per_name.clone()], now)
+            .await
+        {
+            Err(StoreError::Throttled { key, until }) if key == per_name.key => {
+                return Err(AppError::AccountLocked { until });
+            }
+            other => other?,
+        }
         let user = match Username::parse(username) {
             Ok(name) => self.store.user_by_username(&name).await?,
             Err(_) => None,
-        };
-        let Some(user) = user.filter(|u| u.active) else {
-            verify_blocking(password.to_owned(), DUMMY_HASH.to_owned()).await?;
+        }
+        .filter(|u| u.active);
+        let Some(user) = user else {
+            self.hashing.verify(password, DUMMY_HASH).await?;
             return Err(AppError::InvalidCredentials);
         };
-        if let Some(until) = user.locked_until.filter(|until| *until > now) {
-            return Err(AppError::AccountLocked { until });
+        if !self.hashing.verify(password, &user.password_hash).await? {
+            self.store.record_failed_login(user.id, now).await?;
+            tracing::warn!(user = %user.username, client, "failed login");
+            return Err(AppError::InvalidCredentials);
         }
-        if !verify_blocking(password.to_owned(), user.password_hash.clone()).await? {
-            let failures = self
-                .store
-                .record_failed_login(user.id, now, |n| self.lockout_after(n))
-                .await?;
-            tracing::warn!(user = %user.username, failures, "failed login");
-            return match self.lockout_after(failures) {
-                Some(lock) => Err(AppError::AccountLocked { until: now + lock }),
-                None => Err(AppError::InvalidCredentials),
-            };
-        }
+        self.store.give_back_throttle(&per_client.key).await?;
+        self.store.clear_throttle(&per_name.key).await?;
         self.store.record_login(user.id, now).await?;
         let hours = match kind {
             SessionKind::Cookie => self.settings.cookie_session_hours,
@@ -212,6 +295,50 @@ mod tests {
         assert!(!verify_password("correct horse batterY", &a));
         assert!(!verify_password("anything", "not a hash"));
         assert!(PasswordHash::new(DUMMY_HASH).is_ok(), "dummy hash parses");
+    }
+
+    #[tokio::test]
+    async fn the_hash_gate_refuses_beyond_its_room_and_frees_it_after() {
+        let gate = HashGate::with_room(1, 2);
+        let hash = hash_password(&NewPassword::parse("correct horse battery").expect("valid"))
+            .expect("hash");
+        let held = gate
+            .waiting
+            .clone()
+            .try_acquire_many_owned(2)
+            .expect("all the room");
+        assert!(matches!(
+            gate.verify("correct horse battery", &hash).await,
+            Err(AppError::Busy)
+        ));
+        drop(held);
+        let (a, b) = tokio::join!(
+            gate.verify("correct horse battery", &hash),
+            gate.verify("wrong", &hash)
+        );
+        assert!(
+            a.expect("checked") && !b.expect("checked"),
+            "two fit: one runs, one waits"
+        );
+        assert_eq!(gate.waiting.available_permits(), 2, "room given back");
+        assert_eq!(gate.running.available_permits(), 1);
+    }
+
+    #[test]
+    fn clients_are_counted_by_address_and_ipv6_by_network() {
+        assert_eq!(client_key("192.0.2.7".parse().expect("ip")), "192.0.2.7");
+        assert_eq!(
+            client_key("::ffff:192.0.2.7".parse().expect("ip")),
+            "192.0.2.7"
+        );
+        assert_eq!(
+            client_key("2001:db8:1:2:3:4:5:6".parse().expect("ip")),
+            client_key("2001:db8:1:2:ffff::1".parse().expect("ip")),
+        );
+        assert_eq!(
+            client_key("2001:db8:1:2::1".parse().expect("ip")),
+            "2001:db8:1:2::/64"
+        );
     }
 
     #[test]

@@ -12,6 +12,10 @@ pub enum AppError {
     InvalidCredentials,
     #[error("account locked until {until}")]
     AccountLocked { until: DateTime<Utc> },
+    #[error("too many attempts from this client until {until}")]
+    Throttled { until: DateTime<Utc> },
+    #[error("too busy to check a password now")]
+    Busy,
     #[error("not signed in")]
     Unauthenticated,
     #[error("not allowed")]
@@ -32,6 +36,8 @@ impl AppError {
             AppError::Invalid(_) => ErrorCode::InvalidInput,
             AppError::InvalidCredentials => ErrorCode::InvalidCredentials,
             AppError::AccountLocked { .. } => ErrorCode::AccountLocked,
+            AppError::Throttled { .. } => ErrorCode::TooManyAttempts,
+            AppError::Busy => ErrorCode::ServerBusy,
             AppError::Unauthenticated => ErrorCode::Unauthenticated,
             AppError::Forbidden(_) => ErrorCode::Forbidden,
             AppError::NotFound => ErrorCode::NotFound,
@@ -59,6 +65,7 @@ impl From<StoreError> for AppError {
         match error {
             StoreError::Conflict(code) => AppError::Conflict(code),
             StoreError::NotFound => AppError::NotFound,
+            StoreError::Throttled { until, .. } => AppError::Throttled { until },
             e if e.is_unavailable() => AppError::Unavailable(e),
             other => AppError::Internal(other.to_string()),
         }

@@ -36,6 +36,7 @@ pub struct App {
     services: services::SharedIndex,
     report_categories: std::sync::Arc<std::sync::RwLock<Categories>>,
     router_cache: reports::RouterCache,
+    hashing: auth::HashGate,
 }
 
 /// The citizen-report categories on offer, shared without copying.
@@ -48,11 +49,11 @@ pub struct Settings {
     pub cookie_session_hours: i64,
     /// How long an API bearer token lasts.
     pub bearer_token_hours: i64,
-    /// Failed logins allowed before the account is locked.
-    pub lockout_threshold: i64,
     /// Where the public reaches this deployment, such as
     /// `https://baladiya.giza.gov.eg`, for links in notifications.
     pub public_url: Option<String>,
+    /// Per-client limits, shared by every server through the database.
+    pub limits: Limits,
 }
 
 impl Default for Settings {
@@ -60,8 +61,63 @@ impl Default for Settings {
         Self {
             cookie_session_hours: 12,
             bearer_token_hours: 24,
-            lockout_threshold: 5,
             public_url: None,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// How much one client (an IP address; an IPv6 /64) may do. Each count is
+/// per window: sign-in and tracking per 15 minutes, submissions per hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Wrong passwords for one username from one client before that name
+    /// waits there (unknown names alike).
+    pub sign_in_failures_per_name: i64,
+    /// Wrong sign-ins from one client, whatever the name.
+    pub sign_in_failures_per_client: i64,
+    /// Reports and applications submitted without signing in (pages and
+    /// API; Open311 clients have their keys' own limits).
+    pub submissions_per_client: i64,
+    /// Tracking look-ups from one client.
+    pub tracking_per_client: i64,
+    /// Wrong proofs for one tracking number, from anywhere.
+    pub tracking_failures_per_number: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            sign_in_failures_per_name: 5,
+            sign_in_failures_per_client: 20,
+            submissions_per_client: 30,
+            tracking_per_client: 60,
+            tracking_failures_per_number: 10,
+        }
+    }
+}
+
+impl Limits {
+    /// The throttle of anonymous submissions (reports and applications)
+    /// from `client`: an hour's window.
+    pub fn submissions_of(&self, client: &str) -> baladiya_store::Throttle {
+        baladiya_store::Throttle::new(
+            format!("submit:{client}"),
+            self.submissions_per_client,
+            chrono::Duration::hours(1),
+        )
+    }
+
+    /// No practical limit: for benchmarks, which submit thousands a minute
+    /// from one address.
+    pub fn unlimited() -> Self {
+        Self {
+            sign_in_failures_per_name: i64::MAX,
+            sign_in_failures_per_client: i64::MAX,
+            submissions_per_client: i64::MAX,
+            tracking_per_client: i64::MAX,
+            tracking_failures_per_number: i64::MAX,
         }
     }
 }
@@ -75,6 +131,7 @@ impl App {
             services: services::SharedIndex::default(),
             report_categories: Default::default(),
             router_cache: Default::default(),
+            hashing: auth::HashGate::new(),
         }
     }
 

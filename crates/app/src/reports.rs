@@ -59,8 +59,8 @@ pub struct ReportInboxFilter {
 /// How a report came in.
 #[derive(Debug, Clone, Copy)]
 pub enum Intake<'a> {
-    /// The public page.
-    Web,
+    /// The public page, from this client (see [`crate::auth::client_key`]).
+    Web { client: &'a str },
     /// An Open311 client with this API key.
     Api { key_id: i64 },
     /// Staff taking a phone call or a walk-in.
@@ -70,7 +70,7 @@ pub enum Intake<'a> {
 impl Intake<'_> {
     fn channel(&self) -> &'static str {
         match self {
-            Intake::Web => "web",
+            Intake::Web { .. } => "web",
             Intake::Api { .. } => "api",
             Intake::Staff(_) => "staff",
         }
@@ -317,6 +317,10 @@ impl App {
             account_id,
             requested_at: self.now(),
             expected_on,
+            throttle: match intake {
+                Intake::Web { client } => Some(self.settings.limits.submissions_of(client)),
+                _ => None,
+            },
         };
         let id = self
             .store
@@ -430,13 +434,29 @@ impl App {
             return Err(AppError::field("note", "too-long"));
         }
         if let ReportAction::MergeInto(kept) = action {
-            let target = self.store.report(kept).await?;
-            match target {
-                None => return Err(AppError::field("duplicate_of", "report-unknown")),
-                Some(t) if t.id == id || t.duplicate_of.is_some() => {
-                    return Err(AppError::field("duplicate_of", "merge-target-invalid"));
-                }
-                Some(_) => {}
+            let target = self
+                .store
+                .report(kept)
+                .await?
+                .ok_or_else(|| AppError::field("duplicate_of", "report-unknown"))?;
+            let target_path = baladiya_domain::org::UnitPath::decode(&target.unit_path)
+                .ok_or_else(|| AppError::Internal("stored unit path".into()))?;
+            let problem =
+                if target.id == id || target.duplicate_of.is_some() || !target.status.is_open() {
+                    Some("merge-target-invalid")
+                } else if target.category_code != report.category_code {
+                    Some("merge-target-other-category")
+                } else if !who.access.can_in_department(
+                    Permission::HandleReports,
+                    &target_path,
+                    target.department,
+                ) {
+                    Some("merge-target-forbidden")
+                } else {
+                    None
+                };
+            if let Some(code) = problem {
+                return Err(AppError::field("duplicate_of", code));
             }
         }
         self.change_report(&report, &action, Some(who.user_id), note, expected_version)
@@ -485,10 +505,11 @@ impl App {
             .ok_or_else(|| AppError::Internal(format!("category {}", report.category_code)))?;
         let now = self.now();
         let note = (!note.is_empty()).then(|| note.to_owned());
-        let duplicate_of = match action {
+        let merge_into = match action {
             ReportAction::MergeInto(kept) => Some(*kept),
-            _ => report.duplicate_of,
+            _ => None,
         };
+        let duplicate_of = merge_into.or(report.duplicate_of);
         let expected_on = if matches!(action, ReportAction::Reopen) {
             let country = self.store.unit(report.unit_id).await?.country();
             let calendar = self.store.calendar(country).await?;
@@ -511,6 +532,7 @@ impl App {
             reopened: after.reopened,
             confirmed: after.confirmed,
             duplicate_of,
+            merge_into,
             closed_at: (!after.status.is_open()).then_some(report.closed_at.unwrap_or(now)),
             expected_on,
             event: NewEvent {

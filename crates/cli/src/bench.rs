@@ -90,10 +90,12 @@ pub(crate) async fn demo_app(url: &str) -> Result<(Store, App, tempfile::TempDir
     let store = Store::connect(url).await?;
     store.migrate().await?;
     let files = tempfile::tempdir()?;
-    let app = App::new(
+    let mut app = App::new(
         store.clone(),
         Blobs::local(&files.path().join("attachments")).map_err(|e| anyhow!("{e}"))?,
     );
+    // The benchmark's clients all come from one loopback address.
+    app.settings.limits = baladiya_app::Limits::unlimited();
     app.load_demo().await.map_err(|e| anyhow!("{e}"))?;
     Ok((store, app, files))
 }
@@ -119,9 +121,13 @@ impl Served {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(baladiya_web::serve(listener, router, async {
-            let _ = stopped.await;
-        }));
+        let options = baladiya_web::ServeOptions::default();
+        let server = tokio::spawn(async move {
+            baladiya_web::serve(listener, router, &options, async {
+                let _ = stopped.await;
+            })
+            .await
+        });
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(clients * 2)
             .build()?;
@@ -306,6 +312,7 @@ async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog
         submitted_at: chrono::Utc::now(),
         step_due_on: today,
         due_on: today,
+        throttle: None,
     };
     let numbers: Vec<String> = (0..options.rows)
         .map(|i| TrackingNumber::new(&unit.code, 2099, 100_000 + i as u64).to_string())

@@ -105,6 +105,7 @@ pub async fn engine(
         account_id: None,
         requested_at: now,
         expected_on: now.date_naive(),
+        throttle: None,
     };
     let codes: Vec<String> = categories.iter().map(|c| c.code.clone()).collect();
     let to_seed = options.reports.saturating_sub(subs);

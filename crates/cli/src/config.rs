@@ -27,6 +27,15 @@ pub enum LogFormat {
 /// public_url = "https://baladiya.giza.gov.eg"   # for links in notifications and Open311
 /// map_tile_url = "https://tiles.example/{z}/{x}/{y}.png"   # report maps; none by default
 /// map_tile_attribution = "© OpenStreetMap contributors"
+/// trust_forwarded_for = true   # behind a reverse proxy: clients by X-Forwarded-For
+/// max_connections = 4096       # open at once (kept below the open-file limit)
+///
+/// [limits]                     # per client, shared by every server
+/// sign_in_failures_per_name = 5      # per 15 minutes
+/// sign_in_failures_per_client = 20   # per 15 minutes
+/// submissions_per_client = 30        # anonymous reports and applications, per hour
+/// tracking_per_client = 60           # per 15 minutes
+/// tracking_failures_per_number = 10  # per 15 minutes
 /// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -53,6 +62,13 @@ pub struct Config {
     pub map_tile_attribution: Option<String>,
     #[serde(default)]
     pub log_format: LogFormat,
+    /// Behind a reverse proxy: count clients by the last address of
+    /// X-Forwarded-For (set it only when a proxy always sets that header).
+    #[serde(default)]
+    pub trust_forwarded_for: bool,
+    pub max_connections: Option<usize>,
+    #[serde(default)]
+    pub limits: baladiya_app::Limits,
 }
 
 impl Config {

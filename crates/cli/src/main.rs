@@ -15,7 +15,7 @@ use baladiya_app::catalog::Catalog;
 use baladiya_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
 use baladiya_app::notifications::Sender;
 use baladiya_store::Store;
-use baladiya_web::WebConfig;
+use baladiya_web::{ServeOptions, WebConfig};
 use clap::{Parser, Subcommand};
 
 use crate::config::{Config, LogFormat};
@@ -304,6 +304,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             .public_url
             .as_deref()
             .map(|url| url.trim_end_matches('/').to_owned());
+        app.settings.limits = config.limits;
         Ok(app)
     };
     match cli.command {
@@ -698,6 +699,7 @@ async fn serve(
             .map_tile_url
             .clone()
             .map(|url| (url, config.map_tile_attribution.clone().unwrap_or_default())),
+        trust_forwarded_for: config.trust_forwarded_for,
         ..WebConfig::default()
     };
     let router = baladiya_web::router(app.clone(), web_config).map_err(anyhow::Error::msg)?;
@@ -710,7 +712,13 @@ async fn serve(
         "Baladiya is serving on http://{local} ({})",
         app.store.engine().as_str()
     );
-    baladiya_web::serve(listener, router, shutdown_signal()).await?;
+    let options = ServeOptions {
+        max_connections: config
+            .max_connections
+            .unwrap_or(ServeOptions::default().max_connections),
+        ..ServeOptions::default()
+    };
+    baladiya_web::serve(listener, router, &options, shutdown_signal()).await?;
     tracing::info!("stopped taking requests; closing the database");
     app.store.close().await;
     Ok(())
@@ -742,7 +750,8 @@ async fn escalate_overdue(app: App) {
     }
 }
 
-/// Deletes expired sessions and refreshes planner statistics every hour, so the table does not grow forever.
+/// Deletes expired sessions and day-old throttle windows, and refreshes
+/// planner statistics, every hour, so the tables do not grow forever.
 async fn purge_expired_sessions(app: App) {
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
@@ -751,6 +760,13 @@ async fn purge_expired_sessions(app: App) {
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "expired sessions purged"),
             Err(error) => tracing::warn!(%error, "could not purge expired sessions"),
+        }
+        if let Err(error) = app
+            .store
+            .purge_throttles(app.now() - chrono::Duration::days(1))
+            .await
+        {
+            tracing::warn!(%error, "could not purge old throttle windows");
         }
         if let Err(error) = app.store.optimize().await {
             tracing::warn!(%error, "could not refresh the query planner's statistics");

@@ -39,8 +39,15 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// Wrong username or password.
     InvalidCredentials,
-    /// Too many failed logins: the account is locked for a while.
+    /// Too many failed sign-ins with this name from this client: it waits
+    /// a while (unknown names alike, so the answer tells nothing).
     AccountLocked,
+    /// Too many attempts from this client (sign-in, anonymous submissions,
+    /// tracking): wait and try again.
+    TooManyAttempts,
+    /// The server is at its limit of expensive work (password checks):
+    /// try again in a moment.
+    ServerBusy,
     /// Not signed in, or the session has expired.
     Unauthenticated,
     /// Signed in, but not allowed to do this here.
@@ -83,6 +90,8 @@ pub enum ErrorCode {
     RateLimited,
     /// The database cannot be reached.
     DatabaseUnavailable,
+    /// The request (its body included) took longer than allowed.
+    RequestTimeout,
     /// Something unexpected failed; it has been logged.
     Internal,
 }
@@ -96,6 +105,8 @@ impl ErrorCode {
         ErrorCode::UnsupportedMediaType,
         ErrorCode::InvalidCredentials,
         ErrorCode::AccountLocked,
+        ErrorCode::TooManyAttempts,
+        ErrorCode::ServerBusy,
         ErrorCode::Unauthenticated,
         ErrorCode::Forbidden,
         ErrorCode::CsrfFailed,
@@ -117,6 +128,7 @@ impl ErrorCode {
         ErrorCode::ApiKeyInvalid,
         ErrorCode::RateLimited,
         ErrorCode::DatabaseUnavailable,
+        ErrorCode::RequestTimeout,
         ErrorCode::Internal,
     ];
 
@@ -128,6 +140,8 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => "unsupported-media-type",
             ErrorCode::InvalidCredentials => "invalid-credentials",
             ErrorCode::AccountLocked => "account-locked",
+            ErrorCode::TooManyAttempts => "too-many-attempts",
+            ErrorCode::ServerBusy => "server-busy",
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::CsrfFailed => "csrf-failed",
@@ -149,6 +163,7 @@ impl ErrorCode {
             ErrorCode::ApiKeyInvalid => "api-key-invalid",
             ErrorCode::RateLimited => "rate-limited",
             ErrorCode::DatabaseUnavailable => "database-unavailable",
+            ErrorCode::RequestTimeout => "request-timeout",
             ErrorCode::Internal => "internal",
         }
     }

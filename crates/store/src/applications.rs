@@ -10,6 +10,7 @@ use sqlx::AssertSqlSafe;
 
 use crate::events::{NewEvent, insert_event};
 use crate::sql::{Param, Sql, bind_all};
+use crate::throttles::{Throttle, take_throttles};
 use crate::{Store, StoreError, in_write_tx, on_pool};
 
 /// Queues a notification inside the caller's transaction `$tx`.
@@ -92,6 +93,9 @@ pub struct NewApplication {
     pub submitted_at: DateTime<Utc>,
     pub step_due_on: NaiveDate,
     pub due_on: NaiveDate,
+    /// Taken in the same transaction (anonymous submissions): over it,
+    /// nothing is written.
+    pub throttle: Option<Throttle>,
 }
 
 /// An application as stored.
@@ -279,6 +283,7 @@ impl Store {
         use chrono::Datelike;
         let year = new.submitted_at.year();
         Ok(in_write_tx!(self, tx => {
+            take_throttles!(tx, new.throttle.iter(), new.submitted_at);
             let sequence: i64 = sqlx::query_scalar(
                 "INSERT INTO tracking_counters (unit_id, year, last) VALUES ($1, $2, 1) \
                  ON CONFLICT (unit_id, year) DO UPDATE SET last = tracking_counters.last + 1 \

@@ -16,6 +16,12 @@ pub enum StoreError {
     Conflict(ErrorCode),
     #[error("not found")]
     NotFound,
+    /// The throttle `key`'s window is full until `until`; nothing was written.
+    #[error("throttled ({key}) until {until}")]
+    Throttled {
+        key: String,
+        until: chrono::DateTime<chrono::Utc>,
+    },
     /// A row that does not parse into its domain type.
     #[error("stored data is invalid: {0}")]
     Corrupt(String),

@@ -18,6 +18,7 @@ mod reports;
 mod rows;
 mod sessions;
 mod sql;
+mod throttles;
 mod users;
 
 use std::str::FromStr;
@@ -39,6 +40,7 @@ pub use notifications::OutgoingNotification;
 pub use org::{NewDepartment, NewUnit};
 pub use reports::{NewReport, ReportChange, ReportQuery, ReportRecord};
 pub use sessions::{SessionKind, SessionRecord};
+pub use throttles::Throttle;
 pub use users::{NewUser, UserRecord};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

@@ -5,6 +5,7 @@ use sqlx::AssertSqlSafe;
 
 use crate::events::{NewEvent, insert_event};
 use crate::sql::{Param, Sql, bind_all};
+use crate::throttles::{Throttle, take_throttles};
 use crate::{Store, StoreError, in_write_tx, on_pool};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::org::{DepartmentKind, UnitPath};
@@ -36,6 +37,9 @@ pub struct NewReport {
     pub account_id: Option<String>,
     pub requested_at: DateTime<Utc>,
     pub expected_on: NaiveDate,
+    /// Taken in the same transaction (anonymous submissions): over it,
+    /// nothing is written.
+    pub throttle: Option<Throttle>,
 }
 
 /// A report as stored. Holds the reporter's personal data: the web layer
@@ -113,6 +117,10 @@ pub struct ReportChange<'a> {
     pub reopened: bool,
     pub confirmed: bool,
     pub duplicate_of: Option<i64>,
+    /// This change merges the report into that one, which must still be
+    /// open, not a duplicate, and of the same category when the change is
+    /// written.
+    pub merge_into: Option<i64>,
     pub closed_at: Option<DateTime<Utc>>,
     pub expected_on: NaiveDate,
     pub event: NewEvent<'a>,
@@ -163,6 +171,7 @@ impl Store {
         let contact = new.reporter_email.clone().or(new.reporter_phone.clone());
         let window_floor = new.requested_at - chrono::Duration::minutes(1);
         Ok(in_write_tx!(self, tx => {
+            take_throttles!(tx, new.throttle.iter(), new.requested_at);
             if let Some(key_id) = new.api_key_id {
                 let (count, limit): (i64, i64) = sqlx::query_as(
                     "UPDATE api_keys SET \
@@ -334,6 +343,13 @@ impl Store {
     /// `expected_version` (else `Conflict(StaleVersion)`, nothing written);
     /// a merge also moves the followers to the report kept. Returns the new
     /// version.
+    ///
+    /// A merge re-checks the report kept inside the transaction, after
+    /// locking both rows in id order (PostgreSQL; SQLite's `BEGIN
+    /// IMMEDIATE` already serializes writers): if it has meanwhile been
+    /// closed or merged itself — say into this very report — the merge is
+    /// `Conflict(StaleVersion)` and writes nothing. Two crossed merges can
+    /// never both win.
     pub async fn update_report(
         &self,
         id: i64,
@@ -341,7 +357,23 @@ impl Store {
         change: &ReportChange<'_>,
     ) -> Result<i64, StoreError> {
         let at = change.event.at;
+        let postgres = matches!(self, Store::Postgres(_));
+        let open = ReportStatus::OPEN
+            .map(|s| format!("'{}'", s.as_str()))
+            .join(", ");
+        let kept_is_open = format!(
+            "SELECT COUNT(*) FROM reports k JOIN reports d ON d.id = $2 \
+             WHERE k.id = $1 AND k.duplicate_of IS NULL AND k.status IN ({open}) \
+             AND k.category_code = d.category_code"
+        );
         Ok(in_write_tx!(self, tx => {
+            if let (Some(kept), true) = (change.merge_into, postgres) {
+                sqlx::query("SELECT id FROM reports WHERE id IN ($1, $2) ORDER BY id FOR UPDATE")
+                    .bind(id)
+                    .bind(kept)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            }
             let changed = sqlx::query(
                 "UPDATE reports SET status = $1, status_note = $2, reopened = $3, confirmed = $4, \
                  duplicate_of = $5, closed_at = $6, expected_on = $7, updated_at = $8, version = version + 1 \
@@ -363,11 +395,21 @@ impl Store {
             if changed == 0 {
                 return Err(StoreError::Conflict(ErrorCode::StaleVersion));
             }
+            if let Some(kept) = change.merge_into {
+                let still_open: i64 = sqlx::query_scalar(AssertSqlSafe(kept_is_open.clone()))
+                    .bind(kept)
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if still_open == 0 {
+                    return Err(StoreError::Conflict(ErrorCode::StaleVersion));
+                }
+            }
             insert_event!(tx, &change.event);
             if let Some((kind, payload)) = &change.notify {
                 notify_followers!(tx, id, *kind, payload, at);
             }
-            if let Some(kept) = change.duplicate_of {
+            if let Some(kept) = change.merge_into {
                 sqlx::query(
                     "INSERT INTO report_followers (report_id, contact, created_at) \
                      SELECT $1, contact, created_at FROM report_followers WHERE report_id = $2 \

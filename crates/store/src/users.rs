@@ -27,12 +27,9 @@ pub struct UserRecord {
     pub full_name: String,
     pub password_hash: String,
     pub active: bool,
-    pub failed_logins: i64,
-    pub locked_until: Option<DateTime<Utc>>,
 }
 
-const USER_COLUMNS: &str =
-    "SELECT id, username, full_name, password_hash, active, failed_logins, locked_until FROM users";
+const USER_COLUMNS: &str = "SELECT id, username, full_name, password_hash, active FROM users";
 
 impl Store {
     pub async fn create_user(
@@ -84,53 +81,35 @@ impl Store {
         row.ok_or(StoreError::NotFound)
     }
 
-    /// Records a failed login atomically: the counter is incremented in the
-    /// database, so concurrent guesses all count. Returns the new count.
-    /// `lock_for` maps the new count to how long the account is locked.
+    /// Records a failed sign-in of a known user, as an event. The counting
+    /// itself is done by the sign-in throttles.
     pub async fn record_failed_login(
         &self,
         user_id: i64,
         now: DateTime<Utc>,
-        lock_for: impl Fn(i64) -> Option<chrono::Duration>,
-    ) -> Result<i64, StoreError> {
-        Ok(in_write_tx!(self, tx => {
-            let count: i64 = sqlx::query_scalar(
-                "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
-            )
-            .bind(user_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let until = lock_for(count).map(|d| now + d);
-            if let Some(until) = until {
-                sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
-                    .bind(until)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+    ) -> Result<(), StoreError> {
+        in_write_tx!(self, tx => {
             insert_event!(tx, &NewEvent {
                 at: now,
                 actor_id: None,
-                action: if until.is_some() { "user.locked" } else { "user.login_failed" },
+                action: "user.login_failed",
                 entity: "user",
                 entity_id: user_id,
                 unit_id: None,
-                detail: json!({"failed_logins": count, "locked_until": until}),
+                detail: json!({}),
             });
-            count
-        }))
+        });
+        Ok(())
     }
 
-    /// Resets the failure counter after a successful login.
+    /// Notes a successful sign-in.
     pub async fn record_login(&self, user_id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2",
-            )
-            .bind(now)
-            .bind(user_id)
-            .execute(pool)
-            .await?;
+            sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(user_id)
+                .execute(pool)
+                .await?;
         });
         Ok(())
     }

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::ApiUser;
+use crate::client::Client;
 use crate::error::WebError;
 use crate::json::ApiJson;
 use crate::state::AppState;
@@ -93,6 +94,7 @@ struct TokenBody {
 
 async fn create_token(
     State(state): State<AppState>,
+    Client(client): Client,
     ApiJson(credentials): ApiJson<Credentials>,
 ) -> Result<impl IntoResponse, WebError> {
     let session = state
@@ -101,6 +103,7 @@ async fn create_token(
             &credentials.username,
             &credentials.password,
             SessionKind::Bearer,
+            &client,
         )
         .await?;
     let body = TokenBody {

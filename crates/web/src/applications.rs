@@ -16,6 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::auth::ApiUser;
+use crate::client::Client;
 use crate::error::WebError;
 use crate::json::ApiJson;
 use crate::state::AppState;
@@ -179,13 +180,17 @@ pub async fn multipart_of(request: Request, state: &AppState) -> Result<Multipar
 /// caller gets the refusal, not a connection closed mid-upload.
 async fn submit(
     State(state): State<AppState>,
+    Client(client): Client,
     request: Request,
 ) -> Result<impl IntoResponse, WebError> {
     let headers = request.headers().clone();
     let parts = read_multipart(multipart_of(request, &state).await?).await?;
     let intake = crate::auth::bearer_principal(&state, &headers).await?;
     let proof = parts.submission.applicant_id.clone();
-    let (tracking, _) = state.app.submit(parts.submission, intake.as_ref()).await?;
+    let (tracking, _) = state
+        .app
+        .submit(parts.submission, intake.as_ref(), &client)
+        .await?;
     let view = match &intake {
         Some(who) => state.app.application_for(who, &tracking).await?,
         None => {

@@ -113,10 +113,21 @@ pub fn urlencode(path: &str) -> String {
         .collect()
 }
 
-/// A local path to go back to after signing in, or `/staff`.
+/// A path on this site to go back to after signing in, or `/staff`.
+///
+/// Browsers drop tabs and line breaks from URLs (WHATWG URL), so
+/// `/\t/evil.example` would become `//evil.example`, another site: any
+/// control or white-space character, a backslash, or a second leading
+/// slash refuses the path.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path
+                    .chars()
+                    .any(|c| c == '\\' || c.is_control() || c.is_whitespace()) =>
+        {
             path.to_owned()
         }
         _ => "/staff".to_owned(),
@@ -183,6 +194,15 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/staff");
         assert_eq!(safe_next(Some("https://evil.example")), "/staff");
         assert_eq!(safe_next(Some("/\\evil.example")), "/staff");
+        for sneaky in [
+            "/\t/evil.example",
+            "/\n/x",
+            "/\r/x",
+            "/ /evil.example",
+            "/\u{85}/x",
+        ] {
+            assert_eq!(safe_next(Some(sneaky)), "/staff", "{sneaky:?}");
+        }
         assert_eq!(safe_next(None), "/staff");
         assert_eq!(urlencode("/staff/units/a b"), "/staff/units/a%20b");
     }

@@ -21,7 +21,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ErrorCode::InvalidCredentials | ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ErrorCode::AccountLocked => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::AccountLocked | ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::ServerBusy => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Forbidden | ErrorCode::CsrfFailed => StatusCode::FORBIDDEN,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::UsernameTaken
@@ -41,6 +42,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::ApiKeyInvalid => StatusCode::FORBIDDEN,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -51,8 +53,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
 pub struct WebError {
     pub code: ErrorCode,
     pub fields: Vec<FieldError>,
-    /// Minutes to wait, for `account-locked`.
-    pub retry_minutes: Option<i64>,
+    /// Seconds to wait (`Retry-After`), for `account-locked`,
+    /// `too-many-attempts`, `rate-limited` and `server-busy`.
+    pub retry_after: Option<i64>,
 }
 
 impl WebError {
@@ -60,7 +63,7 @@ impl WebError {
         Self {
             code,
             fields: Vec::new(),
-            retry_minutes: None,
+            retry_after: None,
         }
     }
 
@@ -79,10 +82,10 @@ impl From<AppError> for WebError {
         let mut web = WebError::new(code);
         match error {
             AppError::Invalid(fields) => web.fields = fields,
-            AppError::AccountLocked { until } => {
-                let seconds = (until - chrono::Utc::now()).num_seconds().max(1);
-                web.retry_minutes = Some((seconds + 59) / 60);
+            AppError::AccountLocked { until } | AppError::Throttled { until } => {
+                web.retry_after = Some((until - chrono::Utc::now()).num_seconds().max(1));
             }
+            AppError::Busy => web.retry_after = Some(1),
             AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
             AppError::Unavailable(detail) => tracing::error!(%detail, "database unavailable"),
             _ => {}
@@ -94,10 +97,10 @@ impl From<AppError> for WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let mut response = status_of(self.code).into_response();
-        if let Some(minutes) = self.retry_minutes {
+        if let Some(seconds) = self.retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from(minutes * 60));
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
         }
         if self.code == ErrorCode::Unauthenticated {
             response.headers_mut().insert(
@@ -112,9 +115,11 @@ impl IntoResponse for WebError {
 
 /// The message of an error in the language of `tr`.
 pub fn message(tr: &Tr, error: &WebError) -> String {
-    match error.retry_minutes {
-        Some(minutes) => tr.count(error.code.as_str(), "minutes", minutes),
-        None => tr.t(error.code.as_str()),
+    match (error.code, error.retry_after) {
+        (ErrorCode::AccountLocked | ErrorCode::TooManyAttempts, Some(seconds)) => {
+            tr.count(error.code.as_str(), "minutes", (seconds + 59) / 60)
+        }
+        _ => tr.t(error.code.as_str()),
     }
 }
 
@@ -200,6 +205,15 @@ pub async fn render_errors(
     };
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// Middleware: a request not answered within the configured time (its
+/// body read included) is answered `408 request-timeout`.
+pub async fn time_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(state.config.request_timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => WebError::new(ErrorCode::RequestTimeout).into_response(),
+    }
 }
 
 /// A plain 404 for unknown paths, rendered like every other error.

@@ -8,6 +8,7 @@ mod api;
 mod applications;
 mod assets;
 mod auth;
+mod client;
 mod error;
 mod heatmap;
 pub mod i18n;
@@ -17,10 +18,10 @@ mod open311;
 pub mod open_data;
 mod pages;
 mod reports;
+mod server;
 mod state;
 mod views;
 
-use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
@@ -28,13 +29,14 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::routing::get;
 use baladiya_app::App;
-use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::status_of;
+pub use server::{ServeOptions, serve};
 pub use state::{AppState, WebConfig};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -81,6 +83,8 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), locale::choose_language))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::time_limit))
+        .layer(RequestBodyTimeoutLayer::new(state.config.body_read_timeout))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(security)
         .layer(
@@ -99,16 +103,4 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
         )
         .with_state(state))
-}
-
-/// Serves until `shutdown` resolves, then stops taking connections and
-/// lets requests in flight finish.
-pub async fn serve(
-    listener: TcpListener,
-    router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
 }

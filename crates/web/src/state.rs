@@ -16,6 +16,14 @@ pub struct WebConfig {
     /// such as `https://tiles.example/{z}/{x}/{y}.png`. Without one, maps
     /// show unit boundaries and reports on a plain background.
     pub map_tiles: Option<(String, String)>,
+    /// Behind a reverse proxy: count clients by the last address of
+    /// `X-Forwarded-For` rather than by the proxy's own address.
+    pub trust_forwarded_for: bool,
+    /// A request must be answered within this time (its body read
+    /// included), else `408 request-timeout`.
+    pub request_timeout: std::time::Duration,
+    /// Longest pause between two pieces of a request body.
+    pub body_read_timeout: std::time::Duration,
 }
 
 impl Default for WebConfig {
@@ -24,6 +32,9 @@ impl Default for WebConfig {
             secure_cookies: true,
             max_body_bytes: 64 * 1024,
             map_tiles: None,
+            trust_forwarded_for: false,
+            request_timeout: std::time::Duration::from_secs(120),
+            body_read_timeout: std::time::Duration::from_secs(15),
         }
     }
 }

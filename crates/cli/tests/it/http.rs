@@ -12,6 +12,8 @@ crate::on_both_engines!(
     staff_sign_in_with_a_form_lists_only_their_units,
     forms_without_the_anti_forgery_token_are_refused,
     wrong_passwords_lock_the_account_for_a_while,
+    concurrent_guesses_get_no_more_tries,
+    one_client_guessing_many_names_is_throttled,
     sign_out_ends_the_session,
     api_tokens_and_unit_visibility,
     a_user_of_one_unit_is_denied_another,
@@ -336,9 +338,12 @@ async fn wrong_passwords_lock_the_account_for_a_while(engine: Engine) {
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     }
     let (_, fifth) = sign_in(&app, "eg.head", "not-the-password").await;
-    assert_eq!(fifth.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(fifth.text().await.expect("html").contains("دقيقة واحدة"));
-    // Locked: even the right password is refused now, over the API too.
+    assert_eq!(fifth.status(), StatusCode::UNAUTHORIZED, "five tries");
+    let (_, sixth) = sign_in(&app, "eg.head", "not-the-password").await;
+    assert_eq!(sixth.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(sixth.headers().contains_key("retry-after"));
+    assert!(sixth.text().await.expect("html").contains("15 دقيقة"));
+    // Waiting: even the right password is refused now, over the API too.
     let (_, right) = sign_in(&app, "eg.head", "baladiya-demo").await;
     assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
     let api = app
@@ -356,11 +361,109 @@ async fn wrong_passwords_lock_the_account_for_a_while(engine: Engine) {
         body["message"]
             .as_str()
             .expect("message")
-            .contains("one minute")
+            .contains("15 minutes")
     );
-    // Other accounts are not affected.
+    // An unknown name is answered exactly alike: nothing tells which exist.
+    for _ in 0..4 {
+        let (_, r) = sign_in(&app, "no.such.user", "whatever-password").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let unknown = app
+        .client
+        .post(app.url("/api/v1/auth/token?lang=en"))
+        .json(&json!({"username": "no.such.user", "password": "baladiya-demo"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(unknown.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body_json(unknown).await["code"], "account-locked");
+    // Other names from this client are not affected…
     let (_, other) = sign_in(&app, "eg.clerk", "baladiya-demo").await;
     assert_eq!(other.status(), StatusCode::SEE_OTHER);
+    // …and the owner, from their own connection, is never locked out.
+    let owner = app
+        .client_from("127.0.0.2")
+        .post(app.url("/api/v1/auth/token"))
+        .json(&json!({"username": "eg.head", "password": "baladiya-demo"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(owner.status(), StatusCode::CREATED);
+    app.stop().await;
+}
+
+/// Thirty wrong guesses and the right password at once, over two servers:
+/// only five attempts are checked at all (the rest are refused before any
+/// hashing), so a guesser gets no more tries by sending them together.
+async fn concurrent_guesses_get_no_more_tries(engine: Engine) {
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
+    let second = app.another_server().await;
+    let mut tasks = Vec::new();
+    for i in 0..31 {
+        let url = if i % 2 == 0 {
+            app.url("/api/v1/auth/token")
+        } else {
+            second.url("/api/v1/auth/token")
+        };
+        let password = if i == 15 {
+            "baladiya-demo"
+        } else {
+            "a-wrong-guess"
+        };
+        let client = app.new_client();
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .json(&json!({"username": "eg.head", "password": password}))
+                .send()
+                .await
+                .expect("request")
+                .status()
+        }));
+    }
+    let mut checked = 0;
+    for task in tasks {
+        let status = task.await.expect("task");
+        match status {
+            StatusCode::TOO_MANY_REQUESTS => {}
+            StatusCode::UNAUTHORIZED | StatusCode::CREATED => checked += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(checked, 5, "exactly the five allowed attempts were checked");
+    second.stop().await;
+    app.stop().await;
+}
+
+/// A client that makes many wrong sign-ins under many names is stopped
+/// too, whatever the names.
+async fn one_client_guessing_many_names_is_throttled(engine: Engine) {
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
+    let client = app.client_from("127.0.0.3");
+    let mut statuses = Vec::new();
+    for i in 0..21 {
+        let response = client
+            .post(app.url("/api/v1/auth/token"))
+            .json(&json!({"username": format!("guess.{i}"), "password": "whatever"}))
+            .send()
+            .await
+            .expect("request");
+        statuses.push(response.status());
+        if i == 20 {
+            assert!(response.headers().contains_key("retry-after"));
+            assert_eq!(body_json(response).await["code"], "too-many-attempts");
+        }
+    }
+    assert!(
+        statuses[..20]
+            .iter()
+            .all(|s| *s == StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(statuses[20], StatusCode::TOO_MANY_REQUESTS);
     app.stop().await;
 }
 

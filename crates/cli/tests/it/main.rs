@@ -8,6 +8,7 @@ mod applications;
 mod binary;
 mod boundaries;
 mod browser;
+mod hardening;
 mod http;
 mod notifications;
 mod open311;

@@ -19,6 +19,8 @@ crate::on_both_engines!(
     the_pages_work_without_javascript,
     an_api_keys_limit_holds_across_servers,
     two_officers_on_two_servers_one_wins,
+    crossed_merges_never_both_win,
+    merges_need_an_open_target_of_the_same_kind_that_is_yours,
 );
 
 /// In Badrashin, outside its villages.
@@ -589,7 +591,9 @@ async fn a_report_lives_from_open_to_confirmed(engine: Engine) {
                 email: "link@example.com".into(),
                 ..Default::default()
             },
-            baladiya_app::reports::Intake::Web,
+            baladiya_app::reports::Intake::Web {
+                client: "192.0.2.1",
+            },
         )
         .await
         .expect("submitted");
@@ -785,7 +789,7 @@ fn jpeg_with_exif() -> Vec<u8> {
         .collect()
 }
 
-fn report_form(csrf: &str, lat: &str, photo: Option<Vec<u8>>) -> Form {
+pub fn report_form(csrf: &str, lat: &str, photo: Option<Vec<u8>>) -> Form {
     let mut form = Form::new()
         .text("csrf", csrf.to_owned())
         .text("service_code", "pothole")
@@ -1018,5 +1022,127 @@ async fn two_officers_on_two_servers_one_wins(engine: Engine) {
     let events = app.app.store.events_of("report", id).await.expect("events");
     assert_eq!(events.len(), 2, "submitted + the winner's action");
     other.stop().await;
+    app.stop().await;
+}
+
+/// Merging X into Y on one server while Y is merged into X on another,
+/// thirty times: never both, so no pair ends as duplicates of each other.
+async fn crossed_merges_never_both_win(engine: Engine) {
+    let Some((app, key)) = spawn(engine).await else {
+        return;
+    };
+    let other = app.another_server().await;
+    other
+        .app
+        .set_report_categories(app.app.report_categories().to_vec());
+    let head = app.token("eg.head").await;
+    for round in 0..30 {
+        let x = light_out(
+            &app,
+            &key,
+            "29.9000",
+            "31.3000",
+            &format!("x{round}@example.com"),
+        )
+        .await;
+        let y = light_out(
+            &app,
+            &key,
+            "29.9001",
+            "31.3000",
+            &format!("y{round}@example.com"),
+        )
+        .await;
+        let ((a, _), (b, _)) = tokio::join!(
+            act(
+                &app,
+                &head,
+                x,
+                json!({"action": "merge", "version": 1, "duplicate_of": y})
+            ),
+            act(
+                &other,
+                &head,
+                y,
+                json!({"action": "merge", "version": 1, "duplicate_of": x})
+            ),
+        );
+        let won = [a, b].iter().filter(|s| **s == StatusCode::OK).count();
+        assert_eq!(won, 1, "round {round}: exactly one merge wins ({a}, {b})");
+        let (rx, ry) = (
+            app.app.report(x).await.expect("x"),
+            app.app.report(y).await.expect("y"),
+        );
+        assert!(
+            rx.status.is_open() != ry.status.is_open(),
+            "round {round}: one report stays open"
+        );
+    }
+    other.stop().await;
+    app.stop().await;
+}
+
+/// An officer merges only into an open report of the same category that
+/// they handle themselves.
+async fn merges_need_an_open_target_of_the_same_kind_that_is_yours(engine: Engine) {
+    let Some((app, key)) = spawn(engine).await else {
+        return;
+    };
+    let officer = app.token("eg.officer").await;
+    let report = light_out(&app, &key, BADRASHIN.0, BADRASHIN.1, "a@example.com").await;
+    let in_awsim = light_out(&app, &key, "30.10", "31.14", "b@example.com").await;
+    let resolved = light_out(&app, &key, BADRASHIN.0, BADRASHIN.1, "c@example.com").await;
+    let (status, body) = act(
+        &app,
+        &officer,
+        resolved,
+        json!({"action": "resolve", "version": 1, "note": "تم الإصلاح"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = post(
+        &app,
+        "/open311/v2/requests.json",
+        &[
+            ("api_key", key.as_str()),
+            ("service_code", "pothole"),
+            ("lat", BADRASHIN.0),
+            ("long", BADRASHIN.1),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let pothole: i64 = serde_json::from_str::<Value>(&body).expect("JSON")[0]["service_request_id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .expect("id");
+    for (target, code) in [
+        (in_awsim, "merge-target-forbidden"),
+        (pothole, "merge-target-other-category"),
+        (resolved, "merge-target-invalid"),
+    ] {
+        let (status, body) = act(
+            &app,
+            &officer,
+            report,
+            json!({"action": "merge", "version": 1, "duplicate_of": target}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["fields"][0]["code"], code, "{body}");
+        let events = app
+            .app
+            .store
+            .events_of("report", target)
+            .await
+            .expect("events");
+        assert!(
+            events
+                .iter()
+                .all(|(action, _, _)| action != "report.merged_in"),
+            "nothing written on the other report"
+        );
+    }
+    assert_eq!(app.app.report(report).await.expect("report").version, 1);
     app.stop().await;
 }

@@ -5,7 +5,7 @@ use baladiya_domain::ErrorCode;
 use baladiya_domain::country::Country;
 use baladiya_domain::org::{BilingualName, DepartmentKind, OrgUnit, OrgUnitKind, UnitCode};
 use baladiya_domain::people::{Role, Username};
-use baladiya_store::{NewDepartment, NewUnit, NewUser, SessionKind, Store, StoreError};
+use baladiya_store::{NewDepartment, NewUnit, NewUser, SessionKind, Store, StoreError, Throttle};
 use chrono::{Duration, NaiveDate, Utc};
 
 use crate::support::{Engine, TestDb};
@@ -17,7 +17,7 @@ crate::on_both_engines!(
     a_refused_write_leaves_no_event,
     events_are_append_only,
     foreign_keys_are_enforced,
-    concurrent_failed_logins_all_count,
+    concurrent_takes_of_a_throttle_all_count,
     sessions_expire_and_are_deleted,
     grants_carry_unit_paths,
     holidays_make_the_calendar,
@@ -226,37 +226,80 @@ async fn foreign_keys_are_enforced(engine: Engine) {
     assert!(matches!(result, Err(StoreError::Database(_))), "{result:?}");
 }
 
-async fn concurrent_failed_logins_all_count(engine: Engine) {
+async fn concurrent_takes_of_a_throttle_all_count(engine: Engine) {
     let Some((_db, store)) = fresh(engine).await else {
         return;
     };
-    let id = user(&store, "target").await;
+    let now = Utc::now();
+    let limit = Throttle::new("sign-in:192.0.2.7", 5, Duration::minutes(15));
     let mut tasks = Vec::new();
     for _ in 0..20 {
-        let store = store.clone();
+        let (store, limit) = (store.clone(), limit.clone());
         tasks.push(tokio::spawn(async move {
-            store
-                .record_failed_login(id, Utc::now(), |n| (n >= 5).then(|| Duration::minutes(1)))
-                .await
-                .expect("recorded")
+            store.take_throttles(&[limit], now).await
         }));
     }
-    let mut counts = Vec::new();
+    let mut taken = 0;
     for task in tasks {
-        counts.push(task.await.expect("task"));
+        match task.await.expect("task") {
+            Ok(()) => taken += 1,
+            Err(StoreError::Throttled { key, until }) => {
+                assert_eq!(key, limit.key);
+                let end = now + Duration::minutes(15);
+                assert!(
+                    (until - end).num_milliseconds().abs() < 1,
+                    "the window's end: {until}"
+                );
+            }
+            Err(other) => panic!("{other:?}"),
+        }
     }
-    counts.sort_unstable();
     assert_eq!(
-        counts,
-        (1..=20).collect::<Vec<i64>>(),
-        "each failure saw its own count"
+        taken, 5,
+        "exactly the limit is taken, however many arrive at once"
     );
-    let record = store.user(id).await.expect("user");
-    assert_eq!(record.failed_logins, 20);
-    assert!(record.locked_until.is_some_and(|t| t > Utc::now()));
-    store.record_login(id, Utc::now()).await.expect("reset");
-    let record = store.user(id).await.expect("user");
-    assert_eq!((record.failed_logins, record.locked_until), (0, None));
+    // A refused take writes nothing: giving one back makes room for one.
+    store
+        .give_back_throttle(&limit.key)
+        .await
+        .expect("give back");
+    store
+        .take_throttles(std::slice::from_ref(&limit), now)
+        .await
+        .expect("room for one");
+    assert!(
+        store
+            .take_throttles(std::slice::from_ref(&limit), now)
+            .await
+            .is_err()
+    );
+    // Two throttles are taken together or not at all.
+    let other = Throttle::new("sign-in:192.0.2.7:eg.clerk", 5, Duration::minutes(15));
+    assert!(
+        store
+            .take_throttles(&[other.clone(), limit.clone()], now)
+            .await
+            .is_err()
+    );
+    for _ in 0..5 {
+        store
+            .take_throttles(std::slice::from_ref(&other), now)
+            .await
+            .expect("untouched by the refusal");
+    }
+    // A new window starts afresh; clearing forgets the key.
+    let later = now + Duration::minutes(16);
+    store
+        .take_throttles(std::slice::from_ref(&limit), later)
+        .await
+        .expect("new window");
+    store.clear_throttle(&other.key).await.expect("clear");
+    store.take_throttles(&[other], now).await.expect("cleared");
+    assert_eq!(
+        store.purge_throttles(later).await.expect("purge"),
+        1,
+        "the old window"
+    );
 }
 
 async fn sessions_expire_and_are_deleted(engine: Engine) {

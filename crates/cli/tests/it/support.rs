@@ -7,7 +7,7 @@ use baladiya_app::App;
 use baladiya_app::attachments::Blobs;
 use baladiya_app::catalog::Catalog;
 use baladiya_store::Store;
-use baladiya_web::WebConfig;
+use baladiya_web::{ServeOptions, WebConfig};
 use tokio::sync::oneshot;
 
 pub const POSTGRES_ENV: &str = "BALADIYA_TEST_POSTGRES_URL";
@@ -112,8 +112,13 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(engine: Engine) -> Option<TestApp> {
+        Self::spawn_with(engine, baladiya_app::Limits::default()).await
+    }
+
+    /// The same, with other per-client limits.
+    pub async fn spawn_with(engine: Engine, limits: baladiya_app::Limits) -> Option<TestApp> {
         let db = TestDb::new(engine).await?;
-        let app = Self::start(db).await;
+        let app = Self::start(db, limits).await;
         app.app.load_demo().await.expect("demo data");
         Some(app)
     }
@@ -126,13 +131,14 @@ impl TestApp {
             _dir: None,
             schema: None,
         };
-        Self::start(db).await
+        Self::start(db, self.app.settings.limits).await
     }
 
-    async fn start(db: TestDb) -> TestApp {
+    async fn start(db: TestDb, limits: baladiya_app::Limits) -> TestApp {
         let files = tempfile::tempdir().expect("temp dir");
         let blobs = Blobs::local(&files.path().join("attachments")).expect("attachments");
-        let app = App::new(db.store().await, blobs);
+        let mut app = App::new(db.store().await, blobs);
+        app.settings.limits = limits;
         app.publish_catalog(&demo_catalog()).await.expect("catalog");
         let categories = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../catalog/report-categories.toml");
@@ -152,7 +158,7 @@ impl TestApp {
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
-            baladiya_web::serve(listener, router, async {
+            baladiya_web::serve(listener, router, &ServeOptions::default(), async {
                 let _ = rx.await;
             })
             .await
@@ -176,6 +182,17 @@ impl TestApp {
     /// A new cookie-keeping client: another browser.
     pub fn new_client(&self) -> reqwest::Client {
         client()
+    }
+
+    /// A client connecting from another loopback address (127.0.0.0/8):
+    /// another person, for per-client limits.
+    pub fn client_from(&self, ip: &str) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(ip.parse::<std::net::IpAddr>().expect("an IP address"))
+            .build()
+            .expect("client")
     }
 
     /// A bearer token for a demo user.

@@ -36,7 +36,9 @@ photo-unreadable = تعذرت قراءة الصورة.
 photo-type-not-accepted = يجب أن تكون الصورة بصيغة JPEG أو PNG.
 note-required = اكتب ملاحظة يراها الجمهور (ما الذي تم، أو سبب الرفض).
 report-unknown = لا يوجد بلاغ بهذا الرقم.
-merge-target-invalid = يُدمج البلاغ فقط في بلاغ آخر ليس هو نفسه مكررًا.
+merge-target-invalid = يُدمج البلاغ فقط في بلاغ آخر مفتوح ليس هو نفسه مكررًا.
+merge-target-other-category = يُدمج البلاغ فقط في بلاغ من الفئة نفسها.
+merge-target-forbidden = لا تتولى البلاغ المراد الدمج فيه.
 not-the-reporter = هذا ليس الرابط الخاص بهذا البلاغ؛ استخدم الرابط الذي حصلت عليه عند الإبلاغ.
 status-unknown = حالة غير معروفة.
 # الصفحات

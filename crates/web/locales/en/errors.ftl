@@ -4,10 +4,16 @@ malformed-body = The request could not be read: it must be valid JSON with the e
 payload-too-large = The request is larger than allowed.
 unsupported-media-type = The request's content type is not supported.
 invalid-credentials = The username or password is not right.
-account-locked = The account is locked for a while after repeated wrong sign-in attempts. Try again in { $minutes ->
+account-locked = Too many wrong sign-in attempts with this username. Try again in { $minutes ->
     [one] one minute
    *[other] { $minutes } minutes
 }.
+too-many-attempts = Too many attempts from this connection. Try again in { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+}.
+server-busy = The server is busy right now. Try again in a moment.
+request-timeout = The request took longer than allowed. Try again.
 unauthenticated = You need to sign in first, or your session has ended.
 forbidden = You are not allowed to do this in this unit.
 csrf-failed = The form has expired. Reload the page and try again.

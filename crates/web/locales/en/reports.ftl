@@ -32,7 +32,9 @@ photo-unreadable = The photo could not be read.
 photo-type-not-accepted = The photo must be a JPEG or PNG image.
 note-required = Write a note the public will see (what was done, or why not).
 report-unknown = There is no report with this number.
-merge-target-invalid = A report can be merged only into another report that is not itself a duplicate.
+merge-target-invalid = A report can be merged only into another open report that is not itself a duplicate.
+merge-target-other-category = A report can be merged only into a report of the same category.
+merge-target-forbidden = You do not handle the report to merge into.
 not-the-reporter = This is not the report's private link; use the link you received when you reported.
 status-unknown = Unknown status.
 # Pages

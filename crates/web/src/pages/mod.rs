@@ -17,6 +17,7 @@ use crate::auth::{
     Staff, csrf_cookie, expired_session_cookie, safe_next, same_secret, session_cookie, urlencode,
     visitor_csrf, visitor_csrf_ok,
 };
+use crate::client::Client;
 use crate::error::{WebError, message, page};
 use crate::i18n::Tr;
 use crate::json::WebForm;
@@ -148,6 +149,7 @@ struct LoginForm {
 async fn login(
     State(state): State<AppState>,
     tr: Tr,
+    Client(client): Client,
     jar: CookieJar,
     Query(query): Query<NextQuery>,
     WebForm(form): WebForm<LoginForm>,
@@ -156,6 +158,7 @@ async fn login(
     let mut errors = Vec::new();
     let mut username_error = None;
     let mut password_error = None;
+    let mut retry_after = None;
     let status = if !csrf_ok {
         errors.push(SummaryItem {
             field: "username".into(),
@@ -181,7 +184,7 @@ async fn login(
     } else {
         match state
             .app
-            .login(&form.username, &form.password, SessionKind::Cookie)
+            .login(&form.username, &form.password, SessionKind::Cookie, &client)
             .await
         {
             Ok(session) => {
@@ -191,8 +194,14 @@ async fn login(
                 let to = safe_next(query.next.as_deref());
                 return Ok((jar, Redirect::to(&to)).into_response());
             }
-            Err(error @ (AppError::InvalidCredentials | AppError::AccountLocked { .. })) => {
+            Err(
+                error @ (AppError::InvalidCredentials
+                | AppError::AccountLocked { .. }
+                | AppError::Throttled { .. }
+                | AppError::Busy),
+            ) => {
                 let web = WebError::from(error);
+                retry_after = web.retry_after;
                 let text = message(&tr, &web);
                 username_error = Some(text.clone());
                 errors.push(SummaryItem {
@@ -216,7 +225,14 @@ async fn login(
         password_error,
     }
     .render();
-    Ok((status, jar, page(body)).into_response())
+    let mut response = (status, jar, page(body)).into_response();
+    if let Some(seconds) = retry_after {
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(seconds),
+        );
+    }
+    Ok(response)
 }
 
 #[derive(Deserialize)]

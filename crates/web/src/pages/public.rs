@@ -24,6 +24,7 @@ use serde::Deserialize;
 use super::SummaryItem;
 use crate::applications::{MAX_UPLOAD_BYTES, multipart_of, read_multipart, search};
 use crate::auth::{Staff, visitor_csrf, visitor_csrf_ok};
+use crate::client::Client;
 use crate::error::{WebError, page};
 use crate::i18n::Tr;
 use crate::json::WebForm;
@@ -608,6 +609,7 @@ pub fn typed_values(parts: &crate::applications::FormParts) -> BTreeMap<String, 
 async fn apply(
     State(state): State<AppState>,
     tr: Tr,
+    Client(client): Client,
     jar: CookieJar,
     Path(code): Path<String>,
     request: Request,
@@ -623,7 +625,7 @@ async fn apply(
     parts.submission.service = published.service.code.to_string();
     let values = typed_values(&parts);
     let proof = parts.submission.applicant_id.clone();
-    match state.app.submit(parts.submission, None).await {
+    match state.app.submit(parts.submission, None, &client).await {
         Ok((tracking, _)) => {
             let view = state
                 .app

@@ -23,6 +23,7 @@ use serde::Deserialize;
 
 use super::SummaryItem;
 use crate::auth::{Staff, same_secret, urlencode, visitor_csrf, visitor_csrf_ok};
+use crate::client::Client;
 use crate::error::{WebError, page};
 use crate::i18n::Tr;
 use crate::json::WebForm;
@@ -512,6 +513,7 @@ struct ReceivedPage<'a> {
 async fn submit(
     State(state): State<AppState>,
     tr: Tr,
+    Client(client): Client,
     jar: CookieJar,
     staff: Option<Staff>,
     request: Request,
@@ -530,7 +532,7 @@ async fn submit(
     }
     let intake = match &user {
         Some(who) => Intake::Staff(who),
-        None => Intake::Web,
+        None => Intake::Web { client: &client },
     };
     let notified = !typed.input.email.trim().is_empty() || !typed.input.phone.trim().is_empty();
     match state.app.submit_report(typed.input.clone(), intake).await {

@@ -571,7 +571,7 @@ async fn intake(
     }
     parts.submission.service = published.service.code.to_string();
     let values = typed_values(&parts);
-    match state.app.submit(parts.submission, Some(&who)).await {
+    match state.app.submit(parts.submission, Some(&who), "").await {
         Ok((tracking, _)) => {
             let view = state.app.application_for(&who, &tracking).await?;
             Ok((

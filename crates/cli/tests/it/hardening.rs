@@ -1,0 +1,132 @@
+//! What an attacker tries, on both engines: floods of anonymous
+//! submissions, redirects to other sites after sign-in, control characters,
+//! idle and trickling connections, formula cells, image bombs.
+
+use reqwest::StatusCode;
+
+use crate::applications::renewal_form;
+use crate::reports::report_form;
+use crate::support::{Engine, TestApp, csrf_of};
+
+crate::on_both_engines!(
+    anonymous_submissions_are_limited_per_client,
+    sign_in_never_redirects_to_another_site,
+);
+
+/// One client may submit a few reports and applications without signing
+/// in, pages and API alike; then it waits, and nothing more is written.
+/// Other clients are not affected.
+async fn anonymous_submissions_are_limited_per_client(engine: Engine) {
+    let limits = baladiya_app::Limits {
+        submissions_per_client: 3,
+        ..baladiya_app::Limits::default()
+    };
+    let Some(app) = TestApp::spawn_with(engine, limits).await else {
+        return;
+    };
+    app.app
+        .import_boundaries(None, &crate::support::demo_boundaries())
+        .await
+        .expect("boundaries");
+    let flooder = app.client_from("127.0.0.5");
+    let report = || async {
+        let page = flooder
+            .get(app.url("/reports/new"))
+            .send()
+            .await
+            .expect("request");
+        let csrf = csrf_of(&page.text().await.expect("html"));
+        flooder
+            .post(app.url("/reports/new"))
+            .multipart(report_form(&csrf, "29.871", None))
+            .send()
+            .await
+            .expect("request")
+    };
+    let application = || async {
+        flooder
+            .post(app.url("/api/v1/applications"))
+            .multipart(renewal_form())
+            .send()
+            .await
+            .expect("request")
+    };
+    assert_eq!(report().await.status(), StatusCode::CREATED);
+    assert_eq!(report().await.status(), StatusCode::CREATED);
+    assert_eq!(application().await.status(), StatusCode::CREATED);
+    let refused = report().await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().contains_key("retry-after"));
+    let refused = application().await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let body: serde_json::Value = refused.json().await.expect("JSON");
+    assert_eq!(body["code"], "too-many-attempts");
+    let reports = app
+        .app
+        .store
+        .search_reports(&baladiya_store::ReportQuery {
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("reports");
+    assert_eq!(reports.len(), 2, "refused reports wrote nothing");
+    // Someone else, and staff at a counter, go on as before.
+    let neighbour = app
+        .client_from("127.0.0.6")
+        .post(app.url("/api/v1/applications"))
+        .multipart(renewal_form())
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(neighbour.status(), StatusCode::CREATED);
+    let clerk = app.token("eg.clerk").await;
+    let counter = flooder
+        .post(app.url("/api/v1/applications"))
+        .bearer_auth(clerk)
+        .multipart(renewal_form())
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(counter.status(), StatusCode::CREATED);
+    app.stop().await;
+}
+
+/// `next` after sign-in stays on this site, whatever it hides: a tab,
+/// line breaks, a backslash, another host.
+async fn sign_in_never_redirects_to_another_site(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    for next in [
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "/%0d/evil.example",
+        "//evil.example",
+        "/%5Cevil.example",
+        "https://evil.example/",
+        "/%20/evil.example",
+    ] {
+        let client = app.new_client();
+        let form = client
+            .get(app.url(&format!("/login?next={next}")))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(form.status(), StatusCode::OK, "{next}");
+        let csrf = csrf_of(&form.text().await.expect("html"));
+        let response = client
+            .post(app.url(&format!("/login?next={next}")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", "eg.head"),
+                ("password", baladiya_app::demo::DEMO_PASSWORD),
+            ])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(response.headers()["location"], "/staff", "{next}");
+    }
+    app.stop().await;
+}
