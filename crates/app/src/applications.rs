@@ -13,8 +13,7 @@ use baladiya_domain::workflow::{self, Outcome, Status, WorkflowState};
 use baladiya_domain::{ErrorCode, Fields};
 use baladiya_store::{
     ApplicationRecord, HistoryEntry, InboxQuery, NewApplication, NewDocument, NewEvent,
-    NewNotification, WorkflowChange, WorkflowUpdate,
-};
+    NewNotification, WorkflowChange, WorkflowUpdate, Throttle};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde_json::json;
 
@@ -354,7 +353,46 @@ impl App {
 
     /// An application for its applicant, who proves it is theirs with
     /// their ID number or mobile number. Anything else is `NotFound`.
+    ///
+    /// Every look-up from `client` counts against the client's limit, and
+    /// every wrong proof against the number's, from anywhere (both shared
+    /// by every server): neither the proofs of one number nor the numbers
+    /// of one proof can be walked.
     pub async fn application_for_applicant(
+        &self,
+        tracking: &str,
+        proof: &str,
+        client: &str,
+    ) -> Result<ApplicationView, AppError> {
+        let limits = &self.settings.limits;
+        let window = chrono::Duration::minutes(15);
+        let number: String = tracking
+            .trim()
+            .to_uppercase()
+            .chars()
+            .take(40)
+            .collect();
+        let per_number = Throttle::new(
+            format!("track-number:{number}"),
+            limits.tracking_failures_per_number,
+            window,
+        );
+        let per_client = Throttle::new(
+            format!("track:{client}"),
+            limits.tracking_per_client,
+            window,
+        );
+        self.store
+            .take_throttles(&[per_client, per_number.clone()], self.now())
+            .await?;
+        let view = self.applicant_view(tracking, proof).await?;
+        self.store.give_back_throttle(&per_number.key).await?;
+        Ok(view)
+    }
+
+    /// The application if `proof` is its applicant's, with no throttle:
+    /// for callers that already checked it.
+    async fn applicant_view(
         &self,
         tracking: &str,
         proof: &str,
@@ -559,10 +597,13 @@ impl App {
         &self,
         tracking: &str,
         proof: &str,
+        client: &str,
         comment: &str,
         documents: Vec<Upload>,
     ) -> Result<ApplicationView, AppError> {
-        let view = self.application_for_applicant(tracking, proof).await?;
+        let view = self
+            .application_for_applicant(tracking, proof, client)
+            .await?;
         let record = &view.record;
         let service = &view.service;
         let status = view.status();
@@ -642,7 +683,7 @@ impl App {
         self.store
             .update_workflow(record.id, record.version, &change)
             .await?;
-        self.application_for_applicant(tracking, proof).await
+        self.applicant_view(tracking, proof).await
     }
 
     /// Applications waiting for this user: for each of their grants, those
@@ -728,10 +769,13 @@ impl App {
         &self,
         tracking: &str,
         proof: &str,
+        client: &str,
         stars: i64,
         comment: &str,
     ) -> Result<(), AppError> {
-        let view = self.application_for_applicant(tracking, proof).await?;
+        let view = self
+            .application_for_applicant(tracking, proof, client)
+            .await?;
         if !view.status().is_final() {
             return Err(AppError::field("rating", "rating-before-completion"));
         }

@@ -196,7 +196,7 @@ async fn submit(
         None => {
             state
                 .app
-                .application_for_applicant(&tracking, &proof)
+                .application_for_applicant(&tracking, &proof, &client)
                 .await?
         }
     };
@@ -217,11 +217,12 @@ struct TrackRequest {
 
 async fn track(
     State(state): State<AppState>,
+    Client(client): Client,
     ApiJson(body): ApiJson<TrackRequest>,
 ) -> Result<Json<Value>, WebError> {
     let view = state
         .app
-        .application_for_applicant(&body.tracking_number, &body.proof)
+        .application_for_applicant(&body.tracking_number, &body.proof, &client)
         .await?;
     let today = state.app.today_in(view.service.country);
     Ok(Json(views::application(&view, false, today)))
@@ -306,6 +307,7 @@ async fn act(
 
 async fn resubmit(
     State(state): State<AppState>,
+    Client(client): Client,
     Path(tracking): Path<String>,
     request: Request,
 ) -> Result<Json<Value>, WebError> {
@@ -315,6 +317,7 @@ async fn resubmit(
         .resubmit(
             &tracking,
             &parts.proof,
+            &client,
             &parts.comment,
             parts.submission.documents,
         )
@@ -334,12 +337,13 @@ struct RatingBody {
 
 async fn rate(
     State(state): State<AppState>,
+    Client(client): Client,
     Path(tracking): Path<String>,
     ApiJson(body): ApiJson<RatingBody>,
 ) -> Result<StatusCode, WebError> {
     state
         .app
-        .rate(&tracking, &body.proof, body.rating, &body.comment)
+        .rate(&tracking, &body.proof, &client, body.rating, &body.comment)
         .await?;
     Ok(StatusCode::CREATED)
 }

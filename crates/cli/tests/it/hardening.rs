@@ -11,6 +11,7 @@ use crate::support::{Engine, TestApp, csrf_of};
 crate::on_both_engines!(
     anonymous_submissions_are_limited_per_client,
     sign_in_never_redirects_to_another_site,
+    tracking_cannot_be_walked,
 );
 
 /// One client may submit a few reports and applications without signing
@@ -128,5 +129,65 @@ async fn sign_in_never_redirects_to_another_site(engine: Engine) {
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{next}");
         assert_eq!(response.headers()["location"], "/staff", "{next}");
     }
+    app.stop().await;
+}
+
+/// Wrong proofs for one tracking number stop working for everyone after a
+/// few, and one client cannot walk through numbers either.
+async fn tracking_cannot_be_walked(engine: Engine) {
+    let limits = baladiya_app::Limits {
+        tracking_failures_per_number: 3,
+        tracking_per_client: 6,
+        ..baladiya_app::Limits::default()
+    };
+    let Some(app) = TestApp::spawn_with(engine, limits).await else {
+        return;
+    };
+    let submitted = app
+        .client
+        .post(app.url("/api/v1/applications"))
+        .multipart(renewal_form())
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(submitted.status(), StatusCode::CREATED);
+    let body: serde_json::Value = submitted.json().await.expect("JSON");
+    let number = body["tracking_number"].as_str().expect("number").to_owned();
+    let track = |client: reqwest::Client, number: String, proof: &'static str| {
+        let url = app.url("/api/v1/track");
+        async move {
+            client
+                .post(url)
+                .json(&serde_json::json!({"tracking_number": number, "proof": proof}))
+                .send()
+                .await
+                .expect("request")
+                .status()
+        }
+    };
+    let guesser = app.client_from("127.0.0.7");
+    for proof in ["01000000001", "01000000002", "01000000003"] {
+        assert_eq!(track(guesser.clone(), number.clone(), proof).await, StatusCode::NOT_FOUND);
+    }
+    let right = "01012345678";
+    assert_eq!(
+        track(guesser.clone(), number.clone(), right).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the number waits after three wrong proofs"
+    );
+    assert_eq!(
+        track(app.client_from("127.0.0.8"), number.clone(), right).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "from anywhere"
+    );
+    // Walking numbers: each is tried once, but the client runs out.
+    let walker = app.client_from("127.0.0.9");
+    let mut statuses = Vec::new();
+    for n in 0..7 {
+        let other = format!("EG-GZ-BDR-2026-{:06}-X", 500 + n);
+        statuses.push(track(walker.clone(), other, right).await);
+    }
+    assert!(statuses[..6].iter().all(|s| *s == StatusCode::NOT_FOUND), "{statuses:?}");
+    assert_eq!(statuses[6], StatusCode::TOO_MANY_REQUESTS);
     app.stop().await;
 }

@@ -629,7 +629,7 @@ async fn apply(
         Ok((tracking, _)) => {
             let view = state
                 .app
-                .application_for_applicant(&tracking, &proof)
+                .application_for_applicant(&tracking, &proof, &client)
                 .await?;
             Ok((
                 StatusCode::CREATED,
@@ -755,13 +755,18 @@ async fn show_tracked(
     state: &AppState,
     tr: &Tr,
     jar: CookieJar,
+    client: &str,
     tracking: &str,
     proof: &str,
     notice: Option<String>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
-    match state.app.application_for_applicant(tracking, proof).await {
+    match state
+        .app
+        .application_for_applicant(tracking, proof, client)
+        .await
+    {
         Ok(view) => {
             let body = TrackPage {
                 tr,
@@ -801,6 +806,7 @@ async fn show_tracked(
 async fn track(
     State(state): State<AppState>,
     tr: Tr,
+    Client(client): Client,
     jar: CookieJar,
     WebForm(form): WebForm<TrackForm>,
 ) -> Result<Response, WebError> {
@@ -811,6 +817,7 @@ async fn track(
         &state,
         &tr,
         jar,
+        &client,
         &form.tracking_number,
         &form.proof,
         None,
@@ -822,6 +829,7 @@ async fn track(
 async fn resubmit(
     State(state): State<AppState>,
     tr: Tr,
+    Client(client): Client,
     jar: CookieJar,
     request: Request,
 ) -> Result<Response, WebError> {
@@ -833,7 +841,7 @@ async fn resubmit(
     let documents = std::mem::take(&mut parts.submission.documents);
     match state
         .app
-        .resubmit(&tracking, &parts.proof, &parts.comment, documents)
+        .resubmit(&tracking, &parts.proof, &client, &parts.comment, documents)
         .await
     {
         Ok(_) => {
@@ -841,6 +849,7 @@ async fn resubmit(
                 &state,
                 &tr,
                 jar,
+                &client,
                 &tracking,
                 &parts.proof,
                 Some(tr.t("track-resubmitted")),
@@ -858,6 +867,7 @@ async fn resubmit(
                 &state,
                 &tr,
                 jar,
+                &client,
                 &tracking,
                 &parts.proof,
                 Some(note),
@@ -886,6 +896,7 @@ struct RateForm {
 async fn rate(
     State(state): State<AppState>,
     tr: Tr,
+    Client(client): Client,
     jar: CookieJar,
     WebForm(form): WebForm<RateForm>,
 ) -> Result<Response, WebError> {
@@ -895,7 +906,13 @@ async fn rate(
     let stars = form.rating.trim().parse::<i64>().unwrap_or(0);
     let (notice, status) = match state
         .app
-        .rate(&form.tracking_number, &form.proof, stars, &form.comment)
+        .rate(
+            &form.tracking_number,
+            &form.proof,
+            &client,
+            stars,
+            &form.comment,
+        )
         .await
     {
         Ok(()) => (tr.t("rate-thanks"), StatusCode::OK),
@@ -914,6 +931,7 @@ async fn rate(
         &state,
         &tr,
         jar,
+        &client,
         &form.tracking_number,
         &form.proof,
         Some(notice),
