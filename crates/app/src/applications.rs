@@ -13,7 +13,8 @@ use baladiya_domain::workflow::{self, Outcome, Status, WorkflowState};
 use baladiya_domain::{ErrorCode, Fields};
 use baladiya_store::{
     ApplicationRecord, HistoryEntry, InboxQuery, NewApplication, NewDocument, NewEvent,
-    NewNotification, WorkflowChange, WorkflowUpdate, Throttle};
+    NewNotification, Throttle, WorkflowChange, WorkflowUpdate,
+};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde_json::json;
 
@@ -366,12 +367,7 @@ impl App {
     ) -> Result<ApplicationView, AppError> {
         let limits = &self.settings.limits;
         let window = chrono::Duration::minutes(15);
-        let number: String = tracking
-            .trim()
-            .to_uppercase()
-            .chars()
-            .take(40)
-            .collect();
+        let number: String = tracking.trim().to_uppercase().chars().take(40).collect();
         let per_number = Throttle::new(
             format!("track-number:{number}"),
             limits.tracking_failures_per_number,

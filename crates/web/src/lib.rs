@@ -2,7 +2,8 @@
 //!
 //! Routes: pages at `/`, the JSON API at `/api/v1`, `/healthz`, embedded
 //! assets at `/assets`. Middleware, outermost first: request id, tracing,
-//! security headers, body limit, language choice, error rendering.
+//! security headers, body limit, body read timeout, language choice, error
+//! rendering, request time limit.
 
 mod api;
 mod applications;
@@ -81,9 +82,9 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
         .route("/healthz", get(api::healthz))
         .route("/assets/{*path}", get(assets::asset))
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::time_limit))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), locale::choose_language))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), error::time_limit))
         .layer(RequestBodyTimeoutLayer::new(state.config.body_read_timeout))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(security)

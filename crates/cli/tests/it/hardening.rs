@@ -6,12 +6,18 @@ use reqwest::StatusCode;
 
 use crate::applications::renewal_form;
 use crate::reports::report_form;
-use crate::support::{Engine, TestApp, csrf_of};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::support::{Engine, TestApp, Tuning, csrf_of};
 
 crate::on_both_engines!(
     anonymous_submissions_are_limited_per_client,
     sign_in_never_redirects_to_another_site,
     tracking_cannot_be_walked,
+    idle_and_trickling_connections_are_closed,
 );
 
 /// One client may submit a few reports and applications without signing
@@ -167,7 +173,10 @@ async fn tracking_cannot_be_walked(engine: Engine) {
     };
     let guesser = app.client_from("127.0.0.7");
     for proof in ["01000000001", "01000000002", "01000000003"] {
-        assert_eq!(track(guesser.clone(), number.clone(), proof).await, StatusCode::NOT_FOUND);
+        assert_eq!(
+            track(guesser.clone(), number.clone(), proof).await,
+            StatusCode::NOT_FOUND
+        );
     }
     let right = "01012345678";
     assert_eq!(
@@ -187,7 +196,107 @@ async fn tracking_cannot_be_walked(engine: Engine) {
         let other = format!("EG-GZ-BDR-2026-{:06}-X", 500 + n);
         statuses.push(track(walker.clone(), other, right).await);
     }
-    assert!(statuses[..6].iter().all(|s| *s == StatusCode::NOT_FOUND), "{statuses:?}");
+    assert!(
+        statuses[..6].iter().all(|s| *s == StatusCode::NOT_FOUND),
+        "{statuses:?}"
+    );
     assert_eq!(statuses[6], StatusCode::TOO_MANY_REQUESTS);
+    app.stop().await;
+}
+
+/// What a connection received before the server closed it, and when; or
+/// `None` if it was still open after 20 s.
+async fn until_closed(
+    addr: std::net::SocketAddr,
+    first: &'static [u8],
+    trickle: &'static [u8],
+) -> Option<(Duration, String)> {
+    let started = Instant::now();
+    let stream = TcpStream::connect(addr).await.expect("connect");
+    let (mut reader, mut writer) = stream.into_split();
+    let writing = tokio::spawn(async move {
+        if writer.write_all(first).await.is_err() {
+            return;
+        }
+        if trickle.is_empty() {
+            // Idle, but never half-closed: the client is still there.
+            std::future::pending::<()>().await;
+        }
+        for byte in trickle.iter().cycle() {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            if writer.write_all(&[*byte]).await.is_err() {
+                return;
+            }
+        }
+    });
+    let mut received = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(20), async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match reader.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => received.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
+    writing.abort();
+    read.ok().map(|()| {
+        (
+            started.elapsed(),
+            String::from_utf8_lossy(&received).into_owned(),
+        )
+    })
+}
+
+/// Slowloris: connections that send nothing, trickle a request's head or
+/// body, or idle after an answer are closed by the server; meanwhile it
+/// goes on answering others.
+async fn idle_and_trickling_connections_are_closed(engine: Engine) {
+    let mut tuning = Tuning::default();
+    tuning.serve.header_read_timeout = Duration::from_secs(1);
+    tuning.request_timeout = Duration::from_secs(2);
+    let Some(app) = TestApp::spawn_tuned(engine, tuning).await else {
+        return;
+    };
+    let idle = until_closed(app.addr, b"", b"");
+    let head = until_closed(app.addr, b"GET /healthz HTTP/1.1\r\n", b"X-Slow: 1\r\n");
+    let kept_alive = until_closed(app.addr, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", b"");
+    let body = until_closed(
+        app.addr,
+        b"POST /api/v1/auth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
+        b" ",
+    );
+    let healthy = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        app.client
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .expect("request")
+            .status()
+    };
+    let (idle, head, kept_alive, body, healthy) =
+        tokio::join!(idle, head, kept_alive, body, healthy);
+    assert_eq!(healthy, StatusCode::OK, "others are served meanwhile");
+    for (what, closed) in [
+        ("idle", &idle),
+        ("trickled head", &head),
+        ("kept alive", &kept_alive),
+        ("trickled body", &body),
+    ] {
+        let (after, _) = closed
+            .as_ref()
+            .unwrap_or_else(|| panic!("{what}: still open after 20 s"));
+        assert!(*after < Duration::from_secs(20), "{what}");
+    }
+    let (_, answered) = kept_alive.expect("closed");
+    assert!(
+        answered.starts_with("HTTP/1.1 200"),
+        "answered first: {answered}"
+    );
+    let (_, timed_out) = body.expect("closed");
+    assert!(timed_out.starts_with("HTTP/1.1 408"), "{timed_out}");
+    assert!(timed_out.contains("request-timeout"), "{timed_out}");
     app.stop().await;
 }

@@ -96,6 +96,27 @@ pub fn demo_boundaries() -> String {
     .expect("demo boundaries")
 }
 
+/// Limits and timeouts of a test server; the defaults are the product's.
+#[derive(Debug, Clone)]
+pub struct Tuning {
+    pub limits: baladiya_app::Limits,
+    pub serve: ServeOptions,
+    pub request_timeout: std::time::Duration,
+    pub body_read_timeout: std::time::Duration,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        let web = WebConfig::default();
+        Self {
+            limits: baladiya_app::Limits::default(),
+            serve: ServeOptions::default(),
+            request_timeout: web.request_timeout,
+            body_read_timeout: web.body_read_timeout,
+        }
+    }
+}
+
 /// The real server, on 127.0.0.1:0, over a fresh database with the demo data.
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -117,8 +138,20 @@ impl TestApp {
 
     /// The same, with other per-client limits.
     pub async fn spawn_with(engine: Engine, limits: baladiya_app::Limits) -> Option<TestApp> {
+        Self::spawn_tuned(
+            engine,
+            Tuning {
+                limits,
+                ..Tuning::default()
+            },
+        )
+        .await
+    }
+
+    /// The same, with other limits and timeouts.
+    pub async fn spawn_tuned(engine: Engine, tuning: Tuning) -> Option<TestApp> {
         let db = TestDb::new(engine).await?;
-        let app = Self::start(db, limits).await;
+        let app = Self::start(db, tuning).await;
         app.app.load_demo().await.expect("demo data");
         Some(app)
     }
@@ -131,14 +164,18 @@ impl TestApp {
             _dir: None,
             schema: None,
         };
-        Self::start(db, self.app.settings.limits).await
+        let tuning = Tuning {
+            limits: self.app.settings.limits,
+            ..Tuning::default()
+        };
+        Self::start(db, tuning).await
     }
 
-    async fn start(db: TestDb, limits: baladiya_app::Limits) -> TestApp {
+    async fn start(db: TestDb, tuning: Tuning) -> TestApp {
         let files = tempfile::tempdir().expect("temp dir");
         let blobs = Blobs::local(&files.path().join("attachments")).expect("attachments");
         let mut app = App::new(db.store().await, blobs);
-        app.settings.limits = limits;
+        app.settings.limits = tuning.limits;
         app.publish_catalog(&demo_catalog()).await.expect("catalog");
         let categories = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../catalog/report-categories.toml");
@@ -149,6 +186,8 @@ impl TestApp {
         );
         let config = WebConfig {
             secure_cookies: false,
+            request_timeout: tuning.request_timeout,
+            body_read_timeout: tuning.body_read_timeout,
             ..WebConfig::default()
         };
         let router = baladiya_web::router(app.clone(), config).expect("router");
@@ -158,7 +197,7 @@ impl TestApp {
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
-            baladiya_web::serve(listener, router, &ServeOptions::default(), async {
+            baladiya_web::serve(listener, router, &tuning.serve, async {
                 let _ = rx.await;
             })
             .await
