@@ -751,16 +751,26 @@ struct TrackForm {
     proof: String,
 }
 
+/// Who asks about which application, with what proof.
+struct Lookup<'a> {
+    client: &'a str,
+    tracking: &'a str,
+    proof: &'a str,
+}
+
 async fn show_tracked(
     state: &AppState,
     tr: &Tr,
     jar: CookieJar,
-    client: &str,
-    tracking: &str,
-    proof: &str,
+    lookup: Lookup<'_>,
     notice: Option<String>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
+    let Lookup {
+        client,
+        tracking,
+        proof,
+    } = lookup;
     let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
     match state
         .app
@@ -817,9 +827,11 @@ async fn track(
         &state,
         &tr,
         jar,
-        &client,
-        &form.tracking_number,
-        &form.proof,
+        Lookup {
+            client: &client,
+            tracking: &form.tracking_number,
+            proof: &form.proof,
+        },
         None,
         StatusCode::OK,
     )
@@ -849,9 +861,11 @@ async fn resubmit(
                 &state,
                 &tr,
                 jar,
-                &client,
-                &tracking,
-                &parts.proof,
+                Lookup {
+                    client: &client,
+                    tracking: &tracking,
+                    proof: &parts.proof,
+                },
                 Some(tr.t("track-resubmitted")),
                 StatusCode::OK,
             )
@@ -867,9 +881,11 @@ async fn resubmit(
                 &state,
                 &tr,
                 jar,
-                &client,
-                &tracking,
-                &parts.proof,
+                Lookup {
+                    client: &client,
+                    tracking: &tracking,
+                    proof: &parts.proof,
+                },
                 Some(note),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -931,9 +947,11 @@ async fn rate(
         &state,
         &tr,
         jar,
-        &client,
-        &form.tracking_number,
-        &form.proof,
+        Lookup {
+            client: &client,
+            tracking: &form.tracking_number,
+            proof: &form.proof,
+        },
         Some(notice),
         status,
     )
