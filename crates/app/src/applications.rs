@@ -21,13 +21,24 @@ use serde_json::json;
 use crate::attachments::sniff;
 use crate::{App, AppError, Principal};
 
-/// A file sent with an application.
+/// A file sent with an application, spooled to a temporary file as it
+/// arrived: only its first bytes are held in memory until it is stored.
 #[derive(Debug, Clone)]
 pub struct Upload {
     /// The catalog code of the document it is.
     pub code: String,
     pub file_name: String,
-    pub bytes: Vec<u8>,
+    /// Its length in bytes.
+    pub size: u64,
+    /// Its first bytes (up to [`Upload::HEAD_BYTES`]): enough to tell its type.
+    pub head: Vec<u8>,
+    /// The whole file, removed when the last copy of the upload goes.
+    pub spool: std::sync::Arc<tempfile::TempPath>,
+}
+
+impl Upload {
+    /// How much of the start of a file is kept in memory.
+    pub const HEAD_BYTES: usize = 8 * 1024;
 }
 
 /// An application as typed by the applicant (or the clerk for them).
@@ -229,7 +240,7 @@ impl App {
             let given: Vec<&Upload> = submission
                 .documents
                 .iter()
-                .filter(|u| u.code == requirement.code && !u.bytes.is_empty())
+                .filter(|u| u.code == requirement.code && u.size > 0)
                 .collect();
             let field = format!("documents.{}", requirement.code);
             match given.as_slice() {
@@ -827,28 +838,32 @@ fn accept(
     requirement: &DocumentRequirement,
     upload: &Upload,
 ) -> Result<&'static str, &'static str> {
-    if upload.bytes.len() as u64 > requirement.max_bytes {
+    if upload.size > requirement.max_bytes {
         return Err("document-too-large");
     }
-    sniff(&upload.bytes)
+    sniff(&upload.head)
         .filter(|kind| requirement.types.iter().any(|t| t == kind))
         .ok_or("document-type-not-accepted")
 }
 
 impl App {
-    /// Puts accepted uploads in the object store; returns their records.
+    /// Puts accepted uploads in the object store, one at a time (so one
+    /// file at most is in memory); returns their records.
     async fn store_documents(
         &self,
         accepted: Vec<(&Upload, &'static str)>,
     ) -> Result<Vec<NewDocument>, AppError> {
         let mut documents = Vec::with_capacity(accepted.len());
         for (upload, kind) in accepted {
-            let (key, sha) = self.blobs.put(upload.bytes.clone()).await?;
+            let bytes = tokio::fs::read(&**upload.spool)
+                .await
+                .map_err(|e| AppError::Internal(format!("reading an upload back: {e}")))?;
+            let (key, sha) = self.blobs.put(bytes).await?;
             documents.push(NewDocument {
                 code: upload.code.clone(),
                 file_name: upload.file_name.chars().take(200).collect(),
                 content_type: kind.to_owned(),
-                size_bytes: upload.bytes.len() as i64,
+                size_bytes: upload.size as i64,
                 storage_key: key,
                 sha256: sha,
             });

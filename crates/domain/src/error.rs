@@ -33,6 +33,9 @@ pub enum ErrorCode {
     InvalidInput,
     /// The request body is not well-formed JSON or has wrong types.
     MalformedBody,
+    /// The query string does not fit the endpoint (a wrong type, a
+    /// repeated parameter).
+    InvalidQuery,
     /// The request body is larger than allowed.
     PayloadTooLarge,
     /// The request body is not in a format this endpoint accepts.
@@ -101,6 +104,7 @@ impl ErrorCode {
     pub const ALL: &'static [ErrorCode] = &[
         ErrorCode::InvalidInput,
         ErrorCode::MalformedBody,
+        ErrorCode::InvalidQuery,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::InvalidCredentials,
@@ -136,6 +140,7 @@ impl ErrorCode {
         match self {
             ErrorCode::InvalidInput => "invalid-input",
             ErrorCode::MalformedBody => "malformed-body",
+            ErrorCode::InvalidQuery => "invalid-query",
             ErrorCode::PayloadTooLarge => "payload-too-large",
             ErrorCode::UnsupportedMediaType => "unsupported-media-type",
             ErrorCode::InvalidCredentials => "invalid-credentials",

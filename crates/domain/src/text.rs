@@ -1,5 +1,32 @@
-//! Arabic-aware text matching for search, and redaction of contact
-//! details from text the public will read.
+//! Arabic-aware text matching for search, redaction of contact details
+//! from text the public will read, and the characters no text may hold.
+
+/// The field-error code of text holding a forbidden character.
+pub const CONTROL_CHARACTERS: &str = "control-characters";
+
+/// Whether `c` may never appear in text Baladiya accepts: NUL and the other
+/// C0 control characters (tab, line feed and carriage return are fine),
+/// and the non-characters U+FFFE and U+FFFF. PostgreSQL cannot store NUL,
+/// and XML 1.0 forbids all of them, so one stored character would make an
+/// Open311 XML listing unreadable for every client.
+pub fn is_forbidden_char(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Whether `text` holds a character of [`is_forbidden_char`].
+pub fn has_forbidden_chars(text: &str) -> bool {
+    text.chars().any(is_forbidden_char)
+}
+
+/// `text` without the characters of [`is_forbidden_char`], for output that
+/// must stay well-formed whatever an older version stored.
+pub fn without_forbidden_chars(text: &str) -> std::borrow::Cow<'_, str> {
+    if has_forbidden_chars(text) {
+        text.chars().filter(|c| !is_forbidden_char(*c)).collect()
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
 
 /// Folds the ways one Arabic word can be written into one form, so that a
 /// search finds "رخصة" when "رخصه" or "رُخْصَة" is typed: diacritics and
@@ -79,6 +106,31 @@ pub fn redact_contacts(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_forbidden_but_layout_is_fine() {
+        for bad in [
+            "a\u{0}b",
+            "\u{1}",
+            "x\u{B}",
+            "\u{C}",
+            "\u{1B}[31m",
+            "\u{FFFE}",
+            "\u{FFFF}",
+        ] {
+            assert!(has_forbidden_chars(bad), "{bad:?}");
+        }
+        for good in [
+            "سطر\nسطر",
+            "a\tb\r\n",
+            "\u{200F}rtl mark",
+            "emoji 🚧",
+            "\u{7F}",
+        ] {
+            assert!(!has_forbidden_chars(good), "{good:?}");
+        }
+        assert_eq!(without_forbidden_chars("x\u{1}y\u{FFFE}"), "xy");
+    }
 
     #[test]
     fn folds_spellings_of_the_same_word() {

@@ -4,7 +4,8 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::multipart::Field;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -14,11 +15,13 @@ use baladiya_domain::country::Country;
 use baladiya_domain::text::matches_all_words;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use tempfile::TempPath;
+use tokio::io::AsyncWriteExt;
 
 use crate::auth::ApiUser;
 use crate::client::Client;
 use crate::error::WebError;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, WebQuery, forbidden_in_pairs, printable, refuse};
 use crate::state::AppState;
 use crate::views;
 
@@ -82,7 +85,7 @@ pub fn search(
 
 async fn list_services(
     State(state): State<AppState>,
-    Query(query): Query<ServiceQuery>,
+    WebQuery(query): WebQuery<ServiceQuery>,
 ) -> Result<Json<Vec<Value>>, WebError> {
     let country = match query.country.as_deref().filter(|c| !c.is_empty()) {
         Some(c) => Some(Country::parse(c).map_err(|code| WebError::field("country", code))?),
@@ -119,26 +122,133 @@ pub struct FormParts {
     pub tracking_number: String,
 }
 
+/// Largest plain (non-file) part of a multipart form.
+const MAX_TEXT_PART: usize = 64 * 1024;
+
+/// How large one document `code` may be, and all documents together: by
+/// the catalog of `service` if it is known, else the largest any service
+/// allows.
+fn upload_limits(state: &AppState, service: &str, code: &str) -> (u64, u64) {
+    let services = match state.app.service(service) {
+        Some(one) => vec![one],
+        None => state.app.services(),
+    };
+    services.iter().fold((0, 0), |(part, total), p| {
+        let docs = &p.service.documents;
+        let this = docs
+            .iter()
+            .filter(|d| d.code == code)
+            .map(|d| d.max_bytes)
+            .max()
+            .unwrap_or_else(|| docs.iter().map(|d| d.max_bytes).max().unwrap_or(0));
+        (
+            part.max(this),
+            total.max(docs.iter().map(|d| d.max_bytes).sum()),
+        )
+    })
+}
+
+/// Reads a plain part, at most [`MAX_TEXT_PART`] bytes.
+pub async fn read_text(field: &mut Field<'_>) -> Result<String, WebError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+        if bytes.len() + chunk.len() > MAX_TEXT_PART {
+            return Err(WebError::new(ErrorCode::PayloadTooLarge));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| WebError::new(ErrorCode::MalformedBody))
+}
+
+/// Reads a file part into memory, refusing it (`413`) as soon as it
+/// passes `max` bytes.
+pub async fn read_bytes(field: &mut Field<'_>, max: usize) -> Result<Vec<u8>, WebError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+        if bytes.len() + chunk.len() > max {
+            return Err(WebError::new(ErrorCode::PayloadTooLarge));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+/// Writes a file part to a temporary file as it arrives, refusing it
+/// (`413`) as soon as it passes `max` bytes. Only its head stays in memory.
+async fn spool(field: &mut Field<'_>, max: u64) -> Result<(u64, Vec<u8>, TempPath), WebError> {
+    let internal = |e: std::io::Error| {
+        WebError::from(baladiya_app::AppError::Internal(format!(
+            "spooling an upload: {e}"
+        )))
+    };
+    let (file, path) = tempfile::NamedTempFile::new()
+        .map_err(internal)?
+        .into_parts();
+    let mut file = tokio::fs::File::from_std(file);
+    let (mut size, mut head) = (0u64, Vec::new());
+    while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+        size += chunk.len() as u64;
+        if size > max {
+            return Err(WebError::new(ErrorCode::PayloadTooLarge));
+        }
+        if head.len() < Upload::HEAD_BYTES {
+            let take = chunk.len().min(Upload::HEAD_BYTES - head.len());
+            head.extend_from_slice(&chunk[..take]);
+        }
+        file.write_all(&chunk).await.map_err(internal)?;
+    }
+    file.flush().await.map_err(internal)?;
+    Ok((size, head, path))
+}
+
+fn malformed(error: axum::extract::multipart::MultipartError) -> WebError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        WebError::new(ErrorCode::PayloadTooLarge)
+    } else {
+        WebError::new(ErrorCode::MalformedBody)
+    }
+}
+
 /// Reads a multipart form: plain fields by name, `field.CODE` into the
 /// service's form, files `document.CODE` as documents.
-pub async fn read_multipart(mut multipart: Multipart) -> Result<FormParts, WebError> {
+///
+/// Files are streamed to temporary files, each refused (`413`) as soon as
+/// it passes its document's maximum in `service`'s catalog (the page's
+/// service, or the form's `service` field when it comes first; otherwise
+/// the largest any service allows), and all of them together as soon as
+/// they pass the service's total. Text holding forbidden characters is
+/// refused with a field error naming the field.
+pub async fn read_multipart(
+    state: &AppState,
+    service: Option<&str>,
+    mut multipart: Multipart,
+) -> Result<FormParts, WebError> {
     let mut parts = FormParts::default();
-    let malformed = |_| WebError::new(ErrorCode::MalformedBody);
-    while let Some(field) = multipart.next_field().await.map_err(malformed)? {
+    let mut refused = Vec::new();
+    let mut total = 0u64;
+    while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
         let name = field.name().unwrap_or_default().to_owned();
         if let Some(code) = name.strip_prefix("document.") {
             let file_name = field.file_name().unwrap_or("document").to_owned();
-            let bytes = field.bytes().await.map_err(malformed)?;
-            if !bytes.is_empty() {
+            let service = service.unwrap_or(&parts.submission.service);
+            let (part_max, total_max) = upload_limits(state, service, code);
+            let (size, head, path) =
+                spool(&mut field, part_max.min(total_max - total.min(total_max))).await?;
+            total += size;
+            refused.extend(forbidden_in_pairs(&[(name.clone(), file_name.clone())]));
+            if size > 0 {
                 parts.submission.documents.push(Upload {
                     code: code.to_owned(),
                     file_name,
-                    bytes: bytes.to_vec(),
+                    size,
+                    head,
+                    spool: std::sync::Arc::new(path),
                 });
             }
             continue;
         }
-        let text = field.text().await.map_err(malformed)?;
+        let text = read_text(&mut field).await?;
+        refused.extend(forbidden_in_pairs(&[(name.clone(), text.clone())]));
         let s = &mut parts.submission;
         match name.as_str() {
             "service" => s.service = text,
@@ -156,10 +266,11 @@ pub async fn read_multipart(mut multipart: Multipart) -> Result<FormParts, WebEr
                 Some(code) => {
                     s.fields.insert(code.to_owned(), text);
                 }
-                None => return Err(WebError::field(other, "field-unknown")),
+                None => return Err(WebError::field(&printable(other), "field-unknown")),
             },
         }
     }
+    refuse(refused)?;
     Ok(parts)
 }
 
@@ -184,7 +295,7 @@ async fn submit(
     request: Request,
 ) -> Result<impl IntoResponse, WebError> {
     let headers = request.headers().clone();
-    let parts = read_multipart(multipart_of(request, &state).await?).await?;
+    let parts = read_multipart(&state, None, multipart_of(request, &state).await?).await?;
     let intake = crate::auth::bearer_principal(&state, &headers).await?;
     let proof = parts.submission.applicant_id.clone();
     let (tracking, _) = state
@@ -241,7 +352,7 @@ struct InboxQuery {
 async fn inbox(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Query(q): Query<InboxQuery>,
+    WebQuery(q): WebQuery<InboxQuery>,
 ) -> Result<Json<Value>, WebError> {
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
     let filter = InboxFilter {
@@ -311,7 +422,7 @@ async fn resubmit(
     Path(tracking): Path<String>,
     request: Request,
 ) -> Result<Json<Value>, WebError> {
-    let parts = read_multipart(multipart_of(request, &state).await?).await?;
+    let parts = read_multipart(&state, None, multipart_of(request, &state).await?).await?;
     let view = state
         .app
         .resubmit(

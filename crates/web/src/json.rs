@@ -1,10 +1,20 @@
-//! Body extractors whose rejections become Baladiya's error codes: JSON
-//! for the API, URL-encoded forms for pages.
+//! Extractors whose rejections become Baladiya's error codes: JSON bodies
+//! for the API, URL-encoded forms for pages, query strings for both. Every
+//! text value they hand on is free of forbidden characters
+//! ([`baladiya_domain::text::is_forbidden_char`]): one that holds any is
+//! refused with a field error naming the field, the same on both engines.
 
-use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
-use baladiya_domain::ErrorCode;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use baladiya_domain::text::{CONTROL_CHARACTERS, has_forbidden_chars};
+use baladiya_domain::{ErrorCode, FieldError};
+use percent_encoding::percent_decode_str;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::error::WebError;
 
@@ -18,10 +28,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = WebError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, WebError> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(rejected(rejection.status(), &rejection)),
-        }
+        let value = match axum::Json::<Value>::from_request(request, state).await {
+            Ok(axum::Json(value)) => value,
+            Err(rejection) => return Err(rejected(rejection.status(), &rejection)),
+        };
+        let mut fields = Vec::new();
+        forbidden_in_json(&value, "", &mut fields);
+        refuse(fields)?;
+        T::deserialize(value)
+            .map(ApiJson)
+            .map_err(|e| rejected(StatusCode::BAD_REQUEST, &e))
     }
 }
 
@@ -33,10 +49,111 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for WebForm<T> {
     type Rejection = WebError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, WebError> {
-        match axum::Form::<T>::from_request(request, state).await {
-            Ok(axum::Form(value)) => Ok(WebForm(value)),
-            Err(rejection) => Err(rejected(rejection.status(), &rejection)),
+        let form = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !form {
+            return Err(WebError::new(ErrorCode::UnsupportedMediaType));
         }
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| rejected(rejection.status(), &rejection))?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+            .map_err(|e| rejected(StatusCode::BAD_REQUEST, &e))?;
+        refuse(forbidden_in_pairs(&pairs))?;
+        serde_urlencoded::from_bytes(&body)
+            .map(WebForm)
+            .map_err(|e| rejected(StatusCode::BAD_REQUEST, &e))
+    }
+}
+
+/// Like `axum::extract::Query`: a query string that does not fit `T`
+/// (a wrong type, a repeated parameter) is `400 invalid-query`, not
+/// axum's plain text.
+#[derive(Debug, Clone)]
+pub struct WebQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for WebQuery<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, WebError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
+            .map_err(|_| WebError::new(ErrorCode::InvalidQuery))?;
+        refuse(forbidden_in_pairs(&pairs))?;
+        serde_urlencoded::from_str(query)
+            .map(WebQuery)
+            .map_err(|error| {
+                tracing::debug!(%error, "rejected query string");
+                WebError::new(ErrorCode::InvalidQuery)
+            })
+    }
+}
+
+/// Middleware: a path whose percent-decoded form holds a forbidden
+/// character names nothing, so it is `404` before any handler looks it up
+/// (Open311's resources check their own names, to answer in their format).
+pub async fn refuse_forbidden_path(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if !path.starts_with("/open311/")
+        && has_forbidden_chars(&percent_decode_str(path).decode_utf8_lossy())
+    {
+        return WebError::new(ErrorCode::NotFound).into_response();
+    }
+    next.run(request).await
+}
+
+/// A field error for each name/value pair holding a forbidden character.
+pub fn forbidden_in_pairs(pairs: &[(String, String)]) -> Vec<FieldError> {
+    pairs
+        .iter()
+        .filter(|(name, value)| has_forbidden_chars(name) || has_forbidden_chars(value))
+        .map(|(name, _)| FieldError::new(printable(name), CONTROL_CHARACTERS))
+        .collect()
+}
+
+/// A name fit to show back: forbidden characters dropped.
+pub fn printable(name: &str) -> String {
+    baladiya_domain::text::without_forbidden_chars(name).into_owned()
+}
+
+fn forbidden_in_json(value: &Value, path: &str, found: &mut Vec<FieldError>) {
+    match value {
+        Value::String(text) if has_forbidden_chars(text) => {
+            found.push(FieldError::new(path, CONTROL_CHARACTERS));
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                forbidden_in_json(item, &format!("{path}[{i}]"), found);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                let path = match path {
+                    "" => printable(key),
+                    _ => format!("{path}.{}", printable(key)),
+                };
+                if has_forbidden_chars(key) {
+                    found.push(FieldError::new(path.clone(), CONTROL_CHARACTERS));
+                }
+                forbidden_in_json(item, &path, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `invalid-input` with these field errors, if there are any.
+pub fn refuse(fields: Vec<FieldError>) -> Result<(), WebError> {
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(WebError {
+            fields,
+            ..WebError::new(ErrorCode::InvalidInput)
+        })
     }
 }
 

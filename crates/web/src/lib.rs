@@ -82,6 +82,7 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
         .route("/healthz", get(api::healthz))
         .route("/assets/{*path}", get(assets::asset))
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn(json::refuse_forbidden_path))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::time_limit))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), locale::choose_language))

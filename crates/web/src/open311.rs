@@ -18,12 +18,11 @@ use baladiya_app::reports::{Intake, ReportInput};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::reports::ReportCategory;
 use baladiya_domain::reports::lifecycle::ReportStatus;
-use baladiya_domain::text::redact_contacts;
+use baladiya_domain::text::{has_forbidden_chars, redact_contacts, without_forbidden_chars};
 use baladiya_store::{ReportQuery, ReportRecord};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{WebError, status_of};
@@ -115,7 +114,8 @@ impl Doc {
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
                 };
-                element.write_text_content(BytesText::new(&content))?;
+                // Whatever was stored, the document stays well-formed XML.
+                element.write_text_content(BytesText::new(&without_forbidden_chars(&content)))?;
             }
             Doc::Object(fields) => {
                 element.write_inner_content(|w| {
@@ -202,11 +202,6 @@ fn app_error(tr: &Tr, format: Format, error: AppError) -> Response {
     errors(status, format, descriptions)
 }
 
-#[derive(Deserialize)]
-struct Jurisdiction {
-    jurisdiction_id: Option<String>,
-}
-
 /// The error answer for a `jurisdiction_id` this server does not serve.
 fn wrong_jurisdiction(tr: &Tr, format: Format, id: Option<&str>) -> Option<Response> {
     match id {
@@ -220,17 +215,39 @@ fn wrong_jurisdiction(tr: &Tr, format: Format, id: Option<&str>) -> Option<Respo
 }
 
 /// The name and format of `{name}.{json|xml}` for the jurisdiction
-/// served here, or the error answer.
+/// served here, or the error answer. A name or parameter with a forbidden
+/// character is refused, never looked up.
 fn resource<'a>(
     tr: &Tr,
     file: &'a str,
-    j: &Jurisdiction,
+    params: &[(String, String)],
 ) -> Result<(&'a str, Format), Box<Response>> {
-    let (name, format) = split_format(file).ok_or_else(|| Box::new(not_found(tr, file)))?;
-    match wrong_jurisdiction(tr, format, j.jurisdiction_id.as_deref()) {
+    let (name, format) = split_format(file)
+        .filter(|(name, _)| !has_forbidden_chars(name))
+        .ok_or_else(|| Box::new(not_found(tr, file)))?;
+    if let Some(response) = refused_params(tr, format, params) {
+        return Err(Box::new(response));
+    }
+    match wrong_jurisdiction(tr, format, first(params, "jurisdiction_id")) {
         Some(response) => Err(Box::new(response)),
         None => Ok((name, format)),
     }
+}
+
+/// The `400` error array naming each parameter that holds a forbidden
+/// character, if any does.
+fn refused_params(tr: &Tr, format: Format, params: &[(String, String)]) -> Option<Response> {
+    let refused = crate::json::forbidden_in_pairs(params);
+    (!refused.is_empty()).then(|| {
+        errors(
+            StatusCode::BAD_REQUEST,
+            format,
+            refused
+                .iter()
+                .map(|f| format!("{}: {}", f.field, tr.t(f.code)))
+                .collect(),
+        )
+    })
 }
 
 fn not_found(tr: &Tr, file: &str) -> Response {
@@ -271,13 +288,11 @@ async fn collection(
     Path(file): Path<String>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    let Some((name, format)) = split_format(&file) else {
-        return not_found(&tr, &file);
+    let (name, format) = match resource(&tr, &file, &params) {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
     let param = |key: &str| first(&params, key);
-    if let Some(response) = wrong_jurisdiction(&tr, format, param("jurisdiction_id")) {
-        return response;
-    }
     match name {
         "services" => services(&state, &tr, format),
         "requests" => requests(&state, &tr, &headers, format, &param).await,
@@ -320,9 +335,9 @@ async fn definition(
     State(state): State<AppState>,
     tr: Tr,
     Path(file): Path<String>,
-    Query(j): Query<Jurisdiction>,
+    Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    let (code, format) = match resource(&tr, &file, &j) {
+    let (code, format) = match resource(&tr, &file, &params) {
         Ok(found) => found,
         Err(response) => return *response,
     };
@@ -578,9 +593,9 @@ async fn one_request(
     tr: Tr,
     headers: HeaderMap,
     Path(file): Path<String>,
-    Query(j): Query<Jurisdiction>,
+    Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    let (id, format) = match resource(&tr, &file, &j) {
+    let (id, format) = match resource(&tr, &file, &params) {
         Ok(found) => found,
         Err(response) => return *response,
     };
@@ -612,9 +627,9 @@ async fn token(
     State(state): State<AppState>,
     tr: Tr,
     Path(file): Path<String>,
-    Query(j): Query<Jurisdiction>,
+    Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    let (token, format) = match resource(&tr, &file, &j) {
+    let (token, format) = match resource(&tr, &file, &params) {
         Ok(found) => found,
         Err(response) => return *response,
     };
@@ -647,13 +662,26 @@ async fn post_request(
     let Some(("requests", format)) = split_format(&file) else {
         return not_found(&tr, &file);
     };
-    let Ok(Form(pairs)) = form else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            format,
-            tr.t("open311-form-expected"),
-        );
+    let pairs = match form {
+        Ok(Form(pairs)) => pairs,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format,
+                tr.t(ErrorCode::PayloadTooLarge.as_str()),
+            );
+        }
+        Err(_) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format,
+                tr.t("open311-form-expected"),
+            );
+        }
     };
+    if let Some(response) = refused_params(&tr, format, &pairs) {
+        return response;
+    }
     let get = |key: &str| first(&pairs, key).unwrap_or_default().to_owned();
     if let Some(response) = wrong_jurisdiction(&tr, format, Some(get("jurisdiction_id").as_str())) {
         return response;

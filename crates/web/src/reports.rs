@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use crate::auth::ApiUser;
 use crate::error::WebError;
 use crate::i18n::Tr;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, WebQuery};
 use crate::open_data::{self, ExportQuery};
 use crate::open311::base_url;
 use crate::state::AppState;
@@ -160,7 +160,7 @@ async fn nearby(
     State(state): State<AppState>,
     tr: Tr,
     headers: HeaderMap,
-    Query(q): Query<NearbyQuery>,
+    WebQuery(q): WebQuery<NearbyQuery>,
 ) -> Result<Json<Value>, WebError> {
     let location = Location::parse(&q.lat, &q.long).map_err(|(f, c)| WebError::field(f, c))?;
     let category = state
@@ -283,7 +283,7 @@ async fn photo(
 async fn export_geojson(
     State(state): State<AppState>,
     tr: Tr,
-    Query(q): Query<ExportQuery>,
+    WebQuery(q): WebQuery<ExportQuery>,
 ) -> Result<Response, WebError> {
     let reports = state
         .app
@@ -303,7 +303,7 @@ async fn export_geojson(
 
 async fn export_csv(
     State(state): State<AppState>,
-    Query(q): Query<ExportQuery>,
+    WebQuery(q): WebQuery<ExportQuery>,
 ) -> Result<Response, WebError> {
     let reports = state
         .app

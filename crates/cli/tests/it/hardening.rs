@@ -18,6 +18,9 @@ crate::on_both_engines!(
     sign_in_never_redirects_to_another_site,
     tracking_cannot_be_walked,
     idle_and_trickling_connections_are_closed,
+    control_characters_are_refused_alike_on_both_engines,
+    stored_control_characters_never_break_open311_xml,
+    oversized_uploads_are_refused_while_streaming,
 );
 
 /// One client may submit a few reports and applications without signing
@@ -298,5 +301,227 @@ async fn idle_and_trickling_connections_are_closed(engine: Engine) {
     let (_, timed_out) = body.expect("closed");
     assert!(timed_out.starts_with("HTTP/1.1 408"), "{timed_out}");
     assert!(timed_out.contains("request-timeout"), "{timed_out}");
+    app.stop().await;
+}
+
+/// NUL and other control characters are refused as field errors
+/// everywhere (PostgreSQL cannot store NUL and used to answer 500), the
+/// same way on both engines; in a path they name nothing.
+async fn control_characters_are_refused_alike_on_both_engines(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    app.app
+        .import_boundaries(None, &crate::support::demo_boundaries())
+        .await
+        .expect("boundaries");
+    let key = app.app.issue_api_key("tests", 100).await.expect("key");
+    let officer = app.token("eg.officer").await;
+    let status_of = |response: reqwest::Response| response.status();
+
+    // Open311 POST: the error array names each field.
+    for field in ["description", "last_name", "attribute[size]"] {
+        let response = app
+            .client
+            .post(app.url("/open311/v2/requests.json"))
+            .form(&[
+                ("api_key", key.as_str()),
+                ("service_code", "pothole"),
+                ("lat", "29.90"),
+                ("long", "31.30"),
+                (field, "a\u{0}b"),
+            ])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{field}");
+        let body: serde_json::Value = response.json().await.expect("JSON");
+        let description = body[0]["description"].as_str().expect("description");
+        assert!(description.starts_with(&format!("{field}: ")), "{body}");
+    }
+    // JSON and multipart bodies of the API.
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/token?lang=en"))
+        .json(&serde_json::json!({"username": "eg.clerk\u{0}", "password": "x"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(body["fields"][0]["field"], "username");
+    assert_eq!(body["fields"][0]["code"], "control-characters");
+    assert!(
+        body["fields"][0]["message"]
+            .as_str()
+            .expect("message")
+            .contains("control characters")
+    );
+    let response = app
+        .client
+        .post(app.url("/api/v1/applications"))
+        .multipart(renewal_form().text("applicant_email", "a\u{1b}@example.com"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(body["fields"][0]["field"], "applicant_email", "{body}");
+    // Filters in query strings, public and staff.
+    for path in [
+        "/reports?service_code=%00",
+        "/open-data/reports.csv?service_code=%00",
+        "/api/v1/services?q=%01",
+    ] {
+        let response = app.client.get(app.url(path)).send().await.expect("request");
+        assert_eq!(
+            status_of(response),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}"
+        );
+    }
+    let response = app
+        .client
+        .get(app.url("/api/v1/inbox?service=%00"))
+        .bearer_auth(&officer)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let response = app
+        .client
+        .get(app.url("/open311/v2/requests.json?service_code=%00"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    // In a path: nothing by that name.
+    for path in [
+        "/open311/v2/tokens/%00.json",
+        "/api/v1/verify/%00",
+        "/reports/%00",
+    ] {
+        let response = app.client.get(app.url(path)).send().await.expect("request");
+        assert_eq!(status_of(response), StatusCode::NOT_FOUND, "{path}");
+    }
+    // Nothing was written.
+    let reports = app
+        .app
+        .store
+        .search_reports(&baladiya_store::ReportQuery {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("reports");
+    assert!(reports.is_empty());
+    app.stop().await;
+}
+
+/// A description stored with characters XML 1.0 forbids (by an older
+/// version, or by hand) never makes the Open311 XML unreadable.
+async fn stored_control_characters_never_break_open311_xml(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    app.app
+        .import_boundaries(None, &crate::support::demo_boundaries())
+        .await
+        .expect("boundaries");
+    let key = app.app.issue_api_key("tests", 100).await.expect("key");
+    let response = app
+        .client
+        .post(app.url("/open311/v2/requests.json"))
+        .form(&[
+            ("api_key", key.as_str()),
+            ("service_code", "waste"),
+            ("lat", "29.90"),
+            ("long", "31.30"),
+            ("description", "before"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::OK);
+    let bad = "x\u{1}\u{2}\u{b}\u{c}\u{1b}y\u{FFFE}";
+    match &app.app.store {
+        baladiya_store::Store::Sqlite(pool) => {
+            let query = sqlx::query("UPDATE reports SET description = $1").bind(bad);
+            query.execute(pool).await.map(|_| ())
+        }
+        baladiya_store::Store::Postgres(pool) => {
+            let query = sqlx::query("UPDATE reports SET description = $1").bind(bad);
+            query.execute(pool).await.map(|_| ())
+        }
+    }
+    .expect("stored as an older version might have");
+    for path in ["/open311/v2/requests.xml", "/open311/v2/requests/1.xml"] {
+        let response = app.client.get(app.url(path)).send().await.expect("request");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let xml = response.text().await.expect("xml");
+        assert!(
+            !baladiya_domain::text::has_forbidden_chars(&xml),
+            "{path}: {xml:?}"
+        );
+        let paths = crate::open311::xml_paths(&xml);
+        assert!(
+            paths
+                .iter()
+                .any(|(p, v)| p.ends_with("request/description") && v == "xy"),
+            "{paths:?}"
+        );
+    }
+    app.stop().await;
+}
+
+/// A document larger than its service allows is refused with `413` as it
+/// streams in, and nothing is written.
+async fn oversized_uploads_are_refused_while_streaming(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(5 * 1024 * 1024 + 1, b' ');
+    let form = reqwest::multipart::Form::new()
+        .text("service", "EG-SHOP-LICENSE-RENEWAL")
+        .text("unit", "EG-GZ-BDR")
+        .part(
+            "document.current-license",
+            reqwest::multipart::Part::bytes(big).file_name("license.pdf"),
+        );
+    let response = app
+        .client
+        .post(app.url("/api/v1/applications"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(body["code"], "payload-too-large");
+    // With the service not (yet) named, the largest any service allows.
+    let mut huge = b"%PDF-1.7\n".to_vec();
+    huge.resize(20 * 1024 * 1024 + 1, b' ');
+    let form = reqwest::multipart::Form::new().part(
+        "document.drawings",
+        reqwest::multipart::Part::bytes(huge).file_name("drawings.pdf"),
+    );
+    let response = app
+        .client
+        .post(app.url("/api/v1/applications"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let inbox = app
+        .client
+        .get(app.url("/api/v1/inbox"))
+        .bearer_auth(app.token("eg.clerk").await)
+        .send()
+        .await
+        .expect("request");
+    let listed: serde_json::Value = inbox.json().await.expect("JSON");
+    assert_eq!(listed["items"], serde_json::json!([]), "nothing written");
     app.stop().await;
 }

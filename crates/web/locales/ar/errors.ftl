@@ -1,6 +1,8 @@
 # Error codes: each key is a stable code that API clients also receive.
 invalid-input = بعض البيانات غير صحيحة. صحّح الحقول المشار إليها.
 malformed-body = تعذّرت قراءة الطلب: يجب أن يكون نص JSON صحيحًا بالحقول والأنواع المطلوبة.
+invalid-query = معاملات العنوان غير صحيحة: تحقق من أنواع القيم ومن عدم تكرار أي معامل.
+control-characters = أزل رموز التحكم غير المرئية من هذا الحقل.
 payload-too-large = حجم الطلب أكبر من المسموح.
 unsupported-media-type = نوع محتوى الطلب غير مدعوم.
 invalid-credentials = اسم المستخدم أو كلمة المرور غير صحيحة.

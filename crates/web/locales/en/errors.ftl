@@ -1,6 +1,8 @@
 # Error codes: each key is a stable code that API clients also receive.
 invalid-input = Some of the information is not right. Correct the fields shown.
 malformed-body = The request could not be read: it must be valid JSON with the expected fields and types.
+invalid-query = The query parameters of the address are not valid: check the types of the values and that no parameter is repeated.
+control-characters = Remove the invisible control characters from this field.
 payload-too-large = The request is larger than allowed.
 unsupported-media-type = The request's content type is not supported.
 invalid-credentials = The username or password is not right.

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -20,7 +20,7 @@ use crate::auth::{
 use crate::client::Client;
 use crate::error::{WebError, message, page};
 use crate::i18n::Tr;
-use crate::json::WebForm;
+use crate::json::{WebForm, WebQuery};
 use crate::state::AppState;
 
 mod public;
@@ -119,7 +119,7 @@ async fn login_form(
     State(state): State<AppState>,
     tr: Tr,
     jar: CookieJar,
-    Query(query): Query<NextQuery>,
+    WebQuery(query): WebQuery<NextQuery>,
 ) -> Result<Response, WebError> {
     let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
     let body = LoginPage {
@@ -151,7 +151,7 @@ async fn login(
     tr: Tr,
     Client(client): Client,
     jar: CookieJar,
-    Query(query): Query<NextQuery>,
+    WebQuery(query): WebQuery<NextQuery>,
     WebForm(form): WebForm<LoginForm>,
 ) -> Result<Response, WebError> {
     let csrf_ok = visitor_csrf_ok(&jar, &form.csrf);

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -27,7 +27,7 @@ use crate::auth::{Staff, visitor_csrf, visitor_csrf_ok};
 use crate::client::Client;
 use crate::error::{WebError, page};
 use crate::i18n::Tr;
-use crate::json::WebForm;
+use crate::json::{WebForm, WebQuery};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -139,7 +139,7 @@ async fn services(
     State(state): State<AppState>,
     tr: Tr,
     staff: Option<Staff>,
-    Query(query): Query<ServiceSearch>,
+    WebQuery(query): WebQuery<ServiceSearch>,
 ) -> Response {
     let q = query.q.unwrap_or_default();
     let country = query
@@ -618,7 +618,8 @@ async fn apply(
         .app
         .service(&code)
         .ok_or(WebError::new(ErrorCode::NotFound))?;
-    let mut parts = read_multipart(multipart_of(request, &state).await?).await?;
+    let mut parts =
+        read_multipart(&state, Some(&code), multipart_of(request, &state).await?).await?;
     if !visitor_csrf_ok(&jar, &parts.csrf) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
@@ -845,7 +846,7 @@ async fn resubmit(
     jar: CookieJar,
     request: Request,
 ) -> Result<Response, WebError> {
-    let mut parts = read_multipart(multipart_of(request, &state).await?).await?;
+    let mut parts = read_multipart(&state, None, multipart_of(request, &state).await?).await?;
     let tracking = std::mem::take(&mut parts.tracking_number);
     if !visitor_csrf_ok(&jar, &parts.csrf) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
@@ -1067,7 +1068,7 @@ struct VerifyQuery {
 async fn verify_form(
     State(state): State<AppState>,
     tr: Tr,
-    Query(q): Query<VerifyQuery>,
+    WebQuery(q): WebQuery<VerifyQuery>,
 ) -> Result<Response, WebError> {
     match q.code.filter(|c| !c.trim().is_empty()) {
         Some(code) => verify_page(&state, &tr, &code, q.s.as_deref()).await,
@@ -1087,7 +1088,7 @@ async fn verify(
     State(state): State<AppState>,
     tr: Tr,
     Path(code): Path<String>,
-    Query(q): Query<VerifyQuery>,
+    WebQuery(q): WebQuery<VerifyQuery>,
 ) -> Result<Response, WebError> {
     verify_page(&state, &tr, &code, q.s.as_deref()).await
 }

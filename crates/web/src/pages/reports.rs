@@ -6,7 +6,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -22,11 +22,12 @@ use baladiya_store::ReportRecord;
 use serde::Deserialize;
 
 use super::SummaryItem;
+use crate::applications::{read_bytes, read_text};
 use crate::auth::{Staff, same_secret, urlencode, visitor_csrf, visitor_csrf_ok};
 use crate::client::Client;
 use crate::error::{WebError, page};
 use crate::i18n::Tr;
-use crate::json::WebForm;
+use crate::json::{WebForm, WebQuery, forbidden_in_pairs, printable, refuse};
 use crate::open_data::ExportQuery;
 use crate::reports::{report_id, reporter_action_named};
 use crate::state::AppState;
@@ -234,7 +235,7 @@ async fn map_page(
     State(state): State<AppState>,
     tr: Tr,
     staff: Option<Staff>,
-    Query(q): Query<ExportQuery>,
+    WebQuery(q): WebQuery<ExportQuery>,
 ) -> Result<Response, WebError> {
     let user = staff.map(|s| s.0);
     let page_number = q.page.unwrap_or(1).max(1);
@@ -432,7 +433,7 @@ async fn new_form(
     tr: Tr,
     jar: CookieJar,
     staff: Option<Staff>,
-    Query(q): Query<NewQuery>,
+    WebQuery(q): WebQuery<NewQuery>,
 ) -> Result<Response, WebError> {
     let user = staff.map(|s| s.0);
     let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
@@ -451,19 +452,27 @@ async fn new_form(
     ))
 }
 
+/// Reads the report form, streamed: the photo refused (`413`) as soon as
+/// it passes the largest photo accepted, text holding forbidden characters
+/// refused with a field error naming the field.
 async fn read_form(mut multipart: Multipart) -> Result<Typed, WebError> {
     let mut typed = Typed::default();
-    let malformed = |_| WebError::new(ErrorCode::MalformedBody);
-    while let Some(field) = multipart.next_field().await.map_err(malformed)? {
+    let mut refused = Vec::new();
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| WebError::new(ErrorCode::MalformedBody))?
+    {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "photo" {
-            let bytes = field.bytes().await.map_err(malformed)?;
+            let bytes = read_bytes(&mut field, baladiya_app::photos::MAX_PHOTO_BYTES).await?;
             if !bytes.is_empty() {
-                typed.input.photo = Some(bytes.to_vec());
+                typed.input.photo = Some(bytes);
             }
             continue;
         }
-        let text = field.text().await.map_err(malformed)?;
+        let text = read_text(&mut field).await?;
+        refused.extend(forbidden_in_pairs(&[(name.clone(), text.clone())]));
         let input = &mut typed.input;
         match name.as_str() {
             "csrf" => typed.csrf = text,
@@ -484,10 +493,11 @@ async fn read_form(mut multipart: Multipart) -> Result<Typed, WebError> {
                         .answers
                         .push((category.to_owned(), code.to_owned(), text));
                 }
-                None => return Err(WebError::field(other, "field-unknown")),
+                None => return Err(WebError::field(&printable(other), "field-unknown")),
             },
         }
     }
+    refuse(refused)?;
     typed.input.attributes = typed
         .answers
         .iter()
@@ -733,7 +743,7 @@ async fn report_page(
     jar: CookieJar,
     staff: Option<Staff>,
     Path(id): Path<String>,
-    Query(q): Query<ReportPageQuery>,
+    WebQuery(q): WebQuery<ReportPageQuery>,
 ) -> Result<Response, WebError> {
     let user = staff.map(|s| s.0);
     let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -26,7 +26,7 @@ use crate::applications::{MAX_UPLOAD_BYTES, multipart_of, read_multipart};
 use crate::auth::{Staff, same_secret};
 use crate::error::{WebError, page};
 use crate::i18n::Tr;
-use crate::json::WebForm;
+use crate::json::{WebForm, WebQuery};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -106,7 +106,7 @@ async fn inbox(
     State(state): State<AppState>,
     tr: Tr,
     Staff(who): Staff,
-    Query(q): Query<InboxQuery>,
+    WebQuery(q): WebQuery<InboxQuery>,
 ) -> Result<Response, WebError> {
     let filter = InboxFilter {
         service: q.service.clone().filter(|s| !s.is_empty()),
@@ -565,7 +565,8 @@ async fn intake(
         .app
         .service(&code)
         .ok_or(WebError::new(ErrorCode::NotFound))?;
-    let mut parts = read_multipart(multipart_of(request, &state).await?).await?;
+    let mut parts =
+        read_multipart(&state, Some(&code), multipart_of(request, &state).await?).await?;
     if !same_secret(&who.csrf_token, &parts.csrf) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }

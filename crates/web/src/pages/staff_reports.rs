@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -26,7 +26,7 @@ use super::reports::{
 use crate::auth::{Staff, same_secret};
 use crate::error::{WebError, page};
 use crate::i18n::Tr;
-use crate::json::WebForm;
+use crate::json::{WebForm, WebQuery};
 use crate::reports::{report_id, staff_action};
 use crate::state::AppState;
 
@@ -64,7 +64,7 @@ async fn staff_inbox(
     State(state): State<AppState>,
     tr: Tr,
     Staff(who): Staff,
-    Query(q): Query<StaffQuery>,
+    WebQuery(q): WebQuery<StaffQuery>,
 ) -> Result<Response, WebError> {
     let statuses = match ReportStatus::parse(&q.status) {
         Ok(s) => vec![s],
