@@ -13,6 +13,42 @@ use img_parts::{Bytes, ImageEXIF};
 /// Largest photo accepted, in bytes.
 pub const MAX_PHOTO_BYTES: usize = 8 * 1024 * 1024;
 
+/// Largest photo accepted, in pixels (width × height), read from the
+/// header without decoding: a small file claiming 30000 × 30000 would
+/// make every browser that opens the report decode 900 million pixels.
+pub const MAX_PHOTO_PIXELS: u64 = 50_000_000;
+
+/// Width and height from a JPEG's frame header (SOFn).
+fn jpeg_size(jpeg: &Jpeg) -> Option<(u64, u64)> {
+    jpeg.segments()
+        .iter()
+        .find(|s| matches!(s.marker(), 0xC0..=0xCF) && !matches!(s.marker(), 0xC4 | 0xC8 | 0xCC))
+        .and_then(|s| {
+            let c = s.contents();
+            let height = u16::from_be_bytes([*c.get(1)?, *c.get(2)?]);
+            let width = u16::from_be_bytes([*c.get(3)?, *c.get(4)?]);
+            Some((u64::from(width), u64::from(height)))
+        })
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(png: &Png) -> Option<(u64, u64)> {
+    let ihdr = png.chunk_by_type(*b"IHDR")?;
+    let c = ihdr.contents();
+    let width = u32::from_be_bytes(c.get(0..4)?.try_into().ok()?);
+    let height = u32::from_be_bytes(c.get(4..8)?.try_into().ok()?);
+    Some((u64::from(width), u64::from(height)))
+}
+
+/// Refuses a size that is missing, empty or over [`MAX_PHOTO_PIXELS`].
+fn check_size(size: Option<(u64, u64)>) -> Result<(), &'static str> {
+    match size {
+        Some((w, h)) if w > 0 && h > 0 && w * h <= MAX_PHOTO_PIXELS => Ok(()),
+        Some((w, h)) if w > 0 && h > 0 => Err("photo-too-many-pixels"),
+        _ => Err("photo-unreadable"),
+    }
+}
+
 /// A photo with its metadata removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CleanPhoto {
@@ -29,6 +65,7 @@ pub fn clean(bytes: &[u8]) -> Result<CleanPhoto, &'static str> {
         Some("jpeg") => {
             let mut jpeg =
                 Jpeg::from_bytes(Bytes::copy_from_slice(bytes)).map_err(|_| "photo-unreadable")?;
+            check_size(jpeg_size(&jpeg))?;
             let orientation = jpeg.exif().and_then(|tiff| orientation_only(&tiff));
             jpeg.segments_mut()
                 .retain(|s| keep_jpeg_segment(s.marker(), s.contents()));
@@ -41,6 +78,7 @@ pub fn clean(bytes: &[u8]) -> Result<CleanPhoto, &'static str> {
         Some("png") => {
             let mut png =
                 Png::from_bytes(Bytes::copy_from_slice(bytes)).map_err(|_| "photo-unreadable")?;
+            check_size(png_size(&png))?;
             png.chunks_mut()
                 .retain(|c| !matches!(&c.kind(), b"eXIf" | b"tEXt" | b"zTXt" | b"iTXt" | b"tIME"));
             Ok(CleanPhoto {
@@ -245,5 +283,49 @@ mod tests {
         let mut huge = TINY_JPEG.to_vec();
         huge.resize(MAX_PHOTO_BYTES + 1, 0);
         assert_eq!(clean(&huge), Err("photo-too-large"));
+    }
+
+    /// A PNG whose header claims `width` × `height` (its IDAT stays 1×1).
+    fn png_claiming(width: u32, height: u32) -> Vec<u8> {
+        let mut png = Png::from_bytes(Bytes::from_static(TINY_PNG)).expect("valid in this test");
+        let mut ihdr = png
+            .chunk_by_type(*b"IHDR")
+            .expect("IHDR")
+            .contents()
+            .to_vec();
+        ihdr[0..4].copy_from_slice(&width.to_be_bytes());
+        ihdr[4..8].copy_from_slice(&height.to_be_bytes());
+        png.chunks_mut()[0] = img_parts::png::PngChunk::new(*b"IHDR", Bytes::from(ihdr));
+        png.encoder().bytes().to_vec()
+    }
+
+    /// A JPEG whose frame header claims `width` × `height`.
+    fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
+        let mut bytes = TINY_JPEG.to_vec();
+        let sof = bytes
+            .windows(5)
+            .position(|w| w == [0xFF, 0xC0, 0x00, 0x0B, 0x08])
+            .expect("SOF0");
+        bytes[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+        bytes[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+        bytes
+    }
+
+    #[test]
+    fn image_bombs_are_refused_from_their_headers() {
+        assert_eq!(
+            clean(&png_claiming(30_000, 30_000)),
+            Err("photo-too-many-pixels")
+        );
+        assert_eq!(
+            clean(&jpeg_claiming(65_500, 65_500)),
+            Err("photo-too-many-pixels")
+        );
+        assert_eq!(clean(&png_claiming(0, 10)), Err("photo-unreadable"));
+        assert!(
+            clean(&png_claiming(8_000, 6_000)).is_ok(),
+            "48 MP is a photo"
+        );
+        assert!(clean(&jpeg_claiming(4_000, 3_000)).is_ok());
     }
 }

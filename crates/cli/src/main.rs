@@ -700,6 +700,10 @@ async fn serve(
             .clone()
             .map(|url| (url, config.map_tile_attribution.clone().unwrap_or_default())),
         trust_forwarded_for: config.trust_forwarded_for,
+        hsts: config
+            .public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://")),
         ..WebConfig::default()
     };
     let router = baladiya_web::router(app.clone(), web_config).map_err(anyhow::Error::msg)?;

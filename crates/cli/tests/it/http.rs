@@ -896,6 +896,26 @@ async fn every_response_has_a_request_id_and_security_headers(engine: Engine) {
                 .contains("default-src 'self'")
         );
     }
+    // Personal data is never kept by a browser or a shared cache; public
+    // pages may be; without an HTTPS address, no HSTS.
+    let public = app.client.get(app.url("/")).send().await.expect("request");
+    assert!(!public.headers().contains_key("cache-control"));
+    assert!(!public.headers().contains_key("strict-transport-security"));
+    let (staff, _) = sign_in(&app, "eg.clerk", "baladiya-demo").await;
+    for path in ["/staff", "/staff/inbox"] {
+        let page = staff.get(app.url(path)).send().await.expect("request");
+        assert_eq!(page.status(), StatusCode::OK, "{path}");
+        assert_eq!(page.headers()["cache-control"], "no-store", "{path}");
+    }
+    let token = app.token("eg.clerk").await;
+    let inbox = app
+        .client
+        .get(app.url("/api/v1/inbox"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(inbox.headers()["cache-control"], "no-store");
     let given = app
         .client
         .get(app.url("/"))

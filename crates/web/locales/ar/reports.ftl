@@ -32,6 +32,7 @@ value-not-listed = اختر إحدى الإجابات المعروضة.
 datetime-invalid = اكتب التاريخ والوقت مثل 2026-11-20T08:00:00+02:00.
 url-invalid = يجب أن يبدأ الرابط بـ http:// أو https://.
 photo-too-large = حجم الصورة أكبر من 8 ميجابايت.
+photo-too-many-pixels = أبعاد الصورة أكبر من 50 مليون بكسل. صغّرها ثم أعد إرسالها.
 photo-unreadable = تعذرت قراءة الصورة.
 photo-type-not-accepted = يجب أن تكون الصورة بصيغة JPEG أو PNG.
 note-required = اكتب ملاحظة يراها الجمهور (ما الذي تم، أو سبب الرفض).

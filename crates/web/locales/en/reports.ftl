@@ -28,6 +28,7 @@ value-not-listed = Choose one of the listed answers.
 datetime-invalid = Write the date and time like 2026-11-20T08:00:00+02:00.
 url-invalid = The address must start with http:// or https://.
 photo-too-large = The photo is larger than 8 MB.
+photo-too-many-pixels = The picture is larger than 50 megapixels. Make it smaller and send it again.
 photo-unreadable = The photo could not be read.
 photo-type-not-accepted = The photo must be a JPEG or PNG image.
 note-required = Write a note the public will see (what was done, or why not).
