@@ -87,7 +87,7 @@ async fn list_services(
     State(state): State<AppState>,
     WebQuery(query): WebQuery<ServiceQuery>,
 ) -> Result<Json<Vec<Value>>, WebError> {
-    let country = match query.country.as_deref().filter(|c| !c.is_empty()) {
+    let country = match query.country.as_deref() {
         Some(c) => Some(Country::parse(c).map_err(|code| WebError::field("country", code))?),
         None => None,
     };
@@ -354,7 +354,10 @@ async fn inbox(
     ApiUser(who): ApiUser,
     WebQuery(q): WebQuery<InboxQuery>,
 ) -> Result<Json<Value>, WebError> {
-    let limit = q.limit.unwrap_or(100).clamp(1, 500);
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(WebError::field("limit", "number-out-of-range"));
+    }
     let filter = InboxFilter {
         service: q.service,
         overdue_only: q.overdue,

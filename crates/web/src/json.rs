@@ -28,10 +28,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = WebError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, WebError> {
-        let value = match axum::Json::<Value>::from_request(request, state).await {
+        let mut value = match axum::Json::<Value>::from_request(request, state).await {
             Ok(axum::Json(value)) => value,
             Err(rejection) => return Err(rejected(rejection.status(), &rejection)),
         };
+        whole_numbers_as_integers(&mut value);
         let mut fields = Vec::new();
         forbidden_in_json(&value, "", &mut fields);
         refuse(fields)?;
@@ -117,6 +118,22 @@ pub fn forbidden_in_pairs(pairs: &[(String, String)]) -> Vec<FieldError> {
 /// A name fit to show back: forbidden characters dropped.
 pub fn printable(name: &str) -> String {
     baladiya_domain::text::without_forbidden_chars(name).into_owned()
+}
+
+/// JSON Schema counts `2.0` as an integer, as JavaScript clients write it;
+/// serde would refuse it for an integer field. Numbers without a fraction
+/// become integers (fields typed as floats take either).
+fn whole_numbers_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(map) => map.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
 }
 
 fn forbidden_in_json(value: &Value, path: &str, found: &mut Vec<FieldError>) {
