@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use baladiya_domain::org::DepartmentKind;
-use baladiya_domain::reports::{Attribute, AttributeType, ReportCategory};
+use baladiya_domain::reports::{Attribute, AttributeType, NumberRange, ReportCategory};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -49,6 +49,12 @@ struct RawAttribute {
     description: RawText,
     #[serde(default)]
     values: Vec<RawValue>,
+    /// Numbers only: the smallest and largest answer, and whether it must
+    /// be whole.
+    min: Option<f64>,
+    max: Option<f64>,
+    #[serde(default)]
+    whole: bool,
 }
 
 /// Parses and checks a categories file.
@@ -112,6 +118,20 @@ pub fn parse_categories(
                         "",
                     );
                 }
+                let ranged = a.min.is_some() || a.max.is_some() || a.whole;
+                if ranged && t != AttributeType::Number {
+                    r.add(
+                        a.datatype.span().start,
+                        at("min"),
+                        "range-needs-a-number",
+                        "",
+                    );
+                }
+                if let (Some(min), Some(max)) = (a.min, a.max)
+                    && !(min.is_finite() && max.is_finite() && min <= max)
+                {
+                    r.add(a.datatype.span().start, at("min"), "range-invalid", "");
+                }
                 if !t.is_list() && !a.values.is_empty() {
                     r.add(
                         a.datatype.span().start,
@@ -147,6 +167,11 @@ pub fn parse_categories(
                     required: a.required,
                     description,
                     values,
+                    range: NumberRange {
+                        min: a.min,
+                        max: a.max,
+                        whole: a.whole,
+                    },
                 });
             }
         }

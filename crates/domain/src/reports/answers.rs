@@ -46,12 +46,7 @@ impl Answers {
                 continue;
             };
             let problem = match attribute.datatype {
-                AttributeType::Number => value
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|n| n.is_finite())
-                    .is_none()
-                    .then_some("number-invalid"),
+                AttributeType::Number => attribute.range.check(value),
                 AttributeType::Datetime => (!is_datetime(value)).then_some("datetime-invalid"),
                 AttributeType::SingleValueList | AttributeType::MultiValueList => {
                     (!attribute.values.iter().any(|(key, _)| key == value))
@@ -104,6 +99,7 @@ mod tests {
             required,
             description: name(code),
             values: values.iter().map(|v| (v.to_string(), name(v))).collect(),
+            range: super::super::NumberRange::default(),
         };
         ReportCategory {
             code: "pothole".into(),
