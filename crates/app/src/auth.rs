@@ -1,16 +1,16 @@
 //! Signing in and out, sessions and bearer tokens, and lockout after
 //! repeated failures.
 
-use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use baladiya_domain::access::Access;
 use baladiya_domain::people::{NewPassword, Username};
 use baladiya_store::{SessionKind, SessionRecord, StoreError, Throttle};
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 
 use crate::{App, AppError};
@@ -96,14 +96,44 @@ pub fn hash_password(password: &NewPassword) -> Result<String, AppError> {
         .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
 }
 
-fn verify_password(password: &str, stored_hash: &str) -> bool {
-    PasswordHash::new(stored_hash)
-        .map(|hash| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &hash)
-                .is_ok()
-        })
-        .unwrap_or(false)
+/// Whether `password` matches `stored_hash` (a PHC string of any Argon2
+/// variant and parameters), computed in `memory`, which grows to the
+/// hash's size once and is then reused: checking a password allocates
+/// nothing large, so the allocator never piles up freed 19 MiB blocks.
+fn verify_password(password: &str, stored_hash: &str, memory: &mut Vec<Block>) -> bool {
+    let Ok(hash) = PasswordHash::new(stored_hash) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) =
+        (Algorithm::try_from(hash.algorithm), Params::try_from(&hash))
+    else {
+        return false;
+    };
+    let Ok(version) = hash
+        .version
+        .map_or(Ok(Version::default()), Version::try_from)
+    else {
+        return false;
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    if memory.len() < params.block_count() {
+        memory.resize(params.block_count(), Block::default());
+    }
+    let mut computed = vec![0u8; expected.len()];
+    Argon2::new(algorithm, version, params)
+        .hash_password_into_with_memory(password.as_bytes(), salt, &mut computed, &mut memory[..])
+        .is_ok()
+        && same_bytes(&computed, expected.as_bytes())
+}
+
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A hash to verify against when the username does not exist, so that a
@@ -118,19 +148,22 @@ pub async fn hash_password_blocking(password: NewPassword) -> Result<String, App
 }
 
 /// Bounds the password checks running at once: each Argon2id check holds
-/// 19 MiB, so about one per core runs and a few per core wait; beyond that
+/// 19 MiB, so one per core runs and up to fifteen per core wait (they hold
+/// no memory while they wait; a queue drains in well under a second); beyond that
 /// a sign-in is answered `server-busy` at once. Memory stays flat however
 /// many sign-ins arrive together.
 #[derive(Debug, Clone)]
 pub(crate) struct HashGate {
     running: Arc<Semaphore>,
     waiting: Arc<Semaphore>,
+    /// Argon2 working memory, one per running check, kept for reuse.
+    memory: Arc<Mutex<Vec<Vec<Block>>>>,
 }
 
 impl HashGate {
     pub(crate) fn new() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Self::with_room(cores, cores * 4)
+        Self::with_room(cores, cores * 16)
     }
 
     /// `running` checks at once, and room for `admitted` in all (running
@@ -139,6 +172,7 @@ impl HashGate {
         Self {
             running: Arc::new(Semaphore::new(running)),
             waiting: Arc::new(Semaphore::new(admitted)),
+            memory: Arc::default(),
         }
     }
 
@@ -157,9 +191,19 @@ impl HashGate {
             .await
             .map_err(|_| AppError::Busy)?;
         let (password, hash) = (password.to_owned(), hash.to_owned());
+        let pool = self.memory.clone();
         tokio::task::spawn_blocking(move || {
             let _permits = (queued, running);
-            verify_password(&password, &hash)
+            let mut memory = pool
+                .lock()
+                .ok()
+                .and_then(|mut p| p.pop())
+                .unwrap_or_default();
+            let matches = verify_password(&password, &hash, &mut memory);
+            if let Ok(mut p) = pool.lock() {
+                p.push(memory);
+            }
+            matches
         })
         .await
         .map_err(|e| AppError::Internal(format!("password check failed: {e}")))
@@ -291,9 +335,24 @@ mod tests {
         let b = hash_password(&password).expect("hash");
         assert_ne!(a, b, "salted");
         assert!(a.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery", &a));
-        assert!(!verify_password("correct horse batterY", &a));
-        assert!(!verify_password("anything", "not a hash"));
+        let mut memory = Vec::new();
+        assert!(verify_password("correct horse battery", &a, &mut memory));
+        assert!(!verify_password("correct horse batterY", &a, &mut memory));
+        assert!(!verify_password("anything", "not a hash", &mut memory));
+        let allocated = memory.capacity();
+        assert!(verify_password("correct horse battery", &b, &mut memory));
+        assert_eq!(memory.capacity(), allocated, "the working memory is reused");
+        // Other parameters and variants verify too (hashes made elsewhere).
+        let argon2i = Argon2::new(
+            Algorithm::Argon2i,
+            Version::V0x13,
+            Params::new(8, 1, 1, None).expect("params"),
+        )
+        .hash_password(b"secret", &SaltString::generate(&mut OsRng))
+        .expect("hash")
+        .to_string();
+        assert!(verify_password("secret", &argon2i, &mut memory));
+        assert!(!verify_password("Secret", &argon2i, &mut memory));
         assert!(PasswordHash::new(DUMMY_HASH).is_ok(), "dummy hash parses");
     }
 
