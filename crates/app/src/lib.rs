@@ -12,6 +12,7 @@ pub mod boundaries;
 pub mod catalog;
 pub mod demo;
 mod error;
+pub mod indicators;
 pub mod issuance;
 pub mod notifications;
 pub mod org;

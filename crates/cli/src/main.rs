@@ -608,8 +608,8 @@ pub(crate) fn load_report_categories(
         })
 }
 
-/// Checks the citizen-report data of a catalog directory, when present:
-/// `report-categories.toml` and `boundaries.geojson`.
+/// Checks the rest of a catalog directory, when present:
+/// `report-categories.toml`, `indicators/` and `boundaries.geojson`.
 fn check_report_data(dir: &Path) -> Result<()> {
     let mut failed = 0;
     let categories = dir.join("report-categories.toml");
@@ -617,6 +617,18 @@ fn check_report_data(dir: &Path) -> Result<()> {
         let text = std::fs::read_to_string(&categories)?;
         match baladiya_app::report_categories::parse_categories(&categories, &text) {
             Ok(list) => println!("{} report categories: all valid.", list.len()),
+            Err(problems) => {
+                for problem in &problems {
+                    eprintln!("{problem}");
+                }
+                failed += problems.len();
+            }
+        }
+    }
+    let indicators = dir.join("indicators");
+    if indicators.is_dir() {
+        match baladiya_app::indicators::load_indicators(&indicators) {
+            Ok(list) => println!("{} indicators: all valid.", list.len()),
             Err(problems) => {
                 for problem in &problems {
                     eprintln!("{problem}");

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod contact;
 pub mod country;
 pub mod error;
+pub mod indicators;
 pub mod org;
 pub mod people;
 pub mod reports;

@@ -1,0 +1,334 @@
+//! Smart-city indicators: the definitions (ITU-T Y.4903 / U4SSC key
+//! performance indicators, ISO 37120 and ISO 37122, and those Baladiya
+//! computes from its own records), values kept as a numerator and a
+//! denominator so that they add up the org tree, and a value's standing
+//! against its target.
+
+use crate::org::BilingualName;
+
+/// Where an indicator's definition comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Standard {
+    /// ITU-T Y.4903 / United for Smart Sustainable Cities KPIs.
+    U4ssc,
+    /// ISO 37120, indicators for sustainable cities.
+    Iso37120,
+    /// ISO 37122, indicators for smart cities.
+    Iso37122,
+    /// Defined by Baladiya over its own records.
+    Baladiya,
+}
+
+/// U4SSC's three dimensions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dimension {
+    Economy,
+    Environment,
+    SocietyAndCulture,
+}
+
+/// The smart-city axes the seeds speak of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Axis {
+    Governance,
+    Environment,
+    Living,
+    Mobility,
+    Security,
+    Economy,
+    People,
+}
+
+/// Which way is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    HigherIsBetter,
+    LowerIsBetter,
+}
+
+/// How often a value is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frequency {
+    Monthly,
+    Quarterly,
+    Yearly,
+}
+
+/// What a value counts in, and how a ratio of numerator to denominator
+/// becomes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// 100 × numerator / denominator.
+    Percent,
+    /// 10,000 × numerator / denominator (per 10,000 inhabitants).
+    Per10k,
+    /// 100,000 × numerator / denominator (per 100,000 inhabitants).
+    Per100k,
+    /// numerator / denominator: an average (days, a score, m³ a person).
+    Average,
+    /// The numerator alone (a count, an amount of money, an index).
+    Total,
+}
+
+impl Measure {
+    /// The value of `numerator` over `denominator`; `None` when the
+    /// denominator is zero (nothing to measure), for all but totals.
+    pub fn value(self, numerator: f64, denominator: f64) -> Option<f64> {
+        let per = |scale: f64| (denominator != 0.0).then(|| scale * numerator / denominator);
+        match self {
+            Measure::Percent => per(100.0),
+            Measure::Per10k => per(10_000.0),
+            Measure::Per100k => per(100_000.0),
+            Measure::Average => per(1.0),
+            Measure::Total => Some(numerator),
+        }
+    }
+}
+
+/// Who provides the values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Computed by Baladiya from its own records with this formula.
+    Computed(Formula),
+    /// Entered (or uploaded) by a unit, approved by the unit above.
+    Entered,
+    /// Aggregated from sensor observations.
+    Sensors,
+    /// Imported from another system.
+    Imported,
+}
+
+/// The formulas Baladiya computes over its own records, each for a unit
+/// (with everything below it) and a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Formula {
+    /// Services a citizen can apply for online / services published.
+    ServicesOnline,
+    /// Applications submitted online / all applications submitted.
+    ApplicationsOnline,
+    /// Applications completed within their SLA / applications completed.
+    CompletedWithinSla,
+    /// Applications returned for completion at least once / submitted.
+    ReturnedForCompletion,
+    /// Sum of ratings / number of ratings (1–5).
+    Satisfaction,
+    /// Working days from submission to completion, summed / completed.
+    ProcessingDays,
+    /// Citizen reports received / inhabitants (per 10,000).
+    ReportsPerInhabitants,
+    /// Reports resolved by their expected date / reports resolved.
+    ReportsResolvedOnTime,
+    /// Reports reopened by their reporter / reports resolved.
+    ReportsReopened,
+    /// Fees of completed applications, in the currency's minor units.
+    FeeRevenue,
+}
+
+impl Formula {
+    pub const ALL: [Formula; 10] = [
+        Formula::ServicesOnline,
+        Formula::ApplicationsOnline,
+        Formula::CompletedWithinSla,
+        Formula::ReturnedForCompletion,
+        Formula::Satisfaction,
+        Formula::ProcessingDays,
+        Formula::ReportsPerInhabitants,
+        Formula::ReportsResolvedOnTime,
+        Formula::ReportsReopened,
+        Formula::FeeRevenue,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Formula::ServicesOnline => "services_online",
+            Formula::ApplicationsOnline => "applications_online",
+            Formula::CompletedWithinSla => "completed_within_sla",
+            Formula::ReturnedForCompletion => "returned_for_completion",
+            Formula::Satisfaction => "satisfaction",
+            Formula::ProcessingDays => "processing_days",
+            Formula::ReportsPerInhabitants => "reports_per_inhabitants",
+            Formula::ReportsResolvedOnTime => "reports_resolved_on_time",
+            Formula::ReportsReopened => "reports_reopened",
+            Formula::FeeRevenue => "fee_revenue",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Formula, &'static str> {
+        Formula::ALL
+            .into_iter()
+            .find(|f| f.as_str() == text)
+            .ok_or("formula-unknown")
+    }
+}
+
+/// Where a value stands against its target: on track, at risk (within
+/// the at-risk band of the target), or off track.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    OnTrack,
+    AtRisk,
+    OffTrack,
+}
+
+impl Standing {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::OnTrack => "on-track",
+            Standing::AtRisk => "at-risk",
+            Standing::OffTrack => "off-track",
+        }
+    }
+}
+
+/// A target and how far short of it is still "at risk" rather than "off
+/// track" (in the indicator's measure).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Target {
+    pub value: f64,
+    pub at_risk_within: f64,
+}
+
+impl Target {
+    /// Where `value` stands, better being `direction`.
+    pub fn standing(&self, value: f64, direction: Direction) -> Standing {
+        let short_by = match direction {
+            Direction::HigherIsBetter => self.value - value,
+            Direction::LowerIsBetter => value - self.value,
+        };
+        if short_by <= 0.0 {
+            Standing::OnTrack
+        } else if short_by <= self.at_risk_within {
+            Standing::AtRisk
+        } else {
+            Standing::OffTrack
+        }
+    }
+}
+
+/// One indicator of the catalog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    /// Stable: U4SSC's own (`EC: ICT: PS: 2A`), ISO's clause (`ISO 37120:
+    /// 17.1`) or Baladiya's (`BLD: GOV: 1`).
+    pub code: String,
+    pub name: BilingualName,
+    pub definition: BilingualName,
+    pub standard: Standard,
+    /// Where in the standard, such as "U4SSC KPI Collection Methodology,
+    /// EC-ICT-PS-2A".
+    pub reference: String,
+    pub dimension: Dimension,
+    /// U4SSC sub-dimension, such as "ICT" or "Public Sector".
+    pub sub_dimension: String,
+    pub axis: Axis,
+    pub measure: Measure,
+    /// The unit a value is written in ("%", "days", "EGP"…), both languages.
+    pub unit: BilingualName,
+    pub numerator: BilingualName,
+    pub denominator: Option<BilingualName>,
+    pub direction: Direction,
+    pub frequency: Frequency,
+    pub source: Source,
+    pub target: Option<Target>,
+}
+
+/// A numerator and a denominator, summed up the org tree: a governorate's
+/// share is its units' numerators over their denominators, never the
+/// average of their shares.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Ratio {
+    pub numerator: f64,
+    pub denominator: f64,
+}
+
+impl Ratio {
+    pub fn new(numerator: f64, denominator: f64) -> Self {
+        Self {
+            numerator,
+            denominator,
+        }
+    }
+
+    /// The sum of `parts`.
+    pub fn sum<'a>(parts: impl IntoIterator<Item = &'a Ratio>) -> Ratio {
+        parts.into_iter().fold(Ratio::default(), |acc, r| Ratio {
+            numerator: acc.numerator + r.numerator,
+            denominator: acc.denominator + r.denominator,
+        })
+    }
+}
+
+/// The value at `q` (0–1) of `sorted` values, interpolating between
+/// neighbours (the method of most spreadsheets): the median is `q = 0.5`.
+pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let at = q.clamp(0.0, 1.0) * last as f64;
+    let (low, high) = (at.floor() as usize, at.ceil() as usize);
+    let (a, b) = (sorted[low], sorted[high.min(last)]);
+    Some(a + (b - a) * (at - low as f64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_scale_their_ratio() {
+        assert_eq!(Measure::Percent.value(3.0, 4.0), Some(75.0));
+        assert_eq!(Measure::Per10k.value(42.0, 120_000.0), Some(3.5));
+        assert_eq!(Measure::Per100k.value(3.0, 300_000.0), Some(1.0));
+        assert_eq!(Measure::Average.value(21.0, 6.0), Some(3.5));
+        assert_eq!(Measure::Total.value(125_000.0, 0.0), Some(125_000.0));
+        assert_eq!(Measure::Percent.value(0.0, 0.0), None, "nothing to measure");
+    }
+
+    #[test]
+    fn roll_up_adds_numerators_and_denominators_never_ratios() {
+        // A village with 9 of 10 on time and a city with 10 of 100: the
+        // centre above is 19 of 110 (17.3 %), not the mean of 90 % and 10 %.
+        let parts = [Ratio::new(9.0, 10.0), Ratio::new(10.0, 100.0)];
+        let total = Ratio::sum(&parts);
+        assert_eq!(total, Ratio::new(19.0, 110.0));
+        let percent = Measure::Percent.value(total.numerator, total.denominator);
+        assert!((percent.expect("value") - 17.27).abs() < 0.01);
+    }
+
+    #[test]
+    fn standing_against_a_target_follows_the_direction() {
+        let target = Target {
+            value: 90.0,
+            at_risk_within: 5.0,
+        };
+        let up = Direction::HigherIsBetter;
+        assert_eq!(target.standing(92.0, up), Standing::OnTrack);
+        assert_eq!(target.standing(90.0, up), Standing::OnTrack);
+        assert_eq!(target.standing(86.0, up), Standing::AtRisk);
+        assert_eq!(target.standing(80.0, up), Standing::OffTrack);
+        let days = Target {
+            value: 10.0,
+            at_risk_within: 2.0,
+        };
+        let down = Direction::LowerIsBetter;
+        assert_eq!(days.standing(9.0, down), Standing::OnTrack);
+        assert_eq!(days.standing(11.5, down), Standing::AtRisk);
+        assert_eq!(days.standing(15.0, down), Standing::OffTrack);
+    }
+
+    #[test]
+    fn quantiles_interpolate() {
+        let days = [1.0, 2.0, 3.0, 4.0, 10.0];
+        assert_eq!(quantile(&days, 0.5), Some(3.0));
+        assert_eq!(quantile(&[1.0, 2.0, 3.0, 4.0], 0.5), Some(2.5));
+        assert!((quantile(&days, 0.9).expect("p90") - 7.6).abs() < 1e-9);
+        assert_eq!(quantile(&[], 0.5), None);
+        assert_eq!(quantile(&[7.0], 0.9), Some(7.0));
+    }
+
+    #[test]
+    fn formulas_have_stable_names() {
+        for f in Formula::ALL {
+            assert_eq!(Formula::parse(f.as_str()), Ok(f));
+        }
+        assert_eq!(Formula::parse("nope"), Err("formula-unknown"));
+    }
+}
