@@ -10,7 +10,15 @@ use baladiya_domain::indicators::{
 use serde::Deserialize;
 use toml::Spanned;
 
+use std::collections::{BTreeMap, HashMap};
+
+use baladiya_domain::indicators::{Month, Ratio};
+use baladiya_domain::org::UnitPath;
+use baladiya_store::{ApplicationFact, IndicatorValue, ReportFact};
+use chrono::{NaiveTime, TimeZone, Utc};
+
 use crate::catalog::{CatalogProblem, RawText, Report};
+use crate::{App, AppError};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -377,6 +385,199 @@ pub fn load_indicators(dir: &Path) -> Result<Vec<Indicator>, Vec<CatalogProblem>
         Ok(all)
     } else {
         Err(problems)
+    }
+}
+
+/// Sums of each formula's numerator and denominator, per unit.
+#[derive(Debug, Default)]
+struct Tally(HashMap<(Formula, i64), Ratio>);
+
+impl Tally {
+    /// Adds `numerator / denominator` to the unit at the end of `path` and
+    /// to every unit above it: a unit's value covers everything below it.
+    fn add(&mut self, formula: Formula, path: &UnitPath, numerator: f64, denominator: f64) {
+        for unit in path.ids() {
+            let r = self.0.entry((formula, *unit)).or_default();
+            r.numerator += numerator;
+            r.denominator += denominator;
+        }
+    }
+}
+
+impl App {
+    /// Recomputes every computed indicator for every unit for `month`, from
+    /// the applications and reports themselves; idempotent (the month's
+    /// computed values are replaced in one transaction). Returns how many
+    /// values were written.
+    pub async fn recompute_indicators(&self, month: Month) -> Result<u64, AppError> {
+        let day = |d: chrono::NaiveDate| Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN));
+        let (from, to) = (day(month.first_day()), day(month.next().first_day()));
+        let units = self.store.all_units().await?;
+        let country_of: HashMap<i64, _> = units.iter().map(|u| (u.id, u.country())).collect();
+        let mut calendars = HashMap::new();
+        for country in country_of.values() {
+            if !calendars.contains_key(country) {
+                calendars.insert(*country, self.store.calendar(*country).await?);
+            }
+        }
+        let mut tally = Tally::default();
+        let within = |at: chrono::DateTime<Utc>| at >= from && at < to;
+        for fact in self.store.application_facts(from, to).await? {
+            let Some(path) = UnitPath::decode(&fact.unit_path) else {
+                continue;
+            };
+            let calendar = country_of
+                .get(&path.unit_id())
+                .and_then(|country| calendars.get(country));
+            tally_application(&mut tally, &path, &fact, within, |a, b| {
+                calendar.map_or(0, |c| c.working_days_between(a, b))
+            });
+        }
+        for fact in self.store.report_facts(from, to).await? {
+            if let Some(path) = UnitPath::decode(&fact.unit_path) {
+                tally_report(&mut tally, &path, &fact, within);
+            }
+        }
+        // Denominators that are reference data: a unit's population is its
+        // own figure, or else the sum of the units directly below it.
+        let references = self.store.unit_references(i64::from(month.year())).await?;
+        let own: HashMap<i64, i64> = references
+            .iter()
+            .filter_map(|r| Some((r.unit_id, r.population?)))
+            .collect();
+        let mut population: BTreeMap<i64, f64> = BTreeMap::new();
+        let mut deepest_first = units.clone();
+        deepest_first.sort_by_key(|u| std::cmp::Reverse(u.path.depth()));
+        for unit in &deepest_first {
+            let below: f64 = units
+                .iter()
+                .filter(|c| c.parent_id == Some(unit.id))
+                .filter_map(|c| population.get(&c.id))
+                .sum();
+            let value = own.get(&unit.id).map_or(below, |p| *p as f64);
+            if value > 0.0 {
+                population.insert(unit.id, value);
+            }
+        }
+        let services = self.services();
+        let mut values = Vec::new();
+        for indicator in self.indicators().iter() {
+            let Source::Computed(formula) = indicator.source else {
+                continue;
+            };
+            for unit in &units {
+                let ratio = match formula {
+                    Formula::ServicesOnline => Ratio::new(
+                        services
+                            .iter()
+                            .filter(|p| p.service.country == unit.country())
+                            .count() as f64,
+                        1.0,
+                    ),
+                    Formula::ReportsPerInhabitants => {
+                        let Some(people) = population.get(&unit.id) else {
+                            continue;
+                        };
+                        let reports = tally
+                            .0
+                            .get(&(formula, unit.id))
+                            .map_or(0.0, |r| r.numerator);
+                        Ratio::new(reports, *people)
+                    }
+                    _ => match tally.0.get(&(formula, unit.id)) {
+                        Some(ratio) if ratio.denominator > 0.0 => *ratio,
+                        _ => continue,
+                    },
+                };
+                values.push(IndicatorValue {
+                    indicator: indicator.code.clone(),
+                    unit_id: unit.id,
+                    period: month.to_string(),
+                    numerator: ratio.numerator,
+                    denominator: ratio.denominator,
+                    source: "computed".into(),
+                    status: "final".into(),
+                });
+            }
+        }
+        Ok(self
+            .store
+            .replace_computed_values(&month.to_string(), &values, self.now())
+            .await?)
+    }
+}
+
+/// What one application adds: to the month it was submitted in (channel,
+/// returns) and the month it was completed in (time, SLA, rating, fee).
+fn tally_application(
+    tally: &mut Tally,
+    path: &UnitPath,
+    fact: &ApplicationFact,
+    within: impl Fn(chrono::DateTime<Utc>) -> bool,
+    working_days: impl Fn(chrono::NaiveDate, chrono::NaiveDate) -> i64,
+) {
+    if within(fact.submitted_at) {
+        let online = f64::from(u8::from(fact.channel == "online"));
+        tally.add(Formula::ApplicationsOnline, path, online, 1.0);
+        tally.add(
+            Formula::ReturnedForCompletion,
+            path,
+            f64::from(u8::from(fact.returned)),
+            1.0,
+        );
+    }
+    let Some(done) = fact.completed_at.filter(|at| within(*at)) else {
+        return;
+    };
+    let (submitted, completed) = (fact.submitted_at.date_naive(), done.date_naive());
+    tally.add(
+        Formula::CompletedWithinSla,
+        path,
+        f64::from(u8::from(completed <= fact.due_on)),
+        1.0,
+    );
+    tally.add(
+        Formula::ProcessingDays,
+        path,
+        working_days(submitted, completed) as f64,
+        1.0,
+    );
+    if let Some(stars) = fact.rating {
+        tally.add(Formula::Satisfaction, path, stars as f64, 1.0);
+    }
+    if fact.status == "issued" {
+        let fee = fact.fee_minor.unwrap_or(0) as f64 / 100.0;
+        tally.add(Formula::FeeRevenue, path, fee, 1.0);
+    }
+}
+
+/// What one report adds: to the month it came in (volume) and the month it
+/// was resolved in (on time, reopened).
+fn tally_report(
+    tally: &mut Tally,
+    path: &UnitPath,
+    fact: &ReportFact,
+    within: impl Fn(chrono::DateTime<Utc>) -> bool,
+) {
+    if within(fact.requested_at) {
+        tally.add(Formula::ReportsPerInhabitants, path, 1.0, 0.0);
+    }
+    if fact.status == "resolved"
+        && let Some(closed) = fact.closed_at.filter(|at| within(*at))
+    {
+        let on_time = closed.date_naive() <= fact.expected_on;
+        tally.add(
+            Formula::ReportsResolvedOnTime,
+            path,
+            f64::from(u8::from(on_time)),
+            1.0,
+        );
+        tally.add(
+            Formula::ReportsReopened,
+            path,
+            f64::from(u8::from(fact.reopened)),
+            1.0,
+        );
     }
 }
 

@@ -36,9 +36,13 @@ pub struct App {
     pub settings: Settings,
     services: services::SharedIndex,
     report_categories: std::sync::Arc<std::sync::RwLock<Categories>>,
+    indicators: std::sync::Arc<std::sync::RwLock<Indicators>>,
     router_cache: reports::RouterCache,
     hashing: auth::HashGate,
 }
+
+/// The indicator catalog, shared without copying.
+pub type Indicators = std::sync::Arc<Vec<baladiya_domain::indicators::Indicator>>;
 
 /// The citizen-report categories on offer, shared without copying.
 pub type Categories = std::sync::Arc<Vec<baladiya_domain::reports::ReportCategory>>;
@@ -131,6 +135,7 @@ impl App {
             settings: Settings::default(),
             services: services::SharedIndex::default(),
             report_categories: Default::default(),
+            indicators: Default::default(),
             router_cache: Default::default(),
             hashing: auth::HashGate::new(),
         }
@@ -146,6 +151,21 @@ impl App {
     /// The citizen-report categories on offer.
     pub fn report_categories(&self) -> Categories {
         self.report_categories
+            .read()
+            .map(|c| c.clone())
+            .unwrap_or_default()
+    }
+
+    /// Uses this indicator catalog (replacing any before).
+    pub fn set_indicators(&self, indicators: Vec<baladiya_domain::indicators::Indicator>) {
+        if let Ok(mut current) = self.indicators.write() {
+            *current = std::sync::Arc::new(indicators);
+        }
+    }
+
+    /// The indicator catalog.
+    pub fn indicators(&self) -> Indicators {
+        self.indicators
             .read()
             .map(|c| c.clone())
             .unwrap_or_default()

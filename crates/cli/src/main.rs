@@ -14,6 +14,7 @@ use baladiya_app::attachments::Blobs;
 use baladiya_app::catalog::Catalog;
 use baladiya_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
 use baladiya_app::notifications::Sender;
+use baladiya_domain::indicators::Month;
 use baladiya_store::Store;
 use baladiya_web::{ServeOptions, WebConfig};
 use clap::{Parser, Subcommand};
@@ -63,6 +64,9 @@ enum Command {
     /// Write open data, anonymized, to a file or standard output.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Smart-city indicators.
+    #[command(subcommand)]
+    Indicators(IndicatorsCommand),
     /// Bring the database schema up to date.
     Migrate,
     /// Load the demo data without serving.
@@ -108,6 +112,21 @@ enum CatalogCommand {
     /// Check every service file of a catalog directory; report each problem
     /// with its file, line and field.
     Check { dir: String },
+}
+
+#[derive(Subcommand)]
+enum IndicatorsCommand {
+    /// Recompute the indicators Baladiya computes from its own records, for
+    /// every unit: one month (`--period 2026-03`), or the last `--months`
+    /// months up to this one. Idempotent; safe beside running servers.
+    Recompute {
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        months: usize,
+        #[arg(long)]
+        catalog: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -377,6 +396,27 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             store.close().await;
             Ok(())
         }
+        Command::Indicators(IndicatorsCommand::Recompute {
+            period,
+            months,
+            catalog,
+        }) => {
+            let catalog = catalog_dir(catalog, &config);
+            let app = app(open(&database).await?)?;
+            app.publish_catalog(&load_catalog(&catalog)?)
+                .await
+                .map_err(app_error)?;
+            app.set_indicators(load_indicators(&catalog)?);
+            let last = match period {
+                Some(text) => Month::parse(&text).map_err(|_| {
+                    anyhow::anyhow!("--period {text:?}: use YYYY-MM, such as 2026-03")
+                })?,
+                None => Month::of(app.now().date_naive()),
+            };
+            let result = recompute(&app, &last.last(months.max(1))).await;
+            app.store.close().await;
+            result
+        }
         Command::Import(ImportCommand::Boundaries { file }) => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
@@ -589,6 +629,29 @@ fn catalog_dir(flag: Option<String>, config: &Config) -> PathBuf {
 /// The citizen-report categories of a catalog directory
 /// (`report-categories.toml`), `None` if it has none; every problem of an
 /// invalid file is printed and the file refused.
+/// The indicator catalog of a catalog directory (`indicators/`), or none.
+fn load_indicators(dir: &Path) -> Result<Vec<baladiya_domain::indicators::Indicator>> {
+    let dir = dir.join("indicators");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    baladiya_app::indicators::load_indicators(&dir).map_err(|problems| {
+        for problem in &problems {
+            eprintln!("{problem}");
+        }
+        anyhow::anyhow!("{} has {} problem(s)", dir.display(), problems.len())
+    })
+}
+
+/// Recomputes the computed indicators of each month, saying how it goes.
+async fn recompute(app: &App, months: &[Month]) -> Result<()> {
+    for (i, month) in months.iter().enumerate() {
+        let values = app.recompute_indicators(*month).await.map_err(app_error)?;
+        println!("[{}/{}] {month}: {values} values", i + 1, months.len());
+    }
+    Ok(())
+}
+
 pub(crate) fn load_report_categories(
     dir: &Path,
 ) -> Result<Option<Vec<baladiya_domain::reports::ReportCategory>>> {
@@ -672,6 +735,7 @@ async fn serve(
     if let Some(categories) = load_report_categories(catalog_dir)? {
         app.set_report_categories(categories);
     }
+    app.set_indicators(load_indicators(catalog_dir)?);
     tracing::info!(services = published, "catalog published");
     if demo {
         load_demo(&app).await?;
@@ -705,6 +769,7 @@ async fn serve(
     }
     tokio::spawn(deliver_notifications(app.clone(), senders));
     tokio::spawn(escalate_overdue(app.clone()));
+    tokio::spawn(recompute_indicators(app.clone()));
     let web_config = WebConfig {
         secure_cookies: config.secure_cookies.unwrap_or(!addr.ip().is_loopback()),
         map_tiles: config
@@ -749,6 +814,21 @@ async fn deliver_notifications(app: App, senders: Vec<Sender>) {
             Ok((0, 0)) => {}
             Ok((sent, failed)) => tracing::info!(sent, failed, "notifications delivered"),
             Err(error) => tracing::warn!(%error, "notification delivery failed"),
+        }
+    }
+}
+
+/// Recomputes this month's and last month's indicators every hour (the
+/// first time at start, so a demo shows its figures at once).
+async fn recompute_indicators(app: App) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        let this = Month::of(app.now().date_naive());
+        for month in [this.previous(), this] {
+            if let Err(error) = app.recompute_indicators(month).await {
+                tracing::warn!(%error, %month, "could not recompute the indicators");
+            }
         }
     }
 }

@@ -282,6 +282,11 @@ impl UnitPath {
         self.0.len()
     }
 
+    /// The unit's own id and its ancestors', from the root.
+    pub fn ids(&self) -> &[i64] {
+        &self.0
+    }
+
     /// True if `self` is `other` or lies below it.
     pub fn is_within(&self, other: &UnitPath) -> bool {
         self.0.starts_with(&other.0)

@@ -12,6 +12,7 @@ mod boundaries;
 mod error;
 mod events;
 mod holidays;
+mod indicators;
 mod notifications;
 mod org;
 mod reports;
@@ -36,6 +37,7 @@ pub use applications::{
 };
 pub use error::StoreError;
 pub use events::NewEvent;
+pub use indicators::{ApplicationFact, IndicatorValue, ReportFact, UnitReference};
 pub use notifications::OutgoingNotification;
 pub use org::{NewDepartment, NewUnit};
 pub use reports::{NewReport, ReportChange, ReportQuery, ReportRecord};

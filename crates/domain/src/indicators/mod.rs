@@ -258,6 +258,95 @@ impl Ratio {
     }
 }
 
+/// A month, the period computed indicators are kept by (`2026-03`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Month {
+    year: i32,
+    month: u32,
+}
+
+impl Month {
+    pub fn new(year: i32, month: u32) -> Result<Month, &'static str> {
+        (1..=12)
+            .contains(&month)
+            .then_some(Month { year, month })
+            .filter(|_| (2000..=2100).contains(&year))
+            .ok_or("period-invalid")
+    }
+
+    /// `YYYY-MM`.
+    pub fn parse(text: &str) -> Result<Month, &'static str> {
+        let (y, m) = text.trim().split_once('-').ok_or("period-invalid")?;
+        let (Ok(year), Ok(month)) = (y.parse(), m.parse()) else {
+            return Err("period-invalid");
+        };
+        if y.len() != 4 || m.len() != 2 {
+            return Err("period-invalid");
+        }
+        Month::new(year, month)
+    }
+
+    /// The month holding `day`.
+    pub fn of(day: chrono::NaiveDate) -> Month {
+        use chrono::Datelike;
+        Month {
+            year: day.year(),
+            month: day.month(),
+        }
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    pub fn first_day(self) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or_default()
+    }
+
+    pub fn next(self) -> Month {
+        if self.month == 12 {
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    pub fn previous(self) -> Month {
+        if self.month == 1 {
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
+    /// The `count` months ending with this one, oldest first.
+    pub fn last(self, count: usize) -> Vec<Month> {
+        let mut months: Vec<Month> = std::iter::successors(Some(self), |m| Some(m.previous()))
+            .take(count)
+            .collect();
+        months.reverse();
+        months
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
 /// The value at `q` (0–1) of `sorted` values, interpolating between
 /// neighbours (the method of most spreadsheets): the median is `q = 0.5`.
 pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
@@ -322,6 +411,29 @@ mod tests {
         assert!((quantile(&days, 0.9).expect("p90") - 7.6).abs() < 1e-9);
         assert_eq!(quantile(&[], 0.5), None);
         assert_eq!(quantile(&[7.0], 0.9), Some(7.0));
+    }
+
+    #[test]
+    fn months_parse_print_and_step() {
+        let m = Month::parse("2026-03").expect("month");
+        assert_eq!(m.to_string(), "2026-03");
+        assert_eq!(m.next().to_string(), "2026-04");
+        assert_eq!(
+            Month::parse("2026-12").expect("month").next().to_string(),
+            "2027-01"
+        );
+        assert_eq!(
+            Month::parse("2026-01")
+                .expect("month")
+                .previous()
+                .to_string(),
+            "2025-12"
+        );
+        let last: Vec<String> = m.last(3).iter().map(ToString::to_string).collect();
+        assert_eq!(last, ["2026-01", "2026-02", "2026-03"]);
+        for bad in ["2026-13", "2026-3", "26-03", "march", "2026-00"] {
+            assert_eq!(Month::parse(bad), Err("period-invalid"), "{bad}");
+        }
     }
 
     #[test]

@@ -1,0 +1,241 @@
+//! Indicator values and the reference data of units (population,
+//! households, area), and the facts indicators are computed from.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+
+use crate::events::{NewEvent, insert_event};
+use crate::{Store, StoreError, in_write_tx, on_pool};
+
+/// A unit's reference data for a year.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct UnitReference {
+    pub unit_id: i64,
+    pub year: i64,
+    pub population: Option<i64>,
+    pub households: Option<i64>,
+    pub area_km2: Option<f64>,
+}
+
+/// One value of an indicator, as stored.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct IndicatorValue {
+    pub indicator: String,
+    pub unit_id: i64,
+    pub period: String,
+    pub numerator: f64,
+    pub denominator: f64,
+    pub source: String,
+    pub status: String,
+}
+
+/// What an application adds to the indicators of its unit and those above.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApplicationFact {
+    pub unit_path: String,
+    pub channel: String,
+    pub status: String,
+    pub submitted_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub due_on: NaiveDate,
+    pub fee_minor: Option<i64>,
+    pub rating: Option<i64>,
+    /// Returned for completion at least once.
+    pub returned: bool,
+}
+
+/// What a citizen report adds to the indicators.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportFact {
+    pub unit_path: String,
+    pub status: String,
+    pub requested_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub expected_on: NaiveDate,
+    pub reopened: bool,
+}
+
+impl Store {
+    /// Records a unit's reference data for a year (replacing what was
+    /// there), with an event.
+    pub async fn set_unit_reference(
+        &self,
+        reference: &UnitReference,
+        actor_id: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        in_write_tx!(self, tx => {
+            sqlx::query(
+                "INSERT INTO unit_reference (unit_id, year, population, households, area_km2, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (unit_id, year) DO UPDATE SET \
+                 population = excluded.population, households = excluded.households, \
+                 area_km2 = excluded.area_km2, updated_at = excluded.updated_at",
+            )
+            .bind(reference.unit_id)
+            .bind(reference.year)
+            .bind(reference.population)
+            .bind(reference.households)
+            .bind(reference.area_km2)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            insert_event!(tx, &NewEvent {
+                at: now,
+                actor_id,
+                action: "unit.reference_set",
+                entity: "unit",
+                entity_id: reference.unit_id,
+                unit_id: Some(reference.unit_id),
+                detail: json!({
+                    "year": reference.year,
+                    "population": reference.population,
+                    "households": reference.households,
+                    "area_km2": reference.area_km2,
+                }),
+            });
+        });
+        Ok(())
+    }
+
+    /// Every unit's reference data for `year`.
+    pub async fn unit_references(&self, year: i64) -> Result<Vec<UnitReference>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT unit_id, year, population, households, area_km2 FROM unit_reference \
+                 WHERE year = $1 ORDER BY unit_id",
+            )
+            .bind(year)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Applications submitted or completed in `[from, to)`.
+    pub async fn application_facts(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ApplicationFact>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT u.path AS unit_path, a.channel, a.status, a.submitted_at, a.completed_at, \
+                 a.due_on, a.fee_minor, CAST(a.rating AS BIGINT) AS rating, \
+                 EXISTS (SELECT 1 FROM events e WHERE e.entity = 'application' AND e.entity_id = a.id \
+                         AND e.action = 'application.return_for_completion') AS returned \
+                 FROM applications a JOIN org_units u ON u.id = a.unit_id \
+                 WHERE (a.submitted_at >= $1 AND a.submitted_at < $2) \
+                    OR (a.completed_at >= $1 AND a.completed_at < $2)",
+            )
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Reports received or closed in `[from, to)`.
+    pub async fn report_facts(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ReportFact>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT u.path AS unit_path, r.status, r.requested_at, r.closed_at, r.expected_on, r.reopened \
+                 FROM reports r JOIN org_units u ON u.id = r.unit_id \
+                 WHERE (r.requested_at >= $1 AND r.requested_at < $2) \
+                    OR (r.closed_at >= $1 AND r.closed_at < $2)",
+            )
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Replaces the computed values of `period` with `values`, in one
+    /// transaction with one event: running it twice writes the same rows,
+    /// and on PostgreSQL an advisory lock lets one server at a time do it.
+    pub async fn replace_computed_values(
+        &self,
+        period: &str,
+        values: &[IndicatorValue],
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let postgres = matches!(self, Store::Postgres(_));
+        Ok(in_write_tx!(self, tx => {
+            if postgres {
+                sqlx::query("SELECT pg_advisory_xact_lock(7263452)")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query("DELETE FROM indicator_values WHERE period = $1 AND source = 'computed'")
+                .bind(period)
+                .execute(&mut *tx)
+                .await?;
+            for v in values {
+                sqlx::query(
+                    "INSERT INTO indicator_values (indicator, unit_id, period, numerator, denominator, \
+                     source, status, updated_at) VALUES ($1, $2, $3, $4, $5, 'computed', 'final', $6)",
+                )
+                .bind(&v.indicator)
+                .bind(v.unit_id)
+                .bind(period)
+                .bind(v.numerator)
+                .bind(v.denominator)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            insert_event!(tx, &NewEvent {
+                at: now,
+                actor_id: None,
+                action: "indicators.recomputed",
+                entity: "indicator_period",
+                entity_id: 0,
+                unit_id: None,
+                detail: json!({"period": period, "values": values.len()}),
+            });
+            values.len() as u64
+        }))
+    }
+
+    /// Values of `indicator` (or every indicator), for `units` (or every
+    /// unit), in `periods` (or every period), oldest first.
+    pub async fn indicator_values(
+        &self,
+        indicator: Option<&str>,
+        unit_ids: &[i64],
+        periods: &[String],
+    ) -> Result<Vec<IndicatorValue>, StoreError> {
+        let mut sql = crate::sql::Sql::new(
+            "SELECT indicator, unit_id, period, numerator, denominator, source, status \
+             FROM indicator_values WHERE 1 = 1"
+                .to_owned(),
+        );
+        if let Some(code) = indicator {
+            let p = sql.param(crate::sql::Param::Text(code.to_owned()));
+            sql.text.push_str(&format!(" AND indicator = {p}"));
+        }
+        sql.any_of(
+            "unit_id",
+            unit_ids
+                .iter()
+                .map(|i| crate::sql::Param::Int(*i))
+                .collect(),
+        );
+        sql.any_of(
+            "period",
+            periods
+                .iter()
+                .map(|p| crate::sql::Param::Text(p.clone()))
+                .collect(),
+        );
+        sql.text.push_str(" ORDER BY period, indicator, unit_id");
+        Ok(on_pool!(self, pool => {
+            crate::sql::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.text.clone())), sql)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+}
