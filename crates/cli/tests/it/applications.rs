@@ -110,7 +110,7 @@ async fn json_of(response: reqwest::Response) -> Value {
 }
 
 /// Submits online (no token) or at the counter (a clerk's token).
-async fn submit(app: &TestApp, form: Form, token: Option<&str>) -> reqwest::Response {
+pub async fn submit(app: &TestApp, form: Form, token: Option<&str>) -> reqwest::Response {
     let mut request = app
         .client
         .post(app.url("/api/v1/applications?lang=en"))
@@ -121,7 +121,7 @@ async fn submit(app: &TestApp, form: Form, token: Option<&str>) -> reqwest::Resp
     request.send().await.expect("request")
 }
 
-async fn submitted(app: &TestApp, form: Form) -> String {
+pub async fn submitted(app: &TestApp, form: Form) -> String {
     let response = submit(app, form, None).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let body = json_of(response).await;
@@ -154,7 +154,7 @@ async fn act_raw(app: &TestApp, token: &str, tracking: &str, body: Value) -> req
 }
 
 /// Acts with the current version; asserts success; returns the new view.
-async fn act(app: &TestApp, token: &str, tracking: &str, mut body: Value) -> Value {
+pub async fn act(app: &TestApp, token: &str, tracking: &str, mut body: Value) -> Value {
     let version = staff_view(app, token, tracking).await["version"].clone();
     body["version"] = version;
     let response = act_raw(app, token, tracking, body.clone()).await;

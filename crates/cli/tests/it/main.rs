@@ -10,6 +10,7 @@ mod boundaries;
 mod browser;
 mod hardening;
 mod http;
+mod indicators;
 mod notifications;
 mod open311;
 mod reports;

@@ -307,3 +307,23 @@ pub fn csrf_of(html: &str) -> String {
     let end = html[start..].find('"').expect("closing quote") + start;
     html[start..end].to_owned()
 }
+
+/// One number from the database, by hand-written SQL (for tests that check
+/// figures against the raw rows).
+pub async fn scalar_f64(store: &Store, sql: &str) -> f64 {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT CAST(({sql}) AS DOUBLE PRECISION)"));
+    match store {
+        Store::Sqlite(pool) => {
+            sqlx::query_scalar::<_, Option<f64>>(sql)
+                .fetch_one(pool)
+                .await
+        }
+        Store::Postgres(pool) => {
+            sqlx::query_scalar::<_, Option<f64>>(sql)
+                .fetch_one(pool)
+                .await
+        }
+    }
+    .expect("a number")
+    .unwrap_or(0.0)
+}
