@@ -12,7 +12,7 @@ use toml::Spanned;
 
 use std::collections::{BTreeMap, HashMap};
 
-use baladiya_domain::indicators::{Month, Ratio};
+use baladiya_domain::indicators::{Month, Ratio, Standing};
 use baladiya_domain::org::UnitPath;
 use baladiya_store::{ApplicationFact, IndicatorValue, ReportFact};
 use chrono::{NaiveTime, TimeZone, Utc};
@@ -504,6 +504,145 @@ impl App {
             .store
             .replace_computed_values(&month.to_string(), &values, self.now())
             .await?)
+    }
+}
+
+/// One indicator's line on a unit's scorecard.
+#[derive(Debug, Clone)]
+pub struct ScoreLine {
+    pub indicator: Indicator,
+    /// The value of each of the twelve months up to the one asked for.
+    pub series: Vec<(Month, Option<f64>)>,
+    pub standing: Option<Standing>,
+    /// How many of the units directly below have a value this month, of
+    /// how many (none for a unit with nothing below it).
+    pub coverage: Option<(usize, usize)>,
+}
+
+impl ScoreLine {
+    /// The value of the month asked for.
+    pub fn value(&self) -> Option<f64> {
+        self.series.last().and_then(|(_, v)| *v)
+    }
+}
+
+/// Values keyed by (indicator, unit, period).
+type ValueMap = HashMap<(String, i64, String), f64>;
+
+impl App {
+    /// Values of the catalog's indicators (or one) for `units` over the
+    /// twelve months up to `month`, as the indicator's measure.
+    async fn value_map(
+        &self,
+        indicator: Option<&str>,
+        units: &[i64],
+        month: Month,
+    ) -> Result<ValueMap, AppError> {
+        let months: Vec<String> = month.last(12).iter().map(ToString::to_string).collect();
+        let catalog = self.indicators();
+        let rows = self
+            .store
+            .indicator_values(indicator, units, &months)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|v| {
+                let measure = catalog.iter().find(|i| i.code == v.indicator)?.measure;
+                let value = measure.value(v.numerator, v.denominator)?;
+                Some(((v.indicator, v.unit_id, v.period), value))
+            })
+            .collect())
+    }
+
+    /// A unit's scorecard for `month`: every indicator with its twelve
+    /// months, standing against its target and coverage of the units below.
+    pub async fn scorecard(
+        &self,
+        unit: &baladiya_domain::org::OrgUnit,
+        month: Month,
+    ) -> Result<Vec<ScoreLine>, AppError> {
+        let children: Vec<i64> = self
+            .store
+            .all_units()
+            .await?
+            .iter()
+            .filter(|u| u.parent_id == Some(unit.id))
+            .map(|u| u.id)
+            .collect();
+        let mut ids = children.clone();
+        ids.push(unit.id);
+        let values = self.value_map(None, &ids, month).await?;
+        let period = month.to_string();
+        Ok(self
+            .indicators()
+            .iter()
+            .map(|indicator| {
+                let series: Vec<(Month, Option<f64>)> = month
+                    .last(12)
+                    .into_iter()
+                    .map(|m| {
+                        let key = (indicator.code.clone(), unit.id, m.to_string());
+                        (m, values.get(&key).copied())
+                    })
+                    .collect();
+                let value = series.last().and_then(|(_, v)| *v);
+                let covered = children
+                    .iter()
+                    .filter(|c| values.contains_key(&(indicator.code.clone(), **c, period.clone())))
+                    .count();
+                ScoreLine {
+                    indicator: indicator.clone(),
+                    standing: value
+                        .zip(indicator.target)
+                        .map(|(v, t)| t.standing(v, indicator.direction)),
+                    coverage: (!children.is_empty()).then_some((covered, children.len())),
+                    series,
+                }
+            })
+            .collect())
+    }
+
+    /// One indicator for `unit` over twelve months, and the value of each
+    /// unit directly below it in `month`, best first.
+    pub async fn indicator_detail(
+        &self,
+        code: &str,
+        unit: &baladiya_domain::org::OrgUnit,
+        month: Month,
+    ) -> Result<(ScoreLine, Vec<(baladiya_domain::org::OrgUnit, Option<f64>)>), AppError> {
+        let line = self
+            .scorecard(unit, month)
+            .await?
+            .into_iter()
+            .find(|l| l.indicator.code == code)
+            .ok_or(AppError::NotFound)?;
+        let children: Vec<_> = self
+            .store
+            .all_units()
+            .await?
+            .into_iter()
+            .filter(|u| u.parent_id == Some(unit.id))
+            .collect();
+        let ids: Vec<i64> = children.iter().map(|u| u.id).collect();
+        let values = self.value_map(Some(code), &ids, month).await?;
+        let mut compared: Vec<_> = children
+            .into_iter()
+            .map(|u| {
+                let v = values
+                    .get(&(code.to_owned(), u.id, month.to_string()))
+                    .copied();
+                (u, v)
+            })
+            .collect();
+        let higher = line.indicator.direction == Direction::HigherIsBetter;
+        compared.sort_by(|a, b| match (a.1, b.1) {
+            (Some(x), Some(y)) if higher => y.total_cmp(&x),
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        Ok((line, compared))
     }
 }
 

@@ -64,10 +64,12 @@ const SOURCES: &[(Lang, &str, &str)] = sources![
     Ar "ar/errors.ftl",
     Ar "ar/shop.ftl",
     Ar "ar/reports.ftl",
+    Ar "ar/indicators.ftl",
     En "en/main.ftl",
     En "en/errors.ftl",
     En "en/shop.ftl",
     En "en/reports.ftl",
+    En "en/indicators.ftl",
 ];
 
 /// All translations, loaded once at start.

@@ -9,10 +9,12 @@ mod api;
 mod applications;
 mod assets;
 mod auth;
+mod charts;
 mod client;
 mod error;
 mod heatmap;
 pub mod i18n;
+mod indicators;
 mod json;
 mod locale;
 mod open311;
@@ -115,11 +117,13 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
         .merge(pages::routes())
         .merge(open311::routes())
         .merge(reports::public_routes())
+        .merge(indicators::public_routes())
         .nest(
             "/api/v1",
             api::routes()
                 .merge(applications::routes())
-                .merge(reports::api_routes()),
+                .merge(reports::api_routes())
+                .merge(indicators::api_routes()),
         )
         .route("/healthz", get(api::healthz))
         .route("/assets/{*path}", get(assets::asset))

@@ -23,6 +23,7 @@ use crate::i18n::Tr;
 use crate::json::{WebForm, WebQuery};
 use crate::state::AppState;
 
+mod indicators;
 mod public;
 mod reports;
 mod staff;
@@ -31,6 +32,7 @@ mod staff_reports;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(public::routes())
+        .merge(indicators::routes())
         .merge(staff::routes())
         .merge(reports::routes())
         .route("/", get(home))
