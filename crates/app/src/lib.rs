@@ -11,6 +11,7 @@ pub mod auth;
 pub mod boundaries;
 pub mod catalog;
 pub mod demo;
+pub mod demo_history;
 mod error;
 pub mod indicators;
 pub mod issuance;

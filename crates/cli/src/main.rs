@@ -748,6 +748,12 @@ async fn serve(
                 .map_err(app_error)?;
             println!("Demo boundaries of {count} units imported.");
         }
+        let (applications, reports) = app.load_demo_history().await.map_err(app_error)?;
+        if applications > 0 {
+            println!(
+                "Demo history: {applications} applications and {reports} citizen reports over the last 12 months; indicators at /indicators."
+            );
+        }
         app.revoke_api_keys("demo").await.map_err(app_error)?;
         let key = app.issue_api_key("demo", 60).await.map_err(app_error)?;
         println!("Open311 demo API key (60 submissions a minute): {key}");

@@ -11,6 +11,7 @@ mod applications;
 mod boundaries;
 mod error;
 mod events;
+mod history;
 mod holidays;
 mod indicators;
 mod notifications;
@@ -37,6 +38,7 @@ pub use applications::{
 };
 pub use error::StoreError;
 pub use events::NewEvent;
+pub use history::{PastApplication, PastReport};
 pub use indicators::{ApplicationFact, IndicatorValue, ReportFact, UnitReference};
 pub use notifications::OutgoingNotification;
 pub use org::{NewDepartment, NewUnit};

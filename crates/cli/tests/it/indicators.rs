@@ -10,7 +10,10 @@ use serde_json::json;
 use crate::applications::{PDF, PNG, act, egyptian_id, form, submit, submitted};
 use crate::support::{Engine, TestApp, demo_boundaries, scalar_f64};
 
-crate::on_both_engines!(computed_indicators_match_the_raw_rows_and_roll_up);
+crate::on_both_engines!(
+    computed_indicators_match_the_raw_rows_and_roll_up,
+    the_demo_has_a_year_of_history_once,
+);
 
 /// The value of `indicator` for `unit` this month: `(numerator, denominator)`.
 async fn value(app: &TestApp, indicator: &str, unit: i64, month: Month) -> Option<(f64, f64)> {
@@ -255,6 +258,67 @@ async fn computed_indicators_match_the_raw_rows_and_roll_up(engine: Engine) {
     assert_eq!(
         value(&app, "BLD: ICT: PS: 1", unit("EG-GZ-AWS").id, month).await,
         None
+    );
+    app.stop().await;
+}
+
+/// `serve --demo`'s year of history: written once, the same every time,
+/// and every computed indicator has twelve months of values.
+async fn the_demo_has_a_year_of_history_once(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    app.app
+        .import_boundaries(None, &demo_boundaries())
+        .await
+        .expect("boundaries");
+    let catalog = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog/indicators");
+    app.app.set_indicators(
+        baladiya_app::indicators::load_indicators(&catalog).expect("the shipped indicators"),
+    );
+    let (applications, reports) = app.app.load_demo_history().await.expect("history");
+    assert!(
+        applications > 1000 && reports > 1000,
+        "{applications} / {reports}"
+    );
+    assert_eq!(
+        app.app.load_demo_history().await.expect("again"),
+        (0, 0),
+        "once"
+    );
+    let giza = app
+        .app
+        .store
+        .all_units()
+        .await
+        .expect("units")
+        .into_iter()
+        .find(|u| u.code.as_str() == "EG-GZ")
+        .expect("Giza");
+    let month = Month::of(app.app.now().date_naive());
+    let card = app.app.scorecard(&giza, month).await.expect("scorecard");
+    for line in card.iter().filter(|l| {
+        matches!(
+            l.indicator.source,
+            baladiya_domain::indicators::Source::Computed(_)
+        )
+    }) {
+        let known = line.series.iter().filter(|(_, v)| v.is_some()).count();
+        assert!(known >= 11, "{}: {known} months", line.indicator.code);
+    }
+    let online = card
+        .iter()
+        .find(|l| l.indicator.code == "BLD: ICT: PS: 1")
+        .expect("online share");
+    let first = online
+        .series
+        .first()
+        .and_then(|(_, v)| *v)
+        .expect("a year ago");
+    let last = online.value().expect("last month");
+    assert!(
+        last > first + 20.0,
+        "more citizens apply online over the year: {first} → {last}"
     );
     app.stop().await;
 }

@@ -1,0 +1,238 @@
+//! A year of past activity for the demo's units — applications with their
+//! whole lives (some returned, some late, most issued, some rejected,
+//! ratings, fees), citizen reports and their resolution, and population
+//! figures — so that every indicator, chart and map shows real figures on
+//! first start. Deterministic (a fixed seed), written in one transaction
+//! a month, and only by `serve --demo`.
+
+use baladiya_domain::country::Country;
+use baladiya_domain::indicators::Month;
+use baladiya_domain::tracking::TrackingNumber;
+use baladiya_store::{PastApplication, PastReport, UnitReference};
+use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+
+use crate::{App, AppError};
+
+/// A small deterministic generator (xorshift64*): the same history every time.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in `0..n`.
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    /// True with probability `p`.
+    fn chance(&mut self, p: f64) -> bool {
+        (self.next() % 10_000) as f64 / 10_000.0 < p
+    }
+}
+
+/// Demo population of each unit (approximate, for the demo only).
+const POPULATION: &[(&str, i64)] = &[
+    ("EG-GZ", 9_500_000),
+    ("EG-GZ-BDR", 720_000),
+    ("EG-GZ-BDR-SQR", 62_000),
+    ("EG-GZ-BDR-MRH", 48_000),
+    ("EG-GZ-AWS", 510_000),
+    ("EG-GZ-AWS-BRT", 31_000),
+    ("EG-GZ-AWS-MNS", 39_000),
+    ("SA-04", 5_100_000),
+    ("SA-04-AMN", 1_600_000),
+    ("SA-04-KHB", 650_000),
+    ("SA-04-KHB-THQ", 110_000),
+    ("SA-04-QTF", 600_000),
+];
+
+const NAMES: &[&str] = &[
+    "محمد أحمد عبد الله",
+    "فاطمة علي حسن",
+    "أحمد محمود السيد",
+    "منى إبراهيم يوسف",
+    "خالد عبد الرحمن سالم",
+    "سارة مصطفى كمال",
+];
+
+impl App {
+    /// Writes the demo's year of history, unless the database already has
+    /// activity older than a month. Returns how many applications and
+    /// reports were written.
+    pub async fn load_demo_history(&self) -> Result<(usize, usize), AppError> {
+        let now = self.now();
+        let today = now.date_naive();
+        let old = self
+            .store
+            .application_facts(now - Duration::days(400), now - Duration::days(35))
+            .await?;
+        if !old.is_empty() {
+            return Ok((0, 0));
+        }
+        let units = self.store.all_units().await?;
+        let router = self.routing().await?;
+        let services = self.services();
+        let categories = self.report_categories();
+        for (code, people) in POPULATION {
+            if let Some(unit) = units.iter().find(|u| u.code.as_str() == *code) {
+                let this_year = i64::from(Month::of(today).year());
+                for year in [this_year - 1, this_year] {
+                    let reference = UnitReference {
+                        unit_id: unit.id,
+                        year,
+                        population: Some(*people),
+                        households: Some(*people / 4),
+                        area_km2: None,
+                    };
+                    self.store.set_unit_reference(&reference, None, now).await?;
+                }
+            }
+        }
+        let mut calendars = std::collections::HashMap::new();
+        for country in [Country::Egypt, Country::SaudiArabia] {
+            calendars.insert(country, self.store.calendar(country).await?);
+        }
+        let mut dice = Dice(0x0bad_5eed_2026);
+        let (mut applications, mut reports) = (0, 0);
+        let months = Month::of(today).last(12);
+        for (i, month) in months.iter().enumerate() {
+            // Over the year, more citizens apply online and fewer files
+            // come back for completion: the story of a digital transformation.
+            let progress = i as f64 / 11.0;
+            let (mut past_apps, mut past_reports) = (Vec::new(), Vec::new());
+            for unit in units.iter().filter(|u| u.parent_id.is_some()) {
+                let country = unit.country();
+                let Some(calendar) = calendars.get(&country) else {
+                    continue;
+                };
+                let offered: Vec<_> = services
+                    .iter()
+                    .filter(|p| p.service.country == country)
+                    .collect();
+                let size = if unit.path.depth() == 2 { 26 } else { 9 };
+                for _ in 0..(size + dice.below(size / 2 + 1)) {
+                    let day = month.first_day() + Duration::days(dice.below(28) as i64);
+                    if day >= today || offered.is_empty() {
+                        continue;
+                    }
+                    let published = offered[dice.below(offered.len() as u64) as usize];
+                    let service = &published.service;
+                    let at = |d: NaiveDate, hour: u32| {
+                        Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN))
+                            + Duration::hours(i64::from(hour))
+                            + Duration::minutes(dice_minutes(d, hour))
+                    };
+                    let submitted_at = at(day, 8 + dice.below(6) as u32);
+                    let due_on = calendar
+                        .add_working_days(day, service.sla_working_days)
+                        .unwrap_or(day);
+                    let returned = dice.chance(0.2 - 0.12 * progress);
+                    let took = 1
+                        + dice.below(u64::from(service.sla_working_days) * 13 / 10 + 1) as u32
+                        + if returned { 3 } else { 0 };
+                    let finished = calendar.add_working_days(day, took).filter(|d| *d < today);
+                    let outcome = finished.map(|d| {
+                        let status = if dice.chance(0.88) {
+                            "issued"
+                        } else {
+                            "rejected"
+                        };
+                        (status, at(d, 12))
+                    });
+                    let rating = outcome
+                        .filter(|_| dice.chance(0.55))
+                        .map(|_| [5, 5, 4, 4, 4, 3, 3, 2, 1][dice.below(9) as usize]);
+                    past_apps.push(PastApplication {
+                        service_version_id: published.version_id,
+                        unit_id: unit.id,
+                        unit_code: unit.code.to_string(),
+                        applicant_name: NAMES[dice.below(NAMES.len() as u64) as usize].into(),
+                        applicant_id_number: match country {
+                            Country::Egypt => "28503122100453".into(),
+                            Country::SaudiArabia => "1000000008".into(),
+                        },
+                        applicant_phone: match country {
+                            Country::Egypt => "+201012345678".into(),
+                            Country::SaudiArabia => "+966501234567".into(),
+                        },
+                        channel: if dice.chance(0.25 + 0.4 * progress) {
+                            "online"
+                        } else {
+                            "counter"
+                        },
+                        submitted_at,
+                        due_on,
+                        returned_at: returned.then(|| submitted_at + Duration::days(1)),
+                        outcome,
+                        fee_minor: service
+                            .fee
+                            .as_ref()
+                            .map(|_| (100 + dice.below(1400) as i64) * 100),
+                        currency: service.currency().code().into(),
+                        rating,
+                    });
+                }
+                let Some((lat, lon)) = router.point_inside(&unit.code) else {
+                    continue;
+                };
+                let report_count = if unit.path.depth() == 2 { 22 } else { 7 };
+                for n in 0..(report_count + dice.below(report_count / 2 + 1)) {
+                    let day = month.first_day() + Duration::days(dice.below(28) as i64);
+                    if day >= today || categories.is_empty() {
+                        continue;
+                    }
+                    let category = &categories[dice.below(categories.len() as u64) as usize];
+                    let expected_on = calendar
+                        .add_working_days(day, category.resolution_working_days)
+                        .unwrap_or(day);
+                    let resolved = calendar
+                        .add_working_days(
+                            day,
+                            1 + dice.below(u64::from(category.resolution_working_days) + 4) as u32,
+                        )
+                        .filter(|d| *d < today && dice.chance(0.82 + 0.1 * progress));
+                    past_reports.push(PastReport {
+                        token: format!("demo-{}-{month}-{n}", unit.code),
+                        category_code: category.code.clone(),
+                        department: category.department.as_str().into(),
+                        unit_id: unit.id,
+                        lat: lat + (dice.below(200) as f64 - 100.0) * 0.00002,
+                        lon: lon + (dice.below(200) as f64 - 100.0) * 0.00002,
+                        description: category.name.ar().to_owned(),
+                        requested_at: Utc.from_utc_datetime(&day.and_time(NaiveTime::MIN))
+                            + Duration::hours(7 + dice.below(12) as i64),
+                        expected_on,
+                        resolved_at: resolved.map(|d| {
+                            Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)) + Duration::hours(13)
+                        }),
+                        reopened: dice.chance(0.05),
+                    });
+                }
+            }
+            applications += past_apps.len();
+            reports += past_reports.len();
+            self.store
+                .insert_history(&past_apps, &past_reports, |unit, year, sequence| {
+                    baladiya_domain::org::UnitCode::parse(unit)
+                        .map(|code| TrackingNumber::new(&code, year, sequence as u64).to_string())
+                        .unwrap_or_default()
+                })
+                .await?;
+        }
+        for month in months {
+            self.recompute_indicators(month).await?;
+        }
+        Ok((applications, reports))
+    }
+}
+
+/// Minutes past the hour, spread by the day (no dice needed).
+fn dice_minutes(day: NaiveDate, hour: u32) -> i64 {
+    use chrono::Datelike;
+    i64::from((day.ordinal() * 7 + hour * 13) % 60)
+}
