@@ -93,6 +93,7 @@ struct Row {
     code: String,
     name: String,
     value: String,
+    /// The unit of measure, shown beside a value (none without one).
     unit: String,
     target: String,
     standing: &'static str,
@@ -112,7 +113,10 @@ fn row(tr: &Tr, line: &ScoreLine) -> Row {
             .value()
             .map(number)
             .unwrap_or_else(|| tr.t("indicator-no-value")),
-        unit: i.unit.get(lang).to_owned(),
+        unit: line
+            .value()
+            .map(|_| i.unit.get(lang).to_owned())
+            .unwrap_or_default(),
         target: i.target.map(|t| number(t.value)).unwrap_or_default(),
         standing: line.standing.map_or("", |s| s.as_str()),
         sparkline: sparkline(&values, &tr.t("indicator-trend")),
