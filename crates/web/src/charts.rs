@@ -60,7 +60,7 @@ fn line(
     let mut out = String::new();
     let _ = write!(
         out,
-        r#"<svg class="{class}" role="img" aria-label="{label}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">"#
+        r#"<svg class="{class}" role="img" aria-label="{label}" viewBox="0 0 {width} {height}" direction="ltr" xmlns="http://www.w3.org/2000/svg">"#
     );
     // One polyline per run of months with a value.
     let mut run: Vec<String> = Vec::new();
@@ -96,6 +96,89 @@ fn line(
     out
 }
 
+/// One area of a choropleth map: its name, where it links to, its outer
+/// rings as `(lat, lon)`, and its value.
+pub struct Area {
+    pub name: String,
+    pub href: String,
+    pub rings: Vec<Vec<(f64, f64)>>,
+    pub value: Option<f64>,
+}
+
+/// A choropleth map of `areas`, shaded from the lowest value to the
+/// highest (`better_high`: the darkest is the best), each area a link and
+/// titled with its name and value; `None` without any outline.
+pub fn choropleth(areas: &[Area], label: &str, better_high: bool) -> Option<String> {
+    const WIDTH: f64 = 480.0;
+    let points: Vec<(f64, f64)> = areas
+        .iter()
+        .flat_map(|a| a.rings.iter().flatten().copied())
+        .collect();
+    let (lat0, lon0) = *points.first()?;
+    let (mut south, mut north, mut west, mut east) = (lat0, lat0, lon0, lon0);
+    for (lat, lon) in &points {
+        south = south.min(*lat);
+        north = north.max(*lat);
+        west = west.min(*lon);
+        east = east.max(*lon);
+    }
+    let scale_x = ((south + north) / 2.0).to_radians().cos().max(0.1);
+    let span_x = ((east - west) * scale_x).max(1e-6);
+    let span_y = (north - south).max(1e-6);
+    let height = (WIDTH * span_y / span_x).clamp(120.0, 640.0);
+    let x = |lon: f64| (lon - west) * scale_x / span_x * WIDTH;
+    let y = |lat: f64| (north - lat) / span_y * height;
+    let known: Vec<f64> = areas.iter().filter_map(|a| a.value).collect();
+    let (low, high) = known
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<svg class="choropleth" role="img" aria-label="{}" viewBox="0 0 {WIDTH} {height:.0}" xmlns="http://www.w3.org/2000/svg">"#,
+        escape(label)
+    );
+    for area in areas {
+        let shade = area.value.map(|v| {
+            let t = if high > low {
+                (v - low) / (high - low)
+            } else {
+                1.0
+            };
+            let t = if better_high { t } else { 1.0 - t };
+            0.15 + 0.75 * t
+        });
+        let fill = match shade {
+            Some(opacity) => format!(r##"fill="#155e63" fill-opacity="{opacity:.2}""##),
+            None => r##"fill="#dddddd" fill-opacity="0.6""##.to_owned(),
+        };
+        let title = match area.value {
+            Some(v) => format!("{}: {}", area.name, number(v)),
+            None => area.name.clone(),
+        };
+        let _ = write!(
+            out,
+            r#"<a href="{}"><title>{}</title>"#,
+            escape(&area.href),
+            escape(&title)
+        );
+        for ring in &area.rings {
+            let path: Vec<String> = ring
+                .iter()
+                .map(|(lat, lon)| format!("{:.1},{:.1}", x(*lon), y(*lat)))
+                .collect();
+            let _ = write!(
+                out,
+                r##"<polygon points="{}" {fill} stroke="#0b3d2e" stroke-width="1"/>"##,
+                path.join(" ")
+            );
+        }
+        out.push_str("</a>");
+    }
+    out.push_str("</svg>");
+    Some(out)
+}
+
 /// A number as people read it: at most one decimal, thousands grouped.
 pub fn number(value: f64) -> String {
     let rounded = (value * 10.0).round() / 10.0;
@@ -119,6 +202,54 @@ pub fn number(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_choropleth_shades_by_value_and_links_each_area() {
+        let square = |x: f64| {
+            vec![vec![
+                (29.0, x),
+                (29.0, x + 1.0),
+                (30.0, x + 1.0),
+                (30.0, x),
+                (29.0, x),
+            ]]
+        };
+        let areas = [
+            Area {
+                name: "A".into(),
+                href: "/a".into(),
+                rings: square(31.0),
+                value: Some(10.0),
+            },
+            Area {
+                name: "B".into(),
+                href: "/b".into(),
+                rings: square(32.0),
+                value: Some(90.0),
+            },
+            Area {
+                name: "C".into(),
+                href: "/c".into(),
+                rings: square(33.0),
+                value: None,
+            },
+        ];
+        let svg = choropleth(&areas, "map", true).expect("drawn");
+        assert!(svg.contains(r#"<a href="/b"><title>B: 90</title>"#));
+        assert!(
+            svg.contains(r#"fill-opacity="0.90""#),
+            "the best is darkest"
+        );
+        assert!(svg.contains(r#"fill-opacity="0.15""#));
+        assert!(svg.contains("#dddddd"), "no value: grey");
+        let reversed = choropleth(&areas, "map", false).expect("drawn");
+        let first_area = reversed.split("</a>").next().expect("area A");
+        assert!(
+            first_area.contains("A: 10") && first_area.contains(r#"fill-opacity="0.90""#),
+            "lower is better: A is darkest"
+        );
+        assert!(choropleth(&[], "map", true).is_none());
+    }
 
     #[test]
     fn numbers_are_grouped_and_rounded() {

@@ -114,3 +114,28 @@ async fn a_citizen_reports_on_the_map_and_sees_it_resolved() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_governorate_viewer_drills_down_the_indicators() {
+    if !ready() {
+        return;
+    }
+    let app = TestApp::spawn(Engine::Sqlite)
+        .await
+        .expect("SQLite always runs");
+    app.app
+        .import_boundaries(None, &demo_boundaries())
+        .await
+        .expect("boundaries");
+    let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog/indicators");
+    app.app.set_indicators(
+        baladiya_app::indicators::load_indicators(&catalog).expect("the shipped indicators"),
+    );
+    app.app.load_demo_history().await.expect("history");
+    tokio::task::block_in_place(|| run_script("indicators-drill-down.mjs", &app));
+    assert!(
+        artifacts().join("indicator-village-ar.png").exists(),
+        "screenshot kept"
+    );
+    app.stop().await;
+}

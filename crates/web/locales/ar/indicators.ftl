@@ -35,3 +35,5 @@ standard-baladiya = من سجلات بلدية
 nav-indicators = المؤشرات
 indicator-unknown = لا يوجد مؤشر بهذا الرمز.
 period-invalid = اكتب الشهر بالصيغة YYYY-MM، مثل 2026-03.
+indicator-map = خريطة الوحدات التابعة حسب قيمة المؤشر
+indicator-map-help = كلما كان لون الوحدة أغمق كان أداؤها أفضل؛ الرمادي بلا قيمة. اضغط على وحدة للنزول إليها.

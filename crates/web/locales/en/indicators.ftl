@@ -35,3 +35,5 @@ standard-baladiya = from Baladiya's records
 nav-indicators = Indicators
 indicator-unknown = There is no indicator with this code.
 period-invalid = Write the month as YYYY-MM, such as 2026-03.
+indicator-map = The units below on a map by the indicator's value
+indicator-map-help = The darker a unit, the better it does; grey has no value. Select a unit to go down to it.

@@ -10,12 +10,13 @@ use axum::routing::get;
 use baladiya_app::Principal;
 use baladiya_app::indicators::ScoreLine;
 use baladiya_domain::ErrorCode;
+use baladiya_domain::boundaries::Boundary;
 use baladiya_domain::indicators::{Dimension, Month, Standard};
 use baladiya_domain::org::{OrgUnit, UnitCode};
 use serde::Deserialize;
 
 use crate::auth::Staff;
-use crate::charts::{line_chart, number, sparkline};
+use crate::charts::{Area, choropleth, line_chart, number, sparkline};
 use crate::error::{WebError, page};
 use crate::i18n::Tr;
 use crate::json::WebQuery;
@@ -196,6 +197,8 @@ struct DetailPage<'a> {
     numerator: String,
     denominator: String,
     chart: String,
+    /// The units below on a map, shaded by value (empty without boundaries).
+    map: String,
     series: Vec<(String, String)>,
     compared: Vec<(String, String, String)>,
 }
@@ -221,6 +224,37 @@ async fn detail(
         .first()
         .map(|(m, _)| m.to_string())
         .unwrap_or_default();
+    let boundaries = state
+        .app
+        .store
+        .boundaries()
+        .await
+        .map_err(baladiya_app::AppError::from)?;
+    let areas: Vec<Area> = compared
+        .iter()
+        .filter_map(|(u, v)| {
+            let (_, geometry) = boundaries
+                .iter()
+                .find(|(code, _)| code == u.code.as_str())?;
+            let boundary = Boundary::from_geometry_json(u.code.clone(), geometry).ok()?;
+            Some(Area {
+                name: u.name.get(lang).to_owned(),
+                href: format!(
+                    "/indicators/detail?code={}&unit={}&month={month}",
+                    crate::auth::urlencode(&code),
+                    u.code
+                ),
+                rings: boundary.outer_rings(),
+                value: *v,
+            })
+        })
+        .collect();
+    let map = choropleth(
+        &areas,
+        &tr.t("indicator-map"),
+        i.direction == baladiya_domain::indicators::Direction::HigherIsBetter,
+    )
+    .unwrap_or_default();
     let user = staff.map(|s| s.0);
     let body = DetailPage {
         tr: &tr,
@@ -235,6 +269,7 @@ async fn detail(
             .map(|d| d.get(lang).to_owned())
             .unwrap_or_default(),
         chart: line_chart(&values, i.name.get(lang), &first, &month.to_string()),
+        map,
         series: line
             .series
             .iter()
