@@ -103,6 +103,10 @@ pub enum Permission {
     ManageUsers,
     /// Create and edit org units and departments.
     ManageOrg,
+    /// Enter (or upload) the values of indicators a unit reports.
+    EnterIndicators,
+    /// Approve or return the values the units below entered.
+    ApproveIndicators,
 }
 
 impl Role {
@@ -148,6 +152,8 @@ impl Role {
                 ProcessApplications,
                 HandleReports,
                 ViewOversight,
+                EnterIndicators,
+                ApproveIndicators,
             ],
             Role::GovernorateViewer => &[ViewUnit, ViewApplications, ViewOversight],
             Role::Administrator => &[
@@ -156,6 +162,8 @@ impl Role {
                 ViewOversight,
                 ManageUsers,
                 ManageOrg,
+                EnterIndicators,
+                ApproveIndicators,
             ],
         }
     }

@@ -55,7 +55,188 @@ pub struct ReportFact {
     pub reopened: bool,
 }
 
+/// A value a unit enters for an indicator it reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnteredValue {
+    pub indicator: String,
+    pub unit_id: i64,
+    pub period: String,
+    pub numerator: f64,
+    pub denominator: f64,
+    /// Evidence or, for a correction of an approved value, its reason.
+    pub note: Option<String>,
+}
+
+/// An entered value waiting for review, or reviewed.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ReviewedValue {
+    pub indicator: String,
+    pub unit_id: i64,
+    pub period: String,
+    pub numerator: f64,
+    pub denominator: f64,
+    pub status: String,
+    pub note: Option<String>,
+    pub entered_by: Option<i64>,
+    pub version: i64,
+}
+
 impl Store {
+    /// Records entered values, all in one transaction (nothing is written
+    /// if one cannot be): a new value, or a new version of a submitted or
+    /// returned one, is `submitted`; an approved value is never changed in
+    /// place — correcting it (`note` gives the reason) makes a new version,
+    /// submitted for review again, and the event keeps the old figures. A
+    /// computed value cannot be entered (`Conflict(ActionNotAllowedNow)`).
+    pub async fn enter_indicator_values(
+        &self,
+        values: &[EnteredValue],
+        actor_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        in_write_tx!(self, tx => {
+            for v in values {
+                let current: Option<(i64, String, String, f64, f64, i64)> = sqlx::query_as(
+                    "SELECT id, source, status, numerator, denominator, version FROM indicator_values \
+                     WHERE indicator = $1 AND unit_id = $2 AND period = $3",
+                )
+                .bind(&v.indicator)
+                .bind(v.unit_id)
+                .bind(&v.period)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (id, action, before) = match current {
+                    None => {
+                        let id: i64 = sqlx::query_scalar(
+                            "INSERT INTO indicator_values (indicator, unit_id, period, numerator, denominator, \
+                             source, status, note, entered_by, updated_at) \
+                             VALUES ($1, $2, $3, $4, $5, 'entered', 'submitted', $6, $7, $8) RETURNING id",
+                        )
+                        .bind(&v.indicator)
+                        .bind(v.unit_id)
+                        .bind(&v.period)
+                        .bind(v.numerator)
+                        .bind(v.denominator)
+                        .bind(&v.note)
+                        .bind(actor_id)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        (id, "indicator.entered", None)
+                    }
+                    Some((_, source, ..)) if source != "entered" => {
+                        return Err(StoreError::Conflict(baladiya_domain::ErrorCode::ActionNotAllowedNow));
+                    }
+                    Some((id, _, status, numerator, denominator, version)) => {
+                        sqlx::query(
+                            "UPDATE indicator_values SET numerator = $1, denominator = $2, status = 'submitted', \
+                             note = $3, entered_by = $4, reviewed_by = NULL, version = version + 1, updated_at = $5 \
+                             WHERE id = $6",
+                        )
+                        .bind(v.numerator)
+                        .bind(v.denominator)
+                        .bind(&v.note)
+                        .bind(actor_id)
+                        .bind(now)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                        let action = if status == "approved" { "indicator.corrected" } else { "indicator.entered" };
+                        (id, action, Some(json!({"numerator": numerator, "denominator": denominator, "status": status, "version": version})))
+                    }
+                };
+                insert_event!(tx, &NewEvent {
+                    at: now,
+                    actor_id: Some(actor_id),
+                    action,
+                    entity: "indicator_value",
+                    entity_id: id,
+                    unit_id: Some(v.unit_id),
+                    detail: json!({
+                        "indicator": v.indicator,
+                        "period": v.period,
+                        "numerator": v.numerator,
+                        "denominator": v.denominator,
+                        "note": v.note,
+                        "before": before,
+                    }),
+                });
+            }
+        });
+        Ok(())
+    }
+
+    /// Approves (`approve`) or returns a submitted value still at
+    /// `version`, by someone other than who entered it; else
+    /// `Conflict(StaleVersion)` and nothing is written.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn review_indicator_value(
+        &self,
+        indicator: &str,
+        unit_id: i64,
+        period: &str,
+        version: i64,
+        approve: bool,
+        reason: Option<&str>,
+        actor_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        in_write_tx!(self, tx => {
+            let id: Option<i64> = sqlx::query_scalar(
+                "UPDATE indicator_values SET status = $1, reviewed_by = $2, note = COALESCE($3, note), \
+                 version = version + 1, updated_at = $4 \
+                 WHERE indicator = $5 AND unit_id = $6 AND period = $7 AND version = $8 \
+                 AND status = 'submitted' AND entered_by <> $2 RETURNING id",
+            )
+            .bind(if approve { "approved" } else { "returned" })
+            .bind(actor_id)
+            .bind(reason)
+            .bind(now)
+            .bind(indicator)
+            .bind(unit_id)
+            .bind(period)
+            .bind(version)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(id) = id else {
+                return Err(StoreError::Conflict(baladiya_domain::ErrorCode::StaleVersion));
+            };
+            insert_event!(tx, &NewEvent {
+                at: now,
+                actor_id: Some(actor_id),
+                action: if approve { "indicator.approved" } else { "indicator.returned" },
+                entity: "indicator_value",
+                entity_id: id,
+                unit_id: Some(unit_id),
+                detail: json!({"indicator": indicator, "period": period, "reason": reason}),
+            });
+        });
+        Ok(())
+    }
+
+    /// Entered values of `units` (every unit when empty), newest period first.
+    pub async fn entered_values(&self, unit_ids: &[i64]) -> Result<Vec<ReviewedValue>, StoreError> {
+        let mut sql = crate::sql::Sql::new(
+            "SELECT indicator, unit_id, period, numerator, denominator, status, note, entered_by, version \
+             FROM indicator_values WHERE source = 'entered'"
+                .to_owned(),
+        );
+        sql.any_of(
+            "unit_id",
+            unit_ids
+                .iter()
+                .map(|i| crate::sql::Param::Int(*i))
+                .collect(),
+        );
+        sql.text
+            .push_str(" ORDER BY period DESC, indicator, unit_id");
+        Ok(on_pool!(self, pool => {
+            crate::sql::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.text.clone())), sql)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
     /// Records a unit's reference data for a year (replacing what was
     /// there), with an event.
     pub async fn set_unit_reference(
@@ -200,8 +381,9 @@ impl Store {
         }))
     }
 
-    /// Values of `indicator` (or every indicator), for `units` (or every
-    /// unit), in `periods` (or every period), oldest first.
+    /// Published values of `indicator` (or every indicator), for `units`
+    /// (or every unit), in `periods` (or every period), oldest first:
+    /// computed ones, and entered ones once approved.
     pub async fn indicator_values(
         &self,
         indicator: Option<&str>,
@@ -210,7 +392,7 @@ impl Store {
     ) -> Result<Vec<IndicatorValue>, StoreError> {
         let mut sql = crate::sql::Sql::new(
             "SELECT indicator, unit_id, period, numerator, denominator, source, status \
-             FROM indicator_values WHERE 1 = 1"
+             FROM indicator_values WHERE (source <> 'entered' OR status = 'approved')"
                 .to_owned(),
         );
         if let Some(code) = indicator {

@@ -39,7 +39,9 @@ pub use applications::{
 pub use error::StoreError;
 pub use events::NewEvent;
 pub use history::{PastApplication, PastReport};
-pub use indicators::{ApplicationFact, IndicatorValue, ReportFact, UnitReference};
+pub use indicators::{
+    ApplicationFact, EnteredValue, IndicatorValue, ReportFact, ReviewedValue, UnitReference,
+};
 pub use notifications::OutgoingNotification;
 pub use org::{NewDepartment, NewUnit};
 pub use reports::{NewReport, ReportChange, ReportQuery, ReportRecord};

@@ -13,6 +13,7 @@ use crate::support::{Engine, TestApp, demo_boundaries, scalar_f64};
 crate::on_both_engines!(
     computed_indicators_match_the_raw_rows_and_roll_up,
     the_demo_has_a_year_of_history_once,
+    units_enter_values_and_the_unit_above_approves,
 );
 
 /// The value of `indicator` for `unit` this month: `(numerator, denominator)`.
@@ -319,6 +320,226 @@ async fn the_demo_has_a_year_of_history_once(engine: Engine) {
     assert!(
         last > first + 20.0,
         "more citizens apply online over the year: {first} → {last}"
+    );
+    app.stop().await;
+}
+
+/// A unit enters the values it reports; the unit above approves or returns
+/// them (never the person who entered them); approved values are locked
+/// and corrected only as a new version with a reason; a CSV with one bad
+/// row writes nothing and names the row.
+async fn units_enter_values_and_the_unit_above_approves(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let catalog = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog/indicators");
+    app.app.set_indicators(
+        baladiya_app::indicators::load_indicators(&catalog).expect("the shipped indicators"),
+    );
+    let principal = |name: &'static str| {
+        let app = &app;
+        async move {
+            let token = app.token(name).await;
+            app.app
+                .authenticate(&token, baladiya_store::SessionKind::Bearer)
+                .await
+                .expect("principal")
+        }
+    };
+    let (head, admin, viewer, sa_admin) = (
+        principal("eg.head").await,
+        principal("eg.admin").await,
+        principal("eg.viewer").await,
+        principal("sa.admin").await,
+    );
+    let water = baladiya_app::indicators::ValueForm {
+        indicator: "EC: I: WS: 1C".into(),
+        unit: "EG-GZ-BDR".into(),
+        period: "2026-06".into(),
+        numerator: "171000".into(),
+        denominator: "180000".into(),
+        note: "تقرير شركة المياه، يونيو ٢٠٢٦".into(),
+    };
+    app.app
+        .enter_indicator_value(&head, &water)
+        .await
+        .expect("entered");
+    let entered = app.app.store.entered_values(&[]).await.expect("values");
+    assert_eq!(entered.len(), 1, "{entered:?}");
+    assert_eq!(
+        (entered[0].status.as_str(), entered[0].version),
+        ("submitted", 1)
+    );
+    // Only the unit above approves: not the unit itself, not a viewer, and
+    // never the person who entered the value, not another country's
+    // administrator.
+    let itself = app.app.review_indicator_value(&head, &water, 1, true).await;
+    assert!(
+        matches!(itself, Err(baladiya_app::AppError::Forbidden(_))),
+        "{itself:?}"
+    );
+    let by_admin = baladiya_app::indicators::ValueForm {
+        period: "2026-05".into(),
+        ..water.clone()
+    };
+    app.app
+        .enter_indicator_value(&admin, &by_admin)
+        .await
+        .expect("entered");
+    let own = app
+        .app
+        .review_indicator_value(&admin, &by_admin, 1, true)
+        .await;
+    assert!(
+        matches!(own, Err(baladiya_app::AppError::Conflict(_))),
+        "{own:?}"
+    );
+    let viewing = app
+        .app
+        .review_indicator_value(&viewer, &water, 1, true)
+        .await;
+    assert!(
+        matches!(viewing, Err(baladiya_app::AppError::Forbidden(_))),
+        "{viewing:?}"
+    );
+    let foreign = app.app.enter_indicator_value(&sa_admin, &water).await;
+    assert!(
+        matches!(foreign, Err(baladiya_app::AppError::Invalid(ref f)) if f[0].code == "unit-not-yours"),
+        "{foreign:?}"
+    );
+    // Returned with a reason, entered again, approved by the unit above.
+    let silent = baladiya_app::indicators::ValueForm {
+        note: String::new(),
+        ..water.clone()
+    };
+    let no_reason = app
+        .app
+        .review_indicator_value(&admin, &silent, 1, false)
+        .await;
+    assert!(matches!(no_reason, Err(baladiya_app::AppError::Invalid(_))));
+    let returned = baladiya_app::indicators::ValueForm {
+        note: "المقام لا يطابق عدد الأسر في التعداد".into(),
+        ..water.clone()
+    };
+    app.app
+        .review_indicator_value(&admin, &returned, 1, false)
+        .await
+        .expect("returned");
+    let fixed = baladiya_app::indicators::ValueForm {
+        denominator: "182500".into(),
+        ..water.clone()
+    };
+    app.app
+        .enter_indicator_value(&head, &fixed)
+        .await
+        .expect("entered again");
+    app.app
+        .review_indicator_value(&admin, &fixed, 3, true)
+        .await
+        .expect("approved");
+    let approved = &app.app.store.entered_values(&[]).await.expect("values")[0];
+    assert_eq!(approved.period, "2026-06", "newest first");
+    let published = app
+        .app
+        .store
+        .indicator_values(Some("EC: I: WS: 1C"), &[], &[])
+        .await
+        .expect("published");
+    assert_eq!(
+        published.len(),
+        1,
+        "only the approved value is public: {published:?}"
+    );
+    assert_eq!(
+        (approved.status.as_str(), approved.denominator),
+        ("approved", 182500.0)
+    );
+    // A correction is a new version, waiting for review again.
+    app.app
+        .enter_indicator_value(
+            &head,
+            &baladiya_app::indicators::ValueForm {
+                numerator: "172000".into(),
+                note: "تصحيح: أضيفت قرية ميت رهينة".into(),
+                ..fixed.clone()
+            },
+        )
+        .await
+        .expect("corrected");
+    let corrected = &app.app.store.entered_values(&[]).await.expect("values")[0];
+    assert_eq!(
+        (corrected.status.as_str(), corrected.version),
+        ("submitted", 5)
+    );
+    let events = app
+        .app
+        .store
+        .events_of("indicator_value", 1)
+        .await
+        .expect("events")
+        .into_iter()
+        .map(|(action, _, _)| action)
+        .collect::<Vec<_>>();
+    assert_eq!(
+        events,
+        [
+            "indicator.entered",
+            "indicator.returned",
+            "indicator.entered",
+            "indicator.approved",
+            "indicator.corrected"
+        ]
+    );
+    // A CSV with a bad row writes nothing, and names the row and field.
+    let csv = "indicator,unit,period,numerator,denominator,note\n\
+               EC: I: WA: 1C,EG-GZ-BDR,2026-06,40000,45000,شركة النظافة\n\
+               EC: I: WA: 1C,EG-GZ-BDR-SQR,2026-13,9000,,\n\
+               BLD: ICT: PS: 1,EG-GZ-BDR,2026-06,1,2,\n";
+    let refused = app.app.import_indicator_csv(&head, csv).await;
+    let Err(baladiya_app::AppError::Invalid(fields)) = refused else {
+        panic!("{refused:?}");
+    };
+    let named: Vec<(String, &str)> = fields.iter().map(|f| (f.field.clone(), f.code)).collect();
+    assert!(
+        named.contains(&("row 3 period".into(), "period-invalid")),
+        "{named:?}"
+    );
+    assert!(
+        named.contains(&("row 3 denominator".into(), "number-invalid")),
+        "{named:?}"
+    );
+    assert!(
+        named.contains(&("row 4 indicator".into(), "indicator-not-entered")),
+        "{named:?}"
+    );
+    assert_eq!(
+        app.app
+            .store
+            .entered_values(&[])
+            .await
+            .expect("values")
+            .len(),
+        2,
+        "nothing written"
+    );
+    let good = "indicator,unit,period,numerator,denominator,note\n\
+                EC: I: WA: 1C,EG-GZ-BDR,2026-06,40000,45000,شركة النظافة\n\
+                EC: I: WA: 1C,EG-GZ-BDR-SQR,2026-06,9000,10000,\n";
+    assert_eq!(
+        app.app
+            .import_indicator_csv(&head, good)
+            .await
+            .expect("imported"),
+        2
+    );
+    assert_eq!(
+        app.app
+            .store
+            .entered_values(&[])
+            .await
+            .expect("values")
+            .len(),
+        4
     );
     app.stop().await;
 }

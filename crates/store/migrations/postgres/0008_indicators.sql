@@ -25,6 +25,10 @@ CREATE TABLE indicator_values (
     source       TEXT NOT NULL,
     status       TEXT NOT NULL,
     note         TEXT,
+    -- Entered values: who entered them and who approved or returned them
+    -- (maker-checker: never the same person).
+    entered_by   BIGINT REFERENCES users(id),
+    reviewed_by  BIGINT REFERENCES users(id),
     version      BIGINT NOT NULL DEFAULT 1,
     updated_at   TIMESTAMPTZ NOT NULL,
     UNIQUE (indicator, unit_id, period)

@@ -25,6 +25,10 @@ CREATE TABLE indicator_values (
     source       TEXT NOT NULL,
     status       TEXT NOT NULL,
     note         TEXT,
+    -- Entered values: who entered them and who approved or returned them
+    -- (maker-checker: never the same person).
+    entered_by   INTEGER REFERENCES users(id),
+    reviewed_by  INTEGER REFERENCES users(id),
     version      INTEGER NOT NULL DEFAULT 1,
     updated_at   TEXT NOT NULL,
     UNIQUE (indicator, unit_id, period)
