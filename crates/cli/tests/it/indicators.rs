@@ -14,6 +14,7 @@ crate::on_both_engines!(
     computed_indicators_match_the_raw_rows_and_roll_up,
     the_demo_has_a_year_of_history_once,
     units_enter_values_and_the_unit_above_approves,
+    values_are_entered_and_approved_through_the_staff_pages,
 );
 
 /// The value of `indicator` for `unit` this month: `(numerator, denominator)`.
@@ -540,6 +541,119 @@ async fn units_enter_values_and_the_unit_above_approves(engine: Engine) {
             .expect("values")
             .len(),
         4
+    );
+    app.stop().await;
+}
+
+/// The same through the pages: a unit head enters a value (a wrong one
+/// first: every problem in the error summary), the administrator of the
+/// governorate approves it, and it appears on the public scorecard.
+async fn values_are_entered_and_approved_through_the_staff_pages(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let catalog = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog/indicators");
+    app.app.set_indicators(
+        baladiya_app::indicators::load_indicators(&catalog).expect("the shipped indicators"),
+    );
+    let head = crate::applications::staff_client(&app, "eg.head").await;
+    let page = head
+        .get(app.url("/staff/indicators"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("قيم المؤشرات التي تُبلغ عنها الوحدات"));
+    assert!(
+        page.contains("EC: I: WS: 1C") && !page.contains("value=\"BLD: ICT: PS: 1\""),
+        "entered indicators only"
+    );
+    let csrf = crate::support::csrf_of(&page);
+    let month = Month::of(app.app.now().date_naive()).to_string();
+    let post = |client: &reqwest::Client, path: &str, form: Vec<(&str, String)>| {
+        client.post(app.url(path)).form(&form).send()
+    };
+    let wrong = post(
+        &head,
+        "/staff/indicators/enter",
+        vec![
+            ("csrf", csrf.clone()),
+            ("indicator", "EC: I: WS: 1C".into()),
+            ("unit", "EG-GZ-BDR".into()),
+            ("period", "يونيو".into()),
+            ("numerator", "كثير".into()),
+            ("denominator", "0".into()),
+        ],
+    )
+    .await
+    .expect("request");
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = wrong.text().await.expect("html");
+    assert!(html.contains("error-summary"));
+    for message in ["اكتب الشهر بالصيغة", "يجب أن يكون المقام أكبر من صفر"]
+    {
+        assert!(html.contains(message), "{message}");
+    }
+    let right = post(
+        &head,
+        "/staff/indicators/enter",
+        vec![
+            ("csrf", csrf.clone()),
+            ("indicator", "EC: I: WS: 1C".into()),
+            ("unit", "EG-GZ-BDR".into()),
+            ("period", month.clone()),
+            ("numerator", "١٧١٠٠٠".into()),
+            ("denominator", "180000".into()),
+            ("note", "تقرير شركة المياه".into()),
+        ],
+    )
+    .await
+    .expect("request");
+    assert_eq!(right.status(), StatusCode::SEE_OTHER);
+    let admin = crate::applications::staff_client(&app, "eg.admin").await;
+    let review_page = admin
+        .get(app.url("/staff/indicators"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        review_page.contains(r#"name="decision" value="approve""#),
+        "the unit above may review it"
+    );
+    let csrf = crate::support::csrf_of(&review_page);
+    let approved = post(
+        &admin,
+        "/staff/indicators/review",
+        vec![
+            ("csrf", csrf),
+            ("indicator", "EC: I: WS: 1C".into()),
+            ("unit", "EG-GZ-BDR".into()),
+            ("period", month.clone()),
+            ("version", "1".into()),
+            ("decision", "approve".into()),
+            ("note", String::new()),
+        ],
+    )
+    .await
+    .expect("request");
+    assert_eq!(approved.status(), StatusCode::SEE_OTHER);
+    let card = app
+        .client
+        .get(app.url(&format!("/indicators?unit=EG-GZ-BDR&month={month}")))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        card.contains(">95</span>"),
+        "171,000 of 180,000 households: 95 %"
     );
     app.stop().await;
 }

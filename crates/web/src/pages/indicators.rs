@@ -5,7 +5,8 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use baladiya_app::Principal;
 use baladiya_app::indicators::ScoreLine;
@@ -290,4 +291,298 @@ async fn detail(
     }
     .render();
     Ok(page(body))
+}
+
+/// The staff page for values units report: enter one, upload a CSV, and
+/// review what the units below entered.
+pub fn staff_routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/indicators", get(staff_values))
+        .route("/staff/indicators/enter", axum::routing::post(enter_value))
+        .route(
+            "/staff/indicators/import",
+            axum::routing::post(import_values)
+                .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024)),
+        )
+        .route(
+            "/staff/indicators/review",
+            axum::routing::post(review_value),
+        )
+}
+
+/// One entered value as the staff page lists it.
+struct ValueLine {
+    indicator: String,
+    name: String,
+    unit: String,
+    unit_name: String,
+    period: String,
+    numerator: String,
+    denominator: String,
+    status: String,
+    note: String,
+    version: i64,
+    /// This user may approve or return it.
+    reviewable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff_indicators.html")]
+struct StaffValuesPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    errors: Vec<super::SummaryItem>,
+    notice: Option<String>,
+    indicators: Vec<(String, String)>,
+    units: Vec<(String, String)>,
+    form: baladiya_app::indicators::ValueForm,
+    values: Vec<ValueLine>,
+}
+
+async fn render_staff(
+    state: &AppState,
+    tr: &Tr,
+    who: &Principal,
+    form: baladiya_app::indicators::ValueForm,
+    errors: Vec<super::SummaryItem>,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    use baladiya_domain::people::Permission;
+    let lang = tr.lang();
+    let units = state
+        .app
+        .store
+        .all_units()
+        .await
+        .map_err(baladiya_app::AppError::from)?;
+    let mine: Vec<&OrgUnit> = units
+        .iter()
+        .filter(|u| who.access.can(Permission::EnterIndicators, &u.path))
+        .collect();
+    let reviewable = |u: &OrgUnit| {
+        units
+            .iter()
+            .find(|p| Some(p.id) == u.parent_id)
+            .is_some_and(|p| who.access.can(Permission::ApproveIndicators, &p.path))
+    };
+    let visible: Vec<i64> = units
+        .iter()
+        .filter(|u| who.access.can(Permission::EnterIndicators, &u.path) || reviewable(u))
+        .map(|u| u.id)
+        .collect();
+    let catalog = state.app.indicators();
+    let values = if visible.is_empty() {
+        Vec::new()
+    } else {
+        state
+            .app
+            .store
+            .entered_values(&visible)
+            .await
+            .map_err(baladiya_app::AppError::from)?
+    };
+    let failed = !errors.is_empty();
+    let body = StaffValuesPage {
+        tr,
+        user: Some(who),
+        notice,
+        indicators: catalog
+            .iter()
+            .filter(|i| i.source == baladiya_domain::indicators::Source::Entered)
+            .map(|i| (i.code.clone(), i.name.get(lang).to_owned()))
+            .collect(),
+        units: mine
+            .iter()
+            .map(|u| (u.code.to_string(), u.name.get(lang).to_owned()))
+            .collect(),
+        form,
+        values: values
+            .iter()
+            .filter_map(|v| {
+                let unit = units.iter().find(|u| u.id == v.unit_id)?;
+                Some(ValueLine {
+                    name: catalog
+                        .iter()
+                        .find(|i| i.code == v.indicator)
+                        .map(|i| i.name.get(lang).to_owned())
+                        .unwrap_or_default(),
+                    indicator: v.indicator.clone(),
+                    unit: unit.code.to_string(),
+                    unit_name: unit.name.get(lang).to_owned(),
+                    period: v.period.clone(),
+                    numerator: number(v.numerator),
+                    denominator: number(v.denominator),
+                    status: v.status.clone(),
+                    note: v.note.clone().unwrap_or_default(),
+                    version: v.version,
+                    reviewable: v.status == "submitted"
+                        && reviewable(unit)
+                        && v.entered_by != Some(who.user_id),
+                })
+            })
+            .collect(),
+        errors,
+    }
+    .render();
+    let mut response = page(body);
+    if failed {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+async fn staff_values(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    WebQuery(q): WebQuery<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let notice = q.done.map(|key| {
+        tr.t(match key.as_str() {
+            "entered" => "indicators-entered",
+            "imported" => "indicators-imported",
+            _ => "indicators-reviewed",
+        })
+    });
+    render_staff(&state, &tr, &who, Default::default(), Vec::new(), notice).await
+}
+
+#[derive(Deserialize)]
+struct NoticeQuery {
+    done: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ValueFormBody {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    indicator: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    numerator: String,
+    #[serde(default)]
+    denominator: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    decision: String,
+}
+
+impl ValueFormBody {
+    fn form(&self) -> baladiya_app::indicators::ValueForm {
+        baladiya_app::indicators::ValueForm {
+            indicator: self.indicator.clone(),
+            unit: self.unit.clone(),
+            period: self.period.clone(),
+            numerator: self.numerator.clone(),
+            denominator: self.denominator.clone(),
+            note: self.note.clone(),
+        }
+    }
+}
+
+/// Field errors as an error summary, or the error itself.
+fn summary(tr: &Tr, error: baladiya_app::AppError) -> Result<Vec<super::SummaryItem>, WebError> {
+    match error {
+        baladiya_app::AppError::Invalid(fields) => Ok(fields
+            .iter()
+            .map(|f| super::SummaryItem {
+                field: f.field.replace(' ', "-"),
+                message: format!("{}: {}", f.field, tr.t(f.code)),
+            })
+            .collect()),
+        other => Err(other.into()),
+    }
+}
+
+async fn enter_value(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    crate::json::WebForm(body): crate::json::WebForm<ValueFormBody>,
+) -> Result<Response, WebError> {
+    if !crate::auth::same_secret(&who.csrf_token, &body.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let form = body.form();
+    match state.app.enter_indicator_value(&who, &form).await {
+        Ok(()) => {
+            Ok(axum::response::Redirect::to("/staff/indicators?done=entered").into_response())
+        }
+        Err(error) => {
+            let errors = summary(&tr, error)?;
+            render_staff(&state, &tr, &who, form, errors, None).await
+        }
+    }
+}
+
+async fn import_values(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let (mut csrf, mut text) = (String::new(), String::new());
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| WebError::new(ErrorCode::MalformedBody))?
+    {
+        match field.name().unwrap_or_default() {
+            "csrf" => csrf = crate::applications::read_text(&mut field).await?,
+            "file" => {
+                let bytes = crate::applications::read_bytes(&mut field, 2 * 1024 * 1024).await?;
+                text =
+                    String::from_utf8(bytes).map_err(|_| WebError::field("file", "csv-invalid"))?;
+            }
+            _ => {}
+        }
+    }
+    if !crate::auth::same_secret(&who.csrf_token, &csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    match state
+        .app
+        .import_indicator_csv(&who, text.trim_start_matches('\u{feff}'))
+        .await
+    {
+        Ok(_) => {
+            Ok(axum::response::Redirect::to("/staff/indicators?done=imported").into_response())
+        }
+        Err(error) => {
+            let errors = summary(&tr, error)?;
+            render_staff(&state, &tr, &who, Default::default(), errors, None).await
+        }
+    }
+}
+
+async fn review_value(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    crate::json::WebForm(body): crate::json::WebForm<ValueFormBody>,
+) -> Result<Response, WebError> {
+    if !crate::auth::same_secret(&who.csrf_token, &body.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let approve = body.decision == "approve";
+    match state
+        .app
+        .review_indicator_value(&who, &body.form(), body.version, approve)
+        .await
+    {
+        Ok(()) => {
+            Ok(axum::response::Redirect::to("/staff/indicators?done=reviewed").into_response())
+        }
+        Err(error) => {
+            let errors = summary(&tr, error)?;
+            render_staff(&state, &tr, &who, Default::default(), errors, None).await
+        }
+    }
 }

@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(public::routes())
         .merge(indicators::routes())
+        .merge(indicators::staff_routes())
         .merge(staff::routes())
         .merge(reports::routes())
         .route("/", get(home))
