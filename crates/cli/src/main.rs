@@ -124,7 +124,8 @@ enum IndicatorsCommand {
         period: Option<String>,
         #[arg(long, default_value_t = 1)]
         months: usize,
-        #[arg(long)]
+        /// Catalog directory (services and indicators). Default ./catalog
+        #[arg(long, env = "BALADIYA_CATALOG")]
         catalog: Option<String>,
     },
 }
@@ -164,6 +165,25 @@ enum ExportCommand {
         #[arg(long, env = "BALADIYA_CATALOG")]
         catalog: Option<String>,
         /// Where to write; standard output if not given.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Indicator values, as on /open-data/indicators.csv: computed ones and
+    /// approved entered ones, with their numerators and denominators.
+    Indicators {
+        /// An indicator code, such as "EC: I: WS: 1C".
+        #[arg(long)]
+        indicator: Option<String>,
+        /// A unit code: that unit and everything below it.
+        #[arg(long)]
+        unit: Option<String>,
+        /// A month, YYYY-MM.
+        #[arg(long)]
+        period: Option<String>,
+        /// Catalog directory (for the indicator catalog). Default ./catalog
+        #[arg(long, env = "BALADIYA_CATALOG")]
+        catalog: Option<String>,
+        /// Where to write; standard output without it.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -463,6 +483,37 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             app.store.close().await;
             let count = result?;
             eprintln!("Exported {count} reports.");
+            Ok(())
+        }
+        Command::Export(ExportCommand::Indicators {
+            indicator,
+            unit,
+            period,
+            catalog,
+            out,
+        }) => {
+            let catalog = catalog_dir(catalog, &config);
+            let app = app(open(&database).await?)?;
+            app.set_indicators(load_indicators(&catalog)?);
+            let result = app
+                .published_values(indicator.as_deref(), unit.as_deref(), period.as_deref())
+                .await;
+            app.store.close().await;
+            let rows = result.map_err(app_error)?;
+            let writer: Box<dyn std::io::Write> = match &out {
+                Some(path) => Box::new(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("creating {}", path.display()))?,
+                ),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let mut csv = csv::Writer::from_writer(writer);
+            csv.write_record(baladiya_web::indicators::CSV_HEADER)?;
+            for row in &rows {
+                csv.write_record(baladiya_web::indicators::csv_record(row))?;
+            }
+            csv.flush()?;
+            eprintln!("Exported {} indicator values.", rows.len());
             Ok(())
         }
         Command::Demo => {

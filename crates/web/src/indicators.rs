@@ -8,9 +8,8 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use baladiya_app::indicators::PublishedValue;
 use baladiya_domain::ErrorCode;
-use baladiya_domain::indicators::{Indicator, Month};
-use baladiya_domain::org::UnitCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -37,86 +36,54 @@ struct ValuesQuery {
     period: Option<String>,
 }
 
-/// One value as published.
-struct Published<'a> {
-    indicator: &'a Indicator,
-    unit: String,
-    period: String,
-    value: Option<f64>,
-    numerator: f64,
-    denominator: f64,
-    source: String,
+/// The columns of the indicators CSV, in order.
+pub const CSV_HEADER: [&str; 11] = [
+    "indicator",
+    "name_ar",
+    "name_en",
+    "standard",
+    "unit",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "measure_unit_en",
+    "source",
+];
+
+/// One value as a CSV row, in the order of [`CSV_HEADER`].
+pub fn csv_record(r: &PublishedValue) -> [String; 11] {
+    [
+        r.indicator.code.clone(),
+        r.indicator.name.ar().to_owned(),
+        r.indicator.name.en().to_owned(),
+        format!("{:?}", r.indicator.standard).to_lowercase(),
+        r.unit.clone(),
+        r.period.clone(),
+        r.value.map(|v| v.to_string()).unwrap_or_default(),
+        r.numerator.to_string(),
+        r.denominator.to_string(),
+        r.indicator.unit.en().to_owned(),
+        r.source.clone(),
+    ]
 }
 
-async fn published<'a>(
-    state: &AppState,
-    catalog: &'a [Indicator],
-    q: &ValuesQuery,
-) -> Result<Vec<Published<'a>>, WebError> {
-    if let Some(code) = q.indicator.as_deref()
-        && !catalog.iter().any(|i| i.code == code)
-    {
-        return Err(WebError::field("indicator", "indicator-unknown"));
-    }
-    let periods = match q.period.as_deref() {
-        Some(p) => vec![
-            Month::parse(p)
-                .map_err(|e| WebError::field("period", e))?
-                .to_string(),
-        ],
-        None => Vec::new(),
-    };
-    let units = state
+async fn published(state: &AppState, q: &ValuesQuery) -> Result<Vec<PublishedValue>, WebError> {
+    Ok(state
         .app
-        .store
-        .all_units()
-        .await
-        .map_err(baladiya_app::AppError::from)?;
-    let within: Vec<i64> = match q.unit.as_deref().filter(|u| !u.is_empty()) {
-        Some(code) => {
-            let code = UnitCode::parse(code).map_err(|e| WebError::field("unit", e))?;
-            let root = units
-                .iter()
-                .find(|u| u.code == code)
-                .ok_or(WebError::field("unit", "unit-unknown"))?;
-            units
-                .iter()
-                .filter(|u| u.path.is_within(&root.path))
-                .map(|u| u.id)
-                .collect()
-        }
-        None => Vec::new(),
-    };
-    let rows = state
-        .app
-        .store
-        .indicator_values(q.indicator.as_deref(), &within, &periods)
-        .await
-        .map_err(baladiya_app::AppError::from)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|v| {
-            let indicator = catalog.iter().find(|i| i.code == v.indicator)?;
-            let unit = units.iter().find(|u| u.id == v.unit_id)?.code.to_string();
-            Some(Published {
-                value: indicator.measure.value(v.numerator, v.denominator),
-                indicator,
-                unit,
-                period: v.period,
-                numerator: v.numerator,
-                denominator: v.denominator,
-                source: v.source,
-            })
-        })
-        .collect())
+        .published_values(
+            q.indicator.as_deref(),
+            q.unit.as_deref(),
+            q.period.as_deref(),
+        )
+        .await?)
 }
 
 async fn values_csv(
     State(state): State<AppState>,
     WebQuery(q): WebQuery<ValuesQuery>,
 ) -> Result<Response, WebError> {
-    let catalog = state.app.indicators();
-    let rows = published(&state, &catalog, &q).await?;
+    let rows = published(&state, &q).await?;
     let internal = |e: csv::Error| {
         tracing::error!(%e, "writing CSV");
         WebError::new(ErrorCode::Internal)
@@ -174,8 +141,7 @@ async fn values_json(
     State(state): State<AppState>,
     WebQuery(q): WebQuery<ValuesQuery>,
 ) -> Result<Json<Vec<Value>>, WebError> {
-    let catalog = state.app.indicators();
-    let rows = published(&state, &catalog, &q).await?;
+    let rows = published(&state, &q).await?;
     Ok(Json(
         rows.iter()
             .map(|r| {

@@ -14,7 +14,7 @@ mod client;
 mod error;
 mod heatmap;
 pub mod i18n;
-mod indicators;
+pub mod indicators;
 mod json;
 mod locale;
 mod open311;

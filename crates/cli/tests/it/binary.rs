@@ -588,6 +588,39 @@ async fn the_demo_prints_an_open311_key_and_reports_export_anonymized() {
             "the phone in the description is hidden"
         );
     }
+    // The demo's year of indicators, as open data.
+    let output = baladiya(dir.path())
+        .env("BALADIYA_CATALOG", &catalog)
+        .args([
+            "export",
+            "indicators",
+            "--unit",
+            "EG-GZ",
+            "--indicator",
+            "BLD: ICT: PS: 1",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let csv = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(csv.starts_with("indicator,name_ar,name_en,standard,unit,period,value"));
+    let rows = csv
+        .lines()
+        .skip(1)
+        .filter(|l| l.contains(",EG-GZ,"))
+        .count();
+    assert!(rows >= 12, "twelve months for Giza: {csv}");
+    let output = baladiya(dir.path())
+        .env("BALADIYA_CATALOG", &catalog)
+        .args(["export", "indicators", "--period", "2026-13"])
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("period: period-invalid"));
     let output = baladiya(dir.path())
         .args(["export", "reports", "--format", "shapefile"])
         .output()
