@@ -388,11 +388,19 @@ pub fn load_indicators(dir: &Path) -> Result<Vec<Indicator>, Vec<CatalogProblem>
     }
 }
 
-/// Sums of each formula's numerator and denominator, per unit.
+/// Sums of each formula's numerator and denominator, per unit, and the
+/// processing times themselves (for the median and 90th percentile).
 #[derive(Debug, Default)]
-struct Tally(HashMap<(Formula, i64), Ratio>);
+struct Tally(HashMap<(Formula, i64), Ratio>, HashMap<i64, Vec<f64>>);
 
 impl Tally {
+    /// Adds one processing time to the unit and every unit above it.
+    fn sample(&mut self, path: &UnitPath, days: f64) {
+        for unit in path.ids() {
+            self.1.entry(*unit).or_default().push(days);
+        }
+    }
+
     /// Adds `numerator / denominator` to the unit at the end of `path` and
     /// to every unit above it: a unit's value covers everything below it.
     fn add(&mut self, formula: Formula, path: &UnitPath, numerator: f64, denominator: f64) {
@@ -483,6 +491,21 @@ impl App {
                             .get(&(formula, unit.id))
                             .map_or(0.0, |r| r.numerator);
                         Ratio::new(reports, *people)
+                    }
+                    Formula::ProcessingDaysMedian | Formula::ProcessingDaysP90 => {
+                        let Some(days) = tally.1.get_mut(&unit.id) else {
+                            continue;
+                        };
+                        days.sort_by(f64::total_cmp);
+                        let q = if formula == Formula::ProcessingDaysMedian {
+                            0.5
+                        } else {
+                            0.9
+                        };
+                        let Some(value) = baladiya_domain::indicators::quantile(days, q) else {
+                            continue;
+                        };
+                        Ratio::new(value, 1.0)
                     }
                     _ => match tally.0.get(&(formula, unit.id)) {
                         Some(ratio) if ratio.denominator > 0.0 => *ratio,
@@ -986,12 +1009,9 @@ fn tally_application(
         f64::from(u8::from(completed <= fact.due_on)),
         1.0,
     );
-    tally.add(
-        Formula::ProcessingDays,
-        path,
-        working_days(submitted, completed) as f64,
-        1.0,
-    );
+    let days = working_days(submitted, completed) as f64;
+    tally.add(Formula::ProcessingDays, path, days, 1.0);
+    tally.sample(path, days);
     if let Some(stars) = fact.rating {
         tally.add(Formula::Satisfaction, path, stars as f64, 1.0);
     }

@@ -216,6 +216,16 @@ async fn computed_indicators_match_the_raw_rows_and_roll_up(engine: Engine) {
         Some((ratings, rated_count))
     );
     let done = scalar_f64(store, &format!("SELECT COUNT(*) {completed}")).await;
+    assert_eq!(done, 1.0, "the rejected licence, the day it came");
+    assert_eq!(
+        value(&app, "BLD: GOV: SD: 5", badrashin.id, month).await,
+        Some((0.0, 1.0)),
+        "median: 0 working days"
+    );
+    assert_eq!(
+        value(&app, "BLD: GOV: SD: 6", badrashin.id, month).await,
+        Some((0.0, 1.0))
+    );
     assert_eq!(
         value(&app, "BLD: GOV: SD: 1", badrashin.id, month).await,
         Some((done, done)),

@@ -114,6 +114,11 @@ pub enum Formula {
     Satisfaction,
     /// Working days from submission to completion, summed / completed.
     ProcessingDays,
+    /// The median of those working days (computed from the applications
+    /// of the unit and every unit below it; a median does not add up).
+    ProcessingDaysMedian,
+    /// Their 90th percentile: the time nine applications in ten beat.
+    ProcessingDaysP90,
     /// Citizen reports received / inhabitants (per 10,000).
     ReportsPerInhabitants,
     /// Reports resolved by their expected date / reports resolved.
@@ -125,13 +130,15 @@ pub enum Formula {
 }
 
 impl Formula {
-    pub const ALL: [Formula; 10] = [
+    pub const ALL: [Formula; 12] = [
         Formula::ServicesOnline,
         Formula::ApplicationsOnline,
         Formula::CompletedWithinSla,
         Formula::ReturnedForCompletion,
         Formula::Satisfaction,
         Formula::ProcessingDays,
+        Formula::ProcessingDaysMedian,
+        Formula::ProcessingDaysP90,
         Formula::ReportsPerInhabitants,
         Formula::ReportsResolvedOnTime,
         Formula::ReportsReopened,
@@ -146,6 +153,8 @@ impl Formula {
             Formula::ReturnedForCompletion => "returned_for_completion",
             Formula::Satisfaction => "satisfaction",
             Formula::ProcessingDays => "processing_days",
+            Formula::ProcessingDaysMedian => "processing_days_median",
+            Formula::ProcessingDaysP90 => "processing_days_p90",
             Formula::ReportsPerInhabitants => "reports_per_inhabitants",
             Formula::ReportsResolvedOnTime => "reports_resolved_on_time",
             Formula::ReportsReopened => "reports_reopened",
