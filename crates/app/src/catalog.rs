@@ -242,7 +242,28 @@ pub(crate) struct Report<'a> {
     pub problems: Vec<CatalogProblem>,
 }
 
-impl Report<'_> {
+impl<'a> Report<'a> {
+    /// Reads a TOML file into `T`; a syntax or shape error is the problem
+    /// of its line. Returns the reporter for the checks that follow.
+    pub(crate) fn read<T: serde::de::DeserializeOwned>(
+        file: &'a Path,
+        text: &'a str,
+    ) -> Result<(Report<'a>, T), Vec<CatalogProblem>> {
+        let mut r = Report {
+            file,
+            text,
+            problems: Vec::new(),
+        };
+        match toml::from_str(text) {
+            Ok(raw) => Ok((r, raw)),
+            Err(error) => {
+                let offset = error.span().map_or(0, |s| s.start);
+                r.add(offset, "", "catalog-syntax", error.message().to_owned());
+                Err(r.problems)
+            }
+        }
+    }
+
     pub(crate) fn line_of(&self, offset: usize) -> usize {
         self.text[..offset.min(self.text.len())]
             .matches('\n')
@@ -309,19 +330,7 @@ impl Report<'_> {
 
 /// Parses and checks one service file.
 pub fn parse_service(file: &Path, text: &str) -> Result<Service, Vec<CatalogProblem>> {
-    let mut r = Report {
-        file,
-        text,
-        problems: Vec::new(),
-    };
-    let raw: RawService = match toml::from_str(text) {
-        Ok(raw) => raw,
-        Err(error) => {
-            let offset = error.span().map_or(0, |s| s.start);
-            r.add(offset, "", "catalog-syntax", error.message().to_owned());
-            return Err(r.problems);
-        }
-    };
+    let (mut r, raw): (Report, RawService) = Report::read(file, text)?;
     let code = r.check(&raw.code, "code", |c| ServiceCode::parse(c));
     let version = r.check(&raw.version, "version", |v| {
         if *v >= 1 {

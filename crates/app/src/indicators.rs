@@ -73,19 +73,7 @@ fn code(text: &str) -> Result<String, &'static str> {
 
 /// Parses and checks one indicators file.
 pub fn parse_indicators(file: &Path, text: &str) -> Result<Vec<Indicator>, Vec<CatalogProblem>> {
-    let mut r = Report {
-        file,
-        text,
-        problems: Vec::new(),
-    };
-    let raw: RawFile = match toml::from_str(text) {
-        Ok(raw) => raw,
-        Err(error) => {
-            let offset = error.span().map_or(0, |s| s.start);
-            r.add(offset, "", "catalog-syntax", error.message().to_owned());
-            return Err(r.problems);
-        }
-    };
+    let (mut r, raw): (Report, RawFile) = Report::read(file, text)?;
     let mut indicators = Vec::new();
     for (i, x) in raw.indicators.iter().enumerate() {
         let at = |f: &str| format!("indicators[{i}].{f}");

@@ -62,19 +62,7 @@ pub fn parse_categories(
     file: &Path,
     text: &str,
 ) -> Result<Vec<ReportCategory>, Vec<CatalogProblem>> {
-    let mut r = Report {
-        file,
-        text,
-        problems: Vec::new(),
-    };
-    let raw: RawFile = match toml::from_str(text) {
-        Ok(raw) => raw,
-        Err(error) => {
-            let offset = error.span().map_or(0, |s| s.start);
-            r.add(offset, "", "catalog-syntax", error.message().to_owned());
-            return Err(r.problems);
-        }
-    };
+    let (mut r, raw): (Report, RawFile) = Report::read(file, text)?;
     let mut categories = Vec::new();
     for (i, c) in raw.categories.iter().enumerate() {
         let at = |f: &str| format!("categories[{i}].{f}");

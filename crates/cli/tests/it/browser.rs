@@ -127,10 +127,7 @@ async fn a_governorate_viewer_drills_down_the_indicators() {
         .import_boundaries(None, &demo_boundaries())
         .await
         .expect("boundaries");
-    let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog/indicators");
-    app.app.set_indicators(
-        baladiya_app::indicators::load_indicators(&catalog).expect("the shipped indicators"),
-    );
+    app.with_indicators();
     app.app.load_demo_history().await.expect("history");
     tokio::task::block_in_place(|| run_script("indicators-drill-down.mjs", &app));
     assert!(

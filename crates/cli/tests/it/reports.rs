@@ -26,7 +26,7 @@ crate::on_both_engines!(
 /// In Badrashin, outside its villages.
 const BADRASHIN: (&str, &str) = ("29.90", "31.30");
 
-async fn spawn(engine: Engine) -> Option<(TestApp, String)> {
+pub async fn spawn(engine: Engine) -> Option<(TestApp, String)> {
     let app = TestApp::spawn(engine).await?;
     app.app
         .import_boundaries(None, &demo_boundaries())

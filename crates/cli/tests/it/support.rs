@@ -327,3 +327,13 @@ pub async fn scalar_f64(store: &Store, sql: &str) -> f64 {
     .expect("a number")
     .unwrap_or(0.0)
 }
+
+impl TestApp {
+    /// Uses the shipped indicator catalog (`catalog/indicators`).
+    pub fn with_indicators(&self) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog/indicators");
+        self.app.set_indicators(
+            baladiya_app::indicators::load_indicators(&dir).expect("the shipped indicators"),
+        );
+    }
+}
