@@ -98,16 +98,7 @@ pub fn parse_indicators(file: &Path, text: &str) -> Result<Vec<Indicator>, Vec<C
             .as_ref()
             .map(|d| r.text(d, &at("denominator")));
         let standard = r.check(&x.standard, at("standard"), |s| {
-            one_of(
-                s,
-                &[
-                    ("u4ssc", Standard::U4ssc),
-                    ("iso-37120", Standard::Iso37120),
-                    ("iso-37122", Standard::Iso37122),
-                    ("baladiya", Standard::Baladiya),
-                ],
-                "standard-unknown",
-            )
+            Standard::parse(s).ok_or("standard-unknown")
         });
         let reference = r.check(&x.reference, at("reference"), |s| {
             if s.trim().is_empty() {
@@ -117,15 +108,7 @@ pub fn parse_indicators(file: &Path, text: &str) -> Result<Vec<Indicator>, Vec<C
             }
         });
         let dimension = r.check(&x.dimension, at("dimension"), |s| {
-            one_of(
-                s,
-                &[
-                    ("economy", Dimension::Economy),
-                    ("environment", Dimension::Environment),
-                    ("society-and-culture", Dimension::SocietyAndCulture),
-                ],
-                "dimension-unknown",
-            )
+            Dimension::parse(s).ok_or("dimension-unknown")
         });
         let sub_dimension = r.check(&x.sub_dimension, at("sub_dimension"), |s| {
             if s.trim().is_empty() {
@@ -135,32 +118,10 @@ pub fn parse_indicators(file: &Path, text: &str) -> Result<Vec<Indicator>, Vec<C
             }
         });
         let axis = r.check(&x.axis, at("axis"), |s| {
-            one_of(
-                s,
-                &[
-                    ("governance", Axis::Governance),
-                    ("environment", Axis::Environment),
-                    ("living", Axis::Living),
-                    ("mobility", Axis::Mobility),
-                    ("security", Axis::Security),
-                    ("economy", Axis::Economy),
-                    ("people", Axis::People),
-                ],
-                "axis-unknown",
-            )
+            Axis::parse(s).ok_or("axis-unknown")
         });
         let measure = r.check(&x.measure, at("measure"), |s| {
-            one_of(
-                s,
-                &[
-                    ("percent", Measure::Percent),
-                    ("per-10k", Measure::Per10k),
-                    ("per-100k", Measure::Per100k),
-                    ("average", Measure::Average),
-                    ("total", Measure::Total),
-                ],
-                "measure-unknown",
-            )
+            Measure::parse(s).ok_or("measure-unknown")
         });
         // A ratio needs its denominator named; a total has none.
         match (measure, x.denominator.is_some()) {

@@ -19,6 +19,54 @@ pub enum Standard {
     Baladiya,
 }
 
+/// Names as the catalog files and the API write them.
+macro_rules! names {
+    ($ty:ident { $($variant:ident => $name:literal),* $(,)? }) => {
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),*
+                }
+            }
+
+            /// The value named `text`, or `None`.
+            pub fn parse(text: &str) -> Option<$ty> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == text)
+            }
+        }
+    };
+}
+
+names!(Standard {
+    U4ssc => "u4ssc",
+    Iso37120 => "iso-37120",
+    Iso37122 => "iso-37122",
+    Baladiya => "baladiya",
+});
+names!(Dimension {
+    Economy => "economy",
+    Environment => "environment",
+    SocietyAndCulture => "society-and-culture",
+});
+names!(Axis {
+    Governance => "governance",
+    Environment => "environment",
+    Living => "living",
+    Mobility => "mobility",
+    Security => "security",
+    Economy => "economy",
+    People => "people",
+});
+names!(Measure {
+    Percent => "percent",
+    Per10k => "per-10k",
+    Per100k => "per-100k",
+    Average => "average",
+    Total => "total",
+});
+
 /// U4SSC's three dimensions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Dimension {
