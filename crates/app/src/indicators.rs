@@ -850,6 +850,64 @@ impl App {
     }
 }
 
+impl App {
+    /// Records a unit's reference data for a year (the denominators of
+    /// indicators); `who` needs `EnterIndicators` on the unit (`None`: the
+    /// operator at the command line).
+    pub async fn set_unit_reference(
+        &self,
+        who: Option<&crate::Principal>,
+        unit: &str,
+        year: i64,
+        population: Option<i64>,
+        households: Option<i64>,
+        area_km2: Option<f64>,
+    ) -> Result<(), AppError> {
+        let mut fields = baladiya_domain::Fields::new();
+        let code = fields.check("unit", baladiya_domain::org::UnitCode::parse(unit));
+        let found = match &code {
+            Some(code) => self.store.unit_by_code(code).await?,
+            None => None,
+        };
+        if code.is_some() && found.is_none() {
+            fields.push("unit", "unit-unknown");
+        }
+        if !(2000..=2100).contains(&year) {
+            fields.push("year", "year-invalid");
+        }
+        if population.is_some_and(|p| p <= 0) {
+            fields.push("population", "number-invalid");
+        }
+        if households.is_some_and(|h| h <= 0) {
+            fields.push("households", "number-invalid");
+        }
+        if area_km2.is_some_and(|a| !(a.is_finite() && a > 0.0)) {
+            fields.push("area_km2", "number-invalid");
+        }
+        fields.finish()?;
+        let Some(unit) = found else {
+            return Err(AppError::NotFound);
+        };
+        if let Some(who) = who {
+            who.access.require(
+                baladiya_domain::people::Permission::EnterIndicators,
+                &unit.path,
+            )?;
+        }
+        let reference = baladiya_store::UnitReference {
+            unit_id: unit.id,
+            year,
+            population,
+            households,
+            area_km2,
+        };
+        Ok(self
+            .store
+            .set_unit_reference(&reference, who.map(|w| w.user_id), self.now())
+            .await?)
+    }
+}
+
 /// A published value: an indicator's value for a unit and month, with the
 /// numerator and denominator it comes from.
 #[derive(Debug, Clone)]

@@ -265,6 +265,20 @@ enum AdminCommand {
         #[arg(long)]
         name_en: String,
     },
+    /// Record a unit's reference data for a year (the denominators of
+    /// indicators): population, households, area.
+    Reference {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: i64,
+        #[arg(long)]
+        population: Option<i64>,
+        #[arg(long)]
+        households: Option<i64>,
+        #[arg(long)]
+        area_km2: Option<f64>,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -634,6 +648,18 @@ async fn admin(app: &App, command: AdminCommand) -> Result<()> {
                 .await
                 .map_err(app_error)?;
             println!("Holiday {day} saved for {country}.");
+        }
+        AdminCommand::Reference {
+            unit,
+            year,
+            population,
+            households,
+            area_km2,
+        } => {
+            app.set_unit_reference(None, &unit, year, population, households, area_km2)
+                .await
+                .map_err(app_error)?;
+            println!("Reference data of {unit} for {year} saved.");
         }
     }
     Ok(())

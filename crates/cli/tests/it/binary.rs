@@ -235,6 +235,41 @@ async fn admin_commands_create_the_first_administrator_who_can_sign_in() {
         ],
         None,
     ));
+    ok(run(
+        &[
+            "admin",
+            "reference",
+            "--unit",
+            "EG-FY",
+            "--year",
+            "2026",
+            "--population",
+            "4100000",
+            "--households",
+            "950000",
+        ],
+        None,
+    ));
+    let refused = run(
+        &[
+            "admin",
+            "reference",
+            "--unit",
+            "EG-NOPE",
+            "--year",
+            "1800",
+            "--population=-5",
+        ],
+        None,
+    );
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("unit: unit-unknown")
+            && stderr.contains("year: year-invalid")
+            && stderr.contains("population: number-invalid"),
+        "every problem at once: {stderr}"
+    );
 
     let refused = run(
         &[

@@ -66,3 +66,4 @@ submitted = بانتظار الاعتماد
 approved = معتمدة
 returned = معادة
 nav-indicator-values = قيم المؤشرات
+year-invalid = السنة غير صحيحة.

@@ -66,3 +66,4 @@ submitted = Waiting for approval
 approved = Approved
 returned = Returned
 nav-indicator-values = Indicator values
+year-invalid = The year is not valid.
