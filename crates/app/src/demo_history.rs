@@ -66,7 +66,6 @@ impl App {
     /// reports were written.
     pub async fn load_demo_history(&self) -> Result<(usize, usize), AppError> {
         let now = self.now();
-        let today = now.date_naive();
         let old = self
             .store
             .application_facts(now - Duration::days(400), now - Duration::days(35))
@@ -74,6 +73,18 @@ impl App {
         if !old.is_empty() {
             return Ok((0, 0));
         }
+        let written = self.write_history(1).await?;
+        for month in Month::of(now.date_naive()).last(12) {
+            self.recompute_indicators(month).await?;
+        }
+        Ok(written)
+    }
+
+    /// Writes twelve months of history, `scale` times the demo's volume
+    /// (the benchmark asks for hundreds), without computing indicators.
+    pub async fn write_history(&self, scale: u64) -> Result<(usize, usize), AppError> {
+        let now = self.now();
+        let today = now.date_naive();
         let units = self.store.all_units().await?;
         let router = self.routing().await?;
         let services = self.services();
@@ -114,7 +125,7 @@ impl App {
                     .iter()
                     .filter(|p| p.service.country == country)
                     .collect();
-                let size = if unit.path.depth() == 2 { 26 } else { 9 };
+                let size = scale * if unit.path.depth() == 2 { 26 } else { 9 };
                 for _ in 0..(size + dice.below(size / 2 + 1)) {
                     let day = month.first_day() + Duration::days(dice.below(28) as i64);
                     if day >= today || offered.is_empty() {
@@ -180,7 +191,7 @@ impl App {
                 let Some((lat, lon)) = router.point_inside(&unit.code) else {
                     continue;
                 };
-                let report_count = if unit.path.depth() == 2 { 22 } else { 7 };
+                let report_count = scale * if unit.path.depth() == 2 { 22 } else { 7 };
                 for n in 0..(report_count + dice.below(report_count / 2 + 1)) {
                     let day = month.first_day() + Duration::days(dice.below(28) as i64);
                     if day >= today || categories.is_empty() {
@@ -197,7 +208,7 @@ impl App {
                         )
                         .filter(|d| *d < today && dice.chance(0.82 + 0.1 * progress));
                     past_reports.push(PastReport {
-                        token: format!("demo-{}-{month}-{n}", unit.code),
+                        token: format!("demo-{}-{month}-{n}-{scale}", unit.code),
                         category_code: category.code.clone(),
                         department: category.department.as_str().into(),
                         unit_id: unit.id,
@@ -223,9 +234,6 @@ impl App {
                         .unwrap_or_default()
                 })
                 .await?;
-        }
-        for month in months {
-            self.recompute_indicators(month).await?;
         }
         Ok((applications, reports))
     }

@@ -399,11 +399,12 @@ async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog
 }
 
 pub async fn run(options: BenchOptions) -> Result<()> {
-    let (shop, reports) = match options.suite.as_str() {
-        "all" => (true, true),
-        "shop" => (true, false),
-        "reports" => (false, true),
-        other => anyhow::bail!("unknown suite {other}: use shop, reports or all"),
+    let (shop, reports, indicators) = match options.suite.as_str() {
+        "all" => (true, true, true),
+        "shop" => (true, false, false),
+        "reports" => (false, true, false),
+        "indicators" => (false, false, true),
+        other => anyhow::bail!("unknown suite {other}: use shop, reports, indicators or all"),
     };
     let mut report = json!({"version": env!("CARGO_PKG_VERSION")});
     if shop {
@@ -431,6 +432,38 @@ pub async fn run(options: BenchOptions) -> Result<()> {
         .await?;
         print_reports(&results);
         report["citizen_reports"] = Value::Array(results);
+    }
+    if indicators {
+        let catalog = Catalog::load_dir(&options.catalog)
+            .map_err(|p| anyhow!("catalog has {} problems", p.len()))?;
+        let categories = crate::load_report_categories(&options.catalog)?
+            .context("the catalog has no report-categories.toml")?;
+        let boundaries = std::fs::read_to_string(options.catalog.join("boundaries.geojson"))?;
+        let list = crate::load_indicators(&options.catalog)?;
+        let results = on_engines(&options, |name, url| {
+            let (options, catalog, categories, boundaries, list) = (
+                options.clone(),
+                catalog.clone(),
+                categories.clone(),
+                boundaries.clone(),
+                list.clone(),
+            );
+            async move {
+                crate::bench_indicators::engine(
+                    &name,
+                    &url,
+                    &options,
+                    &catalog,
+                    &categories,
+                    &boundaries,
+                    &list,
+                )
+                .await
+            }
+        })
+        .await?;
+        crate::bench_indicators::print(&results);
+        report["indicators"] = Value::Array(results);
     }
     std::fs::write(&options.out, serde_json::to_string_pretty(&report)?)?;
     println!("\nwritten to {}", options.out.display());

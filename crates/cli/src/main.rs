@@ -1,6 +1,7 @@
 //! `baladiya`: the one binary. Serve, migrate, administer.
 
 mod bench;
+mod bench_indicators;
 mod bench_reports;
 mod config;
 mod export;
@@ -95,7 +96,7 @@ enum Command {
         /// Where the JSON results are written.
         #[arg(long, default_value = "bench-results.json")]
         out: PathBuf,
-        /// shop, reports or all.
+        /// shop, reports, indicators or all.
         #[arg(long, default_value = "all")]
         suite: String,
         /// Citizen reports in the database for the Open311 search measurements.
@@ -707,7 +708,7 @@ fn catalog_dir(flag: Option<String>, config: &Config) -> PathBuf {
 /// (`report-categories.toml`), `None` if it has none; every problem of an
 /// invalid file is printed and the file refused.
 /// The indicator catalog of a catalog directory (`indicators/`), or none.
-fn load_indicators(dir: &Path) -> Result<Vec<baladiya_domain::indicators::Indicator>> {
+pub(crate) fn load_indicators(dir: &Path) -> Result<Vec<baladiya_domain::indicators::Indicator>> {
     let dir = dir.join("indicators");
     if !dir.is_dir() {
         return Ok(Vec::new());
