@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use baladiya_domain::indicators::{Month, Ratio, Standing};
 use baladiya_domain::org::UnitPath;
-use baladiya_store::{ApplicationFact, IndicatorValue, ReportFact};
+use baladiya_store::IndicatorValue;
 use chrono::{NaiveTime, TimeZone, Utc};
 
 use crate::catalog::{CatalogProblem, RawText, Report};
@@ -378,22 +378,63 @@ impl App {
             }
         }
         let mut tally = Tally::default();
-        let within = |at: chrono::DateTime<Utc>| at >= from && at < to;
-        for fact in self.store.application_facts(from, to).await? {
-            let Some(path) = UnitPath::decode(&fact.unit_path) else {
+        for c in self.store.submitted_counts(from, to).await? {
+            let Some(path) = UnitPath::decode(&c.unit_path) else {
                 continue;
             };
-            let calendar = country_of
-                .get(&path.unit_id())
-                .and_then(|country| calendars.get(country));
-            tally_application(&mut tally, &path, &fact, within, |a, b| {
-                calendar.map_or(0, |c| c.working_days_between(a, b))
-            });
+            let n = c.count as f64;
+            let online = if c.channel == "online" { n } else { 0.0 };
+            tally.add(Formula::ApplicationsOnline, &path, online, n);
+            let returned = if c.returned { n } else { 0.0 };
+            tally.add(Formula::ReturnedForCompletion, &path, returned, n);
         }
-        for fact in self.store.report_facts(from, to).await? {
-            if let Some(path) = UnitPath::decode(&fact.unit_path) {
-                tally_report(&mut tally, &path, &fact, within);
+        let day = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+        for c in self.store.completed_counts(from, to).await? {
+            let (Some(path), Some(submitted), Some(completed)) = (
+                UnitPath::decode(&c.unit_path),
+                day(&c.submitted_on),
+                day(&c.completed_on),
+            ) else {
+                continue;
+            };
+            let n = c.count as f64;
+            let on_time = if completed <= c.due_on { n } else { 0.0 };
+            tally.add(Formula::CompletedWithinSla, &path, on_time, n);
+            let days = country_of
+                .get(&path.unit_id())
+                .and_then(|country| calendars.get(country))
+                .map_or(0, |calendar| {
+                    calendar.working_days_between(submitted, completed)
+                }) as f64;
+            tally.add(Formula::ProcessingDays, &path, days * n, n);
+            for _ in 0..c.count {
+                tally.sample(&path, days);
             }
+            if c.ratings > 0 {
+                let sum = c.rating_sum.unwrap_or(0) as f64;
+                tally.add(Formula::Satisfaction, &path, sum, c.ratings as f64);
+            }
+            if c.status == "issued" {
+                let fees = c.fees_minor.unwrap_or(0) as f64 / 100.0;
+                tally.add(Formula::FeeRevenue, &path, fees, n);
+            }
+        }
+        let (received, resolved) = self.store.report_counts(from, to).await?;
+        for (unit_path, count) in received {
+            if let Some(path) = UnitPath::decode(&unit_path) {
+                tally.add(Formula::ReportsPerInhabitants, &path, count as f64, 0.0);
+            }
+        }
+        for c in resolved {
+            let (Some(path), Some(closed)) = (UnitPath::decode(&c.unit_path), day(&c.closed_on))
+            else {
+                continue;
+            };
+            let n = c.count as f64;
+            let on_time = if closed <= c.expected_on { n } else { 0.0 };
+            tally.add(Formula::ReportsResolvedOnTime, &path, on_time, n);
+            let reopened = if c.reopened { n } else { 0.0 };
+            tally.add(Formula::ReportsReopened, &path, reopened, n);
         }
         // Denominators that are reference data: a unit's population is its
         // own figure, or else the sum of the units directly below it.
@@ -984,77 +1025,6 @@ impl App {
                 })
             })
             .collect())
-    }
-}
-
-/// What one application adds: to the month it was submitted in (channel,
-/// returns) and the month it was completed in (time, SLA, rating, fee).
-fn tally_application(
-    tally: &mut Tally,
-    path: &UnitPath,
-    fact: &ApplicationFact,
-    within: impl Fn(chrono::DateTime<Utc>) -> bool,
-    working_days: impl Fn(chrono::NaiveDate, chrono::NaiveDate) -> i64,
-) {
-    if within(fact.submitted_at) {
-        let online = f64::from(u8::from(fact.channel == "online"));
-        tally.add(Formula::ApplicationsOnline, path, online, 1.0);
-        tally.add(
-            Formula::ReturnedForCompletion,
-            path,
-            f64::from(u8::from(fact.returned)),
-            1.0,
-        );
-    }
-    let Some(done) = fact.completed_at.filter(|at| within(*at)) else {
-        return;
-    };
-    let (submitted, completed) = (fact.submitted_at.date_naive(), done.date_naive());
-    tally.add(
-        Formula::CompletedWithinSla,
-        path,
-        f64::from(u8::from(completed <= fact.due_on)),
-        1.0,
-    );
-    let days = working_days(submitted, completed) as f64;
-    tally.add(Formula::ProcessingDays, path, days, 1.0);
-    tally.sample(path, days);
-    if let Some(stars) = fact.rating {
-        tally.add(Formula::Satisfaction, path, stars as f64, 1.0);
-    }
-    if fact.status == "issued" {
-        let fee = fact.fee_minor.unwrap_or(0) as f64 / 100.0;
-        tally.add(Formula::FeeRevenue, path, fee, 1.0);
-    }
-}
-
-/// What one report adds: to the month it came in (volume) and the month it
-/// was resolved in (on time, reopened).
-fn tally_report(
-    tally: &mut Tally,
-    path: &UnitPath,
-    fact: &ReportFact,
-    within: impl Fn(chrono::DateTime<Utc>) -> bool,
-) {
-    if within(fact.requested_at) {
-        tally.add(Formula::ReportsPerInhabitants, path, 1.0, 0.0);
-    }
-    if fact.status == "resolved"
-        && let Some(closed) = fact.closed_at.filter(|at| within(*at))
-    {
-        let on_time = closed.date_naive() <= fact.expected_on;
-        tally.add(
-            Formula::ReportsResolvedOnTime,
-            path,
-            f64::from(u8::from(on_time)),
-            1.0,
-        );
-        tally.add(
-            Formula::ReportsReopened,
-            path,
-            f64::from(u8::from(fact.reopened)),
-            1.0,
-        );
     }
 }
 

@@ -81,7 +81,132 @@ pub struct ReviewedValue {
     pub version: i64,
 }
 
+/// Applications submitted in a month, counted by unit, channel and
+/// whether they were returned for completion.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SubmittedCount {
+    pub unit_path: String,
+    pub channel: String,
+    pub returned: bool,
+    pub count: i64,
+}
+
+/// Applications completed in a month, counted by unit, the days they were
+/// submitted and completed (`YYYY-MM-DD`), their due date and outcome.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CompletedCount {
+    pub unit_path: String,
+    pub submitted_on: String,
+    pub completed_on: String,
+    pub due_on: NaiveDate,
+    pub status: String,
+    pub count: i64,
+    pub rating_sum: Option<i64>,
+    pub ratings: i64,
+    pub fees_minor: Option<i64>,
+}
+
+/// Reports of a month by unit: received, and resolved (by when they were
+/// closed against their expected date, and whether reopened).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ResolvedCount {
+    pub unit_path: String,
+    pub closed_on: String,
+    pub expected_on: NaiveDate,
+    pub reopened: bool,
+    pub count: i64,
+}
+
 impl Store {
+    /// The day of a timestamp column as `YYYY-MM-DD` in UTC, in this
+    /// engine's SQL.
+    fn day_of(&self, column: &str) -> String {
+        match self {
+            Store::Sqlite(_) => format!("substr({column}, 1, 10)"),
+            Store::Postgres(_) => format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"),
+        }
+    }
+
+    /// The month's submitted applications, counted in the database: the
+    /// recomputation reads a few rows a unit, not one per application.
+    pub async fn submitted_counts(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<SubmittedCount>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT u.path AS unit_path, a.channel, \
+                 EXISTS (SELECT 1 FROM events e WHERE e.entity = 'application' AND e.entity_id = a.id \
+                         AND e.action = 'application.return_for_completion') AS returned, \
+                 COUNT(*) AS count \
+                 FROM applications a JOIN org_units u ON u.id = a.unit_id \
+                 WHERE a.submitted_at >= $1 AND a.submitted_at < $2 \
+                 GROUP BY u.path, a.channel, returned",
+            )
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// The month's completed applications, counted in the database.
+    pub async fn completed_counts(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<CompletedCount>, StoreError> {
+        let (submitted, completed) = (self.day_of("a.submitted_at"), self.day_of("a.completed_at"));
+        let sql = format!(
+            "SELECT u.path AS unit_path, {submitted} AS submitted_on, {completed} AS completed_on, \
+             a.due_on, a.status, COUNT(*) AS count, CAST(SUM(a.rating) AS BIGINT) AS rating_sum, \
+             COUNT(a.rating) AS ratings, CAST(SUM(a.fee_minor) AS BIGINT) AS fees_minor \
+             FROM applications a JOIN org_units u ON u.id = a.unit_id \
+             WHERE a.completed_at >= $1 AND a.completed_at < $2 \
+             GROUP BY u.path, {submitted}, {completed}, a.due_on, a.status"
+        );
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(from)
+                .bind(to)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    /// The month's reports: received per unit, and the resolved ones
+    /// counted by unit, day closed, expected date and reopening.
+    pub async fn report_counts(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<(Vec<(String, i64)>, Vec<ResolvedCount>), StoreError> {
+        let closed = self.day_of("r.closed_at");
+        let sql = format!(
+            "SELECT u.path AS unit_path, {closed} AS closed_on, r.expected_on, r.reopened, COUNT(*) AS count \
+             FROM reports r JOIN org_units u ON u.id = r.unit_id \
+             WHERE r.status = 'resolved' AND r.closed_at >= $1 AND r.closed_at < $2 \
+             GROUP BY u.path, {closed}, r.expected_on, r.reopened"
+        );
+        Ok(on_pool!(self, pool => {
+            let received = sqlx::query_as(
+                "SELECT u.path, COUNT(*) FROM reports r JOIN org_units u ON u.id = r.unit_id \
+                 WHERE r.requested_at >= $1 AND r.requested_at < $2 GROUP BY u.path",
+            )
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?;
+            let resolved = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(from)
+                .bind(to)
+                .fetch_all(pool)
+                .await?;
+            (received, resolved)
+        }))
+    }
+
     /// Records entered values, all in one transaction (nothing is written
     /// if one cannot be): a new value, or a new version of a submitted or
     /// returned one, is `submitted`; an approved value is never changed in

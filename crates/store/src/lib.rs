@@ -40,7 +40,8 @@ pub use error::StoreError;
 pub use events::NewEvent;
 pub use history::{PastApplication, PastReport};
 pub use indicators::{
-    ApplicationFact, EnteredValue, IndicatorValue, ReportFact, ReviewedValue, UnitReference,
+    ApplicationFact, CompletedCount, EnteredValue, IndicatorValue, ReportFact, ResolvedCount,
+    ReviewedValue, SubmittedCount, UnitReference,
 };
 pub use notifications::OutgoingNotification;
 pub use org::{NewDepartment, NewUnit};

@@ -34,3 +34,9 @@ CREATE TABLE indicator_values (
     UNIQUE (indicator, unit_id, period)
 );
 CREATE INDEX indicator_values_unit ON indicator_values(unit_id, period);
+
+-- Monthly recomputation reads the applications submitted or completed in a
+-- month and the reports closed in it.
+CREATE INDEX applications_submitted ON applications(submitted_at);
+CREATE INDEX applications_completed ON applications(completed_at);
+CREATE INDEX reports_closed ON reports(closed_at);
