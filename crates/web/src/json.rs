@@ -183,3 +183,19 @@ fn rejected(status: StatusCode, rejection: &dyn std::fmt::Display) -> WebError {
     tracing::debug!(%rejection, "rejected request body");
     WebError::new(code)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_become_integers() {
+        let mut v: Value =
+            serde_json::from_str(r#"{"a": 2188837668110509.0, "b": 393.0, "c": 2.5}"#)
+                .expect("json");
+        whole_numbers_as_integers(&mut v);
+        assert_eq!(v["a"].as_i64(), Some(2188837668110509), "{v}");
+        assert_eq!(v["b"].as_i64(), Some(393));
+        assert_eq!(v["c"].as_f64(), Some(2.5));
+    }
+}
