@@ -34,7 +34,7 @@ else
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
-(cd "$here/.." && BALADIYA_LOG=warn "$binary" serve --demo --database "$database" --listen "127.0.0.1:$port" \
+(cd "$here/.." && BALADIYA_LOG=warn exec "$binary" serve --demo --database "$database" --listen "127.0.0.1:$port" \
   --data-dir "$work/data" --catalog catalog >"$work/server.log" 2>&1) &
 server=$!
 for _ in $(seq 1 60); do curl -sf "$base/healthz" >/dev/null && break; sleep 1; done
