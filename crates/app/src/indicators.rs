@@ -574,21 +574,33 @@ impl App {
         unit: &baladiya_domain::org::OrgUnit,
         month: Month,
     ) -> Result<Vec<ScoreLine>, AppError> {
-        let children: Vec<i64> = self
+        Ok(self.score_lines(unit, month, None).await?.0)
+    }
+
+    /// The scorecard's lines (of every indicator, or of `only`), the units
+    /// directly below `unit`, and the values read for both: one read of
+    /// the units and one of the values.
+    async fn score_lines(
+        &self,
+        unit: &baladiya_domain::org::OrgUnit,
+        month: Month,
+        only: Option<&str>,
+    ) -> Result<(Vec<ScoreLine>, Vec<baladiya_domain::org::OrgUnit>, ValueMap), AppError> {
+        let children: Vec<_> = self
             .store
             .all_units()
             .await?
-            .iter()
+            .into_iter()
             .filter(|u| u.parent_id == Some(unit.id))
-            .map(|u| u.id)
             .collect();
-        let mut ids = children.clone();
+        let mut ids: Vec<i64> = children.iter().map(|u| u.id).collect();
         ids.push(unit.id);
-        let values = self.value_map(None, &ids, month).await?;
+        let values = self.value_map(only, &ids, month).await?;
         let period = month.to_string();
-        Ok(self
+        let lines = self
             .indicators()
             .iter()
+            .filter(|indicator| only.is_none_or(|code| indicator.code == code))
             .map(|indicator| {
                 let series: Vec<(Month, Option<f64>)> = month
                     .last(12)
@@ -601,7 +613,9 @@ impl App {
                 let value = series.last().and_then(|(_, v)| *v);
                 let covered = children
                     .iter()
-                    .filter(|c| values.contains_key(&(indicator.code.clone(), **c, period.clone())))
+                    .filter(|c| {
+                        values.contains_key(&(indicator.code.clone(), c.id, period.clone()))
+                    })
                     .count();
                 ScoreLine {
                     indicator: indicator.clone(),
@@ -612,7 +626,8 @@ impl App {
                     series,
                 }
             })
-            .collect())
+            .collect();
+        Ok((lines, children, values))
     }
 
     /// One indicator for `unit` over twelve months, and the value of each
@@ -623,21 +638,8 @@ impl App {
         unit: &baladiya_domain::org::OrgUnit,
         month: Month,
     ) -> Result<(ScoreLine, Vec<(baladiya_domain::org::OrgUnit, Option<f64>)>), AppError> {
-        let line = self
-            .scorecard(unit, month)
-            .await?
-            .into_iter()
-            .find(|l| l.indicator.code == code)
-            .ok_or(AppError::NotFound)?;
-        let children: Vec<_> = self
-            .store
-            .all_units()
-            .await?
-            .into_iter()
-            .filter(|u| u.parent_id == Some(unit.id))
-            .collect();
-        let ids: Vec<i64> = children.iter().map(|u| u.id).collect();
-        let values = self.value_map(Some(code), &ids, month).await?;
+        let (lines, children, values) = self.score_lines(unit, month, Some(code)).await?;
+        let line = lines.into_iter().next().ok_or(AppError::NotFound)?;
         let mut compared: Vec<_> = children
             .into_iter()
             .map(|u| {
