@@ -66,6 +66,7 @@ pub async fn engine(
     let mut out = csv::Writer::from_path(&apps_csv)?;
     out.write_record([
         "unit_path",
+        "service",
         "channel",
         "status",
         "submitted_at",
@@ -78,6 +79,7 @@ pub async fn engine(
     for f in store.application_facts(from, to).await? {
         out.write_record([
             f.unit_path,
+            f.service_code,
             f.channel,
             f.status,
             f.submitted_at.to_rfc3339(),
@@ -92,6 +94,7 @@ pub async fn engine(
     let mut out = csv::Writer::from_path(&reports_csv)?;
     out.write_record([
         "unit_path",
+        "category",
         "status",
         "requested_at",
         "closed_at",
@@ -101,6 +104,7 @@ pub async fn engine(
     for f in store.report_facts(from, to).await? {
         out.write_record([
             f.unit_path,
+            f.category_code,
             f.status,
             f.requested_at.to_rfc3339(),
             f.closed_at.map(|t| t.to_rfc3339()).unwrap_or_default(),

@@ -33,6 +33,7 @@ pub struct IndicatorValue {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ApplicationFact {
     pub unit_path: String,
+    pub service_code: String,
     pub channel: String,
     pub status: String,
     pub submitted_at: DateTime<Utc>,
@@ -48,6 +49,7 @@ pub struct ApplicationFact {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReportFact {
     pub unit_path: String,
+    pub category_code: String,
     pub status: String,
     pub requested_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -81,21 +83,24 @@ pub struct ReviewedValue {
     pub version: i64,
 }
 
-/// Applications submitted in a month, counted by unit, channel and
-/// whether they were returned for completion.
+/// Applications submitted in a month, counted by unit, service version,
+/// channel and whether they were returned for completion.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SubmittedCount {
-    pub unit_path: String,
+    pub unit_id: i64,
+    pub service_version_id: i64,
     pub channel: String,
     pub returned: bool,
     pub count: i64,
 }
 
-/// Applications completed in a month, counted by unit, the days they were
-/// submitted and completed (`YYYY-MM-DD`), their due date and outcome.
+/// Applications completed in a month, counted by unit, service version,
+/// the days they were submitted and completed (`YYYY-MM-DD`), their due
+/// date and outcome.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CompletedCount {
-    pub unit_path: String,
+    pub unit_id: i64,
+    pub service_version_id: i64,
     pub submitted_on: String,
     pub completed_on: String,
     pub due_on: NaiveDate,
@@ -106,15 +111,36 @@ pub struct CompletedCount {
     pub fees_minor: Option<i64>,
 }
 
-/// Reports of a month by unit: received, and resolved (by when they were
-/// closed against their expected date, and whether reopened).
+/// Reports received in a month, by unit and category.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReceivedCount {
+    pub unit_id: i64,
+    pub category_code: String,
+    pub count: i64,
+}
+
+/// Reports resolved in a month, by unit, category, day closed, expected
+/// date and whether reopened.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ResolvedCount {
-    pub unit_path: String,
+    pub unit_id: i64,
+    pub category_code: String,
     pub closed_on: String,
     pub expected_on: NaiveDate,
     pub reopened: bool,
     pub count: i64,
+}
+
+/// A computed value for one part of a unit's activity (a service's code or
+/// a report category's).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct IndicatorPart {
+    pub indicator: String,
+    pub unit_id: i64,
+    pub period: String,
+    pub part: String,
+    pub numerator: f64,
+    pub denominator: f64,
 }
 
 impl Store {
@@ -136,13 +162,13 @@ impl Store {
     ) -> Result<Vec<SubmittedCount>, StoreError> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT u.path AS unit_path, a.channel, \
+                "SELECT a.unit_id, a.service_version_id, a.channel, \
                  EXISTS (SELECT 1 FROM events e WHERE e.entity = 'application' AND e.entity_id = a.id \
                          AND e.action = 'application.return_for_completion') AS returned, \
                  COUNT(*) AS count \
-                 FROM applications a JOIN org_units u ON u.id = a.unit_id \
+                 FROM applications a \
                  WHERE a.submitted_at >= $1 AND a.submitted_at < $2 \
-                 GROUP BY u.path, a.channel, returned",
+                 GROUP BY a.unit_id, a.service_version_id, a.channel, returned",
             )
             .bind(from)
             .bind(to)
@@ -159,12 +185,13 @@ impl Store {
     ) -> Result<Vec<CompletedCount>, StoreError> {
         let (submitted, completed) = (self.day_of("a.submitted_at"), self.day_of("a.completed_at"));
         let sql = format!(
-            "SELECT u.path AS unit_path, {submitted} AS submitted_on, {completed} AS completed_on, \
-             a.due_on, a.status, COUNT(*) AS count, CAST(SUM(a.rating) AS BIGINT) AS rating_sum, \
-             COUNT(a.rating) AS ratings, CAST(SUM(a.fee_minor) AS BIGINT) AS fees_minor \
-             FROM applications a JOIN org_units u ON u.id = a.unit_id \
+            "SELECT a.unit_id, a.service_version_id, {submitted} AS submitted_on, \
+             {completed} AS completed_on, a.due_on, a.status, COUNT(*) AS count, \
+             CAST(SUM(a.rating) AS BIGINT) AS rating_sum, COUNT(a.rating) AS ratings, \
+             CAST(SUM(a.fee_minor) AS BIGINT) AS fees_minor \
+             FROM applications a \
              WHERE a.completed_at >= $1 AND a.completed_at < $2 \
-             GROUP BY u.path, {submitted}, {completed}, a.due_on, a.status"
+             GROUP BY a.unit_id, a.service_version_id, {submitted}, {completed}, a.due_on, a.status"
         );
         Ok(on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
@@ -175,24 +202,25 @@ impl Store {
         }))
     }
 
-    /// The month's reports: received per unit, and the resolved ones
-    /// counted by unit, day closed, expected date and reopening.
+    /// The month's reports: received per unit and category, and the
+    /// resolved ones counted by unit, category, day closed, expected date
+    /// and reopening.
     pub async fn report_counts(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<(Vec<(String, i64)>, Vec<ResolvedCount>), StoreError> {
+    ) -> Result<(Vec<ReceivedCount>, Vec<ResolvedCount>), StoreError> {
         let closed = self.day_of("r.closed_at");
         let sql = format!(
-            "SELECT u.path AS unit_path, {closed} AS closed_on, r.expected_on, r.reopened, COUNT(*) AS count \
-             FROM reports r JOIN org_units u ON u.id = r.unit_id \
+            "SELECT r.unit_id, r.category_code, {closed} AS closed_on, r.expected_on, r.reopened, \
+             COUNT(*) AS count FROM reports r \
              WHERE r.status = 'resolved' AND r.closed_at >= $1 AND r.closed_at < $2 \
-             GROUP BY u.path, {closed}, r.expected_on, r.reopened"
+             GROUP BY r.unit_id, r.category_code, {closed}, r.expected_on, r.reopened"
         );
         Ok(on_pool!(self, pool => {
             let received = sqlx::query_as(
-                "SELECT u.path, COUNT(*) FROM reports r JOIN org_units u ON u.id = r.unit_id \
-                 WHERE r.requested_at >= $1 AND r.requested_at < $2 GROUP BY u.path",
+                "SELECT r.unit_id, r.category_code, COUNT(*) AS count FROM reports r \
+                 WHERE r.requested_at >= $1 AND r.requested_at < $2 GROUP BY r.unit_id, r.category_code",
             )
             .bind(from)
             .bind(to)
@@ -424,11 +452,12 @@ impl Store {
     ) -> Result<Vec<ApplicationFact>, StoreError> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT u.path AS unit_path, a.channel, a.status, a.submitted_at, a.completed_at, \
+                "SELECT u.path AS unit_path, v.code AS service_code, a.channel, a.status, a.submitted_at, a.completed_at, \
                  a.due_on, a.fee_minor, CAST(a.rating AS BIGINT) AS rating, \
                  EXISTS (SELECT 1 FROM events e WHERE e.entity = 'application' AND e.entity_id = a.id \
                          AND e.action = 'application.return_for_completion') AS returned \
                  FROM applications a JOIN org_units u ON u.id = a.unit_id \
+                 JOIN service_versions v ON v.id = a.service_version_id \
                  WHERE (a.submitted_at >= $1 AND a.submitted_at < $2) \
                     OR (a.completed_at >= $1 AND a.completed_at < $2)",
             )
@@ -447,7 +476,7 @@ impl Store {
     ) -> Result<Vec<ReportFact>, StoreError> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT u.path AS unit_path, r.status, r.requested_at, r.closed_at, r.expected_on, r.reopened \
+                "SELECT u.path AS unit_path, r.category_code, r.status, r.requested_at, r.closed_at, r.expected_on, r.reopened \
                  FROM reports r JOIN org_units u ON u.id = r.unit_id \
                  WHERE (r.requested_at >= $1 AND r.requested_at < $2) \
                     OR (r.closed_at >= $1 AND r.closed_at < $2)",
@@ -459,13 +488,15 @@ impl Store {
         }))
     }
 
-    /// Replaces the computed values of `period` with `values`, in one
-    /// transaction with one event: running it twice writes the same rows,
-    /// and on PostgreSQL an advisory lock lets one server at a time do it.
+    /// Replaces the computed values of `period` with `values` (and their
+    /// `parts`), in one transaction with one event: running it twice writes
+    /// the same rows, and on PostgreSQL an advisory lock lets one server at
+    /// a time do it.
     pub async fn replace_computed_values(
         &self,
         period: &str,
         values: &[IndicatorValue],
+        parts: &[IndicatorPart],
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         let postgres = matches!(self, Store::Postgres(_));
@@ -493,6 +524,24 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            sqlx::query("DELETE FROM indicator_parts WHERE period = $1")
+                .bind(period)
+                .execute(&mut *tx)
+                .await?;
+            for p in parts {
+                sqlx::query(
+                    "INSERT INTO indicator_parts (indicator, unit_id, period, part, numerator, denominator) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&p.indicator)
+                .bind(p.unit_id)
+                .bind(period)
+                .bind(&p.part)
+                .bind(p.numerator)
+                .bind(p.denominator)
+                .execute(&mut *tx)
+                .await?;
+            }
             insert_event!(tx, &NewEvent {
                 at: now,
                 actor_id: None,
@@ -500,7 +549,7 @@ impl Store {
                 entity: "indicator_period",
                 entity_id: 0,
                 unit_id: None,
-                detail: json!({"period": period, "values": values.len()}),
+                detail: json!({"period": period, "values": values.len(), "parts": parts.len()}),
             });
             values.len() as u64
         }))
@@ -541,6 +590,35 @@ impl Store {
         sql.text.push_str(" ORDER BY period, indicator, unit_id");
         Ok(on_pool!(self, pool => {
             crate::sql::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.text.clone())), sql)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    /// The computed parts of `indicator` for `unit_id` in `period`, by part.
+    pub async fn indicator_parts(
+        &self,
+        indicator: &str,
+        unit_id: i64,
+        period: &str,
+    ) -> Result<Vec<IndicatorPart>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT indicator, unit_id, period, part, numerator, denominator FROM indicator_parts \
+                 WHERE indicator = $1 AND unit_id = $2 AND period = $3 ORDER BY part",
+            )
+            .bind(indicator)
+            .bind(unit_id)
+            .bind(period)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// The code of every published service version, by its id.
+    pub async fn service_version_codes(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, code FROM service_versions")
                 .fetch_all(pool)
                 .await?
         }))

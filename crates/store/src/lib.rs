@@ -40,8 +40,8 @@ pub use error::StoreError;
 pub use events::NewEvent;
 pub use history::{PastApplication, PastReport};
 pub use indicators::{
-    ApplicationFact, CompletedCount, EnteredValue, IndicatorValue, ReportFact, ResolvedCount,
-    ReviewedValue, SubmittedCount, UnitReference,
+    ApplicationFact, CompletedCount, EnteredValue, IndicatorPart, IndicatorValue, ReceivedCount,
+    ReportFact, ResolvedCount, ReviewedValue, SubmittedCount, UnitReference,
 };
 pub use notifications::OutgoingNotification;
 pub use org::{NewDepartment, NewUnit};

@@ -25,6 +25,43 @@ pub fn api_routes() -> Router<AppState> {
     Router::new()
         .route("/indicators", get(definitions))
         .route("/indicators/values", get(values_json))
+        .route("/indicators/parts", get(parts_json))
+}
+
+#[derive(Deserialize)]
+struct PartsQuery {
+    #[serde(default)]
+    indicator: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    period: String,
+}
+
+/// One indicator's value for a unit and month, by service or by report
+/// category, best first.
+async fn parts_json(
+    State(state): State<AppState>,
+    WebQuery(q): WebQuery<PartsQuery>,
+) -> Result<Json<Vec<Value>>, WebError> {
+    let parts = state
+        .app
+        .published_parts(&q.indicator, &q.unit, &q.period)
+        .await?;
+    Ok(Json(
+        parts
+            .iter()
+            .map(|p| {
+                json!({
+                    "part": p.code,
+                    "name": p.name.as_ref().map(|n| json!({"ar": n.ar(), "en": n.en()})),
+                    "value": p.value,
+                    "numerator": p.numerator,
+                    "denominator": p.denominator,
+                })
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -89,37 +126,9 @@ async fn values_csv(
         WebError::new(ErrorCode::Internal)
     };
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record([
-            "indicator",
-            "name_ar",
-            "name_en",
-            "standard",
-            "unit",
-            "period",
-            "value",
-            "numerator",
-            "denominator",
-            "measure_unit_en",
-            "source",
-        ])
-        .map_err(internal)?;
+    writer.write_record(CSV_HEADER).map_err(internal)?;
     for r in &rows {
-        writer
-            .write_record([
-                r.indicator.code.as_str(),
-                r.indicator.name.ar(),
-                r.indicator.name.en(),
-                &format!("{:?}", r.indicator.standard).to_lowercase(),
-                &r.unit,
-                &r.period,
-                &r.value.map(|v| v.to_string()).unwrap_or_default(),
-                &r.numerator.to_string(),
-                &r.denominator.to_string(),
-                r.indicator.unit.en(),
-                &r.source,
-            ])
-            .map_err(internal)?;
+        writer.write_record(csv_record(r)).map_err(internal)?;
     }
     let body = writer
         .into_inner()

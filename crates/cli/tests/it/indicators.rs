@@ -268,6 +268,108 @@ async fn computed_indicators_match_the_raw_rows_and_roll_up(engine: Engine) {
         value(&app, "BLD: ICT: PS: 1", unit("EG-GZ-AWS").id, month).await,
         None
     );
+
+    // Service by service: both new licences online, one renewal of two;
+    // Giza's parts add up its units' too.
+    let parts = |unit: &str, indicator: &str| {
+        let url = app.url(&format!(
+            "/api/v1/indicators/parts?indicator={}&unit={unit}&period={month}",
+            indicator.replace(' ', "%20").replace(':', "%3A")
+        ));
+        let client = app.client.clone();
+        async move {
+            let response = client.get(url).send().await.expect("request");
+            assert_eq!(response.status(), StatusCode::OK);
+            let body: serde_json::Value = response.json().await.expect("JSON");
+            body.as_array()
+                .expect("array")
+                .iter()
+                .map(|p| {
+                    (
+                        p["part"].as_str().expect("part").to_owned(),
+                        p["numerator"].as_f64().expect("n"),
+                        p["denominator"].as_f64().expect("d"),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let expected = vec![
+        ("EG-SHOP-LICENSE".to_owned(), 2.0, 2.0),
+        ("EG-SHOP-LICENSE-RENEWAL".to_owned(), 1.0, 2.0),
+    ];
+    assert_eq!(
+        parts("EG-GZ-BDR", "BLD: ICT: PS: 1").await,
+        expected,
+        "best first"
+    );
+    assert_eq!(parts("EG-GZ", "BLD: ICT: PS: 1").await, expected);
+    assert_eq!(
+        parts("EG-GZ-BDR", "BLD: ENV: CR: 1").await,
+        vec![("waste".to_owned(), reports, 200_000.0)]
+    );
+    let page = app
+        .client
+        .get(app.url(&format!(
+            "/indicators/detail?code=BLD%3A%20ICT%3A%20PS%3A%201&unit=EG-GZ-BDR&month={month}"
+        )))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("text");
+    assert!(page.contains("By service or report category"), "{page}");
+    assert!(
+        page.contains("Public shop license renewal"),
+        "the service by its name"
+    );
+    let wrong = app
+        .client
+        .get(app.url("/api/v1/indicators/parts?indicator=X&unit=nowhere&period=2026-13"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = wrong.json().await.expect("JSON");
+    let mut fields: Vec<&str> = body["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        ["indicator", "period", "unit"],
+        "every field at once"
+    );
+
+    // The open-data CSV has the same figures as the store.
+    let csv = app
+        .client
+        .get(app.url(&format!(
+            "/open-data/indicators.csv?unit=EG-GZ-BDR&period={month}"
+        )))
+        .send()
+        .await
+        .expect("csv")
+        .text()
+        .await
+        .expect("text");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    assert_eq!(
+        header.iter().collect::<Vec<_>>(),
+        baladiya_web::indicators::CSV_HEADER
+    );
+    let online_row = reader
+        .records()
+        .map(|r| r.expect("row"))
+        .find(|r| &r[0] == "BLD: ICT: PS: 1" && &r[4] == "EG-GZ-BDR")
+        .expect("Badrashin's online share");
+    assert_eq!((&online_row[7], &online_row[8]), ("3", "4"));
+    assert_eq!(&online_row[6], "75");
     app.stop().await;
 }
 

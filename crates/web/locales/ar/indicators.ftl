@@ -67,3 +67,5 @@ approved = معتمدة
 returned = معادة
 nav-indicator-values = قيم المؤشرات
 year-invalid = السنة غير صحيحة.
+indicator-parts = حسب الخدمة أو فئة البلاغ
+indicator-part = الخدمة أو الفئة

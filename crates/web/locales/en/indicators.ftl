@@ -67,3 +67,5 @@ approved = Approved
 returned = Returned
 nav-indicator-values = Indicator values
 year-invalid = The year is not valid.
+indicator-parts = By service or report category
+indicator-part = Service or category

@@ -202,6 +202,9 @@ struct DetailPage<'a> {
     map: String,
     series: Vec<(String, String)>,
     compared: Vec<(String, String, String)>,
+    /// The month's value service by service or category by category:
+    /// (name, value, numerator, denominator).
+    parts: Vec<(String, String, String, String)>,
 }
 
 async fn detail(
@@ -217,6 +220,7 @@ async fn detail(
         .app
         .indicator_detail(&code, &place.unit, month)
         .await?;
+    let parts = state.app.indicator_parts(&code, &place.unit, month).await?;
     let lang = tr.lang();
     let i = &line.indicator;
     let values: Vec<Option<f64>> = line.series.iter().map(|(_, v)| *v).collect();
@@ -283,6 +287,21 @@ async fn detail(
                     u.code.to_string(),
                     u.name.get(lang).to_owned(),
                     v.map(number).unwrap_or_else(|| tr.t("indicator-no-value")),
+                )
+            })
+            .collect(),
+        parts: parts
+            .iter()
+            .map(|p| {
+                (
+                    p.name
+                        .as_ref()
+                        .map_or_else(|| p.code.clone(), |n| n.get(lang).to_owned()),
+                    p.value
+                        .map(number)
+                        .unwrap_or_else(|| tr.t("indicator-no-value")),
+                    number(p.numerator),
+                    number(p.denominator),
                 )
             })
             .collect(),

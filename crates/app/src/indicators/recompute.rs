@@ -1,0 +1,279 @@
+//! Recomputing the indicators Baladiya computes from its own records, for
+//! every unit (with everything below it), month by month, as a whole and
+//! by part: by service for applications, by category for reports.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use baladiya_domain::indicators::{Formula, Month, Ratio, Source, quantile_of_counts};
+use baladiya_domain::org::{OrgUnit, UnitPath};
+use baladiya_store::{IndicatorPart, IndicatorValue};
+use chrono::{NaiveTime, TimeZone, Utc};
+
+use crate::{App, AppError};
+
+/// A unit as a whole (`None`) or one part of its activity: a service's
+/// code or a report category's.
+type Part = Option<Arc<str>>;
+
+/// Sums of each formula's numerator and denominator per unit and part,
+/// and how many applications took each number of working days (for the
+/// median and the 90th percentile, which do not add up).
+#[derive(Debug, Default)]
+struct Tally {
+    sums: HashMap<(Formula, i64, Part), Ratio>,
+    days: HashMap<(i64, Part), BTreeMap<i64, u64>>,
+}
+
+impl Tally {
+    /// Adds `numerator / denominator` to the unit at the end of `path` and
+    /// to every unit above it (a unit's value covers everything below it),
+    /// as a whole and for `part`.
+    fn add(&mut self, formula: Formula, path: &UnitPath, part: &Arc<str>, n: f64, d: f64) {
+        for unit in path.ids() {
+            for key in [None, Some(part.clone())] {
+                let sum = self.sums.entry((formula, *unit, key)).or_default();
+                sum.numerator += n;
+                sum.denominator += d;
+            }
+        }
+    }
+
+    /// Counts `count` applications that took `days` working days, for the
+    /// unit at the end of `path`, every unit above it, and `part`.
+    fn took(&mut self, path: &UnitPath, part: &Arc<str>, days: i64, count: u64) {
+        for unit in path.ids() {
+            for key in [None, Some(part.clone())] {
+                *self
+                    .days
+                    .entry((*unit, key))
+                    .or_default()
+                    .entry(days)
+                    .or_default() += count;
+            }
+        }
+    }
+
+    /// The value of `formula` for `unit` and `part`, if there is one.
+    fn ratio(
+        &self,
+        formula: Formula,
+        unit: i64,
+        part: &Part,
+        population: Option<f64>,
+    ) -> Option<Ratio> {
+        let sum = |f| self.sums.get(&(f, unit, part.clone())).copied();
+        match formula {
+            Formula::ReportsPerInhabitants => Some(Ratio::new(
+                sum(formula).map_or(0.0, |r| r.numerator),
+                population?,
+            )),
+            Formula::ProcessingDaysMedian | Formula::ProcessingDaysP90 => {
+                let q = if formula == Formula::ProcessingDaysMedian {
+                    0.5
+                } else {
+                    0.9
+                };
+                let value = quantile_of_counts(self.days.get(&(unit, part.clone()))?, q)?;
+                Some(Ratio::new(value, 1.0))
+            }
+            _ => sum(formula).filter(|r| r.denominator > 0.0),
+        }
+    }
+
+    /// The parts (services or categories) `unit` has figures of `formula`
+    /// for.
+    fn parts_of(&self, formula: Formula, unit: i64) -> Vec<Arc<str>> {
+        let mut parts: Vec<Arc<str>> = match formula {
+            Formula::ProcessingDaysMedian | Formula::ProcessingDaysP90 => self
+                .days
+                .keys()
+                .filter(|(u, _)| *u == unit)
+                .filter_map(|(_, p)| p.clone())
+                .collect(),
+            _ => self
+                .sums
+                .keys()
+                .filter(|(f, u, _)| *f == formula && *u == unit)
+                .filter_map(|(_, _, p)| p.clone())
+                .collect(),
+        };
+        parts.sort();
+        parts.dedup();
+        parts
+    }
+}
+
+/// A unit's population for a year: its own figure, or else the sum of
+/// the units directly below it.
+fn populations(units: &[OrgUnit], own: &HashMap<i64, i64>) -> HashMap<i64, f64> {
+    let mut population = HashMap::new();
+    let mut deepest_first: Vec<&OrgUnit> = units.iter().collect();
+    deepest_first.sort_by_key(|u| std::cmp::Reverse(u.path.depth()));
+    for unit in deepest_first {
+        let below: f64 = units
+            .iter()
+            .filter(|c| c.parent_id == Some(unit.id))
+            .filter_map(|c| population.get(&c.id))
+            .sum();
+        let value = own.get(&unit.id).map_or(below, |p| *p as f64);
+        if value > 0.0 {
+            population.insert(unit.id, value);
+        }
+    }
+    population
+}
+
+impl App {
+    /// Recomputes every computed indicator for every unit for `month`, from
+    /// the applications and reports themselves, as a whole and by service
+    /// or category; idempotent (the month's computed values are replaced
+    /// in one transaction). Returns how many values were written.
+    pub async fn recompute_indicators(&self, month: Month) -> Result<u64, AppError> {
+        let day = |d: chrono::NaiveDate| Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN));
+        let (from, to) = (day(month.first_day()), day(month.next().first_day()));
+        let units = self.store.all_units().await?;
+        let paths: HashMap<i64, &UnitPath> = units.iter().map(|u| (u.id, &u.path)).collect();
+        let mut calendars = HashMap::new();
+        for unit in &units {
+            if !calendars.contains_key(&unit.id) {
+                let calendar = self.store.calendar(unit.country()).await?;
+                for same in units.iter().filter(|u| u.country() == unit.country()) {
+                    calendars.insert(same.id, calendar.clone());
+                }
+            }
+        }
+        let services: HashMap<i64, Arc<str>> = self
+            .store
+            .service_version_codes()
+            .await?
+            .into_iter()
+            .map(|(id, code)| (id, Arc::from(code)))
+            .collect();
+        let mut categories: HashMap<String, Arc<str>> = HashMap::new();
+        let mut category = |code: String| -> Arc<str> {
+            categories
+                .entry(code)
+                .or_insert_with_key(|code| Arc::from(code.as_str()))
+                .clone()
+        };
+
+        let mut tally = Tally::default();
+        for c in self.store.submitted_counts(from, to).await? {
+            let (Some(path), Some(service)) =
+                (paths.get(&c.unit_id), services.get(&c.service_version_id))
+            else {
+                continue;
+            };
+            let n = c.count as f64;
+            let online = if c.channel == "online" { n } else { 0.0 };
+            tally.add(Formula::ApplicationsOnline, path, service, online, n);
+            let returned = if c.returned { n } else { 0.0 };
+            tally.add(Formula::ReturnedForCompletion, path, service, returned, n);
+        }
+        let date = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+        for c in self.store.completed_counts(from, to).await? {
+            let (Some(path), Some(service), Some(submitted), Some(completed)) = (
+                paths.get(&c.unit_id),
+                services.get(&c.service_version_id),
+                date(&c.submitted_on),
+                date(&c.completed_on),
+            ) else {
+                continue;
+            };
+            let n = c.count as f64;
+            let on_time = if completed <= c.due_on { n } else { 0.0 };
+            tally.add(Formula::CompletedWithinSla, path, service, on_time, n);
+            let days = calendars.get(&c.unit_id).map_or(0, |calendar| {
+                calendar.working_days_between(submitted, completed)
+            });
+            tally.add(Formula::ProcessingDays, path, service, days as f64 * n, n);
+            tally.took(path, service, days, c.count.max(0) as u64);
+            if c.ratings > 0 {
+                let sum = c.rating_sum.unwrap_or(0) as f64;
+                tally.add(Formula::Satisfaction, path, service, sum, c.ratings as f64);
+            }
+            if c.status == "issued" {
+                let fees = c.fees_minor.unwrap_or(0) as f64 / 100.0;
+                tally.add(Formula::FeeRevenue, path, service, fees, n);
+            }
+        }
+        let (received, resolved) = self.store.report_counts(from, to).await?;
+        for c in received {
+            if let Some(path) = paths.get(&c.unit_id) {
+                let part = category(c.category_code);
+                let n = c.count as f64;
+                tally.add(Formula::ReportsPerInhabitants, path, &part, n, 0.0);
+            }
+        }
+        for c in resolved {
+            let (Some(path), Some(closed)) = (paths.get(&c.unit_id), date(&c.closed_on)) else {
+                continue;
+            };
+            let part = category(c.category_code);
+            let n = c.count as f64;
+            let on_time = if closed <= c.expected_on { n } else { 0.0 };
+            tally.add(Formula::ReportsResolvedOnTime, path, &part, on_time, n);
+            let reopened = if c.reopened { n } else { 0.0 };
+            tally.add(Formula::ReportsReopened, path, &part, reopened, n);
+        }
+
+        let references = self.store.unit_references(i64::from(month.year())).await?;
+        let own: HashMap<i64, i64> = references
+            .iter()
+            .filter_map(|r| Some((r.unit_id, r.population?)))
+            .collect();
+        let population = populations(&units, &own);
+        let published = self.services();
+        let period = month.to_string();
+        let (mut values, mut parts) = (Vec::new(), Vec::new());
+        for indicator in self.indicators().iter() {
+            let Source::Computed(formula) = indicator.source else {
+                continue;
+            };
+            for unit in &units {
+                let people = population.get(&unit.id).copied();
+                let whole = match formula {
+                    Formula::ServicesOnline => Some(Ratio::new(
+                        published
+                            .iter()
+                            .filter(|p| p.service.country == unit.country())
+                            .count() as f64,
+                        1.0,
+                    )),
+                    _ => tally.ratio(formula, unit.id, &None, people),
+                };
+                let Some(whole) = whole else {
+                    continue;
+                };
+                values.push(IndicatorValue {
+                    indicator: indicator.code.clone(),
+                    unit_id: unit.id,
+                    period: period.clone(),
+                    numerator: whole.numerator,
+                    denominator: whole.denominator,
+                    source: "computed".into(),
+                    status: "final".into(),
+                });
+                for part in tally.parts_of(formula, unit.id) {
+                    let Some(ratio) = tally.ratio(formula, unit.id, &Some(part.clone()), people)
+                    else {
+                        continue;
+                    };
+                    parts.push(IndicatorPart {
+                        indicator: indicator.code.clone(),
+                        unit_id: unit.id,
+                        period: period.clone(),
+                        part: part.to_string(),
+                        numerator: ratio.numerator,
+                        denominator: ratio.denominator,
+                    });
+                }
+            }
+        }
+        Ok(self
+            .store
+            .replace_computed_values(&period, &values, &parts, self.now())
+            .await?)
+    }
+}

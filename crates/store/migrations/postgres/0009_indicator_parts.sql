@@ -1,0 +1,21 @@
+-- Indicators broken down by service (applications) or by category
+-- (reports), per unit and period. Keep in step with ../sqlite.
+
+-- A computed indicator's value for one part of a unit's activity: the same
+-- numerator and denominator as indicator_values, for one service or one
+-- report category. Replaced with the period's computed values.
+CREATE TABLE indicator_parts (
+    indicator    TEXT NOT NULL,
+    unit_id      BIGINT NOT NULL REFERENCES org_units(id),
+    period       TEXT NOT NULL,
+    part         TEXT NOT NULL,
+    numerator    DOUBLE PRECISION NOT NULL,
+    denominator  DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (indicator, unit_id, period, part)
+);
+CREATE INDEX indicator_parts_period ON indicator_parts(period);
+
+-- Whether an application was returned for completion is read from its
+-- events: the action in the index answers without reading the rows.
+CREATE INDEX events_entity_action ON events(entity, entity_id, action);
+DROP INDEX events_entity;
