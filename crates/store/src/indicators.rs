@@ -101,8 +101,8 @@ pub struct SubmittedCount {
 pub struct CompletedCount {
     pub unit_id: i64,
     pub service_version_id: i64,
-    pub submitted_on: String,
-    pub completed_on: String,
+    pub submitted_on: NaiveDate,
+    pub completed_on: NaiveDate,
     pub due_on: NaiveDate,
     pub status: String,
     pub count: i64,
@@ -125,7 +125,7 @@ pub struct ReceivedCount {
 pub struct ResolvedCount {
     pub unit_id: i64,
     pub category_code: String,
-    pub closed_on: String,
+    pub closed_on: NaiveDate,
     pub expected_on: NaiveDate,
     pub reopened: bool,
     pub count: i64,
@@ -143,13 +143,18 @@ pub struct IndicatorPart {
     pub denominator: f64,
 }
 
+/// Rows in one multi-row INSERT: eight binds a row stays well under both
+/// engines' limit on a statement's parameters (SQLite 32,766).
+const ROWS_A_STATEMENT: usize = 1_000;
+
 impl Store {
-    /// The day of a timestamp column as `YYYY-MM-DD` in UTC, in this
-    /// engine's SQL.
+    /// The day (UTC) of a timestamp column, in this engine's SQL: text
+    /// `YYYY-MM-DD` on SQLite, a `DATE` on PostgreSQL; both read as a
+    /// `NaiveDate`.
     fn day_of(&self, column: &str) -> String {
         match self {
             Store::Sqlite(_) => format!("substr({column}, 1, 10)"),
-            Store::Postgres(_) => format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"),
+            Store::Postgres(_) => format!("CAST({column} AT TIME ZONE 'UTC' AS DATE)"),
         }
     }
 
@@ -202,14 +207,31 @@ impl Store {
         }))
     }
 
-    /// The month's reports: received per unit and category, and the
-    /// resolved ones counted by unit, category, day closed, expected date
-    /// and reopening.
-    pub async fn report_counts(
+    /// The month's reports received, per unit and category.
+    pub async fn received_counts(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<(Vec<ReceivedCount>, Vec<ResolvedCount>), StoreError> {
+    ) -> Result<Vec<ReceivedCount>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT r.unit_id, r.category_code, COUNT(*) AS count FROM reports r \
+                 WHERE r.requested_at >= $1 AND r.requested_at < $2 GROUP BY r.unit_id, r.category_code",
+            )
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// The month's resolved reports, counted by unit, category, day closed,
+    /// expected date and reopening.
+    pub async fn resolved_counts(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ResolvedCount>, StoreError> {
         let closed = self.day_of("r.closed_at");
         let sql = format!(
             "SELECT r.unit_id, r.category_code, {closed} AS closed_on, r.expected_on, r.reopened, \
@@ -218,20 +240,11 @@ impl Store {
              GROUP BY r.unit_id, r.category_code, {closed}, r.expected_on, r.reopened"
         );
         Ok(on_pool!(self, pool => {
-            let received = sqlx::query_as(
-                "SELECT r.unit_id, r.category_code, COUNT(*) AS count FROM reports r \
-                 WHERE r.requested_at >= $1 AND r.requested_at < $2 GROUP BY r.unit_id, r.category_code",
-            )
-            .bind(from)
-            .bind(to)
-            .fetch_all(pool)
-            .await?;
-            let resolved = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(from)
                 .bind(to)
                 .fetch_all(pool)
-                .await?;
-            (received, resolved)
+                .await?
         }))
     }
 
@@ -510,37 +523,43 @@ impl Store {
                 .bind(period)
                 .execute(&mut *tx)
                 .await?;
-            for v in values {
-                sqlx::query(
-                    "INSERT INTO indicator_values (indicator, unit_id, period, numerator, denominator, \
-                     source, status, updated_at) VALUES ($1, $2, $3, $4, $5, 'computed', 'final', $6)",
-                )
-                .bind(&v.indicator)
-                .bind(v.unit_id)
-                .bind(period)
-                .bind(v.numerator)
-                .bind(v.denominator)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            // Many rows a statement: a month has a few hundred values and
+            // a few thousand parts.
+            for chunk in values.chunks(ROWS_A_STATEMENT) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO indicator_values (indicator, unit_id, period, numerator, \
+                     denominator, source, status, updated_at) ",
+                );
+                insert.push_values(chunk, |mut row, v| {
+                    row.push_bind(&v.indicator)
+                        .push_bind(v.unit_id)
+                        .push_bind(period)
+                        .push_bind(v.numerator)
+                        .push_bind(v.denominator)
+                        .push_bind("computed")
+                        .push_bind("final")
+                        .push_bind(now);
+                });
+                insert.build().execute(&mut *tx).await?;
             }
             sqlx::query("DELETE FROM indicator_parts WHERE period = $1")
                 .bind(period)
                 .execute(&mut *tx)
                 .await?;
-            for p in parts {
-                sqlx::query(
-                    "INSERT INTO indicator_parts (indicator, unit_id, period, part, numerator, denominator) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(&p.indicator)
-                .bind(p.unit_id)
-                .bind(period)
-                .bind(&p.part)
-                .bind(p.numerator)
-                .bind(p.denominator)
-                .execute(&mut *tx)
-                .await?;
+            for chunk in parts.chunks(ROWS_A_STATEMENT) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO indicator_parts (indicator, unit_id, period, part, numerator, \
+                     denominator) ",
+                );
+                insert.push_values(chunk, |mut row, p| {
+                    row.push_bind(&p.indicator)
+                        .push_bind(p.unit_id)
+                        .push_bind(period)
+                        .push_bind(&p.part)
+                        .push_bind(p.numerator)
+                        .push_bind(p.denominator);
+                });
+                insert.build().execute(&mut *tx).await?;
             }
             insert_event!(tx, &NewEvent {
                 at: now,
