@@ -6,9 +6,9 @@
 //! a month, and only by `serve --demo`.
 
 use baladiya_domain::country::Country;
-use baladiya_domain::indicators::Month;
+use baladiya_domain::indicators::{Measure, Month};
 use baladiya_domain::tracking::TrackingNumber;
-use baladiya_store::{PastApplication, PastReport, UnitReference};
+use baladiya_store::{EnteredValue, PastApplication, PastReport, UnitReference};
 use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 
 use crate::{App, AppError};
@@ -51,6 +51,41 @@ const POPULATION: &[(&str, i64)] = &[
     ("SA-04-QTF", 600_000),
 ];
 
+/// What a reported indicator's denominator is, for the demo.
+enum Basis {
+    Population,
+    Households,
+    Count(f64),
+}
+
+/// The demo's reported indicators: the range of a unit's value (in the
+/// indicator's measure) and its denominator.
+const REPORTED: &[(&str, f64, f64, Basis)] = &[
+    ("EC: ICT: ICT: 1C", 55.0, 85.0, Basis::Households),
+    ("EC: ICT: PS: 1A", 10.0, 40.0, Basis::Count(60.0)),
+    ("EC: I: WS: 1C", 88.0, 98.0, Basis::Households),
+    ("EC: I: WS: 3C", 18.0, 35.0, Basis::Count(9_000_000.0)),
+    ("EC: I: WS: 5C", 60.0, 90.0, Basis::Households),
+    ("EC: I: WA: 1C", 70.0, 95.0, Basis::Households),
+    ("EC: I: ES: 3C", 96.0, 99.5, Basis::Households),
+    ("EC: I: T: 2A", 30.0, 70.0, Basis::Population),
+    ("EN: EN: WS: 2C", 150.0, 260.0, Basis::Population),
+    ("EN: EN: PSN: 1C", 5.0, 40.0, Basis::Population),
+    ("EN: E: E: 2C", 900.0, 1_600.0, Basis::Population),
+    ("SC: SH: SA: 7C", 10.0, 30.0, Basis::Population),
+    ("SC: SH: SA: 9C", 5.0, 15.0, Basis::Population),
+    ("ISO 37122: 10.1", 500.0, 3_000.0, Basis::Population),
+    ("ISO 37122: 10.2", 40.0, 80.0, Basis::Count(45.0)),
+    ("ISO 37120: 16.1", 75.0, 97.0, Basis::Population),
+    ("ISO 37120: 16.2", 0.25, 0.45, Basis::Population),
+    ("ISO 37120: 16.3", 5.0, 20.0, Basis::Count(20_000.0)),
+    ("ISO 37120: 19.1", 5.0, 40.0, Basis::Population),
+    ("ISO 37120: 20.1", 50.0, 90.0, Basis::Population),
+    ("ISO 37120: 21.1", 90.0, 99.5, Basis::Population),
+    ("ISO 37120: 21.7", 15.0, 35.0, Basis::Count(9_000_000.0)),
+    ("ISO 37120: 11.2", 10.0, 30.0, Basis::Count(20.0)),
+];
+
 const NAMES: &[&str] = &[
     "محمد أحمد عبد الله",
     "فاطمة علي حسن",
@@ -74,10 +109,97 @@ impl App {
             return Ok((0, 0));
         }
         let written = self.write_history(1).await?;
+        self.write_reported_values().await?;
         for month in Month::of(now.date_naive()).last(12) {
             self.recompute_indicators(month).await?;
         }
         Ok(written)
+    }
+
+    /// The values units report themselves, for the demo: every unit with
+    /// nothing below it reports each entered indicator twice in the shown
+    /// year (a yearly figure at its start, a better one mid-year), entered
+    /// by the unit head and approved by the administrator above — so that
+    /// scorecards, roll-ups and maps have them too.
+    async fn write_reported_values(&self) -> Result<(), AppError> {
+        let units = self.store.all_units().await?;
+        let months = Month::of(self.now().date_naive()).last(12);
+        let (start, mid) = (months[0].to_string(), months[6].to_string());
+        let catalog = self.indicators();
+        let mut dice = Dice(0x1d1c_a705_2026);
+        for (code, people) in POPULATION {
+            let Some(unit) = units.iter().find(|u| u.code.as_str() == *code) else {
+                continue;
+            };
+            if units.iter().any(|u| u.parent_id == Some(unit.id)) {
+                continue;
+            }
+            let country = if unit.country() == Country::Egypt {
+                "eg"
+            } else {
+                "sa"
+            };
+            let (Some(maker), Some(checker)) = (
+                self.demo_user(&format!("{country}.head")).await?,
+                self.demo_user(&format!("{country}.admin")).await?,
+            ) else {
+                continue;
+            };
+            for (indicator, low, high, basis) in REPORTED {
+                let Some(i) = catalog.iter().find(|i| i.code == *indicator) else {
+                    continue;
+                };
+                let denominator = match basis {
+                    Basis::Population => *people as f64,
+                    Basis::Households => (*people / 4) as f64,
+                    Basis::Count(n) => *n,
+                };
+                let level = low + (high - low) * dice.below(1_000) as f64 / 1_000.0;
+                let better = |step: f64| match i.direction {
+                    baladiya_domain::indicators::Direction::HigherIsBetter => level + step,
+                    baladiya_domain::indicators::Direction::LowerIsBetter => level - step,
+                };
+                for (period, value) in [(&start, level), (&mid, better((high - low) * 0.1))] {
+                    let numerator = match i.measure {
+                        Measure::Percent => value.min(100.0) / 100.0 * denominator,
+                        Measure::Per10k => value * denominator / 10_000.0,
+                        Measure::Per100k => value * denominator / 100_000.0,
+                        Measure::Average | Measure::Total => value * denominator,
+                    };
+                    let entered = EnteredValue {
+                        indicator: i.code.clone(),
+                        unit_id: unit.id,
+                        period: period.clone(),
+                        numerator: numerator.round(),
+                        denominator,
+                        note: Some("بيان الوحدة السنوي (بيانات العرض)".into()),
+                    };
+                    self.store
+                        .enter_indicator_values(&[entered], maker, self.now())
+                        .await?;
+                    self.store
+                        .review_indicator_value(
+                            &i.code,
+                            unit.id,
+                            period,
+                            1,
+                            true,
+                            None,
+                            checker,
+                            self.now(),
+                        )
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn demo_user(&self, name: &str) -> Result<Option<i64>, AppError> {
+        let Ok(username) = baladiya_domain::people::Username::parse(name) else {
+            return Ok(None);
+        };
+        Ok(self.store.user_by_username(&username).await?.map(|u| u.id))
     }
 
     /// Writes twelve months of history, `scale` times the demo's volume

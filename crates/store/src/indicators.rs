@@ -119,12 +119,13 @@ pub struct ReceivedCount {
     pub count: i64,
 }
 
-/// Reports resolved in a month, by unit, category, day closed, expected
-/// date and whether reopened.
+/// Reports resolved in a month, by unit, category, the days they were
+/// received and closed, expected date and whether reopened.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ResolvedCount {
     pub unit_id: i64,
     pub category_code: String,
+    pub requested_on: NaiveDate,
     pub closed_on: NaiveDate,
     pub expected_on: NaiveDate,
     pub reopened: bool,
@@ -225,19 +226,19 @@ impl Store {
         }))
     }
 
-    /// The month's resolved reports, counted by unit, category, day closed,
-    /// expected date and reopening.
+    /// The month's resolved reports, counted by unit, category, the days
+    /// received and closed, expected date and reopening.
     pub async fn resolved_counts(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<ResolvedCount>, StoreError> {
-        let closed = self.day_of("r.closed_at");
+        let (requested, closed) = (self.day_of("r.requested_at"), self.day_of("r.closed_at"));
         let sql = format!(
-            "SELECT r.unit_id, r.category_code, {closed} AS closed_on, r.expected_on, r.reopened, \
-             COUNT(*) AS count FROM reports r \
+            "SELECT r.unit_id, r.category_code, {requested} AS requested_on, {closed} AS closed_on, \
+             r.expected_on, r.reopened, COUNT(*) AS count FROM reports r \
              WHERE r.status = 'resolved' AND r.closed_at >= $1 AND r.closed_at < $2 \
-             GROUP BY r.unit_id, r.category_code, {closed}, r.expected_on, r.reopened"
+             GROUP BY r.unit_id, r.category_code, {requested}, {closed}, r.expected_on, r.reopened"
         );
         Ok(on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))

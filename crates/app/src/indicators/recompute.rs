@@ -17,12 +17,23 @@ use crate::{App, AppError};
 type Part = Option<Arc<str>>;
 
 /// Sums of each formula's numerator and denominator per unit and part,
-/// and how many applications took each number of working days (for the
-/// median and the 90th percentile, which do not add up).
+/// and how many applications (or reports) took each number of days, by
+/// the formula of their sum (for medians and 90th percentiles, which do
+/// not add up).
 #[derive(Debug, Default)]
 struct Tally {
     sums: HashMap<(Formula, i64, Part), Ratio>,
-    days: HashMap<(i64, Part), BTreeMap<i64, u64>>,
+    days: HashMap<(Formula, i64, Part), BTreeMap<i64, u64>>,
+}
+
+/// The formula whose durations a quantile formula reads, and its quantile.
+fn quantile_of(formula: Formula) -> Option<(Formula, f64)> {
+    match formula {
+        Formula::ProcessingDaysMedian => Some((Formula::ProcessingDays, 0.5)),
+        Formula::ProcessingDaysP90 => Some((Formula::ProcessingDays, 0.9)),
+        Formula::ResolutionDaysMedian => Some((Formula::ResolutionDays, 0.5)),
+        _ => None,
+    }
 }
 
 impl Tally {
@@ -39,17 +50,20 @@ impl Tally {
         }
     }
 
-    /// Counts `count` applications that took `days` working days, for the
-    /// unit at the end of `path`, every unit above it, and `part`.
-    fn took(&mut self, path: &UnitPath, part: &Arc<str>, days: i64, count: u64) {
+    /// Adds `count` cases that took `days` to `formula` (the sum of days
+    /// over the count of cases) and to its distribution, for the unit at
+    /// the end of `path`, every unit above it, and `part`.
+    fn took(&mut self, formula: Formula, path: &UnitPath, part: &Arc<str>, days: i64, count: i64) {
+        let n = count as f64;
+        self.add(formula, path, part, days as f64 * n, n);
         for unit in path.ids() {
             for key in [None, Some(part.clone())] {
                 *self
                     .days
-                    .entry((*unit, key))
+                    .entry((formula, *unit, key))
                     .or_default()
                     .entry(days)
-                    .or_default() += count;
+                    .or_default() += count.max(0) as u64;
             }
         }
     }
@@ -68,36 +82,26 @@ impl Tally {
                 sum(formula).map_or(0.0, |r| r.numerator),
                 population?,
             )),
-            Formula::ProcessingDaysMedian | Formula::ProcessingDaysP90 => {
-                let q = if formula == Formula::ProcessingDaysMedian {
-                    0.5
-                } else {
-                    0.9
-                };
-                let value = quantile_of_counts(self.days.get(&(unit, part.clone()))?, q)?;
-                Some(Ratio::new(value, 1.0))
-            }
-            _ => sum(formula).filter(|r| r.denominator > 0.0),
+            _ => match quantile_of(formula) {
+                Some((durations, q)) => {
+                    let days = self.days.get(&(durations, unit, part.clone()))?;
+                    Some(Ratio::new(quantile_of_counts(days, q)?, 1.0))
+                }
+                None => sum(formula).filter(|r| r.denominator > 0.0),
+            },
         }
     }
 
     /// The parts (services or categories) `unit` has figures of `formula`
     /// for.
     fn parts_of(&self, formula: Formula, unit: i64) -> Vec<Arc<str>> {
-        let mut parts: Vec<Arc<str>> = match formula {
-            Formula::ProcessingDaysMedian | Formula::ProcessingDaysP90 => self
-                .days
-                .keys()
-                .filter(|(u, _)| *u == unit)
-                .filter_map(|(_, p)| p.clone())
-                .collect(),
-            _ => self
-                .sums
-                .keys()
-                .filter(|(f, u, _)| *f == formula && *u == unit)
-                .filter_map(|(_, _, p)| p.clone())
-                .collect(),
-        };
+        let summed = quantile_of(formula).map_or(formula, |(durations, _)| durations);
+        let mut parts: Vec<Arc<str>> = self
+            .sums
+            .keys()
+            .filter(|(f, u, _)| *f == summed && *u == unit)
+            .filter_map(|(_, _, p)| p.clone())
+            .collect();
         parts.sort();
         parts.dedup();
         parts
@@ -191,8 +195,7 @@ impl App {
             let days = calendars.get(&c.unit_id).map_or(0, |calendar| {
                 calendar.working_days_between(c.submitted_on, c.completed_on)
             });
-            tally.add(Formula::ProcessingDays, path, service, days as f64 * n, n);
-            tally.took(path, service, days, c.count.max(0) as u64);
+            tally.took(Formula::ProcessingDays, path, service, days, c.count);
             if c.ratings > 0 {
                 let sum = c.rating_sum.unwrap_or(0) as f64;
                 tally.add(Formula::Satisfaction, path, service, sum, c.ratings as f64);
@@ -219,6 +222,8 @@ impl App {
             tally.add(Formula::ReportsResolvedOnTime, path, &part, on_time, n);
             let reopened = if c.reopened { n } else { 0.0 };
             tally.add(Formula::ReportsReopened, path, &part, reopened, n);
+            let days = (c.closed_on - c.requested_on).num_days().max(0);
+            tally.took(Formula::ResolutionDays, path, &part, days, c.count);
         }
 
         let references = self.store.unit_references(i64::from(month.year())).await?;

@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
-use baladiya_domain::indicators::{Direction, Indicator, Month, Standing};
+use baladiya_domain::indicators::{
+    Direction, Indicator, Month, Ratio, Source, Standing, TreeUnit, roll_up,
+};
+use baladiya_domain::org::OrgUnit;
 
 use crate::{App, AppError};
 
@@ -30,28 +33,86 @@ impl ScoreLine {
 type ValueMap = HashMap<(String, i64, String), f64>;
 
 impl App {
-    /// Values of the catalog's indicators (or one) for `units` over the
-    /// twelve months up to `month`, as the indicator's measure.
+    /// Values of the catalog's indicators (or one) for `unit` and every
+    /// unit below it over the twelve months up to `month`, as the
+    /// indicator's measure. Computed values are read as they are; values
+    /// units report hold for their frequency (a yearly value for twelve
+    /// months) and roll up the tree by numerators and denominators.
     async fn value_map(
         &self,
         indicator: Option<&str>,
-        units: &[i64],
+        unit: &OrgUnit,
         month: Month,
-    ) -> Result<ValueMap, AppError> {
-        let months: Vec<String> = month.last(12).iter().map(ToString::to_string).collect();
-        let catalog = self.indicators();
-        let rows = self
+    ) -> Result<(ValueMap, Vec<OrgUnit>), AppError> {
+        let mut tree: Vec<OrgUnit> = self
             .store
-            .indicator_values(indicator, units, &months)
-            .await?;
-        Ok(rows
+            .all_units()
+            .await?
             .into_iter()
-            .filter_map(|v| {
-                let measure = catalog.iter().find(|i| i.code == v.indicator)?.measure;
-                let value = measure.value(v.numerator, v.denominator)?;
-                Some(((v.indicator, v.unit_id, v.period), value))
+            .filter(|u| u.path.is_within(&unit.path))
+            .collect();
+        tree.sort_by_key(|u| std::cmp::Reverse(u.path.depth()));
+        let deepest_first: Vec<TreeUnit> = tree
+            .iter()
+            .map(|u| TreeUnit {
+                id: u.id,
+                parent: u.parent_id,
             })
-            .collect())
+            .collect();
+        let ids: Vec<i64> = tree.iter().map(|u| u.id).collect();
+        // Eleven months more than shown: a yearly value entered then still
+        // holds at the start of the twelve.
+        let shown = month.last(12);
+        let read: Vec<String> = month.last(23).iter().map(ToString::to_string).collect();
+        let rows = self.store.indicator_values(indicator, &ids, &read).await?;
+        let mut raw: HashMap<(&str, i64, Month), Ratio> = HashMap::new();
+        for v in &rows {
+            if let Ok(period) = Month::parse(&v.period) {
+                let key = (v.indicator.as_str(), v.unit_id, period);
+                raw.insert(key, Ratio::new(v.numerator, v.denominator));
+            }
+        }
+        let catalog = self.indicators();
+        let mut values = ValueMap::new();
+        for i in catalog.iter() {
+            if indicator.is_some_and(|code| code != i.code)
+                || !rows.iter().any(|v| v.indicator == i.code)
+            {
+                continue;
+            }
+            let mut put = |unit_id: i64, period: String, r: Ratio| {
+                if let Some(v) = i.measure.value(r.numerator, r.denominator) {
+                    values.insert((i.code.clone(), unit_id, period), v);
+                }
+            };
+            if let Source::Computed(_) = i.source {
+                for v in rows.iter().filter(|v| v.indicator == i.code) {
+                    put(
+                        v.unit_id,
+                        v.period.clone(),
+                        Ratio::new(v.numerator, v.denominator),
+                    );
+                }
+                continue;
+            }
+            for m in &shown {
+                let window = m.last(i.frequency.months());
+                let own: HashMap<i64, Ratio> = ids
+                    .iter()
+                    .filter_map(|id| {
+                        let latest = window
+                            .iter()
+                            .rev()
+                            .find_map(|p| raw.get(&(i.code.as_str(), *id, *p)))?;
+                        Some((*id, *latest))
+                    })
+                    .collect();
+                for (unit_id, r) in roll_up(&deepest_first, &own) {
+                    put(unit_id, m.to_string(), r);
+                }
+            }
+        }
+        Ok((values, tree))
     }
 
     /// A unit's scorecard for `month`: every indicator with its twelve
@@ -73,16 +134,11 @@ impl App {
         month: Month,
         only: Option<&str>,
     ) -> Result<(Vec<ScoreLine>, Vec<baladiya_domain::org::OrgUnit>, ValueMap), AppError> {
-        let children: Vec<_> = self
-            .store
-            .all_units()
-            .await?
+        let (values, tree) = self.value_map(only, unit, month).await?;
+        let children: Vec<OrgUnit> = tree
             .into_iter()
             .filter(|u| u.parent_id == Some(unit.id))
             .collect();
-        let mut ids: Vec<i64> = children.iter().map(|u| u.id).collect();
-        ids.push(unit.id);
-        let values = self.value_map(only, &ids, month).await?;
         let period = month.to_string();
         let lines = self
             .indicators()

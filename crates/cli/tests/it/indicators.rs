@@ -428,6 +428,36 @@ async fn the_demo_has_a_year_of_history_once(engine: Engine) {
         last > first + 20.0,
         "more citizens apply online over the year: {first} → {last}"
     );
+    // What units report: every indicator has a value all year (a yearly
+    // figure holds twelve months), and Giza's is its villages' numerators
+    // over their denominators, with every markaz covered.
+    for line in card
+        .iter()
+        .filter(|l| l.indicator.source == baladiya_domain::indicators::Source::Entered)
+    {
+        let known = line.series.iter().filter(|(_, v)| v.is_some()).count();
+        assert_eq!(known, 12, "{}: {known} months", line.indicator.code);
+        assert_eq!(line.coverage, Some((2, 2)), "{}", line.indicator.code);
+    }
+    let store = &app.app.store;
+    let sums = |column: &str| {
+        format!(
+            "SELECT SUM(v.{column}) FROM indicator_values v JOIN org_units u ON u.id = v.unit_id \
+             WHERE v.indicator = 'EC: I: WS: 1C' AND v.status = 'approved' AND u.path LIKE '{}%' \
+             AND v.period = (SELECT MAX(period) FROM indicator_values WHERE indicator = 'EC: I: WS: 1C')",
+            giza.path.encode()
+        )
+    };
+    let (n, d) = (
+        scalar_f64(store, &sums("numerator")).await,
+        scalar_f64(store, &sums("denominator")).await,
+    );
+    let water = card
+        .iter()
+        .find(|l| l.indicator.code == "EC: I: WS: 1C")
+        .and_then(|l| l.value())
+        .expect("basic water supply");
+    assert!((water - 100.0 * n / d).abs() < 1e-9, "{water} vs {n}/{d}");
     app.stop().await;
 }
 

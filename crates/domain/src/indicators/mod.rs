@@ -4,7 +4,7 @@
 //! denominator so that they add up the org tree, and a value's standing
 //! against its target.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::org::BilingualName;
 
@@ -175,12 +175,18 @@ pub enum Formula {
     ReportsResolvedOnTime,
     /// Reports reopened by their reporter / reports resolved.
     ReportsReopened,
+    /// Days from a report's submission to its resolution, summed / reports
+    /// resolved (the average response time of a non-emergency inquiry
+    /// system, ISO 37122).
+    ResolutionDays,
+    /// The median of those days.
+    ResolutionDaysMedian,
     /// Fees of completed applications, in the currency's minor units.
     FeeRevenue,
 }
 
 impl Formula {
-    pub const ALL: [Formula; 12] = [
+    pub const ALL: [Formula; 14] = [
         Formula::ServicesOnline,
         Formula::ApplicationsOnline,
         Formula::CompletedWithinSla,
@@ -192,6 +198,8 @@ impl Formula {
         Formula::ReportsPerInhabitants,
         Formula::ReportsResolvedOnTime,
         Formula::ReportsReopened,
+        Formula::ResolutionDays,
+        Formula::ResolutionDaysMedian,
         Formula::FeeRevenue,
     ];
 
@@ -208,6 +216,8 @@ impl Formula {
             Formula::ReportsPerInhabitants => "reports_per_inhabitants",
             Formula::ReportsResolvedOnTime => "reports_resolved_on_time",
             Formula::ReportsReopened => "reports_reopened",
+            Formula::ResolutionDays => "resolution_days",
+            Formula::ResolutionDaysMedian => "resolution_days_median",
             Formula::FeeRevenue => "fee_revenue",
         }
     }
@@ -406,6 +416,47 @@ impl std::fmt::Display for Month {
     }
 }
 
+impl Frequency {
+    /// How many months one value stands for: a yearly value entered in
+    /// March still holds in the following February.
+    pub fn months(self) -> usize {
+        match self {
+            Frequency::Monthly => 1,
+            Frequency::Quarterly => 3,
+            Frequency::Yearly => 12,
+        }
+    }
+}
+
+/// A unit in the org tree, for rolling values up: its id and its parent's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TreeUnit {
+    pub id: i64,
+    pub parent: Option<i64>,
+}
+
+/// Rolls the values units reported themselves (`own`) up the tree: a
+/// unit's value is its own, or else the sum of the numerators and the sum
+/// of the denominators of the units directly below it that have one —
+/// never an average of their ratios. `deepest_first` lists the tree's
+/// units, children before their parents.
+pub fn roll_up(deepest_first: &[TreeUnit], own: &HashMap<i64, Ratio>) -> HashMap<i64, Ratio> {
+    let mut values: HashMap<i64, Ratio> = HashMap::new();
+    let mut below: HashMap<i64, Ratio> = HashMap::new();
+    for unit in deepest_first {
+        let value = own.get(&unit.id).or_else(|| below.get(&unit.id)).copied();
+        if let Some(value) = value {
+            values.insert(unit.id, value);
+            if let Some(parent) = unit.parent {
+                let sum = below.entry(parent).or_default();
+                sum.numerator += value.numerator;
+                sum.denominator += value.denominator;
+            }
+        }
+    }
+    values
+}
+
 /// The value at `q` (0–1) of values given as how many times each occurs
 /// (`value → count`, in order), interpolating between neighbours (the
 /// method of most spreadsheets): the median is `q = 0.5`. Counts, because
@@ -498,6 +549,50 @@ mod tests {
         assert_eq!(days.standing(9.0, down), Standing::OnTrack);
         assert_eq!(days.standing(11.5, down), Standing::AtRisk);
         assert_eq!(days.standing(15.0, down), Standing::OffTrack);
+    }
+
+    #[test]
+    fn a_unit_without_its_own_value_adds_up_the_units_below() {
+        // Giza (1) has two markazes (2, 3); Badrashin (2) has a village (4).
+        let tree = [
+            TreeUnit {
+                id: 4,
+                parent: Some(2),
+            },
+            TreeUnit {
+                id: 2,
+                parent: Some(1),
+            },
+            TreeUnit {
+                id: 3,
+                parent: Some(1),
+            },
+            TreeUnit {
+                id: 1,
+                parent: None,
+            },
+        ];
+        let own = HashMap::from([
+            (4, Ratio::new(900.0, 1_000.0)),
+            (3, Ratio::new(45_000.0, 50_000.0)),
+        ]);
+        let values = roll_up(&tree, &own);
+        assert_eq!(values[&2], Ratio::new(900.0, 1_000.0), "from its village");
+        assert_eq!(
+            values[&1],
+            Ratio::new(45_900.0, 51_000.0),
+            "never a mean of 90 % and 90 %"
+        );
+        // A unit's own figure wins over what is below it.
+        let own = HashMap::from([
+            (4, Ratio::new(900.0, 1_000.0)),
+            (2, Ratio::new(10.0, 100.0)),
+        ]);
+        assert_eq!(roll_up(&tree, &own)[&1], Ratio::new(10.0, 100.0));
+        assert!(
+            !roll_up(&tree, &HashMap::new()).contains_key(&1),
+            "nothing reported"
+        );
     }
 
     #[test]
