@@ -902,16 +902,20 @@ async fn deliver_notifications(app: App, senders: Vec<Sender>) {
     }
 }
 
-/// Recomputes this month's and last month's indicators every hour (the
-/// first time at start, so a demo shows its figures at once).
+/// Refreshes this month's and last month's indicators every five minutes
+/// (the first time at start, so a demo shows its figures at once): a month
+/// is recomputed only when something happened since its last run, or an
+/// hour went by.
 async fn recompute_indicators(app: App) {
-    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
     loop {
-        every_hour.tick().await;
+        tick.tick().await;
         let this = Month::of(app.now().date_naive());
         for month in [this.previous(), this] {
-            if let Err(error) = app.recompute_indicators(month).await {
-                tracing::warn!(%error, %month, "could not recompute the indicators");
+            match app.refresh_indicators(month).await {
+                Ok(Some(values)) => tracing::debug!(%month, values, "indicators recomputed"),
+                Ok(None) => {}
+                Err(error) => tracing::warn!(%error, %month, "could not recompute the indicators"),
             }
         }
     }

@@ -502,15 +502,54 @@ impl Store {
         }))
     }
 
+    /// The id of the last event recorded (0 for none).
+    pub async fn last_event_id(&self) -> Result<i64, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM events")
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
+    /// Whether `period`'s computed values may be stale: never computed,
+    /// computed before `older_than`, or some event other than a
+    /// recomputation came after the last event they took into account.
+    pub async fn indicator_period_stale(
+        &self,
+        period: &str,
+        older_than: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Ok(on_pool!(self, pool => {
+            let last: Option<(i64, DateTime<Utc>)> = sqlx::query_as(
+                "SELECT through_event, computed_at FROM indicator_periods WHERE period = $1",
+            )
+            .bind(period)
+            .fetch_optional(pool)
+            .await?;
+            match last {
+                None => true,
+                Some((_, at)) if at < older_than => true,
+                Some((through, _)) => sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM events WHERE id > $1 \
+                     AND action <> 'indicators.recomputed')",
+                )
+                .bind(through)
+                .fetch_one(pool)
+                .await?,
+            }
+        }))
+    }
+
     /// Replaces the computed values of `period` with `values` (and their
-    /// `parts`), in one transaction with one event: running it twice writes
-    /// the same rows, and on PostgreSQL an advisory lock lets one server at
-    /// a time do it.
+    /// `parts`), read when `through_event` was the last event, in one
+    /// transaction with one event: running it twice writes the same rows,
+    /// and on PostgreSQL an advisory lock lets one server at a time do it.
     pub async fn replace_computed_values(
         &self,
         period: &str,
         values: &[IndicatorValue],
         parts: &[IndicatorPart],
+        through_event: i64,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         let postgres = matches!(self, Store::Postgres(_));
@@ -562,6 +601,16 @@ impl Store {
                 });
                 insert.build().execute(&mut *tx).await?;
             }
+            sqlx::query(
+                "INSERT INTO indicator_periods (period, through_event, computed_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (period) DO UPDATE SET through_event = excluded.through_event, \
+                 computed_at = excluded.computed_at",
+            )
+            .bind(period)
+            .bind(through_event)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
             insert_event!(tx, &NewEvent {
                 at: now,
                 actor_id: None,

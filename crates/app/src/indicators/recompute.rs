@@ -129,11 +129,30 @@ fn populations(units: &[OrgUnit], own: &HashMap<i64, i64>) -> HashMap<i64, f64> 
 }
 
 impl App {
+    /// Recomputes `month` only if it may be stale (see
+    /// [`baladiya_store::Store::indicator_period_stale`]; an hour at most
+    /// between two runs): the scheduled, incremental recomputation. Returns
+    /// the values written, or `None` when nothing changed.
+    pub async fn refresh_indicators(&self, month: Month) -> Result<Option<u64>, AppError> {
+        let hour_ago = self.now() - chrono::Duration::hours(1);
+        if !self
+            .store
+            .indicator_period_stale(&month.to_string(), hour_ago)
+            .await?
+        {
+            return Ok(None);
+        }
+        Ok(Some(self.recompute_indicators(month).await?))
+    }
+
     /// Recomputes every computed indicator for every unit for `month`, from
     /// the applications and reports themselves, as a whole and by service
     /// or category; idempotent (the month's computed values are replaced
     /// in one transaction). Returns how many values were written.
     pub async fn recompute_indicators(&self, month: Month) -> Result<u64, AppError> {
+        // Read first: an event recorded while this runs makes the month
+        // stale again for the next scheduled run.
+        let through_event = self.store.last_event_id().await?;
         let day = |d: chrono::NaiveDate| Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN));
         let (from, to) = (day(month.first_day()), day(month.next().first_day()));
         let units = self.store.all_units().await?;
@@ -281,7 +300,7 @@ impl App {
         }
         Ok(self
             .store
-            .replace_computed_values(&period, &values, &parts, self.now())
+            .replace_computed_values(&period, &values, &parts, through_event, self.now())
             .await?)
     }
 }

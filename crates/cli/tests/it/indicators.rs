@@ -370,6 +370,29 @@ async fn computed_indicators_match_the_raw_rows_and_roll_up(engine: Engine) {
         .expect("Badrashin's online share");
     assert_eq!((&online_row[7], &online_row[8]), ("3", "4"));
     assert_eq!(&online_row[6], "75");
+
+    // The scheduled refresh skips a month nothing happened in since, and
+    // recomputes it once something does.
+    assert_eq!(
+        app.app.refresh_indicators(month).await.expect("refresh"),
+        None
+    );
+    submitted(&app, shop()).await;
+    assert!(
+        app.app
+            .refresh_indicators(month)
+            .await
+            .expect("refresh")
+            .is_some()
+    );
+    assert_eq!(
+        value(&app, "BLD: ICT: PS: 1", badrashin.id, month).await,
+        Some((4.0, 5.0))
+    );
+    assert_eq!(
+        app.app.refresh_indicators(month).await.expect("refresh"),
+        None
+    );
     app.stop().await;
 }
 

@@ -19,3 +19,12 @@ CREATE INDEX indicator_parts_period ON indicator_parts(period);
 -- events: the action in the index answers without reading the rows.
 CREATE INDEX events_entity_action ON events(entity, entity_id, action);
 DROP INDEX events_entity;
+
+-- When each period's computed values were last replaced, and the last
+-- event they took into account: the scheduled recomputation skips a
+-- period no event has touched since.
+CREATE TABLE indicator_periods (
+    period         TEXT PRIMARY KEY,
+    through_event  INTEGER NOT NULL,
+    computed_at    TEXT NOT NULL
+);
