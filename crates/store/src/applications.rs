@@ -374,7 +374,7 @@ impl Store {
                 "UPDATE applications SET status = $1, step = $2, approvals = $3, step_role = $4, \
                  pending_departments = $5, step_due_on = $6, due_on = $7, returned_on = $8, \
                  receipt_number = COALESCE($9, receipt_number), completed_at = $10, escalated = $11, \
-                 version = version + 1 \
+                 times_returned = times_returned + $14, version = version + 1 \
                  WHERE id = $12 AND version = $13",
             )
             .bind(&update.status)
@@ -390,6 +390,7 @@ impl Store {
             .bind(false)
             .bind(id)
             .bind(expected_version)
+            .bind(i32::from(event.action == crate::RETURN_FOR_COMPLETION))
             .execute(&mut *tx)
             .await?
             .rows_affected();

@@ -74,9 +74,9 @@ impl Store {
                     "INSERT INTO applications (tracking_number, service_version_id, unit_id, applicant_kind, \
                      applicant_name, applicant_id_number, applicant_phone, channel, form, status, step, \
                      step_role, pending_departments, fee_minor, currency, submitted_at, step_due_on, due_on, \
-                     completed_at, rating) \
+                     completed_at, rating, times_returned) \
                      VALUES ($1, $2, $3, 'citizen', $4, $5, $6, $7, '{}', $8, 0, 'clerk', '', $9, $10, $11, \
-                     $12, $12, $13, $14) RETURNING id",
+                     $12, $12, $13, $14, $15) RETURNING id",
                 )
                 .bind(number(&a.unit_code, year, sequence))
                 .bind(a.service_version_id)
@@ -92,11 +92,12 @@ impl Store {
                 .bind(a.due_on)
                 .bind(completed_at)
                 .bind(a.rating)
+                .bind(i32::from(a.returned_at.is_some()))
                 .fetch_one(&mut *tx)
                 .await?;
                 let mut events = vec![("application.submitted", a.submitted_at, json!({"channel": a.channel}))];
                 if let Some(at) = a.returned_at {
-                    events.push(("application.return_for_completion", at, json!({})));
+                    events.push((crate::RETURN_FOR_COMPLETION, at, json!({})));
                 }
                 if let Some((status, at)) = a.outcome {
                     let action = if status == "issued" { "application.issue" } else { "application.reject" };

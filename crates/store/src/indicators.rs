@@ -168,9 +168,7 @@ impl Store {
     ) -> Result<Vec<SubmittedCount>, StoreError> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT a.unit_id, a.service_version_id, a.channel, \
-                 EXISTS (SELECT 1 FROM events e WHERE e.entity = 'application' AND e.entity_id = a.id \
-                         AND e.action = 'application.return_for_completion') AS returned, \
+                "SELECT a.unit_id, a.service_version_id, a.channel, a.times_returned > 0 AS returned, \
                  COUNT(*) AS count \
                  FROM applications a \
                  WHERE a.submitted_at >= $1 AND a.submitted_at < $2 \
@@ -467,9 +465,7 @@ impl Store {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT u.path AS unit_path, v.code AS service_code, a.channel, a.status, a.submitted_at, a.completed_at, \
-                 a.due_on, a.fee_minor, CAST(a.rating AS BIGINT) AS rating, \
-                 EXISTS (SELECT 1 FROM events e WHERE e.entity = 'application' AND e.entity_id = a.id \
-                         AND e.action = 'application.return_for_completion') AS returned \
+                 a.due_on, a.fee_minor, CAST(a.rating AS BIGINT) AS rating, a.times_returned > 0 AS returned \
                  FROM applications a JOIN org_units u ON u.id = a.unit_id \
                  JOIN service_versions v ON v.id = a.service_version_id \
                  WHERE (a.submitted_at >= $1 AND a.submitted_at < $2) \

@@ -37,6 +37,10 @@ pub use applications::{
     NewIssuance, NewNotification, WorkflowChange, WorkflowUpdate,
 };
 pub use error::StoreError;
+
+/// The event of an application returned to its applicant for completion
+/// (counted in `applications.times_returned` in the same transaction).
+pub const RETURN_FOR_COMPLETION: &str = "application.return_for_completion";
 pub use events::NewEvent;
 pub use history::{PastApplication, PastReport};
 pub use indicators::{

@@ -28,3 +28,12 @@ CREATE TABLE indicator_periods (
     through_event  INTEGER NOT NULL,
     computed_at    TEXT NOT NULL
 );
+
+-- How many times an application was returned for completion, kept with
+-- the return itself (in the same transaction as its event): the monthly
+-- returned-for-completion rate counts it without a lookup in the events.
+ALTER TABLE applications ADD COLUMN times_returned INTEGER NOT NULL DEFAULT 0;
+UPDATE applications SET times_returned = (
+    SELECT COUNT(*) FROM events e WHERE e.entity = 'application' AND e.entity_id = applications.id
+    AND e.action = 'application.return_for_completion'
+);
