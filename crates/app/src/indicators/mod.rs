@@ -11,4 +11,4 @@ mod values;
 pub use catalog::{load_indicators, parse_indicators};
 pub use publish::PublishedValue;
 pub use scorecard::{PartValue, ScoreLine};
-pub use values::{VALUES_CSV_HEADER, ValueForm};
+pub use values::{ReferenceForm, VALUES_CSV_HEADER, ValueForm};

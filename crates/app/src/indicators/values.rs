@@ -236,6 +236,30 @@ impl App {
     }
 }
 
+/// A unit's reference data for a year as typed on the staff page: any
+/// digits (٠١٢ or 012), thousands separators allowed; empty is unknown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReferenceForm {
+    pub unit: String,
+    pub year: String,
+    pub population: String,
+    pub households: String,
+    pub area_km2: String,
+}
+
+/// A number as a person types it, or `None` for an empty field; a field
+/// error otherwise.
+fn typed_number(fields: &mut baladiya_domain::Fields, name: &str, text: &str) -> Option<f64> {
+    let text = baladiya_domain::country::western_digits(text.trim())
+        .replace([',', '٬'], "")
+        .replace('٫', ".");
+    if text.is_empty() {
+        return None;
+    }
+    let number = text.parse::<f64>().ok().filter(|n| n.is_finite());
+    fields.check(name, number.ok_or("number-invalid"))
+}
+
 impl App {
     /// Records a unit's reference data for a year (the denominators of
     /// indicators); `who` needs `EnterIndicators` on the unit (`None`: the
@@ -249,7 +273,46 @@ impl App {
         households: Option<i64>,
         area_km2: Option<f64>,
     ) -> Result<(), AppError> {
+        let figures = (population, households, area_km2);
+        let fields = baladiya_domain::Fields::new();
+        self.save_reference(who, unit, Some(year), figures, fields)
+            .await
+    }
+
+    /// Records reference data typed on the staff page; every wrong field
+    /// is reported at once.
+    pub async fn enter_unit_reference(
+        &self,
+        who: &crate::Principal,
+        form: &ReferenceForm,
+    ) -> Result<(), AppError> {
         let mut fields = baladiya_domain::Fields::new();
+        let whole = |v: Option<f64>| v.map(|v| v.round() as i64);
+        let year = whole(typed_number(&mut fields, "year", &form.year));
+        let population = whole(typed_number(&mut fields, "population", &form.population));
+        let households = whole(typed_number(&mut fields, "households", &form.households));
+        let area = typed_number(&mut fields, "area_km2", &form.area_km2);
+        if form.year.trim().is_empty() {
+            fields.push("year", "year-invalid");
+        }
+        self.save_reference(
+            Some(who),
+            &form.unit,
+            year,
+            (population, households, area),
+            fields,
+        )
+        .await
+    }
+
+    async fn save_reference(
+        &self,
+        who: Option<&crate::Principal>,
+        unit: &str,
+        year: Option<i64>,
+        (population, households, area_km2): (Option<i64>, Option<i64>, Option<f64>),
+        mut fields: baladiya_domain::Fields,
+    ) -> Result<(), AppError> {
         let code = fields.check("unit", baladiya_domain::org::UnitCode::parse(unit));
         let found = match &code {
             Some(code) => self.store.unit_by_code(code).await?,
@@ -258,7 +321,7 @@ impl App {
         if code.is_some() && found.is_none() {
             fields.push("unit", "unit-unknown");
         }
-        if !(2000..=2100).contains(&year) {
+        if year.is_some_and(|y| !(2000..=2100).contains(&y)) {
             fields.push("year", "year-invalid");
         }
         if population.is_some_and(|p| p <= 0) {
@@ -271,7 +334,7 @@ impl App {
             fields.push("area_km2", "number-invalid");
         }
         fields.finish()?;
-        let Some(unit) = found else {
+        let (Some(unit), Some(year)) = (found, year) else {
             return Err(AppError::NotFound);
         };
         if let Some(who) = who {

@@ -724,6 +724,7 @@ async fn values_are_entered_and_approved_through_the_staff_pages(engine: Engine)
         "entered indicators only"
     );
     let csrf = crate::support::csrf_of(&page);
+    let csrf_head = csrf.clone();
     let month = Month::of(app.app.now().date_naive()).to_string();
     let post = |client: &reqwest::Client, path: &str, form: Vec<(&str, String)>| {
         client.post(app.url(path)).form(&form).send()
@@ -807,6 +808,62 @@ async fn values_are_entered_and_approved_through_the_staff_pages(engine: Engine)
     assert!(
         card.contains(">95</span>"),
         "171,000 of 180,000 households: 95 %"
+    );
+
+    // Reference data: every wrong field at once, then saved as typed.
+    let year = i64::from(month[..4].parse::<i32>().expect("year"));
+    let wrong = post(
+        &head,
+        "/staff/indicators/reference",
+        vec![
+            ("csrf", csrf_head.clone()),
+            ("unit", "EG-GZ-BDR".into()),
+            ("year", "1850".into()),
+            ("population", "كثير".into()),
+            ("households", "-3".into()),
+            ("area_km2", "160".into()),
+        ],
+    )
+    .await
+    .expect("request");
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = wrong.text().await.expect("html");
+    for field in [
+        "href=\"#year\"",
+        "href=\"#population\"",
+        "href=\"#households\"",
+    ] {
+        assert!(html.contains(field), "{field} in the summary");
+    }
+    assert!(!html.contains("href=\"#area_km2\""), "the area was right");
+    let saved = post(
+        &head,
+        "/staff/indicators/reference",
+        vec![
+            ("csrf", csrf_head),
+            ("unit", "EG-GZ-BDR".into()),
+            ("year", year.to_string()),
+            ("population", "٧٢٠٬٠٠٠".into()),
+            ("households", "180,000".into()),
+            ("area_km2", "160.5".into()),
+        ],
+    )
+    .await
+    .expect("request");
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let references = app
+        .app
+        .store
+        .unit_references(year)
+        .await
+        .expect("references");
+    let badrashin = references
+        .iter()
+        .find(|r| r.population == Some(720_000))
+        .expect("Badrashin's reference data");
+    assert_eq!(
+        (badrashin.households, badrashin.area_km2),
+        (Some(180_000), Some(160.5))
     );
     app.stop().await;
 }

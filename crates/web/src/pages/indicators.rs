@@ -327,6 +327,73 @@ pub fn staff_routes() -> Router<AppState> {
             "/staff/indicators/review",
             axum::routing::post(review_value),
         )
+        .route(
+            "/staff/indicators/reference",
+            axum::routing::post(save_reference),
+        )
+}
+
+/// A unit's reference data for a year as typed on the staff page.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct ReferenceForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    population: String,
+    #[serde(default)]
+    households: String,
+    #[serde(default)]
+    area_km2: String,
+}
+
+/// Saves a unit's reference data (population, households, area): the
+/// denominators of indicators. Every wrong field is reported at once.
+async fn save_reference(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    crate::json::WebForm(form): crate::json::WebForm<ReferenceForm>,
+) -> Result<Response, WebError> {
+    if !crate::auth::same_secret(&who.csrf_token, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let saved = state.app.enter_unit_reference(&who, &form.typed()).await;
+    match saved {
+        Ok(()) => {
+            Ok(axum::response::Redirect::to("/staff/indicators?done=reference").into_response())
+        }
+        Err(error) => {
+            let errors = summary(&tr, error)?;
+            let page = Staffed {
+                form: Default::default(),
+                reference: form,
+            };
+            render_staff(&state, &tr, &who, page, errors, None).await
+        }
+    }
+}
+
+impl ReferenceForm {
+    fn typed(&self) -> baladiya_app::indicators::ReferenceForm {
+        baladiya_app::indicators::ReferenceForm {
+            unit: self.unit.clone(),
+            year: self.year.clone(),
+            population: self.population.clone(),
+            households: self.households.clone(),
+            area_km2: self.area_km2.clone(),
+        }
+    }
+}
+
+/// What the staff page's forms hold when shown again with errors.
+#[derive(Default)]
+struct Staffed {
+    form: baladiya_app::indicators::ValueForm,
+    reference: ReferenceForm,
 }
 
 /// One entered value as the staff page lists it.
@@ -355,6 +422,10 @@ struct StaffValuesPage<'a> {
     indicators: Vec<(String, String)>,
     units: Vec<(String, String)>,
     form: baladiya_app::indicators::ValueForm,
+    reference: ReferenceForm,
+    /// The reference data of the units this user enters values for:
+    /// (unit name, year, population, households, area).
+    references: Vec<(String, i64, String, String, String)>,
     values: Vec<ValueLine>,
 }
 
@@ -362,7 +433,7 @@ async fn render_staff(
     state: &AppState,
     tr: &Tr,
     who: &Principal,
-    form: baladiya_app::indicators::ValueForm,
+    forms: Staffed,
     errors: Vec<super::SummaryItem>,
     notice: Option<String>,
 ) -> Result<Response, WebError> {
@@ -400,8 +471,32 @@ async fn render_staff(
             .await
             .map_err(baladiya_app::AppError::from)?
     };
+    let this_year = i64::from(chrono::Datelike::year(&state.app.now().date_naive()));
+    let mut references = Vec::new();
+    for year in [this_year, this_year - 1] {
+        for r in state
+            .app
+            .store
+            .unit_references(year)
+            .await
+            .map_err(baladiya_app::AppError::from)?
+        {
+            if let Some(unit) = mine.iter().find(|u| u.id == r.unit_id) {
+                references.push((
+                    unit.name.get(lang).to_owned(),
+                    r.year,
+                    r.population.map(|p| number(p as f64)).unwrap_or_default(),
+                    r.households.map(|h| number(h as f64)).unwrap_or_default(),
+                    r.area_km2.map(number).unwrap_or_default(),
+                ));
+            }
+        }
+    }
     let failed = !errors.is_empty();
+    let Staffed { form, reference } = forms;
     let body = StaffValuesPage {
+        reference,
+        references,
         tr,
         user: Some(who),
         notice,
@@ -460,10 +555,11 @@ async fn staff_values(
         tr.t(match key.as_str() {
             "entered" => "indicators-entered",
             "imported" => "indicators-imported",
+            "reference" => "indicators-reference-saved",
             _ => "indicators-reviewed",
         })
     });
-    render_staff(&state, &tr, &who, Default::default(), Vec::new(), notice).await
+    render_staff(&state, &tr, &who, Staffed::default(), Vec::new(), notice).await
 }
 
 #[derive(Deserialize)]
@@ -536,7 +632,11 @@ async fn enter_value(
         }
         Err(error) => {
             let errors = summary(&tr, error)?;
-            render_staff(&state, &tr, &who, form, errors, None).await
+            let forms = Staffed {
+                form,
+                reference: ReferenceForm::default(),
+            };
+            render_staff(&state, &tr, &who, forms, errors, None).await
         }
     }
 }
@@ -576,7 +676,7 @@ async fn import_values(
         }
         Err(error) => {
             let errors = summary(&tr, error)?;
-            render_staff(&state, &tr, &who, Default::default(), errors, None).await
+            render_staff(&state, &tr, &who, Staffed::default(), errors, None).await
         }
     }
 }
@@ -601,7 +701,7 @@ async fn review_value(
         }
         Err(error) => {
             let errors = summary(&tr, error)?;
-            render_staff(&state, &tr, &who, Default::default(), errors, None).await
+            render_staff(&state, &tr, &who, Staffed::default(), errors, None).await
         }
     }
 }
