@@ -15,6 +15,7 @@ pub mod indicators;
 pub mod org;
 pub mod people;
 pub mod reports;
+pub mod sensors;
 pub mod text;
 pub mod tracking;
 pub mod workflow;

@@ -1,0 +1,3 @@
+//! Sensors: the OGC SensorThings API's query language and entity model.
+
+pub mod filter;
