@@ -6,24 +6,27 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use baladiya_domain::indicators::{Formula, Month, Ratio, Source, quantile_of_counts};
-use baladiya_domain::org::{OrgUnit, UnitPath};
+use baladiya_domain::org::OrgUnit;
 use baladiya_store::{IndicatorPart, IndicatorValue};
 use chrono::{NaiveTime, TimeZone, Utc};
 
 use crate::{App, AppError};
 
-/// A unit as a whole (`None`) or one part of its activity: a service's
-/// code or a report category's.
-type Part = Option<Arc<str>>;
-
 /// Sums of each formula's numerator and denominator per unit and part,
 /// and how many applications (or reports) took each number of days, by
 /// the formula of their sum (for medians and 90th percentiles, which do
-/// not add up).
-#[derive(Debug, Default)]
+/// not add up). Dense: one slot per formula, unit and part, where part 0
+/// is the unit as a whole and the others are services or categories — a
+/// million applications add up by index, without hashing.
 struct Tally {
-    sums: HashMap<(Formula, i64, Part), Ratio>,
-    days: HashMap<(Formula, i64, Part), BTreeMap<i64, u64>>,
+    unit_index: HashMap<i64, usize>,
+    /// For each unit (by index), the indexes of it and the units above it.
+    ancestors: Vec<Vec<usize>>,
+    /// Part names, by index (index 0, the whole, has none).
+    parts: Vec<Arc<str>>,
+    part_index: HashMap<Arc<str>, usize>,
+    sums: Vec<Ratio>,
+    days: HashMap<(Formula, usize, usize), BTreeMap<i64, u64>>,
 }
 
 /// The formula whose durations a quantile formula reads, and its quantile.
@@ -36,31 +39,84 @@ fn quantile_of(formula: Formula) -> Option<(Formula, f64)> {
     }
 }
 
+fn formula_index(formula: Formula) -> usize {
+    Formula::ALL
+        .iter()
+        .position(|f| *f == formula)
+        .unwrap_or_default()
+}
+
 impl Tally {
-    /// Adds `numerator / denominator` to the unit at the end of `path` and
-    /// to every unit above it (a unit's value covers everything below it),
-    /// as a whole and for `part`.
-    fn add(&mut self, formula: Formula, path: &UnitPath, part: &Arc<str>, n: f64, d: f64) {
-        for unit in path.ids() {
-            for key in [None, Some(part.clone())] {
-                let sum = self.sums.entry((formula, *unit, key)).or_default();
-                sum.numerator += n;
-                sum.denominator += d;
+    /// A tally for `units`, with room for `parts` (service and category
+    /// codes).
+    fn new(units: &[OrgUnit], parts: impl IntoIterator<Item = Arc<str>>) -> Tally {
+        let unit_index: HashMap<i64, usize> =
+            units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+        let ancestors = units
+            .iter()
+            .map(|u| {
+                u.path
+                    .ids()
+                    .iter()
+                    .filter_map(|id| unit_index.get(id).copied())
+                    .collect()
+            })
+            .collect();
+        let mut names: Vec<Arc<str>> = parts.into_iter().collect();
+        names.sort();
+        names.dedup();
+        names.insert(0, Arc::from(""));
+        let part_index = names
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(i, n)| (n.clone(), i))
+            .collect();
+        let size = Formula::ALL.len() * units.len() * names.len();
+        Tally {
+            unit_index,
+            ancestors,
+            sums: vec![Ratio::default(); size],
+            parts: names,
+            part_index,
+            days: HashMap::new(),
+        }
+    }
+
+    fn slot(&self, formula: Formula, unit: usize, part: usize) -> usize {
+        (formula_index(formula) * self.ancestors.len() + unit) * self.parts.len() + part
+    }
+
+    /// The unit's index and its part's, if both are known.
+    fn place(&self, unit_id: i64, part: &str) -> Option<(usize, usize)> {
+        Some((*self.unit_index.get(&unit_id)?, *self.part_index.get(part)?))
+    }
+
+    /// Adds `numerator / denominator` to the unit and to every unit above
+    /// it (a unit's value covers everything below it), as a whole and for
+    /// the part.
+    fn add(&mut self, formula: Formula, (unit, part): (usize, usize), n: f64, d: f64) {
+        for i in 0..self.ancestors[unit].len() {
+            let above = self.ancestors[unit][i];
+            for p in [0, part] {
+                let slot = self.slot(formula, above, p);
+                self.sums[slot].numerator += n;
+                self.sums[slot].denominator += d;
             }
         }
     }
 
     /// Adds `count` cases that took `days` to `formula` (the sum of days
-    /// over the count of cases) and to its distribution, for the unit at
-    /// the end of `path`, every unit above it, and `part`.
-    fn took(&mut self, formula: Formula, path: &UnitPath, part: &Arc<str>, days: i64, count: i64) {
+    /// over the count of cases) and to its distribution, for the unit,
+    /// every unit above it, and the part.
+    fn took(&mut self, formula: Formula, at: (usize, usize), days: i64, count: i64) {
         let n = count as f64;
-        self.add(formula, path, part, days as f64 * n, n);
-        for unit in path.ids() {
-            for key in [None, Some(part.clone())] {
+        self.add(formula, at, days as f64 * n, n);
+        for above in &self.ancestors[at.0] {
+            for p in [0, at.1] {
                 *self
                     .days
-                    .entry((formula, *unit, key))
+                    .entry((formula, *above, p))
                     .or_default()
                     .entry(days)
                     .or_default() += count.max(0) as u64;
@@ -68,43 +124,29 @@ impl Tally {
         }
     }
 
-    /// The value of `formula` for `unit` and `part`, if there is one.
+    /// The value of `formula` for the unit (by id) and part, if any.
     fn ratio(
         &self,
         formula: Formula,
-        unit: i64,
-        part: &Part,
+        unit_id: i64,
+        part: usize,
         population: Option<f64>,
     ) -> Option<Ratio> {
-        let sum = |f| self.sums.get(&(f, unit, part.clone())).copied();
+        let unit = *self.unit_index.get(&unit_id)?;
+        let sum = |f| self.sums[self.slot(f, unit, part)];
         match formula {
-            Formula::ReportsPerInhabitants => Some(Ratio::new(
-                sum(formula).map_or(0.0, |r| r.numerator),
-                population?,
-            )),
+            Formula::ReportsPerInhabitants => {
+                let reports = sum(formula).numerator;
+                (part == 0 || reports > 0.0).then_some(Ratio::new(reports, population?))
+            }
             _ => match quantile_of(formula) {
                 Some((durations, q)) => {
-                    let days = self.days.get(&(durations, unit, part.clone()))?;
+                    let days = self.days.get(&(durations, unit, part))?;
                     Some(Ratio::new(quantile_of_counts(days, q)?, 1.0))
                 }
-                None => sum(formula).filter(|r| r.denominator > 0.0),
+                None => Some(sum(formula)).filter(|r| r.denominator > 0.0),
             },
         }
-    }
-
-    /// The parts (services or categories) `unit` has figures of `formula`
-    /// for.
-    fn parts_of(&self, formula: Formula, unit: i64) -> Vec<Arc<str>> {
-        let summed = quantile_of(formula).map_or(formula, |(durations, _)| durations);
-        let mut parts: Vec<Arc<str>> = self
-            .sums
-            .keys()
-            .filter(|(f, u, _)| *f == summed && *u == unit)
-            .filter_map(|(_, _, p)| p.clone())
-            .collect();
-        parts.sort();
-        parts.dedup();
-        parts
     }
 }
 
@@ -156,7 +198,6 @@ impl App {
         let day = |d: chrono::NaiveDate| Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN));
         let (from, to) = (day(month.first_day()), day(month.next().first_day()));
         let units = self.store.all_units().await?;
-        let paths: HashMap<i64, &UnitPath> = units.iter().map(|u| (u.id, &u.path)).collect();
         let mut calendars = HashMap::new();
         for unit in &units {
             if !calendars.contains_key(&unit.id) {
@@ -173,13 +214,6 @@ impl App {
             .into_iter()
             .map(|(id, code)| (id, Arc::from(code)))
             .collect();
-        let mut categories: HashMap<String, Arc<str>> = HashMap::new();
-        let mut category = |code: String| -> Arc<str> {
-            categories
-                .entry(code)
-                .or_insert_with_key(|code| Arc::from(code.as_str()))
-                .clone()
-        };
 
         // The four readings go to the database at once: with a pool of
         // connections they overlap on the machine's cores.
@@ -189,60 +223,64 @@ impl App {
             self.store.received_counts(from, to),
             self.store.resolved_counts(from, to),
         )?;
-        let mut tally = Tally::default();
-        for c in submitted {
-            let (Some(path), Some(service)) =
-                (paths.get(&c.unit_id), services.get(&c.service_version_id))
-            else {
-                continue;
-            };
+        let categories = received
+            .iter()
+            .map(|c| c.category_code.as_str())
+            .chain(resolved.iter().map(|c| c.category_code.as_str()))
+            .map(Arc::from);
+        let mut tally = Tally::new(&units, services.values().cloned().chain(categories));
+        let service_of = |unit_id: i64, version: i64| {
+            let code = services.get(&version)?;
+            tally.place(unit_id, code)
+        };
+        let submitted: Vec<_> = submitted
+            .into_iter()
+            .filter_map(|c| Some((service_of(c.unit_id, c.service_version_id)?, c)))
+            .collect();
+        let completed: Vec<_> = completed
+            .into_iter()
+            .filter_map(|c| Some((service_of(c.unit_id, c.service_version_id)?, c)))
+            .collect();
+        for (at, c) in submitted {
             let n = c.count as f64;
             let online = if c.channel == "online" { n } else { 0.0 };
-            tally.add(Formula::ApplicationsOnline, path, service, online, n);
+            tally.add(Formula::ApplicationsOnline, at, online, n);
             let returned = if c.returned { n } else { 0.0 };
-            tally.add(Formula::ReturnedForCompletion, path, service, returned, n);
+            tally.add(Formula::ReturnedForCompletion, at, returned, n);
         }
-        for c in completed {
-            let (Some(path), Some(service)) =
-                (paths.get(&c.unit_id), services.get(&c.service_version_id))
-            else {
-                continue;
-            };
+        for (at, c) in completed {
             let n = c.count as f64;
             let on_time = if c.completed_on <= c.due_on { n } else { 0.0 };
-            tally.add(Formula::CompletedWithinSla, path, service, on_time, n);
+            tally.add(Formula::CompletedWithinSla, at, on_time, n);
             let days = calendars.get(&c.unit_id).map_or(0, |calendar| {
                 calendar.working_days_between(c.submitted_on, c.completed_on)
             });
-            tally.took(Formula::ProcessingDays, path, service, days, c.count);
+            tally.took(Formula::ProcessingDays, at, days, c.count);
             if c.ratings > 0 {
                 let sum = c.rating_sum.unwrap_or(0) as f64;
-                tally.add(Formula::Satisfaction, path, service, sum, c.ratings as f64);
+                tally.add(Formula::Satisfaction, at, sum, c.ratings as f64);
             }
             if c.status == "issued" {
                 let fees = c.fees_minor.unwrap_or(0) as f64 / 100.0;
-                tally.add(Formula::FeeRevenue, path, service, fees, n);
+                tally.add(Formula::FeeRevenue, at, fees, n);
             }
         }
         for c in received {
-            if let Some(path) = paths.get(&c.unit_id) {
-                let part = category(c.category_code);
-                let n = c.count as f64;
-                tally.add(Formula::ReportsPerInhabitants, path, &part, n, 0.0);
+            if let Some(at) = tally.place(c.unit_id, &c.category_code) {
+                tally.add(Formula::ReportsPerInhabitants, at, c.count as f64, 0.0);
             }
         }
         for c in resolved {
-            let Some(path) = paths.get(&c.unit_id) else {
+            let Some(at) = tally.place(c.unit_id, &c.category_code) else {
                 continue;
             };
-            let part = category(c.category_code);
             let n = c.count as f64;
             let on_time = if c.closed_on <= c.expected_on { n } else { 0.0 };
-            tally.add(Formula::ReportsResolvedOnTime, path, &part, on_time, n);
+            tally.add(Formula::ReportsResolvedOnTime, at, on_time, n);
             let reopened = if c.reopened { n } else { 0.0 };
-            tally.add(Formula::ReportsReopened, path, &part, reopened, n);
+            tally.add(Formula::ReportsReopened, at, reopened, n);
             let days = (c.closed_on - c.requested_on).num_days().max(0);
-            tally.took(Formula::ResolutionDays, path, &part, days, c.count);
+            tally.took(Formula::ResolutionDays, at, days, c.count);
         }
 
         let references = self.store.unit_references(i64::from(month.year())).await?;
@@ -268,7 +306,7 @@ impl App {
                             .count() as f64,
                         1.0,
                     )),
-                    _ => tally.ratio(formula, unit.id, &None, people),
+                    _ => tally.ratio(formula, unit.id, 0, people),
                 };
                 let Some(whole) = whole else {
                     continue;
@@ -282,16 +320,15 @@ impl App {
                     source: "computed".into(),
                     status: "final".into(),
                 });
-                for part in tally.parts_of(formula, unit.id) {
-                    let Some(ratio) = tally.ratio(formula, unit.id, &Some(part.clone()), people)
-                    else {
+                for (p, name) in tally.parts.iter().enumerate().skip(1) {
+                    let Some(ratio) = tally.ratio(formula, unit.id, p, people) else {
                         continue;
                     };
                     parts.push(IndicatorPart {
                         indicator: indicator.code.clone(),
                         unit_id: unit.id,
                         period: period.clone(),
-                        part: part.to_string(),
+                        part: name.to_string(),
                         numerator: ratio.numerator,
                         denominator: ratio.denominator,
                     });

@@ -1,3 +1,4 @@
 //! Sensors: the OGC SensorThings API's query language and entity model.
 
+pub mod entity;
 pub mod filter;
