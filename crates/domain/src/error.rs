@@ -89,6 +89,9 @@ pub enum ErrorCode {
     ApplicationNotReturned,
     /// The Open311 API key is missing, unknown or revoked.
     ApiKeyInvalid,
+    /// An observation has no FeatureOfInterest and its Datastream's Thing
+    /// has no Location to make one from.
+    FeatureOfInterestMissing,
     /// Too many requests with this API key: wait a minute.
     RateLimited,
     /// The database cannot be reached.
@@ -130,6 +133,7 @@ impl ErrorCode {
         ErrorCode::DepartmentAlreadyApproved,
         ErrorCode::ApplicationNotReturned,
         ErrorCode::ApiKeyInvalid,
+        ErrorCode::FeatureOfInterestMissing,
         ErrorCode::RateLimited,
         ErrorCode::DatabaseUnavailable,
         ErrorCode::RequestTimeout,
@@ -166,6 +170,7 @@ impl ErrorCode {
             ErrorCode::DepartmentAlreadyApproved => "department-already-approved",
             ErrorCode::ApplicationNotReturned => "application-not-returned",
             ErrorCode::ApiKeyInvalid => "api-key-invalid",
+            ErrorCode::FeatureOfInterestMissing => "feature-of-interest-missing",
             ErrorCode::RateLimited => "rate-limited",
             ErrorCode::DatabaseUnavailable => "database-unavailable",
             ErrorCode::RequestTimeout => "request-timeout",

@@ -18,6 +18,7 @@ mod notifications;
 mod org;
 mod reports;
 mod rows;
+mod sensors;
 mod sessions;
 mod sql;
 mod throttles;
@@ -50,6 +51,9 @@ pub use indicators::{
 pub use notifications::OutgoingNotification;
 pub use org::{NewDepartment, NewUnit};
 pub use reports::{NewReport, ReportChange, ReportQuery, ReportRecord};
+pub use sensors::{
+    ObsColumn, ObsCondition, ObservationRow, Relation, StaRef, StaRow, StaStep,
+};
 pub use sessions::{SessionKind, SessionRecord};
 pub use throttles::Throttle;
 pub use users::{NewUser, UserRecord};

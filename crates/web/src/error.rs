@@ -17,7 +17,9 @@ use crate::state::AppState;
 pub fn status_of(code: ErrorCode) -> StatusCode {
     match code {
         ErrorCode::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::MalformedBody | ErrorCode::InvalidQuery => StatusCode::BAD_REQUEST,
+        ErrorCode::MalformedBody
+        | ErrorCode::InvalidQuery
+        | ErrorCode::FeatureOfInterestMissing => StatusCode::BAD_REQUEST,
         ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ErrorCode::InvalidCredentials | ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,

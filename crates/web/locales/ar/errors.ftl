@@ -97,3 +97,4 @@ open311-jurisdiction-unknown = هذه الجهة (jurisdiction_id) غير معر
 open311-service-unknown = لا توجد فئة بلاغات بهذا الرمز (service_code).
 api-key-invalid = مفتاح الواجهة البرمجية (api_key) مفقود أو غير صحيح أو ملغى.
 rate-limited = طلبات كثيرة بهذا المفتاح. انتظر دقيقة ثم حاول مرة أخرى.
+feature-of-interest-missing = تحتاج القراءة (Observation) إلى معلم الرصد (FeatureOfInterest): أرسله، أو أضف موقعًا (Location) للشيء (Thing) الذي تتبعه سلسلة البيانات ليُنشأ منه.

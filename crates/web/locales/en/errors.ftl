@@ -93,3 +93,4 @@ open311-jurisdiction-unknown = This jurisdiction_id is not served here.
 open311-service-unknown = There is no report category with this service_code.
 api-key-invalid = The API key (api_key) is missing, unknown or revoked.
 rate-limited = Too many requests with this key. Wait a minute and try again.
+feature-of-interest-missing = An Observation needs a FeatureOfInterest: give one, or give its Datastream's Thing a Location to make it from.

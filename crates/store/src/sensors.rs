@@ -1,0 +1,649 @@
+//! SensorThings entities, their links and observations, and device
+//! credentials. A create — a deep insert of a whole graph — is a plan of
+//! steps the app has checked, run here in order in one transaction.
+
+use baladiya_domain::sensors::entity::Kind;
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use crate::events::{NewEvent, insert_event};
+use crate::{Store, StoreError, in_write_tx, on_pool};
+
+/// An entity other than an observation, as stored.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct StaRow {
+    pub id: i64,
+    pub kind: String,
+    /// Its own properties, as a JSON object.
+    pub doc: String,
+    pub thing_id: Option<i64>,
+    pub sensor_id: Option<i64>,
+    pub property_id: Option<i64>,
+    pub private: bool,
+}
+
+/// An observation, as stored: times in microseconds since 1970 (UTC).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ObservationRow {
+    pub id: i64,
+    pub datastream_id: i64,
+    pub feature_id: Option<i64>,
+    pub phenomenon_time: i64,
+    pub phenomenon_end: Option<i64>,
+    pub result_time: Option<i64>,
+    pub result_number: Option<f64>,
+    /// The result as JSON when it is not a number.
+    pub result: Option<String>,
+    /// resultQuality, validTime and parameters, as a JSON object.
+    pub extra: Option<String>,
+}
+
+/// An observation column a query can filter or order on in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObsColumn {
+    Id,
+    Datastream,
+    Feature,
+    PhenomenonTime,
+    ResultTime,
+    /// A numeric result.
+    Result,
+}
+
+impl ObsColumn {
+    fn sql(self) -> &'static str {
+        match self {
+            ObsColumn::Id => "id",
+            ObsColumn::Datastream => "datastream_id",
+            ObsColumn::Feature => "feature_id",
+            ObsColumn::PhenomenonTime => "phenomenon_time",
+            ObsColumn::ResultTime => "result_time",
+            ObsColumn::Result => "result_number",
+        }
+    }
+}
+
+/// A comparison of an observation column with a value (times as
+/// microseconds since 1970), done by the database.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ObsCondition {
+    pub column: ObsColumn,
+    /// One of `=`, `<>`, `>`, `>=`, `<`, `<=`.
+    pub op: &'static str,
+    pub value: f64,
+}
+
+/// An entity the plan refers to: one that exists, or the one an earlier
+/// step of the plan creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaRef {
+    Id(i64),
+    Step(usize),
+}
+
+/// The many-to-many relations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// A Thing's Locations.
+    ThingLocation,
+    /// A HistoricalLocation's Locations.
+    HistoricalLocation,
+    /// The FeatureOfInterest made from a Location.
+    LocationFeature,
+}
+
+impl Relation {
+    fn as_str(self) -> &'static str {
+        match self {
+            Relation::ThingLocation => "thing",
+            Relation::HistoricalLocation => "historical",
+            Relation::LocationFeature => "feature",
+        }
+    }
+}
+
+/// One step of a create.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StaStep {
+    /// An existing entity linked by `@iot.id`: it must exist and be of
+    /// this kind (`NotFound` otherwise).
+    Existing { kind: Kind, id: i64 },
+    Insert {
+        kind: Kind,
+        doc: Value,
+        thing: Option<StaRef>,
+        sensor: Option<StaRef>,
+        property: Option<StaRef>,
+    },
+    Observation {
+        datastream: StaRef,
+        /// None: made from the Location of the Datastream's Thing.
+        feature: Option<StaRef>,
+        row: ObservationRow,
+    },
+    Link {
+        relation: Relation,
+        from: StaRef,
+        to: StaRef,
+    },
+    /// A HistoricalLocation of a Thing at a time, linked to its current
+    /// Locations (made when a Thing's Locations change).
+    History { thing: StaRef, time: String },
+}
+
+/// Why a plan could not run.
+fn missing() -> StoreError {
+    StoreError::NotFound
+}
+
+/// `select` with ` WHERE` every condition.
+fn observation_query(select: &str, conditions: &[ObsCondition]) -> crate::sql::Sql {
+    let mut sql = crate::sql::Sql::new(format!("{select} WHERE 1 = 1"));
+    for c in conditions {
+        let value = match c.column {
+            ObsColumn::Result => crate::sql::Param::Real(c.value),
+            _ => crate::sql::Param::Int(c.value as i64),
+        };
+        let op = match c.op {
+            "=" | "<>" | ">" | ">=" | "<" | "<=" => c.op,
+            _ => "=",
+        };
+        let p = sql.param(value);
+        sql.text
+            .push_str(&format!(" AND {} {op} {p}", c.column.sql()));
+    }
+    sql
+}
+
+impl Store {
+    /// Runs a create plan in one transaction; returns the id of each step
+    /// (the first is the entity created).
+    pub async fn sta_create(
+        &self,
+        steps: &[StaStep],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>, StoreError> {
+        Ok(in_write_tx!(self, tx => {
+            let mut ids: Vec<i64> = Vec::with_capacity(steps.len());
+            let resolve = |ids: &Vec<i64>, r: StaRef| match r {
+                StaRef::Id(id) => Ok(id),
+                StaRef::Step(i) => ids.get(i).copied().ok_or_else(missing),
+            };
+            for step in steps {
+                let id = match step {
+                    StaStep::Existing { kind, id } => {
+                        let found: Option<i64> = if *kind == Kind::Observation {
+                            sqlx::query_scalar("SELECT id FROM sta_observations WHERE id = $1")
+                                .bind(id)
+                                .fetch_optional(&mut *tx)
+                                .await?
+                        } else {
+                            sqlx::query_scalar("SELECT id FROM sta_entities WHERE id = $1 AND kind = $2")
+                                .bind(id)
+                                .bind(kind.name())
+                                .fetch_optional(&mut *tx)
+                                .await?
+                        };
+                        found.ok_or_else(missing)?
+                    }
+                    StaStep::Insert { kind, doc, thing, sensor, property } => {
+                        let reference = |r: &Option<StaRef>| r.map(|r| resolve(&ids, r)).transpose();
+                        let (thing, sensor, property) =
+                            (reference(thing)?, reference(sensor)?, reference(property)?);
+                        let private = doc
+                            .pointer("/properties/private")
+                            .and_then(Value::as_bool)
+                            .unwrap_or(false);
+                        sqlx::query_scalar(
+                            "INSERT INTO sta_entities (kind, doc, thing_id, sensor_id, property_id, \
+                             private, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                        )
+                        .bind(kind.name())
+                        .bind(doc.to_string())
+                        .bind(thing)
+                        .bind(sensor)
+                        .bind(property)
+                        .bind(private)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await?
+                    }
+                    StaStep::Observation { datastream, feature, row } => {
+                        let datastream = resolve(&ids, *datastream)?;
+                        let feature = match feature {
+                            Some(f) => resolve(&ids, *f)?,
+                            None => {
+                                let location: Option<(i64, String)> = sqlx::query_as(
+                                    "SELECT l.id, l.doc FROM sta_entities d \
+                                     JOIN sta_links k ON k.relation = 'thing' AND k.from_id = d.thing_id \
+                                     JOIN sta_entities l ON l.id = k.to_id \
+                                     WHERE d.id = $1 ORDER BY l.id DESC LIMIT 1",
+                                )
+                                .bind(datastream)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                                let Some((location, doc)) = location else {
+                                    return Err(StoreError::Conflict(
+                                        baladiya_domain::ErrorCode::FeatureOfInterestMissing,
+                                    ));
+                                };
+                                let made: Option<i64> = sqlx::query_scalar(
+                                    "SELECT to_id FROM sta_links WHERE relation = 'feature' AND from_id = $1",
+                                )
+                                .bind(location)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                                match made {
+                                    Some(f) => f,
+                                    None => {
+                                        let doc: Value = serde_json::from_str(&doc).unwrap_or(Value::Null);
+                                        let feature = json!({
+                                            "name": doc["name"],
+                                            "description": doc["description"],
+                                            "encodingType": doc["encodingType"],
+                                            "feature": doc["location"],
+                                        });
+                                        let f: i64 = sqlx::query_scalar(
+                                            "INSERT INTO sta_entities (kind, doc, updated_at) \
+                                             VALUES ('FeatureOfInterest', $1, $2) RETURNING id",
+                                        )
+                                        .bind(feature.to_string())
+                                        .bind(now)
+                                        .fetch_one(&mut *tx)
+                                        .await?;
+                                        sqlx::query(
+                                            "INSERT INTO sta_links (relation, from_id, to_id) VALUES ('feature', $1, $2)",
+                                        )
+                                        .bind(location)
+                                        .bind(f)
+                                        .execute(&mut *tx)
+                                        .await?;
+                                        f
+                                    }
+                                }
+                            }
+                        };
+                        sqlx::query_scalar(
+                            "INSERT INTO sta_observations (datastream_id, feature_id, phenomenon_time, \
+                             phenomenon_end, result_time, result_number, result, extra) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                        )
+                        .bind(datastream)
+                        .bind(feature)
+                        .bind(row.phenomenon_time)
+                        .bind(row.phenomenon_end)
+                        .bind(row.result_time)
+                        .bind(row.result_number)
+                        .bind(&row.result)
+                        .bind(&row.extra)
+                        .fetch_one(&mut *tx)
+                        .await?
+                    }
+                    StaStep::Link { relation, from, to } => {
+                        let (from, to) = (resolve(&ids, *from)?, resolve(&ids, *to)?);
+                        if *relation == Relation::ThingLocation {
+                            // A Thing has one current set of Locations: linking
+                            // a new one replaces the old.
+                            sqlx::query("DELETE FROM sta_links WHERE relation = 'thing' AND from_id = $1")
+                                .bind(from)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        sqlx::query(
+                            "INSERT INTO sta_links (relation, from_id, to_id) VALUES ($1, $2, $3) \
+                             ON CONFLICT DO NOTHING",
+                        )
+                        .bind(relation.as_str())
+                        .bind(from)
+                        .bind(to)
+                        .execute(&mut *tx)
+                        .await?;
+                        to
+                    }
+                    StaStep::History { thing, time } => {
+                        let thing = resolve(&ids, *thing)?;
+                        let doc = json!({ "time": time }).to_string();
+                        let h: i64 = sqlx::query_scalar(
+                            "INSERT INTO sta_entities (kind, doc, thing_id, updated_at) \
+                             VALUES ('HistoricalLocation', $1, $2, $3) RETURNING id",
+                        )
+                        .bind(doc)
+                        .bind(thing)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        sqlx::query(
+                            "INSERT INTO sta_links (relation, from_id, to_id) \
+                             SELECT 'historical', $1, to_id FROM sta_links WHERE relation = 'thing' AND from_id = $2",
+                        )
+                        .bind(h)
+                        .bind(thing)
+                        .execute(&mut *tx)
+                        .await?;
+                        h
+                    }
+                };
+                ids.push(id);
+            }
+            let created = steps.iter().filter(|s| !matches!(s, StaStep::Existing { .. })).count();
+            insert_event!(tx, &NewEvent {
+                at: now,
+                actor_id: None,
+                action: "sensors.created",
+                entity: "sta",
+                entity_id: ids.first().copied().unwrap_or_default(),
+                unit_id: None,
+                detail: json!({"entities": created}),
+            });
+            ids
+        }))
+    }
+
+    /// Many observations of one datastream (the Data Array extension and
+    /// MQTT), in one transaction: ids in order.
+    pub async fn sta_insert_observations(
+        &self,
+        rows: &[ObservationRow],
+    ) -> Result<Vec<i64>, StoreError> {
+        Ok(in_write_tx!(self, tx => {
+            let mut ids = Vec::with_capacity(rows.len());
+            for row in rows {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO sta_observations (datastream_id, feature_id, phenomenon_time, \
+                     phenomenon_end, result_time, result_number, result, extra) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                )
+                .bind(row.datastream_id)
+                .bind(row.feature_id)
+                .bind(row.phenomenon_time)
+                .bind(row.phenomenon_end)
+                .bind(row.result_time)
+                .bind(row.result_number)
+                .bind(&row.result)
+                .bind(&row.extra)
+                .fetch_one(&mut *tx)
+                .await?;
+                ids.push(id);
+            }
+            ids
+        }))
+    }
+
+    pub async fn sta_entity(&self, id: i64) -> Result<Option<StaRow>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, kind, doc, thing_id, sensor_id, property_id, private FROM sta_entities WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+
+    /// Every entity of `kind` (these are small collections), by id.
+    pub async fn sta_entities(&self, kind: Kind) -> Result<Vec<StaRow>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, kind, doc, thing_id, sensor_id, property_id, private FROM sta_entities \
+                 WHERE kind = $1 ORDER BY id",
+            )
+            .bind(kind.name())
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// The ids linked from (`forward`) or to an entity by `relation`.
+    pub async fn sta_linked(
+        &self,
+        relation: Relation,
+        id: i64,
+        forward: bool,
+    ) -> Result<Vec<i64>, StoreError> {
+        let sql = if forward {
+            "SELECT to_id FROM sta_links WHERE relation = $1 AND from_id = $2 ORDER BY to_id"
+        } else {
+            "SELECT from_id FROM sta_links WHERE relation = $1 AND to_id = $2 ORDER BY from_id"
+        };
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar(sql)
+                .bind(relation.as_str())
+                .bind(id)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    pub async fn sta_observation(&self, id: i64) -> Result<Option<ObservationRow>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, datastream_id, feature_id, phenomenon_time, phenomenon_end, result_time, \
+                 result_number, result, extra FROM sta_observations WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+
+    /// Observations in a page, filtered by `conditions` (all true) and
+    /// ordered by `order` (column, descending) then by id, in the database.
+    pub async fn sta_observations(
+        &self,
+        conditions: &[ObsCondition],
+        order: &[(ObsColumn, bool)],
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ObservationRow>, StoreError> {
+        let mut sql = observation_query(
+            "SELECT id, datastream_id, feature_id, phenomenon_time, phenomenon_end, result_time, \
+             result_number, result, extra FROM sta_observations",
+            conditions,
+        );
+        let mut by: Vec<String> = order
+            .iter()
+            .map(|(c, desc)| format!("{} {}", c.sql(), if *desc { "DESC" } else { "ASC" }))
+            .collect();
+        by.push("id ASC".into());
+        let (l, o) = (
+            sql.param(crate::sql::Param::Int(limit)),
+            sql.param(crate::sql::Param::Int(offset)),
+        );
+        sql.text
+            .push_str(&format!(" ORDER BY {} LIMIT {l} OFFSET {o}", by.join(", ")));
+        Ok(on_pool!(self, pool => {
+            crate::sql::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.text.clone())), sql)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    /// How many observations meet `conditions`.
+    pub async fn sta_count_observations(
+        &self,
+        conditions: &[ObsCondition],
+    ) -> Result<i64, StoreError> {
+        let sql = observation_query(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM sta_observations",
+            conditions,
+        );
+        Ok(on_pool!(self, pool => {
+            crate::sql::bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.text.clone())), sql)
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
+    /// Replaces an entity's own properties (PATCH and PUT), with its
+    /// references; `NotFound` when it is not there.
+    pub async fn sta_update(
+        &self,
+        row: &StaRow,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        in_write_tx!(self, tx => {
+            let changed = sqlx::query(
+                "UPDATE sta_entities SET doc = $1, thing_id = $2, sensor_id = $3, property_id = $4, \
+                 private = $5, updated_at = $6 WHERE id = $7 AND kind = $8",
+            )
+            .bind(&row.doc)
+            .bind(row.thing_id)
+            .bind(row.sensor_id)
+            .bind(row.property_id)
+            .bind(row.private)
+            .bind(now)
+            .bind(row.id)
+            .bind(&row.kind)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Err(StoreError::NotFound);
+            }
+            insert_event!(tx, &NewEvent {
+                at: now,
+                actor_id: None,
+                action: "sensors.updated",
+                entity: "sta",
+                entity_id: row.id,
+                unit_id: None,
+                detail: json!({"kind": row.kind}),
+            });
+        });
+        Ok(())
+    }
+
+    pub async fn sta_update_observation(
+        &self,
+        row: &ObservationRow,
+    ) -> Result<(), StoreError> {
+        let changed = on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE sta_observations SET datastream_id = $1, feature_id = $2, phenomenon_time = $3, \
+                 phenomenon_end = $4, result_time = $5, result_number = $6, result = $7, extra = $8 \
+                 WHERE id = $9",
+            )
+            .bind(row.datastream_id)
+            .bind(row.feature_id)
+            .bind(row.phenomenon_time)
+            .bind(row.phenomenon_end)
+            .bind(row.result_time)
+            .bind(row.result_number)
+            .bind(&row.result)
+            .bind(&row.extra)
+            .bind(row.id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Deletes an entity and what cannot exist without it (a Thing's
+    /// Datastreams and HistoricalLocations, a Datastream's Observations…),
+    /// in one transaction; `NotFound` when it is not there.
+    pub async fn sta_delete(
+        &self,
+        kind: Kind,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        in_write_tx!(self, tx => {
+            let deleted = if kind == Kind::Observation {
+                sqlx::query("DELETE FROM sta_observations WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+            } else {
+                // Datastreams that go with their Thing, Sensor or
+                // ObservedProperty, and their Observations.
+                let streams = "SELECT id FROM sta_entities WHERE kind = 'Datastream' \
+                     AND (id = $1 OR thing_id = $1 OR sensor_id = $1 OR property_id = $1)";
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DELETE FROM sta_observations WHERE datastream_id IN ({streams}) OR feature_id = $1"
+                )))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "DELETE FROM sta_links WHERE from_id = $1 OR to_id = $1 OR from_id IN \
+                     (SELECT id FROM sta_entities WHERE kind = 'HistoricalLocation' AND thing_id = $1)",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                if kind == Kind::Location {
+                    // HistoricalLocations left without a Location go too.
+                    sqlx::query(
+                        "DELETE FROM sta_entities WHERE kind = 'HistoricalLocation' AND NOT EXISTS \
+                         (SELECT 1 FROM sta_links WHERE relation = 'historical' AND from_id = sta_entities.id)",
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                sqlx::query(
+                    "DELETE FROM sta_entities WHERE (kind = 'HistoricalLocation' AND thing_id = $1) \
+                     OR (kind = 'Datastream' AND (thing_id = $1 OR sensor_id = $1 OR property_id = $1))",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM sta_entities WHERE id = $1 AND kind = $2")
+                    .bind(id)
+                    .bind(kind.name())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+            };
+            if deleted == 0 {
+                return Err(StoreError::NotFound);
+            }
+            insert_event!(tx, &NewEvent {
+                at: now,
+                actor_id: None,
+                action: "sensors.deleted",
+                entity: "sta",
+                entity_id: id,
+                unit_id: None,
+                detail: json!({"kind": kind.name()}),
+            });
+        });
+        Ok(())
+    }
+
+    /// Records a device credential (the secret's hash).
+    pub async fn sta_add_credential(
+        &self,
+        username: &str,
+        secret_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO sta_credentials (username, secret_hash, created_at) VALUES ($1, $2, $3)",
+            )
+            .bind(username)
+            .bind(secret_hash)
+            .bind(now)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The user name of a live credential with this secret hash.
+    pub async fn sta_credential(&self, secret_hash: &str) -> Result<Option<String>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT username FROM sta_credentials WHERE secret_hash = $1 AND revoked_at IS NULL",
+            )
+            .bind(secret_hash)
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+}
