@@ -51,9 +51,7 @@ pub use indicators::{
 pub use notifications::OutgoingNotification;
 pub use org::{NewDepartment, NewUnit};
 pub use reports::{NewReport, ReportChange, ReportQuery, ReportRecord};
-pub use sensors::{
-    ObsColumn, ObsCondition, ObservationRow, Relation, StaRef, StaRow, StaStep,
-};
+pub use sensors::{ObsColumn, ObsCondition, ObservationRow, Relation, StaRef, StaRow, StaStep};
 pub use sessions::{SessionKind, SessionRecord};
 pub use throttles::Throttle;
 pub use users::{NewUser, UserRecord};

@@ -476,11 +476,7 @@ impl Store {
 
     /// Replaces an entity's own properties (PATCH and PUT), with its
     /// references; `NotFound` when it is not there.
-    pub async fn sta_update(
-        &self,
-        row: &StaRow,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    pub async fn sta_update(&self, row: &StaRow, now: DateTime<Utc>) -> Result<(), StoreError> {
         in_write_tx!(self, tx => {
             let changed = sqlx::query(
                 "UPDATE sta_entities SET doc = $1, thing_id = $2, sensor_id = $3, property_id = $4, \
@@ -513,10 +509,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn sta_update_observation(
-        &self,
-        row: &ObservationRow,
-    ) -> Result<(), StoreError> {
+    pub async fn sta_update_observation(&self, row: &ObservationRow) -> Result<(), StoreError> {
         let changed = on_pool!(self, pool => {
             sqlx::query(
                 "UPDATE sta_observations SET datastream_id = $1, feature_id = $2, phenomenon_time = $3, \
