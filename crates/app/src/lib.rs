@@ -20,6 +20,7 @@ pub mod org;
 pub mod photos;
 pub mod report_categories;
 pub mod reports;
+pub mod sensors;
 pub mod services;
 
 use baladiya_store::Store;

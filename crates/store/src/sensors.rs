@@ -623,7 +623,8 @@ impl Store {
             .bind(secret_hash)
             .bind(now)
             .execute(pool)
-            .await?;
+            .await
+            .map_err(StoreError::unique_as(baladiya_domain::ErrorCode::UsernameTaken))?;
         });
         Ok(())
     }

@@ -22,6 +22,7 @@ pub mod open_data;
 mod pages;
 mod reports;
 mod server;
+mod sta;
 mod state;
 mod views;
 
@@ -116,6 +117,7 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
     Ok(Router::new()
         .merge(pages::routes())
         .merge(open311::routes())
+        .merge(sta::routes())
         .merge(reports::public_routes())
         .merge(indicators::public_routes())
         .nest(

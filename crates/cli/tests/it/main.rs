@@ -14,5 +14,6 @@ mod indicators;
 mod notifications;
 mod open311;
 mod reports;
+mod sensors;
 mod storage;
 mod support;

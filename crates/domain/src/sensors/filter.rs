@@ -520,6 +520,20 @@ fn evaluate(expr: &Expr, entity: &dyn Entity, now: DateTime<Utc>) -> Result<Valu
     })
 }
 
+/// The order of two values for `$orderby`: numbers, texts, times and
+/// booleans by their value; nulls first; values that do not compare are
+/// equal.
+pub fn order(a: &Value, b: &Value) -> std::cmp::Ordering {
+    match (a, b) {
+        (Value::Null, Value::Null) => std::cmp::Ordering::Equal,
+        (Value::Null, _) => std::cmp::Ordering::Less,
+        (_, Value::Null) => std::cmp::Ordering::Greater,
+        _ => compare(a, b)
+            .or_else(|| Some(span(a)?.0.cmp(&span(b)?.0)))
+            .unwrap_or(std::cmp::Ordering::Equal),
+    }
+}
+
 fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.partial_cmp(y),

@@ -1,0 +1,516 @@
+//! The SensorThings API on both engines, driven over HTTP the way its
+//! clients drive it: deep insert, links, query options together, paging
+//! through `@iot.nextLink`, updates, deletes, the Data Array extension,
+//! private datastreams and write credentials.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::{Engine, TestApp};
+
+crate::on_both_engines!(
+    a_building_with_its_meters_is_created_read_and_queried,
+    observations_page_filter_and_arrive_in_bulk,
+    updates_deletes_and_credentials,
+);
+
+/// A device credential, and a client that sends it as HTTP Basic.
+async fn device(app: &TestApp) -> (String, String) {
+    let secret = app
+        .app
+        .issue_sensor_credential("meter-gateway")
+        .await
+        .expect("credential");
+    ("meter-gateway".to_owned(), secret)
+}
+
+async fn post(
+    app: &TestApp,
+    (user, secret): &(String, String),
+    path: &str,
+    body: Value,
+) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/sta/v1.1/{path}")))
+        .basic_auth(user, Some(secret))
+        .json(&body)
+        .send()
+        .await
+        .expect("request")
+}
+
+async fn get(app: &TestApp, path: &str) -> Value {
+    let response = app
+        .client
+        .get(app.url(&format!("/sta/v1.1/{path}")))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    response.json().await.expect("JSON")
+}
+
+/// The town hall of Badrashin, its electricity meter and its water meter,
+/// in one deep insert.
+fn town_hall() -> Value {
+    json!({
+        "name": "مبنى مجلس مدينة البدرشين",
+        "description": "Town hall, 2,400 m²",
+        "properties": {"floorArea": 2400, "unit": "EG-GZ-BDR"},
+        "Locations": [{
+            "name": "Town hall",
+            "description": "Main entrance",
+            "encodingType": "application/geo+json",
+            "location": {"type": "Point", "coordinates": [31.2766, 29.8712]}
+        }],
+        "Datastreams": [
+            {
+                "name": "Electricity",
+                "description": "Main electricity meter",
+                "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
+                "unitOfMeasurement": {"name": "kilowatt hour", "symbol": "kWh", "definition": "http://qudt.org/vocab/unit/KiloW-HR"},
+                "Sensor": {"name": "Meter E-7", "description": "Smart electricity meter", "encodingType": "text/html", "metadata": "https://example.org/e7"},
+                "ObservedProperty": {"name": "Energy", "definition": "http://qudt.org/vocab/quantitykind/Energy", "description": "Electrical energy used"},
+                "Observations": [
+                    {"phenomenonTime": "2026-03-01T00:00:00Z", "result": 118.5},
+                    {"phenomenonTime": "2026-03-01T01:00:00Z", "result": 96.0}
+                ]
+            },
+            {
+                "name": "Water",
+                "description": "Main water meter",
+                "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
+                "unitOfMeasurement": {"name": "cubic metre", "symbol": "m³", "definition": "http://qudt.org/vocab/unit/M3"},
+                "Sensor": {"name": "Meter W-3", "description": "Ultrasonic water meter", "encodingType": "text/html", "metadata": "https://example.org/w3"},
+                "ObservedProperty": {"name": "Water volume", "definition": "http://qudt.org/vocab/quantitykind/Volume", "description": "Water used"}
+            }
+        ]
+    })
+}
+
+async fn a_building_with_its_meters_is_created_read_and_queried(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let device = device(&app).await;
+    let created = post(&app, &device, "Things", town_hall()).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let location = created
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("Location header")
+        .to_owned();
+    let thing: Value = created.json().await.expect("JSON");
+    let id = thing["@iot.id"].as_i64().expect("id");
+    assert_eq!(location, thing["@iot.selfLink"].as_str().expect("selfLink"));
+    assert!(
+        location.ends_with(&format!("/sta/v1.1/Things({id})")),
+        "{location}"
+    );
+    assert_eq!(thing["name"], "مبنى مجلس مدينة البدرشين");
+    assert!(
+        thing["Datastreams@iot.navigationLink"]
+            .as_str()
+            .is_some_and(|l| l.ends_with(&format!("Things({id})/Datastreams")))
+    );
+
+    // Every entity the deep insert made, and a HistoricalLocation.
+    for (collection, count) in [
+        ("Things", 1),
+        ("Locations", 1),
+        ("HistoricalLocations", 1),
+        ("Datastreams", 2),
+        ("Sensors", 2),
+        ("ObservedProperties", 2),
+        ("Observations", 2),
+        ("FeaturesOfInterest", 1),
+    ] {
+        let page = get(&app, &format!("{collection}?$count=true")).await;
+        assert_eq!(page["@iot.count"], count, "{collection}");
+        assert_eq!(page["value"].as_array().map(Vec::len), Some(count as usize));
+    }
+    // The FeatureOfInterest was made from the Thing's Location.
+    let features = get(&app, "FeaturesOfInterest").await;
+    assert_eq!(
+        features["value"][0]["feature"],
+        json!({"type": "Point", "coordinates": [31.2766, 29.8712]})
+    );
+
+    // Navigation, $expand nested with its own options, $select.
+    let streams = get(
+        &app,
+        &format!(
+            "Things({id})/Datastreams?$orderby=name desc&$select=name,unitOfMeasurement&$expand=Observations($orderby=phenomenonTime desc;$top=1;$select=result),Sensor($select=name)"
+        ),
+    )
+    .await;
+    let value = streams["value"].as_array().expect("value");
+    assert_eq!(value.len(), 2);
+    assert_eq!(value[0]["name"], "Water");
+    assert!(value[0].get("description").is_none(), "not selected");
+    assert_eq!(value[0]["Sensor"]["name"], "Meter W-3");
+    assert_eq!(value[1]["name"], "Electricity");
+    assert_eq!(value[1]["Observations"], json!([{"result": 96.0}]));
+    assert_eq!(value[1]["unitOfMeasurement"]["symbol"], "kWh");
+
+    // $filter through navigation properties and with functions.
+    let found = get(
+        &app,
+        "Datastreams?$filter=Thing/properties/floorArea gt 2000 and startswith(unitOfMeasurement/symbol, 'm') and ObservedProperty/name eq 'Water volume'",
+    )
+    .await;
+    assert_eq!(found["value"].as_array().map(Vec::len), Some(1));
+    assert_eq!(found["value"][0]["name"], "Water");
+    let near = get(
+        &app,
+        "Locations?$filter=st_within(location, geography'POLYGON((31.2 29.8, 31.3 29.8, 31.3 29.9, 31.2 29.9, 31.2 29.8))')",
+    )
+    .await;
+    assert_eq!(near["value"].as_array().map(Vec::len), Some(1));
+    let far = get(
+        &app,
+        "Locations?$filter=geo.distance(location, geography'POINT(31.2766 29.8712)') gt 1",
+    )
+    .await;
+    assert_eq!(far["value"].as_array().map(Vec::len), Some(0));
+
+    // A property, its raw value, and references.
+    assert_eq!(
+        get(&app, &format!("Things({id})/name")).await,
+        json!({"name": "مبنى مجلس مدينة البدرشين"})
+    );
+    let raw = app
+        .client
+        .get(app.url(&format!("/sta/v1.1/Things({id})/name/$value")))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(raw, "مبنى مجلس مدينة البدرشين");
+    let refs = get(&app, &format!("Things({id})/Datastreams/$ref")).await;
+    assert!(refs["value"][0]["@iot.selfLink"].is_string());
+    assert!(refs["value"][0].get("name").is_none());
+
+    // Bad queries: a clear 400, never a 500; unknown entities 404.
+    for (path, status) in [
+        ("Things?$filter=name eq", StatusCode::BAD_REQUEST),
+        ("Things?$filter=frobnicate(name)", StatusCode::BAD_REQUEST),
+        ("Things?$top=-3", StatusCode::BAD_REQUEST),
+        ("Things?$expand=Nothing", StatusCode::BAD_REQUEST),
+        (
+            "Things?$filter=length(properties/floorArea) eq 1",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("Things(999999)", StatusCode::NOT_FOUND),
+        ("Gadgets", StatusCode::NOT_FOUND),
+        ("Things(1)/Sensors", StatusCode::NOT_FOUND),
+    ] {
+        let response = app
+            .client
+            .get(app.url(&format!("/sta/v1.1/{path}")))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), status, "{path}");
+        let body: Value = response.json().await.expect("JSON error");
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{path}: {body}"
+        );
+    }
+    app.stop().await;
+}
+
+async fn observations_page_filter_and_arrive_in_bulk(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let device = device(&app).await;
+    let thing: Value = post(&app, &device, "Things", town_hall())
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let id = thing["@iot.id"].as_i64().expect("id");
+    let streams = get(
+        &app,
+        &format!("Things({id})/Datastreams?$filter=name eq 'Water'"),
+    )
+    .await;
+    let water = streams["value"][0]["@iot.id"].as_i64().expect("water");
+
+    // A day of hourly readings in one request, one row refused.
+    let mut rows: Vec<Value> = (0..24)
+        .map(|h| {
+            json!([
+                format!("2026-03-02T{h:02}:00:00Z"),
+                1.0 + f64::from(h) / 10.0
+            ])
+        })
+        .collect();
+    rows.push(json!(["not a time", 3.0]));
+    let response = post(
+        &app,
+        &device,
+        "CreateObservations",
+        json!([{
+            "Datastream": {"@iot.id": water},
+            "components": ["phenomenonTime", "result"],
+            "dataArray": rows
+        }]),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let links: Vec<Value> = response.json().await.expect("JSON");
+    assert_eq!(links.len(), 25);
+    assert_eq!(links[24], "error");
+    assert!(
+        links[..24]
+            .iter()
+            .all(|l| l.as_str().is_some_and(|l| l.contains("/Observations(")))
+    );
+
+    // Paging through @iot.nextLink returns every reading once, in order.
+    let mut url = app.url(&format!(
+        "/sta/v1.1/Datastreams({water})/Observations?$top=10&$orderby=phenomenonTime&$count=true"
+    ));
+    let mut seen = Vec::new();
+    loop {
+        let page: Value = app
+            .client
+            .get(&url)
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("JSON");
+        assert_eq!(page["@iot.count"], 24);
+        for o in page["value"].as_array().expect("value") {
+            seen.push(o["result"].as_f64().expect("result"));
+        }
+        match page["@iot.nextLink"].as_str() {
+            Some(next) => url = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 24);
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "in order, none twice");
+
+    // Filters the database applies, and one it cannot (hour()).
+    let evening = get(
+        &app,
+        &format!(
+            "Datastreams({water})/Observations?$filter=phenomenonTime ge 2026-03-02T18:00:00Z and result lt 3.05&$count=true"
+        ),
+    )
+    .await;
+    assert_eq!(evening["@iot.count"], 3, "18:00, 19:00 and 20:00");
+    let by_hour = get(
+        &app,
+        &format!("Datastreams({water})/Observations?$filter=hour(phenomenonTime) eq 5 or result gt 3.25&$count=true"),
+    )
+    .await;
+    assert_eq!(by_hour["@iot.count"], 2, "05:00 and 23:00");
+    let through_stream = get(
+        &app,
+        "Observations?$filter=Datastream/unitOfMeasurement/symbol eq 'kWh'&$count=true",
+    )
+    .await;
+    assert_eq!(through_stream["@iot.count"], 2);
+
+    // An observation posted to its datastream, its FeatureOfInterest made
+    // from the Thing's Location.
+    let one = post(
+        &app,
+        &device,
+        &format!("Datastreams({water})/Observations"),
+        json!({"phenomenonTime": "2026-03-03T00:00:00Z", "result": 4.5, "resultQuality": "checked"}),
+    )
+    .await;
+    assert_eq!(one.status(), StatusCode::CREATED);
+    let one: Value = one.json().await.expect("JSON");
+    assert_eq!(one["resultQuality"], "checked");
+    let feature = get(
+        &app,
+        &format!("Observations({})/FeatureOfInterest", one["@iot.id"]),
+    )
+    .await;
+    assert_eq!(feature["encodingType"], "application/geo+json");
+    assert_eq!(
+        get(&app, "FeaturesOfInterest?$count=true").await["@iot.count"],
+        1,
+        "one feature for the place"
+    );
+    app.stop().await;
+}
+
+async fn updates_deletes_and_credentials(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let device = device(&app).await;
+    // No credential, a wrong one: 401, nothing written.
+    let anonymous = app
+        .client
+        .post(app.url("/sta/v1.1/Things"))
+        .json(&town_hall())
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert!(anonymous.headers().contains_key("www-authenticate"));
+    let wrong = post(
+        &app,
+        &(device.0.clone(), "wrong".into()),
+        "Things",
+        town_hall(),
+    )
+    .await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(get(&app, "Things?$count=true").await["@iot.count"], 0);
+    // A bearer token works as well as Basic.
+    let thing: Value = app
+        .client
+        .post(app.url("/sta/v1.1/Things"))
+        .bearer_auth(&device.1)
+        .json(&town_hall())
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON");
+    let id = thing["@iot.id"].as_i64().expect("id");
+
+    // A bad entity is refused whole: nothing of it is written.
+    let mut broken = town_hall();
+    broken["Datastreams"][1]["unitOfMeasurement"] = json!("m3");
+    let refused = post(&app, &device, "Things", broken).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(get(&app, "Things?$count=true").await["@iot.count"], 1);
+    let missing = post(&app, &device, "Sensors", json!({"name": "x"})).await;
+    assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
+
+    // PATCH as a merge patch, as a JSON Patch, and PUT.
+    let patch = |body: Value, content_type: &'static str| {
+        app.client
+            .patch(app.url(&format!("/sta/v1.1/Things({id})")))
+            .basic_auth(&device.0, Some(&device.1))
+            .header("content-type", content_type)
+            .body(body.to_string())
+            .send()
+    };
+    let merged = patch(
+        json!({"description": "Town hall, renovated", "properties": {"floorArea": 2600}}),
+        "application/json",
+    )
+    .await
+    .expect("request");
+    assert_eq!(merged.status(), StatusCode::OK);
+    let after = get(&app, &format!("Things({id})")).await;
+    assert_eq!(after["description"], "Town hall, renovated");
+    assert_eq!(after["properties"]["floorArea"], 2600);
+    assert_eq!(
+        after["properties"]["unit"], "EG-GZ-BDR",
+        "merged, not replaced"
+    );
+    let patched = patch(
+        json!([{"op": "replace", "path": "/name", "value": "Badrashin town hall"}, {"op": "remove", "path": "/properties/unit"}]),
+        "application/json-patch+json",
+    )
+    .await
+    .expect("request");
+    assert_eq!(patched.status(), StatusCode::OK);
+    let after = get(&app, &format!("Things({id})")).await;
+    assert_eq!(after["name"], "Badrashin town hall");
+    assert!(after["properties"].get("unit").is_none());
+    let put = app
+        .client
+        .put(app.url(&format!("/sta/v1.1/Things({id})")))
+        .basic_auth(&device.0, Some(&device.1))
+        .json(&json!({"name": "Hall", "description": "Replaced"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(put.status(), StatusCode::OK);
+    let after = get(&app, &format!("Things({id})")).await;
+    assert_eq!(
+        after["properties"],
+        Value::Null,
+        "PUT replaces every property"
+    );
+
+    // A private datastream shows only with a credential.
+    let streams = get(
+        &app,
+        &format!("Things({id})/Datastreams?$filter=name eq 'Water'"),
+    )
+    .await;
+    let water = streams["value"][0]["@iot.id"].as_i64().expect("water");
+    let private = app
+        .client
+        .patch(app.url(&format!("/sta/v1.1/Datastreams({water})")))
+        .basic_auth(&device.0, Some(&device.1))
+        .json(&json!({"properties": {"private": true}}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(private.status(), StatusCode::OK);
+    assert_eq!(get(&app, "Datastreams?$count=true").await["@iot.count"], 1);
+    let hidden = app
+        .client
+        .get(app.url(&format!("/sta/v1.1/Datastreams({water})")))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+    let shown = app
+        .client
+        .get(app.url("/sta/v1.1/Datastreams?$count=true"))
+        .basic_auth(&device.0, Some(&device.1))
+        .send()
+        .await
+        .expect("request")
+        .json::<Value>()
+        .await
+        .expect("JSON");
+    assert_eq!(shown["@iot.count"], 2);
+
+    // Deleting the Thing takes its Datastreams and their Observations.
+    let deleted = app
+        .client
+        .delete(app.url(&format!("/sta/v1.1/Things({id})")))
+        .basic_auth(&device.0, Some(&device.1))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(deleted.status(), StatusCode::OK);
+    for collection in [
+        "Things",
+        "Datastreams",
+        "Observations",
+        "HistoricalLocations",
+    ] {
+        let page = app
+            .client
+            .get(app.url(&format!("/sta/v1.1/{collection}?$count=true")))
+            .basic_auth(&device.0, Some(&device.1))
+            .send()
+            .await
+            .expect("request")
+            .json::<Value>()
+            .await
+            .expect("JSON");
+        assert_eq!(page["@iot.count"], 0, "{collection}");
+    }
+    assert_eq!(
+        get(&app, "Sensors?$count=true").await["@iot.count"],
+        2,
+        "sensors stay"
+    );
+    app.stop().await;
+}

@@ -1,0 +1,613 @@
+//! Writing: create (with deep insert and links by `@iot.id`), update
+//! (JSON merge patch, JSON Patch, PUT), delete, and the Data Array
+//! extension's `CreateObservations`. A create is planned here — every
+//! property checked, every related entity in order — and run by the store
+//! in one transaction.
+
+use axum::body::Bytes;
+use axum::response::{IntoResponse, Response};
+use baladiya_domain::sensors::entity::Kind;
+use baladiya_domain::sensors::filter::{Value as FilterValue, parse_time};
+use baladiya_store::{ObservationRow, Relation, StaRef, StaStep};
+use chrono::Utc;
+use serde_json::{Map, Value, json};
+
+use super::graph::{Graph, Target};
+use super::path::{ResourcePath, Tail};
+use super::render::{Ctx, render_entity};
+use super::{StaError, created};
+use crate::state::AppState;
+
+/// A create being planned.
+struct Plan {
+    steps: Vec<StaStep>,
+    now: String,
+}
+
+impl Plan {
+    fn push(&mut self, step: StaStep) -> StaRef {
+        self.steps.push(step);
+        StaRef::Step(self.steps.len() - 1)
+    }
+
+    /// Plans `body` as a `kind` (a new one, or an existing one linked by
+    /// `@iot.id`), under `parent` if it is created through a navigation
+    /// property; returns the reference to it.
+    fn entity(
+        &mut self,
+        kind: Kind,
+        body: &Value,
+        parent: Option<(Kind, StaRef)>,
+    ) -> Result<StaRef, StaError> {
+        let object = body
+            .as_object()
+            .ok_or_else(|| StaError::bad(format!("a {} is a JSON object", kind.name())))?;
+        let this = if let Some(id) = object.get("@iot.id") {
+            let id = id
+                .as_i64()
+                .ok_or_else(|| StaError::bad("@iot.id is a whole number"))?;
+            self.push(StaStep::Existing { kind, id })
+        } else {
+            self.new_entity(kind, object, parent)?
+        };
+        // Links made through the parent.
+        match (parent, kind) {
+            (Some((Kind::Thing, thing)), Kind::Location) => {
+                self.push(StaStep::Link {
+                    relation: Relation::ThingLocation,
+                    from: thing,
+                    to: this,
+                });
+                let time = self.now.clone();
+                self.push(StaStep::History { thing, time });
+            }
+            (Some((Kind::Location, location)), Kind::Thing) => {
+                self.push(StaStep::Link {
+                    relation: Relation::ThingLocation,
+                    from: this,
+                    to: location,
+                });
+                let time = self.now.clone();
+                self.push(StaStep::History { thing: this, time });
+            }
+            (Some((Kind::HistoricalLocation, historical)), Kind::Location) => {
+                self.push(StaStep::Link {
+                    relation: Relation::HistoricalLocation,
+                    from: historical,
+                    to: this,
+                });
+            }
+            _ => {}
+        }
+        Ok(this)
+    }
+
+    fn new_entity(
+        &mut self,
+        kind: Kind,
+        object: &Map<String, Value>,
+        parent: Option<(Kind, StaRef)>,
+    ) -> Result<StaRef, StaError> {
+        for key in object.keys() {
+            let known = kind.properties().iter().any(|(p, _)| p == key)
+                || kind.navigation_to(key).is_some()
+                || key.starts_with("@iot.");
+            if !known {
+                return Err(StaError::bad(format!(
+                    "{} has no property {key}",
+                    kind.name()
+                )));
+            }
+        }
+        for (name, required) in kind.properties() {
+            if *required && object.get(*name).is_none_or(Value::is_null) {
+                return Err(StaError::bad(format!("a {} needs {name}", kind.name())));
+            }
+        }
+        check_properties(kind, object)?;
+        // The entities this one refers to, first: from the parent, or
+        // given inside it.
+        let to_one = |plan: &mut Plan, to: Kind| -> Result<Option<StaRef>, StaError> {
+            if let Some((parent_kind, parent_ref)) = parent
+                && parent_kind == to
+            {
+                return Ok(Some(parent_ref));
+            }
+            match object.get(to.name()) {
+                Some(body) => Ok(Some(plan.entity(to, body, None)?)),
+                None => Ok(None),
+            }
+        };
+        let this = match kind {
+            Kind::Observation => {
+                let datastream = to_one(self, Kind::Datastream)?
+                    .ok_or_else(|| StaError::bad("an Observation needs its Datastream"))?;
+                let feature = to_one(self, Kind::FeatureOfInterest)?;
+                let row = observation_row(object, 0, None, &self.now)?;
+                self.push(StaStep::Observation {
+                    datastream,
+                    feature,
+                    row,
+                })
+            }
+            _ => {
+                let (thing, sensor, property) = match kind {
+                    Kind::Datastream => {
+                        let thing = to_one(self, Kind::Thing)?;
+                        let sensor = to_one(self, Kind::Sensor)?;
+                        let property = to_one(self, Kind::ObservedProperty)?;
+                        if thing.is_none() || sensor.is_none() || property.is_none() {
+                            return Err(StaError::bad(
+                                "a Datastream needs its Thing, Sensor and ObservedProperty",
+                            ));
+                        }
+                        (thing, sensor, property)
+                    }
+                    Kind::HistoricalLocation => {
+                        let thing = to_one(self, Kind::Thing)?
+                            .ok_or_else(|| StaError::bad("a HistoricalLocation needs its Thing"))?;
+                        (Some(thing), None, None)
+                    }
+                    _ => (None, None, None),
+                };
+                let doc: Map<String, Value> = kind
+                    .properties()
+                    .iter()
+                    .filter_map(|(name, _)| Some(((*name).to_owned(), object.get(*name)?.clone())))
+                    .collect();
+                self.push(StaStep::Insert {
+                    kind,
+                    doc: Value::Object(doc),
+                    thing,
+                    sensor,
+                    property,
+                })
+            }
+        };
+        // Then the entities that refer to it.
+        for nav in kind.navigation().iter().filter(|n| n.many) {
+            let Some(children) = object.get(nav.name) else {
+                continue;
+            };
+            let children = children
+                .as_array()
+                .ok_or_else(|| StaError::bad(format!("{} is a JSON array", nav.name)))?;
+            if nav.to == Kind::HistoricalLocation && kind == Kind::Location {
+                return Err(StaError::bad(
+                    "create a HistoricalLocation through its Thing",
+                ));
+            }
+            for child in children {
+                self.entity(nav.to, child, Some((kind, this)))?;
+            }
+        }
+        Ok(this)
+    }
+}
+
+/// The properties whose form the specification fixes.
+fn check_properties(kind: Kind, object: &Map<String, Value>) -> Result<(), StaError> {
+    for name in [
+        "name",
+        "description",
+        "encodingType",
+        "observationType",
+        "definition",
+    ] {
+        if let Some(v) = object.get(name)
+            && !v.is_string()
+        {
+            return Err(StaError::bad(format!("{}.{name} is a text", kind.name())));
+        }
+    }
+    if let Some(v) = object.get("properties")
+        && !(v.is_object() || v.is_null())
+    {
+        return Err(StaError::bad(format!(
+            "{}.properties is a JSON object",
+            kind.name()
+        )));
+    }
+    if kind == Kind::Datastream
+        && let Some(unit) = object.get("unitOfMeasurement")
+        && !unit.is_object()
+    {
+        return Err(StaError::bad(
+            "Datastream.unitOfMeasurement is an object with name, symbol and definition",
+        ));
+    }
+    for name in ["location", "feature", "observedArea"] {
+        if let Some(v) = object.get(name).filter(|v| !v.is_null()) {
+            let geo = object
+                .get("encodingType")
+                .and_then(Value::as_str)
+                .is_none_or(|t| t.contains("geo+json"));
+            if geo && matches!(super::graph::filter_value(v), FilterValue::Null) {
+                return Err(StaError::bad(format!(
+                    "{}.{name} is a GeoJSON geometry",
+                    kind.name()
+                )));
+            }
+        }
+    }
+    if let Some(v) = object.get("time").and_then(Value::as_str)
+        && parse_time(v).is_none()
+    {
+        return Err(StaError::bad("HistoricalLocation.time is an ISO 8601 time"));
+    }
+    Ok(())
+}
+
+/// Microseconds since 1970 of an ISO 8601 time, or an interval's start
+/// and end.
+fn micros(text: &str, what: &str) -> Result<(i64, Option<i64>), StaError> {
+    match parse_time(text) {
+        Some(FilterValue::Time(t)) => Ok((t.timestamp_micros(), None)),
+        Some(FilterValue::Interval(a, b)) => Ok((a.timestamp_micros(), Some(b.timestamp_micros()))),
+        _ => Err(StaError::bad(format!(
+            "{what} is an ISO 8601 time or interval: {text}"
+        ))),
+    }
+}
+
+/// An observation's columns from its JSON (`now` when it has no
+/// phenomenonTime).
+fn observation_row(
+    object: &Map<String, Value>,
+    datastream_id: i64,
+    feature_id: Option<i64>,
+    now: &str,
+) -> Result<ObservationRow, StaError> {
+    let phenomenon = match object.get("phenomenonTime") {
+        None | Some(Value::Null) => now.to_owned(),
+        Some(Value::String(t)) => t.clone(),
+        Some(_) => {
+            return Err(StaError::bad(
+                "phenomenonTime is an ISO 8601 time or interval",
+            ));
+        }
+    };
+    let (phenomenon_time, phenomenon_end) = micros(&phenomenon, "phenomenonTime")?;
+    let result_time = match object.get("resultTime") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(t)) => Some(micros(t, "resultTime")?.0),
+        Some(_) => return Err(StaError::bad("resultTime is an ISO 8601 time")),
+    };
+    let result = object
+        .get("result")
+        .ok_or_else(|| StaError::bad("an Observation needs result"))?;
+    let (result_number, result) = match result.as_f64() {
+        Some(n) if result.is_number() => (Some(n), None),
+        _ => (None, Some(result.to_string())),
+    };
+    let extra: Map<String, Value> = ["resultQuality", "validTime", "parameters"]
+        .iter()
+        .filter_map(|k| {
+            Some((
+                (*k).to_owned(),
+                object.get(*k).filter(|v| !v.is_null())?.clone(),
+            ))
+        })
+        .collect();
+    Ok(ObservationRow {
+        id: 0,
+        datastream_id,
+        feature_id,
+        phenomenon_time,
+        phenomenon_end,
+        result_time,
+        result_number,
+        result,
+        extra: (!extra.is_empty()).then(|| Value::Object(extra).to_string()),
+    })
+}
+
+fn now_iso() -> String {
+    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+pub async fn post(
+    state: &AppState,
+    base: &str,
+    path: &ResourcePath,
+    body: &Value,
+) -> Result<Response, StaError> {
+    if path.tail != Tail::None {
+        return Err(StaError::bad("create entities in a collection"));
+    }
+    let store = &state.app.store;
+    let graph = Graph::load(store).await?;
+    // The collection to create in, and the entity it hangs from.
+    let (kind, parent) = if path.segments.len() == 1 {
+        let segment = &path.segments[0];
+        let kind = Kind::from_collection(&segment.name)
+            .filter(|_| segment.id.is_none())
+            .ok_or_else(|| StaError::bad("create entities in a collection"))?;
+        (kind, None)
+    } else {
+        let (last, before) = path
+            .segments
+            .split_last()
+            .unwrap_or((&path.segments[0], &[]));
+        let owner = ResourcePath {
+            segments: before.to_vec(),
+            tail: Tail::None,
+        };
+        let Target::Entity {
+            kind: owner_kind,
+            id,
+        } = graph.resolve(store, &owner).await?
+        else {
+            return Err(StaError::bad("create entities under one entity"));
+        };
+        let nav = owner_kind
+            .navigation_to(&last.name)
+            .filter(|n| n.many && last.id.is_none())
+            .ok_or_else(|| StaError::bad(format!("cannot create in {}", last.name)))?;
+        (nav.to, Some((owner_kind, StaRef::Id(id))))
+    };
+    let mut plan = Plan {
+        steps: Vec::new(),
+        now: now_iso(),
+    };
+    let created_ref = plan.entity(kind, body, parent)?;
+    let ids = store.sta_create(&plan.steps, Utc::now()).await?;
+    let id = match created_ref {
+        StaRef::Id(id) => id,
+        StaRef::Step(i) => ids
+            .get(i)
+            .copied()
+            .ok_or_else(|| StaError::not_found("not created"))?,
+    };
+    let graph = Graph::load(store).await?;
+    let ctx = Ctx {
+        store,
+        graph: &graph,
+        base,
+        authenticated: true,
+    };
+    let entity = render_entity(&ctx, kind, id, None, &Default::default()).await?;
+    Ok(created(
+        format!("{base}/{}({id})", kind.collection()),
+        entity,
+    ))
+}
+
+/// The entity a path names, for updating and deleting.
+async fn target(state: &AppState, path: &ResourcePath) -> Result<(Graph, Kind, i64), StaError> {
+    if path.tail != Tail::None {
+        return Err(StaError::bad("update or delete one entity"));
+    }
+    let graph = Graph::load(&state.app.store).await?;
+    match graph.resolve(&state.app.store, path).await? {
+        Target::Entity { kind, id } => Ok((graph, kind, id)),
+        Target::Collection { .. } => Err(StaError::bad("update or delete one entity")),
+    }
+}
+
+pub async fn patch(
+    state: &AppState,
+    path: &ResourcePath,
+    body: &Value,
+    json_patch: bool,
+) -> Result<Response, StaError> {
+    let (graph, kind, id) = target(state, path).await?;
+    update(state, &graph, kind, id, |current| {
+        let mut next = current.clone();
+        if json_patch {
+            let ops: json_patch::Patch = serde_json::from_value(body.clone())
+                .map_err(|e| StaError::bad(format!("not a JSON Patch document: {e}")))?;
+            json_patch::patch(&mut next, &ops)
+                .map_err(|e| StaError::bad(format!("JSON Patch: {e}")))?;
+        } else {
+            if !body.is_object() {
+                return Err(StaError::bad("a PATCH body is a JSON object"));
+            }
+            json_patch::merge(&mut next, body);
+        }
+        Ok(next)
+    })
+    .await
+}
+
+pub async fn put(
+    state: &AppState,
+    path: &ResourcePath,
+    body: &Value,
+) -> Result<Response, StaError> {
+    let (graph, kind, id) = target(state, path).await?;
+    update(state, &graph, kind, id, |_| Ok(body.clone())).await
+}
+
+/// Applies `change` to an entity's own properties (and its references to
+/// one entity, given by `@iot.id`), checks the result as on create, and
+/// stores it. `200 OK` with nothing else, as FROST answers.
+async fn update(
+    state: &AppState,
+    graph: &Graph,
+    kind: Kind,
+    id: i64,
+    change: impl FnOnce(&Value) -> Result<Value, StaError>,
+) -> Result<Response, StaError> {
+    let store = &state.app.store;
+    let reference = |next: &Value, to: Kind| -> Result<Option<i64>, StaError> {
+        match next.get(to.name()) {
+            None => Ok(None),
+            Some(v) => v
+                .get("@iot.id")
+                .and_then(Value::as_i64)
+                .map(Some)
+                .ok_or_else(|| StaError::bad(format!("{} is changed by its @iot.id", to.name()))),
+        }
+    };
+    if kind == Kind::Observation {
+        let row = store
+            .sta_observation(id)
+            .await?
+            .ok_or_else(|| StaError::not_found("no such Observation"))?;
+        let current = super::graph::observation_doc(&row);
+        let next = change(&current)?;
+        let object = next
+            .as_object()
+            .ok_or_else(|| StaError::bad("an Observation is a JSON object"))?;
+        let datastream = reference(&next, Kind::Datastream)?.unwrap_or(row.datastream_id);
+        if graph.node(Kind::Datastream, datastream).is_none() {
+            return Err(StaError::bad("no such Datastream"));
+        }
+        let feature = reference(&next, Kind::FeatureOfInterest)?.or(row.feature_id);
+        let mut updated = observation_row(object, datastream, feature, &now_iso())?;
+        updated.id = id;
+        store.sta_update_observation(&updated).await?;
+        return Ok(axum::http::StatusCode::OK.into_response());
+    }
+    let node = graph
+        .node(kind, id)
+        .ok_or_else(|| StaError::not_found("no such entity"))?;
+    let next = change(&node.doc)?;
+    let object = next
+        .as_object()
+        .ok_or_else(|| StaError::bad(format!("a {} is a JSON object", kind.name())))?;
+    for key in object.keys() {
+        let known = kind.properties().iter().any(|(p, _)| p == key)
+            || kind.navigation_to(key).is_some_and(|n| !n.many)
+            || key.starts_with("@iot.");
+        if !known {
+            return Err(StaError::bad(format!(
+                "{} has no property {key} to change",
+                kind.name()
+            )));
+        }
+    }
+    for (name, required) in kind.properties() {
+        if *required && object.get(*name).is_none_or(Value::is_null) {
+            return Err(StaError::bad(format!("a {} needs {name}", kind.name())));
+        }
+    }
+    check_properties(kind, object)?;
+    let mut row = node.row.clone();
+    let exists = |to: Kind, id: i64| graph.node(to, id).is_some();
+    for (to, slot) in [
+        (Kind::Thing, &mut row.thing_id),
+        (Kind::Sensor, &mut row.sensor_id),
+        (Kind::ObservedProperty, &mut row.property_id),
+    ] {
+        if kind.navigation_to(to.name()).is_some_and(|n| !n.many)
+            && let Some(new) = reference(&next, to)?
+        {
+            if !exists(to, new) {
+                return Err(StaError::bad(format!("no {}({new})", to.collection())));
+            }
+            *slot = Some(new);
+        }
+    }
+    let doc: Map<String, Value> = kind
+        .properties()
+        .iter()
+        .filter_map(|(name, _)| Some(((*name).to_owned(), object.get(*name)?.clone())))
+        .collect();
+    row.private = doc
+        .get("properties")
+        .and_then(|p| p.get("private"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    row.doc = Value::Object(doc).to_string();
+    store.sta_update(&row, Utc::now()).await?;
+    Ok(axum::http::StatusCode::OK.into_response())
+}
+
+pub async fn delete(state: &AppState, path: &ResourcePath) -> Result<Response, StaError> {
+    let (_, kind, id) = target(state, path).await?;
+    state.app.store.sta_delete(kind, id, Utc::now()).await?;
+    Ok(axum::http::StatusCode::OK.into_response())
+}
+
+/// The Data Array extension: many observations of each datastream, their
+/// properties named once in `components`. Answers `201` with each
+/// observation's address, or `error` for a row that could not be read.
+pub async fn create_observations(
+    state: &AppState,
+    base: &str,
+    body: &Bytes,
+) -> Result<Response, StaError> {
+    let groups: Vec<Value> = serde_json::from_slice(body)
+        .map_err(|e| StaError::bad(format!("CreateObservations takes a JSON array: {e}")))?;
+    let store = &state.app.store;
+    let graph = Graph::load(store).await?;
+    let now = now_iso();
+    let mut answer = Vec::new();
+    for group in &groups {
+        let datastream = group
+            .pointer("/Datastream/@iot.id")
+            .and_then(Value::as_i64)
+            .filter(|id| graph.node(Kind::Datastream, *id).is_some())
+            .ok_or_else(|| StaError::bad("each group names an existing Datastream by @iot.id"))?;
+        let components: Vec<&str> = group
+            .get("components")
+            .and_then(Value::as_array)
+            .ok_or_else(|| StaError::bad("each group has its components"))?
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let rows = group
+            .get("dataArray")
+            .and_then(Value::as_array)
+            .ok_or_else(|| StaError::bad("each group has its dataArray"))?;
+        let mut parsed = Vec::with_capacity(rows.len());
+        for row in rows {
+            let values = row.as_array().filter(|v| v.len() == components.len());
+            let read = values.and_then(|values| {
+                let mut object = Map::new();
+                let mut feature = None;
+                for (name, value) in components.iter().zip(values) {
+                    if *name == "FeatureOfInterest/id" {
+                        feature = value.as_i64();
+                    } else {
+                        object.insert((*name).to_owned(), value.clone());
+                    }
+                }
+                observation_row(&object, datastream, feature, &now).ok()
+            });
+            parsed.push(read);
+        }
+        // Observations without a feature take the one made from their
+        // Thing's Location: made (once) with the first of them.
+        let mut auto_feature = None;
+        if let Some(first) = parsed.iter_mut().flatten().find(|r| r.feature_id.is_none()) {
+            let ids = store
+                .sta_create(
+                    &[StaStep::Observation {
+                        datastream: StaRef::Id(datastream),
+                        feature: None,
+                        row: first.clone(),
+                    }],
+                    Utc::now(),
+                )
+                .await?;
+            let made = store.sta_observation(ids[0]).await?;
+            auto_feature = made.as_ref().and_then(|m| m.feature_id);
+            first.id = ids[0];
+        }
+        let mut pending: Vec<ObservationRow> = Vec::new();
+        for row in parsed.iter_mut().flatten() {
+            if row.id == 0 {
+                row.feature_id = row.feature_id.or(auto_feature);
+                pending.push(row.clone());
+            }
+        }
+        let mut new_ids = store.sta_insert_observations(&pending).await?.into_iter();
+        for row in &parsed {
+            answer.push(match row {
+                Some(r) if r.id != 0 => json!(format!("{base}/Observations({})", r.id)),
+                Some(_) => new_ids.next().map_or(json!("error"), |id| {
+                    json!(format!("{base}/Observations({id})"))
+                }),
+                None => json!("error"),
+            });
+        }
+    }
+    Ok((
+        axum::http::StatusCode::CREATED,
+        axum::Json(Value::Array(answer)),
+    )
+        .into_response())
+}
