@@ -11,8 +11,9 @@ fn secret_hash(secret: &str) -> String {
 }
 
 impl App {
-    /// Issues a credential for a device or an integrator: returns its
-    /// secret, shown once (only its hash is kept).
+    /// Issues a credential for a device or an integrator (or a new secret
+    /// for an existing one): returns its secret, shown once (only its hash
+    /// is kept).
     pub async fn issue_sensor_credential(&self, username: &str) -> Result<String, AppError> {
         let username = username.trim();
         let valid = !username.is_empty()
@@ -28,6 +29,19 @@ impl App {
             .sta_add_credential(username, &secret_hash(&secret), self.now())
             .await?;
         Ok(secret)
+    }
+
+    /// Revokes a device's credential (`not-found` if it has none).
+    pub async fn revoke_sensor_credential(&self, username: &str) -> Result<(), AppError> {
+        if self
+            .store
+            .sta_revoke_credential(username.trim(), self.now())
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
     }
 
     /// The writer a credential names: `username` and `secret` as HTTP Basic

@@ -254,6 +254,19 @@ enum AdminCommand {
         #[arg(long)]
         name: String,
     },
+    /// Issue a SensorThings credential for a device or an integrator (or a
+    /// new secret for an existing one), printed once as USER:PASSWORD: HTTP
+    /// Basic (or the password as a bearer token), and MQTT user and password.
+    SensorCredential {
+        /// Letters, digits, - _ and . only, such as "meter-gateway".
+        #[arg(long)]
+        username: String,
+    },
+    /// Revoke a device's SensorThings credential.
+    RevokeSensorCredential {
+        #[arg(long)]
+        username: String,
+    },
     /// Add (or rename) a public holiday of a country (EG or SA).
     Holiday {
         #[arg(long)]
@@ -639,6 +652,19 @@ async fn admin(app: &App, command: AdminCommand) -> Result<()> {
             let count = app.revoke_api_keys(&name).await.map_err(app_error)?;
             println!("Revoked {count} API key(s) named {name}.");
         }
+        AdminCommand::SensorCredential { username } => {
+            let secret = app
+                .issue_sensor_credential(&username)
+                .await
+                .map_err(app_error)?;
+            println!("{username}:{secret}");
+        }
+        AdminCommand::RevokeSensorCredential { username } => {
+            app.revoke_sensor_credential(&username)
+                .await
+                .map_err(app_error)?;
+            println!("Revoked the SensorThings credential of {username}.");
+        }
         AdminCommand::Holiday {
             country,
             day,
@@ -835,6 +861,13 @@ async fn serve(
         app.revoke_api_keys("demo").await.map_err(app_error)?;
         let key = app.issue_api_key("demo", 60).await.map_err(app_error)?;
         println!("Open311 demo API key (60 submissions a minute): {key}");
+        let secret = app
+            .issue_sensor_credential("demo-device")
+            .await
+            .map_err(app_error)?;
+        println!(
+            "SensorThings demo device credential (HTTP Basic at /sta/v1.1/): demo-device:{secret}"
+        );
     }
     let mut senders =
         vec![Sender::File(config.notifications_file.clone().map_or_else(

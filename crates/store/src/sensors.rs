@@ -131,6 +131,62 @@ pub enum StaStep {
     History { thing: StaRef, time: String },
 }
 
+/// The FeatureOfInterest of an observation that has none: the one made
+/// from the current Location of its Datastream's Thing (made the first
+/// time), in the transaction `$tx`.
+macro_rules! feature_of_location {
+    ($tx:ident, $datastream:expr, $now:expr) => {{
+        let location: Option<(i64, String)> = sqlx::query_as(
+            "SELECT l.id, l.doc FROM sta_entities d \
+             JOIN sta_links k ON k.relation = 'thing' AND k.from_id = d.thing_id \
+             JOIN sta_entities l ON l.id = k.to_id \
+             WHERE d.id = $1 ORDER BY l.id DESC LIMIT 1",
+        )
+        .bind($datastream)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        let Some((location, doc)) = location else {
+            return Err(StoreError::Conflict(
+                baladiya_domain::ErrorCode::FeatureOfInterestMissing,
+            ));
+        };
+        let made: Option<i64> = sqlx::query_scalar(
+            "SELECT to_id FROM sta_links WHERE relation = 'feature' AND from_id = $1",
+        )
+        .bind(location)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        match made {
+            Some(f) => f,
+            None => {
+                let doc: Value = serde_json::from_str(&doc).unwrap_or(Value::Null);
+                let feature = json!({
+                    "name": doc["name"],
+                    "description": doc["description"],
+                    "encodingType": doc["encodingType"],
+                    "feature": doc["location"],
+                });
+                let f: i64 = sqlx::query_scalar(
+                    "INSERT INTO sta_entities (kind, doc, updated_at) \
+                     VALUES ('FeatureOfInterest', $1, $2) RETURNING id",
+                )
+                .bind(feature.to_string())
+                .bind($now)
+                .fetch_one(&mut *$tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO sta_links (relation, from_id, to_id) VALUES ('feature', $1, $2)",
+                )
+                .bind(location)
+                .bind(f)
+                .execute(&mut *$tx)
+                .await?;
+                f
+            }
+        }
+    }};
+}
+
 /// Why a plan could not run.
 fn missing() -> StoreError {
     StoreError::NotFound
@@ -212,56 +268,7 @@ impl Store {
                         let datastream = resolve(&ids, *datastream)?;
                         let feature = match feature {
                             Some(f) => resolve(&ids, *f)?,
-                            None => {
-                                let location: Option<(i64, String)> = sqlx::query_as(
-                                    "SELECT l.id, l.doc FROM sta_entities d \
-                                     JOIN sta_links k ON k.relation = 'thing' AND k.from_id = d.thing_id \
-                                     JOIN sta_entities l ON l.id = k.to_id \
-                                     WHERE d.id = $1 ORDER BY l.id DESC LIMIT 1",
-                                )
-                                .bind(datastream)
-                                .fetch_optional(&mut *tx)
-                                .await?;
-                                let Some((location, doc)) = location else {
-                                    return Err(StoreError::Conflict(
-                                        baladiya_domain::ErrorCode::FeatureOfInterestMissing,
-                                    ));
-                                };
-                                let made: Option<i64> = sqlx::query_scalar(
-                                    "SELECT to_id FROM sta_links WHERE relation = 'feature' AND from_id = $1",
-                                )
-                                .bind(location)
-                                .fetch_optional(&mut *tx)
-                                .await?;
-                                match made {
-                                    Some(f) => f,
-                                    None => {
-                                        let doc: Value = serde_json::from_str(&doc).unwrap_or(Value::Null);
-                                        let feature = json!({
-                                            "name": doc["name"],
-                                            "description": doc["description"],
-                                            "encodingType": doc["encodingType"],
-                                            "feature": doc["location"],
-                                        });
-                                        let f: i64 = sqlx::query_scalar(
-                                            "INSERT INTO sta_entities (kind, doc, updated_at) \
-                                             VALUES ('FeatureOfInterest', $1, $2) RETURNING id",
-                                        )
-                                        .bind(feature.to_string())
-                                        .bind(now)
-                                        .fetch_one(&mut *tx)
-                                        .await?;
-                                        sqlx::query(
-                                            "INSERT INTO sta_links (relation, from_id, to_id) VALUES ('feature', $1, $2)",
-                                        )
-                                        .bind(location)
-                                        .bind(f)
-                                        .execute(&mut *tx)
-                                        .await?;
-                                        f
-                                    }
-                                }
-                            }
+                            None => feature_of_location!(tx, datastream, now),
                         };
                         sqlx::query_scalar(
                             "INSERT INTO sta_observations (datastream_id, feature_id, phenomenon_time, \
@@ -339,22 +346,33 @@ impl Store {
         }))
     }
 
-    /// Many observations of one datastream (the Data Array extension and
-    /// MQTT), in one transaction: ids in order.
+    /// Many observations (the Data Array extension, MQTT, the demo), in
+    /// one transaction: ids in order. One without a FeatureOfInterest
+    /// takes the one made from its Thing's Location.
     pub async fn sta_insert_observations(
         &self,
         rows: &[ObservationRow],
+        now: DateTime<Utc>,
     ) -> Result<Vec<i64>, StoreError> {
         Ok(in_write_tx!(self, tx => {
             let mut ids = Vec::with_capacity(rows.len());
+            let mut features: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
             for row in rows {
+                let feature = match (row.feature_id, features.get(&row.datastream_id)) {
+                    (Some(f), _) | (None, Some(&f)) => f,
+                    (None, None) => {
+                        let f = feature_of_location!(tx, row.datastream_id, now);
+                        features.insert(row.datastream_id, f);
+                        f
+                    }
+                };
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO sta_observations (datastream_id, feature_id, phenomenon_time, \
                      phenomenon_end, result_time, result_number, result, extra) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                 )
                 .bind(row.datastream_id)
-                .bind(row.feature_id)
+                .bind(feature)
                 .bind(row.phenomenon_time)
                 .bind(row.phenomenon_end)
                 .bind(row.result_time)
@@ -608,7 +626,8 @@ impl Store {
         Ok(())
     }
 
-    /// Records a device credential (the secret's hash).
+    /// Records a device credential (the secret's hash); issuing one again
+    /// for the same user name replaces its secret (and revives it).
     pub async fn sta_add_credential(
         &self,
         username: &str,
@@ -617,16 +636,36 @@ impl Store {
     ) -> Result<(), StoreError> {
         on_pool!(self, pool => {
             sqlx::query(
-                "INSERT INTO sta_credentials (username, secret_hash, created_at) VALUES ($1, $2, $3)",
+                "INSERT INTO sta_credentials (username, secret_hash, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (username) DO UPDATE SET secret_hash = excluded.secret_hash, \
+                 created_at = excluded.created_at, revoked_at = NULL",
             )
             .bind(username)
             .bind(secret_hash)
             .bind(now)
             .execute(pool)
-            .await
-            .map_err(StoreError::unique_as(baladiya_domain::ErrorCode::UsernameTaken))?;
+            .await?;
         });
         Ok(())
+    }
+
+    /// Revokes a credential; returns whether there was a live one.
+    pub async fn sta_revoke_credential(
+        &self,
+        username: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE sta_credentials SET revoked_at = $1 WHERE username = $2 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(username)
+            .execute(pool)
+            .await?
+            .rows_affected()
+                > 0
+        }))
     }
 
     /// The user name of a live credential with this secret hash.

@@ -569,40 +569,18 @@ pub async fn create_observations(
             });
             parsed.push(read);
         }
-        // Observations without a feature take the one made from their
-        // Thing's Location: made (once) with the first of them.
-        let mut auto_feature = None;
-        if let Some(first) = parsed.iter_mut().flatten().find(|r| r.feature_id.is_none()) {
-            let ids = store
-                .sta_create(
-                    &[StaStep::Observation {
-                        datastream: StaRef::Id(datastream),
-                        feature: None,
-                        row: first.clone(),
-                    }],
-                    Utc::now(),
-                )
-                .await?;
-            let made = store.sta_observation(ids[0]).await?;
-            auto_feature = made.as_ref().and_then(|m| m.feature_id);
-            first.id = ids[0];
-        }
-        let mut pending: Vec<ObservationRow> = Vec::new();
-        for row in parsed.iter_mut().flatten() {
-            if row.id == 0 {
-                row.feature_id = row.feature_id.or(auto_feature);
-                pending.push(row.clone());
-            }
-        }
-        let mut new_ids = store.sta_insert_observations(&pending).await?.into_iter();
+        // One transaction for the group; observations without a feature
+        // take the one made from their Thing's Location.
+        let good: Vec<ObservationRow> = parsed.iter().flatten().cloned().collect();
+        let mut new_ids = store
+            .sta_insert_observations(&good, Utc::now())
+            .await?
+            .into_iter();
         for row in &parsed {
-            answer.push(match row {
-                Some(r) if r.id != 0 => json!(format!("{base}/Observations({})", r.id)),
-                Some(_) => new_ids.next().map_or(json!("error"), |id| {
-                    json!(format!("{base}/Observations({id})"))
-                }),
-                None => json!("error"),
-            });
+            let id = if row.is_some() { new_ids.next() } else { None };
+            answer.push(id.map_or(json!("error"), |id| {
+                json!(format!("{base}/Observations({id})"))
+            }));
         }
     }
     Ok((
