@@ -12,6 +12,7 @@ pub mod boundaries;
 pub mod catalog;
 pub mod demo;
 pub mod demo_history;
+pub mod demo_sensors;
 mod error;
 pub mod indicators;
 pub mod issuance;

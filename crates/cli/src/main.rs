@@ -858,6 +858,12 @@ async fn serve(
                 "Demo history: {applications} applications and {reports} citizen reports over the last 12 months; indicators at /indicators."
             );
         }
+        let observations = app.load_demo_sensors().await.map_err(app_error)?;
+        if observations > 0 {
+            println!(
+                "Demo sensors: 6 places (buildings' meters, air quality, noise) with {observations} hourly readings of the last week, at /sta/v1.1/."
+            );
+        }
         app.revoke_api_keys("demo").await.map_err(app_error)?;
         let key = app.issue_api_key("demo", 60).await.map_err(app_error)?;
         println!("Open311 demo API key (60 submissions a minute): {key}");

@@ -12,6 +12,7 @@ crate::on_both_engines!(
     a_building_with_its_meters_is_created_read_and_queried,
     observations_page_filter_and_arrive_in_bulk,
     updates_deletes_and_credentials,
+    the_demo_has_buildings_stations_and_a_week_of_readings,
 );
 
 /// A device credential, and a client that sends it as HTTP Basic.
@@ -511,6 +512,65 @@ async fn updates_deletes_and_credentials(engine: Engine) {
         get(&app, "Sensors?$count=true").await["@iot.count"],
         2,
         "sensors stay"
+    );
+    app.stop().await;
+}
+
+/// `serve --demo`'s sensors: written once, a week of hourly readings, and
+/// the leak at the Badrashin town hall shows in its night flow.
+async fn the_demo_has_buildings_stations_and_a_week_of_readings(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let written = app.app.load_demo_sensors().await.expect("demo sensors");
+    assert_eq!(
+        written,
+        12 * 24 * 7,
+        "twelve datastreams, hourly for a week"
+    );
+    assert_eq!(app.app.load_demo_sensors().await.expect("again"), 0, "once");
+    assert_eq!(get(&app, "Things?$count=true").await["@iot.count"], 6);
+    let buildings = get(
+        &app,
+        "Things?$filter=properties/kind eq 'municipal-building'&$orderby=properties/floorArea desc&$select=name",
+    )
+    .await;
+    assert_eq!(buildings["value"].as_array().map(Vec::len), Some(4));
+    assert_eq!(
+        buildings["value"][0]["name"],
+        "مبنى ديوان عام محافظة الجيزة"
+    );
+    let water = get(
+        &app,
+        "Datastreams?$filter=Thing/properties/unit eq 'EG-GZ-BDR' and unitOfMeasurement/symbol eq 'm³'",
+    )
+    .await;
+    let stream = water["value"][0]["@iot.id"].as_i64().expect("water meter");
+    // Night flow (02:00–04:00 local, 00:00–02:00 UTC) before and during the leak.
+    let night = |filter: &str| {
+        let app = &app;
+        let path = format!(
+            "Datastreams({stream})/Observations?$filter=hour(phenomenonTime) lt 2 and {filter}&$top=1000"
+        );
+        async move {
+            let page = get(app, &path).await;
+            let values: Vec<f64> = page["value"]
+                .as_array()
+                .expect("value")
+                .iter()
+                .filter_map(|o| o["result"].as_f64())
+                .collect();
+            values.iter().sum::<f64>() / values.len().max(1) as f64
+        }
+    };
+    let now = app.app.now();
+    let two_days_ago =
+        (now - chrono::Duration::hours(47)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let before = night(&format!("phenomenonTime lt {two_days_ago}")).await;
+    let during = night(&format!("phenomenonTime gt {two_days_ago}")).await;
+    assert!(
+        before < 0.1 && during > 0.4,
+        "night flow {before} → {during}"
     );
     app.stop().await;
 }

@@ -1,0 +1,317 @@
+//! The demo's sensors: municipal buildings with their electricity and
+//! water meters, an air-quality station and a noise monitor, with a week
+//! of hourly readings — working-day cycles, a water leak at night, a
+//! pollution episode — so that the SensorThings API shows real figures on
+//! first start. Deterministic, and only for `serve --demo`.
+
+use baladiya_domain::sensors::entity::Kind;
+use baladiya_store::{ObservationRow, Relation, StaRef, StaStep};
+use chrono::{Datelike, Duration, DurationRound, Timelike, Weekday};
+use serde_json::json;
+
+use crate::{App, AppError};
+
+/// What a demo datastream measures, and how its readings go.
+#[derive(Clone, Copy)]
+enum Reading {
+    /// kWh an hour: `base` at night, `peak` in working hours.
+    Electricity { base: f64, peak: f64 },
+    /// m³ an hour; with a leak, night flow rises over the last two days.
+    Water { peak: f64, leak: bool },
+    /// µg/m³ with a morning and an evening rush, and an episode.
+    Air { base: f64 },
+    /// dB(A), quieter at night.
+    Noise,
+}
+
+struct Stream {
+    name: &'static str,
+    description: &'static str,
+    property: (&'static str, &'static str),
+    unit: (&'static str, &'static str),
+    reading: Reading,
+}
+
+struct Place {
+    name: &'static str,
+    description: &'static str,
+    unit: &'static str,
+    floor_area: Option<u32>,
+    at: (f64, f64),
+    streams: &'static [Stream],
+}
+
+const ENERGY: (&str, &str) = ("Energy", "http://qudt.org/vocab/quantitykind/Energy");
+const VOLUME: (&str, &str) = ("Water volume", "http://qudt.org/vocab/quantitykind/Volume");
+const KWH: (&str, &str) = ("kilowatt hour", "kWh");
+const M3: (&str, &str) = ("cubic metre", "m³");
+const UGM3: (&str, &str) = ("microgram per cubic metre", "µg/m³");
+
+const fn meters(base: f64, peak: f64, water: f64, leak: bool) -> [Stream; 2] {
+    [
+        Stream {
+            name: "الكهرباء",
+            description: "Main electricity meter",
+            property: ENERGY,
+            unit: KWH,
+            reading: Reading::Electricity { base, peak },
+        },
+        Stream {
+            name: "المياه",
+            description: "Main water meter",
+            property: VOLUME,
+            unit: M3,
+            reading: Reading::Water { peak: water, leak },
+        },
+    ]
+}
+
+const HQ: [Stream; 2] = meters(40.0, 310.0, 4.0, false);
+const TOWN_HALL: [Stream; 2] = meters(12.0, 95.0, 1.6, true);
+const TECH_CENTER: [Stream; 2] = meters(6.0, 48.0, 0.9, false);
+const KHOBAR: [Stream; 2] = meters(30.0, 260.0, 3.2, false);
+const AIR: [Stream; 3] = [
+    Stream {
+        name: "PM2.5",
+        description: "Fine particulate matter",
+        property: ("PM2.5", "http://vocabs.lter-europe.net/EnvThes/22035"),
+        unit: UGM3,
+        reading: Reading::Air { base: 38.0 },
+    },
+    Stream {
+        name: "PM10",
+        description: "Particulate matter",
+        property: ("PM10", "http://vocabs.lter-europe.net/EnvThes/22034"),
+        unit: UGM3,
+        reading: Reading::Air { base: 82.0 },
+    },
+    Stream {
+        name: "NO2",
+        description: "Nitrogen dioxide",
+        property: ("NO2", "http://vocabs.lter-europe.net/EnvThes/30291"),
+        unit: UGM3,
+        reading: Reading::Air { base: 31.0 },
+    },
+];
+const NOISE: [Stream; 1] = [Stream {
+    name: "الضوضاء",
+    description: "Equivalent continuous sound level",
+    property: (
+        "Sound level",
+        "http://qudt.org/vocab/quantitykind/SoundPressureLevel",
+    ),
+    unit: ("decibel A-weighted", "dB(A)"),
+    reading: Reading::Noise,
+}];
+
+const PLACES: &[Place] = &[
+    Place {
+        name: "مبنى ديوان عام محافظة الجيزة",
+        description: "Giza governorate headquarters",
+        unit: "EG-GZ",
+        floor_area: Some(6_500),
+        at: (31.2109, 30.0131),
+        streams: &HQ,
+    },
+    Place {
+        name: "مبنى مجلس مدينة البدرشين",
+        description: "Badrashin town hall",
+        unit: "EG-GZ-BDR",
+        floor_area: Some(2_400),
+        at: (31.2766, 29.8712),
+        streams: &TOWN_HALL,
+    },
+    Place {
+        name: "المركز التكنولوجي بأوسيم",
+        description: "Awsim one-stop technology centre",
+        unit: "EG-GZ-AWS",
+        floor_area: Some(900),
+        at: (31.1370, 30.1230),
+        streams: &TECH_CENTER,
+    },
+    Place {
+        name: "مبنى بلدية الخبر",
+        description: "Khobar municipality building",
+        unit: "SA-04-KHB",
+        floor_area: Some(5_200),
+        at: (50.2083, 26.2794),
+        streams: &KHOBAR,
+    },
+    Place {
+        name: "محطة رصد جودة الهواء — البدرشين",
+        description: "Air-quality station by the Badrashin market",
+        unit: "EG-GZ-BDR",
+        floor_area: None,
+        at: (31.2731, 29.8745),
+        streams: &AIR,
+    },
+    Place {
+        name: "محطة رصد الضوضاء — أوسيم",
+        description: "Noise monitor on the Awsim main road",
+        unit: "EG-GZ-AWS",
+        floor_area: None,
+        at: (31.1402, 30.1251),
+        streams: &NOISE,
+    },
+];
+
+/// The reading of `reading` `hours_ago` hours before now (`at`, local
+/// time), with `noise` in [0, 1).
+fn value(reading: Reading, at: chrono::NaiveDateTime, hours_ago: i64, noise: f64) -> f64 {
+    let hour = at.hour();
+    let working = !matches!(at.weekday(), Weekday::Fri | Weekday::Sat) && (8..16).contains(&hour);
+    let round = |v: f64| (v * 100.0).round() / 100.0;
+    round(match reading {
+        Reading::Electricity { base, peak } => {
+            if working {
+                peak * (0.85 + 0.3 * noise)
+            } else {
+                base * (0.8 + 0.4 * noise)
+            }
+        }
+        Reading::Water { peak, leak } => {
+            let night = if leak && hours_ago < 48 { 0.55 } else { 0.04 };
+            if working {
+                peak * (0.7 + 0.6 * noise)
+            } else {
+                night * (0.8 + 0.4 * noise)
+            }
+        }
+        Reading::Air { base } => {
+            let rush = if (7..10).contains(&hour) || (17..21).contains(&hour) {
+                1.45
+            } else {
+                1.0
+            };
+            // A dust episode two to three days ago.
+            let episode = if (50..70).contains(&hours_ago) {
+                3.2
+            } else {
+                1.0
+            };
+            base * rush * episode * (0.85 + 0.3 * noise)
+        }
+        Reading::Noise => {
+            if (7..23).contains(&hour) {
+                66.0 + 8.0 * noise
+            } else {
+                49.0 + 6.0 * noise
+            }
+        }
+    })
+}
+
+impl App {
+    /// Writes the demo's sensors and a week of their readings, unless there
+    /// are Things already. Returns how many observations were written.
+    pub async fn load_demo_sensors(&self) -> Result<usize, AppError> {
+        if !self.store.sta_entities(Kind::Thing).await?.is_empty() {
+            return Ok(0);
+        }
+        let now = self.now();
+        let hour = now.duration_trunc(Duration::hours(1)).unwrap_or(now);
+        let mut dice: u64 = 0x5e45_0125_2026;
+        let mut noise = move || {
+            dice ^= dice << 13;
+            dice ^= dice >> 7;
+            dice ^= dice << 17;
+            (dice % 10_000) as f64 / 10_000.0
+        };
+        let mut written = 0;
+        for place in PLACES {
+            let mut properties = json!({"unit": place.unit});
+            if let Some(area) = place.floor_area {
+                properties["floorArea"] = json!(area);
+                properties["kind"] = json!("municipal-building");
+            }
+            let mut steps = vec![
+                StaStep::Insert {
+                    kind: Kind::Thing,
+                    doc: json!({"name": place.name, "description": place.description, "properties": properties}),
+                    thing: None,
+                    sensor: None,
+                    property: None,
+                },
+                StaStep::Insert {
+                    kind: Kind::Location,
+                    doc: json!({
+                        "name": place.name,
+                        "description": place.description,
+                        "encodingType": "application/geo+json",
+                        "location": {"type": "Point", "coordinates": [place.at.0, place.at.1]},
+                    }),
+                    thing: None,
+                    sensor: None,
+                    property: None,
+                },
+                StaStep::Link {
+                    relation: Relation::ThingLocation,
+                    from: StaRef::Step(0),
+                    to: StaRef::Step(1),
+                },
+                StaStep::History {
+                    thing: StaRef::Step(0),
+                    time: (hour - Duration::days(7)).to_rfc3339(),
+                },
+            ];
+            let mut stream_steps = Vec::new();
+            for stream in place.streams {
+                let sensor = StaRef::Step(steps.len());
+                steps.push(StaStep::Insert {
+                    kind: Kind::Sensor,
+                    doc: json!({"name": format!("{} — {}", stream.description, place.description), "description": stream.description, "encodingType": "text/html", "metadata": "https://baladiya.example/sensors"}),
+                    thing: None,
+                    sensor: None,
+                    property: None,
+                });
+                let property = StaRef::Step(steps.len());
+                steps.push(StaStep::Insert {
+                    kind: Kind::ObservedProperty,
+                    doc: json!({"name": stream.property.0, "definition": stream.property.1, "description": stream.description}),
+                    thing: None,
+                    sensor: None,
+                    property: None,
+                });
+                stream_steps.push(steps.len());
+                steps.push(StaStep::Insert {
+                    kind: Kind::Datastream,
+                    doc: json!({
+                        "name": stream.name,
+                        "description": format!("{} — {}", stream.description, place.description),
+                        "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
+                        "unitOfMeasurement": {"name": stream.unit.0, "symbol": stream.unit.1, "definition": ""},
+                    }),
+                    thing: Some(StaRef::Step(0)),
+                    sensor: Some(sensor),
+                    property: Some(property),
+                });
+            }
+            let ids = self.store.sta_create(&steps, now).await?;
+            let mut rows = Vec::new();
+            for (stream, step) in place.streams.iter().zip(stream_steps) {
+                for hours_ago in (0..24 * 7).rev() {
+                    let at = hour - Duration::hours(hours_ago);
+                    rows.push(ObservationRow {
+                        id: 0,
+                        datastream_id: ids[step],
+                        feature_id: None,
+                        phenomenon_time: at.timestamp_micros(),
+                        phenomenon_end: None,
+                        result_time: None,
+                        result_number: Some(value(
+                            stream.reading,
+                            // Cairo's (and nearly Riyadh's) local time.
+                            (at + Duration::hours(2)).naive_utc(),
+                            hours_ago,
+                            noise(),
+                        )),
+                        result: None,
+                        extra: None,
+                    });
+                }
+            }
+            written += self.store.sta_insert_observations(&rows, now).await?.len();
+        }
+        Ok(written)
+    }
+}
