@@ -530,6 +530,9 @@ impl App {
             returned_on: (next.status == Status::Returned).then_some(today),
             receipt_number: receipt.map(str::to_owned),
             completed_at: next.status.is_final().then_some(now),
+            working_days: next.status.is_final().then(|| {
+                calendar.working_days_between(record.submitted_at.date_naive(), now.date_naive())
+            }),
         };
         let detail = json!({
             "action": action.as_str(),
@@ -663,6 +666,7 @@ impl App {
             returned_on: None,
             receipt_number: None,
             completed_at: None,
+            working_days: None,
         };
         let event = NewEvent {
             at: self.now(),

@@ -277,6 +277,8 @@ impl App {
                         };
                         (status, at(d, 12))
                     });
+                    let working_days = outcome
+                        .map(|(_, done)| calendar.working_days_between(day, done.date_naive()));
                     let rating = outcome
                         .filter(|_| dice.chance(0.55))
                         .map(|_| [5, 5, 4, 4, 4, 3, 3, 2, 1][dice.below(9) as usize]);
@@ -300,6 +302,7 @@ impl App {
                         },
                         submitted_at,
                         due_on,
+                        working_days,
                         returned_at: returned.then(|| submitted_at + Duration::days(1)),
                         outcome,
                         fee_minor: service

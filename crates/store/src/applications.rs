@@ -153,6 +153,8 @@ pub struct WorkflowUpdate {
     pub returned_on: Option<NaiveDate>,
     pub receipt_number: Option<String>,
     pub completed_at: Option<DateTime<Utc>>,
+    /// Working days from submission to completion, when completed.
+    pub working_days: Option<i64>,
 }
 
 /// Everything one workflow step writes, in one transaction.
@@ -374,7 +376,7 @@ impl Store {
                 "UPDATE applications SET status = $1, step = $2, approvals = $3, step_role = $4, \
                  pending_departments = $5, step_due_on = $6, due_on = $7, returned_on = $8, \
                  receipt_number = COALESCE($9, receipt_number), completed_at = $10, escalated = $11, \
-                 times_returned = times_returned + $14, version = version + 1 \
+                 times_returned = times_returned + $14, working_days = $15, version = version + 1 \
                  WHERE id = $12 AND version = $13",
             )
             .bind(&update.status)
@@ -391,6 +393,7 @@ impl Store {
             .bind(id)
             .bind(expected_version)
             .bind(i32::from(event.action == crate::RETURN_FOR_COMPLETION))
+            .bind(update.working_days)
             .execute(&mut *tx)
             .await?
             .rows_affected();

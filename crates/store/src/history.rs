@@ -25,6 +25,8 @@ pub struct PastApplication {
     pub fee_minor: Option<i64>,
     pub currency: String,
     pub rating: Option<i64>,
+    /// Working days from submission to completion, once completed.
+    pub working_days: Option<i64>,
 }
 
 /// A past citizen report and how it ended.
@@ -74,9 +76,9 @@ impl Store {
                     "INSERT INTO applications (tracking_number, service_version_id, unit_id, applicant_kind, \
                      applicant_name, applicant_id_number, applicant_phone, channel, form, status, step, \
                      step_role, pending_departments, fee_minor, currency, submitted_at, step_due_on, due_on, \
-                     completed_at, rating, times_returned) \
+                     completed_at, rating, times_returned, working_days) \
                      VALUES ($1, $2, $3, 'citizen', $4, $5, $6, $7, '{}', $8, 0, 'clerk', '', $9, $10, $11, \
-                     $12, $12, $13, $14, $15) RETURNING id",
+                     $12, $12, $13, $14, $15, $16) RETURNING id",
                 )
                 .bind(number(&a.unit_code, year, sequence))
                 .bind(a.service_version_id)
@@ -93,6 +95,7 @@ impl Store {
                 .bind(completed_at)
                 .bind(a.rating)
                 .bind(i32::from(a.returned_at.is_some()))
+                .bind(a.working_days)
                 .fetch_one(&mut *tx)
                 .await?;
                 let mut events = vec![("application.submitted", a.submitted_at, json!({"channel": a.channel}))];

@@ -94,20 +94,20 @@ pub struct SubmittedCount {
     pub count: i64,
 }
 
-/// Applications completed in a month, counted by unit, service version,
-/// the days they were submitted and completed (`YYYY-MM-DD`), their due
-/// date and outcome.
+/// Applications completed in a month, counted by unit, service version
+/// and working days taken: how many, how many by their due date, their
+/// ratings, and the issued ones with their fees.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CompletedCount {
     pub unit_id: i64,
     pub service_version_id: i64,
-    pub submitted_on: NaiveDate,
-    pub completed_on: NaiveDate,
-    pub due_on: NaiveDate,
-    pub status: String,
+    /// None for an application completed before the days were kept.
+    pub working_days: Option<i64>,
     pub count: i64,
+    pub on_time: i64,
     pub rating_sum: Option<i64>,
     pub ratings: i64,
+    pub issued: i64,
     pub fees_minor: Option<i64>,
 }
 
@@ -119,17 +119,16 @@ pub struct ReceivedCount {
     pub count: i64,
 }
 
-/// Reports resolved in a month, by unit, category, the days they were
-/// received and closed, expected date and whether reopened.
+/// Reports resolved in a month, by unit, category and the days they
+/// took: how many, how many by their expected date, how many reopened.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ResolvedCount {
     pub unit_id: i64,
     pub category_code: String,
-    pub requested_on: NaiveDate,
-    pub closed_on: NaiveDate,
-    pub expected_on: NaiveDate,
-    pub reopened: bool,
+    pub days: i64,
     pub count: i64,
+    pub on_time: i64,
+    pub reopened: i64,
 }
 
 /// A computed value for one part of a unit's activity (a service's code or
@@ -187,15 +186,16 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<CompletedCount>, StoreError> {
-        let (submitted, completed) = (self.day_of("a.submitted_at"), self.day_of("a.completed_at"));
+        let completed = self.day_of("a.completed_at");
         let sql = format!(
-            "SELECT a.unit_id, a.service_version_id, {submitted} AS submitted_on, \
-             {completed} AS completed_on, a.due_on, a.status, COUNT(*) AS count, \
+            "SELECT a.unit_id, a.service_version_id, CAST(a.working_days AS BIGINT) AS working_days, \
+             COUNT(*) AS count, CAST(SUM(CASE WHEN {completed} <= a.due_on THEN 1 ELSE 0 END) AS BIGINT) AS on_time, \
              CAST(SUM(a.rating) AS BIGINT) AS rating_sum, COUNT(a.rating) AS ratings, \
-             CAST(SUM(a.fee_minor) AS BIGINT) AS fees_minor \
+             CAST(SUM(CASE WHEN a.status = 'issued' THEN 1 ELSE 0 END) AS BIGINT) AS issued, \
+             CAST(SUM(CASE WHEN a.status = 'issued' THEN a.fee_minor ELSE 0 END) AS BIGINT) AS fees_minor \
              FROM applications a \
              WHERE a.completed_at >= $1 AND a.completed_at < $2 \
-             GROUP BY a.unit_id, a.service_version_id, {submitted}, {completed}, a.due_on, a.status"
+             GROUP BY a.unit_id, a.service_version_id, a.working_days"
         );
         Ok(on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
@@ -204,6 +204,40 @@ impl Store {
                 .fetch_all(pool)
                 .await?
         }))
+    }
+
+    /// Applications completed in `[from, to)` whose working days were not
+    /// kept (completed before they were): id, unit, submitted, completed.
+    #[allow(clippy::type_complexity)]
+    pub async fn completed_without_working_days(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(i64, i64, DateTime<Utc>, DateTime<Utc>)>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, unit_id, submitted_at, completed_at FROM applications \
+                 WHERE completed_at >= $1 AND completed_at < $2 AND working_days IS NULL",
+            )
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Keeps the working days of completed applications: `(id, days)`.
+    pub async fn set_working_days(&self, days: &[(i64, i64)]) -> Result<(), StoreError> {
+        in_write_tx!(self, tx => {
+            for (id, n) in days {
+                sqlx::query("UPDATE applications SET working_days = $1 WHERE id = $2 AND working_days IS NULL")
+                    .bind(n)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        });
+        Ok(())
     }
 
     /// The month's reports received, per unit and category.
@@ -224,19 +258,24 @@ impl Store {
         }))
     }
 
-    /// The month's resolved reports, counted by unit, category, the days
-    /// received and closed, expected date and reopening.
+    /// The month's resolved reports, counted by unit, category and the
+    /// days they took.
     pub async fn resolved_counts(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<ResolvedCount>, StoreError> {
-        let (requested, closed) = (self.day_of("r.requested_at"), self.day_of("r.closed_at"));
+        let closed = self.day_of("r.closed_at");
+        let days = match self {
+            Store::Sqlite(_) => "CAST(julianday(substr(r.closed_at, 1, 10)) - julianday(substr(r.requested_at, 1, 10)) AS BIGINT)".to_owned(),
+            Store::Postgres(_) => "CAST(CAST(r.closed_at AT TIME ZONE 'UTC' AS DATE) - CAST(r.requested_at AT TIME ZONE 'UTC' AS DATE) AS BIGINT)".to_owned(),
+        };
         let sql = format!(
-            "SELECT r.unit_id, r.category_code, {requested} AS requested_on, {closed} AS closed_on, \
-             r.expected_on, r.reopened, COUNT(*) AS count FROM reports r \
+            "SELECT r.unit_id, r.category_code, {days} AS days, COUNT(*) AS count, \
+             CAST(SUM(CASE WHEN {closed} <= r.expected_on THEN 1 ELSE 0 END) AS BIGINT) AS on_time, \
+             CAST(SUM(CASE WHEN r.reopened THEN 1 ELSE 0 END) AS BIGINT) AS reopened FROM reports r \
              WHERE r.status = 'resolved' AND r.closed_at >= $1 AND r.closed_at < $2 \
-             GROUP BY r.unit_id, r.category_code, {requested}, {closed}, r.expected_on, r.reopened"
+             GROUP BY r.unit_id, r.category_code, {days}"
         );
         Ok(on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))

@@ -126,6 +126,8 @@ pub enum StaStep {
         from: StaRef,
         to: StaRef,
     },
+    /// Removes every link of `relation` from an entity (before relinking).
+    Unlink { relation: Relation, from: StaRef },
     /// A HistoricalLocation of a Thing at a time, linked to its current
     /// Locations (made when a Thing's Locations change).
     History { thing: StaRef, time: String },
@@ -187,6 +189,127 @@ macro_rules! feature_of_location {
     }};
 }
 
+/// Runs the steps of a plan in the transaction `$tx`; the id of each.
+macro_rules! run_steps {
+    ($tx:ident, $steps:expr, $now:expr) => {{
+        let (steps, now): (&[StaStep], DateTime<Utc>) = ($steps, $now);
+            let mut ids: Vec<i64> = Vec::with_capacity(steps.len());
+            let resolve = |ids: &Vec<i64>, r: StaRef| match r {
+                StaRef::Id(id) => Ok(id),
+                StaRef::Step(i) => ids.get(i).copied().ok_or_else(missing),
+            };
+            for step in steps {
+                let id = match step {
+                    StaStep::Existing { kind, id } => {
+                        let found: Option<i64> = if *kind == Kind::Observation {
+                            sqlx::query_scalar("SELECT id FROM sta_observations WHERE id = $1")
+                                .bind(id)
+                                .fetch_optional(&mut *$tx)
+                                .await?
+                        } else {
+                            sqlx::query_scalar("SELECT id FROM sta_entities WHERE id = $1 AND kind = $2")
+                                .bind(id)
+                                .bind(kind.name())
+                                .fetch_optional(&mut *$tx)
+                                .await?
+                        };
+                        found.ok_or_else(missing)?
+                    }
+                    StaStep::Insert { kind, doc, thing, sensor, property } => {
+                        let reference = |r: &Option<StaRef>| r.map(|r| resolve(&ids, r)).transpose();
+                        let (thing, sensor, property) =
+                            (reference(thing)?, reference(sensor)?, reference(property)?);
+                        let private = doc
+                            .pointer("/properties/private")
+                            .and_then(Value::as_bool)
+                            .unwrap_or(false);
+                        sqlx::query_scalar(
+                            "INSERT INTO sta_entities (kind, doc, thing_id, sensor_id, property_id, \
+                             private, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                        )
+                        .bind(kind.name())
+                        .bind(doc.to_string())
+                        .bind(thing)
+                        .bind(sensor)
+                        .bind(property)
+                        .bind(private)
+                        .bind(now)
+                        .fetch_one(&mut *$tx)
+                        .await?
+                    }
+                    StaStep::Observation { datastream, feature, row } => {
+                        let datastream = resolve(&ids, *datastream)?;
+                        let feature = match feature {
+                            Some(f) => resolve(&ids, *f)?,
+                            None => feature_of_location!($tx, datastream, now),
+                        };
+                        sqlx::query_scalar(
+                            "INSERT INTO sta_observations (datastream_id, feature_id, phenomenon_time, \
+                             phenomenon_end, result_time, result_number, result, extra) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                        )
+                        .bind(datastream)
+                        .bind(feature)
+                        .bind(row.phenomenon_time)
+                        .bind(row.phenomenon_end)
+                        .bind(row.result_time)
+                        .bind(row.result_number)
+                        .bind(&row.result)
+                        .bind(&row.extra)
+                        .fetch_one(&mut *$tx)
+                        .await?
+                    }
+                    StaStep::Link { relation, from, to } => {
+                        let (from, to) = (resolve(&ids, *from)?, resolve(&ids, *to)?);
+                        sqlx::query(
+                            "INSERT INTO sta_links (relation, from_id, to_id) VALUES ($1, $2, $3) \
+                             ON CONFLICT DO NOTHING",
+                        )
+                        .bind(relation.as_str())
+                        .bind(from)
+                        .bind(to)
+                        .execute(&mut *$tx)
+                        .await?;
+                        to
+                    }
+                    StaStep::Unlink { relation, from } => {
+                        let from = resolve(&ids, *from)?;
+                        sqlx::query("DELETE FROM sta_links WHERE relation = $1 AND from_id = $2")
+                            .bind(relation.as_str())
+                            .bind(from)
+                            .execute(&mut *$tx)
+                            .await?;
+                        from
+                    }
+                    StaStep::History { thing, time } => {
+                        let thing = resolve(&ids, *thing)?;
+                        let doc = json!({ "time": time }).to_string();
+                        let h: i64 = sqlx::query_scalar(
+                            "INSERT INTO sta_entities (kind, doc, thing_id, updated_at) \
+                             VALUES ('HistoricalLocation', $1, $2, $3) RETURNING id",
+                        )
+                        .bind(doc)
+                        .bind(thing)
+                        .bind(now)
+                        .fetch_one(&mut *$tx)
+                        .await?;
+                        sqlx::query(
+                            "INSERT INTO sta_links (relation, from_id, to_id) \
+                             SELECT 'historical', $1, to_id FROM sta_links WHERE relation = 'thing' AND from_id = $2",
+                        )
+                        .bind(h)
+                        .bind(thing)
+                        .execute(&mut *$tx)
+                        .await?;
+                        h
+                    }
+                };
+                ids.push(id);
+            }
+        ids
+    }};
+}
+
 /// Why a plan could not run.
 fn missing() -> StoreError {
     StoreError::NotFound
@@ -220,118 +343,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<i64>, StoreError> {
         Ok(in_write_tx!(self, tx => {
-            let mut ids: Vec<i64> = Vec::with_capacity(steps.len());
-            let resolve = |ids: &Vec<i64>, r: StaRef| match r {
-                StaRef::Id(id) => Ok(id),
-                StaRef::Step(i) => ids.get(i).copied().ok_or_else(missing),
-            };
-            for step in steps {
-                let id = match step {
-                    StaStep::Existing { kind, id } => {
-                        let found: Option<i64> = if *kind == Kind::Observation {
-                            sqlx::query_scalar("SELECT id FROM sta_observations WHERE id = $1")
-                                .bind(id)
-                                .fetch_optional(&mut *tx)
-                                .await?
-                        } else {
-                            sqlx::query_scalar("SELECT id FROM sta_entities WHERE id = $1 AND kind = $2")
-                                .bind(id)
-                                .bind(kind.name())
-                                .fetch_optional(&mut *tx)
-                                .await?
-                        };
-                        found.ok_or_else(missing)?
-                    }
-                    StaStep::Insert { kind, doc, thing, sensor, property } => {
-                        let reference = |r: &Option<StaRef>| r.map(|r| resolve(&ids, r)).transpose();
-                        let (thing, sensor, property) =
-                            (reference(thing)?, reference(sensor)?, reference(property)?);
-                        let private = doc
-                            .pointer("/properties/private")
-                            .and_then(Value::as_bool)
-                            .unwrap_or(false);
-                        sqlx::query_scalar(
-                            "INSERT INTO sta_entities (kind, doc, thing_id, sensor_id, property_id, \
-                             private, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                        )
-                        .bind(kind.name())
-                        .bind(doc.to_string())
-                        .bind(thing)
-                        .bind(sensor)
-                        .bind(property)
-                        .bind(private)
-                        .bind(now)
-                        .fetch_one(&mut *tx)
-                        .await?
-                    }
-                    StaStep::Observation { datastream, feature, row } => {
-                        let datastream = resolve(&ids, *datastream)?;
-                        let feature = match feature {
-                            Some(f) => resolve(&ids, *f)?,
-                            None => feature_of_location!(tx, datastream, now),
-                        };
-                        sqlx::query_scalar(
-                            "INSERT INTO sta_observations (datastream_id, feature_id, phenomenon_time, \
-                             phenomenon_end, result_time, result_number, result, extra) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                        )
-                        .bind(datastream)
-                        .bind(feature)
-                        .bind(row.phenomenon_time)
-                        .bind(row.phenomenon_end)
-                        .bind(row.result_time)
-                        .bind(row.result_number)
-                        .bind(&row.result)
-                        .bind(&row.extra)
-                        .fetch_one(&mut *tx)
-                        .await?
-                    }
-                    StaStep::Link { relation, from, to } => {
-                        let (from, to) = (resolve(&ids, *from)?, resolve(&ids, *to)?);
-                        if *relation == Relation::ThingLocation {
-                            // A Thing has one current set of Locations: linking
-                            // a new one replaces the old.
-                            sqlx::query("DELETE FROM sta_links WHERE relation = 'thing' AND from_id = $1")
-                                .bind(from)
-                                .execute(&mut *tx)
-                                .await?;
-                        }
-                        sqlx::query(
-                            "INSERT INTO sta_links (relation, from_id, to_id) VALUES ($1, $2, $3) \
-                             ON CONFLICT DO NOTHING",
-                        )
-                        .bind(relation.as_str())
-                        .bind(from)
-                        .bind(to)
-                        .execute(&mut *tx)
-                        .await?;
-                        to
-                    }
-                    StaStep::History { thing, time } => {
-                        let thing = resolve(&ids, *thing)?;
-                        let doc = json!({ "time": time }).to_string();
-                        let h: i64 = sqlx::query_scalar(
-                            "INSERT INTO sta_entities (kind, doc, thing_id, updated_at) \
-                             VALUES ('HistoricalLocation', $1, $2, $3) RETURNING id",
-                        )
-                        .bind(doc)
-                        .bind(thing)
-                        .bind(now)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                        sqlx::query(
-                            "INSERT INTO sta_links (relation, from_id, to_id) \
-                             SELECT 'historical', $1, to_id FROM sta_links WHERE relation = 'thing' AND from_id = $2",
-                        )
-                        .bind(h)
-                        .bind(thing)
-                        .execute(&mut *tx)
-                        .await?;
-                        h
-                    }
-                };
-                ids.push(id);
-            }
+            let ids = run_steps!(tx, steps, now);
             let created = steps.iter().filter(|s| !matches!(s, StaStep::Existing { .. })).count();
             insert_event!(tx, &NewEvent {
                 at: now,
@@ -493,8 +505,14 @@ impl Store {
     }
 
     /// Replaces an entity's own properties (PATCH and PUT), with its
-    /// references; `NotFound` when it is not there.
-    pub async fn sta_update(&self, row: &StaRow, now: DateTime<Utc>) -> Result<(), StoreError> {
+    /// references, and runs `steps` (relinking) in the same transaction;
+    /// `NotFound` when it is not there.
+    pub async fn sta_update(
+        &self,
+        row: &StaRow,
+        steps: &[StaStep],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         in_write_tx!(self, tx => {
             let changed = sqlx::query(
                 "UPDATE sta_entities SET doc = $1, thing_id = $2, sensor_id = $3, property_id = $4, \
@@ -514,6 +532,7 @@ impl Store {
             if changed == 0 {
                 return Err(StoreError::NotFound);
             }
+            run_steps!(tx, steps, now);
             insert_event!(tx, &NewEvent {
                 at: now,
                 actor_id: None,

@@ -215,6 +215,21 @@ impl App {
             .map(|(id, code)| (id, Arc::from(code)))
             .collect();
 
+        // Applications completed before their working days were kept get
+        // them now, once.
+        let missing = self.store.completed_without_working_days(from, to).await?;
+        if !missing.is_empty() {
+            let days: Vec<(i64, i64)> = missing
+                .iter()
+                .filter_map(|(id, unit, submitted, completed)| {
+                    let calendar = calendars.get(unit)?;
+                    let n = calendar
+                        .working_days_between(submitted.date_naive(), completed.date_naive());
+                    Some((*id, n))
+                })
+                .collect();
+            self.store.set_working_days(&days).await?;
+        }
         // The four readings go to the database at once: with a pool of
         // connections they overlap on the machine's cores.
         let (submitted, completed, received, resolved) = tokio::try_join!(
@@ -250,19 +265,17 @@ impl App {
         }
         for (at, c) in completed {
             let n = c.count as f64;
-            let on_time = if c.completed_on <= c.due_on { n } else { 0.0 };
-            tally.add(Formula::CompletedWithinSla, at, on_time, n);
-            let days = calendars.get(&c.unit_id).map_or(0, |calendar| {
-                calendar.working_days_between(c.submitted_on, c.completed_on)
-            });
-            tally.took(Formula::ProcessingDays, at, days, c.count);
+            tally.add(Formula::CompletedWithinSla, at, c.on_time as f64, n);
+            if let Some(days) = c.working_days {
+                tally.took(Formula::ProcessingDays, at, days, c.count);
+            }
             if c.ratings > 0 {
                 let sum = c.rating_sum.unwrap_or(0) as f64;
                 tally.add(Formula::Satisfaction, at, sum, c.ratings as f64);
             }
-            if c.status == "issued" {
+            if c.issued > 0 {
                 let fees = c.fees_minor.unwrap_or(0) as f64 / 100.0;
-                tally.add(Formula::FeeRevenue, at, fees, n);
+                tally.add(Formula::FeeRevenue, at, fees, c.issued as f64);
             }
         }
         for c in received {
@@ -275,12 +288,9 @@ impl App {
                 continue;
             };
             let n = c.count as f64;
-            let on_time = if c.closed_on <= c.expected_on { n } else { 0.0 };
-            tally.add(Formula::ReportsResolvedOnTime, at, on_time, n);
-            let reopened = if c.reopened { n } else { 0.0 };
-            tally.add(Formula::ReportsReopened, at, reopened, n);
-            let days = (c.closed_on - c.requested_on).num_days().max(0);
-            tally.took(Formula::ResolutionDays, at, days, c.count);
+            tally.add(Formula::ReportsResolvedOnTime, at, c.on_time as f64, n);
+            tally.add(Formula::ReportsReopened, at, c.reopened as f64, n);
+            tally.took(Formula::ResolutionDays, at, c.days.max(0), c.count);
         }
 
         let references = self.store.unit_references(i64::from(month.year())).await?;

@@ -173,9 +173,25 @@ async fn computed_indicators_match_the_raw_rows_and_roll_up(engine: Engine) {
         written,
         "recomputing is idempotent"
     );
+    // An application completed before working days were kept has them
+    // computed once, and the figures do not change.
+    let store = &app.app.store;
+    let before = value(&app, "BLD: GOV: SD: 2", badrashin.id, month).await;
+    crate::support::execute(store, "UPDATE applications SET working_days = NULL").await;
+    app.app
+        .recompute_indicators(month)
+        .await
+        .expect("recompute");
+    assert_eq!(
+        value(&app, "BLD: GOV: SD: 2", badrashin.id, month).await,
+        before
+    );
+    assert_eq!(
+        scalar_f64(store, "SELECT COUNT(*) FROM applications WHERE completed_at IS NOT NULL AND working_days IS NULL").await,
+        0.0
+    );
 
     // The same figures, counted from the raw rows.
-    let store = &app.app.store;
     let start = month.first_day().format("%Y-%m-%d").to_string();
     let under = format!("{}%", badrashin.path.encode());
     let apps = format!(

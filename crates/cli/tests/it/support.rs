@@ -328,6 +328,17 @@ pub async fn scalar_f64(store: &Store, sql: &str) -> f64 {
     .unwrap_or(0.0)
 }
 
+/// Runs a statement straight on the database (to make the state a test
+/// needs, such as rows written by an older version).
+pub async fn execute(store: &Store, sql: &str) {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    match store {
+        Store::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        Store::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+    }
+    .expect("statement runs");
+}
+
 impl TestApp {
     /// Uses the shipped indicator catalog (`catalog/indicators`).
     pub fn with_indicators(&self) {

@@ -37,3 +37,8 @@ UPDATE applications SET times_returned = (
     SELECT COUNT(*) FROM events e WHERE e.entity = 'application' AND e.entity_id = applications.id
     AND e.action = 'application.return_for_completion'
 );
+
+-- The working days from submission to completion (in the unit's calendar,
+-- UTC days), kept when an application is completed: the monthly processing
+-- times group by it instead of by pairs of days.
+ALTER TABLE applications ADD COLUMN working_days INTEGER;

@@ -53,13 +53,14 @@ impl Plan {
         // Links made through the parent.
         match (parent, kind) {
             (Some((Kind::Thing, thing)), Kind::Location) => {
+                // The Thing records its HistoricalLocation once its
+                // Locations are all linked (see `new_entity`, and `post`
+                // for a Location added to an existing Thing).
                 self.push(StaStep::Link {
                     relation: Relation::ThingLocation,
                     from: thing,
                     to: this,
                 });
-                let time = self.now.clone();
-                self.push(StaStep::History { thing, time });
             }
             (Some((Kind::Location, location)), Kind::Thing) => {
                 self.push(StaStep::Link {
@@ -179,6 +180,10 @@ impl Plan {
             }
             for child in children {
                 self.entity(nav.to, child, Some((kind, this)))?;
+            }
+            if kind == Kind::Thing && nav.to == Kind::Location && !children.is_empty() {
+                let time = self.now.clone();
+                self.push(StaStep::History { thing: this, time });
             }
         }
         Ok(this)
@@ -351,6 +356,10 @@ pub async fn post(
         now: now_iso(),
     };
     let created_ref = plan.entity(kind, body, parent)?;
+    if let (Kind::Location, Some((Kind::Thing, thing))) = (kind, parent) {
+        let time = plan.now.clone();
+        plan.push(StaStep::History { thing, time });
+    }
     let ids = store.sta_create(&plan.steps, Utc::now()).await?;
     let id = match created_ref {
         StaRef::Id(id) => id,
@@ -469,7 +478,7 @@ async fn update(
         .ok_or_else(|| StaError::bad(format!("a {} is a JSON object", kind.name())))?;
     for key in object.keys() {
         let known = kind.properties().iter().any(|(p, _)| p == key)
-            || kind.navigation_to(key).is_some_and(|n| !n.many)
+            || kind.navigation_to(key).is_some()
             || key.starts_with("@iot.");
         if !known {
             return Err(StaError::bad(format!(
@@ -484,6 +493,60 @@ async fn update(
         }
     }
     check_properties(kind, object)?;
+    // Entities linked through navigation properties to many: a Thing's
+    // Locations are relinked — existing ones by @iot.id, new ones created
+    // — with a HistoricalLocation; the others can only be named as they
+    // are.
+    let mut plan = Plan {
+        steps: Vec::new(),
+        now: now_iso(),
+    };
+    for nav in kind.navigation().iter().filter(|n| n.many) {
+        let Some(list) = object.get(nav.name) else {
+            continue;
+        };
+        let items = list
+            .as_array()
+            .ok_or_else(|| StaError::bad(format!("{} is a JSON array", nav.name)))?;
+        let ids: Vec<Option<i64>> = items
+            .iter()
+            .map(|i| i.get("@iot.id").and_then(Value::as_i64))
+            .collect();
+        let mut current = graph.related(kind, id, *nav);
+        current.sort_unstable();
+        let mut named: Vec<i64> = ids.iter().flatten().copied().collect();
+        named.sort_unstable();
+        named.dedup();
+        if ids.iter().all(Option::is_some) && named == current {
+            continue;
+        }
+        if (kind, nav.to) != (Kind::Thing, Kind::Location) {
+            return Err(StaError::bad(format!(
+                "change {} from the other side",
+                nav.name
+            )));
+        }
+        let mut linked = Vec::new();
+        for item in items {
+            linked.push(plan.entity(Kind::Location, item, None)?);
+        }
+        plan.push(StaStep::Unlink {
+            relation: Relation::ThingLocation,
+            from: StaRef::Id(id),
+        });
+        for location in linked {
+            plan.push(StaStep::Link {
+                relation: Relation::ThingLocation,
+                from: StaRef::Id(id),
+                to: location,
+            });
+        }
+        let time = plan.now.clone();
+        plan.push(StaStep::History {
+            thing: StaRef::Id(id),
+            time,
+        });
+    }
     let mut row = node.row.clone();
     let exists = |to: Kind, id: i64| graph.node(to, id).is_some();
     for (to, slot) in [
@@ -511,7 +574,7 @@ async fn update(
         .and_then(Value::as_bool)
         .unwrap_or(false);
     row.doc = Value::Object(doc).to_string();
-    store.sta_update(&row, Utc::now()).await?;
+    store.sta_update(&row, &plan.steps, Utc::now()).await?;
     Ok(axum::http::StatusCode::OK.into_response())
 }
 
