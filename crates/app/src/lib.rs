@@ -42,6 +42,8 @@ pub struct App {
     indicators: std::sync::Arc<std::sync::RwLock<Indicators>>,
     router_cache: reports::RouterCache,
     hashing: auth::HashGate,
+    /// New observations `(datastream, observation)`, for MQTT subscribers.
+    sensor_events: tokio::sync::broadcast::Sender<(i64, i64)>,
 }
 
 /// The indicator catalog, shared without copying.
@@ -141,7 +143,19 @@ impl App {
             indicators: Default::default(),
             router_cache: Default::default(),
             hashing: auth::HashGate::new(),
+            sensor_events: tokio::sync::broadcast::channel(1024).0,
         }
+    }
+
+    /// Says that an observation was stored (MQTT subscribers hear of it).
+    pub fn observed(&self, datastream: i64, observation: i64) {
+        // Nobody listening is fine.
+        let _ = self.sensor_events.send((datastream, observation));
+    }
+
+    /// New observations from now on.
+    pub fn sensor_events(&self) -> tokio::sync::broadcast::Receiver<(i64, i64)> {
+        self.sensor_events.subscribe()
     }
 
     /// Offers these citizen-report categories (replacing any before).

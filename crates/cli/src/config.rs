@@ -29,6 +29,7 @@ pub enum LogFormat {
 /// map_tile_attribution = "© OpenStreetMap contributors"
 /// trust_forwarded_for = true   # behind a reverse proxy: clients by X-Forwarded-For
 /// max_connections = 4096       # open at once (kept below the open-file limit)
+/// mqtt_url = "mqtt://baladiya:secret@broker.internal:1883"   # SensorThings over MQTT
 ///
 /// [limits]                     # per client, shared by every server
 /// sign_in_failures_per_name = 5      # per 15 minutes
@@ -67,6 +68,9 @@ pub struct Config {
     #[serde(default)]
     pub trust_forwarded_for: bool,
     pub max_connections: Option<usize>,
+    /// The deployment's MQTT broker for the SensorThings MQTT extension,
+    /// `mqtt://[USER:PASSWORD@]HOST[:PORT]`.
+    pub mqtt_url: Option<String>,
     #[serde(default)]
     pub limits: baladiya_app::Limits,
 }

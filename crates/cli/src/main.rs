@@ -893,6 +893,20 @@ async fn serve(
     tokio::spawn(deliver_notifications(app.clone(), senders));
     tokio::spawn(escalate_overdue(app.clone()));
     tokio::spawn(recompute_indicators(app.clone()));
+    if let Some(url) = &config.mqtt_url {
+        // Stable across restarts (the broker keeps the session's messages),
+        // one per server.
+        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
+        let client_id = format!("baladiya-{host}-{}", addr.port());
+        let task = baladiya_web::sensor_mqtt(app.clone(), url, client_id, "baladiya".into())
+            .map_err(|e| anyhow::anyhow!("mqtt_url: {e}"))?;
+        tokio::spawn(task);
+        let shown = url.rsplit_once('@').map_or(url.as_str(), |(_, at)| at);
+        let shown = shown.trim_start_matches("mqtt://");
+        println!(
+            "SensorThings over MQTT: mqtt://{shown} (topics v1.1/Datastreams(id)/Observations)"
+        );
+    }
     let web_config = WebConfig {
         secure_cookies: config.secure_cookies.unwrap_or(!addr.ip().is_loopback()),
         map_tiles: config

@@ -87,6 +87,24 @@ async fn private_answers(
     response
 }
 
+/// Serves the SensorThings MQTT extension over the broker at `url`
+/// (`mqtt://HOST:PORT`) until the process ends, as `client_id` in the
+/// shared subscription `group` of the deployment's servers.
+pub fn sensor_mqtt(
+    app: App,
+    url: &str,
+    client_id: String,
+    group: String,
+) -> Result<impl std::future::Future<Output = ()> + use<>, String> {
+    let broker = sta::mqtt::Broker::parse(url)?;
+    let state = AppState {
+        app,
+        i18n: Arc::new(i18n::I18n::load()?),
+        config: WebConfig::default(),
+    };
+    Ok(sta::mqtt::run(state, broker, client_id, group))
+}
+
 /// Builds the whole application router.
 pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
     let state = AppState {

@@ -13,6 +13,7 @@ crate::on_both_engines!(
     observations_page_filter_and_arrive_in_bulk,
     updates_deletes_and_credentials,
     the_demo_has_buildings_stations_and_a_week_of_readings,
+    observations_arrive_and_leave_over_mqtt,
 );
 
 /// A device credential, and a client that sends it as HTTP Basic.
@@ -615,5 +616,128 @@ async fn a_real_sensorthings_client_uses_the_api() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    app.stop().await;
+}
+
+/// The MQTT extension against the machine's Mosquitto: a device publishes
+/// an observation to its Datastream's topic and it is stored; an
+/// observation posted over HTTP reaches a subscriber of that topic.
+async fn observations_arrive_and_leave_over_mqtt(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let broker = std::env::var("BALADIYA_TEST_MQTT").unwrap_or_else(|_| "127.0.0.1:1883".into());
+    let (host, port) = broker.rsplit_once(':').expect("HOST:PORT");
+    let port: u16 = port.parse().expect("port");
+    if tokio::net::TcpStream::connect((host, port)).await.is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "an MQTT broker is needed in CI"
+        );
+        eprintln!("skipped: no MQTT broker at {broker}");
+        return;
+    }
+    let unique = crate::support::uuid_like();
+    let server = tokio::spawn(
+        baladiya_web::sensor_mqtt(
+            app.app.clone(),
+            &format!("mqtt://{broker}"),
+            format!("baladiya-test-{unique}"),
+            format!("test-{unique}"),
+        )
+        .expect("broker address"),
+    );
+    let device = device(&app).await;
+    let thing: Value = post(&app, &device, "Things", town_hall())
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let streams = get(
+        &app,
+        &format!(
+            "Things({})/Datastreams?$filter=name eq 'Water'",
+            thing["@iot.id"]
+        ),
+    )
+    .await;
+    let water = streams["value"][0]["@iot.id"].as_i64().expect("water");
+    let topic = format!("v1.1/Datastreams({water})/Observations");
+
+    let mut options = rumqttc::MqttOptions::new(format!("device-{unique}"), host, port);
+    options.set_keep_alive(std::time::Duration::from_secs(10));
+    let (client, mut events) = rumqttc::AsyncClient::new(options, 16);
+    client
+        .subscribe(topic.clone(), rumqttc::QoS::AtLeastOnce)
+        .await
+        .expect("subscribe");
+    let (heard_tx, mut heard) = tokio::sync::mpsc::unbounded_channel::<Value>();
+    let listener = tokio::spawn(async move {
+        loop {
+            match events.poll().await {
+                Ok(rumqttc::Event::Incoming(rumqttc::Packet::Publish(p))) => {
+                    if let Ok(body) = serde_json::from_slice::<Value>(&p.payload) {
+                        let _ = heard_tx.send(body);
+                    }
+                }
+                Ok(_) => {}
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(200)).await,
+            }
+        }
+    });
+    // Give both clients time to connect and subscribe.
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    client
+        .publish(
+            topic.clone(),
+            rumqttc::QoS::AtLeastOnce,
+            false,
+            json!({"phenomenonTime": "2026-03-04T02:00:00Z", "result": 0.73}).to_string(),
+        )
+        .await
+        .expect("publish");
+    let mut stored = Value::Null;
+    for _ in 0..100 {
+        let page = get(
+            &app,
+            &format!("Datastreams({water})/Observations?$filter=result eq 0.73"),
+        )
+        .await;
+        if page["value"].as_array().is_some_and(|v| !v.is_empty()) {
+            stored = page["value"][0].clone();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        stored["phenomenonTime"], "2026-03-04T02:00:00.000Z",
+        "stored from MQTT"
+    );
+
+    let posted = post(
+        &app,
+        &device,
+        &format!("Datastreams({water})/Observations"),
+        json!({"phenomenonTime": "2026-03-04T03:00:00Z", "result": 0.81}),
+    )
+    .await;
+    assert_eq!(posted.status(), StatusCode::CREATED);
+    let mut announced = None;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while let Ok(Some(message)) = tokio::time::timeout_at(deadline, heard.recv()).await {
+        if message["result"] == json!(0.81) {
+            announced = Some(message);
+            break;
+        }
+    }
+    let announced = announced.expect("the new observation is published to subscribers");
+    assert!(announced["@iot.id"].is_i64());
+    assert!(
+        announced["@iot.selfLink"]
+            .as_str()
+            .is_some_and(|l| l.contains("/Observations("))
+    );
+    listener.abort();
+    server.abort();
     app.stop().await;
 }

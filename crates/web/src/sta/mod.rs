@@ -7,6 +7,7 @@
 //! or the secret as a bearer token).
 
 mod graph;
+pub mod mqtt;
 mod path;
 mod render;
 mod write;

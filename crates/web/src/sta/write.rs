@@ -307,6 +307,14 @@ fn observation_row(
     })
 }
 
+/// An observation of `datastream` from its JSON, as MQTT brings it.
+pub(super) fn observation_from(
+    object: &Map<String, Value>,
+    datastream: i64,
+) -> Result<ObservationRow, StaError> {
+    observation_row(object, datastream, None, &now_iso())
+}
+
 fn now_iso() -> String {
     Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
@@ -376,6 +384,11 @@ pub async fn post(
         authenticated: true,
     };
     let entity = render_entity(&ctx, kind, id, None, &Default::default()).await?;
+    if kind == Kind::Observation
+        && let Some(observation) = store.sta_observation(id).await?
+    {
+        state.app.observed(observation.datastream_id, id);
+    }
     Ok(created(
         format!("{base}/{}({id})", kind.collection()),
         entity,
@@ -641,6 +654,9 @@ pub async fn create_observations(
             .into_iter();
         for row in &parsed {
             let id = if row.is_some() { new_ids.next() } else { None };
+            if let Some(id) = id {
+                state.app.observed(datastream, id);
+            }
             answer.push(id.map_or(json!("error"), |id| {
                 json!(format!("{base}/Observations({id})"))
             }));
