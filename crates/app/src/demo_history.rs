@@ -101,11 +101,11 @@ impl App {
     /// reports were written.
     pub async fn load_demo_history(&self) -> Result<(usize, usize), AppError> {
         let now = self.now();
-        let old = self
+        if self
             .store
-            .application_facts(now - Duration::days(400), now - Duration::days(35))
-            .await?;
-        if !old.is_empty() {
+            .has_applications_submitted_before(now - Duration::days(35))
+            .await?
+        {
             return Ok((0, 0));
         }
         let written = self.write_history(1).await?;

@@ -495,6 +495,19 @@ impl Store {
         }))
     }
 
+    /// Whether any application was submitted before `at`.
+    pub async fn has_applications_submitted_before(
+        &self,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM applications WHERE submitted_at < $1)")
+                .bind(at)
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
     /// Applications submitted or completed in `[from, to)`.
     pub async fn application_facts(
         &self,
