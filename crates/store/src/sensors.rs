@@ -423,22 +423,11 @@ impl Store {
         }))
     }
 
-    /// The ids linked from (`forward`) or to an entity by `relation`.
-    pub async fn sta_linked(
-        &self,
-        relation: Relation,
-        id: i64,
-        forward: bool,
-    ) -> Result<Vec<i64>, StoreError> {
-        let sql = if forward {
-            "SELECT to_id FROM sta_links WHERE relation = $1 AND from_id = $2 ORDER BY to_id"
-        } else {
-            "SELECT from_id FROM sta_links WHERE relation = $1 AND to_id = $2 ORDER BY from_id"
-        };
+    /// Every link of `relation`: `(from, to)`.
+    pub async fn sta_links(&self, relation: Relation) -> Result<Vec<(i64, i64)>, StoreError> {
         Ok(on_pool!(self, pool => {
-            sqlx::query_scalar(sql)
+            sqlx::query_as("SELECT from_id, to_id FROM sta_links WHERE relation = $1 ORDER BY from_id, to_id")
                 .bind(relation.as_str())
-                .bind(id)
                 .fetch_all(pool)
                 .await?
         }))

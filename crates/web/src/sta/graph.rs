@@ -64,16 +64,8 @@ impl Graph {
             }
         }
         for relation in [Relation::ThingLocation, Relation::HistoricalLocation] {
-            let from_kind = if relation == Relation::ThingLocation {
-                Kind::Thing
-            } else {
-                Kind::HistoricalLocation
-            };
-            let ids: Vec<i64> = graph.of_kind(from_kind).collect();
-            for id in ids {
-                for to in store.sta_linked(relation, id, true).await? {
-                    graph.links.push((relation, id, to));
-                }
+            for (from, to) in store.sta_links(relation).await? {
+                graph.links.push((relation, from, to));
             }
         }
         Ok(graph)
