@@ -155,16 +155,7 @@ async fn open311_errors_are_the_specifications_error_array() {
 /// installs it, and in CI its absence fails the test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_real_open311_client_uses_the_endpoint() {
-    let has_client = std::process::Command::new("python3")
-        .args(["-c", "import georeport"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_client {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the georeport client is needed in CI"
-        );
-        eprintln!("skipped: pip install georeport");
+    if !crate::support::python_has("georeport", "georeport") {
         return;
     }
     let app = TestApp::spawn(Engine::Sqlite)
@@ -175,24 +166,6 @@ async fn a_real_open311_client_uses_the_endpoint() {
         .await
         .expect("boundaries");
     let key = app.app.issue_api_key("georeport", 60).await.expect("key");
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/open311-client/check.py");
-    let url = app.url("");
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("python3")
-            .arg(script)
-            .arg(url)
-            .arg(key)
-            .output()
-            .expect("python3 runs")
-    })
-    .await
-    .expect("joined");
-    assert!(
-        output.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    crate::support::run_python("tests/open311-client/check.py", vec![app.url(""), key]).await;
     app.stop().await;
 }

@@ -581,41 +581,14 @@ async fn the_demo_has_buildings_stations_and_a_week_of_readings(engine: Engine) 
 /// `.ci/run` installs it; in CI its absence fails the test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_real_sensorthings_client_uses_the_api() {
-    let has_client = std::process::Command::new("python3")
-        .args(["-c", "import frost_sta_client"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_client {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "frost-sta-client is needed in CI"
-        );
-        eprintln!("skipped: pip install frost-sta-client");
+    if !crate::support::python_has("frost_sta_client", "frost-sta-client") {
         return;
     }
     let app = TestApp::spawn(Engine::Sqlite)
         .await
         .expect("SQLite always runs");
     let (user, secret) = device(&app).await;
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sta-client/check.py");
-    let url = app.url("");
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("python3")
-            .arg(script)
-            .arg(url)
-            .arg(user)
-            .arg(secret)
-            .output()
-            .expect("python3 runs")
-    })
-    .await
-    .expect("joined");
-    assert!(
-        output.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    crate::support::run_python("tests/sta-client/check.py", vec![app.url(""), user, secret]).await;
     app.stop().await;
 }
 

@@ -348,3 +348,41 @@ impl TestApp {
         );
     }
 }
+
+/// Whether the Python module a client test needs is installed; in CI its
+/// absence fails the test instead of skipping it.
+pub fn python_has(module: &str, package: &str) -> bool {
+    let found = std::process::Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{package} is needed in CI"
+        );
+        eprintln!("skipped: pip install {package}");
+    }
+    found
+}
+
+/// Runs a client script of `tests/` with `args`; fails the test with its
+/// output if the script fails.
+pub async fn run_python(script: &str, args: Vec<String>) {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(script);
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("python3")
+            .arg(script)
+            .args(args)
+            .output()
+            .expect("python3 runs")
+    })
+    .await
+    .expect("joined");
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -89,23 +89,7 @@ impl Plan {
         object: &Map<String, Value>,
         parent: Option<(Kind, StaRef)>,
     ) -> Result<StaRef, StaError> {
-        for key in object.keys() {
-            let known = kind.properties().iter().any(|(p, _)| p == key)
-                || kind.navigation_to(key).is_some()
-                || key.starts_with("@iot.");
-            if !known {
-                return Err(StaError::bad(format!(
-                    "{} has no property {key}",
-                    kind.name()
-                )));
-            }
-        }
-        for (name, required) in kind.properties() {
-            if *required && object.get(*name).is_none_or(Value::is_null) {
-                return Err(StaError::bad(format!("a {} needs {name}", kind.name())));
-            }
-        }
-        check_properties(kind, object)?;
+        check_entity(kind, object)?;
         // The entities this one refers to, first: from the parent, or
         // given inside it.
         let to_one = |plan: &mut Plan, to: Kind| -> Result<Option<StaRef>, StaError> {
@@ -188,6 +172,29 @@ impl Plan {
         }
         Ok(this)
     }
+}
+
+/// An entity as created or as it stands after an update: no unknown
+/// property, every required one, each in the form the specification
+/// fixes.
+fn check_entity(kind: Kind, object: &Map<String, Value>) -> Result<(), StaError> {
+    for key in object.keys() {
+        let known = kind.properties().iter().any(|(p, _)| p == key)
+            || kind.navigation_to(key).is_some()
+            || key.starts_with("@iot.");
+        if !known {
+            return Err(StaError::bad(format!(
+                "{} has no property {key}",
+                kind.name()
+            )));
+        }
+    }
+    for (name, required) in kind.properties() {
+        if *required && object.get(*name).is_none_or(Value::is_null) {
+            return Err(StaError::bad(format!("a {} needs {name}", kind.name())));
+        }
+    }
+    check_properties(kind, object)
 }
 
 /// The properties whose form the specification fixes.
@@ -489,23 +496,7 @@ async fn update(
     let object = next
         .as_object()
         .ok_or_else(|| StaError::bad(format!("a {} is a JSON object", kind.name())))?;
-    for key in object.keys() {
-        let known = kind.properties().iter().any(|(p, _)| p == key)
-            || kind.navigation_to(key).is_some()
-            || key.starts_with("@iot.");
-        if !known {
-            return Err(StaError::bad(format!(
-                "{} has no property {key} to change",
-                kind.name()
-            )));
-        }
-    }
-    for (name, required) in kind.properties() {
-        if *required && object.get(*name).is_none_or(Value::is_null) {
-            return Err(StaError::bad(format!("a {} needs {name}", kind.name())));
-        }
-    }
-    check_properties(kind, object)?;
+    check_entity(kind, object)?;
     // Entities linked through navigation properties to many: a Thing's
     // Locations are relinked — existing ones by @iot.id, new ones created
     // — with a HistoricalLocation; the others can only be named as they
