@@ -189,6 +189,29 @@ macro_rules! feature_of_location {
     }};
 }
 
+/// Inserts an observation's row for `$datastream` and `$feature` in the
+/// transaction `$tx`; its id.
+macro_rules! insert_observation {
+    ($tx:ident, $datastream:expr, $feature:expr, $row:expr) => {{
+        let row: &ObservationRow = $row;
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO sta_observations (datastream_id, feature_id, phenomenon_time, \
+             phenomenon_end, result_time, result_number, result, extra) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind($datastream)
+        .bind($feature)
+        .bind(row.phenomenon_time)
+        .bind(row.phenomenon_end)
+        .bind(row.result_time)
+        .bind(row.result_number)
+        .bind(&row.result)
+        .bind(&row.extra)
+        .fetch_one(&mut *$tx)
+        .await?
+    }};
+}
+
 /// Runs the steps of a plan in the transaction `$tx`; the id of each.
 macro_rules! run_steps {
     ($tx:ident, $steps:expr, $now:expr) => {{
@@ -243,21 +266,7 @@ macro_rules! run_steps {
                             Some(f) => resolve(&ids, *f)?,
                             None => feature_of_location!($tx, datastream, now),
                         };
-                        sqlx::query_scalar(
-                            "INSERT INTO sta_observations (datastream_id, feature_id, phenomenon_time, \
-                             phenomenon_end, result_time, result_number, result, extra) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                        )
-                        .bind(datastream)
-                        .bind(feature)
-                        .bind(row.phenomenon_time)
-                        .bind(row.phenomenon_end)
-                        .bind(row.result_time)
-                        .bind(row.result_number)
-                        .bind(&row.result)
-                        .bind(&row.extra)
-                        .fetch_one(&mut *$tx)
-                        .await?
+                        insert_observation!($tx, datastream, feature, row)
                     }
                     StaStep::Link { relation, from, to } => {
                         let (from, to) = (resolve(&ids, *from)?, resolve(&ids, *to)?);
@@ -378,21 +387,7 @@ impl Store {
                         f
                     }
                 };
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO sta_observations (datastream_id, feature_id, phenomenon_time, \
-                     phenomenon_end, result_time, result_number, result, extra) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                )
-                .bind(row.datastream_id)
-                .bind(feature)
-                .bind(row.phenomenon_time)
-                .bind(row.phenomenon_end)
-                .bind(row.result_time)
-                .bind(row.result_number)
-                .bind(&row.result)
-                .bind(&row.extra)
-                .fetch_one(&mut *tx)
-                .await?;
+                let id: i64 = insert_observation!(tx, row.datastream_id, feature, row);
                 ids.push(id);
             }
             ids
