@@ -98,14 +98,7 @@ impl App {
             fields.push("indicator", "indicator-unknown");
         }
         let month = fields.check("period", Month::parse(period));
-        let code = fields.check("unit", baladiya_domain::org::UnitCode::parse(unit));
-        let found = match &code {
-            Some(code) => self.store.unit_by_code(code).await?,
-            None => None,
-        };
-        if code.is_some() && found.is_none() {
-            fields.push("unit", "unit-unknown");
-        }
+        let found = self.unit_field(&mut fields, unit).await?;
         fields.finish()?;
         let (Some(unit), Some(month)) = (found, month) else {
             return Err(AppError::NotFound);

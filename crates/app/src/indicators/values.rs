@@ -305,6 +305,24 @@ impl App {
         .await
     }
 
+    /// The unit coded `text`, or its field error (`unit`): the code does
+    /// not read as one, or no unit has it.
+    pub(super) async fn unit_field(
+        &self,
+        fields: &mut baladiya_domain::Fields,
+        text: &str,
+    ) -> Result<Option<baladiya_domain::org::OrgUnit>, AppError> {
+        let code = fields.check("unit", baladiya_domain::org::UnitCode::parse(text));
+        let found = match &code {
+            Some(code) => self.store.unit_by_code(code).await?,
+            None => None,
+        };
+        if code.is_some() && found.is_none() {
+            fields.push("unit", "unit-unknown");
+        }
+        Ok(found)
+    }
+
     async fn save_reference(
         &self,
         who: Option<&crate::Principal>,
@@ -313,14 +331,7 @@ impl App {
         (population, households, area_km2): (Option<i64>, Option<i64>, Option<f64>),
         mut fields: baladiya_domain::Fields,
     ) -> Result<(), AppError> {
-        let code = fields.check("unit", baladiya_domain::org::UnitCode::parse(unit));
-        let found = match &code {
-            Some(code) => self.store.unit_by_code(code).await?,
-            None => None,
-        };
-        if code.is_some() && found.is_none() {
-            fields.push("unit", "unit-unknown");
-        }
+        let found = self.unit_field(&mut fields, unit).await?;
         if year.is_some_and(|y| !(2000..=2100).contains(&y)) {
             fields.push("year", "year-invalid");
         }
