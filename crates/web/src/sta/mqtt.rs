@@ -203,13 +203,16 @@ async fn announce(
     (datastream, id): (i64, i64),
 ) -> Result<(), String> {
     let store = &state.app.store;
-    let graph = Graph::load(store).await.map_err(|e| e.message)?;
-    if graph
-        .node(Kind::Datastream, datastream)
-        .is_some_and(|n| n.row.private)
-    {
+    // Only the datastream is read: an observation without $expand needs
+    // nothing else of the graph, and this runs for every observation.
+    let stream = store
+        .sta_entity(datastream)
+        .await
+        .map_err(|e| e.to_string())?;
+    if stream.is_none_or(|s| s.private) {
         return Ok(());
     }
+    let graph = Graph::default();
     let base = match &state.app.settings.public_url {
         Some(url) => format!("{}{}", url.trim_end_matches('/'), super::ROOT),
         None => super::ROOT.to_owned(),
