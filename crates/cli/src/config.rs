@@ -29,7 +29,8 @@ pub enum LogFormat {
 /// map_tile_attribution = "© OpenStreetMap contributors"
 /// trust_forwarded_for = true   # behind a reverse proxy: clients by X-Forwarded-For
 /// max_connections = 4096       # open at once (kept below the open-file limit)
-/// mqtt_url = "mqtt://baladiya:secret@broker.internal:1883"   # SensorThings over MQTT
+/// mqtt_url = "mqtt://baladiya:secret@broker.internal:1883"   # SensorThings over the deployment's MQTT broker
+/// mqtt_listen = "0.0.0.0:1883"  # without mqtt_url: the embedded broker ("off": none)
 ///
 /// [limits]                     # per client, shared by every server
 /// sign_in_failures_per_name = 5      # per 15 minutes
@@ -71,6 +72,10 @@ pub struct Config {
     /// The deployment's MQTT broker for the SensorThings MQTT extension,
     /// `mqtt://[USER:PASSWORD@]HOST[:PORT]`.
     pub mqtt_url: Option<String>,
+    /// Without `mqtt_url`, where the embedded MQTT broker listens
+    /// (default 127.0.0.1:1883, or a free port if that one is taken);
+    /// `off` runs none.
+    pub mqtt_listen: Option<String>,
     #[serde(default)]
     pub limits: baladiya_app::Limits,
 }

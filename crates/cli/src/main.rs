@@ -317,7 +317,7 @@ fn main() -> std::process::ExitCode {
 
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("BALADIYA_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,rumqttd=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -893,19 +893,41 @@ async fn serve(
     tokio::spawn(deliver_notifications(app.clone(), senders));
     tokio::spawn(escalate_overdue(app.clone()));
     tokio::spawn(recompute_indicators(app.clone()));
-    if let Some(url) = &config.mqtt_url {
+    // SensorThings over MQTT: the deployment's broker, or an embedded one.
+    let (mqtt_url, shown) = match (&config.mqtt_url, config.mqtt_listen.as_deref()) {
+        (Some(url), _) => {
+            let shown = url.rsplit_once('@').map_or(url.as_str(), |(_, at)| at);
+            let shown = shown.trim_start_matches("mqtt://").to_owned();
+            (Some(url.clone()), format!("mqtt://{shown}"))
+        }
+        (None, Some("off")) => (None, String::new()),
+        (None, listen) => {
+            let fall_back = listen.is_none();
+            let listen = listen.unwrap_or("127.0.0.1:1883");
+            let listen: SocketAddr = listen.parse().with_context(|| {
+                format!("mqtt_listen {listen:?} is not an address like 0.0.0.0:1883")
+            })?;
+            let broker = baladiya_web::embedded_broker(app.clone(), listen, fall_back)
+                .await
+                .map_err(anyhow::Error::msg)?;
+            (
+                Some(broker.client_url),
+                format!(
+                    "mqtt://{} (the embedded broker: devices sign in with their SensorThings credential)",
+                    broker.addr
+                ),
+            )
+        }
+    };
+    if let Some(url) = mqtt_url {
         // Stable across restarts (the broker keeps the session's messages),
         // one per server.
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
         let client_id = format!("baladiya-{host}-{}", addr.port());
-        let task = baladiya_web::sensor_mqtt(app.clone(), url, client_id, "baladiya".into())
+        let task = baladiya_web::sensor_mqtt(app.clone(), &url, client_id, "baladiya".into())
             .map_err(|e| anyhow::anyhow!("mqtt_url: {e}"))?;
         tokio::spawn(task);
-        let shown = url.rsplit_once('@').map_or(url.as_str(), |(_, at)| at);
-        let shown = shown.trim_start_matches("mqtt://");
-        println!(
-            "SensorThings over MQTT: mqtt://{shown} (topics v1.1/Datastreams(id)/Observations)"
-        );
+        println!("SensorThings over MQTT (topics v1.1/Datastreams(id)/Observations): {shown}");
     }
     let web_config = WebConfig {
         secure_cookies: config.secure_cookies.unwrap_or(!addr.ip().is_loopback()),

@@ -105,6 +105,15 @@ pub fn sensor_mqtt(
     Ok(sta::mqtt::run(state, broker, client_id, group))
 }
 
+/// Starts the embedded MQTT broker (see [`sta::broker`]).
+pub async fn embedded_broker(
+    app: App,
+    listen: std::net::SocketAddr,
+    fall_back: bool,
+) -> Result<sta::broker::Embedded, String> {
+    sta::broker::start(app, listen, fall_back).await
+}
+
 /// Builds the whole application router.
 pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
     let state = AppState {

@@ -14,6 +14,8 @@ crate::on_both_engines!(
     updates_deletes_and_credentials,
     the_demo_has_buildings_stations_and_a_week_of_readings,
     observations_arrive_and_leave_over_mqtt,
+    the_embedded_broker_needs_nothing_else,
+    acknowledged_observations_survive_a_broker_restart,
 );
 
 /// A device credential, and a client that sends it as HTTP Basic.
@@ -600,9 +602,8 @@ async fn observations_arrive_and_leave_over_mqtt(engine: Engine) {
         return;
     };
     let broker = std::env::var("BALADIYA_TEST_MQTT").unwrap_or_else(|_| "127.0.0.1:1883".into());
-    let (host, port) = broker.rsplit_once(':').expect("HOST:PORT");
-    let port: u16 = port.parse().expect("port");
-    if tokio::net::TcpStream::connect((host, port)).await.is_err() {
+    let addr: std::net::SocketAddr = broker.parse().expect("HOST:PORT");
+    if tokio::net::TcpStream::connect(addr).await.is_err() {
         assert!(
             std::env::var_os("CI").is_none(),
             "an MQTT broker is needed in CI"
@@ -621,25 +622,109 @@ async fn observations_arrive_and_leave_over_mqtt(engine: Engine) {
         .expect("broker address"),
     );
     let device = device(&app).await;
-    let thing: Value = post(&app, &device, "Things", town_hall())
+    mqtt_round_trip(&app, addr, &device).await;
+    server.abort();
+    app.stop().await;
+}
+
+/// The same journey with no broker installed: `serve` runs its own, and
+/// devices sign in to it with their SensorThings credential (a wrong one
+/// is refused).
+async fn the_embedded_broker_needs_nothing_else(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let any_port = "127.0.0.1:0".parse().expect("address");
+    let broker = baladiya_web::embedded_broker(app.app.clone(), any_port, false)
+        .await
+        .expect("embedded broker");
+    let server = tokio::spawn(
+        baladiya_web::sensor_mqtt(
+            app.app.clone(),
+            &broker.client_url,
+            "baladiya-embedded".into(),
+            "baladiya".into(),
+        )
+        .expect("broker address"),
+    );
+    let device = device(&app).await;
+    let wrong = (device.0.clone(), "not-the-secret".to_owned());
+    let mut options = mqtt_options("intruder", broker.addr, &wrong);
+    options.set_clean_session(true);
+    let (_client, mut events) = rumqttc::AsyncClient::new(options, 4);
+    assert!(
+        !matches!(
+            events.poll().await,
+            Ok(rumqttc::Event::Incoming(rumqttc::Packet::ConnAck(
+                rumqttc::ConnAck {
+                    code: rumqttc::ConnectReturnCode::Success,
+                    ..
+                }
+            )))
+        ),
+        "a wrong credential is refused"
+    );
+    mqtt_round_trip(&app, broker.addr, &device).await;
+    server.abort();
+    app.stop().await;
+}
+
+fn mqtt_options(
+    client_id: &str,
+    broker: std::net::SocketAddr,
+    (user, secret): &(String, String),
+) -> rumqttc::MqttOptions {
+    let mut options = rumqttc::MqttOptions::new(client_id, broker.ip().to_string(), broker.port());
+    options
+        .set_keep_alive(std::time::Duration::from_secs(10))
+        .set_credentials(user, secret);
+    options
+}
+
+/// Waits (up to 10 s) for an observation of `datastream` with `result`.
+async fn stored_observation(app: &TestApp, datastream: i64, result: f64) -> Value {
+    for _ in 0..100 {
+        let page = get(
+            app,
+            &format!("Datastreams({datastream})/Observations?$filter=result eq {result}"),
+        )
+        .await;
+        if page["value"].as_array().is_some_and(|v| !v.is_empty()) {
+            return page["value"][0].clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Value::Null
+}
+
+/// A new building's water meter: its Datastream id.
+async fn water_meter(app: &TestApp, device: &(String, String)) -> i64 {
+    let thing: Value = post(app, device, "Things", town_hall())
         .await
         .json()
         .await
         .expect("JSON");
     let streams = get(
-        &app,
+        app,
         &format!(
             "Things({})/Datastreams?$filter=name eq 'Water'",
             thing["@iot.id"]
         ),
     )
     .await;
-    let water = streams["value"][0]["@iot.id"].as_i64().expect("water");
-    let topic = format!("v1.1/Datastreams({water})/Observations");
+    streams["value"][0]["@iot.id"].as_i64().expect("water")
+}
 
-    let mut options = rumqttc::MqttOptions::new(format!("device-{unique}"), host, port);
-    options.set_keep_alive(std::time::Duration::from_secs(10));
-    let (client, mut events) = rumqttc::AsyncClient::new(options, 16);
+/// A device publishes to its Datastream's topic and the observation is
+/// stored; one posted over HTTP reaches a subscriber of the topic.
+async fn mqtt_round_trip(app: &TestApp, broker: std::net::SocketAddr, device: &(String, String)) {
+    let water = water_meter(app, device).await;
+    let topic = format!("v1.1/Datastreams({water})/Observations");
+    let unique = crate::support::uuid_like();
+    let (client, mut events) = rumqttc::AsyncClient::new(
+        mqtt_options(&format!("device-{unique}"), broker, device),
+        16,
+    );
     client
         .subscribe(topic.clone(), rumqttc::QoS::AtLeastOnce)
         .await
@@ -669,27 +754,15 @@ async fn observations_arrive_and_leave_over_mqtt(engine: Engine) {
         )
         .await
         .expect("publish");
-    let mut stored = Value::Null;
-    for _ in 0..100 {
-        let page = get(
-            &app,
-            &format!("Datastreams({water})/Observations?$filter=result eq 0.73"),
-        )
-        .await;
-        if page["value"].as_array().is_some_and(|v| !v.is_empty()) {
-            stored = page["value"][0].clone();
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let stored = stored_observation(app, water, 0.73).await;
     assert_eq!(
         stored["phenomenonTime"], "2026-03-04T02:00:00.000Z",
         "stored from MQTT"
     );
 
     let posted = post(
-        &app,
-        &device,
+        app,
+        device,
         &format!("Datastreams({water})/Observations"),
         json!({"phenomenonTime": "2026-03-04T03:00:00Z", "result": 0.81}),
     )
@@ -711,6 +784,161 @@ async fn observations_arrive_and_leave_over_mqtt(engine: Engine) {
             .is_some_and(|l| l.contains("/Observations("))
     );
     listener.abort();
+}
+
+/// A Mosquitto of the test's own, with persistence, on a free port.
+struct OwnMosquitto {
+    child: tokio::process::Child,
+    addr: std::net::SocketAddr,
+    dir: std::path::PathBuf,
+}
+
+impl OwnMosquitto {
+    async fn start(dir: std::path::PathBuf, port: u16) -> Option<OwnMosquitto> {
+        let binary = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())?;
+        let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().ok()?;
+        let config = dir.join("mosquitto.conf");
+        std::fs::write(
+            &config,
+            format!(
+                "listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {0}/\nautosave_interval 1\nlog_dest file {0}/log\nlog_type all\n",
+                dir.display()
+            ),
+        )
+        .ok()?;
+        let child = tokio::process::Command::new(binary)
+            .arg("-c")
+            .arg(&config)
+            .kill_on_drop(true)
+            .spawn()
+            .ok()?;
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(addr).await.is_ok() {
+                return Some(OwnMosquitto { child, addr, dir });
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        None
+    }
+
+    /// Stops it the way a service manager does (SIGTERM: it saves its
+    /// sessions) and starts it again on the same port and files.
+    async fn restart(mut self) -> OwnMosquitto {
+        let pid = self.child.id().expect("running");
+        let _ = std::process::Command::new("kill")
+            .arg(pid.to_string())
+            .status();
+        let _ = self.child.wait().await;
+        OwnMosquitto::start(self.dir.clone(), self.addr.port())
+            .await
+            .expect("mosquitto restarts")
+    }
+}
+
+/// Acknowledged observations outlive a broker restart: they wait in
+/// Baladiya's persistent session while it is away and while the broker
+/// restarts, and are all stored once it is back.
+async fn acknowledged_observations_survive_a_broker_restart(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("baladiya-mqtt-{}", crate::support::uuid_like()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    // Mosquitto started as root writes as its own user.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).expect("dir mode");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let Some(broker) = OwnMosquitto::start(dir.clone(), port).await else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "mosquitto is needed in CI"
+        );
+        eprintln!("skipped: no mosquitto binary");
+        return;
+    };
+    let url = format!("mqtt://{}", broker.addr);
+    let serve = || {
+        tokio::spawn(
+            baladiya_web::sensor_mqtt(app.app.clone(), &url, "baladiya-1".into(), "g".into())
+                .expect("broker address"),
+        )
+    };
+    let device = device(&app).await;
+    let water = water_meter(&app, &device).await;
+    let topic = format!("v1.1/Datastreams({water})/Observations");
+    // Baladiya subscribes once, then goes away.
+    let server = serve();
+    let mut heard = app.app.sensor_events();
+    let (probe, mut probe_events) =
+        rumqttc::AsyncClient::new(mqtt_options("probe", broker.addr, &device), 4);
+    let probe_loop = tokio::spawn(async move { while probe_events.poll().await.is_ok() {} });
+    let first = json!({"phenomenonTime": "2026-03-05T00:00:00Z", "result": 1000.0}).to_string();
+    let mut stored_first = false;
+    for _ in 0..50 {
+        probe
+            .publish(&topic, rumqttc::QoS::AtLeastOnce, false, first.clone())
+            .await
+            .expect("publish");
+        if tokio::time::timeout(std::time::Duration::from_millis(200), heard.recv())
+            .await
+            .is_ok()
+        {
+            stored_first = true;
+            break;
+        }
+    }
+    assert!(stored_first, "Baladiya's subscription is in place");
     server.abort();
+    probe_loop.abort();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    // A device publishes 50 readings at QoS 1; each is acknowledged by
+    // the broker while Baladiya is away.
+    let mut options = mqtt_options("meter-1", broker.addr, &device);
+    options.set_inflight(10);
+    let (meter, mut meter_events) = rumqttc::AsyncClient::new(options, 64);
+    for i in 0..50 {
+        let body =
+            json!({"phenomenonTime": format!("2026-03-06T00:{i:02}:00Z"), "result": 2000 + i});
+        meter
+            .publish(&topic, rumqttc::QoS::AtLeastOnce, false, body.to_string())
+            .await
+            .expect("publish");
+    }
+    let mut acknowledged = 0;
+    while acknowledged < 50 {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), meter_events.poll()).await {
+            Ok(Ok(rumqttc::Event::Incoming(rumqttc::Packet::PubAck(_)))) => acknowledged += 1,
+            Ok(Ok(_)) => {}
+            other => panic!("the broker did not acknowledge: {other:?}"),
+        }
+    }
+    let _ = meter.disconnect().await;
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), meter_events.poll()).await;
+
+    let broker = broker.restart().await;
+    let server = serve();
+    let mut count = 0;
+    for _ in 0..100 {
+        let page = get(
+            &app,
+            &format!("Datastreams({water})/Observations?$filter=result ge 2000&$count=true&$top=1"),
+        )
+        .await;
+        count = page["@iot.count"].as_i64().unwrap_or(0);
+        if count == 50 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(count, 50, "every acknowledged observation is stored once");
+    server.abort();
+    drop(broker);
+    let _ = std::fs::remove_dir_all(&dir);
     app.stop().await;
 }

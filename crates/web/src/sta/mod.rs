@@ -6,6 +6,7 @@
 //! Datastream is private; writing needs a device credential (HTTP Basic,
 //! or the secret as a bearer token).
 
+pub mod broker;
 mod graph;
 pub mod mqtt;
 mod path;
