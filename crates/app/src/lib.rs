@@ -64,6 +64,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Per-client limits, shared by every server through the database.
     pub limits: Limits,
+    /// How long sensor data are kept.
+    pub sensor_retention: sensors::Retention,
 }
 
 impl Default for Settings {
@@ -73,6 +75,7 @@ impl Default for Settings {
             bearer_token_hours: 24,
             public_url: None,
             limits: Limits::default(),
+            sensor_retention: sensors::Retention::default(),
         }
     }
 }

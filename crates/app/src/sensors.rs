@@ -1,7 +1,15 @@
 //! Sensors: credentials of the devices and integrators that write to the
-//! SensorThings API (and publish over MQTT).
+//! SensorThings API (and publish over MQTT); the places with sensors,
+//! their readings by hour and day, night flow, and retention.
+
+use std::collections::HashMap;
 
 use baladiya_domain::ErrorCode;
+use baladiya_domain::sensors::entity::Kind;
+use baladiya_domain::sensors::measure::{Measure, NIGHT_HOURS, NightFlow, night_flow};
+use baladiya_store::{HOUR, HourRow, Relation, StaRow};
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::{App, AppError};
@@ -61,4 +69,243 @@ impl App {
             _ => Err(AppError::Conflict(ErrorCode::Unauthenticated)),
         }
     }
+}
+
+/// A place with sensors, as the pages show it: a Thing, where it is, and
+/// its datastreams with their latest readings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub thing: i64,
+    pub name: String,
+    pub description: String,
+    /// The org unit it belongs to (`properties.unit`).
+    pub unit: Option<String>,
+    /// A building's floor area in m² (`properties.floorArea`).
+    pub floor_area: Option<f64>,
+    /// Longitude and latitude of its (first) Location.
+    pub at: Option<(f64, f64)>,
+    pub streams: Vec<Stream>,
+}
+
+/// A datastream of a place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stream {
+    pub id: i64,
+    pub thing: i64,
+    pub name: String,
+    pub measure: Option<Measure>,
+    /// The unit's symbol (kWh, m³, µg/m³…).
+    pub symbol: String,
+    pub private: bool,
+    /// The latest reading: its time and value.
+    pub latest: Option<(DateTime<Utc>, f64)>,
+}
+
+/// Hourly or daily figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Hour,
+    Day,
+}
+
+fn doc_of(row: &StaRow) -> Value {
+    serde_json::from_str(&row.doc).unwrap_or(Value::Null)
+}
+
+fn text(doc: &Value, pointer: &str) -> String {
+    doc.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn time_of(micros: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(micros).unwrap_or_default()
+}
+
+impl App {
+    /// Every place with sensors (private datastreams only when
+    /// `with_private`), by name.
+    pub async fn sensor_places(&self, with_private: bool) -> Result<Vec<Place>, AppError> {
+        let store = &self.store;
+        let properties: HashMap<i64, Value> = store
+            .sta_entities(Kind::ObservedProperty)
+            .await?
+            .iter()
+            .map(|r| (r.id, doc_of(r)))
+            .collect();
+        let locations: HashMap<i64, Value> = store
+            .sta_entities(Kind::Location)
+            .await?
+            .iter()
+            .map(|r| (r.id, doc_of(r)))
+            .collect();
+        let mut located: HashMap<i64, (f64, f64)> = HashMap::new();
+        for (thing, location) in store.sta_links(Relation::ThingLocation).await? {
+            let point = locations
+                .get(&location)
+                .and_then(|d| d.pointer("/location/coordinates"))
+                .and_then(|c| Some((c.get(0)?.as_f64()?, c.get(1)?.as_f64()?)));
+            if let Some(point) = point {
+                located.entry(thing).or_insert(point);
+            }
+        }
+        let latest: HashMap<i64, (DateTime<Utc>, f64)> = store
+            .sta_latest_hours()
+            .await?
+            .into_iter()
+            .map(|h| (h.datastream_id, (time_of(h.last_time), h.last_value)))
+            .collect();
+        let mut streams: HashMap<i64, Vec<Stream>> = HashMap::new();
+        for row in store.sta_entities(Kind::Datastream).await? {
+            if row.private && !with_private {
+                continue;
+            }
+            let doc = doc_of(&row);
+            let property = row.property_id.and_then(|p| properties.get(&p));
+            let measure =
+                property.and_then(|p| Measure::of(&text(p, "/name"), &text(p, "/definition")));
+            let thing = row.thing_id.unwrap_or_default();
+            streams.entry(thing).or_default().push(Stream {
+                id: row.id,
+                thing,
+                name: text(&doc, "/name"),
+                measure,
+                symbol: text(&doc, "/unitOfMeasurement/symbol"),
+                private: row.private,
+                latest: latest.get(&row.id).copied(),
+            });
+        }
+        let mut places: Vec<Place> = store
+            .sta_entities(Kind::Thing)
+            .await?
+            .iter()
+            .map(|row| {
+                let doc = doc_of(row);
+                let mut own = streams.remove(&row.id).unwrap_or_default();
+                own.sort_by_key(|s| s.id);
+                Place {
+                    thing: row.id,
+                    name: text(&doc, "/name"),
+                    description: text(&doc, "/description"),
+                    unit: doc
+                        .pointer("/properties/unit")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                    floor_area: doc.pointer("/properties/floorArea").and_then(Value::as_f64),
+                    at: located.get(&row.id).copied(),
+                    streams: own,
+                }
+            })
+            .collect();
+        places.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(places)
+    }
+
+    /// The hours after which a place's local day begins: its unit's
+    /// country's offset from UTC (0 when it names no known unit).
+    pub async fn local_offset_hours(&self, unit: Option<&str>) -> Result<i32, AppError> {
+        let Some(code) = unit.and_then(|u| baladiya_domain::org::UnitCode::parse(u).ok()) else {
+            return Ok(0);
+        };
+        Ok(self
+            .store
+            .unit_by_code(&code)
+            .await?
+            .map_or(0, |u| u.country().utc_offset_hours()))
+    }
+
+    /// A datastream's figures from `from` to before `to`, by hour or by
+    /// local day (`offset_hours` from UTC), from the hourly aggregates —
+    /// so they remain after retention removed the raw observations.
+    pub async fn sensor_series(
+        &self,
+        datastream: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        step: Step,
+        offset_hours: i32,
+    ) -> Result<Vec<HourRow>, AppError> {
+        let hours = self
+            .store
+            .sta_hours(datastream, from.timestamp_micros(), to.timestamp_micros())
+            .await?;
+        Ok(match step {
+            Step::Hour => hours,
+            Step::Day => {
+                let offset = i64::from(offset_hours) * HOUR;
+                let day = 24 * HOUR;
+                let mut days: Vec<HourRow> = Vec::new();
+                for mut hour in hours {
+                    hour.hour = (hour.hour + offset).div_euclid(day) * day - offset;
+                    match days.last_mut() {
+                        Some(last) if last.hour == hour.hour => last.merge(&hour),
+                        _ => days.push(hour),
+                    }
+                }
+                days
+            }
+        })
+    }
+
+    /// Night flow of a water meter over the `nights` before now, judged
+    /// against its own baseline (see [`night_flow`]).
+    pub async fn night_flow(
+        &self,
+        datastream: i64,
+        offset_hours: i32,
+        nights: i64,
+    ) -> Result<Option<NightFlow>, AppError> {
+        let now = self.now();
+        let hours = self
+            .sensor_series(
+                datastream,
+                now - chrono::Duration::days(nights + 1),
+                now,
+                Step::Hour,
+                offset_hours,
+            )
+            .await?;
+        let mut by_night: std::collections::BTreeMap<i64, f64> = Default::default();
+        for h in hours {
+            let local = time_of(h.hour) + chrono::Duration::hours(i64::from(offset_hours));
+            if NIGHT_HOURS.contains(&local.hour()) {
+                let night = local.date_naive().num_days_from_ce().into();
+                let low = by_night.entry(night).or_insert(f64::INFINITY);
+                *low = low.min(h.total);
+            }
+        }
+        let nights: Vec<f64> = by_night.into_values().collect();
+        Ok(night_flow(&nights, MIN_LEAK_M3_PER_HOUR))
+    }
+
+    /// Applies the retention settings: observations older than
+    /// `raw_days` go (their hourly figures stay), hourly figures older
+    /// than `hour_days` go. How many of each went.
+    pub async fn purge_sensor_data(&self) -> Result<(u64, u64), AppError> {
+        let Retention {
+            raw_days,
+            hour_days,
+        } = self.settings.sensor_retention;
+        let before = |days: Option<u32>| {
+            days.map(|d| (self.now() - chrono::Duration::days(d.into())).timestamp_micros())
+        };
+        Ok(self
+            .store
+            .sta_purge(before(raw_days), before(hour_days))
+            .await?)
+    }
+}
+
+/// A night flow below this is never a leak (m³ an hour).
+const MIN_LEAK_M3_PER_HOUR: f64 = 0.1;
+
+/// How long sensor data are kept; `None` keeps them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    /// Raw observations, in days.
+    pub raw_days: Option<u32>,
+    /// Hourly figures (daily ones are made from them), in days.
+    pub hour_days: Option<u32>,
 }

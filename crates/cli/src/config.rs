@@ -38,6 +38,10 @@ pub enum LogFormat {
 /// submissions_per_client = 30        # anonymous reports and applications, per hour
 /// tracking_per_client = 60           # per 15 minutes
 /// tracking_failures_per_number = 10  # per 15 minutes
+///
+/// [sensors]                    # retention; without it everything is kept
+/// raw_days = 400               # raw observations (their hourly figures stay)
+/// hour_days = 3650             # hourly figures (daily ones are made from them)
 /// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -78,6 +82,8 @@ pub struct Config {
     pub mqtt_listen: Option<String>,
     #[serde(default)]
     pub limits: baladiya_app::Limits,
+    #[serde(default)]
+    pub sensors: baladiya_app::sensors::Retention,
 }
 
 impl Config {

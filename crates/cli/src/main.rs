@@ -372,6 +372,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             .as_deref()
             .map(|url| url.trim_end_matches('/').to_owned());
         app.settings.limits = config.limits;
+        app.settings.sensor_retention = config.sensors;
         Ok(app)
     };
     match cli.command {
@@ -893,6 +894,7 @@ async fn serve(
     tokio::spawn(deliver_notifications(app.clone(), senders));
     tokio::spawn(escalate_overdue(app.clone()));
     tokio::spawn(recompute_indicators(app.clone()));
+    tokio::spawn(purge_sensor_data(app.clone()));
     // SensorThings over MQTT: the deployment's broker, or an embedded one.
     let (mqtt_url, shown) = match (&config.mqtt_url, config.mqtt_listen.as_deref()) {
         (Some(url), _) => {
@@ -992,6 +994,23 @@ async fn recompute_indicators(app: App) {
                 Ok(None) => {}
                 Err(error) => tracing::warn!(%error, %month, "could not recompute the indicators"),
             }
+        }
+    }
+}
+
+/// Applies the sensor data retention settings once a day.
+async fn purge_sensor_data(app: App) {
+    if app.settings.sensor_retention == Default::default() {
+        return;
+    }
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+    loop {
+        tick.tick().await;
+        match app.purge_sensor_data().await {
+            Ok((observations, hours)) => {
+                tracing::info!(observations, hours, "sensor data past retention removed")
+            }
+            Err(error) => tracing::warn!(%error, "could not apply sensor data retention"),
         }
     }
 }

@@ -51,7 +51,10 @@ pub use indicators::{
 pub use notifications::OutgoingNotification;
 pub use org::{NewDepartment, NewUnit};
 pub use reports::{NewReport, ReportChange, ReportQuery, ReportRecord};
-pub use sensors::{ObsColumn, ObsCondition, ObservationRow, Relation, StaRef, StaRow, StaStep};
+pub use sensors::{
+    HOUR, HourRow, ObsColumn, ObsCondition, ObservationRow, Relation, StaRef, StaRow, StaStep,
+    hour_of,
+};
 pub use sessions::{SessionKind, SessionRecord};
 pub use throttles::Throttle;
 pub use users::{NewUser, UserRecord};

@@ -38,6 +38,124 @@ pub struct ObservationRow {
     pub extra: Option<String>,
 }
 
+/// A microsecond time's UTC hour (its start).
+pub fn hour_of(micros: i64) -> i64 {
+    micros - micros.rem_euclid(HOUR)
+}
+
+/// An hour in microseconds.
+pub const HOUR: i64 = 3_600_000_000;
+
+/// One UTC hour of a datastream's numeric observations.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct HourRow {
+    pub datastream_id: i64,
+    /// The hour's start, microseconds since 1970.
+    pub hour: i64,
+    pub n: i64,
+    pub total: f64,
+    pub low: f64,
+    pub high: f64,
+    /// The latest observation of the hour: its time and value.
+    pub last_time: i64,
+    pub last_value: f64,
+}
+
+impl HourRow {
+    fn of(datastream_id: i64, time: i64, value: f64) -> HourRow {
+        HourRow {
+            datastream_id,
+            hour: hour_of(time),
+            n: 1,
+            total: value,
+            low: value,
+            high: value,
+            last_time: time,
+            last_value: value,
+        }
+    }
+
+    /// Adds another hour's figures of the same datastream (its own or a
+    /// later part of it).
+    pub fn merge(&mut self, other: &HourRow) {
+        self.n += other.n;
+        self.total += other.total;
+        self.low = self.low.min(other.low);
+        self.high = self.high.max(other.high);
+        if other.last_time >= self.last_time {
+            self.last_time = other.last_time;
+            self.last_value = other.last_value;
+        }
+    }
+}
+
+/// Adds newly written observations — `(datastream, time, value)` — to
+/// their hours in the transaction `$tx`: one upsert per hour touched.
+macro_rules! add_to_hours {
+    ($tx:ident, $written:expr) => {{
+        let written: &[(i64, i64, f64)] = $written;
+        let mut hours: std::collections::BTreeMap<(i64, i64), HourRow> = Default::default();
+        for &(datastream, time, value) in written {
+            let row = HourRow::of(datastream, time, value);
+            hours
+                .entry((datastream, row.hour))
+                .and_modify(|h| h.merge(&row))
+                .or_insert(row);
+        }
+        for h in hours.values() {
+            sqlx::query(
+                "INSERT INTO sta_hours (datastream_id, hour, n, total, low, high, last_time, last_value) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (datastream_id, hour) DO UPDATE SET \
+                 n = sta_hours.n + excluded.n, total = sta_hours.total + excluded.total, \
+                 low = CASE WHEN excluded.low < sta_hours.low THEN excluded.low ELSE sta_hours.low END, \
+                 high = CASE WHEN excluded.high > sta_hours.high THEN excluded.high ELSE sta_hours.high END, \
+                 last_value = CASE WHEN excluded.last_time >= sta_hours.last_time \
+                     THEN excluded.last_value ELSE sta_hours.last_value END, \
+                 last_time = CASE WHEN excluded.last_time >= sta_hours.last_time \
+                     THEN excluded.last_time ELSE sta_hours.last_time END",
+            )
+            .bind(h.datastream_id)
+            .bind(h.hour)
+            .bind(h.n)
+            .bind(h.total)
+            .bind(h.low)
+            .bind(h.high)
+            .bind(h.last_time)
+            .bind(h.last_value)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+/// Recounts one hour of a datastream from its observations (after an
+/// observation changed or went), in the transaction `$tx`.
+macro_rules! recount_hour {
+    ($tx:ident, $datastream:expr, $hour:expr) => {{
+        let (datastream, hour): (i64, i64) = ($datastream, $hour);
+        sqlx::query("DELETE FROM sta_hours WHERE datastream_id = $1 AND hour = $2")
+            .bind(datastream)
+            .bind(hour)
+            .execute(&mut *$tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sta_hours (datastream_id, hour, n, total, low, high, last_time, last_value) \
+             SELECT $1, $2, COUNT(*), SUM(result_number), MIN(result_number), MAX(result_number), \
+             MAX(phenomenon_time), (SELECT result_number FROM sta_observations \
+                 WHERE datastream_id = $1 AND phenomenon_time >= $2 AND phenomenon_time < $3 \
+                 AND result_number IS NOT NULL ORDER BY phenomenon_time DESC, id DESC LIMIT 1) \
+             FROM sta_observations WHERE datastream_id = $1 AND phenomenon_time >= $2 \
+             AND phenomenon_time < $3 AND result_number IS NOT NULL HAVING COUNT(*) > 0",
+        )
+        .bind(datastream)
+        .bind(hour)
+        .bind(hour + HOUR)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
 /// An observation column a query can filter or order on in the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObsColumn {
@@ -217,6 +335,7 @@ macro_rules! run_steps {
     ($tx:ident, $steps:expr, $now:expr) => {{
         let (steps, now): (&[StaStep], DateTime<Utc>) = ($steps, $now);
             let mut ids: Vec<i64> = Vec::with_capacity(steps.len());
+            let mut written: Vec<(i64, i64, f64)> = Vec::new();
             let resolve = |ids: &Vec<i64>, r: StaRef| match r {
                 StaRef::Id(id) => Ok(id),
                 StaRef::Step(i) => ids.get(i).copied().ok_or_else(missing),
@@ -266,6 +385,9 @@ macro_rules! run_steps {
                             Some(f) => resolve(&ids, *f)?,
                             None => feature_of_location!($tx, datastream, now),
                         };
+                        if let Some(value) = row.result_number {
+                            written.push((datastream, row.phenomenon_time, value));
+                        }
                         insert_observation!($tx, datastream, feature, row)
                     }
                     StaStep::Link { relation, from, to } => {
@@ -315,6 +437,7 @@ macro_rules! run_steps {
                 };
                 ids.push(id);
             }
+            add_to_hours!($tx, &written);
         ids
     }};
 }
@@ -390,6 +513,11 @@ impl Store {
                 let id: i64 = insert_observation!(tx, row.datastream_id, feature, row);
                 ids.push(id);
             }
+            let written: Vec<(i64, i64, f64)> = rows
+                .iter()
+                .filter_map(|r| Some((r.datastream_id, r.phenomenon_time, r.result_number?)))
+                .collect();
+            add_to_hours!(tx, &written);
             ids
         }))
     }
@@ -531,7 +659,16 @@ impl Store {
     }
 
     pub async fn sta_update_observation(&self, row: &ObservationRow) -> Result<(), StoreError> {
-        let changed = on_pool!(self, pool => {
+        in_write_tx!(self, tx => {
+            let before: Option<(i64, i64)> = sqlx::query_as(
+                "SELECT datastream_id, phenomenon_time FROM sta_observations WHERE id = $1",
+            )
+            .bind(row.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((datastream, time)) = before else {
+                return Err(StoreError::NotFound);
+            };
             sqlx::query(
                 "UPDATE sta_observations SET datastream_id = $1, feature_id = $2, phenomenon_time = $3, \
                  phenomenon_end = $4, result_time = $5, result_number = $6, result = $7, extra = $8 \
@@ -546,13 +683,13 @@ impl Store {
             .bind(&row.result)
             .bind(&row.extra)
             .bind(row.id)
-            .execute(pool)
-            .await?
-            .rows_affected()
+            .execute(&mut *tx)
+            .await?;
+            recount_hour!(tx, datastream, hour_of(time));
+            if (datastream, hour_of(time)) != (row.datastream_id, hour_of(row.phenomenon_time)) {
+                recount_hour!(tx, row.datastream_id, hour_of(row.phenomenon_time));
+            }
         });
-        if changed == 0 {
-            return Err(StoreError::NotFound);
-        }
         Ok(())
     }
 
@@ -567,22 +704,46 @@ impl Store {
     ) -> Result<(), StoreError> {
         in_write_tx!(self, tx => {
             let deleted = if kind == Kind::Observation {
-                sqlx::query("DELETE FROM sta_observations WHERE id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected()
+                let gone: Option<(i64, i64)> = sqlx::query_as(
+                    "DELETE FROM sta_observations WHERE id = $1 RETURNING datastream_id, phenomenon_time",
+                )
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some((datastream, time)) = gone {
+                    recount_hour!(tx, datastream, hour_of(time));
+                }
+                u64::from(gone.is_some())
             } else {
                 // Datastreams that go with their Thing, Sensor or
                 // ObservedProperty, and their Observations.
                 let streams = "SELECT id FROM sta_entities WHERE kind = 'Datastream' \
                      AND (id = $1 OR thing_id = $1 OR sensor_id = $1 OR property_id = $1)";
                 sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DELETE FROM sta_hours WHERE datastream_id IN ({streams})"
+                )))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                // Observations of a FeatureOfInterest that goes: their
+                // hours are recounted without them.
+                let touched: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT DISTINCT datastream_id, phenomenon_time FROM sta_observations WHERE feature_id = $1",
+                )
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
                     "DELETE FROM sta_observations WHERE datastream_id IN ({streams}) OR feature_id = $1"
                 )))
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+                let hours: std::collections::BTreeSet<(i64, i64)> =
+                    touched.into_iter().map(|(d, t)| (d, hour_of(t))).collect();
+                for (datastream, hour) in hours {
+                    recount_hour!(tx, datastream, hour);
+                }
                 sqlx::query(
                     "DELETE FROM sta_links WHERE from_id = $1 OR to_id = $1 OR from_id IN \
                      (SELECT id FROM sta_entities WHERE kind = 'HistoricalLocation' AND thing_id = $1)",
@@ -627,6 +788,85 @@ impl Store {
             });
         });
         Ok(())
+    }
+
+    /// The hourly aggregates of a datastream from `from` to before `to`
+    /// (microseconds), in time order.
+    pub async fn sta_hours(
+        &self,
+        datastream: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<HourRow>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT datastream_id, hour, n, total, low, high, last_time, last_value FROM sta_hours \
+                 WHERE datastream_id = $1 AND hour >= $2 AND hour < $3 ORDER BY hour",
+            )
+            .bind(datastream)
+            .bind(hour_of(from))
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// The latest hour of every datastream with numeric observations:
+    /// its last value is the datastream's latest reading.
+    pub async fn sta_latest_hours(&self) -> Result<Vec<HourRow>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT h.datastream_id, h.hour, h.n, h.total, h.low, h.high, h.last_time, h.last_value \
+                 FROM sta_hours h JOIN (SELECT datastream_id, MAX(hour) AS hour FROM sta_hours \
+                 GROUP BY datastream_id) m ON m.datastream_id = h.datastream_id AND m.hour = h.hour",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Retention: removes observations before `raw_before` (their hourly
+    /// aggregates stay: downsampling) and hourly aggregates before
+    /// `hours_before`, datastream by datastream in short transactions so
+    /// that writers are not held up. How many observations and hours went.
+    pub async fn sta_purge(
+        &self,
+        raw_before: Option<i64>,
+        hours_before: Option<i64>,
+    ) -> Result<(u64, u64), StoreError> {
+        let streams: Vec<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM sta_entities WHERE kind = 'Datastream' ORDER BY id")
+                .fetch_all(pool)
+                .await?
+        });
+        let (mut observations, mut hours) = (0, 0);
+        for datastream in streams {
+            if let Some(before) = raw_before {
+                // Whole hours only, so the hour left keeps its count.
+                let before = hour_of(before);
+                observations += in_write_tx!(self, tx => {
+                    sqlx::query(
+                        "DELETE FROM sta_observations WHERE datastream_id = $1 AND phenomenon_time < $2",
+                    )
+                    .bind(datastream)
+                    .bind(before)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                });
+            }
+            if let Some(before) = hours_before {
+                hours += in_write_tx!(self, tx => {
+                    sqlx::query("DELETE FROM sta_hours WHERE datastream_id = $1 AND hour < $2")
+                        .bind(datastream)
+                        .bind(before)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
+                });
+            }
+        }
+        Ok((observations, hours))
     }
 
     /// Records a device credential (the secret's hash); issuing one again

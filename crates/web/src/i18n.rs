@@ -65,11 +65,13 @@ const SOURCES: &[(Lang, &str, &str)] = sources![
     Ar "ar/shop.ftl",
     Ar "ar/reports.ftl",
     Ar "ar/indicators.ftl",
+    Ar "ar/sensors.ftl",
     En "en/main.ftl",
     En "en/errors.ftl",
     En "en/shop.ftl",
     En "en/reports.ftl",
     En "en/indicators.ftl",
+    En "en/sensors.ftl",
 ];
 
 /// All translations, loaded once at start.

@@ -21,6 +21,7 @@ mod open311;
 pub mod open_data;
 mod pages;
 mod reports;
+mod sensors;
 mod server;
 mod sta;
 mod state;
@@ -152,7 +153,8 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
             api::routes()
                 .merge(applications::routes())
                 .merge(reports::api_routes())
-                .merge(indicators::api_routes()),
+                .merge(indicators::api_routes())
+                .merge(sensors::api_routes()),
         )
         .route("/healthz", get(api::healthz))
         .route("/assets/{*path}", get(assets::asset))

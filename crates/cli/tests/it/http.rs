@@ -981,6 +981,8 @@ async fn the_openapi_document_matches_the_server() {
         ("get", "/indicators"),
         ("get", "/indicators/values"),
         ("get", "/indicators/parts"),
+        ("get", "/sensors/places"),
+        ("get", "/sensors/datastreams/{id}/series"),
     ];
     let mut documented = 0;
     for (path, item) in paths {

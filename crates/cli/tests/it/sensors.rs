@@ -16,6 +16,7 @@ crate::on_both_engines!(
     observations_arrive_and_leave_over_mqtt,
     the_embedded_broker_needs_nothing_else,
     acknowledged_observations_survive_a_broker_restart,
+    hourly_and_daily_figures_follow_every_write,
 );
 
 /// A device credential, and a client that sends it as HTTP Basic.
@@ -940,5 +941,181 @@ async fn acknowledged_observations_survive_a_broker_restart(engine: Engine) {
     server.abort();
     drop(broker);
     let _ = std::fs::remove_dir_all(&dir);
+    app.stop().await;
+}
+
+async fn api(app: &TestApp, path: &str) -> (StatusCode, Value) {
+    let response = app
+        .client
+        .get(app.url(&format!("/api/v1/{path}")))
+        .send()
+        .await
+        .expect("request");
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Hourly and daily figures follow every write — created, in bulk,
+/// changed, deleted — and stay when retention removes raw observations.
+async fn hourly_and_daily_figures_follow_every_write(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let device = device(&app).await;
+    let water = water_meter(&app, &device).await;
+    // 10:00–10:59 and 11:00 UTC on 2026-03-04 (12:00–13:00 in Egypt), and
+    // 23:30 UTC, which is already 5 March in Egypt.
+    let readings = [
+        ("2026-03-04T10:05:00Z", 2.0),
+        ("2026-03-04T10:35:00Z", 5.0),
+        ("2026-03-04T10:50:00Z", 3.0),
+        ("2026-03-04T11:10:00Z", 7.0),
+        ("2026-03-04T23:30:00Z", 1.5),
+    ];
+    let mut ids = Vec::new();
+    for (time, result) in &readings[..2] {
+        let created = post(
+            &app,
+            &device,
+            &format!("Datastreams({water})/Observations"),
+            json!({"phenomenonTime": time, "result": result}),
+        )
+        .await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let location = created.headers()["location"].to_str().expect("location");
+        ids.push(
+            location
+                .rsplit_once('(')
+                .expect("id")
+                .1
+                .trim_end_matches(')')
+                .to_owned(),
+        );
+    }
+    let bulk = json!([{
+        "Datastream": {"@iot.id": water},
+        "components": ["phenomenonTime", "result"],
+        "dataArray": readings[2..].iter().map(|(t, r)| json!([t, r])).collect::<Vec<_>>(),
+    }]);
+    let response = post(&app, &device, "CreateObservations", bulk).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+
+    let series = |q: &str| format!("sensors/datastreams/{water}/series?{q}");
+    let (status, hours) = api(
+        &app,
+        &series("from=2026-03-04T00:00:00Z&to=2026-03-05T00:00:00Z"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{hours}");
+    let hours = hours["values"].as_array().expect("values").clone();
+    assert_eq!(hours.len(), 3, "{hours:?}");
+    assert_eq!(hours[0]["start"], "2026-03-04T10:00:00+00:00");
+    assert_eq!(
+        (
+            &hours[0]["count"],
+            &hours[0]["sum"],
+            &hours[0]["min"],
+            &hours[0]["max"],
+            &hours[0]["last"]
+        ),
+        (
+            &json!(3),
+            &json!(10.0),
+            &json!(2.0),
+            &json!(5.0),
+            &json!(3.0)
+        )
+    );
+    // Days are the place's local days (Egypt, UTC+2).
+    let (_, days) = api(
+        &app,
+        &series("step=day&from=2026-03-01T00:00:00Z&to=2026-03-10T00:00:00Z"),
+    )
+    .await;
+    assert_eq!(days["utcOffsetHours"], 2);
+    let days = days["values"].as_array().expect("values").clone();
+    assert_eq!(days.len(), 2);
+    assert_eq!(days[0]["start"], "2026-03-03T22:00:00+00:00");
+    assert_eq!(
+        (&days[0]["count"], &days[0]["sum"]),
+        (&json!(4), &json!(17.0))
+    );
+    assert_eq!(days[1]["sum"], json!(1.5));
+
+    // A corrected reading and a deleted one are recounted.
+    let patched = app
+        .client
+        .patch(app.url(&format!("/sta/v1.1/Observations({})", ids[1])))
+        .basic_auth(&device.0, Some(&device.1))
+        .json(&json!({"result": 9.0}))
+        .send()
+        .await
+        .expect("patch");
+    assert!(patched.status().is_success(), "{}", patched.status());
+    let deleted = app
+        .client
+        .delete(app.url(&format!("/sta/v1.1/Observations({})", ids[0])))
+        .basic_auth(&device.0, Some(&device.1))
+        .send()
+        .await
+        .expect("delete");
+    assert!(deleted.status().is_success());
+    let (_, hours) = api(
+        &app,
+        &series("from=2026-03-04T10:00:00Z&to=2026-03-04T11:00:00Z"),
+    )
+    .await;
+    assert_eq!(
+        (
+            &hours["values"][0]["count"],
+            &hours["values"][0]["sum"],
+            &hours["values"][0]["max"]
+        ),
+        (&json!(2), &json!(12.0), &json!(9.0))
+    );
+
+    // The latest reading of each datastream, on the places list.
+    let (_, places) = api(&app, "sensors/places").await;
+    let latest = places
+        .as_array()
+        .expect("places")
+        .iter()
+        .flat_map(|p| p["datastreams"].as_array().cloned().unwrap_or_default())
+        .find(|s| s["id"] == json!(water))
+        .expect("the water meter")["latest"]
+        .clone();
+    assert_eq!(latest["value"], json!(1.5));
+
+    // Retention: raw observations before a day go, their figures stay.
+    let mut purging = app.app.clone();
+    purging.settings.sensor_retention.raw_days = Some(1);
+    let (observations, hours_gone) = purging.purge_sensor_data().await.expect("purge");
+    assert!(observations >= 4, "{observations}");
+    assert_eq!(hours_gone, 0);
+    let raw = get(
+        &app,
+        &format!("Datastreams({water})/Observations?$count=true&$top=0"),
+    )
+    .await;
+    assert_eq!(raw["@iot.count"], 0);
+    let (_, days) = api(
+        &app,
+        &series("step=day&from=2026-03-01T00:00:00Z&to=2026-03-10T00:00:00Z"),
+    )
+    .await;
+    assert_eq!(
+        days["values"][0]["sum"],
+        json!(19.0),
+        "downsampled, not lost"
+    );
+
+    // Bad ranges: every wrong field at once.
+    let (status, error) = api(&app, &series("step=week&from=yesterday")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = error["fields"]
+        .as_array()
+        .map(|e| e.iter().filter_map(|f| f["field"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(fields, ["step", "from"], "{error}");
     app.stop().await;
 }

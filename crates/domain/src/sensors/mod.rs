@@ -2,4 +2,5 @@
 
 pub mod entity;
 pub mod filter;
+pub mod measure;
 pub mod query;

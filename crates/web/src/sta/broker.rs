@@ -85,8 +85,18 @@ pub async fn start(app: App, listen: SocketAddr, fall_back: bool) -> Result<Embe
             }
         })
         .map_err(|e| format!("MQTT broker: {e}"))?;
+    // Ready once it answers an MQTT sign-in. The probe stays connected:
+    // rumqttd logs any closed connection as an error.
+    let mut options =
+        rumqttc::MqttOptions::new("baladiya-probe", addr.ip().to_string(), addr.port());
+    options.set_credentials(INTERNAL_USER, &secret);
     for _ in 0..100 {
-        if tokio::net::TcpStream::connect(addr).await.is_ok() {
+        let (client, mut events) = rumqttc::AsyncClient::new(options.clone(), 1);
+        if let Ok(rumqttc::Event::Incoming(rumqttc::Packet::ConnAck(_))) = events.poll().await {
+            tokio::spawn(async move {
+                let _client = client;
+                while events.poll().await.is_ok() {}
+            });
             return Ok(Embedded {
                 addr,
                 client_url: format!("mqtt://{INTERNAL_USER}:{secret}@{addr}"),

@@ -1,0 +1,9 @@
+step-invalid = اختر ساعة أو يومًا.
+time-invalid = اكتب الوقت بصيغة RFC 3339، مثل 2026-03-04T00:00:00Z.
+range-invalid = يجب أن تسبق البداية النهاية، في حدود 93 يومًا للساعات و10 سنوات للأيام.
+measure-electricity = الكهرباء
+measure-water = المياه
+measure-pm25 = الجسيمات الدقيقة PM2.5
+measure-pm10 = الجسيمات العالقة PM10
+measure-no2 = ثاني أكسيد النيتروجين (NO₂)
+measure-noise = الضوضاء

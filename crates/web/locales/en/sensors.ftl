@@ -1,0 +1,9 @@
+step-invalid = Choose hour or day.
+time-invalid = Write the time as RFC 3339, such as 2026-03-04T00:00:00Z.
+range-invalid = The start must come before the end, within 93 days for hours and 10 years for days.
+measure-electricity = Electricity
+measure-water = Water
+measure-pm25 = PM2.5
+measure-pm10 = PM10
+measure-no2 = Nitrogen dioxide (NO₂)
+measure-noise = Noise
