@@ -5,7 +5,7 @@
 //! first start. Deterministic, and only for `serve --demo`.
 
 use baladiya_domain::sensors::entity::Kind;
-use baladiya_store::{ObservationRow, Relation, StaRef, StaStep};
+use baladiya_store::{ObservationRow, Relation, RuleRow, StaRef, StaStep};
 use chrono::{Datelike, Duration, DurationRound, Timelike, Weekday};
 use serde_json::json;
 
@@ -33,6 +33,8 @@ struct Stream {
 }
 
 struct Place {
+    /// Its electricity meter stopped sending five hours ago.
+    meter_stopped: bool,
     name: &'static str,
     description: &'static str,
     unit: &'static str,
@@ -106,6 +108,7 @@ const NOISE: [Stream; 1] = [Stream {
 
 const PLACES: &[Place] = &[
     Place {
+        meter_stopped: false,
         name: "مبنى ديوان عام محافظة الجيزة",
         description: "Giza governorate headquarters",
         unit: "EG-GZ",
@@ -114,6 +117,7 @@ const PLACES: &[Place] = &[
         streams: &HQ,
     },
     Place {
+        meter_stopped: false,
         name: "مبنى مجلس مدينة البدرشين",
         description: "Badrashin town hall",
         unit: "EG-GZ-BDR",
@@ -122,6 +126,7 @@ const PLACES: &[Place] = &[
         streams: &TOWN_HALL,
     },
     Place {
+        meter_stopped: true,
         name: "المركز التكنولوجي بأوسيم",
         description: "Awsim one-stop technology centre",
         unit: "EG-GZ-AWS",
@@ -130,6 +135,7 @@ const PLACES: &[Place] = &[
         streams: &TECH_CENTER,
     },
     Place {
+        meter_stopped: false,
         name: "مبنى بلدية الخبر",
         description: "Khobar municipality building",
         unit: "SA-04-KHB",
@@ -138,6 +144,7 @@ const PLACES: &[Place] = &[
         streams: &KHOBAR,
     },
     Place {
+        meter_stopped: false,
         name: "محطة رصد جودة الهواء — البدرشين",
         description: "Air-quality station by the Badrashin market",
         unit: "EG-GZ-BDR",
@@ -146,6 +153,7 @@ const PLACES: &[Place] = &[
         streams: &AIR,
     },
     Place {
+        meter_stopped: false,
         name: "محطة رصد الضوضاء — أوسيم",
         description: "Noise monitor on the Awsim main road",
         unit: "EG-GZ-AWS",
@@ -201,6 +209,25 @@ fn value(reading: Reading, at: chrono::NaiveDateTime, hours_ago: i64, noise: f64
     })
 }
 
+/// The demo's alert rule on a datastream, if any: kind, threshold,
+/// minutes and report category.
+fn demo_rule(
+    place: &Place,
+    stream: &Stream,
+) -> Option<(&'static str, Option<f64>, Option<i64>, &'static str)> {
+    match stream.reading {
+        Reading::Water { .. } => Some(("night-flow", None, None, "building-consumption")),
+        Reading::Electricity { .. } if place.meter_stopped => {
+            Some(("silence", None, Some(180), "sensor-fault"))
+        }
+        Reading::Air { .. } if stream.name == "PM2.5" => {
+            Some(("above", Some(75.0), None, "air-pollution"))
+        }
+        Reading::Noise => Some(("above", Some(85.0), None, "noise")),
+        _ => None,
+    }
+}
+
 impl App {
     /// Writes the demo's sensors and a week of their readings, unless there
     /// are Things already. Returns how many observations were written.
@@ -254,7 +281,7 @@ impl App {
                     time: (hour - Duration::days(7)).to_rfc3339(),
                 },
             ];
-            let mut stream_steps = Vec::new();
+            let mut stream_steps: Vec<usize> = Vec::new();
             for stream in place.streams {
                 let sensor = StaRef::Step(steps.len());
                 steps.push(StaStep::Insert {
@@ -288,12 +315,17 @@ impl App {
             }
             let ids = self.store.sta_create(&steps, now).await?;
             let mut rows = Vec::new();
-            for (stream, step) in place.streams.iter().zip(stream_steps) {
+            for (stream, step) in place.streams.iter().zip(&stream_steps) {
+                let stopped =
+                    place.meter_stopped && matches!(stream.reading, Reading::Electricity { .. });
                 for hours_ago in (0..24 * 7).rev() {
+                    if stopped && hours_ago < 5 {
+                        continue;
+                    }
                     let at = hour - Duration::hours(hours_ago);
                     rows.push(ObservationRow {
                         id: 0,
-                        datastream_id: ids[step],
+                        datastream_id: ids[*step],
                         feature_id: None,
                         phenomenon_time: at.timestamp_micros(),
                         phenomenon_end: None,
@@ -311,7 +343,24 @@ impl App {
                 }
             }
             written += self.store.sta_insert_observations(&rows, now).await?.len();
+            for (stream, step) in place.streams.iter().zip(&stream_steps) {
+                if let Some((kind, threshold, minutes, category)) = demo_rule(place, stream) {
+                    let rule = RuleRow {
+                        id: 0,
+                        datastream_id: ids[*step],
+                        kind: kind.to_owned(),
+                        threshold,
+                        minutes,
+                        category: category.to_owned(),
+                        notify: None,
+                        active: true,
+                    };
+                    self.store.insert_rule(&rule, None, now).await?;
+                }
+            }
         }
+        // The leak at the town hall and the stopped meter open their work.
+        self.evaluate_rules(None).await?;
         Ok(written)
     }
 }

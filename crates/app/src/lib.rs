@@ -5,6 +5,7 @@
 //! [`baladiya_domain::access::Access`], and calls the store.
 
 pub mod admin;
+pub mod alerts;
 pub mod applications;
 pub mod attachments;
 pub mod auth;

@@ -65,6 +65,8 @@ pub enum Intake<'a> {
     Api { key_id: i64 },
     /// Staff taking a phone call or a walk-in.
     Staff(&'a Principal),
+    /// An alert rule on a sensor's readings.
+    Sensor,
 }
 
 impl Intake<'_> {
@@ -73,6 +75,7 @@ impl Intake<'_> {
             Intake::Web { .. } => "web",
             Intake::Api { .. } => "api",
             Intake::Staff(_) => "staff",
+            Intake::Sensor => "sensor",
         }
     }
 }
@@ -460,6 +463,17 @@ impl App {
             }
         }
         self.change_report(&report, &action, Some(who.user_id), note, expected_version)
+            .await
+    }
+
+    /// Baladiya itself resolves a report (an alert whose readings came
+    /// back), with a public note.
+    pub(crate) async fn system_report_action(
+        &self,
+        report: &ReportRecord,
+        note: &str,
+    ) -> Result<i64, AppError> {
+        self.change_report(report, &ReportAction::Resolve, None, note, report.version)
             .await
     }
 

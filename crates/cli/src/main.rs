@@ -895,6 +895,7 @@ async fn serve(
     tokio::spawn(escalate_overdue(app.clone()));
     tokio::spawn(recompute_indicators(app.clone()));
     tokio::spawn(purge_sensor_data(app.clone()));
+    tokio::spawn(app.clone().watch_sensor_rules());
     // SensorThings over MQTT: the deployment's broker, or an embedded one.
     let (mqtt_url, shown) = match (&config.mqtt_url, config.mqtt_listen.as_deref()) {
         (Some(url), _) => {

@@ -7,6 +7,7 @@
 //! pools by [`on_pool!`] / [`in_write_tx!`]; each engine has its own
 //! migrations in `migrations/<engine>/`.
 
+mod alerts;
 mod applications;
 mod boundaries;
 mod error;
@@ -42,6 +43,7 @@ pub use error::StoreError;
 /// The event of an application returned to its applicant for completion
 /// (counted in `applications.times_returned` in the same transaction).
 pub const RETURN_FOR_COMPLETION: &str = "application.return_for_completion";
+pub use alerts::{AlertRow, RuleRow};
 pub use events::NewEvent;
 pub use history::{PastApplication, PastReport};
 pub use indicators::{

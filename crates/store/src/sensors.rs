@@ -719,12 +719,16 @@ impl Store {
                 // ObservedProperty, and their Observations.
                 let streams = "SELECT id FROM sta_entities WHERE kind = 'Datastream' \
                      AND (id = $1 OR thing_id = $1 OR sensor_id = $1 OR property_id = $1)";
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "DELETE FROM sta_hours WHERE datastream_id IN ({streams})"
-                )))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+                for table in [
+                    "sensor_alerts WHERE rule_id IN (SELECT id FROM sensor_rules WHERE datastream_id IN",
+                    "sensor_rules WHERE (datastream_id IN",
+                    "sta_hours WHERE (datastream_id IN",
+                ] {
+                    sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} ({streams}))")))
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 // Observations of a FeatureOfInterest that goes: their
                 // hours are recounted without them.
                 let touched: Vec<(i64, i64)> = sqlx::query_as(

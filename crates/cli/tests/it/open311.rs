@@ -57,7 +57,7 @@ async fn open311_service_list_and_definitions_in_json_and_xml() {
     assert!(kind.starts_with("application/json"));
     let list: Value = serde_json::from_str(&body).expect("JSON");
     let services = list.as_array().expect("an array of services");
-    assert_eq!(services.len(), 12);
+    assert_eq!(services.len(), 15);
     let lighting = services
         .iter()
         .find(|s| s["service_code"] == "street-lighting")
@@ -94,7 +94,7 @@ async fn open311_service_list_and_definitions_in_json_and_xml() {
         .filter(|(p, _)| p == "services/service/service_code")
         .map(|(_, t)| t.as_str())
         .collect();
-    assert_eq!(codes.len(), 12);
+    assert_eq!(codes.len(), 15);
     assert!(paths.contains(&(
         "services/service/service_name".into(),
         "Street lighting".into()

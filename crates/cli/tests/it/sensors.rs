@@ -17,6 +17,7 @@ crate::on_both_engines!(
     the_embedded_broker_needs_nothing_else,
     acknowledged_observations_survive_a_broker_restart,
     hourly_and_daily_figures_follow_every_write,
+    an_alert_rule_opens_one_work_item_and_closes_it,
 );
 
 /// A device credential, and a client that sends it as HTTP Basic.
@@ -526,11 +527,40 @@ async fn the_demo_has_buildings_stations_and_a_week_of_readings(engine: Engine) 
     let Some(app) = TestApp::spawn(engine).await else {
         return;
     };
+    app.app
+        .import_boundaries(None, &crate::support::demo_boundaries())
+        .await
+        .expect("boundaries");
     let written = app.app.load_demo_sensors().await.expect("demo sensors");
     assert_eq!(
         written,
-        12 * 24 * 7,
-        "twelve datastreams, hourly for a week"
+        12 * 24 * 7 - 5,
+        "twelve datastreams, hourly for a week, one meter silent for five hours"
+    );
+    // The leak and the silent meter are alerts with work for engineering.
+    let alerts = app.app.alert_views(true).await.expect("alerts");
+    let mut kinds: Vec<(&str, &str)> = Vec::new();
+    for a in &alerts {
+        let report = app
+            .app
+            .report(a.alert.report_id.expect("a work item"))
+            .await
+            .expect("report");
+        assert_eq!(report.department.as_str(), "engineering");
+        kinds.push((
+            a.alert.kind.as_str(),
+            a.place
+                .as_ref()
+                .expect("place")
+                .unit
+                .as_deref()
+                .unwrap_or(""),
+        ));
+    }
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        [("night-flow", "EG-GZ-BDR"), ("silence", "EG-GZ-AWS")]
     );
     assert_eq!(app.app.load_demo_sensors().await.expect("again"), 0, "once");
     assert_eq!(get(&app, "Things?$count=true").await["@iot.count"], 6);
@@ -1117,5 +1147,151 @@ async fn hourly_and_daily_figures_follow_every_write(engine: Engine) {
         .map(|e| e.iter().filter_map(|f| f["field"].as_str()).collect())
         .unwrap_or_default();
     assert_eq!(fields, ["step", "from"], "{error}");
+    app.stop().await;
+}
+
+/// An administrator's principal, as the staff pages have it.
+async fn admin(app: &TestApp) -> baladiya_app::Principal {
+    let token = app.token("eg.admin").await;
+    app.app
+        .authenticate(&token, baladiya_store::SessionKind::Bearer)
+        .await
+        .expect("principal")
+}
+
+/// Waits (up to 10 s) until `check` holds of the alert history.
+async fn alerts_until(
+    app: &TestApp,
+    check: impl Fn(&[baladiya_app::alerts::AlertView]) -> bool,
+) -> Vec<baladiya_app::alerts::AlertView> {
+    let mut alerts = Vec::new();
+    for _ in 0..100 {
+        alerts = app.app.alert_views(false).await.expect("alerts");
+        if check(&alerts) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    alerts
+}
+
+/// A rule on a building's water meter opens exactly one work item in the
+/// department and unit that own the place while its readings stay high
+/// (even when two evaluators judge at once), and closes it when they come
+/// back.
+async fn an_alert_rule_opens_one_work_item_and_closes_it(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    app.app
+        .import_boundaries(None, &crate::support::demo_boundaries())
+        .await
+        .expect("boundaries");
+    let watcher = tokio::spawn(app.app.clone().watch_sensor_rules());
+    let device = device(&app).await;
+    let water = water_meter(&app, &device).await;
+    let admin = admin(&app).await;
+    let bad = app
+        .app
+        .create_rule(
+            &admin,
+            &baladiya_app::alerts::RuleInput {
+                datastream: "0".into(),
+                kind: "above".into(),
+                category: "nothing".into(),
+                ..Default::default()
+            },
+        )
+        .await;
+    let Err(baladiya_app::AppError::Invalid(fields)) = bad else {
+        panic!("a bad rule is refused: {bad:?}");
+    };
+    let fields: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["datastream", "threshold", "category"]);
+    app.app
+        .create_rule(
+            &admin,
+            &baladiya_app::alerts::RuleInput {
+                datastream: water.to_string(),
+                kind: "above".into(),
+                threshold: "5".into(),
+                category: "water-leak".into(),
+                notify: "engineer@badrashin.gov.eg".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("rule");
+    let path = format!("Datastreams({water})/Observations");
+    let send = |value: f64, minute: u32| {
+        post(
+            &app,
+            &device,
+            &path,
+            json!({"phenomenonTime": format!("2026-03-04T10:{minute:02}:00Z"), "result": value}),
+        )
+    };
+    assert_eq!(send(3.0, 0).await.status(), StatusCode::CREATED);
+    assert_eq!(send(8.5, 1).await.status(), StatusCode::CREATED);
+    let alerts = alerts_until(&app, |a| a.iter().any(|a| a.alert.report_id.is_some())).await;
+    assert_eq!(alerts.len(), 1, "one alert");
+    let alert = &alerts[0].alert;
+    assert_eq!(alert.opening_value, Some(8.5));
+    let report = app
+        .app
+        .report(alert.report_id.expect("a work item"))
+        .await
+        .expect("report");
+    assert_eq!(report.category_code, "water-leak");
+    assert_eq!(report.department.as_str(), "engineering");
+    assert_eq!(report.channel, "sensor");
+    let badrashin = app
+        .app
+        .store
+        .unit_by_code(&baladiya_domain::org::UnitCode::parse("EG-GZ-BDR").expect("code"))
+        .await
+        .expect("unit")
+        .expect("Badrashin");
+    assert_eq!(report.unit_id, badrashin.id, "routed to the place's unit");
+    assert!(report.description.contains("8.5"), "{}", report.description);
+
+    // Still high, and judged by two at once: still one alert, one report.
+    assert_eq!(send(9.0, 2).await.status(), StatusCode::CREATED);
+    let (a, b) = tokio::join!(
+        app.app.evaluate_rules(Some(water)),
+        app.app.evaluate_rules(Some(water))
+    );
+    assert_eq!(a.expect("judged") + b.expect("judged"), 0);
+    let alerts = alerts_until(&app, |_| true).await;
+    assert_eq!(alerts.len(), 1, "not duplicated while active");
+
+    // Back to normal: the alert closes, the untouched work item resolves.
+    assert_eq!(send(1.2, 3).await.status(), StatusCode::CREATED);
+    let alerts = alerts_until(&app, |a| a.iter().all(|a| a.alert.closed_at.is_some())).await;
+    assert_eq!(alerts[0].alert.closing_value, Some(1.2));
+    let mut status = String::new();
+    for _ in 0..100 {
+        status = app
+            .app
+            .report(report.id)
+            .await
+            .expect("report")
+            .status
+            .as_str()
+            .to_owned();
+        if status == "resolved" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, "resolved");
+
+    // High again: a second alert, a second work item; the history keeps both.
+    assert_eq!(send(12.0, 4).await.status(), StatusCode::CREATED);
+    let alerts = alerts_until(&app, |a| a.len() == 2 && a[0].alert.report_id.is_some()).await;
+    assert_eq!(alerts.len(), 2);
+    assert!(alerts[0].alert.closed_at.is_none());
+    assert_ne!(alerts[0].alert.report_id, alerts[1].alert.report_id);
+    watcher.abort();
     app.stop().await;
 }

@@ -4,3 +4,4 @@ pub mod entity;
 pub mod filter;
 pub mod measure;
 pub mod query;
+pub mod rules;

@@ -139,6 +139,7 @@ report-channel = ورد عبر
 report-channel-web = الموقع العام
 report-channel-api = تطبيق يستخدم Open311
 report-channel-staff = موظف نيابة عن متصل
+report-channel-sensor = تنبيه آلي من جهاز قياس
 report-act = إجراء على البلاغ
 report-public-note = ملاحظة معلنة
 report-public-note-hint = يراها المُبلِّغ والجمهور. مطلوبة عند الحل أو الرفض.

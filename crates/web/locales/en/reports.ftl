@@ -131,6 +131,7 @@ report-channel = Received through
 report-channel-web = The public website
 report-channel-api = An Open311 application
 report-channel-staff = Staff, for a caller
+report-channel-sensor = An alert rule on a sensor
 report-act = Act on this report
 report-public-note = Public note
 report-public-note-hint = Shown to the reporter and the public. Required to resolve or reject.

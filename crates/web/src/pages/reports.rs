@@ -918,7 +918,7 @@ mod tests {
             }
         }
         keys.extend(["submitted", "merged_in"].map(|e| format!("report-event-{e}")));
-        keys.extend(["web", "api", "staff"].map(|c| format!("report-channel-{c}")));
+        keys.extend(["web", "api", "staff", "sensor"].map(|c| format!("report-channel-{c}")));
         keys.extend((0..4).map(|i| format!("report-age-{i}")));
         keys.extend(
             baladiya_domain::org::DepartmentKind::ALL
