@@ -38,6 +38,13 @@ impl Principal {
         self.access
             .has_anywhere(baladiya_domain::people::Permission::ViewOversight)
     }
+
+    /// Whether the user manages the organisation somewhere (and so its
+    /// sensors' rules and credentials).
+    pub fn can_manage_org(&self) -> bool {
+        self.access
+            .has_anywhere(baladiya_domain::people::Permission::ManageOrg)
+    }
 }
 
 /// A new session: the secret token goes to the client once, and only its

@@ -916,6 +916,17 @@ impl Store {
     }
 
     /// The user name of a live credential with this secret hash.
+    /// Device credentials by name: the name, when issued, whether revoked.
+    pub async fn sta_credentials(&self) -> Result<Vec<(String, DateTime<Utc>, bool)>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT username, created_at, revoked_at IS NOT NULL FROM sta_credentials ORDER BY username",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     pub async fn sta_credential(&self, secret_hash: &str) -> Result<Option<String>, StoreError> {
         Ok(on_pool!(self, pool => {
             sqlx::query_scalar(

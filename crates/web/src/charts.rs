@@ -179,6 +179,79 @@ pub fn choropleth(areas: &[Area], label: &str, better_high: bool) -> Option<Stri
     Some(out)
 }
 
+/// A place on a [`pin_map`]: where it is, where it links to, what its
+/// title says, and whether it has an active alert.
+pub struct Pin {
+    pub lat: f64,
+    pub lon: f64,
+    pub href: String,
+    pub title: String,
+    pub alert: bool,
+}
+
+/// A map of `pins` over the outlines of units (`(lat, lon)` rings): each
+/// pin a link titled with its name and latest readings, red when it has
+/// an active alert. `None` when there is nothing to draw.
+pub fn pin_map(outlines: &[Vec<(f64, f64)>], pins: &[Pin], label: &str) -> Option<String> {
+    const WIDTH: f64 = 480.0;
+    let points: Vec<(f64, f64)> = outlines
+        .iter()
+        .flatten()
+        .copied()
+        .chain(pins.iter().map(|p| (p.lat, p.lon)))
+        .collect();
+    let (lat0, lon0) = *points.first()?;
+    let (mut south, mut north, mut west, mut east) = (lat0, lat0, lon0, lon0);
+    for (lat, lon) in &points {
+        south = south.min(*lat);
+        north = north.max(*lat);
+        west = west.min(*lon);
+        east = east.max(*lon);
+    }
+    // A margin, so that pins on the edge show whole.
+    let (pad_y, pad_x) = (
+        (north - south).max(0.01) * 0.05,
+        (east - west).max(0.01) * 0.05,
+    );
+    let (south, north, west, east) = (south - pad_y, north + pad_y, west - pad_x, east + pad_x);
+    let scale_x = ((south + north) / 2.0).to_radians().cos().max(0.1);
+    let span_x = (east - west) * scale_x;
+    let span_y = north - south;
+    let height = (WIDTH * span_y / span_x).clamp(160.0, 640.0);
+    let x = |lon: f64| (lon - west) * scale_x / span_x * WIDTH;
+    let y = |lat: f64| (north - lat) / span_y * height;
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<svg class="pin-map" role="img" aria-label="{}" viewBox="0 0 {WIDTH} {height:.0}" xmlns="http://www.w3.org/2000/svg">"#,
+        escape(label)
+    );
+    for ring in outlines {
+        let path: Vec<String> = ring
+            .iter()
+            .map(|(lat, lon)| format!("{:.1},{:.1}", x(*lon), y(*lat)))
+            .collect();
+        let _ = write!(
+            out,
+            r##"<polygon points="{}" fill="#155e63" fill-opacity="0.06" stroke="#155e63" stroke-width="1"/>"##,
+            path.join(" ")
+        );
+    }
+    for pin in pins {
+        let colour = if pin.alert { "#b42318" } else { "#155e63" };
+        let _ = write!(
+            out,
+            r##"<a href="{}"><title>{}</title><circle cx="{:.1}" cy="{:.1}" r="8" fill="{colour}" stroke="#ffffff" stroke-width="2"/></a>"##,
+            escape(&pin.href),
+            escape(&pin.title),
+            x(pin.lon),
+            y(pin.lat)
+        );
+    }
+    out.push_str("</svg>");
+    Some(out)
+}
+
 /// A number as people read it: at most one decimal, thousands grouped.
 pub fn number(value: f64) -> String {
     let rounded = (value * 10.0).round() / 10.0;

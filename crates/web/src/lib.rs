@@ -21,7 +21,7 @@ mod open311;
 pub mod open_data;
 mod pages;
 mod reports;
-mod sensors;
+pub(crate) mod sensors;
 mod server;
 mod sta;
 mod state;

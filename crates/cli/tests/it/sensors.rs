@@ -18,6 +18,7 @@ crate::on_both_engines!(
     acknowledged_observations_survive_a_broker_restart,
     hourly_and_daily_figures_follow_every_write,
     an_alert_rule_opens_one_work_item_and_closes_it,
+    sensor_pages_show_places_buildings_charts_and_alerts,
 );
 
 /// A device credential, and a client that sends it as HTTP Basic.
@@ -1293,5 +1294,168 @@ async fn an_alert_rule_opens_one_work_item_and_closes_it(engine: Engine) {
     assert!(alerts[0].alert.closed_at.is_none());
     assert_ne!(alerts[0].alert.report_id, alerts[1].alert.report_id);
     watcher.abort();
+    app.stop().await;
+}
+
+async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, String) {
+    let response = client.get(app.url(path)).send().await.expect("request");
+    let status = response.status();
+    (status, response.text().await.expect("html"))
+}
+
+/// The pages read without JavaScript: the map of places with their latest
+/// readings, a building's energy, water and leak, a datastream's chart
+/// and table, the alerts; an administrator adds a rule on the staff page
+/// (every wrong field at once first), issues and revokes a credential.
+async fn sensor_pages_show_places_buildings_charts_and_alerts(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    app.app
+        .import_boundaries(None, &crate::support::demo_boundaries())
+        .await
+        .expect("boundaries");
+    app.app.load_demo_sensors().await.expect("demo sensors");
+    let places = app.app.sensor_places(false).await.expect("places");
+    let town_hall = places
+        .iter()
+        .find(|p| p.unit.as_deref() == Some("EG-GZ-BDR") && p.floor_area.is_some())
+        .expect("the town hall");
+    let anonymous = app.new_client();
+
+    let (status, html) = page(&anonymous, &app, "/sensors").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<svg class=\"pin-map\""), "a map");
+    assert!(html.contains(&format!("/sensors/places/{}", town_hall.thing)));
+    assert!(html.contains("مبنى مجلس مدينة البدرشين"));
+    assert!(
+        html.contains("#b42318"),
+        "a place with an active alert is red"
+    );
+
+    let (status, html) = page(
+        &anonymous,
+        &app,
+        &format!("/sensors/places/{}", town_hall.thing),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("2,400 m²"), "floor area");
+    assert!(
+        html.contains("kWh/m²") && html.contains("m³/m²"),
+        "per square metre"
+    );
+    assert!(html.contains("تسرب محتمل"), "the leak is judged");
+    assert!(
+        html.contains("/reports/"),
+        "its alert links to its work item"
+    );
+
+    let water = &town_hall
+        .streams
+        .iter()
+        .find(|s| s.symbol == "m³")
+        .expect("water meter");
+    for range in ["day", "week", "month", "year"] {
+        let (status, html) = page(
+            &anonymous,
+            &app,
+            &format!("/sensors/datastreams/{}?range={range}", water.id),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{range}");
+        assert!(
+            html.contains("<svg class=\"line-chart\""),
+            "{range}: a chart"
+        );
+    }
+    let (status, _) = page(&anonymous, &app, "/sensors/datastreams/999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (status, html) = page(&anonymous, &app, "/sensors/alerts").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("تدفق ليلي") && html.contains("لا قراءات"));
+
+    // Staff: not for a clerk; an administrator adds a rule.
+    let clerk = crate::applications::staff_client(&app, "eg.clerk").await;
+    let (status, _) = page(&clerk, &app, "/staff/sensors").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let admin = crate::applications::staff_client(&app, "eg.admin").await;
+    let (status, html) = page(&admin, &app, "/staff/sensors").await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = crate::support::csrf_of(&html);
+    let wrong = admin
+        .post(app.url("/staff/sensors/rules"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("datastream", &water.id.to_string()),
+            ("kind", "above"),
+            ("threshold", "a lot"),
+            ("category", "no-such-category"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    let html = wrong.text().await.expect("html");
+    assert!(
+        html.contains("threshold:") && html.contains("category:"),
+        "both fields named"
+    );
+    let saved = admin
+        .post(app.url("/staff/sensors/rules"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("datastream", &water.id.to_string()),
+            ("kind", "above"),
+            ("threshold", "0.3"),
+            ("category", "water-leak"),
+            ("notify", "engineer@badrashin.gov.eg"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let rules = app.app.rule_views().await.expect("rules");
+    assert!(
+        rules
+            .iter()
+            .any(|r| r.rule.kind == "above" && r.rule.threshold == Some(0.3))
+    );
+
+    let issued = admin
+        .post(app.url("/staff/sensors/credentials"))
+        .form(&[("csrf", csrf.as_str()), ("username", "air-station-2")])
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    let secret = issued
+        .split("air-station-2:")
+        .nth(1)
+        .and_then(|rest| rest.get(..64))
+        .expect("the secret is shown once");
+    app.app
+        .sensor_writer(Some("air-station-2"), secret)
+        .await
+        .expect("the credential works");
+    let revoked = admin
+        .post(app.url("/staff/sensors/credentials"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "air-station-2"),
+            ("revoke", "true"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
+    assert!(
+        app.app
+            .sensor_writer(Some("air-station-2"), secret)
+            .await
+            .is_err()
+    );
     app.stop().await;
 }

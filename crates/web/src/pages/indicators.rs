@@ -603,7 +603,10 @@ impl ValueFormBody {
 }
 
 /// Field errors as an error summary, or the error itself.
-fn summary(tr: &Tr, error: baladiya_app::AppError) -> Result<Vec<super::SummaryItem>, WebError> {
+pub(super) fn summary(
+    tr: &Tr,
+    error: baladiya_app::AppError,
+) -> Result<Vec<super::SummaryItem>, WebError> {
     match error {
         baladiya_app::AppError::Invalid(fields) => Ok(fields
             .iter()

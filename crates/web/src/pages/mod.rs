@@ -26,6 +26,7 @@ use crate::state::AppState;
 mod indicators;
 mod public;
 mod reports;
+mod sensors;
 mod staff;
 mod staff_reports;
 
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(indicators::staff_routes())
         .merge(staff::routes())
         .merge(reports::routes())
+        .merge(sensors::routes())
         .route("/", get(home))
         .route("/login", get(login_form).post(login))
         .route("/logout", axum::routing::post(logout))
