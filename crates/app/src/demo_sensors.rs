@@ -12,8 +12,8 @@ use serde_json::json;
 use crate::{App, AppError};
 
 /// What a demo datastream measures, and how its readings go.
-#[derive(Clone, Copy)]
-enum Reading {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reading {
     /// kWh an hour: `base` at night, `peak` in working hours.
     Electricity { base: f64, peak: f64 },
     /// m³ an hour; with a leak, night flow rises over the last two days.
@@ -164,8 +164,29 @@ const PLACES: &[Place] = &[
 ];
 
 /// The reading of `reading` `hours_ago` hours before now (`at`, local
-/// time), with `noise` in [0, 1).
+/// time), with `noise` in [0, 1): the leak is in its last two days, the
+/// dust episode two to three days ago.
 fn value(reading: Reading, at: chrono::NaiveDateTime, hours_ago: i64, noise: f64) -> f64 {
+    level(
+        reading,
+        at,
+        hours_ago < 48,
+        (50..70).contains(&hours_ago),
+        noise,
+    )
+}
+
+/// What a meter or station of `reading` reads an hour at `at` (local
+/// time), with `noise` in [0, 1): working-day cycles for buildings
+/// (Friday and Saturday off), rush hours for air, quiet nights. `leak`
+/// raises a leaking meter's night flow; `episode` is a dust episode.
+pub fn level(
+    reading: Reading,
+    at: chrono::NaiveDateTime,
+    leak: bool,
+    episode: bool,
+    noise: f64,
+) -> f64 {
     let hour = at.hour();
     let working = !matches!(at.weekday(), Weekday::Fri | Weekday::Sat) && (8..16).contains(&hour);
     let round = |v: f64| (v * 100.0).round() / 100.0;
@@ -177,8 +198,11 @@ fn value(reading: Reading, at: chrono::NaiveDateTime, hours_ago: i64, noise: f64
                 base * (0.8 + 0.4 * noise)
             }
         }
-        Reading::Water { peak, leak } => {
-            let night = if leak && hours_ago < 48 { 0.55 } else { 0.04 };
+        Reading::Water {
+            peak,
+            leak: leaking,
+        } => {
+            let night = if leaking && leak { 0.55 } else { 0.04 };
             if working {
                 peak * (0.7 + 0.6 * noise)
             } else {
@@ -191,12 +215,7 @@ fn value(reading: Reading, at: chrono::NaiveDateTime, hours_ago: i64, noise: f64
             } else {
                 1.0
             };
-            // A dust episode two to three days ago.
-            let episode = if (50..70).contains(&hours_ago) {
-                3.2
-            } else {
-                1.0
-            };
+            let episode = if episode { 3.2 } else { 1.0 };
             base * rush * episode * (0.85 + 0.3 * noise)
         }
         Reading::Noise => {
@@ -207,6 +226,30 @@ fn value(reading: Reading, at: chrono::NaiveDateTime, hours_ago: i64, noise: f64
             }
         }
     })
+}
+
+/// The model of a datastream measuring `measure` (of `name`, such as
+/// PM2.5) at a building of `floor_area` m², for the simulator.
+pub fn reading_for(
+    measure: baladiya_domain::sensors::measure::Measure,
+    floor_area: Option<f64>,
+) -> Reading {
+    use baladiya_domain::sensors::measure::Measure;
+    let area = floor_area.unwrap_or(2_000.0);
+    match measure {
+        Measure::Electricity => Reading::Electricity {
+            base: area * 0.005,
+            peak: area * 0.04,
+        },
+        Measure::Water => Reading::Water {
+            peak: area * 0.000_7,
+            leak: true,
+        },
+        Measure::Pm25 => Reading::Air { base: 38.0 },
+        Measure::Pm10 => Reading::Air { base: 82.0 },
+        Measure::No2 => Reading::Air { base: 31.0 },
+        Measure::Noise => Reading::Noise,
+    }
 }
 
 /// The demo's alert rule on a datastream, if any: kind, threshold,

@@ -5,6 +5,7 @@ mod bench_indicators;
 mod bench_reports;
 mod config;
 mod export;
+mod simulate;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -106,6 +107,32 @@ enum Command {
     /// Manage users, roles, org units and holidays.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Sensors: a simulator of the demo's meters and stations.
+    #[command(subcommand)]
+    Sensors(SensorsCommand),
+}
+
+#[derive(Subcommand)]
+enum SensorsCommand {
+    /// Publish realistic readings for every public datastream of a running
+    /// Baladiya, with a pollution episode, a leak and a meter that stops.
+    Simulate {
+        /// Where Baladiya serves.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        /// A device credential, USER:PASSWORD (serve --demo prints one).
+        #[arg(long, env = "BALADIYA_SENSOR_CREDENTIAL")]
+        credential: String,
+        /// Publish over MQTT (mqtt://HOST:PORT, as serve prints) instead of HTTP.
+        #[arg(long)]
+        mqtt: Option<String>,
+        /// Seconds between rounds.
+        #[arg(long, default_value_t = 5.0)]
+        every: f64,
+        /// Stop after this many rounds (default: run until stopped).
+        #[arg(long)]
+        rounds: Option<u64>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -443,6 +470,31 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                 store.schema_version().await?
             );
             store.close().await;
+            Ok(())
+        }
+        Command::Sensors(SensorsCommand::Simulate {
+            url,
+            credential,
+            mqtt,
+            every,
+            rounds,
+        }) => {
+            let (user, secret) = credential
+                .split_once(':')
+                .context("--credential is USER:PASSWORD")?;
+            if !(every.is_finite() && every >= 0.01) {
+                anyhow::bail!("--every is a number of seconds, at least 0.01");
+            }
+            let published = simulate::run(simulate::Options {
+                url,
+                user: user.to_owned(),
+                secret: secret.to_owned(),
+                mqtt,
+                every: std::time::Duration::from_secs_f64(every),
+                rounds,
+            })
+            .await?;
+            println!("Published {published} observations.");
             Ok(())
         }
         Command::Indicators(IndicatorsCommand::Recompute {

@@ -237,11 +237,14 @@ pub fn pin_map(outlines: &[Vec<(f64, f64)>], pins: &[Pin], label: &str) -> Optio
             path.join(" ")
         );
     }
-    for pin in pins {
+    // Places with an alert are drawn last: on top of their neighbours.
+    let mut ordered: Vec<&Pin> = pins.iter().collect();
+    ordered.sort_by_key(|p| p.alert);
+    for pin in ordered {
         let colour = if pin.alert { "#b42318" } else { "#155e63" };
         let _ = write!(
             out,
-            r##"<a href="{}"><title>{}</title><circle cx="{:.1}" cy="{:.1}" r="8" fill="{colour}" stroke="#ffffff" stroke-width="2"/></a>"##,
+            r##"<a href="{}"><title>{}</title><circle cx="{:.1}" cy="{:.1}" r="6" fill="{colour}" stroke="#ffffff" stroke-width="2"/></a>"##,
             escape(&pin.href),
             escape(&pin.title),
             x(pin.lon),

@@ -19,6 +19,7 @@ crate::on_both_engines!(
     hourly_and_daily_figures_follow_every_write,
     an_alert_rule_opens_one_work_item_and_closes_it,
     sensor_pages_show_places_buildings_charts_and_alerts,
+    the_simulator_feeds_every_datastream,
 );
 
 /// A device credential, and a client that sends it as HTTP Basic.
@@ -1457,5 +1458,90 @@ async fn sensor_pages_show_places_buildings_charts_and_alerts(engine: Engine) {
             .await
             .is_err()
     );
+    app.stop().await;
+}
+
+/// `baladiya sensors simulate` feeds every public datastream of a running
+/// server over HTTP and over the embedded broker; the meter of the
+/// scenario stops after five rounds.
+async fn the_simulator_feeds_every_datastream(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    app.app.load_demo_sensors().await.expect("demo sensors");
+    let secret = app
+        .app
+        .issue_sensor_credential("simulator")
+        .await
+        .expect("credential");
+    let count = || async {
+        get(&app, "Observations?$count=true&$top=0").await["@iot.count"]
+            .as_i64()
+            .expect("count")
+    };
+    let before = count().await;
+    let simulate = |extra: Vec<String>| {
+        let mut args = vec![
+            "sensors".to_owned(),
+            "simulate".to_owned(),
+            "--url".to_owned(),
+            app.url(""),
+            "--credential".to_owned(),
+            format!("simulator:{secret}"),
+            "--every".to_owned(),
+            "0.05".to_owned(),
+            "--rounds".to_owned(),
+            "7".to_owned(),
+        ];
+        args.extend(extra);
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_baladiya"))
+            .args(args)
+            .output()
+    };
+    let output = simulate(Vec::new()).await.expect("runs");
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Twelve datastreams for seven rounds, but one stops after five.
+    assert!(said.contains("Published 82 observations."), "{said}");
+    assert_eq!(count().await - before, 82);
+
+    let broker = baladiya_web::embedded_broker(
+        app.app.clone(),
+        "127.0.0.1:0".parse().expect("address"),
+        false,
+    )
+    .await
+    .expect("broker");
+    let server = tokio::spawn(
+        baladiya_web::sensor_mqtt(
+            app.app.clone(),
+            &broker.client_url,
+            "baladiya-sim".into(),
+            "b".into(),
+        )
+        .expect("broker address"),
+    );
+    let output = simulate(vec!["--mqtt".into(), format!("mqtt://{}", broker.addr)])
+        .await
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut stored = 0;
+    for _ in 0..100 {
+        stored = count().await - before;
+        if stored == 164 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(stored, 164, "every published observation is stored");
+    server.abort();
     app.stop().await;
 }
