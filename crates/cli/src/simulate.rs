@@ -140,7 +140,7 @@ pub async fn run(options: Options) -> Result<u64> {
         Some(url) => Some(connect(url, &options.user, &options.secret).await?),
         None => None,
     };
-    let mut dice: u64 = 0x51_3u64 ^ Utc::now().timestamp() as u64;
+    let mut dice: u64 = 0x0513_u64 ^ Utc::now().timestamp() as u64;
     let mut noise = move || {
         dice ^= dice << 13;
         dice ^= dice >> 7;
