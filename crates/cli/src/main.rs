@@ -913,6 +913,12 @@ async fn serve(
         }
         let observations = app.load_demo_sensors().await.map_err(app_error)?;
         if observations > 0 {
+            // The sensor-fed indicators (PM2.5, buildings' energy) of the
+            // week's months.
+            let this = Month::of(app.now().date_naive());
+            for month in [this.previous(), this] {
+                app.recompute_indicators(month).await.map_err(app_error)?;
+            }
             println!(
                 "Demo sensors: 6 places (buildings' meters, air quality, noise) with {observations} hourly readings of the last week, at /sta/v1.1/."
             );

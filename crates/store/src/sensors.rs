@@ -815,6 +815,21 @@ impl Store {
         }))
     }
 
+    /// Every datastream's readings from `from` to before `to`
+    /// (microseconds, whole hours): their number and sum.
+    pub async fn sta_sums(&self, from: i64, to: i64) -> Result<Vec<(i64, i64, f64)>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT datastream_id, CAST(SUM(n) AS BIGINT), SUM(total) FROM sta_hours \
+                 WHERE hour >= $1 AND hour < $2 GROUP BY datastream_id",
+            )
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     /// The latest hour of every datastream with numeric observations:
     /// its last value is the datastream's latest reading.
     pub async fn sta_latest_hours(&self) -> Result<Vec<HourRow>, StoreError> {

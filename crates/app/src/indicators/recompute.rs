@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use baladiya_domain::indicators::{Formula, Month, Ratio, Source, quantile_of_counts};
 use baladiya_domain::org::OrgUnit;
+use baladiya_domain::sensors::measure::Measure as SensorMeasure;
 use baladiya_store::{IndicatorPart, IndicatorValue};
 use chrono::{NaiveTime, TimeZone, Utc};
 
@@ -243,7 +244,24 @@ impl App {
             .map(|c| c.category_code.as_str())
             .chain(resolved.iter().map(|c| c.category_code.as_str()))
             .map(Arc::from);
-        let mut tally = Tally::new(&units, services.values().cloned().chain(categories));
+        // Sensors: each place (a building, a station) is a part.
+        let places = self.sensor_places(false).await?;
+        let sums: HashMap<i64, (i64, f64)> = self
+            .store
+            .sta_sums(from.timestamp_micros(), to.timestamp_micros())
+            .await?
+            .into_iter()
+            .map(|(stream, n, total)| (stream, (n, total)))
+            .collect();
+        let place_names = places.iter().map(|p| Arc::<str>::from(p.name.as_str()));
+        let mut tally = Tally::new(
+            &units,
+            services
+                .values()
+                .cloned()
+                .chain(categories)
+                .chain(place_names),
+        );
         let service_of = |unit_id: i64, version: i64| {
             let code = services.get(&version)?;
             tally.place(unit_id, code)
@@ -291,6 +309,39 @@ impl App {
             tally.add(Formula::ReportsResolvedOnTime, at, c.on_time as f64, n);
             tally.add(Formula::ReportsReopened, at, c.reopened as f64, n);
             tally.took(Formula::ResolutionDays, at, c.days.max(0), c.count);
+        }
+
+        let days_in_month = (to - from).num_days().max(1) as f64;
+        for place in &places {
+            let Some(unit) = units
+                .iter()
+                .find(|u| place.unit.as_deref() == Some(u.code.as_str()))
+            else {
+                continue;
+            };
+            let Some(at) = tally.place(unit.id, &place.name) else {
+                continue;
+            };
+            let mut area = place.floor_area.filter(|a| *a > 0.0);
+            for stream in &place.streams {
+                let Some(&(n, total)) = sums.get(&stream.id) else {
+                    continue;
+                };
+                match stream.measure {
+                    Some(SensorMeasure::Pm25) => tally.add(Formula::Pm25Mean, at, total, n as f64),
+                    Some(SensorMeasure::Electricity) => {
+                        if let Some(floor) = area.take().or(place.floor_area.map(|_| 0.0)) {
+                            tally.add(
+                                Formula::BuildingEnergyPerM2,
+                                at,
+                                total * 365.0 / days_in_month,
+                                floor,
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
 
         let references = self.store.unit_references(i64::from(month.year())).await?;

@@ -564,6 +564,51 @@ async fn the_demo_has_buildings_stations_and_a_week_of_readings(engine: Engine) 
         kinds,
         [("night-flow", "EG-GZ-BDR"), ("silence", "EG-GZ-AWS")]
     );
+
+    // Sensor-fed indicators: this month's mean PM2.5 of Badrashin is the
+    // mean of its station's readings, counted here from the raw ones; the
+    // buildings' energy per m² rolls up to the governorate.
+    app.with_indicators();
+    let month = baladiya_domain::indicators::Month::of(app.app.now().date_naive());
+    app.app
+        .recompute_indicators(month)
+        .await
+        .expect("recompute");
+    let start = format!("{}T00:00:00Z", month.first_day());
+    let pm25 = get(
+        &app,
+        &format!("Datastreams?$filter=name eq 'PM2.5'&$expand=Observations($filter=phenomenonTime ge {start};$top=1000)"),
+    )
+    .await;
+    let readings: Vec<f64> = pm25["value"][0]["Observations"]
+        .as_array()
+        .expect("observations")
+        .iter()
+        .filter_map(|o| o["result"].as_f64())
+        .collect();
+    let mean = readings.iter().sum::<f64>() / readings.len() as f64;
+    let value = |code: &str, unit: &str| {
+        let app = &app;
+        let (code, unit) = (code.to_owned(), unit.to_owned());
+        async move {
+            app.app
+                .published_values(Some(&code), Some(&unit), Some(&month.to_string()))
+                .await
+                .expect("values")
+                .into_iter()
+                .find(|v| v.unit == unit)
+                .and_then(|v| v.value)
+        }
+    };
+    let computed = value("EN: EN: AQ: 1C", "EG-GZ-BDR")
+        .await
+        .expect("PM2.5 mean");
+    assert!((computed - mean).abs() < 1e-6, "{computed} vs {mean}");
+    let governorate = value("EN: E: E: 4A", "EG-GZ").await.expect("energy per m²");
+    let khobar = value("EN: E: E: 4A", "SA-04-KHB")
+        .await
+        .expect("Khobar's building");
+    assert!(governorate > 0.0 && khobar > 0.0);
     assert_eq!(app.app.load_demo_sensors().await.expect("again"), 0, "once");
     assert_eq!(get(&app, "Things?$count=true").await["@iot.count"], 6);
     let buildings = get(

@@ -183,10 +183,16 @@ pub enum Formula {
     ResolutionDaysMedian,
     /// Fees of completed applications, in the currency's minor units.
     FeeRevenue,
+    /// PM2.5 readings of the unit's air-quality stations, summed / their
+    /// number (the mean concentration, µg/m³).
+    Pm25Mean,
+    /// Electricity of the public buildings with meters, annualised (kWh
+    /// of the period × 365 / its days) / their floor area (m²).
+    BuildingEnergyPerM2,
 }
 
 impl Formula {
-    pub const ALL: [Formula; 14] = [
+    pub const ALL: [Formula; 16] = [
         Formula::ServicesOnline,
         Formula::ApplicationsOnline,
         Formula::CompletedWithinSla,
@@ -201,6 +207,8 @@ impl Formula {
         Formula::ResolutionDays,
         Formula::ResolutionDaysMedian,
         Formula::FeeRevenue,
+        Formula::Pm25Mean,
+        Formula::BuildingEnergyPerM2,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -219,7 +227,15 @@ impl Formula {
             Formula::ResolutionDays => "resolution_days",
             Formula::ResolutionDaysMedian => "resolution_days_median",
             Formula::FeeRevenue => "fee_revenue",
+            Formula::Pm25Mean => "pm25_mean",
+            Formula::BuildingEnergyPerM2 => "building_energy_per_m2",
         }
+    }
+
+    /// Whether it reads sensor observations (rather than applications
+    /// and reports).
+    pub fn reads_sensors(self) -> bool {
+        matches!(self, Formula::Pm25Mean | Formula::BuildingEnergyPerM2)
     }
 
     pub fn parse(text: &str) -> Result<Formula, &'static str> {
