@@ -1077,6 +1077,34 @@ async fn hourly_and_daily_figures_follow_every_write(engine: Engine) {
     let response = post(&app, &device, "CreateObservations", bulk).await;
     assert_eq!(response.status(), StatusCode::CREATED);
 
+    // Read back as the Data Array extension returns them.
+    let arrays = get(
+        &app,
+        &format!(
+            "Datastreams({water})/Observations?$resultFormat=dataArray&$select=phenomenonTime,result&$orderby=phenomenonTime"
+        ),
+    )
+    .await;
+    let group = &arrays["value"][0];
+    assert!(
+        group["Datastream@iot.navigationLink"]
+            .as_str()
+            .is_some_and(|l| l.ends_with(&format!("/Datastreams({water})")))
+    );
+    assert_eq!(group["components"], json!(["phenomenonTime", "result"]));
+    assert_eq!(group["dataArray@iot.count"], 5);
+    assert_eq!(
+        group["dataArray"][4],
+        json!(["2026-03-04T23:30:00.000Z", 1.5])
+    );
+    let refused = app
+        .client
+        .get(app.url("/sta/v1.1/Observations?$resultFormat=csv"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+
     let series = |q: &str| format!("sensors/datastreams/{water}/series?{q}");
     let (status, hours) = api(
         &app,

@@ -21,6 +21,9 @@ pub struct Query {
     pub select: Option<Vec<String>>,
     pub expand: Vec<Expand>,
     pub filter: Option<Expr>,
+    /// `$resultFormat=dataArray`: Observations as the Data Array extension
+    /// returns them.
+    pub data_array: bool,
 }
 
 /// One `$expand` item: a path of navigation properties and the options
@@ -122,7 +125,10 @@ impl Query {
                 }
             }
             "$filter" => self.filter = Some(filter::parse(value)?),
-            "$resultFormat" if value == "dataArray" => {}
+            "$resultFormat" => match value {
+                "dataArray" => self.data_array = true,
+                _ => return Err(problem(key, "the only result format is dataArray")),
+            },
             other if other.starts_with('$') => {
                 return Err(problem(other, "not a query option of the SensorThings API"));
             }

@@ -83,7 +83,24 @@ pub async fn get(
                     "a property belongs to one entity, not to a collection",
                 ));
             }
-            let page = collection(&ctx, kind, ids, obs, query).await?;
+            let data_array = query.data_array && kind == Kind::Observation;
+            let page = if data_array {
+                // Every property, to group by Datastream and pick the
+                // components from.
+                let mut full = Query {
+                    select: None,
+                    ..query.clone()
+                };
+                full.expand.push(baladiya_domain::sensors::query::Expand {
+                    path: vec!["Datastream".into()],
+                    query: Query::default(),
+                });
+                let mut page = collection(&ctx, kind, ids, obs, &full).await?;
+                page.entities = data_array_groups(&page.entities, query.select.as_deref());
+                page
+            } else {
+                collection(&ctx, kind, ids, obs, query).await?
+            };
             let mut body = Map::new();
             if let Some(count) = page.count {
                 body.insert("@iot.count".into(), json!(count));
@@ -103,6 +120,62 @@ pub async fn get(
             Ok(axum::Json(Value::Object(body)).into_response())
         }
     }
+}
+
+/// The properties of an Observation the Data Array extension lists when
+/// no `$select` names them.
+const COMPONENTS: [&str; 7] = [
+    "id",
+    "phenomenonTime",
+    "result",
+    "resultTime",
+    "resultQuality",
+    "validTime",
+    "parameters",
+];
+
+/// Observations as the Data Array extension returns them: one group per
+/// Datastream (in the order first met), with its navigation link, the
+/// components and one array of values per observation.
+fn data_array_groups(observations: &[Value], select: Option<&[String]>) -> Vec<Value> {
+    let components: Vec<&str> = match select {
+        Some(names) => names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| COMPONENTS.contains(n))
+            .collect(),
+        None => COMPONENTS.to_vec(),
+    };
+    let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
+    for o in observations {
+        let link = o
+            .pointer("/Datastream/@iot.selfLink")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let row: Vec<Value> = components
+            .iter()
+            .map(|c| {
+                let key = if *c == "id" { "@iot.id" } else { c };
+                o.get(key).cloned().unwrap_or(Value::Null)
+            })
+            .collect();
+        match groups.iter_mut().find(|(l, _)| *l == link) {
+            Some((_, rows)) => rows.push(Value::Array(row)),
+            None => groups.push((link, vec![Value::Array(row)])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(link, rows)| {
+            json!({
+                "Datastream@iot.navigationLink": link,
+                "components": components,
+                "dataArray@iot.count": rows.len(),
+                "dataArray": rows,
+            })
+        })
+        .collect()
 }
 
 /// One page of a collection.
