@@ -33,6 +33,8 @@ pub struct BenchOptions {
     pub suite: String,
     /// Reports in the database for the Open311 search measurements.
     pub reports: usize,
+    /// Observations in the database for the SensorThings query measurements.
+    pub observations: usize,
 }
 
 const PDF: &[u8] =
@@ -399,12 +401,15 @@ async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog
 }
 
 pub async fn run(options: BenchOptions) -> Result<()> {
-    let (shop, reports, indicators) = match options.suite.as_str() {
-        "all" => (true, true, true),
-        "shop" => (true, false, false),
-        "reports" => (false, true, false),
-        "indicators" => (false, false, true),
-        other => anyhow::bail!("unknown suite {other}: use shop, reports, indicators or all"),
+    let (shop, reports, indicators, sensors) = match options.suite.as_str() {
+        "all" => (true, true, true, true),
+        "shop" => (true, false, false, false),
+        "reports" => (false, true, false, false),
+        "indicators" => (false, false, true, false),
+        "sensors" => (false, false, false, true),
+        other => {
+            anyhow::bail!("unknown suite {other}: use shop, reports, indicators, sensors or all")
+        }
     };
     let mut report = json!({"version": env!("CARGO_PKG_VERSION")});
     if shop {
@@ -464,6 +469,15 @@ pub async fn run(options: BenchOptions) -> Result<()> {
         .await?;
         crate::bench_indicators::print(&results);
         report["indicators"] = Value::Array(results);
+    }
+    if sensors {
+        let results = on_engines(&options, |name, url| {
+            let options = options.clone();
+            async move { crate::bench_sensors::engine(&name, &url, &options).await }
+        })
+        .await?;
+        crate::bench_sensors::print(&results);
+        report["sensors"] = Value::Array(results);
     }
     std::fs::write(&options.out, serde_json::to_string_pretty(&report)?)?;
     println!("\nwritten to {}", options.out.display());

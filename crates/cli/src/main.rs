@@ -3,6 +3,7 @@
 mod bench;
 mod bench_indicators;
 mod bench_reports;
+mod bench_sensors;
 mod config;
 mod export;
 mod simulate;
@@ -97,12 +98,15 @@ enum Command {
         /// Where the JSON results are written.
         #[arg(long, default_value = "bench-results.json")]
         out: PathBuf,
-        /// shop, reports, indicators or all.
+        /// shop, reports, indicators, sensors or all.
         #[arg(long, default_value = "all")]
         suite: String,
         /// Citizen reports in the database for the Open311 search measurements.
         #[arg(long, default_value_t = 1_000_000)]
         reports: usize,
+        /// Observations in the database for the SensorThings query measurements.
+        #[arg(long, default_value_t = 10_000_000)]
+        observations: usize,
     },
     /// Manage users, roles, org units and holidays.
     #[command(subcommand)]
@@ -428,6 +432,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             out,
             suite,
             reports,
+            observations,
         } => {
             bench::run(bench::BenchOptions {
                 postgres,
@@ -439,6 +444,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                 out,
                 suite,
                 reports,
+                observations,
             })
             .await
         }
@@ -955,13 +961,18 @@ async fn serve(
     tokio::spawn(purge_sensor_data(app.clone()));
     tokio::spawn(app.clone().watch_sensor_rules());
     // SensorThings over MQTT: the deployment's broker, or an embedded one.
-    let (mqtt_url, shown) = match (&config.mqtt_url, config.mqtt_listen.as_deref()) {
+    // Several servers share a deployment broker's subscription.
+    let (mqtt_url, shown, group) = match (&config.mqtt_url, config.mqtt_listen.as_deref()) {
         (Some(url), _) => {
             let shown = url.rsplit_once('@').map_or(url.as_str(), |(_, at)| at);
             let shown = shown.trim_start_matches("mqtt://").to_owned();
-            (Some(url.clone()), format!("mqtt://{shown}"))
+            (
+                Some(url.clone()),
+                format!("mqtt://{shown}"),
+                Some("baladiya".to_owned()),
+            )
         }
-        (None, Some("off")) => (None, String::new()),
+        (None, Some("off")) => (None, String::new(), None),
         (None, listen) => {
             let fall_back = listen.is_none();
             let listen = listen.unwrap_or("127.0.0.1:1883");
@@ -977,6 +988,7 @@ async fn serve(
                     "mqtt://{} (the embedded broker: devices sign in with their SensorThings credential)",
                     broker.addr
                 ),
+                None,
             )
         }
     };
@@ -985,7 +997,7 @@ async fn serve(
         // one per server.
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
         let client_id = format!("baladiya-{host}-{}", addr.port());
-        let task = baladiya_web::sensor_mqtt(app.clone(), &url, client_id, "baladiya".into())
+        let task = baladiya_web::sensor_mqtt(app.clone(), &url, client_id, group)
             .map_err(|e| anyhow::anyhow!("mqtt_url: {e}"))?;
         tokio::spawn(task);
         println!("SensorThings over MQTT (topics v1.1/Datastreams(id)/Observations): {shown}");

@@ -38,6 +38,10 @@ pub struct ObservationRow {
     pub extra: Option<String>,
 }
 
+/// Observations in one multi-row INSERT (8 parameters each, within
+/// SQLite's and PostgreSQL's limits).
+const INSERT_CHUNK: usize = 1_000;
+
 /// A microsecond time's UTC hour (its start).
 pub fn hour_of(micros: i64) -> i64 {
     micros - micros.rem_euclid(HOUR)
@@ -499,8 +503,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<i64>, StoreError> {
         Ok(in_write_tx!(self, tx => {
-            let mut ids = Vec::with_capacity(rows.len());
             let mut features: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+            let mut resolved = Vec::with_capacity(rows.len());
             for row in rows {
                 let feature = match (row.feature_id, features.get(&row.datastream_id)) {
                     (Some(f), _) | (None, Some(&f)) => f,
@@ -510,8 +514,42 @@ impl Store {
                         f
                     }
                 };
-                let id: i64 = insert_observation!(tx, row.datastream_id, feature, row);
-                ids.push(id);
+                resolved.push(feature);
+            }
+            // Multi-row INSERTs: one statement for up to INSERT_CHUNK rows.
+            // Ids rise in the order a statement inserts its rows, so its
+            // ids sorted are the rows' ids in order.
+            let mut ids = Vec::with_capacity(rows.len());
+            for (chunk, features) in rows.chunks(INSERT_CHUNK).zip(resolved.chunks(INSERT_CHUNK)) {
+                let values: Vec<String> = (0..chunk.len())
+                    .map(|i| {
+                        let p = 8 * i;
+                        format!(
+                            "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                            p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7, p + 8
+                        )
+                    })
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO sta_observations (datastream_id, feature_id, phenomenon_time, \
+                     phenomenon_end, result_time, result_number, result, extra) VALUES {} RETURNING id",
+                    values.join(", ")
+                );
+                let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
+                for (row, feature) in chunk.iter().zip(features) {
+                    query = query
+                        .bind(row.datastream_id)
+                        .bind(*feature)
+                        .bind(row.phenomenon_time)
+                        .bind(row.phenomenon_end)
+                        .bind(row.result_time)
+                        .bind(row.result_number)
+                        .bind(&row.result)
+                        .bind(&row.extra);
+                }
+                let mut chunk_ids = query.fetch_all(&mut *tx).await?;
+                chunk_ids.sort_unstable();
+                ids.extend(chunk_ids);
             }
             let written: Vec<(i64, i64, f64)> = rows
                 .iter()
@@ -951,5 +989,87 @@ impl Store {
             .fetch_optional(pool)
             .await?
         }))
+    }
+}
+
+/// For `baladiya bench`: the raw baseline of observation writes, and a
+/// fast way to fill the database with millions of them.
+impl Store {
+    /// Creates (empty) the scratch table of [`Store::raw_observation_batch`]:
+    /// the columns and index of `sta_observations`.
+    pub async fn create_raw_observations(&self) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            for sql in [
+                "DROP TABLE IF EXISTS bench_raw_observations",
+                "CREATE TABLE bench_raw_observations (datastream_id BIGINT NOT NULL, \
+                 phenomenon_time BIGINT NOT NULL, result_number DOUBLE PRECISION)",
+                "CREATE INDEX bench_raw_observations_stream ON bench_raw_observations(datastream_id, phenomenon_time)",
+            ] {
+                sqlx::query(sql).execute(pool).await?;
+            }
+        });
+        Ok(())
+    }
+
+    /// One transaction of one multi-row INSERT: the fastest plain way to
+    /// write a batch of observations.
+    pub async fn raw_observation_batch(&self, rows: &[(i64, i64, f64)]) -> Result<(), StoreError> {
+        let placeholders: Vec<String> = (0..rows.len())
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect();
+        let sql = format!(
+            "INSERT INTO bench_raw_observations (datastream_id, phenomenon_time, result_number) VALUES {}",
+            placeholders.join(", ")
+        );
+        in_write_tx!(self, tx => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for (datastream, time, value) in rows {
+                query = query.bind(datastream).bind(time).bind(value);
+            }
+            query.execute(&mut *tx).await?;
+        });
+        Ok(())
+    }
+
+    /// Fills `datastream` with `count` observations every `step` µs from
+    /// `start` (a daily cycle of values) and their hourly aggregates, in
+    /// one statement each: for benchmarks over millions of observations.
+    pub async fn seed_observations(
+        &self,
+        datastream: i64,
+        count: i64,
+        start: i64,
+        step: i64,
+    ) -> Result<(), StoreError> {
+        let series = match self {
+            Store::Sqlite(_) => {
+                "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < $2) \
+                 SELECT i FROM s"
+            }
+            Store::Postgres(_) => "SELECT generate_series(0, $2 - 1) AS i",
+        };
+        let observations = format!(
+            "INSERT INTO sta_observations (datastream_id, phenomenon_time, result_number) \
+             SELECT $1, $3 + i * $4, 20.0 + (i % 1440) / 100.0 FROM ({series}) AS g"
+        );
+        let hours = "INSERT INTO sta_hours (datastream_id, hour, n, total, low, high, last_time, last_value) \
+             SELECT datastream_id, phenomenon_time - phenomenon_time % 3600000000, COUNT(*), SUM(result_number), \
+             MIN(result_number), MAX(result_number), MAX(phenomenon_time), MAX(result_number) \
+             FROM sta_observations WHERE datastream_id = $1 GROUP BY datastream_id, phenomenon_time - phenomenon_time % 3600000000";
+        in_write_tx!(self, tx => {
+            sqlx::query(sqlx::AssertSqlSafe(observations.clone()))
+                .bind(datastream)
+                .bind(count)
+                .bind(start)
+                .bind(step)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sta_hours WHERE datastream_id = $1")
+                .bind(datastream)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(hours).bind(datastream).execute(&mut *tx).await?;
+        });
+        Ok(())
     }
 }

@@ -90,12 +90,14 @@ async fn private_answers(
 
 /// Serves the SensorThings MQTT extension over the broker at `url`
 /// (`mqtt://HOST:PORT`) until the process ends, as `client_id` in the
-/// shared subscription `group` of the deployment's servers.
+/// shared subscription `group` of the deployment's servers (none for the
+/// embedded broker: it serves one, and rumqttd's shared subscriptions do
+/// not survive a persistent client's disconnection).
 pub fn sensor_mqtt(
     app: App,
     url: &str,
     client_id: String,
-    group: String,
+    group: Option<String>,
 ) -> Result<impl std::future::Future<Output = ()> + use<>, String> {
     let broker = sta::mqtt::Broker::parse(url)?;
     let state = AppState {

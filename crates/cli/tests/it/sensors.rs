@@ -695,7 +695,7 @@ async fn observations_arrive_and_leave_over_mqtt(engine: Engine) {
             app.app.clone(),
             &format!("mqtt://{broker}"),
             format!("baladiya-test-{unique}"),
-            format!("test-{unique}"),
+            Some(format!("test-{unique}")),
         )
         .expect("broker address"),
     );
@@ -721,7 +721,7 @@ async fn the_embedded_broker_needs_nothing_else(engine: Engine) {
             app.app.clone(),
             &broker.client_url,
             "baladiya-embedded".into(),
-            "baladiya".into(),
+            None,
         )
         .expect("broker address"),
     );
@@ -942,7 +942,7 @@ async fn acknowledged_observations_survive_a_broker_restart(engine: Engine) {
     let url = format!("mqtt://{}", broker.addr);
     let serve = || {
         tokio::spawn(
-            baladiya_web::sensor_mqtt(app.app.clone(), &url, "baladiya-1".into(), "g".into())
+            baladiya_web::sensor_mqtt(app.app.clone(), &url, "baladiya-1".into(), Some("g".into()))
                 .expect("broker address"),
         )
     };
@@ -1594,7 +1594,7 @@ async fn the_simulator_feeds_every_datastream(engine: Engine) {
             app.app.clone(),
             &broker.client_url,
             "baladiya-sim".into(),
-            "b".into(),
+            None,
         )
         .expect("broker address"),
     );

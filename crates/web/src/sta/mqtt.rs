@@ -67,10 +67,19 @@ fn datastream_of(topic: &str) -> Option<i64> {
     inner.parse().ok()
 }
 
+/// Observations stored in one transaction at most.
+const BATCH: usize = 500;
+
 /// Connects to the broker and serves it until the process ends:
 /// reconnecting (with the same persistent session) whenever it is lost.
-/// `group` names the shared subscription of a deployment's servers.
-pub async fn run(state: AppState, broker: Broker, client_id: String, group: String) {
+/// `group` names the shared subscription of a deployment's servers (none
+/// with the embedded broker, which serves one).
+///
+/// The connection is polled without pause; incoming observations go in
+/// order to a worker that stores what has arrived in one transaction and
+/// only then acknowledges each, in order (a worker that awaited inside the
+/// poll loop could deadlock it against its own announcements).
+pub async fn run(state: AppState, broker: Broker, client_id: String, group: Option<String>) {
     let mut options = MqttOptions::new(client_id, broker.host.clone(), broker.port);
     options
         .set_keep_alive(Duration::from_secs(30))
@@ -80,10 +89,24 @@ pub async fn run(state: AppState, broker: Broker, client_id: String, group: Stri
     if let Some((user, password)) = &broker.credentials {
         options.set_credentials(user, password);
     }
-    let (client, mut events) = AsyncClient::new(options, 256);
+    // Announcements leave on a connection of their own: acknowledgements
+    // of incoming observations never wait behind them.
+    let mut out = options.clone();
+    out.set_client_id(format!("{}-out", options.client_id()))
+        .set_clean_session(true)
+        .set_manual_acks(false);
+    let (publisher, mut out_events) = AsyncClient::new(out, 4096);
+    tokio::spawn(async move {
+        loop {
+            if let Err(error) = out_events.poll().await {
+                tracing::debug!(%error, "MQTT announcements: reconnecting");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        }
+    });
+    let (client, mut events) = AsyncClient::new(options, 4096);
     // New observations, from HTTP or from here, go out to subscribers.
     let mut created = state.app.sensor_events();
-    let publisher = client.clone();
     let notifier = state.clone();
     tokio::spawn(async move {
         while let Ok(observation) = created.recv().await {
@@ -92,27 +115,49 @@ pub async fn run(state: AppState, broker: Broker, client_id: String, group: Stri
             }
         }
     });
+    let (incoming, mut queue) = tokio::sync::mpsc::unbounded_channel::<Publish>();
+    let acker = client.clone();
+    let worker = state.clone();
+    tokio::spawn(async move {
+        let mut batch = Vec::with_capacity(BATCH);
+        while let Some(first) = queue.recv().await {
+            batch.push(first);
+            while batch.len() < BATCH {
+                match queue.try_recv() {
+                    Ok(message) => batch.push(message),
+                    Err(_) => break,
+                }
+            }
+            // The database is away: keep the batch (unacknowledged, the
+            // broker keeps it too) and try again.
+            while ingest(&worker, &batch).await.is_err() {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            for message in batch.drain(..) {
+                if let Err(error) = acker.ack(&message).await {
+                    tracing::warn!(%error, "could not acknowledge");
+                }
+            }
+        }
+    });
     loop {
         match events.poll().await {
             Ok(Event::Incoming(Packet::ConnAck(_))) => {
                 tracing::info!(host = %broker.host, port = broker.port, "MQTT connected");
-                // Shared: with several servers, each message reaches one.
                 for topic in ["v1.1/+/Observations", "v1.1/Observations"] {
-                    let shared = format!("$share/{group}/{topic}");
-                    if let Err(error) = client.subscribe(shared, QoS::AtLeastOnce).await {
+                    // Shared: with several servers, each message reaches one.
+                    let filter = match &group {
+                        Some(group) => format!("$share/{group}/{topic}"),
+                        None => topic.to_owned(),
+                    };
+                    if let Err(error) = client.subscribe(filter, QoS::AtLeastOnce).await {
                         tracing::warn!(%error, topic, "could not subscribe");
                     }
                 }
             }
             Ok(Event::Incoming(Packet::Publish(message))) => {
-                match ingest(&state, &message).await {
-                    Ok(()) => {
-                        if let Err(error) = client.ack(&message).await {
-                            tracing::warn!(%error, "could not acknowledge");
-                        }
-                    }
-                    // Not acknowledged: the broker sends it again.
-                    Err(Retry) => tokio::time::sleep(Duration::from_secs(1)).await,
+                if incoming.send(message).is_err() {
+                    return;
                 }
             }
             Ok(_) => {}
@@ -124,75 +169,104 @@ pub async fn run(state: AppState, broker: Broker, client_id: String, group: Stri
     }
 }
 
-/// The database could not take an observation now: leave it with the
-/// broker.
+/// The database could not take the observations now.
 struct Retry;
 
-/// Stores one published observation. A message the server published
-/// itself (it carries `@iot.id`) and one that cannot be an observation
-/// are logged and let go; a database failure is retried.
-async fn ingest(state: &AppState, message: &Publish) -> Result<(), Retry> {
+/// One published message as an observation to store: `None` (logged)
+/// for one the server published itself (it carries `@iot.id`) or one that
+/// cannot be an observation.
+fn observation_of(message: &Publish) -> Option<(i64, baladiya_store::ObservationRow)> {
     let body: Value = match serde_json::from_slice(&message.payload) {
         Ok(body) => body,
         Err(error) => {
             tracing::warn!(topic = %message.topic, %error, "MQTT message is not JSON; dropped");
-            return Ok(());
+            return None;
         }
     };
     if body.get("@iot.id").is_some() {
-        return Ok(());
+        return None;
     }
     let datastream = datastream_of(&message.topic)
         .or_else(|| body.pointer("/Datastream/@iot.id").and_then(Value::as_i64));
     let Some(datastream) = datastream else {
         tracing::warn!(topic = %message.topic, "MQTT observation names no Datastream; dropped");
-        return Ok(());
+        return None;
     };
-    let Some(object) = body.as_object() else {
-        return Ok(());
-    };
-    let row = match super::write::observation_from(object, datastream) {
-        Ok(row) => row,
+    match super::write::observation_from(body.as_object()?, datastream) {
+        Ok(row) => Some((datastream, row)),
         Err(error) => {
             tracing::warn!(topic = %message.topic, message = %error.message, "MQTT observation refused");
-            return Ok(());
+            None
         }
-    };
-    match state.app.store.sta_entity(datastream).await {
-        Ok(Some(row)) if row.kind == Kind::Datastream.name() => {}
-        Ok(_) => {
+    }
+}
+
+/// Stores the observations of a batch of messages in one transaction
+/// (one at a time if the batch is refused, so that one bad observation
+/// does not hold the others back); those for no Datastream are dropped.
+async fn ingest(state: &AppState, batch: &[Publish]) -> Result<(), Retry> {
+    let store = &state.app.store;
+    let mut known: std::collections::HashMap<i64, bool> = Default::default();
+    let mut rows = Vec::new();
+    for (datastream, row) in batch.iter().filter_map(observation_of) {
+        let exists = match known.get(&datastream) {
+            Some(exists) => *exists,
+            None => {
+                let exists = match store.sta_entity(datastream).await {
+                    Ok(found) => found.is_some_and(|r| r.kind == Kind::Datastream.name()),
+                    Err(error) => {
+                        tracing::warn!(%error, "database unavailable for MQTT ingestion");
+                        return Err(Retry);
+                    }
+                };
+                known.insert(datastream, exists);
+                exists
+            }
+        };
+        if exists {
+            rows.push(row);
+        } else {
             tracing::warn!(
                 datastream,
                 "MQTT observation for no such Datastream; dropped"
             );
-            return Ok(());
+        }
+    }
+    let now = Utc::now();
+    let stored = match store.sta_insert_observations(&rows, now).await {
+        Ok(ids) => rows.iter().map(|r| r.datastream_id).zip(ids).collect(),
+        Err(baladiya_store::StoreError::Conflict(_)) => {
+            let mut stored = Vec::new();
+            for row in &rows {
+                match store
+                    .sta_insert_observations(std::slice::from_ref(row), now)
+                    .await
+                {
+                    Ok(ids) => stored.extend(ids.into_iter().map(|id| (row.datastream_id, id))),
+                    Err(baladiya_store::StoreError::Conflict(code)) => {
+                        tracing::warn!(
+                            datastream = row.datastream_id,
+                            code = code.as_str(),
+                            "MQTT observation refused"
+                        );
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "could not store an MQTT observation");
+                        return Err(Retry);
+                    }
+                }
+            }
+            stored
         }
         Err(error) => {
-            tracing::warn!(%error, "database unavailable for MQTT ingestion");
+            tracing::warn!(%error, "could not store MQTT observations");
             return Err(Retry);
         }
+    };
+    for (datastream, id) in stored {
+        state.app.observed(datastream, id);
     }
-    match state
-        .app
-        .store
-        .sta_insert_observations(&[row], Utc::now())
-        .await
-    {
-        Ok(ids) => {
-            for id in ids {
-                state.app.observed(datastream, id);
-            }
-            Ok(())
-        }
-        Err(baladiya_store::StoreError::Conflict(code)) => {
-            tracing::warn!(datastream, code = code.as_str(), "MQTT observation refused");
-            Ok(())
-        }
-        Err(error) => {
-            tracing::warn!(%error, "could not store an MQTT observation");
-            Err(Retry)
-        }
-    }
+    Ok(())
 }
 
 /// Publishes a new observation on its Datastream's topic and on
