@@ -502,6 +502,7 @@ impl Store {
         rows: &[ObservationRow],
         now: DateTime<Utc>,
     ) -> Result<Vec<i64>, StoreError> {
+        let sqlite = self.engine() == crate::Engine::Sqlite;
         Ok(in_write_tx!(self, tx => {
             let mut features: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
             let mut resolved = Vec::with_capacity(rows.len());
@@ -530,10 +531,15 @@ impl Store {
                         )
                     })
                     .collect();
+                // SQLite holds the database for the transaction, so a
+                // statement's rowids are consecutive and end at the largest:
+                // reading them back row by row through its driver costs
+                // more than the insert.
                 let sql = format!(
                     "INSERT INTO sta_observations (datastream_id, feature_id, phenomenon_time, \
-                     phenomenon_end, result_time, result_number, result, extra) VALUES {} RETURNING id",
-                    values.join(", ")
+                     phenomenon_end, result_time, result_number, result, extra) VALUES {}{}",
+                    values.join(", "),
+                    if sqlite { "" } else { " RETURNING id" }
                 );
                 let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
                 for (row, feature) in chunk.iter().zip(features) {
@@ -547,9 +553,17 @@ impl Store {
                         .bind(&row.result)
                         .bind(&row.extra);
                 }
-                let mut chunk_ids = query.fetch_all(&mut *tx).await?;
-                chunk_ids.sort_unstable();
-                ids.extend(chunk_ids);
+                if sqlite {
+                    query.fetch_optional(&mut *tx).await?;
+                    let last: i64 = sqlx::query_scalar("SELECT MAX(id) FROM sta_observations")
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    ids.extend(last + 1 - chunk.len() as i64..=last);
+                } else {
+                    let mut chunk_ids = query.fetch_all(&mut *tx).await?;
+                    chunk_ids.sort_unstable();
+                    ids.extend(chunk_ids);
+                }
             }
             let written: Vec<(i64, i64, f64)> = rows
                 .iter()
@@ -873,9 +887,11 @@ impl Store {
     pub async fn sta_latest_hours(&self) -> Result<Vec<HourRow>, StoreError> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
+                // One index descent per datastream, not a scan of the hours.
                 "SELECT h.datastream_id, h.hour, h.n, h.total, h.low, h.high, h.last_time, h.last_value \
-                 FROM sta_hours h JOIN (SELECT datastream_id, MAX(hour) AS hour FROM sta_hours \
-                 GROUP BY datastream_id) m ON m.datastream_id = h.datastream_id AND m.hour = h.hour",
+                 FROM sta_entities e JOIN sta_hours h ON h.datastream_id = e.id \
+                 AND h.hour = (SELECT MAX(x.hour) FROM sta_hours x WHERE x.datastream_id = e.id) \
+                 WHERE e.kind = 'Datastream'",
             )
             .fetch_all(pool)
             .await?

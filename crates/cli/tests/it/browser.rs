@@ -136,3 +136,24 @@ async fn a_governorate_viewer_drills_down_the_indicators() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_follows_the_sensors_and_adds_a_rule() {
+    if !ready() {
+        return;
+    }
+    let app = TestApp::spawn(Engine::Sqlite)
+        .await
+        .expect("SQLite always runs");
+    app.app
+        .import_boundaries(None, &demo_boundaries())
+        .await
+        .expect("boundaries");
+    app.app.load_demo_sensors().await.expect("sensors");
+    tokio::task::block_in_place(|| run_script("sensors.mjs", &app));
+    assert!(
+        artifacts().join("sensors-staff-ar.png").exists(),
+        "screenshot kept"
+    );
+    app.stop().await;
+}
