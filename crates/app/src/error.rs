@@ -14,7 +14,9 @@ pub enum AppError {
     AccountLocked { until: DateTime<Utc> },
     #[error("too many attempts from this client until {until}")]
     Throttled { until: DateTime<Utc> },
-    #[error("too busy to check a password now")]
+    /// Too busy now (password checks all taken, or the database's write
+    /// lock not had in time): answered 503 with Retry-After.
+    #[error("too busy now")]
     Busy,
     #[error("not signed in")]
     Unauthenticated,
@@ -67,6 +69,10 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Throttled { until, .. } => AppError::Throttled { until },
             e if e.is_unavailable() => AppError::Unavailable(e),
+            e if e.is_busy() => {
+                tracing::warn!(error = %e, "the database is busy; the client is asked to retry");
+                AppError::Busy
+            }
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -83,19 +83,26 @@ pub async fn engine(name: &str, url: &str, options: &BenchOptions) -> Result<Val
                 "components": ["phenomenonTime", "result"],
                 "dataArray": rows,
             }]);
-            let r = client
-                .post(format!("{base}/sta/v1.1/CreateObservations"))
-                .basic_auth("bench", Some(&secret))
-                .json(&body)
-                .send()
-                .await?;
-            anyhow::ensure!(
-                r.status().as_u16() == 201,
-                "CreateObservations {}",
-                r.status()
-            );
-            r.bytes().await?;
-            Ok(true)
+            // A busy server (503) is asked again, as devices do.
+            loop {
+                let r = client
+                    .post(format!("{base}/sta/v1.1/CreateObservations"))
+                    .basic_auth("bench", Some(&secret))
+                    .json(&body)
+                    .send()
+                    .await?;
+                if r.status().as_u16() == 503 {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+                anyhow::ensure!(
+                    r.status().as_u16() == 201,
+                    "CreateObservations {}",
+                    r.status()
+                );
+                r.bytes().await?;
+                return Ok(true);
+            }
         }
     })
     .await?;

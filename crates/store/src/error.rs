@@ -40,6 +40,18 @@ impl StoreError {
         }
     }
 
+    /// True if the database was too busy to take the write now (SQLite's
+    /// lock not had within its busy timeout; a PostgreSQL deadlock or
+    /// serialization failure): the client may simply try again.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(db)) => {
+                matches!(db.code().as_deref(), Some("5" | "517" | "40001" | "40P01"))
+            }
+            _ => false,
+        }
+    }
+
     /// True if the database could not be reached at all.
     pub fn is_unavailable(&self) -> bool {
         matches!(

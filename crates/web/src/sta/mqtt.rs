@@ -109,9 +109,22 @@ pub async fn run(state: AppState, broker: Broker, client_id: String, group: Opti
     let mut created = state.app.sensor_events();
     let notifier = state.clone();
     tokio::spawn(async move {
-        while let Ok(observation) = created.recv().await {
-            if let Err(error) = announce(&notifier, &publisher, observation).await {
-                tracing::warn!(%error, "could not announce an observation over MQTT");
+        loop {
+            match created.recv().await {
+                Ok(observation) => {
+                    if let Err(error) = announce(&notifier, &publisher, observation).await {
+                        tracing::warn!(%error, "could not announce an observation over MQTT");
+                    }
+                }
+                // Faster writes than announcements: those missed are
+                // skipped, the stream goes on.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::warn!(
+                        missed,
+                        "observations not announced over MQTT: too many at once"
+                    );
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             }
         }
     });
