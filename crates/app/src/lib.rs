@@ -147,7 +147,8 @@ impl App {
             indicators: Default::default(),
             router_cache: Default::default(),
             hashing: auth::HashGate::new(),
-            sensor_events: tokio::sync::broadcast::channel(1024).0,
+            // Room for bursts (a Data Array request writes a thousand at once).
+            sensor_events: tokio::sync::broadcast::channel(16_384).0,
         }
     }
 

@@ -620,6 +620,29 @@ impl Store {
         }))
     }
 
+    /// The observations of `ids` (a thousand at most), in no order.
+    pub async fn sta_observations_by_id(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<ObservationRow>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, datastream_id, feature_id, phenomenon_time, phenomenon_end, result_time, \
+             result_number, result, extra FROM sta_observations WHERE id IN ({})",
+            marks.join(", ")
+        );
+        Ok(on_pool!(self, pool => {
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+            for id in ids {
+                query = query.bind(id);
+            }
+            query.fetch_all(pool).await?
+        }))
+    }
+
     /// Observations in a page, filtered by `conditions` (all true) and
     /// ordered by `order` (column, descending) then by id, in the database.
     pub async fn sta_observations(

@@ -110,21 +110,27 @@ pub async fn run(state: AppState, broker: Broker, client_id: String, group: Opti
     let notifier = state.clone();
     tokio::spawn(async move {
         loop {
-            match created.recv().await {
-                Ok(observation) => {
-                    if let Err(error) = announce(&notifier, &publisher, observation).await {
-                        tracing::warn!(%error, "could not announce an observation over MQTT");
-                    }
-                }
-                // Faster writes than announcements: those missed are
-                // skipped, the stream goes on.
+            // What has been written since, a thousand at most, announced
+            // together: one read of their rows.
+            let mut batch = match created.recv().await {
+                Ok(observation) => vec![observation],
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
                     tracing::warn!(
                         missed,
                         "observations not announced over MQTT: too many at once"
                     );
+                    continue;
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            };
+            while batch.len() < 1_000 {
+                match created.try_recv() {
+                    Ok(observation) => batch.push(observation),
+                    Err(_) => break,
+                }
+            }
+            if let Err(error) = announce(&notifier, &publisher, &batch).await {
+                tracing::warn!(%error, "could not announce observations over MQTT");
             }
         }
     });
@@ -282,23 +288,33 @@ async fn ingest(state: &AppState, batch: &[Publish]) -> Result<(), Retry> {
     Ok(())
 }
 
-/// Publishes a new observation on its Datastream's topic and on
-/// `v1.1/Observations`.
+/// Publishes new observations on their Datastream's topic and on
+/// `v1.1/Observations` (not those of private Datastreams).
 async fn announce(
     state: &AppState,
     client: &AsyncClient,
-    (datastream, id): (i64, i64),
+    batch: &[(i64, i64)],
 ) -> Result<(), String> {
     let store = &state.app.store;
-    // Only the datastream is read: an observation without $expand needs
-    // nothing else of the graph, and this runs for every observation.
-    let stream = store
-        .sta_entity(datastream)
+    let mut public: std::collections::HashMap<i64, bool> = Default::default();
+    for (datastream, _) in batch {
+        if !public.contains_key(datastream) {
+            let stream = store
+                .sta_entity(*datastream)
+                .await
+                .map_err(|e| e.to_string())?;
+            public.insert(*datastream, stream.is_some_and(|s| !s.private));
+        }
+    }
+    let ids: Vec<i64> = batch
+        .iter()
+        .filter(|(datastream, _)| public[datastream])
+        .map(|(_, id)| *id)
+        .collect();
+    let rows = store
+        .sta_observations_by_id(&ids)
         .await
         .map_err(|e| e.to_string())?;
-    if stream.is_none_or(|s| s.private) {
-        return Ok(());
-    }
     let graph = Graph::default();
     let base = match &state.app.settings.public_url {
         Some(url) => format!("{}{}", url.trim_end_matches('/'), super::ROOT),
@@ -310,18 +326,22 @@ async fn announce(
         base: &base,
         authenticated: false,
     };
-    let entity = render_entity(&ctx, Kind::Observation, id, None, &Default::default())
-        .await
-        .map_err(|e| e.message)?;
-    let payload = entity.to_string();
-    for topic in [
-        format!("v1.1/Datastreams({datastream})/Observations"),
-        "v1.1/Observations".to_owned(),
-    ] {
-        client
-            .publish(topic, QoS::AtLeastOnce, false, payload.clone())
+    let query = Default::default();
+    for row in &rows {
+        // Rendered from the row: no more reading.
+        let entity = render_entity(&ctx, Kind::Observation, row.id, Some(row), &query)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.message)?;
+        let payload = entity.to_string();
+        for topic in [
+            format!("v1.1/Datastreams({})/Observations", row.datastream_id),
+            "v1.1/Observations".to_owned(),
+        ] {
+            client
+                .publish(topic, QoS::AtLeastOnce, false, payload.clone())
+                .await
+                .map_err(|e| e.to_string())?;
+        }
     }
     Ok(())
 }
