@@ -96,6 +96,70 @@ fn line(
     out
 }
 
+/// Where a map's `(lat, lon)` points fall on an SVG `width` wide: the
+/// box around them (each side at least `min_span` degrees, widened by
+/// `margin` of itself on every side), longitude shortened by the
+/// latitude's cosine, the height following the shape within 120–640.
+pub(crate) struct Frame {
+    west: f64,
+    north: f64,
+    scale_x: f64,
+    span_x: f64,
+    span_y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Frame {
+    pub fn around(
+        points: impl IntoIterator<Item = (f64, f64)>,
+        width: f64,
+        min_span: f64,
+        margin: f64,
+    ) -> Option<Frame> {
+        let mut points = points.into_iter();
+        let (lat0, lon0) = points.next()?;
+        let (mut south, mut north, mut west, mut east) = (lat0, lat0, lon0, lon0);
+        for (lat, lon) in points {
+            south = south.min(lat);
+            north = north.max(lat);
+            west = west.min(lon);
+            east = east.max(lon);
+        }
+        let (pad_y, pad_x) = ((north - south) * margin, (east - west) * margin);
+        let (south, north, west, east) = (south - pad_y, north + pad_y, west - pad_x, east + pad_x);
+        // Degrees of longitude are shorter away from the equator.
+        let scale_x = ((south + north) / 2.0).to_radians().cos().max(0.1);
+        let span_x = ((east - west) * scale_x).max(min_span);
+        let span_y = (north - south).max(min_span);
+        Some(Frame {
+            west,
+            north,
+            scale_x,
+            span_x,
+            span_y,
+            width,
+            height: (width * span_y / span_x).clamp(120.0, 640.0),
+        })
+    }
+
+    pub fn x(&self, lon: f64) -> f64 {
+        (lon - self.west) * self.scale_x / self.span_x * self.width
+    }
+
+    pub fn y(&self, lat: f64) -> f64 {
+        (self.north - lat) / self.span_y * self.height
+    }
+
+    /// A ring as the `points` of an SVG polygon.
+    pub fn points(&self, ring: &[(f64, f64)]) -> String {
+        ring.iter()
+            .map(|(lat, lon)| format!("{:.1},{:.1}", self.x(*lon), self.y(*lat)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// One area of a choropleth map: its name, where it links to, its outer
 /// rings as `(lat, lon)`, and its value.
 pub struct Area {
@@ -109,25 +173,13 @@ pub struct Area {
 /// highest (`better_high`: the darkest is the best), each area a link and
 /// titled with its name and value; `None` without any outline.
 pub fn choropleth(areas: &[Area], label: &str, better_high: bool) -> Option<String> {
-    const WIDTH: f64 = 480.0;
-    let points: Vec<(f64, f64)> = areas
-        .iter()
-        .flat_map(|a| a.rings.iter().flatten().copied())
-        .collect();
-    let (lat0, lon0) = *points.first()?;
-    let (mut south, mut north, mut west, mut east) = (lat0, lat0, lon0, lon0);
-    for (lat, lon) in &points {
-        south = south.min(*lat);
-        north = north.max(*lat);
-        west = west.min(*lon);
-        east = east.max(*lon);
-    }
-    let scale_x = ((south + north) / 2.0).to_radians().cos().max(0.1);
-    let span_x = ((east - west) * scale_x).max(1e-6);
-    let span_y = (north - south).max(1e-6);
-    let height = (WIDTH * span_y / span_x).clamp(120.0, 640.0);
-    let x = |lon: f64| (lon - west) * scale_x / span_x * WIDTH;
-    let y = |lat: f64| (north - lat) / span_y * height;
+    let frame = Frame::around(
+        areas.iter().flat_map(|a| a.rings.iter().flatten().copied()),
+        480.0,
+        1e-6,
+        0.0,
+    )?;
+    let (width, height) = (frame.width, frame.height);
     let known: Vec<f64> = areas.iter().filter_map(|a| a.value).collect();
     let (low, high) = known
         .iter()
@@ -135,7 +187,7 @@ pub fn choropleth(areas: &[Area], label: &str, better_high: bool) -> Option<Stri
     let mut out = String::new();
     let _ = write!(
         out,
-        r#"<svg class="choropleth" role="img" aria-label="{}" viewBox="0 0 {WIDTH} {height:.0}" xmlns="http://www.w3.org/2000/svg">"#,
+        r#"<svg class="choropleth" role="img" aria-label="{}" viewBox="0 0 {width} {height:.0}" xmlns="http://www.w3.org/2000/svg">"#,
         escape(label)
     );
     for area in areas {
@@ -163,14 +215,10 @@ pub fn choropleth(areas: &[Area], label: &str, better_high: bool) -> Option<Stri
             escape(&title)
         );
         for ring in &area.rings {
-            let path: Vec<String> = ring
-                .iter()
-                .map(|(lat, lon)| format!("{:.1},{:.1}", x(*lon), y(*lat)))
-                .collect();
             let _ = write!(
                 out,
                 r##"<polygon points="{}" {fill} stroke="#0b3d2e" stroke-width="1"/>"##,
-                path.join(" ")
+                frame.points(ring)
             );
         }
         out.push_str("</a>");
@@ -193,48 +241,26 @@ pub struct Pin {
 /// pin a link titled with its name and latest readings, red when it has
 /// an active alert. `None` when there is nothing to draw.
 pub fn pin_map(outlines: &[Vec<(f64, f64)>], pins: &[Pin], label: &str) -> Option<String> {
-    const WIDTH: f64 = 480.0;
     let points: Vec<(f64, f64)> = outlines
         .iter()
         .flatten()
         .copied()
         .chain(pins.iter().map(|p| (p.lat, p.lon)))
         .collect();
-    let (lat0, lon0) = *points.first()?;
-    let (mut south, mut north, mut west, mut east) = (lat0, lat0, lon0, lon0);
-    for (lat, lon) in &points {
-        south = south.min(*lat);
-        north = north.max(*lat);
-        west = west.min(*lon);
-        east = east.max(*lon);
-    }
     // A margin, so that pins on the edge show whole.
-    let (pad_y, pad_x) = (
-        (north - south).max(0.01) * 0.05,
-        (east - west).max(0.01) * 0.05,
-    );
-    let (south, north, west, east) = (south - pad_y, north + pad_y, west - pad_x, east + pad_x);
-    let scale_x = ((south + north) / 2.0).to_radians().cos().max(0.1);
-    let span_x = (east - west) * scale_x;
-    let span_y = north - south;
-    let height = (WIDTH * span_y / span_x).clamp(160.0, 640.0);
-    let x = |lon: f64| (lon - west) * scale_x / span_x * WIDTH;
-    let y = |lat: f64| (north - lat) / span_y * height;
+    let frame = Frame::around(points, 480.0, 0.01, 0.05)?;
+    let (width, height) = (frame.width, frame.height);
     let mut out = String::new();
     let _ = write!(
         out,
-        r#"<svg class="pin-map" role="img" aria-label="{}" viewBox="0 0 {WIDTH} {height:.0}" xmlns="http://www.w3.org/2000/svg">"#,
+        r#"<svg class="pin-map" role="img" aria-label="{}" viewBox="0 0 {width} {height:.0}" xmlns="http://www.w3.org/2000/svg">"#,
         escape(label)
     );
     for ring in outlines {
-        let path: Vec<String> = ring
-            .iter()
-            .map(|(lat, lon)| format!("{:.1},{:.1}", x(*lon), y(*lat)))
-            .collect();
         let _ = write!(
             out,
             r##"<polygon points="{}" fill="#155e63" fill-opacity="0.06" stroke="#155e63" stroke-width="1"/>"##,
-            path.join(" ")
+            frame.points(ring)
         );
     }
     // Places with an alert are drawn last: on top of their neighbours.
@@ -247,8 +273,8 @@ pub fn pin_map(outlines: &[Vec<(f64, f64)>], pins: &[Pin], label: &str) -> Optio
             r##"<a href="{}"><title>{}</title><circle cx="{:.1}" cy="{:.1}" r="6" fill="{colour}" stroke="#ffffff" stroke-width="2"/></a>"##,
             escape(&pin.href),
             escape(&pin.title),
-            x(pin.lon),
-            y(pin.lat)
+            frame.x(pin.lon),
+            frame.y(pin.lat)
         );
     }
     out.push_str("</svg>");

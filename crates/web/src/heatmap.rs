@@ -11,31 +11,18 @@ const WIDTH: f64 = 480.0;
 /// `points` and `outline` rings are `(lat, lon)`. Returns SVG markup, or
 /// `None` when there is nothing to draw.
 pub fn svg(points: &[(f64, f64)], outline: &[Vec<(f64, f64)>], label: &str) -> Option<String> {
-    let all = points
-        .iter()
-        .chain(outline.iter().flatten())
-        .copied()
-        .collect::<Vec<_>>();
-    let (first_lat, first_lon) = *all.first()?;
-    let (mut south, mut north, mut west, mut east) = (first_lat, first_lat, first_lon, first_lon);
-    for (lat, lon) in &all {
-        south = south.min(*lat);
-        north = north.max(*lat);
-        west = west.min(*lon);
-        east = east.max(*lon);
-    }
-    // Degrees of longitude are shorter away from the equator.
-    let scale_x = ((south + north) / 2.0).to_radians().cos().max(0.1);
-    let span_x = ((east - west) * scale_x).max(1e-4);
-    let span_y = (north - south).max(1e-4);
-    let height = (WIDTH * span_y / span_x).clamp(120.0, 640.0);
+    let frame = crate::charts::Frame::around(
+        points.iter().chain(outline.iter().flatten()).copied(),
+        WIDTH,
+        1e-4,
+        0.0,
+    )?;
+    let height = frame.height;
     let rows = ((COLUMNS as f64) * height / WIDTH).round().max(1.0) as usize;
-    let x = |lon: f64| (lon - west) * scale_x / span_x * WIDTH;
-    let y = |lat: f64| (north - lat) / span_y * height;
     let mut counts = vec![0u32; COLUMNS * rows];
     for (lat, lon) in points {
-        let col = ((x(*lon) / WIDTH * COLUMNS as f64) as usize).min(COLUMNS - 1);
-        let row = ((y(*lat) / height * rows as f64) as usize).min(rows - 1);
+        let col = ((frame.x(*lon) / WIDTH * COLUMNS as f64) as usize).min(COLUMNS - 1);
+        let row = ((frame.y(*lat) / height * rows as f64) as usize).min(rows - 1);
         counts[row * COLUMNS + col] += 1;
     }
     let max = counts.iter().copied().max().unwrap_or(0).max(1);
@@ -46,14 +33,10 @@ pub fn svg(points: &[(f64, f64)], outline: &[Vec<(f64, f64)>], label: &str) -> O
         r#"<svg class="heatmap" role="img" aria-label="{label}" viewBox="0 0 {WIDTH} {height:.0}" xmlns="http://www.w3.org/2000/svg">"#
     );
     for ring in outline {
-        let path: Vec<String> = ring
-            .iter()
-            .map(|(lat, lon)| format!("{:.1},{:.1}", x(*lon), y(*lat)))
-            .collect();
         let _ = write!(
             out,
             r##"<polygon points="{}" fill="#155e63" fill-opacity="0.05" stroke="#155e63" stroke-width="1.5"/>"##,
-            path.join(" ")
+            frame.points(ring)
         );
     }
     for (i, count) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
