@@ -134,7 +134,11 @@ impl App {
             .await?)
     }
 
-    async fn require_over_place(&self, who: &Principal, place: &Place) -> Result<(), AppError> {
+    pub(crate) async fn require_over_place(
+        &self,
+        who: &Principal,
+        place: &Place,
+    ) -> Result<(), AppError> {
         let unit = match place
             .unit
             .as_deref()

@@ -5,10 +5,10 @@
 //! first start. Deterministic, and only for `serve --demo`.
 
 use baladiya_domain::sensors::entity::Kind;
-use baladiya_store::{ObservationRow, Relation, RuleRow, StaRef, StaStep};
+use baladiya_store::{ObservationRow, RuleRow};
 use chrono::{Datelike, Duration, DurationRound, Timelike, Weekday};
-use serde_json::json;
 
+use crate::sensors::{PlaceSpec, StreamSpec, place_plan};
 use crate::{App, AppError};
 
 /// What a demo datastream measures, and how its readings go.
@@ -289,73 +289,27 @@ impl App {
         };
         let mut written = 0;
         for place in PLACES {
-            let mut properties = json!({"unit": place.unit});
-            if let Some(area) = place.floor_area {
-                properties["floorArea"] = json!(area);
-                properties["kind"] = json!("municipal-building");
-            }
-            let mut steps = vec![
-                StaStep::Insert {
-                    kind: Kind::Thing,
-                    doc: json!({"name": place.name, "description": place.description, "properties": properties}),
-                    thing: None,
-                    sensor: None,
-                    property: None,
+            let specs: Vec<StreamSpec> = place
+                .streams
+                .iter()
+                .map(|s| StreamSpec {
+                    name: s.name.to_owned(),
+                    description: s.description.to_owned(),
+                    property: (s.property.0.to_owned(), s.property.1.to_owned()),
+                    unit: (s.unit.0.to_owned(), s.unit.1.to_owned()),
+                })
+                .collect();
+            let (steps, stream_steps) = place_plan(
+                &PlaceSpec {
+                    name: place.name.to_owned(),
+                    description: place.description.to_owned(),
+                    unit: place.unit.to_owned(),
+                    floor_area: place.floor_area.map(f64::from),
+                    at: place.at,
                 },
-                StaStep::Insert {
-                    kind: Kind::Location,
-                    doc: json!({
-                        "name": place.name,
-                        "description": place.description,
-                        "encodingType": "application/geo+json",
-                        "location": {"type": "Point", "coordinates": [place.at.0, place.at.1]},
-                    }),
-                    thing: None,
-                    sensor: None,
-                    property: None,
-                },
-                StaStep::Link {
-                    relation: Relation::ThingLocation,
-                    from: StaRef::Step(0),
-                    to: StaRef::Step(1),
-                },
-                StaStep::History {
-                    thing: StaRef::Step(0),
-                    time: (hour - Duration::days(7)).to_rfc3339(),
-                },
-            ];
-            let mut stream_steps: Vec<usize> = Vec::new();
-            for stream in place.streams {
-                let sensor = StaRef::Step(steps.len());
-                steps.push(StaStep::Insert {
-                    kind: Kind::Sensor,
-                    doc: json!({"name": format!("{} — {}", stream.description, place.description), "description": stream.description, "encodingType": "text/html", "metadata": "https://baladiya.example/sensors"}),
-                    thing: None,
-                    sensor: None,
-                    property: None,
-                });
-                let property = StaRef::Step(steps.len());
-                steps.push(StaStep::Insert {
-                    kind: Kind::ObservedProperty,
-                    doc: json!({"name": stream.property.0, "definition": stream.property.1, "description": stream.description}),
-                    thing: None,
-                    sensor: None,
-                    property: None,
-                });
-                stream_steps.push(steps.len());
-                steps.push(StaStep::Insert {
-                    kind: Kind::Datastream,
-                    doc: json!({
-                        "name": stream.name,
-                        "description": format!("{} — {}", stream.description, place.description),
-                        "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
-                        "unitOfMeasurement": {"name": stream.unit.0, "symbol": stream.unit.1, "definition": ""},
-                    }),
-                    thing: Some(StaRef::Step(0)),
-                    sensor: Some(sensor),
-                    property: Some(property),
-                });
-            }
+                &specs,
+                (hour - Duration::days(7)).to_rfc3339(),
+            );
             let ids = self.store.sta_create(&steps, now).await?;
             let mut rows = Vec::new();
             for (stream, step) in place.streams.iter().zip(&stream_steps) {

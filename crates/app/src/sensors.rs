@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use baladiya_domain::ErrorCode;
 use baladiya_domain::sensors::entity::Kind;
 use baladiya_domain::sensors::measure::{Measure, NIGHT_HOURS, NightFlow, night_flow};
-use baladiya_store::{HOUR, HourRow, Relation, StaRow};
+use baladiya_store::{HOUR, HourRow, Relation, StaRef, StaRow, StaStep};
 use chrono::{DateTime, Datelike, Timelike, Utc};
-use serde_json::Value;
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::{App, AppError};
@@ -308,4 +308,302 @@ pub struct Retention {
     pub raw_days: Option<u32>,
     /// Hourly figures (daily ones are made from them), in days.
     pub hour_days: Option<u32>,
+}
+
+/// A place to create: a building (with its floor area) or a station.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceSpec {
+    pub name: String,
+    pub description: String,
+    /// Its org unit's code.
+    pub unit: String,
+    pub floor_area: Option<f64>,
+    /// Longitude and latitude.
+    pub at: (f64, f64),
+}
+
+/// A datastream to create at a place, with its own Sensor and
+/// ObservedProperty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamSpec {
+    pub name: String,
+    pub description: String,
+    /// The ObservedProperty's name and definition.
+    pub property: (String, String),
+    /// The unit of measurement's name and symbol.
+    pub unit: (String, String),
+}
+
+impl StreamSpec {
+    /// The usual datastream of a measure (Arabic name first).
+    pub fn of(measure: Measure) -> StreamSpec {
+        let (name, description, property, unit) = match measure {
+            Measure::Electricity => (
+                "الكهرباء",
+                "Main electricity meter",
+                ("Energy", "http://qudt.org/vocab/quantitykind/Energy"),
+                ("kilowatt hour", "kWh"),
+            ),
+            Measure::Water => (
+                "المياه",
+                "Main water meter",
+                ("Water volume", "http://qudt.org/vocab/quantitykind/Volume"),
+                ("cubic metre", "m³"),
+            ),
+            Measure::Pm25 => (
+                "PM2.5",
+                "Fine particulate matter",
+                ("PM2.5", "http://vocabs.lter-europe.net/EnvThes/22035"),
+                ("microgram per cubic metre", "µg/m³"),
+            ),
+            Measure::Pm10 => (
+                "PM10",
+                "Particulate matter",
+                ("PM10", "http://vocabs.lter-europe.net/EnvThes/22034"),
+                ("microgram per cubic metre", "µg/m³"),
+            ),
+            Measure::No2 => (
+                "NO2",
+                "Nitrogen dioxide",
+                ("NO2", "http://vocabs.lter-europe.net/EnvThes/30291"),
+                ("microgram per cubic metre", "µg/m³"),
+            ),
+            Measure::Noise => (
+                "الضوضاء",
+                "Equivalent continuous sound level",
+                (
+                    "Sound level",
+                    "http://qudt.org/vocab/quantitykind/SoundPressureLevel",
+                ),
+                ("decibel A-weighted", "dB(A)"),
+            ),
+        };
+        StreamSpec {
+            name: name.to_owned(),
+            description: description.to_owned(),
+            property: (property.0.to_owned(), property.1.to_owned()),
+            unit: (unit.0.to_owned(), unit.1.to_owned()),
+        }
+    }
+}
+
+/// The SensorThings plan of a place: its Thing and Location (with a
+/// HistoricalLocation at `since`), and for each stream a Sensor, an
+/// ObservedProperty and a Datastream. Also the steps of the Datastreams.
+pub fn place_plan(
+    place: &PlaceSpec,
+    streams: &[StreamSpec],
+    since: String,
+) -> (Vec<StaStep>, Vec<usize>) {
+    let mut properties = json!({"unit": place.unit});
+    if let Some(area) = place.floor_area {
+        properties["floorArea"] = json!(area);
+        properties["kind"] = json!("municipal-building");
+    }
+    let insert = |kind, doc, thing, sensor, property| StaStep::Insert {
+        kind,
+        doc,
+        thing,
+        sensor,
+        property,
+    };
+    let mut steps = vec![
+        insert(
+            Kind::Thing,
+            json!({"name": place.name, "description": place.description, "properties": properties}),
+            None,
+            None,
+            None,
+        ),
+        insert(
+            Kind::Location,
+            json!({
+                "name": place.name,
+                "description": place.description,
+                "encodingType": "application/geo+json",
+                "location": {"type": "Point", "coordinates": [place.at.0, place.at.1]},
+            }),
+            None,
+            None,
+            None,
+        ),
+        StaStep::Link {
+            relation: Relation::ThingLocation,
+            from: StaRef::Step(0),
+            to: StaRef::Step(1),
+        },
+        StaStep::History {
+            thing: StaRef::Step(0),
+            time: since,
+        },
+    ];
+    let mut stream_steps = Vec::new();
+    for stream in streams {
+        let sensor = StaRef::Step(steps.len());
+        steps.push(insert(
+            Kind::Sensor,
+            json!({"name": format!("{} — {}", stream.description, place.description), "description": stream.description, "encodingType": "text/html", "metadata": "https://baladiya.example/sensors"}),
+            None,
+            None,
+            None,
+        ));
+        let property = StaRef::Step(steps.len());
+        steps.push(insert(
+            Kind::ObservedProperty,
+            json!({"name": stream.property.0, "definition": stream.property.1, "description": stream.description}),
+            None,
+            None,
+            None,
+        ));
+        stream_steps.push(steps.len());
+        steps.push(insert(
+            Kind::Datastream,
+            json!({
+                "name": stream.name,
+                "description": format!("{} — {}", stream.description, place.description),
+                "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
+                "unitOfMeasurement": {"name": stream.unit.0, "symbol": stream.unit.1, "definition": ""},
+            }),
+            Some(StaRef::Step(0)),
+            Some(sensor),
+            Some(property),
+        ));
+    }
+    (steps, stream_steps)
+}
+
+/// A place as an administrator types it in the staff form.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceInput {
+    pub name: String,
+    pub description: String,
+    pub unit: String,
+    pub floor_area: String,
+    pub lat: String,
+    pub long: String,
+    /// `electricity`, `water`, `pm25`, `pm10`, `no2`, `noise`.
+    pub measures: Vec<String>,
+}
+
+impl App {
+    /// Creates a place with the usual datastream of each measure chosen;
+    /// every wrong field at once. Needs the right to manage the
+    /// organisation over the place's unit. Its Thing's id.
+    pub async fn create_place(
+        &self,
+        who: &crate::Principal,
+        input: &PlaceInput,
+    ) -> Result<i64, AppError> {
+        let mut errors = Vec::new();
+        let name = input.name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            errors.push(baladiya_domain::FieldError::new("name", "required"));
+        }
+        let unit = match baladiya_domain::org::UnitCode::parse(input.unit.trim()) {
+            Ok(code) => self.store.unit_by_code(&code).await?,
+            Err(_) => None,
+        };
+        if unit.is_none() {
+            errors.push(baladiya_domain::FieldError::new("unit", "unit-unknown"));
+        }
+        let floor_area = match input.floor_area.trim() {
+            "" => None,
+            text => match text.parse::<f64>() {
+                Ok(area) if area.is_finite() && area > 0.0 => Some(area),
+                _ => {
+                    errors.push(baladiya_domain::FieldError::new(
+                        "floor_area",
+                        "number-invalid",
+                    ));
+                    None
+                }
+            },
+        };
+        let at = match baladiya_domain::reports::location::Location::parse(&input.lat, &input.long)
+        {
+            Ok(location) => Some((location.lon(), location.lat())),
+            Err((field, code)) => {
+                errors.push(baladiya_domain::FieldError::new(field, code));
+                None
+            }
+        };
+        let measures: Vec<Measure> = input
+            .measures
+            .iter()
+            .filter_map(|m| Measure::of(m, ""))
+            .collect();
+        if measures.is_empty() {
+            errors.push(baladiya_domain::FieldError::new(
+                "measures",
+                "measures-required",
+            ));
+        }
+        let (Some(unit), Some(at), true) = (unit, at, errors.is_empty()) else {
+            return Err(AppError::Invalid(errors));
+        };
+        if !who
+            .access
+            .can(baladiya_domain::people::Permission::ManageOrg, &unit.path)
+        {
+            return Err(AppError::Forbidden(baladiya_domain::access::Denied {
+                permission: baladiya_domain::people::Permission::ManageOrg,
+            }));
+        }
+        let spec = PlaceSpec {
+            name: name.to_owned(),
+            description: input.description.trim().to_owned(),
+            unit: unit.code.to_string(),
+            floor_area,
+            at,
+        };
+        let streams: Vec<StreamSpec> = measures.into_iter().map(StreamSpec::of).collect();
+        let (steps, _) = place_plan(&spec, &streams, self.now().to_rfc3339());
+        let ids = self.store.sta_create(&steps, self.now()).await?;
+        Ok(ids.first().copied().unwrap_or_default())
+    }
+
+    /// Makes a datastream private (read only with a credential) or public.
+    pub async fn set_datastream_private(
+        &self,
+        who: &crate::Principal,
+        datastream: i64,
+        private: bool,
+    ) -> Result<(), AppError> {
+        let place = self
+            .sensor_places(true)
+            .await?
+            .into_iter()
+            .find(|p| p.streams.iter().any(|s| s.id == datastream))
+            .ok_or(AppError::NotFound)?;
+        self.require_over_place(who, &place).await?;
+        let mut row = self
+            .store
+            .sta_entity(datastream)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let mut doc = doc_of(&row);
+        if !doc["properties"].is_object() {
+            doc["properties"] = json!({});
+        }
+        doc["properties"]["private"] = json!(private);
+        row.doc = doc.to_string();
+        row.private = private;
+        Ok(self.store.sta_update(&row, &[], self.now()).await?)
+    }
+
+    /// Deletes a place with its datastreams, their observations, rules and
+    /// alerts.
+    pub async fn delete_place(&self, who: &crate::Principal, thing: i64) -> Result<(), AppError> {
+        let place = self
+            .sensor_places(true)
+            .await?
+            .into_iter()
+            .find(|p| p.thing == thing)
+            .ok_or(AppError::NotFound)?;
+        self.require_over_place(who, &place).await?;
+        Ok(self
+            .store
+            .sta_delete(Kind::Thing, thing, self.now())
+            .await?)
+    }
 }

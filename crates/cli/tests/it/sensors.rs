@@ -1531,6 +1531,79 @@ async fn sensor_pages_show_places_buildings_charts_and_alerts(engine: Engine) {
             .await
             .is_err()
     );
+    // Places: every wrong field at once, then a station with two
+    // measurements; one made private leaves the public list; deleted.
+    let wrong = admin
+        .post(app.url("/staff/sensors/places"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("unit", "EG-GZ-BDR"),
+            ("lat", "200"),
+        ])
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    for field in ["name:", "measures:"] {
+        assert!(wrong.contains(field), "{field} named");
+    }
+    assert!(
+        wrong.contains("lat:") || wrong.contains("long:"),
+        "the location named"
+    );
+    let added = admin
+        .post(app.url("/staff/sensors/places"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "محطة رصد — ميت رهينة"),
+            ("unit", "EG-GZ-BDR"),
+            ("lat", "29.85"),
+            ("long", "31.25"),
+            ("pm25", "on"),
+            ("noise", "on"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let station = |places: &Value| {
+        places
+            .as_array()
+            .expect("places")
+            .iter()
+            .find(|p| p["name"] == "محطة رصد — ميت رهينة")
+            .cloned()
+    };
+    let (_, places) = api(&app, "sensors/places").await;
+    let new = station(&places).expect("the new station");
+    assert_eq!(new["datastreams"].as_array().map(Vec::len), Some(2));
+    let noise = new["datastreams"][1]["id"].as_i64().expect("id");
+    let hidden = admin
+        .post(app.url(&format!("/staff/sensors/datastreams/{noise}")))
+        .form(&[("csrf", csrf.as_str()), ("private", "true")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(hidden.status(), StatusCode::SEE_OTHER);
+    let (_, places) = api(&app, "sensors/places").await;
+    assert_eq!(
+        station(&places).expect("still there")["datastreams"]
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "a private datastream is not public"
+    );
+    let deleted = admin
+        .post(app.url(&format!("/staff/sensors/places/{}/delete", new["thing"])))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+    let (_, places) = api(&app, "sensors/places").await;
+    assert!(station(&places).is_none(), "deleted");
     app.stop().await;
 }
 

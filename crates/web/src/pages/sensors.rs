@@ -38,6 +38,9 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/sensors/rules", post(create_rule))
         .route("/staff/sensors/rules/{id}", post(switch_rule))
         .route("/staff/sensors/credentials", post(credential))
+        .route("/staff/sensors/places", post(create_place))
+        .route("/staff/sensors/places/{thing}/delete", post(delete_place))
+        .route("/staff/sensors/datastreams/{id}", post(switch_private))
 }
 
 /// A time as the place's people read it (its unit's local time).
@@ -604,6 +607,60 @@ struct StaffSensorsPage<'a> {
     categories: Vec<(String, String)>,
     form: RuleForm,
     credentials: Vec<(String, String, bool)>,
+    places: Vec<PlaceLineStaff>,
+    units: Vec<(String, String)>,
+    place: PlaceForm,
+}
+
+/// A place on the staff page: its Thing, name and datastreams (id, name,
+/// private).
+type PlaceLineStaff = (i64, String, Vec<(i64, String, bool)>);
+
+#[derive(Debug, Clone, Default, Deserialize)]
+struct PlaceForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    floor_area: String,
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    long: String,
+    #[serde(default)]
+    electricity: String,
+    #[serde(default)]
+    water: String,
+    #[serde(default)]
+    pm25: String,
+    #[serde(default)]
+    pm10: String,
+    #[serde(default)]
+    no2: String,
+    #[serde(default)]
+    noise: String,
+}
+
+impl PlaceForm {
+    fn measures(&self) -> Vec<String> {
+        [
+            ("electricity", &self.electricity),
+            ("water", &self.water),
+            ("pm25", &self.pm25),
+            ("pm10", &self.pm10),
+            ("no2", &self.no2),
+            ("noise", &self.noise),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(m, _)| (*m).to_owned())
+        .collect()
+    }
 }
 
 /// Only those who manage the organisation somewhere see this page.
@@ -623,7 +680,49 @@ async fn render_staff(
     notice: Option<String>,
     form: RuleForm,
 ) -> Result<Response, WebError> {
+    render_staff_with(state, tr, who, errors, notice, form, PlaceForm::default()).await
+}
+
+async fn render_staff_with(
+    state: &AppState,
+    tr: &Tr,
+    who: &Principal,
+    errors: Vec<SummaryItem>,
+    notice: Option<String>,
+    form: RuleForm,
+    place: PlaceForm,
+) -> Result<Response, WebError> {
     let app = &state.app;
+    let all_places = app.sensor_places(true).await?;
+    let places = all_places
+        .iter()
+        .map(|p| {
+            let streams = p
+                .streams
+                .iter()
+                .map(|s| {
+                    (
+                        s.id,
+                        format!("{} ({})", measure_name(tr, s), s.symbol),
+                        s.private,
+                    )
+                })
+                .collect();
+            (p.thing, p.name.clone(), streams)
+        })
+        .collect();
+    let units = app
+        .store
+        .all_units()
+        .await
+        .map_err(baladiya_app::AppError::from)?
+        .iter()
+        .filter(|u| {
+            who.access
+                .can(baladiya_domain::people::Permission::ManageOrg, &u.path)
+        })
+        .map(|u| (u.code.to_string(), u.name.get(tr.lang()).to_owned()))
+        .collect();
     let rules = app
         .rule_views()
         .await?
@@ -649,9 +748,7 @@ async fn render_staff(
             active: r.rule.active,
         })
         .collect();
-    let streams = app
-        .sensor_places(true)
-        .await?
+    let streams = all_places
         .iter()
         .flat_map(|p| {
             p.streams
@@ -692,6 +789,9 @@ async fn render_staff(
                 .collect(),
             form,
             credentials,
+            places,
+            units,
+            place,
         }
         .render(),
     ))
@@ -711,7 +811,7 @@ async fn staff_page(
     require_manager(&who)?;
     let notice = q
         .done
-        .filter(|d| ["rule", "switched", "revoked"].contains(&d.as_str()))
+        .filter(|d| ["rule", "switched", "revoked", "place", "deleted"].contains(&d.as_str()))
         .map(|d| tr.t(&format!("staff-sensors-done-{d}")));
     render_staff(&state, &tr, &who, Vec::new(), notice, RuleForm::default()).await
 }
@@ -824,4 +924,79 @@ async fn credential(
             render_staff(&state, &tr, &who, errors, None, RuleForm::default()).await
         }
     }
+}
+
+async fn create_place(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    WebForm(form): WebForm<PlaceForm>,
+) -> Result<Response, WebError> {
+    if !crate::auth::same_secret(&who.csrf_token, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    require_manager(&who)?;
+    let input = baladiya_app::sensors::PlaceInput {
+        name: form.name.clone(),
+        description: form.description.clone(),
+        unit: form.unit.clone(),
+        floor_area: form.floor_area.clone(),
+        lat: form.lat.clone(),
+        long: form.long.clone(),
+        measures: form.measures(),
+    };
+    match state.app.create_place(&who, &input).await {
+        Ok(_) => Ok(Redirect::to("/staff/sensors?done=place").into_response()),
+        Err(error) => {
+            let errors = summary(&tr, error)?;
+            render_staff_with(&state, &tr, &who, errors, None, RuleForm::default(), form).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn delete_place(
+    State(state): State<AppState>,
+    Staff(who): Staff,
+    Path(thing): Path<String>,
+    WebForm(form): WebForm<CsrfOnly>,
+) -> Result<Response, WebError> {
+    if !crate::auth::same_secret(&who.csrf_token, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let thing: i64 = thing
+        .parse()
+        .map_err(|_| WebError::new(ErrorCode::NotFound))?;
+    state.app.delete_place(&who, thing).await?;
+    Ok(Redirect::to("/staff/sensors?done=deleted").into_response())
+}
+
+#[derive(Deserialize)]
+struct PrivateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    private: String,
+}
+
+async fn switch_private(
+    State(state): State<AppState>,
+    Staff(who): Staff,
+    Path(id): Path<String>,
+    WebForm(form): WebForm<PrivateForm>,
+) -> Result<Response, WebError> {
+    if !crate::auth::same_secret(&who.csrf_token, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let id: i64 = id.parse().map_err(|_| WebError::new(ErrorCode::NotFound))?;
+    state
+        .app
+        .set_datastream_private(&who, id, form.private == "true")
+        .await?;
+    Ok(Redirect::to("/staff/sensors?done=switched").into_response())
 }
