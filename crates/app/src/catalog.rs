@@ -58,6 +58,15 @@ pub struct PublishedService {
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     pub services: Vec<PublishedService>,
+    /// Groups of words that find each other in searches
+    /// (`search-synonyms.toml` beside `services/`).
+    pub synonyms: Vec<Vec<String>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SynonymsFile {
+    groups: Vec<Vec<String>>,
 }
 
 impl Catalog {
@@ -97,6 +106,24 @@ impl Catalog {
         files.sort();
         let mut catalog = Catalog::default();
         let mut problems = Vec::new();
+        let synonyms = dir.join("search-synonyms.toml");
+        if synonyms.is_file() {
+            match std::fs::read_to_string(&synonyms) {
+                Ok(text) => match toml::from_str::<SynonymsFile>(&text) {
+                    Ok(file) => catalog.synonyms = file.groups,
+                    Err(e) => problems.push(CatalogProblem {
+                        file: synonyms.clone(),
+                        line: e
+                            .span()
+                            .map_or(0, |s| text[..s.start].matches('\n').count() + 1),
+                        field: "groups".into(),
+                        code: "synonyms-invalid",
+                        detail: e.message().to_owned(),
+                    }),
+                },
+                Err(e) => problems.push(problem(&synonyms, e.to_string())),
+            }
+        }
         for file in files {
             match std::fs::read_to_string(&file) {
                 Ok(text) => match parse_service(&file, &text) {

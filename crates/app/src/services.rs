@@ -20,6 +20,7 @@ pub struct Published {
 pub struct ServiceIndex {
     latest: BTreeMap<String, Published>,
     by_id: HashMap<i64, Arc<Service>>,
+    synonyms: baladiya_domain::text::Synonyms,
 }
 
 pub type SharedIndex = Arc<RwLock<ServiceIndex>>;
@@ -74,7 +75,42 @@ impl App {
             .map_err(|_| AppError::Internal("catalog lock".into()))?;
         index.latest = latest;
         index.by_id.extend(by_id);
+        index.synonyms = baladiya_domain::text::Synonyms::new(&catalog.synonyms);
         Ok(count)
+    }
+
+    /// The published services that answer `query` (every word, a derived
+    /// form or a synonym of it, in the name, description, category or
+    /// code), best first: a word in the name counts three times one in
+    /// the description. All of them, by name, without a query.
+    pub fn search_services(&self, query: Option<&str>) -> Vec<Published> {
+        let Ok(index) = self.services.read() else {
+            return Vec::new();
+        };
+        let mut found: Vec<(u32, Published)> = index
+            .latest
+            .values()
+            .filter_map(|p| {
+                let s = &p.service;
+                let score = match query.filter(|q| !q.trim().is_empty()) {
+                    None => Some(0),
+                    Some(q) => index.synonyms.score(
+                        &[
+                            (s.name.ar(), 3),
+                            (s.name.en(), 3),
+                            (s.description.ar(), 1),
+                            (s.description.en(), 1),
+                            (s.category.as_str(), 1),
+                            (s.code.as_str(), 1),
+                        ],
+                        q,
+                    ),
+                };
+                Some((score?, p.clone()))
+            })
+            .collect();
+        found.sort_by_key(|f| std::cmp::Reverse(f.0));
+        found.into_iter().map(|(_, p)| p).collect()
     }
 
     /// The newest version of every service, by code.

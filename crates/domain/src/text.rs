@@ -55,6 +55,107 @@ pub fn matches_all_words(haystack: &str, query: &str) -> bool {
         .all(|word| haystack.contains(word))
 }
 
+/// A light stem of one normalized word (see [`normalize_arabic`]): the
+/// article and a leading conjunction or preposition go (ال، وال، بال،
+/// كال، فال، لل), then a plural or feminine ending (ات، ون، ين، ان، ه،
+/// يه), then the تفعيل pattern of a verbal noun gives its three radicals
+/// (ترخيص → رخص, as رخصة → رخص), keeping at least three letters. Latin
+/// words lose a plural s.
+pub fn stem(word: &str) -> String {
+    let mut w: Vec<char> = word.chars().collect();
+    if w.iter().all(char::is_ascii_alphanumeric) {
+        let text: String = w.iter().collect();
+        return match text.strip_suffix('s') {
+            Some(stem) if stem.len() >= 3 => stem.to_owned(),
+            _ => text,
+        };
+    }
+    for prefix in ["وال", "بال", "كال", "فال", "لل", "ال"] {
+        let p: Vec<char> = prefix.chars().collect();
+        if w.len() >= p.len() + 3 && w.starts_with(&p) {
+            w.drain(..p.len());
+            break;
+        }
+    }
+    for suffix in ["يه", "ات", "ون", "ين", "ان", "ه"] {
+        let x: Vec<char> = suffix.chars().collect();
+        if w.len() >= x.len() + 3 && w.ends_with(&x) {
+            w.truncate(w.len() - x.len());
+            break;
+        }
+    }
+    // تفعيل: ت + C1 C2 + ي + C3.
+    if w.len() == 5 && w[0] == 'ت' && w[3] == 'ي' {
+        w = vec![w[1], w[2], w[4]];
+    }
+    w.into_iter().collect()
+}
+
+/// Groups of words a citizen may type for the same thing (رخصة / ترخيص /
+/// تصريح / إذن / license / permit), kept as data in the catalog
+/// (`search-synonyms.toml`): a word of a group finds the others.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Synonyms {
+    /// Each group's words, stemmed.
+    groups: Vec<Vec<String>>,
+}
+
+impl Synonyms {
+    pub fn new(groups: &[Vec<String>]) -> Synonyms {
+        Synonyms {
+            groups: groups
+                .iter()
+                .map(|g| g.iter().map(|w| stem(&normalize_arabic(w))).collect())
+                .collect(),
+        }
+    }
+
+    /// The stems a query word stands for: its own and its synonyms'.
+    fn variants(&self, word: &str) -> Vec<String> {
+        let own = stem(word);
+        let mut all = vec![own.clone()];
+        for group in self.groups.iter().filter(|g| g.contains(&own)) {
+            all.extend(group.iter().cloned());
+        }
+        all
+    }
+
+    /// How well `fields` (each with its weight, such as 3 for a name and
+    /// 1 for a description) answer `query`: `None` unless every query
+    /// word (or a synonym, or a derived form) occurs in some field; else
+    /// the sum of the weights of the fields each word occurs in.
+    pub fn score(&self, fields: &[(&str, u32)], query: &str) -> Option<u32> {
+        let fields: Vec<(Vec<String>, String, u32)> = fields
+            .iter()
+            .map(|(text, weight)| {
+                let text = normalize_arabic(text);
+                let stems = text
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .map(stem)
+                    .collect();
+                (stems, text, *weight)
+            })
+            .collect();
+        let mut total = 0;
+        for word in normalize_arabic(query).split_whitespace() {
+            let variants = self.variants(word);
+            let score: u32 = fields
+                .iter()
+                .filter(|(stems, text, _)| {
+                    text.contains(word) || variants.iter().any(|v| stems.contains(v))
+                })
+                .map(|(_, _, weight)| weight)
+                .sum();
+            if score == 0 {
+                return None;
+            }
+            total += score;
+        }
+        Some(total)
+    }
+}
+
 /// What replaces a redacted phone number or e-mail address.
 pub const REDACTED: &str = "[…]";
 
@@ -139,6 +240,29 @@ mod tests {
         assert_eq!(normalize_arabic("مبنى"), normalize_arabic("مبني"));
         assert_eq!(normalize_arabic("تـرخـيص"), "ترخيص");
         assert_eq!(normalize_arabic("Shop LICENSE"), "shop license");
+    }
+
+    #[test]
+    fn derived_forms_and_synonyms_are_found() {
+        let n = |w: &str| stem(&normalize_arabic(w));
+        assert_eq!(n("رخصة"), n("ترخيص"));
+        assert_eq!(n("الرخصة"), "رخص");
+        assert_eq!(n("المحلات"), "محل");
+        assert_eq!(n("licenses"), "license");
+        let synonyms = Synonyms::new(&[
+            vec!["رخصة".into(), "ترخيص".into(), "تصريح".into(), "إذن".into()],
+            vec!["شهادة".into(), "إفادة".into()],
+        ]);
+        let building = [("ترخيص بناء", 3), ("ترخيص إقامة مبنى جديد على قطعة أرض", 1)];
+        assert!(synonyms.score(&building, "رخصة بناء").is_some());
+        assert!(synonyms.score(&building, "تصريح بناء").is_some());
+        assert!(synonyms.score(&building, "رخصة هدم").is_none());
+        let certificate = [("شهادة بيان صلاحية الموقع", 3)];
+        assert!(synonyms.score(&certificate, "إفادة").is_some());
+        // A word in the name counts more than one in the description.
+        let named = synonyms.score(&[("رخصة محل", 3), ("", 1)], "محل");
+        let described = synonyms.score(&[("تجديد", 3), ("رخصة محل", 1)], "محل");
+        assert!(named > described);
     }
 
     #[test]

@@ -12,7 +12,6 @@ use axum::routing::{get, post};
 use baladiya_app::applications::{ActionRequest, InboxFilter, Submission, Upload};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::country::Country;
-use baladiya_domain::text::matches_all_words;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tempfile::TempPath;
@@ -62,24 +61,9 @@ pub fn search(
 ) -> Vec<baladiya_app::services::Published> {
     state
         .app
-        .services()
+        .search_services(q)
         .into_iter()
         .filter(|p| country.is_none_or(|c| p.service.country == c))
-        .filter(|p| {
-            q.is_none_or(|q| {
-                let s = &p.service;
-                let text = format!(
-                    "{} {} {} {} {} {}",
-                    s.name.ar(),
-                    s.name.en(),
-                    s.description.ar(),
-                    s.description.en(),
-                    s.category,
-                    s.code
-                );
-                matches_all_words(&text, q)
-            })
-        })
         .collect()
 }
 

@@ -881,10 +881,29 @@ async fn the_catalog_is_searchable_in_arabic(engine: Engine) {
         .await,
     );
     assert!(all.len() >= 12, "{all:?}");
-    // Diacritics and taa marbuta are folded: "رُخْصَه مَحَل" finds the Saudi
-    // "رخصة" services (a shop is in the description); "ترخيص" is another word.
+    // Diacritics and taa marbuta are folded, derived forms and synonyms
+    // kept in the catalog found: "رُخْصَه مَحَل" finds the Saudi "رخصة"
+    // services and the Egyptian "ترخيص" ones; «رخصة بناء», which found
+    // nothing in Egypt, puts the building permit first.
     let shops = codes(json_of(search("رُخْصَه مَحَل").await.expect("request")).await);
-    assert_eq!(shops, ["SA-COMMERCIAL-ACTIVITY-LICENSE", "SA-SIGN-PERMIT"]);
+    for code in [
+        "SA-COMMERCIAL-ACTIVITY-LICENSE",
+        "EG-SHOP-LICENSE",
+        "EG-SHOP-LICENSE-RENEWAL",
+    ] {
+        assert!(shops.contains(&code.to_owned()), "{code}: {shops:?}");
+    }
+    let building = codes(json_of(search("رخصة بناء").await.expect("request")).await);
+    assert_eq!(
+        building.first().map(String::as_str),
+        Some("EG-BUILDING-PERMIT"),
+        "{building:?}"
+    );
+    let certificate = codes(json_of(search("إفادة").await.expect("request")).await);
+    assert!(
+        certificate.iter().any(|c| c.contains("CERTIFICATE")),
+        "إفادة finds the certificates: {certificate:?}"
+    );
     let shops = codes(json_of(search("ترخيص محل").await.expect("request")).await);
     assert!(
         shops.contains(&"EG-SHOP-LICENSE".to_owned())
@@ -892,7 +911,11 @@ async fn the_catalog_is_searchable_in_arabic(engine: Engine) {
         "{shops:?}"
     );
     let occupancy = codes(json_of(search("اشغال طريق").await.expect("request")).await);
-    assert_eq!(occupancy, ["EG-STREET-OCCUPANCY"], "إشغال found as اشغال");
+    assert_eq!(
+        occupancy.first().map(String::as_str),
+        Some("EG-STREET-OCCUPANCY"),
+        "إشغال found as اشغال, first: {occupancy:?}"
+    );
     let saudi = codes(
         json_of(
             app.client
