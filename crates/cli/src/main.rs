@@ -415,12 +415,21 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             let listen = listen
                 .or(config.listen.clone())
                 .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
-            let addr: SocketAddr = listen.parse().with_context(|| {
-                format!("--listen {listen:?} is not an address like 127.0.0.1:8080")
-            })?;
+            // `localhost:8080` too; the port is taken before anything is
+            // loaded, so a busy port fails at once and creates nothing.
+            let addrs: Vec<SocketAddr> = std::net::ToSocketAddrs::to_socket_addrs(&listen)
+                .ok()
+                .map(Iterator::collect)
+                .filter(|a: &Vec<SocketAddr>| !a.is_empty())
+                .with_context(|| {
+                    format!("--listen {listen:?} is not an address like 127.0.0.1:8080")
+                })?;
+            let listener = std::net::TcpListener::bind(&addrs[..])
+                .with_context(|| format!("listening on {listen}"))?;
+            listener.set_nonblocking(true)?;
             let app = app(open(&database).await?)?;
             let catalog = catalog_dir(catalog, &config);
-            serve(app, &catalog, addr, demo, &config, &data_dir).await
+            serve(app, &catalog, listener, demo, &config, &data_dir).await
         }
         Command::Bench {
             postgres,
@@ -888,11 +897,12 @@ fn check_report_data(dir: &Path) -> Result<()> {
 async fn serve(
     app: App,
     catalog_dir: &Path,
-    addr: SocketAddr,
+    listener: std::net::TcpListener,
     demo: bool,
     config: &Config,
     data_dir: &Path,
 ) -> Result<()> {
+    let addr = listener.local_addr()?;
     let catalog = load_catalog(catalog_dir)?;
     let published = app.publish_catalog(&catalog).await.map_err(app_error)?;
     if let Some(categories) = load_report_categories(catalog_dir)? {
@@ -1016,8 +1026,7 @@ async fn serve(
         ..WebConfig::default()
     };
     let router = baladiya_web::router(app.clone(), web_config).map_err(anyhow::Error::msg)?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
+    let listener = tokio::net::TcpListener::from_std(listener)
         .with_context(|| format!("listening on {addr}"))?;
     let local = listener.local_addr()?;
     tokio::spawn(purge_expired_sessions(app.clone()));

@@ -665,3 +665,49 @@ async fn the_demo_prints_an_open311_key_and_reports_export_anonymized() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("use csv or geojson"));
 }
+
+/// A busy port fails at once, before a database is created; `localhost`
+/// is an address like any other.
+#[test]
+fn serve_takes_its_port_first_and_accepts_localhost() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let port = taken.local_addr().expect("address").port();
+    let database = dir.path().join("busy.db");
+    let output = baladiya(dir.path())
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database",
+        ])
+        .arg(format!("sqlite://{}", database.display()))
+        .output()
+        .expect("runs");
+    assert!(!output.status.success(), "refused");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("listening on 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+    assert!(!database.exists(), "nothing was created");
+    drop(taken);
+
+    let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
+    let mut child = baladiya(dir.path())
+        .args(["serve", "--listen", "localhost:0", "--catalog"])
+        .arg(catalog)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("baladiya starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let serving = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find(|l| l.starts_with("Baladiya is serving on http://"));
+    assert!(serving.is_some(), "serves on localhost");
+    terminate(&child);
+    let (status, _) = wait_exit(child);
+    assert!(status.success());
+}
