@@ -1030,6 +1030,7 @@ async fn serve(
         .with_context(|| format!("listening on {addr}"))?;
     let local = listener.local_addr()?;
     tokio::spawn(purge_expired_sessions(app.clone()));
+    let shutdown = shutdown_signal();
     println!(
         "Baladiya is serving on http://{local} ({})",
         app.store.engine().as_str()
@@ -1040,7 +1041,7 @@ async fn serve(
             .unwrap_or(ServeOptions::default().max_connections),
         ..ServeOptions::default()
     };
-    baladiya_web::serve(listener, router, &options, shutdown_signal()).await?;
+    baladiya_web::serve(listener, router, &options, shutdown).await?;
     tracing::info!("stopped taking requests; closing the database");
     app.store.close().await;
     Ok(())
@@ -1133,32 +1134,39 @@ async fn purge_expired_sessions(app: App) {
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
+/// Ctrl-C or SIGTERM. The SIGTERM handler is installed when this is
+/// called, not when first awaited: a service manager's stop that comes
+/// right after the server said it is serving is still a graceful stop.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
+    let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+    async move {
+        let ctrl_c = async {
+            if let Err(error) = tokio::signal::ctrl_c().await {
+                tracing::error!(%error, "cannot listen for Ctrl-C");
                 std::future::pending::<()>().await;
             }
+        };
+        #[cfg(unix)]
+        let terminate = async {
+            match terminate {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(error) => {
+                    tracing::error!(%error, "cannot listen for SIGTERM");
+                    std::future::pending::<()>().await;
+                }
+            }
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            () = ctrl_c => {},
+            () = terminate => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        tracing::info!("shutdown requested: finishing requests in flight");
     }
-    tracing::info!("shutdown requested: finishing requests in flight");
 }
 
 #[cfg(test)]

@@ -702,12 +702,15 @@ fn serve_takes_its_port_first_and_accepts_localhost() {
         .spawn()
         .expect("baladiya starts");
     let stdout = child.stdout.take().expect("stdout");
-    let serving = BufReader::new(stdout)
-        .lines()
+    // Kept open until the server is gone: it still writes as it stops.
+    let mut lines = BufReader::new(stdout).lines();
+    let serving = lines
+        .by_ref()
         .map_while(Result::ok)
         .find(|l| l.starts_with("Baladiya is serving on http://"));
     assert!(serving.is_some(), "serves on localhost");
     terminate(&child);
-    let (status, _) = wait_exit(child);
-    assert!(status.success());
+    let (status, stderr) = wait_exit(child);
+    drop(lines);
+    assert!(status.success(), "{stderr}");
 }

@@ -813,6 +813,22 @@ async fn the_pages_work_without_javascript(engine: Engine) {
     };
     let (status, html) = get(&app, "/reports/new").await;
     assert_eq!(status, StatusCode::OK);
+    // Personal fields say their purpose (WCAG 1.3.5), here and on the
+    // application form.
+    for purpose in ["name", "email", "tel"] {
+        assert!(
+            html.contains(&format!("autocomplete=\"{purpose}\"")),
+            "{purpose}"
+        );
+    }
+    let (status, apply) = get(&app, "/services/eg-building-permit/apply").await;
+    assert_eq!(status, StatusCode::OK);
+    for purpose in ["name", "email", "tel"] {
+        assert!(
+            apply.contains(&format!("autocomplete=\"{purpose}\"")),
+            "apply: {purpose}"
+        );
+    }
     let csrf = crate::support::csrf_of(&html);
     let response = app
         .client
