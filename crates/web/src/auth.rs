@@ -173,6 +173,16 @@ pub fn visitor_csrf(jar: CookieJar, secure: bool) -> Result<(CookieJar, String),
     }
 }
 
+/// A staff form must carry its session's anti-forgery token:
+/// `csrf-failed` otherwise.
+pub fn require_staff_csrf(who: &Principal, submitted: &str) -> Result<(), WebError> {
+    if same_secret(&who.csrf_token, submitted) {
+        Ok(())
+    } else {
+        Err(WebError::new(ErrorCode::CsrfFailed))
+    }
+}
+
 /// Whether a submitted form carries the visitor's anti-forgery token.
 pub fn visitor_csrf_ok(jar: &CookieJar, submitted: &str) -> bool {
     jar.get(CSRF_COOKIE)

@@ -105,6 +105,11 @@ impl SeriesQuery {
     }
 }
 
+/// A Thing's or Datastream's id from a path: `not-found` unless a number.
+pub fn entity_id(text: &str) -> Result<i64, WebError> {
+    text.parse().map_err(|_| AppError::NotFound.into())
+}
+
 /// The public datastream `id` and its place, or `not-found`.
 pub async fn public_stream(state: &AppState, id: i64) -> Result<(Place, Stream), WebError> {
     let places = state.app.sensor_places(false).await?;
@@ -141,7 +146,7 @@ async fn series_json(
     Path(id): Path<String>,
     WebQuery(q): WebQuery<SeriesQuery>,
 ) -> Result<Json<Value>, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::from(AppError::NotFound))?;
+    let id = entity_id(&id)?;
     let range = q.check(state.app.now())?;
     let (place, stream) = public_stream(&state, id).await?;
     let offset = state.app.local_offset_hours(place.unit.as_deref()).await?;

@@ -358,9 +358,7 @@ async fn save_reference(
     Staff(who): Staff,
     crate::json::WebForm(form): crate::json::WebForm<ReferenceForm>,
 ) -> Result<Response, WebError> {
-    if !crate::auth::same_secret(&who.csrf_token, &form.csrf) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
+    crate::auth::require_staff_csrf(&who, &form.csrf)?;
     let saved = state.app.enter_unit_reference(&who, &form.typed()).await;
     match saved {
         Ok(()) => {
@@ -625,9 +623,7 @@ async fn enter_value(
     Staff(who): Staff,
     crate::json::WebForm(body): crate::json::WebForm<ValueFormBody>,
 ) -> Result<Response, WebError> {
-    if !crate::auth::same_secret(&who.csrf_token, &body.csrf) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
+    crate::auth::require_staff_csrf(&who, &body.csrf)?;
     let form = body.form();
     match state.app.enter_indicator_value(&who, &form).await {
         Ok(()) => {
@@ -666,9 +662,7 @@ async fn import_values(
             _ => {}
         }
     }
-    if !crate::auth::same_secret(&who.csrf_token, &csrf) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
+    crate::auth::require_staff_csrf(&who, &csrf)?;
     match state
         .app
         .import_indicator_csv(&who, text.trim_start_matches('\u{feff}'))
@@ -690,9 +684,7 @@ async fn review_value(
     Staff(who): Staff,
     crate::json::WebForm(body): crate::json::WebForm<ValueFormBody>,
 ) -> Result<Response, WebError> {
-    if !crate::auth::same_secret(&who.csrf_token, &body.csrf) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
+    crate::auth::require_staff_csrf(&who, &body.csrf)?;
     let approve = body.decision == "approve";
     match state
         .app

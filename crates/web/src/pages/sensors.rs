@@ -26,6 +26,7 @@ use crate::charts::{Pin, line_chart, number, pin_map};
 use crate::error::{WebError, page};
 use crate::i18n::Tr;
 use crate::json::{WebForm, WebQuery};
+use crate::sensors::entity_id;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -258,9 +259,7 @@ async fn place_page(
     Path(thing): Path<String>,
 ) -> Result<Response, WebError> {
     let app = &state.app;
-    let thing: i64 = thing
-        .parse()
-        .map_err(|_| WebError::new(ErrorCode::NotFound))?;
+    let thing = entity_id(&thing)?;
     let place = app
         .sensor_places(false)
         .await?
@@ -395,7 +394,7 @@ async fn stream_page(
     WebQuery(q): WebQuery<RangeQuery>,
 ) -> Result<Response, WebError> {
     let app = &state.app;
-    let id: i64 = id.parse().map_err(|_| WebError::new(ErrorCode::NotFound))?;
+    let id = entity_id(&id)?;
     let (place, stream) = crate::sensors::public_stream(&state, id).await?;
     let range = q.range.unwrap_or_else(|| "week".into());
     let (span, step) = match range.as_str() {
@@ -822,9 +821,7 @@ async fn create_rule(
     Staff(who): Staff,
     WebForm(form): WebForm<RuleForm>,
 ) -> Result<Response, WebError> {
-    if !crate::auth::same_secret(&who.csrf_token, &form.csrf) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
+    crate::auth::require_staff_csrf(&who, &form.csrf)?;
     require_manager(&who)?;
     let input = RuleInput {
         datastream: form.datastream.clone(),
@@ -865,10 +862,8 @@ async fn switch_rule(
     Path(id): Path<String>,
     WebForm(form): WebForm<SwitchForm>,
 ) -> Result<Response, WebError> {
-    if !crate::auth::same_secret(&who.csrf_token, &form.csrf) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
-    let id: i64 = id.parse().map_err(|_| WebError::new(ErrorCode::NotFound))?;
+    crate::auth::require_staff_csrf(&who, &form.csrf)?;
+    let id = entity_id(&id)?;
     state
         .app
         .set_rule_active(&who, id, form.active == "true")
@@ -894,9 +889,7 @@ async fn credential(
     Staff(who): Staff,
     WebForm(form): WebForm<CredentialForm>,
 ) -> Result<Response, WebError> {
-    if !crate::auth::same_secret(&who.csrf_token, &form.csrf) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
+    crate::auth::require_staff_csrf(&who, &form.csrf)?;
     require_manager(&who)?;
     if form.revoke == "true" {
         state.app.revoke_sensor_credential(&form.username).await?;
@@ -932,9 +925,7 @@ async fn create_place(
     Staff(who): Staff,
     WebForm(form): WebForm<PlaceForm>,
 ) -> Result<Response, WebError> {
-    if !crate::auth::same_secret(&who.csrf_token, &form.csrf) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
+    crate::auth::require_staff_csrf(&who, &form.csrf)?;
     require_manager(&who)?;
     let input = baladiya_app::sensors::PlaceInput {
         name: form.name.clone(),
@@ -966,12 +957,8 @@ async fn delete_place(
     Path(thing): Path<String>,
     WebForm(form): WebForm<CsrfOnly>,
 ) -> Result<Response, WebError> {
-    if !crate::auth::same_secret(&who.csrf_token, &form.csrf) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
-    let thing: i64 = thing
-        .parse()
-        .map_err(|_| WebError::new(ErrorCode::NotFound))?;
+    crate::auth::require_staff_csrf(&who, &form.csrf)?;
+    let thing = entity_id(&thing)?;
     state.app.delete_place(&who, thing).await?;
     Ok(Redirect::to("/staff/sensors?done=deleted").into_response())
 }
@@ -990,10 +977,8 @@ async fn switch_private(
     Path(id): Path<String>,
     WebForm(form): WebForm<PrivateForm>,
 ) -> Result<Response, WebError> {
-    if !crate::auth::same_secret(&who.csrf_token, &form.csrf) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
-    let id: i64 = id.parse().map_err(|_| WebError::new(ErrorCode::NotFound))?;
+    crate::auth::require_staff_csrf(&who, &form.csrf)?;
+    let id = entity_id(&id)?;
     state
         .app
         .set_datastream_private(&who, id, form.private == "true")
