@@ -54,6 +54,40 @@ pub struct Submission {
     pub applicant_email: String,
     pub fields: BTreeMap<String, String>,
     pub documents: Vec<Upload>,
+    /// Scoped with [`crate::idempotency::scoped_key`]: the same key again
+    /// gets this submission's answer instead of a second application.
+    pub idempotency_key: Option<String>,
+}
+
+impl Submission {
+    /// The key this submission is made under, with the request's digest.
+    fn idempotency(&self) -> Option<baladiya_store::IdempotencyKey> {
+        let key = self.idempotency_key.clone()?;
+        let sizes: Vec<String> = self
+            .documents
+            .iter()
+            .map(|d| format!("{}={}:{}", d.code, d.file_name, d.size))
+            .collect();
+        let fields = self
+            .fields
+            .iter()
+            .flat_map(|(k, v)| [k.as_str(), v.as_str()]);
+        let fingerprint = crate::idempotency::fingerprint(
+            [
+                self.service.as_str(),
+                &self.unit,
+                &self.applicant_kind,
+                &self.applicant_name,
+                &self.applicant_id,
+                &self.applicant_phone,
+                &self.applicant_email,
+            ]
+            .into_iter()
+            .chain(fields)
+            .chain(sizes.iter().map(String::as_str)),
+        );
+        Some(baladiya_store::IdempotencyKey { key, fingerprint })
+    }
 }
 
 /// Filters of a staff inbox.
@@ -158,6 +192,10 @@ impl App {
         intake: Option<&Principal>,
         client: &str,
     ) -> Result<(String, i64), AppError> {
+        let idempotency = submission.idempotency();
+        if let Some(id) = self.replayed(idempotency.as_ref(), "application").await? {
+            return self.tracking_of(id).await;
+        }
         let mut fields = Fields::new();
         let published = self.service(&submission.service);
         if published.is_none() {
@@ -305,6 +343,7 @@ impl App {
             throttle: intake
                 .is_none()
                 .then(|| self.settings.limits.submissions_of(client)),
+            idempotency,
         };
         let to = Recipient {
             phone: &new.applicant_phone,
@@ -312,7 +351,7 @@ impl App {
         };
         let notification = notice("submitted", to, None, &service);
         let unit_code = unit.code.clone();
-        let (row_id, number) = self
+        let inserted = self
             .store
             .insert_application(
                 &new,
@@ -321,9 +360,42 @@ impl App {
                 intake.map(|p| p.user_id),
                 |year, seq| TrackingNumber::new(&unit_code, year, seq as u64).to_string(),
             )
-            .await?;
+            .await;
+        let (row_id, number) = match inserted {
+            Err(baladiya_store::StoreError::KeyTaken) => {
+                let id = self
+                    .taken_by(new.idempotency.as_ref(), "application")
+                    .await?;
+                return self.tracking_of(id).await;
+            }
+            other => other?,
+        };
         tracing::info!(tracking = %number, service = %service.code, channel = new.channel, "application submitted");
         Ok((number, row_id))
+    }
+
+    /// The application a page form made under `key` (scoped), for its
+    /// confirmation page; for a day after it was made.
+    pub async fn submitted_application(&self, key: &str) -> Result<ApplicationView, AppError> {
+        let used = self
+            .store
+            .idempotency_key(key)
+            .await?
+            .filter(|u| u.entity == "application" && self.now() - u.created_at < Duration::days(1))
+            .ok_or(AppError::NotFound)?;
+        let (tracking, _) = self.tracking_of(used.entity_id).await?;
+        let record = self.record(&tracking).await?;
+        self.view_of(record).await
+    }
+
+    /// The tracking number of the application with row `id`.
+    async fn tracking_of(&self, id: i64) -> Result<(String, i64), AppError> {
+        let number = self
+            .store
+            .tracking_number_of(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok((number, id))
     }
 
     async fn record(&self, tracking: &str) -> Result<ApplicationRecord, AppError> {

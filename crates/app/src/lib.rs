@@ -15,6 +15,7 @@ pub mod demo;
 pub mod demo_history;
 pub mod demo_sensors;
 mod error;
+pub mod idempotency;
 pub mod indicators;
 pub mod issuance;
 pub mod notifications;

@@ -9,7 +9,7 @@ use std::time::Instant;
 use baladiya_domain::boundaries::Router;
 use baladiya_domain::contact::EmailAddress;
 use baladiya_domain::country::{Country, MobileNumber};
-use baladiya_domain::org::OrgUnit;
+use baladiya_domain::org::{OrgUnit, UnitCode};
 use baladiya_domain::people::Permission;
 use baladiya_domain::reports::ReportCategory;
 use baladiya_domain::reports::answers::Answers;
@@ -44,6 +44,41 @@ pub struct ReportInput {
     pub phone: String,
     pub device_id: String,
     pub account_id: String,
+    /// Scoped with [`crate::idempotency::scoped_key`]: the same key again
+    /// gets this report instead of a second one.
+    pub idempotency_key: Option<String>,
+}
+
+impl ReportInput {
+    /// The key this report is made under, with the request's digest.
+    fn idempotency(&self) -> Option<baladiya_store::IdempotencyKey> {
+        let key = self.idempotency_key.clone()?;
+        let photo = self.photo.as_ref().map_or(0, Vec::len).to_string();
+        let attributes = self
+            .attributes
+            .iter()
+            .flat_map(|(k, v)| [k.as_str(), v.as_str()]);
+        let fingerprint = crate::idempotency::fingerprint(
+            [
+                self.service_code.as_str(),
+                &self.lat,
+                &self.long,
+                &self.address,
+                &self.description,
+                &self.media_url,
+                &self.first_name,
+                &self.last_name,
+                &self.email,
+                &self.phone,
+                &self.device_id,
+                &self.account_id,
+                &photo,
+            ]
+            .into_iter()
+            .chain(attributes),
+        );
+        Some(baladiya_store::IdempotencyKey { key, fingerprint })
+    }
 }
 
 /// What a staff member narrows their reports inbox to.
@@ -87,6 +122,8 @@ pub struct SubmittedReport {
     pub token: String,
     pub unit: OrgUnit,
     pub category: ReportCategory,
+    /// The reporter left a contact, so they hear of every change.
+    pub notified: bool,
 }
 
 /// The routing table, rebuilt from the database at most once a minute (and
@@ -189,6 +226,10 @@ impl App {
         input: ReportInput,
         intake: Intake<'_>,
     ) -> Result<SubmittedReport, AppError> {
+        let idempotency = input.idempotency();
+        if let Some(id) = self.replayed(idempotency.as_ref(), "report").await? {
+            return self.submitted_report(id).await;
+        }
         let mut fields = Fields::new();
         let category = self.report_category(input.service_code.trim());
         if input.service_code.trim().is_empty() {
@@ -324,20 +365,52 @@ impl App {
                 Intake::Web { client } => Some(self.settings.limits.submissions_of(client)),
                 _ => None,
             },
+            idempotency,
         };
-        let id = self
+        let inserted = self
             .store
             .insert_report(&new, new.intake_user_id, |id| {
                 // The reporter's private link: only in their own acknowledgement.
                 let link = self.public_link(&format!("/reports/{id}?key={token}"));
                 notice(&category, ReportStatus::Open, None, link)
             })
-            .await?;
+            .await;
+        let id = match inserted {
+            Err(baladiya_store::StoreError::KeyTaken) => {
+                let id = self.taken_by(new.idempotency.as_ref(), "report").await?;
+                return self.submitted_report(id).await;
+            }
+            other => other?,
+        };
         Ok(SubmittedReport {
             id,
             token,
             unit,
             category,
+            notified: new.reporter_email.is_some() || new.reporter_phone.is_some(),
+        })
+    }
+
+    /// A report as its submission answered it, for a repeated submission
+    /// or the confirmation page after the redirect.
+    pub async fn submitted_report(&self, id: i64) -> Result<SubmittedReport, AppError> {
+        let record = self.report(id).await?;
+        let code = UnitCode::parse(&record.unit_code)
+            .map_err(|_| AppError::Internal(format!("report {id} has a bad unit code")))?;
+        let unit = self
+            .store
+            .unit_by_code(&code)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let category = self
+            .report_category(&record.category_code)
+            .ok_or(AppError::NotFound)?;
+        Ok(SubmittedReport {
+            id,
+            token: record.token,
+            unit,
+            category,
+            notified: record.reporter_email.is_some() || record.reporter_phone.is_some(),
         })
     }
 

@@ -315,6 +315,7 @@ async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog
         step_due_on: today,
         due_on: today,
         throttle: None,
+        idempotency: None,
     };
     let numbers: Vec<String> = (0..options.rows)
         .map(|i| TrackingNumber::new(&unit.code, 2099, 100_000 + i as u64).to_string())

@@ -106,6 +106,7 @@ pub async fn engine(
         requested_at: now,
         expected_on: now.date_naive(),
         throttle: None,
+        idempotency: None,
     };
     let codes: Vec<String> = categories.iter().map(|c| c.code.clone()).collect();
     let to_seed = options.reports.saturating_sub(subs);

@@ -4,6 +4,7 @@ mod bench;
 mod bench_indicators;
 mod bench_reports;
 mod bench_sensors;
+mod catalog_dir;
 mod config;
 mod export;
 mod simulate;
@@ -22,6 +23,7 @@ use baladiya_store::Store;
 use baladiya_web::{ServeOptions, WebConfig};
 use clap::{Parser, Subcommand};
 
+use crate::catalog_dir::CatalogDir;
 use crate::config::{Config, LogFormat};
 
 #[derive(Parser)]
@@ -54,9 +56,16 @@ enum Command {
         /// Load the demo data (if not loaded yet) and print the demo accounts.
         #[arg(long)]
         demo: bool,
-        /// Service catalog directory. Default ./catalog
+        /// Service catalog directory. Default ./catalog if it exists, else the built-in catalog
         #[arg(long, env = "BALADIYA_CATALOG")]
         catalog: Option<String>,
+    },
+    /// Start a deployment in DIR: an editable copy of the built-in catalog
+    /// (services, report categories, indicators, boundaries) and a commented
+    /// baladiya.toml.
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
     },
     /// Work with service catalog files.
     #[command(subcommand)]
@@ -156,7 +165,7 @@ enum IndicatorsCommand {
         period: Option<String>,
         #[arg(long, default_value_t = 1)]
         months: usize,
-        /// Catalog directory (services and indicators). Default ./catalog
+        /// Catalog directory (services and indicators). Default ./catalog if it exists, else the built-in catalog
         #[arg(long, env = "BALADIYA_CATALOG")]
         catalog: Option<String>,
     },
@@ -193,7 +202,7 @@ enum ExportCommand {
         /// Language of category names in GeoJSON: ar or en.
         #[arg(long, default_value = "ar")]
         lang: String,
-        /// Catalog directory with report-categories.toml. Default ./catalog
+        /// Catalog directory with report-categories.toml. Default ./catalog if it exists, else the built-in catalog
         #[arg(long, env = "BALADIYA_CATALOG")]
         catalog: Option<String>,
         /// Where to write; standard output if not given.
@@ -212,7 +221,7 @@ enum ExportCommand {
         /// A month, YYYY-MM.
         #[arg(long)]
         period: Option<String>,
-        /// Catalog directory (for the indicator catalog). Default ./catalog
+        /// Catalog directory (for the indicator catalog). Default ./catalog if it exists, else the built-in catalog
         #[arg(long, env = "BALADIYA_CATALOG")]
         catalog: Option<String>,
         /// Where to write; standard output without it.
@@ -339,8 +348,16 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            // The chain of causes, without a backtrace: this is for people.
-            eprintln!("error: {error:#}");
+            // The chain of causes, without a backtrace: this is for people,
+            // so a cause already said by the one before it is not repeated.
+            let mut said = error.to_string();
+            for cause in error.chain().skip(1) {
+                let cause = cause.to_string();
+                if !said.contains(&cause) {
+                    said = format!("{said}: {cause}");
+                }
+            }
+            eprintln!("error: {said}");
             std::process::ExitCode::FAILURE
         }
     }
@@ -359,9 +376,10 @@ fn init_logging(format: LogFormat) {
 }
 
 async fn open(url: &str) -> Result<Store> {
-    let store = Store::connect(url)
-        .await
-        .with_context(|| format!("opening the database {}", redact(url)))?;
+    let store = Store::connect(url).await.map_err(|error| {
+        let hint = database_hint(url, &error.to_string());
+        anyhow::Error::new(error).context(format!("opening the database {}{hint}", redact(url)))
+    })?;
     let version = store.migrate().await?;
     tracing::info!(
         engine = store.engine().as_str(),
@@ -369,6 +387,35 @@ async fn open(url: &str) -> Result<Store> {
         "database ready"
     );
     Ok(store)
+}
+
+/// What to check when a database cannot be opened.
+fn database_hint(url: &str, error: &str) -> String {
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or(url.strip_prefix("sqlite:"))
+    {
+        let file = Path::new(path.split('?').next().unwrap_or(path));
+        let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
+        return match dir {
+            Some(dir) if !dir.is_dir() => format!(
+                " (the directory {} does not exist: create it, or give another path)",
+                dir.display()
+            ),
+            _ => " (check that Baladiya may create and write the file there)".to_owned(),
+        };
+    }
+    if error.contains("does not exist") {
+        let name = url.rsplit('/').next().unwrap_or("").split('?').next();
+        return format!(
+            " (create the database first, such as `createdb {}`, or fix the name in the URL)",
+            name.unwrap_or("NAME")
+        );
+    }
+    if error.contains("password authentication") || error.contains("authentication") {
+        return " (check the user name and password in the URL)".to_owned();
+    }
+    " (is PostgreSQL running, and listening at the host and port of the URL?)".to_owned()
 }
 
 /// Hides a password in a database URL before it is printed.
@@ -427,9 +474,19 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             let listener = std::net::TcpListener::bind(&addrs[..])
                 .with_context(|| format!("listening on {listen}"))?;
             listener.set_nonblocking(true)?;
+            // A wrong catalog is said before anything is created.
+            let catalog = CatalogDir::resolve(catalog, &config)?;
+            let services = load_catalog(catalog.path())?;
             let app = app(open(&database).await?)?;
-            let catalog = catalog_dir(catalog, &config);
-            serve(app, &catalog, listener, demo, &config, &data_dir).await
+            serve(
+                app,
+                (&catalog, services),
+                listener,
+                demo,
+                &config,
+                &data_dir,
+            )
+            .await
         }
         Command::Bench {
             postgres,
@@ -457,6 +514,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             })
             .await
         }
+        Command::Init { dir } => catalog_dir::init(&dir),
         Command::Catalog(CatalogCommand::Check { dir }) => {
             let catalog = load_catalog(Path::new(&dir))?;
             let latest = catalog.latest();
@@ -517,12 +575,12 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             months,
             catalog,
         }) => {
-            let catalog = catalog_dir(catalog, &config);
+            let catalog = CatalogDir::resolve(catalog, &config)?;
             let app = app(open(&database).await?)?;
-            app.publish_catalog(&load_catalog(&catalog)?)
+            app.publish_catalog(&load_catalog(catalog.path())?)
                 .await
                 .map_err(app_error)?;
-            app.set_indicators(load_indicators(&catalog)?);
+            app.set_indicators(load_indicators(catalog.path())?);
             let last = match period {
                 Some(text) => Month::parse(&text).map_err(|_| {
                     anyhow::anyhow!("--period {text:?}: use YYYY-MM, such as 2026-03")
@@ -555,9 +613,9 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             catalog,
             out,
         }) => {
-            let catalog = catalog_dir(catalog, &config);
+            let catalog = CatalogDir::resolve(catalog, &config)?;
             let app = app(open(&database).await?)?;
-            if let Some(categories) = load_report_categories(&catalog)? {
+            if let Some(categories) = load_report_categories(catalog.path())? {
                 app.set_report_categories(categories);
             }
             let filters = baladiya_web::open_data::ExportQuery {
@@ -588,9 +646,9 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             catalog,
             out,
         }) => {
-            let catalog = catalog_dir(catalog, &config);
+            let catalog = CatalogDir::resolve(catalog, &config)?;
             let app = app(open(&database).await?)?;
-            app.set_indicators(load_indicators(&catalog)?);
+            app.set_indicators(load_indicators(catalog.path())?);
             let result = app
                 .published_values(indicator.as_deref(), unit.as_deref(), period.as_deref())
                 .await;
@@ -789,15 +847,6 @@ fn load_catalog(dir: &Path) -> Result<Catalog> {
     })
 }
 
-/// The catalog directory: the flag (or `BALADIYA_CATALOG`), the config
-/// file, else `./catalog`.
-fn catalog_dir(flag: Option<String>, config: &Config) -> PathBuf {
-    PathBuf::from(
-        flag.or(config.catalog_dir.clone())
-            .unwrap_or_else(|| "catalog".to_owned()),
-    )
-}
-
 /// The citizen-report categories of a catalog directory
 /// (`report-categories.toml`), `None` if it has none; every problem of an
 /// invalid file is printed and the file refused.
@@ -896,15 +945,16 @@ fn check_report_data(dir: &Path) -> Result<()> {
 
 async fn serve(
     app: App,
-    catalog_dir: &Path,
+    (catalog, services): (&CatalogDir, Catalog),
     listener: std::net::TcpListener,
     demo: bool,
     config: &Config,
     data_dir: &Path,
 ) -> Result<()> {
     let addr = listener.local_addr()?;
-    let catalog = load_catalog(catalog_dir)?;
-    let published = app.publish_catalog(&catalog).await.map_err(app_error)?;
+    let catalog_dir = catalog.path();
+    println!("Publishing {}.", catalog.describe());
+    let published = app.publish_catalog(&services).await.map_err(app_error)?;
     if let Some(categories) = load_report_categories(catalog_dir)? {
         app.set_report_categories(categories);
     }
@@ -1109,7 +1159,8 @@ async fn escalate_overdue(app: App) {
     }
 }
 
-/// Deletes expired sessions and day-old throttle windows, and refreshes
+/// Deletes expired sessions, day-old throttle windows and week-old
+/// idempotency keys, and refreshes
 /// planner statistics, every hour, so the tables do not grow forever.
 async fn purge_expired_sessions(app: App) {
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -1126,6 +1177,15 @@ async fn purge_expired_sessions(app: App) {
             .await
         {
             tracing::warn!(%error, "could not purge old throttle windows");
+        }
+        // A retry comes within minutes; a week covers a client that was
+        // offline for days.
+        if let Err(error) = app
+            .store
+            .delete_idempotency_keys(app.now() - chrono::Duration::days(7))
+            .await
+        {
+            tracing::warn!(%error, "could not purge old idempotency keys");
         }
         if let Err(error) = app.store.optimize().await {
             tracing::warn!(%error, "could not refresh the query planner's statistics");

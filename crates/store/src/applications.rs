@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
 
 use crate::events::{NewEvent, insert_event};
+use crate::idempotency::record_idempotency_key;
 use crate::sql::{Param, Sql, bind_all};
 use crate::throttles::{Throttle, take_throttles};
 use crate::{Store, StoreError, in_write_tx, on_pool};
@@ -96,6 +97,7 @@ pub struct NewApplication {
     /// Taken in the same transaction (anonymous submissions): over it,
     /// nothing is written.
     pub throttle: Option<Throttle>,
+    pub idempotency: Option<crate::IdempotencyKey>,
 }
 
 /// An application as stored.
@@ -343,7 +345,18 @@ impl Store {
                 }),
             });
             insert_notification!(tx, id, notification, new.submitted_at);
+            record_idempotency_key!(tx, new.idempotency.as_ref(), "application", id, new.submitted_at);
             (id, number)
+        }))
+    }
+
+    /// The tracking number of the application with row `id`.
+    pub async fn tracking_number_of(&self, id: i64) -> Result<Option<String>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT tracking_number FROM applications WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
         }))
     }
 

@@ -16,6 +16,10 @@ pub enum StoreError {
     Conflict(ErrorCode),
     #[error("not found")]
     NotFound,
+    /// The submission's idempotency key was recorded by another submission
+    /// that committed first; nothing was written.
+    #[error("idempotency key already used")]
+    KeyTaken,
     /// The throttle `key`'s window is full until `until`; nothing was written.
     #[error("throttled ({key}) until {until}")]
     Throttled {

@@ -14,6 +14,7 @@ mod error;
 mod events;
 mod history;
 mod holidays;
+pub mod idempotency;
 mod indicators;
 mod notifications;
 mod org;
@@ -46,6 +47,7 @@ pub const RETURN_FOR_COMPLETION: &str = "application.return_for_completion";
 pub use alerts::{AlertRow, RuleRow};
 pub use events::NewEvent;
 pub use history::{PastApplication, PastReport};
+pub use idempotency::{IdempotencyKey, KeyUse};
 pub use indicators::{
     ApplicationFact, CompletedCount, EnteredValue, IndicatorPart, IndicatorValue, ReceivedCount,
     ReportFact, ResolvedCount, ReviewedValue, SubmittedCount, UnitReference,
@@ -145,6 +147,13 @@ impl Store {
             Ok(Store::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
+            // One connection first, so that a refused connection or a
+            // missing database is said at once (a pool would retry until
+            // its timeout and then say only that).
+            sqlx::Connection::close(
+                <sqlx::PgConnection as sqlx::Connection>::connect_with(&options).await?,
+            )
+            .await?;
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
 
 use crate::events::{NewEvent, insert_event};
+use crate::idempotency::record_idempotency_key;
 use crate::sql::{Param, Sql, bind_all};
 use crate::throttles::{Throttle, take_throttles};
 use crate::{Store, StoreError, in_write_tx, on_pool};
@@ -40,6 +41,7 @@ pub struct NewReport {
     /// Taken in the same transaction (anonymous submissions): over it,
     /// nothing is written.
     pub throttle: Option<Throttle>,
+    pub idempotency: Option<crate::IdempotencyKey>,
 }
 
 /// A report as stored. Holds the reporter's personal data: the web layer
@@ -243,6 +245,7 @@ impl Store {
             });
             let received = received(id);
             notify_followers!(tx, id, "report_received", received, new.requested_at);
+            record_idempotency_key!(tx, new.idempotency.as_ref(), "report", id, new.requested_at);
             id
         }))
     }

@@ -104,6 +104,8 @@ pub struct FormParts {
     pub csrf: String,
     /// The application a page form is about (resubmission).
     pub tracking_number: String,
+    /// A page form's hidden key (see [`crate::idempotency`]).
+    pub idempotency_key: String,
 }
 
 /// Largest plain (non-file) part of a multipart form.
@@ -246,6 +248,7 @@ pub async fn read_multipart(
             "comment" => parts.comment = text,
             "csrf" => parts.csrf = text,
             "tracking_number" => parts.tracking_number = text,
+            "idempotency_key" => parts.idempotency_key = text,
             other => match other.strip_prefix("field.") {
                 Some(code) => {
                     s.fields.insert(code.to_owned(), text);
@@ -279,8 +282,15 @@ async fn submit(
     request: Request,
 ) -> Result<impl IntoResponse, WebError> {
     let headers = request.headers().clone();
-    let parts = read_multipart(&state, None, multipart_of(request, &state).await?).await?;
+    let mut parts = read_multipart(&state, None, multipart_of(request, &state).await?).await?;
     let intake = crate::auth::bearer_principal(&state, &headers).await?;
+    // A retry after a lost answer files nothing twice: the
+    // Idempotency-Key header, per signed-in user or anonymous client.
+    let scope = match &intake {
+        Some(who) => format!("user:{}", who.user_id),
+        None => format!("client:{client}"),
+    };
+    parts.submission.idempotency_key = crate::idempotency::idempotency_header(&headers, &scope)?;
     let proof = parts.submission.applicant_id.clone();
     let (tracking, _) = state
         .app

@@ -14,6 +14,7 @@ mod client;
 mod error;
 mod heatmap;
 pub mod i18n;
+mod idempotency;
 pub mod indicators;
 mod json;
 mod locale;

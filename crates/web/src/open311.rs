@@ -657,6 +657,7 @@ async fn post_request(
     State(state): State<AppState>,
     tr: Tr,
     Path(file): Path<String>,
+    headers: axum::http::HeaderMap,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let Some(("requests", format)) = split_format(&file) else {
@@ -713,6 +714,15 @@ async fn post_request(
         phone: get("phone"),
         device_id: get("device_id"),
         account_id: get("account_id"),
+        // A retry after a lost answer files nothing twice (the
+        // Idempotency-Key header, per API key).
+        idempotency_key: match crate::idempotency::idempotency_header(
+            &headers,
+            &format!("api:{key_id}"),
+        ) {
+            Ok(key) => key,
+            Err(e) => return app_error(&tr, format, e),
+        },
     };
     let account_id = input.account_id.clone();
     match state.app.submit_report(input, Intake::Api { key_id }).await {

@@ -173,7 +173,7 @@ async fn track(app: &TestApp, tracking: &str, proof: &str) -> reqwest::Response 
         .expect("request")
 }
 
-async fn count(app: &TestApp, table: &str) -> i64 {
+pub async fn count(app: &TestApp, table: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM {table}");
     match &app.app.store {
         baladiya_store::Store::Sqlite(pool) => {

@@ -714,3 +714,127 @@ fn serve_takes_its_port_first_and_accepts_localhost() {
     drop(lines);
     assert!(status.success(), "{stderr}");
 }
+
+#[test]
+fn the_binary_runs_anywhere_with_its_built_in_catalog_and_init_writes_an_editable_one() {
+    // Outside the repository, with no catalog directory: the built-in one.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = baladiya(dir.path())
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("baladiya starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let said: Vec<String> = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .take_while(|l| !l.starts_with("Baladiya is serving on http://"))
+        .collect();
+    assert!(
+        said.iter().any(|l| l.contains("the built-in catalog")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter().any(|l| l.starts_with("Demo boundaries of")),
+        "the demo's boundaries come with it: {said:?}"
+    );
+    terminate(&child);
+    let (status, stderr) = wait_exit(child);
+    drop(lines);
+    assert!(status.success(), "{stderr}");
+
+    // init writes an editable catalog and a commented config, which serve
+    // then uses; it never overwrites.
+    let site = tempfile::tempdir().expect("temp dir");
+    let output = baladiya(site.path())
+        .args(["init", "."])
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let services = site.path().join("catalog/services");
+    assert!(services.join("eg-building-permit.toml").exists());
+    let config = std::fs::read_to_string(site.path().join("baladiya.toml")).expect("config");
+    assert!(config.contains("catalog_dir = \"catalog\"") && config.contains("# "));
+    std::fs::remove_file(services.join("eg-demolition-permit.toml")).expect("edit");
+    let output = baladiya(site.path())
+        .args(["catalog", "check", "catalog"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let again = baladiya(site.path())
+        .args(["init", "."])
+        .output()
+        .expect("runs");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    assert!(
+        !services.join("eg-demolition-permit.toml").exists(),
+        "nothing overwritten"
+    );
+
+    // A catalog that is named but missing says so, with its full path.
+    let output = baladiya(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--catalog", "nowhere"])
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("does not exist")
+            && stderr.contains(&format!("{}", dir.path().join("nowhere").display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn database_errors_are_said_once_with_a_hint() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = baladiya(dir.path())
+        .args(["--database", "sqlite://no/such/dir/baladiya.db", "migrate"])
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the directory no/such/dir does not exist"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("unable to open database file").count(),
+        1,
+        "{stderr}"
+    );
+
+    let Ok(url) = std::env::var("BALADIYA_TEST_POSTGRES_URL") else {
+        return;
+    };
+    let missing = format!("{}_no_such_database", url.trim_end_matches('/'));
+    let missing = match url.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/baladiya_no_such_db"),
+        None => missing,
+    };
+    let output = baladiya(dir.path())
+        .args(["--database", &missing, "migrate"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("createdb baladiya_no_such_db"), "{stderr}");
+    assert_eq!(stderr.matches("does not exist").count(), 1, "{stderr}");
+    // Nothing listens on port 1: the refusal itself, not a pool timeout.
+    let output = baladiya(dir.path())
+        .args([
+            "--database",
+            "postgres://postgres@127.0.0.1:1/test",
+            "migrate",
+        ])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("is PostgreSQL running") && stderr.contains("refused"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("timed out"), "{stderr}");
+}

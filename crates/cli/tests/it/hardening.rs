@@ -62,8 +62,8 @@ async fn anonymous_submissions_are_limited_per_client(engine: Engine) {
             .await
             .expect("request")
     };
-    assert_eq!(report().await.status(), StatusCode::CREATED);
-    assert_eq!(report().await.status(), StatusCode::CREATED);
+    assert_eq!(report().await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(report().await.status(), StatusCode::SEE_OTHER);
     assert_eq!(application().await.status(), StatusCode::CREATED);
     let refused = report().await;
     assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);

@@ -13,6 +13,7 @@ mod http;
 mod indicators;
 mod notifications;
 mod open311;
+mod repeats;
 mod reports;
 mod sensors;
 mod storage;

@@ -302,10 +302,26 @@ macro_rules! on_both_engines {
 
 /// Pulls the value of the hidden `csrf` input out of a page.
 pub fn csrf_of(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).expect("page has a csrf field") + marker.len();
+    hidden_of(html, "csrf")
+}
+
+/// The value of a page's hidden (or any) input `name`.
+pub fn hidden_of(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("page has a {name} field"))
+        + marker.len();
     let end = html[start..].find('"').expect("closing quote") + start;
     html[start..end].to_owned()
+}
+
+/// Where a redirect points.
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"]
+        .to_str()
+        .expect("ASCII location")
+        .to_owned()
 }
 
 /// One number from the database, by hand-written SQL (for tests that check

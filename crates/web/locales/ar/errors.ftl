@@ -98,3 +98,5 @@ open311-service-unknown = لا توجد فئة بلاغات بهذا الرمز 
 api-key-invalid = مفتاح الواجهة البرمجية (api_key) مفقود أو غير صحيح أو ملغى.
 rate-limited = طلبات كثيرة بهذا المفتاح. انتظر دقيقة ثم حاول مرة أخرى.
 feature-of-interest-missing = تحتاج القراءة (Observation) إلى معلم الرصد (FeatureOfInterest): أرسله، أو أضف موقعًا (Location) للشيء (Thing) الذي تتبعه سلسلة البيانات ليُنشأ منه.
+idempotency-key-invalid = مفتاح عدم التكرار (Idempotency-Key) غير صالح: من 1 إلى 255 حرفًا لاتينيًا مطبوعًا بلا مسافات.
+idempotency-key-reused = مفتاح عدم التكرار هذا استُخدم لطلب مختلف؛ استخدم مفتاحًا جديدًا لكل طلب جديد.

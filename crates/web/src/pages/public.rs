@@ -9,12 +9,12 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::CookieJar;
 use baladiya_app::AppError;
 use baladiya_app::applications::ApplicationView;
-use baladiya_domain::catalog::{Fee, FieldKind, Service};
+use baladiya_domain::catalog::{Fee, FieldKind, Service, ServiceCode};
 use baladiya_domain::country::{Country, Currency};
 use baladiya_domain::org::OrgUnit;
 use baladiya_domain::workflow::Status;
@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
                 .post(apply)
                 .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
+        .route("/services/{code}/submitted/{key}", get(submitted))
         .route("/track", get(track_form).post(track))
         .route(
             "/track/resubmit",
@@ -308,6 +309,9 @@ pub struct ApplyPage<'a> {
     pub back: String,
     pub action: String,
     pub csrf: String,
+    /// Names this submission (see [`crate::idempotency`]): a reload or a
+    /// second click is answered with the first result.
+    pub idempotency_key: String,
     pub errors: Vec<SummaryItem>,
     pub applicant: Vec<FieldInput>,
     pub fields: Vec<FieldInput>,
@@ -356,6 +360,7 @@ pub fn doc_inputs(tr: &Tr, service: &Service, errors: &BTreeMap<String, String>)
 pub struct FormState<'v> {
     pub action: String,
     pub csrf: String,
+    pub idempotency_key: String,
     pub units: Vec<OrgUnit>,
     pub values: &'v BTreeMap<String, String>,
     pub errors: &'v [FieldError],
@@ -372,6 +377,7 @@ pub fn apply_page<'a>(
     let FormState {
         action,
         csrf,
+        idempotency_key,
         units,
         values,
         errors: field_errors,
@@ -524,6 +530,7 @@ pub fn apply_page<'a>(
         back: format!("/services/{}", service.code),
         action,
         csrf,
+        idempotency_key,
         errors: summary,
         applicant,
         fields,
@@ -561,6 +568,7 @@ async fn apply_form(
         FormState {
             action: format!("/services/{}/apply", published.service.code),
             csrf,
+            idempotency_key: crate::idempotency::new_form_key(),
             units,
             values: &BTreeMap::new(),
             errors: &[],
@@ -634,19 +642,13 @@ async fn apply(
     }
     parts.submission.service = published.service.code.to_string();
     let values = typed_values(&parts);
-    let proof = parts.submission.applicant_id.clone();
+    let (key, scoped) = crate::idempotency::form_key(&parts.idempotency_key);
+    parts.submission.idempotency_key = Some(scoped);
     match state.app.submit(parts.submission, None, &client).await {
-        Ok((tracking, _)) => {
-            let view = state
-                .app
-                .application_for_applicant(&tracking, &proof, &client)
-                .await?;
-            Ok((
-                StatusCode::CREATED,
-                page(submitted_page(&tr, None, &view).render()),
-            )
-                .into_response())
-        }
+        // Post, redirect, get: a reload shows the confirmation again and
+        // files nothing (a second POST of the same form is answered with
+        // the first application too).
+        Ok(_) => Ok(Redirect::to(&submitted_url(&published.service.code, &key)).into_response()),
         Err(AppError::Invalid(errors)) => {
             let units = units_for(&state, &published.service).await?;
             let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
@@ -657,6 +659,7 @@ async fn apply(
                 FormState {
                     action: format!("/services/{}/apply", published.service.code),
                     csrf,
+                    idempotency_key: key,
                     units,
                     values: &values,
                     errors: &errors,
@@ -667,6 +670,30 @@ async fn apply(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The confirmation page of the application a form made under `key`.
+pub fn submitted_url(service: &ServiceCode, key: &str) -> String {
+    format!("/services/{service}/submitted/{key}")
+}
+
+/// The confirmation of an application just made, found by its form's key:
+/// shown again on a reload, for a day.
+async fn submitted(
+    State(state): State<AppState>,
+    tr: Tr,
+    staff: Option<Staff>,
+    Path((code, key)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let view = state
+        .app
+        .submitted_application(&format!("form:{key}"))
+        .await?;
+    if view.service.code.as_str() != code {
+        return Err(WebError::new(ErrorCode::NotFound));
+    }
+    let user = staff.map(|s| s.0);
+    Ok(page(submitted_page(&tr, user.as_ref(), &view).render()).into_response())
 }
 
 #[derive(Debug)]

@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(MAX_FORM_BYTES)),
         )
         .route("/reports/{id}", get(report_page))
+        .route("/reports/{id}/received", get(received))
         .route("/reports/{id}/follow", post(follow))
         .route("/reports/{id}/reporter", post(reporter))
         .merge(super::staff_reports::routes())
@@ -285,6 +286,8 @@ pub struct CategoryQuestions {
 #[derive(Debug, Default)]
 struct Typed {
     csrf: String,
+    /// The form's idempotency key (see [`crate::idempotency`]).
+    idempotency_key: String,
     input: ReportInput,
     /// `(category, code, value)` answers from the form.
     answers: Vec<(String, String, String)>,
@@ -355,6 +358,7 @@ struct NewReportPage<'a> {
     user: Option<&'a Principal>,
     map: MapSettings,
     csrf: String,
+    idempotency_key: String,
     categories: Options,
     units: Options,
     questions: Vec<CategoryQuestions>,
@@ -404,6 +408,7 @@ async fn render_form(
         user,
         map: map_settings(state),
         csrf: typed.csrf.clone(),
+        idempotency_key: typed.idempotency_key.clone(),
         categories: category_options(tr, state, &typed.input.service_code),
         units: unit_options(tr, &units, ""),
         questions: questions(tr, &categories, typed, errors),
@@ -439,6 +444,7 @@ async fn new_form(
     let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
     let typed = Typed {
         csrf,
+        idempotency_key: crate::idempotency::new_form_key(),
         input: ReportInput {
             service_code: q.service_code,
             ..ReportInput::default()
@@ -476,6 +482,7 @@ async fn read_form(mut multipart: Multipart) -> Result<Typed, WebError> {
         let input = &mut typed.input;
         match name.as_str() {
             "csrf" => typed.csrf = text,
+            "idempotency_key" => typed.idempotency_key = text,
             "service_code" => input.service_code = text,
             "lat" => input.lat = text,
             "long" => input.long = text,
@@ -544,21 +551,17 @@ async fn submit(
         Some(who) => Intake::Staff(who),
         None => Intake::Web { client: &client },
     };
-    let notified = !typed.input.email.trim().is_empty() || !typed.input.phone.trim().is_empty();
+    let (key, scoped) = crate::idempotency::form_key(&typed.idempotency_key);
+    typed.idempotency_key = key;
+    typed.input.idempotency_key = Some(scoped);
     match state.app.submit_report(typed.input.clone(), intake).await {
-        Ok(submitted) => {
-            let body = ReceivedPage {
-                tr: &tr,
-                user: user.as_ref(),
-                id: submitted.id,
-                key: submitted.token.clone(),
-                category: submitted.category.name.get(tr.lang()).to_owned(),
-                unit: submitted.unit.name.get(tr.lang()).to_owned(),
-                notified,
-            }
-            .render();
-            Ok((StatusCode::CREATED, page(body)).into_response())
-        }
+        // Post, redirect, get: a reload shows the acknowledgement again
+        // and files nothing.
+        Ok(submitted) => Ok(Redirect::to(&format!(
+            "/reports/{}/received?key={}",
+            submitted.id, submitted.token
+        ))
+        .into_response()),
         Err(AppError::Invalid(errors)) => {
             typed.input.photo = None;
             let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
@@ -571,6 +574,43 @@ async fn submit(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The acknowledgement of a report just made, for its reporter (the
+/// private key of the report is the proof).
+async fn received(
+    State(state): State<AppState>,
+    tr: Tr,
+    staff: Option<Staff>,
+    Path(id): Path<String>,
+    WebQuery(q): WebQuery<ReportPageQuery>,
+) -> Result<Response, WebError> {
+    let submitted = state.app.submitted_report(report_id(&id)?).await?;
+    if !q
+        .key
+        .as_deref()
+        .is_some_and(|key| same_secret(key, &submitted.token))
+    {
+        return Err(WebError::new(ErrorCode::NotFound));
+    }
+    let user = staff.map(|s| s.0);
+    let body = ReceivedPage {
+        tr: &tr,
+        user: user.as_ref(),
+        id: submitted.id,
+        key: submitted.token.clone(),
+        category: submitted.category.name.get(tr.lang()).to_owned(),
+        unit: submitted.unit.name.get(tr.lang()).to_owned(),
+        notified: submitted.notified,
+    }
+    .render();
+    let mut response = page(body).into_response();
+    // A private link must not travel on in a Referer header.
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    Ok(response)
 }
 
 /// One line of a report's history.

@@ -21,7 +21,7 @@ use baladiya_store::ApplicationRecord;
 use serde::Deserialize;
 
 use super::SummaryItem;
-use super::public::{FormState, apply_page, money, submitted_page, typed_values};
+use super::public::{FormState, apply_page, money, submitted_url, typed_values};
 use crate::applications::{MAX_UPLOAD_BYTES, multipart_of, read_multipart};
 use crate::auth::{Staff, same_secret};
 use crate::error::{WebError, page};
@@ -541,6 +541,7 @@ async fn intake_form(
         FormState {
             action: format!("/staff/intake/{}", published.service.code),
             csrf: who.csrf_token.clone(),
+            idempotency_key: crate::idempotency::new_form_key(),
             units,
             values: &BTreeMap::new(),
             errors: &[],
@@ -572,15 +573,10 @@ async fn intake(
     }
     parts.submission.service = published.service.code.to_string();
     let values = typed_values(&parts);
+    let (key, scoped) = crate::idempotency::form_key(&parts.idempotency_key);
+    parts.submission.idempotency_key = Some(scoped);
     match state.app.submit(parts.submission, Some(&who), "").await {
-        Ok((tracking, _)) => {
-            let view = state.app.application_for(&who, &tracking).await?;
-            Ok((
-                StatusCode::CREATED,
-                page(submitted_page(&tr, Some(&who), &view).render()),
-            )
-                .into_response())
-        }
+        Ok(_) => Ok(Redirect::to(&submitted_url(&published.service.code, &key)).into_response()),
         Err(AppError::Invalid(errors)) => {
             let units = intake_units(&state, &who, Some(published.service.country)).await?;
             let mut body = apply_page(
@@ -590,6 +586,7 @@ async fn intake(
                 FormState {
                     action: format!("/staff/intake/{}", published.service.code),
                     csrf: who.csrf_token.clone(),
+                    idempotency_key: key,
                     units,
                     values: &values,
                     errors: &errors,
