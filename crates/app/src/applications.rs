@@ -205,20 +205,26 @@ impl App {
             Ok(code) => self.store.unit_by_code(&code).await?,
             Err(_) => None,
         };
-        if unit.is_none() {
+        if submission.unit.trim().is_empty() {
+            fields.push("unit", "required");
+        } else if unit.is_none() {
             fields.push("unit", "unit-unknown");
         }
-        let (Some(published), Some(unit)) = (published, unit) else {
+        let Some(published) = published else {
             return Err(fields.finish().err().map_or(AppError::NotFound, Into::into));
         };
+        // Without a unit every other field is still checked, so that the
+        // applicant hears of every problem at once.
         let service = published.service.clone();
-        if unit.country() != service.country {
-            fields.push("unit", "unit-wrong-country");
-        }
-        if let Some(clerk) = intake {
-            clerk
-                .access
-                .require(Permission::IntakeApplications, &unit.path)?;
+        if let Some(unit) = &unit {
+            if unit.country() != service.country {
+                fields.push("unit", "unit-wrong-country");
+            }
+            if let Some(clerk) = intake {
+                clerk
+                    .access
+                    .require(Permission::IntakeApplications, &unit.path)?;
+            }
         }
         let today = self.today_in(service.country);
         let kind = submission.applicant_kind.trim();
@@ -273,6 +279,12 @@ impl App {
                 fields.push(&format!("fields.{code}"), "field-unknown");
             }
         }
+        // Files of an earlier attempt of this form that was sent with
+        // errors: held, so they are not chosen again.
+        let held = match &idempotency {
+            Some(key) => self.store.held_documents(&key.key).await?,
+            None => Vec::new(),
+        };
         let mut accepted = Vec::new();
         for requirement in &service.documents {
             let given: Vec<&Upload> = submission
@@ -282,7 +294,9 @@ impl App {
                 .collect();
             let field = format!("documents.{}", requirement.code);
             match given.as_slice() {
-                [] if requirement.mandatory => fields.push(&field, "document-required"),
+                [] if requirement.mandatory && !held.iter().any(|h| h.code == requirement.code) => {
+                    fields.push(&field, "document-required")
+                }
                 [] => {}
                 [upload] => {
                     if let Some(kind) = fields.check(&field, accept(requirement, upload)) {
@@ -297,11 +311,18 @@ impl App {
                 fields.push(&format!("documents.{}", upload.code), "document-unknown");
             }
         }
-        fields.finish()?;
-        let (Some(id), Some(phone), Some(email)) = (id, phone, email) else {
+        if let Err(error) = fields.finish() {
+            self.hold_documents(idempotency.as_ref(), accepted).await?;
+            return Err(error.into());
+        }
+        let (Some(unit), Some(id), Some(phone), Some(email)) = (unit, id, phone, email) else {
             return Err(AppError::Internal("checked fields missing".into()));
         };
-        let documents = self.store_documents(accepted).await?;
+        let replaced: Vec<String> = accepted.iter().map(|(u, _)| u.code.clone()).collect();
+        let mut documents = self.store_documents(accepted).await?;
+        documents.extend(held.into_iter().filter(|h| {
+            !replaced.contains(&h.code) && service.documents.iter().any(|d| d.code == h.code)
+        }));
         let calendar = self.store.calendar(service.country).await?;
         let first = service
             .procedure
@@ -923,6 +944,22 @@ fn accept(
 }
 
 impl App {
+    /// Keeps the accepted files of a form sent with errors for its next
+    /// attempt (forms without a key keep nothing).
+    async fn hold_documents(
+        &self,
+        key: Option<&baladiya_store::IdempotencyKey>,
+        accepted: Vec<(&Upload, &'static str)>,
+    ) -> Result<(), AppError> {
+        let Some(key) = key else { return Ok(()) };
+        for document in self.store_documents(accepted).await? {
+            self.store
+                .hold_document(&key.key, &document, self.now())
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Puts accepted uploads in the object store, one at a time (so one
     /// file at most is in memory); returns their records.
     async fn store_documents(

@@ -54,7 +54,7 @@ macro_rules! insert_document {
 }
 
 /// A document stored in the object store, to record with its application.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct NewDocument {
     pub code: String,
     pub file_name: String,

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{Store, StoreError, on_pool};
+use crate::{NewDocument, Store, StoreError, on_pool};
 
 /// The key a submission is made under, and what it asked for.
 #[derive(Debug, Clone)]
@@ -65,14 +65,62 @@ impl Store {
         }))
     }
 
-    /// Forgets keys recorded before `before`; returns how many.
+    /// Forgets keys recorded, and documents held, before `before`;
+    /// returns how many keys.
     pub async fn delete_idempotency_keys(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
         Ok(on_pool!(self, pool => {
+            sqlx::query("DELETE FROM held_documents WHERE held_at < $1")
+                .bind(before)
+                .execute(pool)
+                .await?;
             sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
                 .bind(before)
                 .execute(pool)
                 .await?
                 .rows_affected()
+        }))
+    }
+
+    /// Holds a document of form `form_key` for its next attempt (a newer
+    /// one of the same code replaces it).
+    pub async fn hold_document(
+        &self,
+        form_key: &str,
+        document: &NewDocument,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO held_documents (form_key, code, file_name, content_type, size_bytes, \
+                 storage_key, sha256, held_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (form_key, code) DO UPDATE SET file_name = excluded.file_name, \
+                 content_type = excluded.content_type, size_bytes = excluded.size_bytes, \
+                 storage_key = excluded.storage_key, sha256 = excluded.sha256, held_at = excluded.held_at",
+            )
+            .bind(form_key)
+            .bind(&document.code)
+            .bind(&document.file_name)
+            .bind(&document.content_type)
+            .bind(document.size_bytes)
+            .bind(&document.storage_key)
+            .bind(&document.sha256)
+            .bind(at)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The documents held for form `form_key`, by code.
+    pub async fn held_documents(&self, form_key: &str) -> Result<Vec<NewDocument>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT code, file_name, content_type, size_bytes, storage_key, sha256 \
+                 FROM held_documents WHERE form_key = $1 ORDER BY code",
+            )
+            .bind(form_key)
+            .fetch_all(pool)
+            .await?
         }))
     }
 }

@@ -15,6 +15,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/app.css"),
     ),
     (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/app.js"),
+    ),
+    (
         "reports-map.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/reports-map.js"),

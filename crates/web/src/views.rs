@@ -6,6 +6,17 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 /// Major units as text with two decimals: `1500.50`.
+/// A file's size as people read it in the page's language: kilobytes
+/// under a megabyte, else megabytes, rounded up («5 ميجابايت», «5 MB»).
+pub fn file_size(tr: &crate::i18n::Tr, bytes: i64) -> String {
+    const KB: i64 = 1024;
+    if bytes < KB * KB {
+        tr.count("size-kb", "n", (bytes + KB - 1) / KB)
+    } else {
+        tr.count("size-mb", "n", (bytes + KB * KB - 1) / (KB * KB))
+    }
+}
+
 pub fn amount(minor: i64) -> String {
     format!("{}.{:02}", minor / 100, (minor % 100).abs())
 }

@@ -19,6 +19,7 @@ use baladiya_domain::country::{Country, Currency};
 use baladiya_domain::org::OrgUnit;
 use baladiya_domain::workflow::Status;
 use baladiya_domain::{ErrorCode, FieldError};
+use baladiya_store::NewDocument;
 use serde::Deserialize;
 
 use super::SummaryItem;
@@ -298,6 +299,8 @@ pub struct DocInput {
     pub accept: String,
     pub mandatory: bool,
     pub error: Option<String>,
+    /// A file of an earlier attempt of this form, kept for this one.
+    pub held: Option<String>,
 }
 
 #[derive(Template)]
@@ -338,10 +341,10 @@ pub fn doc_inputs(tr: &Tr, service: &Service, errors: &BTreeMap<String, String>)
             name: format!("document.{}", d.code),
             label: d.name.get(tr.lang()).to_owned(),
             hint: format!(
-                "{} · {} {} MB",
+                "{} · {} {}",
                 d.types.join(", ").to_uppercase(),
                 tr.t("max-size"),
-                d.max_bytes.div_ceil(1024 * 1024)
+                crate::views::file_size(tr, i64::try_from(d.max_bytes).unwrap_or(i64::MAX))
             ),
             accept: d
                 .types
@@ -351,6 +354,7 @@ pub fn doc_inputs(tr: &Tr, service: &Service, errors: &BTreeMap<String, String>)
                 .join(","),
             mandatory: d.mandatory,
             error: errors.get(&format!("documents.{}", d.code)).cloned(),
+            held: None,
         })
         .collect()
 }
@@ -364,6 +368,8 @@ pub struct FormState<'v> {
     pub units: Vec<OrgUnit>,
     pub values: &'v BTreeMap<String, String>,
     pub errors: &'v [FieldError],
+    /// Files kept from an earlier attempt of the form.
+    pub held: &'v [NewDocument],
 }
 
 /// Builds every input of the application form of `service`, with the
@@ -381,6 +387,7 @@ pub fn apply_page<'a>(
         units,
         values,
         errors: field_errors,
+        held,
     } = form;
     let lang = tr.lang();
     let errors: BTreeMap<String, String> = field_errors
@@ -497,7 +504,16 @@ pub fn apply_page<'a>(
             }
         })
         .collect();
-    let documents = doc_inputs(tr, service, &errors);
+    let mut documents = doc_inputs(tr, service, &errors);
+    for (input, requirement) in documents.iter_mut().zip(&service.documents) {
+        input.held = held.iter().find(|h| h.code == requirement.code).map(|h| {
+            format!(
+                "{} · {}",
+                h.file_name,
+                crate::views::file_size(tr, h.size_bytes)
+            )
+        });
+    }
     // Each summary line names its field, so two "required" lines differ.
     let label_of = |id: &str| {
         applicant
@@ -572,6 +588,7 @@ async fn apply_form(
             units,
             values: &BTreeMap::new(),
             errors: &[],
+            held: &[],
         },
     )
     .render();
@@ -643,13 +660,19 @@ async fn apply(
     parts.submission.service = published.service.code.to_string();
     let values = typed_values(&parts);
     let (key, scoped) = crate::idempotency::form_key(&parts.idempotency_key);
-    parts.submission.idempotency_key = Some(scoped);
+    parts.submission.idempotency_key = Some(scoped.clone());
     match state.app.submit(parts.submission, None, &client).await {
         // Post, redirect, get: a reload shows the confirmation again and
         // files nothing (a second POST of the same form is answered with
         // the first application too).
         Ok(_) => Ok(Redirect::to(&submitted_url(&published.service.code, &key)).into_response()),
         Err(AppError::Invalid(errors)) => {
+            let held = state
+                .app
+                .store
+                .held_documents(&scoped)
+                .await
+                .map_err(AppError::from)?;
             let units = units_for(&state, &published.service).await?;
             let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
             let body = apply_page(
@@ -663,6 +686,7 @@ async fn apply(
                     units,
                     values: &values,
                     errors: &errors,
+                    held: &held,
                 },
             )
             .render();

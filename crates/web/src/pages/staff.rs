@@ -330,9 +330,9 @@ fn application_page<'a>(
                     i,
                     label,
                     format!(
-                        "{name} · {} · {} KB",
+                        "{name} · {} · {}",
                         kind.to_uppercase(),
-                        (size + 1023) / 1024
+                        crate::views::file_size(tr, *size)
                     ),
                 )
             })
@@ -545,6 +545,7 @@ async fn intake_form(
             units,
             values: &BTreeMap::new(),
             errors: &[],
+            held: &[],
         },
     );
     body.heading = format!(
@@ -574,10 +575,16 @@ async fn intake(
     parts.submission.service = published.service.code.to_string();
     let values = typed_values(&parts);
     let (key, scoped) = crate::idempotency::form_key(&parts.idempotency_key);
-    parts.submission.idempotency_key = Some(scoped);
+    parts.submission.idempotency_key = Some(scoped.clone());
     match state.app.submit(parts.submission, Some(&who), "").await {
         Ok(_) => Ok(Redirect::to(&submitted_url(&published.service.code, &key)).into_response()),
         Err(AppError::Invalid(errors)) => {
+            let held = state
+                .app
+                .store
+                .held_documents(&scoped)
+                .await
+                .map_err(AppError::from)?;
             let units = intake_units(&state, &who, Some(published.service.country)).await?;
             let mut body = apply_page(
                 &tr,
@@ -590,6 +597,7 @@ async fn intake(
                     units,
                     values: &values,
                     errors: &errors,
+                    held: &held,
                 },
             );
             body.heading = format!(

@@ -1,12 +1,14 @@
-//! A submission is made once: a reload of the confirmation, a second click,
-//! the same form sent again or an API client's retry never files a second
-//! application or report (POST-redirect-GET and idempotency keys).
+//! Sending forms as citizens do: a submission is made once (a reload of the
+//! confirmation, a second click, the same form sent again or an API
+//! client's retry never files a second application or report:
+//! POST-redirect-GET and idempotency keys), and a form sent with errors
+//! says every one of them and keeps the files already chosen.
 
 use reqwest::StatusCode;
 use reqwest::multipart::Form;
 use serde_json::Value;
 
-use crate::applications::{count, renewal_form};
+use crate::applications::{PDF, PNG, count, form, renewal_form};
 use crate::reports::{BADRASHIN, report_form};
 use crate::support::{Engine, TestApp, csrf_of, hidden_of, location};
 
@@ -14,6 +16,7 @@ crate::on_both_engines!(
     the_application_form_redirects_and_a_repeat_files_nothing,
     the_report_form_redirects_and_a_repeat_files_nothing,
     an_api_retry_with_the_same_idempotency_key_files_once,
+    a_form_with_errors_says_all_of_them_and_keeps_the_chosen_files,
 );
 
 async fn page(app: &TestApp, path: &str) -> (StatusCode, String) {
@@ -207,5 +210,90 @@ async fn an_api_retry_with_the_same_idempotency_key_files_once(engine: Engine) {
         .await
         .expect("request");
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.stop().await;
+}
+
+async fn a_form_with_errors_says_all_of_them_and_keeps_the_chosen_files(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let path = "/services/EG-SHOP-LICENSE-RENEWAL/apply";
+    let (_, page_html) = page(&app, path).await;
+    let (csrf, key) = (
+        csrf_of(&page_html),
+        hidden_of(&page_html, "idempotency_key"),
+    );
+    let send = |form: Form| {
+        app.client
+            .post(app.url(path))
+            .multipart(
+                form.text("csrf", csrf.clone())
+                    .text("idempotency_key", key.clone()),
+            )
+            .send()
+    };
+    // An empty form: every wrong field at once, each named, the unit
+    // "required" (not "no unit has this code").
+    let empty = send(Form::new()).await.expect("request");
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = empty.text().await.expect("html");
+    let summary = html
+        .split("class=\"error-summary\"")
+        .nth(1)
+        .and_then(|s| s.split("</div>").next())
+        .expect("an error summary");
+    for anchor in [
+        "#unit",
+        "#applicant_name",
+        "#applicant_id",
+        "#applicant_phone",
+        "#field-license_number",
+        "#document-national-id-copy",
+        "#document-current-license",
+    ] {
+        assert!(summary.contains(anchor), "{anchor} in {summary}");
+    }
+    assert!(!html.contains("لا توجد وحدة بهذا الرمز"), "{summary}");
+    assert!(summary.contains("هذا الحقل مطلوب"), "{summary}");
+    assert!(
+        html.contains("src=\"/assets/app.js\""),
+        "focus moves to the summary"
+    );
+
+    // Both files are fine but a field is missing: the files are held.
+    let with_files = form(
+        "EG-SHOP-LICENSE-RENEWAL",
+        "EG-GZ-BDR",
+        &[("address", "البدرشين")],
+        &[
+            ("national-id-copy", PNG, "id.png"),
+            ("current-license", PDF, "license.pdf"),
+        ],
+    );
+    let refused = send(with_files).await.expect("request");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.expect("html");
+    assert!(html.contains("#field-license_number"), "the missing field");
+    assert!(
+        !html.contains("#document-national-id-copy") && !html.contains("#document-current-license"),
+        "the files are not asked for again"
+    );
+    for name in ["id.png", "license.pdf"] {
+        assert!(
+            html.contains(&format!("<bdi>{name} · 1 كيلوبايت</bdi>")),
+            "{name} held"
+        );
+    }
+    // The next attempt sends no file at all and is complete.
+    let complete = form(
+        "EG-SHOP-LICENSE-RENEWAL",
+        "EG-GZ-BDR",
+        &[("license_number", "BDR/2019/553"), ("address", "البدرشين")],
+        &[],
+    );
+    let done = send(complete).await.expect("request");
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, "applications").await, 1);
+    assert_eq!(count(&app, "application_documents").await, 2);
     app.stop().await;
 }
