@@ -1,10 +1,13 @@
 // A citizen applies in Arabic; a clerk, an officer and the unit head move
 // the application to issuance; the citizen sees the license and checks it.
+// The citizen is on a 390 px phone; then every page they saw is read again
+// at 320 px. Each citizen page must reflow without sideways scrolling and
+// pass axe-core.
 // Usage: node apply-and-issue.mjs BASE_URL ARTIFACT_DIR   (env NATIONAL_ID)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { check, launch, arabicPage, signIn } from './lib.mjs';
+import { check, launch, arabicPage, inspect, signIn } from './lib.mjs';
 
 const [base, artifacts] = process.argv.slice(2);
 const nationalId = process.env.NATIONAL_ID;
@@ -17,16 +20,19 @@ const outside = [];
 const browser = await launch(artifacts);
 try {
   // The citizen finds the service by searching in Arabic, with a different spelling.
-  const citizen = await arabicPage(browser, base, outside);
+  const citizen = await arabicPage(browser, base, outside, 390);
+  const seen = [];
+  const look = async (name) => { seen.push(citizen.url()); await inspect(citizen, artifacts, name); };
   await citizen.goto(`${base}/services`);
   check(await citizen.getAttribute('html', 'dir') === 'rtl', 'services page is not right-to-left');
+  await look('shop-services-ar');
   await citizen.getByLabel('ابحث عن خدمة').fill('تجديد ترخيص محل');
   await citizen.getByRole('button', { name: 'بحث' }).click();
   await citizen.getByRole('link', { name: 'تجديد ترخيص محل عام' }).click();
   const steps = await citizen.locator('ol.steps').textContent();
   check(steps.includes('مراجعة إدارة التراخيص') && steps.includes('سداد الرسوم'), 'procedure not published');
   check((await citizen.locator('dl.summary').textContent()).includes('500.00 ج.م'), 'fee not shown');
-  await citizen.screenshot({ path: join(artifacts, 'shop-service-ar.png'), fullPage: true });
+  await look('shop-service-ar');
   await citizen.getByRole('link', { name: 'تقدّم بالطلب إلكترونيًا' }).click();
 
   // First try without documents: a clear error summary, values kept.
@@ -40,7 +46,8 @@ try {
   const summary = await citizen.getByRole('alert').textContent();
   check(summary.includes('صورة بطاقة الرقم القومي: هذا المستند مطلوب'), 'missing documents not reported by name');
   check(await citizen.getByLabel('الاسم الكامل').inputValue() === 'سعاد محمود حسن', 'typed name lost');
-  await citizen.screenshot({ path: join(artifacts, 'shop-apply-errors-ar.png'), fullPage: true });
+  check(await citizen.evaluate(() => document.activeElement?.classList.contains('error-summary')), 'focus is not on the error summary');
+  await look('shop-apply-errors-ar');
 
   await citizen.getByLabel('صورة بطاقة الرقم القومي').setInputFiles(png);
   await citizen.getByLabel('الترخيص الحالي', { exact: true }).setInputFiles(pdf);
@@ -48,7 +55,10 @@ try {
   await citizen.getByRole('heading', { name: 'تم استلام طلبك' }).waitFor();
   const tracking = (await citizen.locator('.tracking-number').textContent()).trim();
   check(/^EG-GZ-BDR-\d{4}-\d{6}-[0-9A-Z]$/.test(tracking), `odd tracking number ${tracking}`);
-  await citizen.screenshot({ path: join(artifacts, 'shop-submitted-ar.png'), fullPage: true });
+  await look('shop-submitted-ar');
+  // A reload of the confirmation files nothing again: the same number.
+  await citizen.reload();
+  check((await citizen.locator('.tracking-number').textContent()).trim() === tracking, 'a reload changed the confirmation');
 
   // Staff move it along, each from their inbox.
   async function actAs(username, buttonName, fill) {
@@ -74,17 +84,24 @@ try {
   await citizen.getByLabel('رقم الهوية أو الجوال').fill(nationalId);
   await citizen.getByRole('button', { name: 'اعرض حالة الطلب' }).click();
   check((await citizen.locator('.status').textContent()).includes('صدر الترخيص'), 'track page does not say issued');
-  await citizen.screenshot({ path: join(artifacts, 'shop-track-issued-ar.png'), fullPage: true });
+  await look('shop-track-issued-ar');
   await citizen.getByRole('link', { name: 'اعرض الترخيص' }).click();
   check(await citizen.locator('.qr svg').count() === 1, 'no QR code on the license');
   check((await citizen.locator('.license').textContent()).includes('Public shop license renewal'), 'license is not bilingual');
-  await citizen.screenshot({ path: join(artifacts, 'shop-license-ar.png'), fullPage: true });
+  await look('shop-license-ar');
   const verifyUrl = (await citizen.locator('figcaption .code').textContent()).trim();
   await citizen.goto(verifyUrl);
   const verdict = await citizen.getByRole('status').textContent();
   check(verdict.includes('ساري') && verdict.includes('التوقيع الرقمي صحيح'), `verification says ${verdict}`);
   check(!(await citizen.content()).includes(nationalId), 'the verification page shows the national ID');
-  await citizen.screenshot({ path: join(artifacts, 'shop-verify-ar.png'), fullPage: true });
+  await look('shop-verify-ar');
+
+  // The narrowest screens: every page again at 320 px, with the public ones.
+  const narrow = await arabicPage(browser, base, outside, 320);
+  for (const [i, url] of [...seen, `${base}/`, `${base}/reports`, `${base}/reports/new`, `${base}/verify`].entries()) {
+    await narrow.goto(url);
+    await inspect(narrow, artifacts, `narrow-320-${i}`);
+  }
 
   check(outside.length === 0, `requests left the machine: ${outside.join(', ')}`);
   console.log(`browser: ${tracking} applied, issued and verified`);

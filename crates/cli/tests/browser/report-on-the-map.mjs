@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { check, launch, arabicPage, signIn } from './lib.mjs';
+import { check, launch, arabicPage, inspect, signIn } from './lib.mjs';
 
 const [base, artifacts] = process.argv.slice(2);
 
@@ -24,7 +24,9 @@ writeFileSync(photo, jpeg);
 const outside = [];
 const browser = await launch(artifacts);
 try {
-  const citizen = await arabicPage(browser, base, outside);
+  // The citizen and the neighbour are on phones; their pages must reflow
+  // and pass axe-core.
+  const citizen = await arabicPage(browser, base, outside, 390);
   await citizen.goto(`${base}/reports/new`);
   check(await citizen.getAttribute('html', 'dir') === 'rtl', 'report form is not right-to-left');
   await citizen.getByLabel('نوع المشكلة').selectOption({ label: 'إنارة الشوارع' });
@@ -34,6 +36,7 @@ try {
   await citizen.getByLabel('انتقل إلى').selectOption('EG-GZ-BDR');
   await citizen.waitForTimeout(600);
   const map = citizen.locator('#report-map');
+  await map.scrollIntoViewIfNeeded();
   const box = await map.boundingBox();
   await citizen.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   const lat = Number(await citizen.getByLabel('خط العرض').inputValue());
@@ -42,32 +45,33 @@ try {
   await citizen.getByLabel('وصف المشكلة (اختياري)').fill('العمود المقابل لمدرسة البدرشين الإعدادية مطفأ منذ ثلاثة أيام');
   await citizen.getByLabel('صورة (اختياري)').setInputFiles(photo);
   await citizen.getByLabel('البريد الإلكتروني (اختياري)').fill('citizen@example.com');
-  await citizen.screenshot({ path: join(artifacts, 'report-new-ar.png'), fullPage: true });
+  await inspect(citizen, artifacts, 'report-new-ar');
   await citizen.getByRole('button', { name: 'أرسل البلاغ' }).click();
   await citizen.getByRole('heading', { name: 'تم استلام البلاغ' }).waitFor();
   const number = (await citizen.locator('.tracking-number').textContent()).trim().replace('#', '');
   const privateLink = await citizen.locator('#private-link').getAttribute('href');
   check(privateLink.startsWith(`/reports/`) && privateLink.includes('?key='), `odd private link ${privateLink}`);
   check(/^\d+$/.test(number), `odd report number ${number}`);
-  await citizen.screenshot({ path: join(artifacts, 'report-received-ar.png'), fullPage: true });
+  await inspect(citizen, artifacts, 'report-received-ar');
 
   // The photo kept is the picture without its metadata.
   const stored = await (await citizen.request.get(`${base}/reports/${number}/photo`)).body();
   check(stored.length > 100 && !stored.includes('GPSLatitude') && !stored.includes('Samsung'), 'photo metadata was kept');
 
   // A neighbour about to report the same light is shown the open report first.
-  const neighbour = await arabicPage(browser, base, outside);
+  const neighbour = await arabicPage(browser, base, outside, 320);
   await neighbour.goto(`${base}/reports/new`);
   await neighbour.locator('.leaflet-interactive').first().waitFor();
   await neighbour.getByLabel('نوع المشكلة').selectOption({ label: 'إنارة الشوارع' });
   await neighbour.getByLabel('انتقل إلى').selectOption('EG-GZ-BDR');
   await neighbour.waitForTimeout(300);
+  await neighbour.locator('#report-map').scrollIntoViewIfNeeded();
   const again = await neighbour.locator('#report-map').boundingBox();
   await neighbour.mouse.click(again.x + again.width / 2 + 1, again.y + again.height / 2);
   await neighbour.locator('#nearby').waitFor({ state: 'visible' });
   check(await neighbour.locator('#nearby').getByRole('link', { name: `#${number}` }).count() === 1,
     'the open report nearby is not offered');
-  await neighbour.screenshot({ path: join(artifacts, 'report-nearby-ar.png'), fullPage: true });
+  await inspect(neighbour, artifacts, 'report-nearby-ar');
 
   // The engineering officer finds it in the reports inbox and resolves it.
   const officer = await arabicPage(browser, base, outside);
@@ -93,13 +97,13 @@ try {
   await citizen.getByRole('button', { name: 'نعم، تم الحل' }).click();
   await citizen.getByRole('status').waitFor();
   check((await citizen.getByRole('status').textContent()).includes('شكرًا لتأكيدك الحل'), 'no confirmation notice');
-  await citizen.screenshot({ path: join(artifacts, 'report-resolved-ar.png'), fullPage: true });
+  await inspect(citizen, artifacts, 'report-resolved-ar');
 
   // The public map draws the boundaries and the report; the list works without scripts.
   await citizen.goto(`${base}/reports?unit=EG-GZ-BDR`);
   await citizen.locator('path.leaflet-interactive[stroke="#1b7a3d"]').first().waitFor();
   check(await citizen.getByRole('link', { name: `#${number}` }).count() === 1, 'report not in the list');
-  await citizen.screenshot({ path: join(artifacts, 'reports-map-ar.png'), fullPage: true });
+  await inspect(citizen, artifacts, 'reports-map-ar');
 
   const head = await arabicPage(browser, base, outside);
   await signIn(head, base, 'eg.head');
