@@ -427,7 +427,10 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
-    async fn view_of(&self, record: ApplicationRecord) -> Result<ApplicationView, AppError> {
+    pub(crate) async fn view_of(
+        &self,
+        record: ApplicationRecord,
+    ) -> Result<ApplicationView, AppError> {
         let service = self.service_version(record.service_version_id).await?;
         let unit = self.store.unit(record.unit_id).await?;
         let history = self.store.application_history(record.id).await?;

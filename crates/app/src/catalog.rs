@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use baladiya_domain::catalog::{
     Action, Applicant, ChoiceOption, DocumentRequirement, Fee, FeeTerm, FieldKind, FormField,
-    Procedure, Service, ServiceCode, Step, StepKind, parse_amount,
+    IssuedDocument, Procedure, Service, ServiceCode, Step, StepKind, parse_amount,
 };
 use baladiya_domain::country::Country;
 use baladiya_domain::org::{BilingualName, DepartmentKind};
@@ -187,6 +187,8 @@ struct RawService {
     fields: Vec<RawField>,
     fee: Option<RawFee>,
     steps: Spanned<Vec<RawStep>>,
+    /// `license`, `permit` or `certificate`; by default from the category.
+    issues: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -374,6 +376,12 @@ pub fn parse_service(file: &Path, text: &str) -> Result<Service, Vec<CatalogProb
             Ok(c.trim().to_owned())
         }
     });
+    let issues = match &raw.issues {
+        Some(kind) => r.check(kind, "issues", |k| IssuedDocument::parse(k)),
+        None => Some(IssuedDocument::of_category(
+            category.as_deref().unwrap_or_default(),
+        )),
+    };
     let name = r.text(&raw.name, "name");
     let description = r.text(&raw.description, "description");
     let legal_basis = r.text(&raw.legal_basis, "legal_basis");
@@ -670,7 +678,7 @@ pub fn parse_service(file: &Path, text: &str) -> Result<Service, Vec<CatalogProb
         legal_basis,
         applicants,
         sla,
-        procedure,
+        (procedure, issues),
     ) {
         (
             Some(code),
@@ -682,7 +690,7 @@ pub fn parse_service(file: &Path, text: &str) -> Result<Service, Vec<CatalogProb
             Some(legal_basis),
             Some(applicants),
             Some(sla_working_days),
-            Some(procedure),
+            (Some(procedure), Some(issues)),
         ) if r.problems.is_empty() => Ok(Service {
             code,
             version,
@@ -697,6 +705,7 @@ pub fn parse_service(file: &Path, text: &str) -> Result<Service, Vec<CatalogProb
             sla_working_days,
             legal_basis,
             procedure,
+            issues,
         }),
         _ => Err(r.problems),
     }

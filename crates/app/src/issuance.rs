@@ -21,6 +21,9 @@ const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
     pub code: String,
+    /// The application it ends (never shown: its tracking number is the
+    /// applicant's).
+    pub application_id: i64,
     pub service_code: String,
     pub service_ar: String,
     pub service_en: String,
@@ -33,6 +36,15 @@ pub struct Verification {
     pub status: &'static str,
     pub signature: String,
     pub signature_valid: bool,
+}
+
+/// An issued document as its page shows it.
+#[derive(Debug, Clone)]
+pub struct IssuedView {
+    pub verification: Verification,
+    pub application: crate::applications::ApplicationView,
+    /// The name of the staff member who issued it.
+    pub signatory: Option<String>,
 }
 
 /// The exact text that is signed for a license.
@@ -150,6 +162,7 @@ impl App {
         };
         Ok(Verification {
             code,
+            application_id: record.id,
             service_code: service.code.to_string(),
             service_ar: service.name.ar().to_owned(),
             service_en: service.name.en().to_owned(),
@@ -162,6 +175,50 @@ impl App {
             signature: issuance.signature,
             signature_valid,
         })
+    }
+
+    /// An issued document with the application it ends and who signed it,
+    /// for its printable page. The caller decides whose copy it is: the
+    /// public one masks the holder.
+    pub async fn issued(&self, code: &str) -> Result<IssuedView, AppError> {
+        let verification = self.verify(code).await?;
+        let record = self
+            .store
+            .application_by_id(verification.application_id)
+            .await?;
+        let application = self.view_of(record).await?;
+        let signatory = application
+            .history
+            .iter()
+            .rev()
+            .find(|h| h.action == "application.issue")
+            .and_then(|h| h.actor_name.clone());
+        Ok(IssuedView {
+            verification,
+            application,
+            signatory,
+        })
+    }
+
+    /// The holder's own copy: asked with the same proof as tracking.
+    pub async fn issued_to_holder(
+        &self,
+        code: &str,
+        tracking: &str,
+        proof: &str,
+        client: &str,
+    ) -> Result<IssuedView, AppError> {
+        let view = self
+            .application_for_applicant(tracking, proof, client)
+            .await?;
+        let theirs = view
+            .issuance
+            .as_ref()
+            .is_some_and(|i| i.verification_code.eq_ignore_ascii_case(code.trim()));
+        if !theirs {
+            return Err(AppError::NotFound);
+        }
+        self.issued(code).await
     }
 
     /// Revokes an issued license, with a reason. Unit heads of the

@@ -105,6 +105,7 @@ catalog_dir = "catalog"
 # smtp_url = "smtp://mail.internal:25"
 # smtp_from = "Baladiya <no-reply@baladiya.example>"
 
+# digits = "arabic"            # dates in Arabic-Indic digits (default "western")
 # log_format = "json"          # or "text"
 # trust_forwarded_for = true   # behind a reverse proxy that sets X-Forwarded-For
 # max_connections = 4096

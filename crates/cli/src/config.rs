@@ -29,6 +29,7 @@ pub enum LogFormat {
 /// map_tile_attribution = "© OpenStreetMap contributors"
 /// trust_forwarded_for = true   # behind a reverse proxy: clients by X-Forwarded-For
 /// max_connections = 4096       # open at once (kept below the open-file limit)
+/// digits = "arabic"            # dates in Arabic-Indic digits (default "western")
 /// mqtt_url = "mqtt://baladiya:secret@broker.internal:1883"   # SensorThings over the deployment's MQTT broker
 /// mqtt_listen = "0.0.0.0:1883"  # without mqtt_url: the embedded broker ("off": none)
 ///
@@ -73,6 +74,9 @@ pub struct Config {
     #[serde(default)]
     pub trust_forwarded_for: bool,
     pub max_connections: Option<usize>,
+    /// Digits in dates: `western` (default) or `arabic` (Arabic-Indic).
+    #[serde(default)]
+    pub digits: baladiya_web::dates::Digits,
     /// The deployment's MQTT broker for the SensorThings MQTT extension,
     /// `mqtt://[USER:PASSWORD@]HOST[:PORT]`.
     pub mqtt_url: Option<String>,

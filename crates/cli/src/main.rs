@@ -1069,6 +1069,7 @@ async fn serve(
             .clone()
             .map(|url| (url, config.map_tile_attribution.clone().unwrap_or_default())),
         trust_forwarded_for: config.trust_forwarded_for,
+        digits: config.digits,
         hsts: config
             .public_url
             .as_deref()

@@ -104,6 +104,47 @@ pub struct Service {
     pub sla_working_days: u32,
     pub legal_basis: BilingualName,
     pub procedure: Procedure,
+    /// What the service issues at its end.
+    pub issues: IssuedDocument,
+}
+
+/// The kind of document a service issues: its title and the words on it
+/// («رقم الترخيص», «رقم التصريح», «رقم الشهادة») follow it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssuedDocument {
+    License,
+    Permit,
+    Certificate,
+}
+
+impl IssuedDocument {
+    pub fn parse(text: &str) -> Result<Self, &'static str> {
+        match text {
+            "license" => Ok(IssuedDocument::License),
+            "permit" => Ok(IssuedDocument::Permit),
+            "certificate" => Ok(IssuedDocument::Certificate),
+            _ => Err("issues-unknown"),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssuedDocument::License => "license",
+            IssuedDocument::Permit => "permit",
+            IssuedDocument::Certificate => "certificate",
+        }
+    }
+
+    /// The usual kind of a service category, when its file does not say:
+    /// certificates issue certificates, building, street and advertising
+    /// works are permits, businesses get licenses.
+    pub fn of_category(category: &str) -> Self {
+        match category {
+            "certificates" => IssuedDocument::Certificate,
+            "building" | "streets" | "advertising" => IssuedDocument::Permit,
+            _ => IssuedDocument::License,
+        }
+    }
 }
 
 impl Service {

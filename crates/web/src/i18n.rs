@@ -78,6 +78,7 @@ const SOURCES: &[(Lang, &str, &str)] = sources![
 pub struct I18n {
     ar: FluentBundle<FluentResource>,
     en: FluentBundle<FluentResource>,
+    dates: crate::dates::Dates,
 }
 
 impl std::fmt::Debug for I18n {
@@ -90,6 +91,11 @@ impl I18n {
     /// Parses the embedded translation files. A syntax error in one is a
     /// bug caught by the tests, so it is reported, not ignored.
     pub fn load() -> Result<Self, String> {
+        Self::load_with(crate::dates::Digits::default())
+    }
+
+    /// As [`I18n::load`], with dates written in `digits`.
+    pub fn load_with(digits: crate::dates::Digits) -> Result<Self, String> {
         let mut ar = bundle(langid!("ar"));
         let mut en = bundle(langid!("en"));
         for (lang, name, source) in SOURCES {
@@ -103,7 +109,11 @@ impl I18n {
                 .add_resource(resource)
                 .map_err(|errors| format!("{name}: {errors:?}"))?;
         }
-        Ok(Self { ar, en })
+        Ok(Self {
+            ar,
+            en,
+            dates: crate::dates::Dates::new(digits)?,
+        })
     }
 
     fn bundle(&self, lang: Lang) -> &FluentBundle<FluentResource> {
@@ -192,6 +202,24 @@ impl Tr {
 
     pub fn t(&self, key: &str) -> String {
         self.i18n.message(self.lang, key, None)
+    }
+
+    /// A message with one text argument (a select expression may choose
+    /// on it, such as a document's kind).
+    pub fn t_with(&self, key: &str, name: &'static str, value: &str) -> String {
+        let mut args = FluentArgs::new();
+        args.set(name, FluentValue::from(value.to_owned()));
+        self.i18n.message(self.lang, key, Some(&args))
+    }
+
+    /// A date as people read it in this language («6 ديسمبر 2026»).
+    pub fn date(&self, date: chrono::NaiveDate) -> String {
+        self.i18n.dates.gregorian(self.lang, date)
+    }
+
+    /// The same day in the Umm al-Qura Hijri calendar.
+    pub fn hijri(&self, date: chrono::NaiveDate) -> String {
+        self.i18n.dates.hijri(self.lang, date)
     }
 
     /// A message with one numeric argument (plural forms choose on it).

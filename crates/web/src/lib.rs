@@ -11,6 +11,7 @@ mod assets;
 mod auth;
 mod charts;
 mod client;
+pub mod dates;
 mod error;
 mod heatmap;
 pub mod i18n;
@@ -122,7 +123,7 @@ pub async fn embedded_broker(
 pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
     let state = AppState {
         app,
-        i18n: Arc::new(i18n::I18n::load()?),
+        i18n: Arc::new(i18n::I18n::load_with(config.digits)?),
         config,
     };
     let max_body = state.config.max_body_bytes;

@@ -27,6 +27,8 @@ pub struct WebConfig {
     /// Served to browsers over HTTPS (behind a TLS proxy): send
     /// `Strict-Transport-Security`.
     pub hsts: bool,
+    /// Western or Arabic-Indic digits in dates.
+    pub digits: crate::dates::Digits,
 }
 
 impl Default for WebConfig {
@@ -39,6 +41,7 @@ impl Default for WebConfig {
             request_timeout: std::time::Duration::from_secs(120),
             body_read_timeout: std::time::Duration::from_secs(15),
             hsts: false,
+            digits: crate::dates::Digits::Western,
         }
     }
 }

@@ -85,8 +85,11 @@ try {
   await citizen.getByRole('button', { name: 'اعرض حالة الطلب' }).click();
   check((await citizen.locator('.status').textContent()).includes('صدر الترخيص'), 'track page does not say issued');
   await look('shop-track-issued-ar');
-  await citizen.getByRole('link', { name: 'اعرض الترخيص' }).click();
+  await citizen.getByRole('button', { name: 'اعرض الترخيص واطبعه' }).click();
   check(await citizen.locator('.qr svg').count() === 1, 'no QR code on the license');
+  const license = await citizen.locator('.license').textContent();
+  check(license.includes('سعاد محمود حسن'), 'the holder is masked on their own license');
+  check(license.includes('رقم الترخيص') && license.includes('BDR/2020/118') && license.includes('المعتمِد'), 'the license lacks its number, details or signatory');
   check((await citizen.locator('.license').textContent()).includes('Public shop license renewal'), 'license is not bilingual');
   await look('shop-license-ar');
   const verifyUrl = (await citizen.locator('figcaption .code').textContent()).trim();

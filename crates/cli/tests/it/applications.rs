@@ -307,6 +307,91 @@ async fn a_building_permit_goes_through_parallel_approvals_to_a_verified_license
         .expect("request");
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 
+    // The printable document: titled by its kind (a building permit is a
+    // permit), with what it grants, its number, dates, issuer and
+    // signatory. The public copy masks the holder; the holder's own copy,
+    // asked with the tracking proof, names them.
+    let public = app
+        .client
+        .get(app.url(&format!("/licenses/{code}?lang=ar")))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    for shown in [
+        "<p class=\"document-kind\">تصريح</p>",
+        "رقم التصريح",
+        "مساحة الأرض (م²)",
+        "<bdi>240</bdi>",
+        "سكني",
+        "جهة الإصدار",
+        "المعتمِد",
+        "م*** أ*** ع*** ا***",
+        "class=\"qr\"",
+    ] {
+        assert!(public.contains(shown), "{shown} on the public copy");
+    }
+    assert!(!public.contains("محمد أحمد عبد الله") && !public.contains(&tracking));
+    // Dates read in Arabic with month names, never as ISO text (which
+    // reads backwards after Arabic words).
+    let issued_on = issued["license"]["issued_on"].as_str().expect("date");
+    assert!(!public.contains(issued_on), "{issued_on} as ISO text");
+    let months = [
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "أغسطس",
+        "سبتمبر",
+        "أكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+    ];
+    assert!(
+        months.iter().any(|m| public.contains(m)),
+        "an Arabic month name"
+    );
+    assert!(!public.contains("رقم الترخيص"), "not called a license");
+    let (tracked_page, csrf) = {
+        let page = app
+            .client
+            .get(app.url("/track"))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("html");
+        let csrf = crate::support::csrf_of(&page);
+        (page, csrf)
+    };
+    assert!(tracked_page.contains("name=\"csrf\""));
+    let holder = |proof: String| {
+        app.client
+            .post(app.url(&format!("/licenses/{code}")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("tracking_number", tracking.as_str()),
+                ("proof", proof.as_str()),
+            ])
+            .send()
+    };
+    let own = holder(egyptian_id()).await.expect("request");
+    assert_eq!(own.status(), StatusCode::OK);
+    let own = own.text().await.expect("html");
+    assert!(own.contains("محمد أحمد عبد الله") && own.contains(&tracking));
+    let wrong = holder("29001011234567".to_owned()).await.expect("request");
+    assert_eq!(
+        wrong.status(),
+        StatusCode::NOT_FOUND,
+        "not without the proof"
+    );
+
     // The applicant follows it with the number and their ID or phone.
     let tracked = json_of(track(&app, &tracking, &egyptian_id()).await).await;
     assert_eq!(tracked["status"], "issued");

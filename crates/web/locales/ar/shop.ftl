@@ -76,7 +76,11 @@ track-status = الحالة
 track-step = المرحلة الحالية
 track-expected = موعد الإنجاز المتوقع
 track-history = سجل الطلب
-track-view-license = اعرض الترخيص
+track-view-license = { $kind ->
+    [permit] اعرض التصريح واطبعه
+    [certificate] اعرض الشهادة واطبعها
+   *[license] اعرض الترخيص واطبعه
+}
 track-complete-heading = استكمال الطلب
 track-comment = ملاحظات
 track-resubmit = أعد إرسال الطلب
@@ -177,3 +181,33 @@ inbox-overdue-only = المتأخرة فقط
 inbox-filter = تصفية
 size-kb = { $n } كيلوبايت
 size-mb = { $n } ميجابايت
+document-kind = { $kind ->
+    [permit] تصريح
+    [certificate] شهادة
+   *[license] ترخيص
+}
+document-number = { $kind ->
+    [permit] رقم التصريح
+    [certificate] رقم الشهادة
+   *[license] رقم الترخيص
+}
+document-holder = { $kind ->
+    [permit] صاحب التصريح
+    [certificate] صاحب الشهادة
+   *[license] صاحب الترخيص
+}
+document-qr = { $kind ->
+    [permit] امسح الرمز للتحقق من صحة التصريح:
+    [certificate] امسح الرمز للتحقق من صحة الشهادة:
+   *[license] امسح الرمز للتحقق من صحة الترخيص:
+}
+document-public-copy = { $kind ->
+    [permit] هذه النسخة العامة من التصريح: اسم صاحبه مخفي جزئيًا. يجد صاحبه نسخته الكاملة من صفحة متابعة الطلب.
+    [certificate] هذه النسخة العامة من الشهادة: اسم صاحبها مخفي جزئيًا. يجد صاحبها نسخته الكاملة من صفحة متابعة الطلب.
+   *[license] هذه النسخة العامة من الترخيص: اسم صاحبه مخفي جزئيًا. يجد صاحبه نسخته الكاملة من صفحة متابعة الطلب.
+}
+document-application = رقم الطلب
+document-issuer = جهة الإصدار
+document-signatory = المعتمِد
+document-signed = موقّع رقميًا من منصة بلدية بمفتاح الجهة المصدرة؛ رمز QR يثبت صحته وحالته الآن.
+document-open = اعرض المستند واطبعه

@@ -69,7 +69,11 @@ track-status = Status
 track-step = Current step
 track-expected = Expected completion
 track-history = History
-track-view-license = View the license
+track-view-license = { $kind ->
+    [permit] View and print the permit
+    [certificate] View and print the certificate
+   *[license] View and print the license
+}
 track-complete-heading = Complete the application
 track-comment = Notes
 track-resubmit = Send the application again
@@ -167,3 +171,33 @@ inbox-overdue-only = Overdue only
 inbox-filter = Filter
 size-kb = { $n } KB
 size-mb = { $n } MB
+document-kind = { $kind ->
+    [permit] Permit
+    [certificate] Certificate
+   *[license] License
+}
+document-number = { $kind ->
+    [permit] Permit number
+    [certificate] Certificate number
+   *[license] License number
+}
+document-holder = { $kind ->
+    [permit] Permit holder
+    [certificate] Certificate holder
+   *[license] License holder
+}
+document-qr = { $kind ->
+    [permit] Scan to check this permit:
+    [certificate] Scan to check this certificate:
+   *[license] Scan to check this license:
+}
+document-public-copy = { $kind ->
+    [permit] This is the public copy of the permit: the holder's name is partly hidden. The holder finds their full copy from the tracking page.
+    [certificate] This is the public copy of the certificate: the holder's name is partly hidden. The holder finds their full copy from the tracking page.
+   *[license] This is the public copy of the license: the holder's name is partly hidden. The holder finds their full copy from the tracking page.
+}
+document-application = Application number
+document-issuer = Issued by
+document-signatory = Approved by
+document-signed = Digitally signed by Baladiya with the issuing authority's key; the QR code proves it genuine and shows its status now.
+document-open = View and print the document

@@ -70,6 +70,12 @@ pub struct HistoryLine {
     pub comment: String,
 }
 
+/// A moment as people read it: the day in the page's language and the
+/// time (UTC), «6 ديسمبر 2026 10:15».
+pub fn date_time(tr: &Tr, at: chrono::DateTime<chrono::Utc>) -> String {
+    format!("{} {}", tr.date(at.date_naive()), at.format("%H:%M"))
+}
+
 impl HistoryLine {
     pub fn new(tr: &Tr, entry: &baladiya_store::HistoryEntry) -> Self {
         let detail: serde_json::Value = serde_json::from_str(&entry.detail).unwrap_or_default();
@@ -78,7 +84,7 @@ impl HistoryLine {
             .strip_prefix("application.")
             .unwrap_or(&entry.action);
         Self {
-            at: entry.at.format("%Y-%m-%d %H:%M").to_string(),
+            at: date_time(tr, entry.at),
             what: tr.t(&format!("event-{action}")),
             comment: detail["comment"].as_str().unwrap_or_default().to_owned(),
         }

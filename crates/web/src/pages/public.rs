@@ -48,7 +48,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(resubmit).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .route("/track/rate", axum::routing::post(rate))
-        .route("/licenses/{code}", get(license))
+        .route("/licenses/{code}", get(license).post(holder_license))
         .route("/verify", get(verify_form))
         .route("/verify/{code}", get(verify))
 }
@@ -616,7 +616,7 @@ pub fn submitted_page<'a>(
         user,
         tracking: view.record.tracking_number.clone(),
         service: view.service.name.get(tr.lang()).to_owned(),
-        due: view.record.due_on.to_string(),
+        due: tr.date(view.record.due_on),
         fee: view
             .record
             .fee_minor
@@ -731,6 +731,8 @@ struct TrackResult {
     due: String,
     fee: Option<String>,
     license_code: Option<String>,
+    /// What the service issues (`license`, `permit`, `certificate`).
+    document_kind: &'static str,
     history: Vec<(String, String, String)>,
     returned: bool,
     can_rate: bool,
@@ -762,12 +764,13 @@ fn track_result(tr: &Tr, view: &ApplicationView) -> TrackResult {
         step: (!status.is_final())
             .then(|| view.current_step().map(|s| s.name.get(lang).to_owned()))
             .flatten(),
-        due: view.record.due_on.to_string(),
+        due: tr.date(view.record.due_on),
         fee: view
             .record
             .fee_minor
             .map(|m| money(tr, m, view.service.currency())),
         license_code: view.issuance.as_ref().map(|i| i.verification_code.clone()),
+        document_kind: view.service.issues.as_str(),
         history: view
             .history
             .iter()
@@ -1024,17 +1027,28 @@ async fn rate(
 struct LicensePage<'a> {
     tr: &'a Tr,
     user: Option<&'a baladiya_app::Principal>,
+    /// `license`, `permit` or `certificate`: the words on it follow.
+    kind: &'static str,
     unit: String,
     service: String,
     service_other: String,
     holder: String,
+    /// The public copy: the holder's name is masked and the application
+    /// number left out.
+    public_copy: bool,
+    tracking: Option<String>,
+    /// What the service grants, as the application stated it.
+    details: Vec<(String, String)>,
     issued: String,
     valid_until: String,
+    /// Saudi documents carry the Umm al-Qura dates beside the Gregorian.
+    issued_hijri: Option<String>,
+    valid_until_hijri: Option<String>,
     status: String,
+    signatory: Option<String>,
     code: String,
     qr_svg: String,
     verify_url: String,
-    signature: String,
 }
 
 /// The QR code of a URL, as inline SVG.
@@ -1050,13 +1064,70 @@ fn qr_svg(text: &str) -> Result<String, WebError> {
 }
 
 /// The printable, bilingual license with its QR code.
+/// The public copy of an issued document: anyone with its code (such as
+/// from its QR code) sees it, with the holder's name masked. Staff who may
+/// see the application get the full copy.
 async fn license(
     State(state): State<AppState>,
     tr: Tr,
     headers: axum::http::HeaderMap,
+    staff: Option<Staff>,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
-    let v = state.app.verify(&code).await?;
+    let issued = state.app.issued(&code).await?;
+    let user = staff.map(|s| s.0);
+    let full = match &user {
+        Some(who) => state
+            .app
+            .application_for(who, &issued.application.record.tracking_number)
+            .await
+            .is_ok(),
+        None => false,
+    };
+    license_page(&state, &tr, &headers, user.as_ref(), &issued, !full)
+}
+
+#[derive(Deserialize)]
+struct HolderForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    tracking_number: String,
+    #[serde(default)]
+    proof: String,
+}
+
+/// The holder's own copy, asked from the tracking page with the same
+/// proof: their name in full.
+async fn holder_license(
+    State(state): State<AppState>,
+    tr: Tr,
+    headers: axum::http::HeaderMap,
+    Client(client): Client,
+    jar: CookieJar,
+    Path(code): Path<String>,
+    WebForm(form): WebForm<HolderForm>,
+) -> Result<Response, WebError> {
+    if !visitor_csrf_ok(&jar, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let issued = state
+        .app
+        .issued_to_holder(&code, &form.tracking_number, &form.proof, &client)
+        .await?;
+    license_page(&state, &tr, &headers, None, &issued, false)
+}
+
+fn license_page(
+    state: &AppState,
+    tr: &Tr,
+    headers: &axum::http::HeaderMap,
+    user: Option<&baladiya_app::Principal>,
+    issued: &baladiya_app::issuance::IssuedView,
+    public_copy: bool,
+) -> Result<Response, WebError> {
+    let v = &issued.verification;
+    let view = &issued.application;
     let host = headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -1067,33 +1138,78 @@ async fn license(
         "http"
     };
     let verify_url = format!("{scheme}://{host}/verify/{}?s={}", v.code, v.signature);
-    let (service, service_other) = if tr.lang() == "ar" {
-        (v.service_ar.clone(), v.service_en.clone())
-    } else {
-        (v.service_en.clone(), v.service_ar.clone())
-    };
-    Ok(page(
-        LicensePage {
-            tr: &tr,
-            user: None,
-            unit: if tr.lang() == "ar" {
-                v.unit_ar.clone()
-            } else {
-                v.unit_en.clone()
-            },
-            service,
-            service_other,
-            holder: v.holder_masked.clone(),
-            issued: v.issued_on.to_string(),
-            valid_until: v.valid_until.to_string(),
-            status: tr.t(&format!("license-{}", v.status)),
-            qr_svg: qr_svg(&verify_url)?,
-            verify_url,
-            signature: v.signature.clone(),
-            code: v.code,
-        }
-        .render(),
-    ))
+    let lang = tr.lang();
+    let saudi = view.service.country == Country::SaudiArabia;
+    let body = LicensePage {
+        tr,
+        user,
+        kind: view.service.issues.as_str(),
+        unit: view.unit.name.get(lang).to_owned(),
+        service: view.service.name.get(lang).to_owned(),
+        service_other: view.service.name.get(tr.other_lang()).to_owned(),
+        holder: if public_copy {
+            v.holder_masked.clone()
+        } else {
+            view.record.applicant_name.clone()
+        },
+        public_copy,
+        tracking: (!public_copy).then(|| view.record.tracking_number.clone()),
+        details: document_details(tr, view),
+        issued: tr.date(v.issued_on),
+        valid_until: tr.date(v.valid_until),
+        issued_hijri: saudi.then(|| tr.hijri(v.issued_on)),
+        valid_until_hijri: saudi.then(|| tr.hijri(v.valid_until)),
+        status: tr.t(&format!("license-{}", v.status)),
+        signatory: issued.signatory.clone(),
+        qr_svg: qr_svg(&verify_url)?,
+        verify_url,
+        code: v.code.clone(),
+    }
+    .render();
+    let mut response = page(body).into_response();
+    // The holder's copy names them: not kept by shared caches.
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+/// What a document grants, as its application stated it: every field of
+/// the service but personal ones (ID and phone numbers), choices by their
+/// label.
+pub fn document_details(tr: &Tr, view: &ApplicationView) -> Vec<(String, String)> {
+    shown_values(tr, view)
+        .into_iter()
+        .filter(|(kind, _, _)| !matches!(kind, FieldKind::NationalId | FieldKind::Phone))
+        .map(|(_, label, value)| (label, value))
+        .collect()
+}
+
+/// Each answered field of an application: its kind, label and value as
+/// people read it (a choice by its label).
+pub fn shown_values<'v>(
+    tr: &Tr,
+    view: &'v ApplicationView,
+) -> Vec<(&'v FieldKind, String, String)> {
+    let lang = tr.lang();
+    let form: BTreeMap<String, String> =
+        serde_json::from_str(&view.record.form).unwrap_or_default();
+    view.service
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let raw = form.get(&f.code)?;
+            let shown = match &f.kind {
+                FieldKind::Choice { options } => options
+                    .iter()
+                    .find(|o| &o.value == raw)
+                    .map_or(raw.clone(), |o| o.label.get(lang).to_owned()),
+                _ => raw.clone(),
+            };
+            Some((&f.kind, f.label.get(lang).to_owned(), shown))
+        })
+        .collect()
 }
 
 #[derive(Debug)]
@@ -1180,8 +1296,8 @@ async fn verify_page(
                 },
                 unit: if lang == "ar" { v.unit_ar } else { v.unit_en },
                 holder: v.holder_masked,
-                issued: v.issued_on.to_string(),
-                valid_until: v.valid_until.to_string(),
+                issued: tr.date(v.issued_on),
+                valid_until: tr.date(v.valid_until),
                 code: v.code,
             };
             Ok(page(

@@ -21,7 +21,7 @@ use baladiya_domain::text::redact_contacts;
 use baladiya_store::ReportRecord;
 use serde::Deserialize;
 
-use super::SummaryItem;
+use super::{SummaryItem, date_time};
 use crate::applications::{read_bytes, read_text};
 use crate::auth::{Staff, same_secret, urlencode, visitor_csrf, visitor_csrf_ok};
 use crate::client::Client;
@@ -115,7 +115,7 @@ pub(super) fn rows(tr: &Tr, state: &AppState, reports: &[ReportRecord]) -> Vec<R
             status: r.status.as_str(),
             status_label: status_label(tr, r.status),
             unit: r.unit_code.clone(),
-            requested: r.requested_at.format("%Y-%m-%d %H:%M").to_string(),
+            requested: date_time(tr, r.requested_at),
             address: r.address.clone().unwrap_or_default(),
         })
         .collect()
@@ -646,7 +646,7 @@ pub(super) async fn history(
                 what = format!("{what} #{other}");
             }
             HistoryLine {
-                at: h.at.format("%Y-%m-%d %H:%M").to_string(),
+                at: date_time(tr, h.at),
                 what,
                 note: detail["note"].as_str().unwrap_or_default().to_owned(),
                 actor: if with_actors {
@@ -732,8 +732,8 @@ pub(super) async fn report_view(
         status_note: r.status_note.clone().unwrap_or_default(),
         unit: unit.map_or_else(|| r.unit_code.clone(), |u| u.name.get(tr.lang()).to_owned()),
         department: tr.t(&format!("department-name-{}", r.department.as_str())),
-        requested: r.requested_at.format("%Y-%m-%d %H:%M").to_string(),
-        expected: r.expected_on.to_string(),
+        requested: date_time(tr, r.requested_at),
+        expected: tr.date(r.expected_on),
         address: r.address.clone().unwrap_or_default(),
         description: redact_contacts(&r.description),
         lat: format!("{:.6}", r.lat),

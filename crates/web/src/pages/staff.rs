@@ -21,7 +21,7 @@ use baladiya_store::ApplicationRecord;
 use serde::Deserialize;
 
 use super::SummaryItem;
-use super::public::{FormState, apply_page, money, submitted_url, typed_values};
+use super::public::{FormState, apply_page, money, shown_values, submitted_url, typed_values};
 use crate::applications::{MAX_UPLOAD_BYTES, multipart_of, read_multipart};
 use crate::auth::{Staff, same_secret};
 use crate::error::{WebError, page};
@@ -88,7 +88,7 @@ async fn rows(
                 .unwrap_or_default(),
             service: service.name.get(tr.lang()).to_owned(),
             applicant: r.applicant_name,
-            due: r.step_due_on.to_string(),
+            due: tr.date(r.step_due_on),
             overdue: r.step_due_on < today,
             tracking: r.tracking_number,
         });
@@ -274,22 +274,9 @@ fn application_page<'a>(
     let lang = tr.lang();
     let r = &view.record;
     let status = view.status();
-    let form: BTreeMap<String, String> = serde_json::from_str(&r.form).unwrap_or_default();
-    let values = view
-        .service
-        .fields
-        .iter()
-        .filter_map(|f| {
-            let raw = form.get(&f.code)?;
-            let shown = match &f.kind {
-                baladiya_domain::catalog::FieldKind::Choice { options } => options
-                    .iter()
-                    .find(|o| &o.value == raw)
-                    .map_or(raw.clone(), |o| o.label.get(lang).to_owned()),
-                _ => raw.clone(),
-            };
-            Some((f.label.get(lang).to_owned(), shown))
-        })
+    let values = shown_values(tr, view)
+        .into_iter()
+        .map(|(_, label, value)| (label, value))
         .collect();
     ApplicationPage {
         tr,
