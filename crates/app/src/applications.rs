@@ -796,6 +796,37 @@ impl App {
     /// Applications waiting for this user: for each of their grants, those
     /// whose current step is for that role (and department) in that unit
     /// or below. Overdue first.
+    /// Applications the staff member may see whose tracking number,
+    /// applicant ID or mobile number is `text` (as a counter clerk is asked
+    /// "where is my application?"), newest first.
+    pub async fn find_applications(
+        &self,
+        who: &Principal,
+        text: &str,
+    ) -> Result<Vec<ApplicationRecord>, AppError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        let digits = baladiya_domain::country::ascii_digits(text);
+        let phones: Vec<String> = [Country::Egypt, Country::SaudiArabia]
+            .into_iter()
+            .filter_map(|c| MobileNumber::parse(c, text).ok())
+            .map(|m| m.as_e164().to_owned())
+            .collect();
+        let found = self
+            .store
+            .find_applications(&text.to_ascii_uppercase(), &digits, &phones, 50)
+            .await?;
+        Ok(found
+            .into_iter()
+            .filter(|r| {
+                UnitPath::decode(&r.unit_path)
+                    .is_some_and(|path| who.access.can(Permission::ViewApplications, &path))
+            })
+            .collect())
+    }
+
     pub async fn inbox(
         &self,
         who: &Principal,

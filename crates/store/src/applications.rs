@@ -350,6 +350,34 @@ impl Store {
         }))
     }
 
+    /// Applications by tracking number, applicant ID number or mobile
+    /// number (any of `phones`, in E.164), newest first.
+    pub async fn find_applications(
+        &self,
+        tracking: &str,
+        id_number: &str,
+        phones: &[String],
+        limit: i64,
+    ) -> Result<Vec<ApplicationRecord>, StoreError> {
+        let phone = |i: usize| phones.get(i).cloned().unwrap_or_default();
+        let sql = format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications a JOIN org_units u ON u.id = a.unit_id \
+             WHERE a.tracking_number = $1 OR (a.applicant_id_number = $2 AND $2 <> '') \
+             OR (a.applicant_phone IN ($3, $4) AND $3 <> '') \
+             ORDER BY a.submitted_at DESC LIMIT $5"
+        );
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(tracking)
+                .bind(id_number)
+                .bind(phone(0))
+                .bind(phone(1))
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
     /// The tracking number of the application with row `id`.
     pub async fn tracking_number_of(&self, id: i64) -> Result<Option<String>, StoreError> {
         Ok(on_pool!(self, pool => {

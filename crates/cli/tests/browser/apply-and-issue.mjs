@@ -68,7 +68,9 @@ try {
     await page.getByRole('link', { name: tracking }).click();
     if (fill) await fill(page);
     await page.getByRole('button', { name: buttonName }).click();
-    await page.waitForURL(`**/staff/applications/${tracking}`);
+    await page.waitForURL(`**/staff/applications/${tracking}?done=*`);
+    const said = await page.getByRole('status').first().textContent();
+    check(said.includes('تم تسجيل الإجراء') && said.includes(buttonName), `no confirmation of ${buttonName}: ${said}`);
     return page;
   }
   const clerk = await actAs('eg.clerk', 'قبول المستندات');

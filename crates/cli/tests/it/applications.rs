@@ -1194,6 +1194,90 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
         "the clerk's actions are offered"
     );
     assert!(page.contains(&egyptian_id()), "staff see the applicant");
+    // The step's own due date, beside the application's (they differ).
+    let record = app
+        .app
+        .store
+        .application_by_tracking(&on_time)
+        .await
+        .expect("read")
+        .expect("stored");
+    assert_ne!(record.step_due_on, record.due_on);
+    let on_time_page = clerk
+        .get(app.url(&format!("/staff/applications/{on_time}")))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    let date_after = |label: &str| {
+        on_time_page
+            .split(&format!("<dt>{label}</dt><dd>"))
+            .nth(1)
+            .and_then(|rest| rest.split("</dd>").next())
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("{label} on the page"))
+    };
+    assert_ne!(date_after("موعد المرحلة"), date_after("موعد إنجاز الطلب"));
+
+    // The clerk finds an application by tracking, ID or mobile number;
+    // a clerk of another country's unit does not.
+    let search = |client: reqwest::Client, q: String| {
+        let url = app.url(&format!("/staff/inbox?q={q}"));
+        async move {
+            client
+                .get(url)
+                .send()
+                .await
+                .expect("request")
+                .text()
+                .await
+                .expect("html")
+        }
+    };
+    for q in [tracking.clone(), egyptian_id(), "01012345678".to_owned()] {
+        let found = search(clerk.clone(), q.clone()).await;
+        let results = found
+            .split("نتائج البحث")
+            .nth(1)
+            .unwrap_or_else(|| panic!("results for {q}"));
+        assert!(results.contains(&tracking), "{q} finds it");
+    }
+    let none = search(clerk.clone(), "29901011234567".to_owned()).await;
+    assert!(none.contains("لا يوجد طلب بهذا الرقم"));
+    let saudi = staff_client(&app, "sa.clerk").await;
+    let theirs = search(saudi, tracking.clone()).await;
+    assert!(
+        theirs.contains("لا يوجد طلب بهذا الرقم"),
+        "not another unit's"
+    );
+
+    // An action is confirmed on the page it returns to.
+    let csrf = crate::support::csrf_of(&on_time_page);
+    let acted = clerk
+        .post(app.url(&format!("/staff/applications/{on_time}/act")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "accept"),
+            ("version", &record.version.to_string()),
+            ("comment", ""),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(acted.status(), StatusCode::SEE_OTHER);
+    let back = crate::support::location(&acted);
+    assert!(back.ends_with("?done=accept"), "{back}");
+    let confirmed = clerk
+        .get(app.url(&back))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(confirmed.contains("تم تسجيل الإجراء: قبول المستندات"));
     let document = clerk
         .get(app.url(&format!("/staff/applications/{tracking}/documents/0")))
         .send()

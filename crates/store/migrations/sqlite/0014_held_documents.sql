@@ -13,3 +13,7 @@ CREATE TABLE held_documents (
     PRIMARY KEY (form_key, code)
 );
 CREATE INDEX held_documents_at ON held_documents(held_at);
+
+-- Staff find an application by the applicant's ID or mobile number.
+CREATE INDEX applications_applicant_id ON applications(applicant_id_number);
+CREATE INDEX applications_applicant_phone ON applications(applicant_phone);

@@ -112,7 +112,11 @@ action-reject = رفض
 action-pass_inspection = المعاينة مطابقة
 action-fail_inspection = المعاينة غير مطابقة
 action-record_payment = تسجيل السداد
-action-issue = إصدار الترخيص
+action-issue = { $kind ->
+    [permit] إصدار التصريح
+    [certificate] إصدار الشهادة
+   *[license] إصدار الترخيص
+}
 actions-title = الإجراءات المتاحة لك
 actions-department = باسم إدارة
 actions-reason = السبب (يظهر لمقدم الطلب)
@@ -133,6 +137,8 @@ back-to-inbox = العودة إلى صندوق الطلبات
 col-tracking = رقم التتبع
 col-applicant = مقدم الطلب
 col-due = موعد المرحلة
+col-final-due = موعد إنجاز الطلب
+action-done = تم تسجيل الإجراء:
 col-channel = طريقة التقديم
 overdue = متأخر
 the-applicant = مقدم الطلب
@@ -211,3 +217,7 @@ document-issuer = جهة الإصدار
 document-signatory = المعتمِد
 document-signed = موقّع رقميًا من منصة بلدية بمفتاح الجهة المصدرة؛ رمز QR يثبت صحته وحالته الآن.
 document-open = اعرض المستند واطبعه
+inbox-search = ابحث عن طلب
+inbox-search-hint = رقم التتبع أو الرقم القومي / رقم الهوية أو رقم المحمول / الجوال لمقدم الطلب
+inbox-search-results = نتائج البحث
+inbox-search-none = لا يوجد طلب بهذا الرقم في الوحدات التي تعمل بها.

@@ -105,7 +105,11 @@ action-reject = Reject
 action-pass_inspection = Inspection passed
 action-fail_inspection = Inspection failed
 action-record_payment = Record the payment
-action-issue = Issue the license
+action-issue = { $kind ->
+    [permit] Issue the permit
+    [certificate] Issue the certificate
+   *[license] Issue the license
+}
 actions-title = Actions you can take
 actions-department = On behalf of
 actions-reason = Reason (shown to the applicant)
@@ -123,6 +127,8 @@ back-to-inbox = Back to the inbox
 col-tracking = Tracking number
 col-applicant = Applicant
 col-due = Step due
+col-final-due = Application due
+action-done = Done:
 col-channel = Channel
 overdue = Overdue
 the-applicant = The applicant
@@ -201,3 +207,7 @@ document-issuer = Issued by
 document-signatory = Approved by
 document-signed = Digitally signed by Baladiya with the issuing authority's key; the QR code proves it genuine and shows its status now.
 document-open = View and print the document
+inbox-search = Find an application
+inbox-search-hint = Tracking number, or the applicant's ID or mobile number
+inbox-search-results = Search results
+inbox-search-none = No application with this number in the units you work for.

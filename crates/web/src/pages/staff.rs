@@ -69,6 +69,9 @@ struct InboxPage<'a> {
     /// (code, name, selected) of the service filter.
     services: Vec<(String, String, bool)>,
     overdue_only: bool,
+    /// The search typed, and what it found.
+    query: String,
+    found: Option<Vec<Row>>,
 }
 
 async fn rows(
@@ -100,6 +103,8 @@ async fn rows(
 struct InboxQuery {
     service: Option<String>,
     overdue: Option<String>,
+    /// A tracking number, national ID or mobile number to find.
+    q: Option<String>,
 }
 
 async fn inbox(
@@ -113,6 +118,11 @@ async fn inbox(
         overdue_only: q.overdue.is_some(),
     };
     let items = rows(&state, &tr, state.app.inbox(&who, &filter, 200).await?).await?;
+    let query = q.q.clone().unwrap_or_default();
+    let found = match query.trim() {
+        "" => None,
+        text => Some(rows(&state, &tr, state.app.find_applications(&who, text).await?).await?),
+    };
     let escalations = rows(&state, &tr, state.app.escalations(&who, 200).await?).await?;
     let services = state
         .app
@@ -132,6 +142,8 @@ async fn inbox(
         escalations,
         services,
         overdue_only: filter.overdue_only,
+        query,
+        found,
     }
     .render();
     Ok(page(body))
@@ -204,6 +216,8 @@ struct ApplicationPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
     errors: Vec<SummaryItem>,
+    /// What the officer just did, said back to them.
+    notice: Option<String>,
     csrf: String,
     tracking: String,
     service: String,
@@ -213,6 +227,8 @@ struct ApplicationPage<'a> {
     /// Name, ID number, mobile, e-mail.
     applicant: (String, String, String, Option<String>),
     channel: String,
+    /// The current step's due date (none once decided).
+    step_due: Option<String>,
     due: String,
     fee: Option<String>,
     license: Option<String>,
@@ -245,7 +261,11 @@ fn actions_for(tr: &Tr, who: &Principal, view: &ApplicationView) -> Vec<ActionFo
         .iter()
         .map(|a| ActionForm {
             action: a.as_str(),
-            label: tr.t(&format!("action-{}", a.as_str())),
+            label: tr.t_with(
+                &format!("action-{}", a.as_str()),
+                "kind",
+                view.service.issues.as_str(),
+            ),
             reason: a.needs_reason(),
             receipt: *a == Action::RecordPayment,
             departments: if parallel {
@@ -282,6 +302,7 @@ fn application_page<'a>(
         tr,
         user: Some(who),
         errors,
+        notice: None,
         csrf: who.csrf_token.clone(),
         tracking: r.tracking_number.clone(),
         service: view.service.name.get(lang).to_owned(),
@@ -297,7 +318,9 @@ fn application_page<'a>(
             r.applicant_email.clone(),
         ),
         channel: tr.t(&format!("channel-{}", r.channel)),
-        due: r.due_on.to_string(),
+        // The current step's own date, beside the application's.
+        step_due: (!status.is_final()).then(|| tr.date(r.step_due_on)),
+        due: tr.date(r.due_on),
         fee: r.fee_minor.map(|m| money(tr, m, view.service.currency())),
         license: view.issuance.as_ref().map(|i| i.verification_code.clone()),
         version: r.version,
@@ -340,16 +363,36 @@ fn application_page<'a>(
     }
 }
 
+#[derive(Deserialize)]
+struct DoneQuery {
+    /// The action just taken (after its redirect).
+    done: Option<String>,
+}
+
 async fn application(
     State(state): State<AppState>,
     tr: Tr,
     Staff(who): Staff,
     Path(tracking): Path<String>,
+    WebQuery(q): WebQuery<DoneQuery>,
 ) -> Result<Response, WebError> {
     let view = state.app.application_for(&who, &tracking).await?;
-    Ok(page(
-        application_page(&tr, &who, &view, Vec::new()).render(),
-    ))
+    let mut body = application_page(&tr, &who, &view, Vec::new());
+    body.notice = q
+        .done
+        .and_then(|done| Action::parse(&done).ok())
+        .map(|action| {
+            format!(
+                "{} {}",
+                tr.t("action-done"),
+                tr.t_with(
+                    &format!("action-{}", action.as_str()),
+                    "kind",
+                    view.service.issues.as_str()
+                )
+            )
+        });
+    Ok(page(body.render()))
 }
 
 #[derive(Deserialize)]
@@ -385,8 +428,9 @@ async fn act(
     };
     match state.app.act(&who, &tracking, &request).await {
         Ok(view) => Ok(Redirect::to(&format!(
-            "/staff/applications/{}",
-            view.record.tracking_number
+            "/staff/applications/{}?done={}",
+            view.record.tracking_number,
+            request.action.trim()
         ))
         .into_response()),
         Err(error @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
