@@ -108,6 +108,9 @@ pub struct ActionRequest {
     pub receipt_number: Option<String>,
     /// The version the officer saw: if someone acted since, the request is refused.
     pub expected_version: i64,
+    /// On a return for completion: the codes of the documents the
+    /// applicant must replace (the rest stay as they are).
+    pub to_correct: Vec<String>,
 }
 
 /// An application with its service, ready to show.
@@ -121,7 +124,40 @@ pub struct ApplicationView {
     pub issuance: Option<baladiya_store::IssuanceRecord>,
 }
 
+/// Why an application was returned, and what its applicant must replace.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReturnRequest {
+    pub reason: String,
+    /// Document codes; empty when the officer named none.
+    pub documents: Vec<String>,
+}
+
 impl ApplicationView {
+    /// The return the applicant must answer, while the application is
+    /// returned.
+    pub fn return_request(&self) -> Option<ReturnRequest> {
+        if self.status() != Status::Returned {
+            return None;
+        }
+        let entry = self
+            .history
+            .iter()
+            .rev()
+            .find(|h| h.action == "application.return_for_completion")?;
+        let detail: serde_json::Value = serde_json::from_str(&entry.detail).unwrap_or_default();
+        Some(ReturnRequest {
+            reason: detail["comment"].as_str().unwrap_or_default().to_owned(),
+            documents: detail["to_correct"]
+                .as_array()
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|c| c.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+    }
+
     pub fn status(&self) -> Status {
         Status::parse(&self.record.status).unwrap_or(Status::InProgress)
     }
@@ -590,6 +626,20 @@ impl App {
         if action == Action::RecordPayment && receipt.is_none() {
             fields.push("receipt_number", "required");
         }
+        let mut to_correct: Vec<&str> = Vec::new();
+        for code in request.to_correct.iter().map(|c| c.trim()) {
+            if action != Action::ReturnForCompletion {
+                fields.push("to_correct", "to-correct-only-on-return");
+                break;
+            }
+            if service.documents.iter().any(|d| d.code == code) {
+                if !to_correct.contains(&code) {
+                    to_correct.push(code);
+                }
+            } else {
+                fields.push("to_correct", "document-unknown");
+            }
+        }
         fields.finish()?;
         let transition = workflow::act(&service.procedure, &state, action, acting_for)
             .map_err(|e| AppError::Conflict(e.code()))?;
@@ -637,6 +687,7 @@ impl App {
             "to": {"status": next.status.as_str(), "step": next.step},
             "comment": comment,
             "receipt_number": receipt,
+            "to_correct": to_correct,
         });
         let event_name = format!("application.{}", action.as_str());
         let event = NewEvent {
@@ -720,6 +771,16 @@ impl App {
         };
         let next = workflow::resubmit(&state).map_err(|e| AppError::Conflict(e.code()))?;
         let mut fields = Fields::new();
+        // The documents the officer asked for must come back replaced.
+        for code in view
+            .return_request()
+            .map(|r| r.documents)
+            .unwrap_or_default()
+        {
+            if !documents.iter().any(|u| u.code == code && u.size > 0) {
+                fields.push(&format!("documents.{code}"), "document-required");
+            }
+        }
         let mut stored = Vec::new();
         for upload in &documents {
             let field = format!("documents.{}", upload.code);

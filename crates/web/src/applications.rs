@@ -393,6 +393,9 @@ struct ActionBody {
     receipt_number: Option<String>,
     /// The `version` of the application the officer saw.
     version: i64,
+    /// On `return_for_completion`: codes of the documents to replace.
+    #[serde(default)]
+    to_correct: Vec<String>,
 }
 
 async fn act(
@@ -407,6 +410,7 @@ async fn act(
         comment: body.comment,
         receipt_number: body.receipt_number,
         expected_version: body.version,
+        to_correct: body.to_correct,
     };
     let view = state.app.act(&who, &tracking, &request).await?;
     let today = state.app.today_in(view.service.country);

@@ -170,6 +170,10 @@ pub fn application(view: &ApplicationView, for_staff: bool, today: chrono::Naive
             "valid_until": i.valid_until,
             "revoked": i.revoked_at.is_some(),
         })),
+        "return_request": view.return_request().map(|r| json!({
+            "reason": r.reason,
+            "documents": r.documents,
+        })),
     });
     if for_staff {
         v["version"] = json!(r.version);

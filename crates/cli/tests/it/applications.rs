@@ -485,7 +485,10 @@ async fn a_returned_application_is_completed_and_resubmitted(engine: Engine) {
         json_of(no_reason).await["fields"][0]["code"],
         "reason-required"
     );
-    let returned = act(&app, &clerk, &tracking, json!({"action": "return_for_completion", "comment": "صورة الترخيص غير واضحة؛ ارفع نسخة PDF"})).await;
+    let unknown = act_raw(&app, &clerk, &tracking, json!({"action": "return_for_completion", "comment": "x", "to_correct": ["no-such-document"], "version": 1})).await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // The clerk names the document to replace.
+    let returned = act(&app, &clerk, &tracking, json!({"action": "return_for_completion", "comment": "صورة الترخيص غير واضحة؛ ارفع نسخة PDF", "to_correct": ["current-license"]})).await;
     assert_eq!(returned["status"], "returned");
     let waiting = act_raw(
         &app,
@@ -507,6 +510,53 @@ async fn a_returned_application_is_completed_and_resubmitted(engine: Engine) {
         "صورة الترخيص غير واضحة؛ ارفع نسخة PDF"
     );
 
+    // The applicant's page says why at the top and asks for that document
+    // only.
+    let page = app
+        .client
+        .get(app.url("/track"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    let shown = app
+        .client
+        .post(app.url("/track?lang=ar"))
+        .form(&[
+            ("csrf", crate::support::csrf_of(&page).as_str()),
+            ("tracking_number", tracking.as_str()),
+            ("proof", egyptian_id().as_str()),
+        ])
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        shown.contains("class=\"panel return-request\"")
+            && shown.find("صورة الترخيص غير واضحة") < shown.find("<ol class=\"history\">"),
+        "the reason comes first"
+    );
+    assert!(shown.contains("name=\"document.current-license\""));
+    assert!(
+        !shown.contains("name=\"document.national-id-copy\""),
+        "only the named document is asked for"
+    );
+    let nothing = app
+        .client
+        .post(app.url(&format!("/api/v1/applications/{tracking}/resubmit")))
+        .multipart(Form::new().text("proof", egyptian_id()))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(nothing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        json_of(nothing).await["fields"][0]["field"],
+        "documents.current-license"
+    );
     let resubmit = |proof: String| {
         Form::new()
             .text("proof", proof)
@@ -1278,6 +1328,7 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
         .await
         .expect("html");
     assert!(confirmed.contains("تم تسجيل الإجراء: قبول المستندات"));
+
     let document = clerk
         .get(app.url(&format!("/staff/applications/{tracking}/documents/0")))
         .send()
@@ -1343,6 +1394,56 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
     assert!(
         overview.contains("Saqqara Village Local Unit") && overview.contains("tag-overdue"),
         "the overdue village shows"
+    );
+    // A return from the page names the documents to replace (ticked boxes).
+    let page = clerk
+        .get(app.url(&format!("/staff/applications/{tracking}")))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("name=\"to_correct\" value=\"drawings\""));
+    let csrf = crate::support::csrf_of(&page);
+    let version = app
+        .app
+        .store
+        .application_by_tracking(&tracking)
+        .await
+        .expect("read")
+        .expect("stored")
+        .version
+        .to_string();
+    let returned = clerk
+        .post(app.url(&format!("/staff/applications/{tracking}/act")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "return_for_completion"),
+            ("version", version.as_str()),
+            ("comment", "الرسومات غير موقعة"),
+            ("to_correct", "drawings"),
+            ("to_correct", "ownership-deed"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(returned.status(), StatusCode::SEE_OTHER);
+    let token = app.token("eg.clerk").await;
+    let view: serde_json::Value = app
+        .client
+        .get(app.url(&format!("/api/v1/staff/applications/{tracking}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(view["return_request"]["reason"], "الرسومات غير موقعة");
+    assert_eq!(
+        view["return_request"]["documents"],
+        json!(["drawings", "ownership-deed"])
     );
     app.stop().await;
 }

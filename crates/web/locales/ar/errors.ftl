@@ -100,3 +100,4 @@ rate-limited = طلبات كثيرة بهذا المفتاح. انتظر دقي�
 feature-of-interest-missing = تحتاج القراءة (Observation) إلى معلم الرصد (FeatureOfInterest): أرسله، أو أضف موقعًا (Location) للشيء (Thing) الذي تتبعه سلسلة البيانات ليُنشأ منه.
 idempotency-key-invalid = مفتاح عدم التكرار (Idempotency-Key) غير صالح: من 1 إلى 255 حرفًا لاتينيًا مطبوعًا بلا مسافات.
 idempotency-key-reused = مفتاح عدم التكرار هذا استُخدم لطلب مختلف؛ استخدم مفتاحًا جديدًا لكل طلب جديد.
+to-correct-only-on-return = تحديد المستندات المطلوب استبدالها يكون عند الإعادة لاستكمال النواقص فقط.

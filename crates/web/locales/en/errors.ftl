@@ -96,3 +96,4 @@ rate-limited = Too many requests with this key. Wait a minute and try again.
 feature-of-interest-missing = An Observation needs a FeatureOfInterest: give one, or give its Datastream's Thing a Location to make it from.
 idempotency-key-invalid = The Idempotency-Key is not valid: 1 to 255 printable ASCII characters without spaces.
 idempotency-key-reused = This idempotency key was used for a different request; use a new key for each new request.
+to-correct-only-on-return = Documents to replace are named only when returning for completion.

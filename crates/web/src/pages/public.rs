@@ -735,6 +735,10 @@ struct TrackResult {
     document_kind: &'static str,
     history: Vec<(String, String, String)>,
     returned: bool,
+    /// Why it was returned, and the names of the documents to replace
+    /// (none named: any may be replaced).
+    return_reason: String,
+    to_replace: Vec<String>,
     can_rate: bool,
     documents: Vec<DocInput>,
 }
@@ -755,6 +759,12 @@ struct TrackPage<'a> {
 fn track_result(tr: &Tr, view: &ApplicationView) -> TrackResult {
     let lang = tr.lang();
     let status = view.status();
+    let returned = view.return_request();
+    let named: Vec<String> = returned
+        .as_ref()
+        .map(|r| r.documents.clone())
+        .unwrap_or_default();
+    let flagged = |code: &str| named.iter().any(|c| c == code);
     TrackResult {
         tracking: view.record.tracking_number.clone(),
         service: view.service.name.get(lang).to_owned(),
@@ -780,8 +790,28 @@ fn track_result(tr: &Tr, view: &ApplicationView) -> TrackResult {
             })
             .collect(),
         returned: status == Status::Returned,
+        return_reason: returned
+            .as_ref()
+            .map(|r| r.reason.clone())
+            .unwrap_or_default(),
+        to_replace: view
+            .service
+            .documents
+            .iter()
+            .filter(|d| flagged(&d.code))
+            .map(|d| d.name.get(lang).to_owned())
+            .collect(),
         can_rate: status.is_final() && view.record.rating.is_none(),
-        documents: doc_inputs(tr, &view.service, &BTreeMap::new()),
+        // Only the documents the officer named, when they named some.
+        documents: doc_inputs(tr, &view.service, &BTreeMap::new())
+            .into_iter()
+            .zip(&view.service.documents)
+            .filter(|(_, d)| flagged(&d.code) || named.is_empty())
+            .map(|(input, d)| DocInput {
+                mandatory: flagged(&d.code),
+                ..input
+            })
+            .collect(),
     }
 }
 

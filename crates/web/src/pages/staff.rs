@@ -208,6 +208,9 @@ struct ActionForm {
     reason: bool,
     receipt: bool,
     departments: Vec<(String, String)>,
+    /// On a return: (code, name) of the documents the officer may mark
+    /// for the applicant to replace.
+    documents: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -277,6 +280,15 @@ fn actions_for(tr: &Tr, who: &Principal, view: &ApplicationView) -> Vec<ActionFo
                             tr.t(&format!("department-{}", d.as_str())),
                         )
                     })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            documents: if *a == Action::ReturnForCompletion {
+                view.service
+                    .documents
+                    .iter()
+                    .map(|d| (d.code.clone(), d.name.get(tr.lang()).to_owned()))
                     .collect()
             } else {
                 Vec::new()
@@ -414,8 +426,17 @@ async fn act(
     tr: Tr,
     Staff(who): Staff,
     Path(tracking): Path<String>,
-    WebForm(form): WebForm<ActForm>,
+    WebForm(pairs): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    // The ticked `to_correct` boxes (one per document) repeat a name, which
+    // a struct cannot take: they are read apart from the rest.
+    let (to_correct, rest): (Vec<_>, Vec<_>) = pairs
+        .into_iter()
+        .partition(|(name, _)| name == "to_correct");
+    let form: ActForm = serde_urlencoded::to_string(&rest)
+        .ok()
+        .and_then(|text| serde_urlencoded::from_str(&text).ok())
+        .ok_or(WebError::new(ErrorCode::MalformedBody))?;
     if !same_secret(&who.csrf_token, &form.csrf) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
@@ -425,6 +446,7 @@ async fn act(
         comment: form.comment,
         receipt_number: form.receipt_number,
         expected_version: form.version,
+        to_correct: to_correct.into_iter().map(|(_, code)| code).collect(),
     };
     match state.app.act(&who, &tracking, &request).await {
         Ok(view) => Ok(Redirect::to(&format!(
