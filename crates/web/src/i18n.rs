@@ -212,6 +212,13 @@ impl Tr {
         self.i18n.message(self.lang, key, Some(&args))
     }
 
+    /// A term whose wording differs by country (Fluent `$country`
+    /// selector: `EG`, `SA`, or `other` when the country is not known),
+    /// such as «رقم المحمول» in Egypt and «رقم الجوال» in Saudi Arabia.
+    pub fn term(&self, key: &str, country: Option<baladiya_domain::country::Country>) -> String {
+        self.t_with(key, "country", country.map_or("other", |c| c.code()))
+    }
+
     /// A date as people read it in this language («6 ديسمبر 2026»).
     pub fn date(&self, date: chrono::NaiveDate) -> String {
         self.i18n.dates.gregorian(self.lang, date)

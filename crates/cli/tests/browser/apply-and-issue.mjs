@@ -38,8 +38,8 @@ try {
   // First try without documents: a clear error summary, values kept.
   await citizen.getByLabel('الوحدة المحلية المختصة').selectOption('EG-GZ-BDR');
   await citizen.getByLabel('الاسم الكامل').fill('سعاد محمود حسن');
-  await citizen.getByLabel('رقم الهوية').fill(nationalId);
-  await citizen.getByLabel('رقم الجوال').fill('01123456789');
+  await citizen.getByLabel('الرقم القومي', { exact: true }).fill(nationalId);
+  await citizen.getByLabel('رقم المحمول').fill('01123456789');
   await citizen.getByLabel('رقم الترخيص الحالي').fill('BDR/2020/118');
   await citizen.getByLabel('عنوان المحل').fill('شارع الجمهورية، البدرشين');
   await citizen.getByRole('button', { name: 'أرسل الطلب' }).click();
@@ -83,7 +83,7 @@ try {
   // The citizen tracks it and opens the license.
   await citizen.goto(`${base}/track`);
   await citizen.getByLabel('رقم التتبع').fill(tracking);
-  await citizen.getByLabel('رقم الهوية أو الجوال').fill(nationalId);
+  await citizen.getByLabel('الرقم القومي أو رقم الهوية، أو رقم المحمول (الجوال)').fill(nationalId);
   await citizen.getByRole('button', { name: 'اعرض حالة الطلب' }).click();
   check((await citizen.locator('.status').textContent()).includes('صدر الترخيص'), 'track page does not say issued');
   await look('shop-track-issued-ar');

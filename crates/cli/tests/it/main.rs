@@ -18,3 +18,4 @@ mod sensors;
 mod storage;
 mod submissions;
 mod support;
+mod wording;

@@ -47,11 +47,23 @@ apply-details = بيانات الطلب
 apply-documents = المستندات
 apply-documents-hint = ارفع كل مستند ملفًا واحدًا. إذا ظهر خطأ في النموذج تبقى الملفات التي اخترتها محفوظة، فلا تختر ملفًا من جديد إلا لاستبداله.
 apply-document-held = محفوظ من محاولتك السابقة، ولا حاجة لاختياره مرة أخرى
-apply-unit = الوحدة المحلية المختصة
+apply-unit = { $country ->
+    [EG] الوحدة المحلية المختصة
+    [SA] البلدية المختصة
+   *[other] الجهة المختصة
+}
 apply-unit-hint = الوحدة التي يقع العقار أو النشاط في نطاقها
 apply-name = الاسم الكامل
-apply-id = رقم الهوية
-apply-phone = رقم الجوال
+apply-id = { $country ->
+    [EG] الرقم القومي
+    [SA] رقم الهوية الوطنية أو الإقامة
+   *[other] رقم الهوية
+}
+apply-phone = { $country ->
+    [EG] رقم المحمول
+    [SA] رقم الجوال
+   *[other] رقم المحمول (الجوال)
+}
 hint-egypt-id = الرقم القومي: 14 رقمًا كما في البطاقة
 hint-saudi-id = رقم الهوية الوطنية أو الإقامة: 10 أرقام
 hint-egypt-phone = مثل 01012345678
@@ -66,7 +78,7 @@ track-title = متابعة طلب
 track-lead = اكتب رقم التتبع ورقم الهوية أو الجوال المسجل في الطلب.
 track-number = رقم التتبع
 track-number-hint = مثل EG-GZ-BDR-2026-000123-K
-track-proof = رقم الهوية أو الجوال
+track-proof = الرقم القومي أو رقم الهوية، أو رقم المحمول (الجوال)
 track-proof-hint = كما كتبته في الطلب
 track-submit = اعرض حالة الطلب
 track-not-found = لم نجد طلبًا بهذا الرقم وهذه البيانات. راجع رقم التتبع ورقم الهوية أو الجوال.
@@ -143,7 +155,11 @@ col-channel = طريقة التقديم
 overdue = متأخر
 the-applicant = مقدم الطلب
 channel-online = إلكترونيًا
-channel-counter = بشباك المركز التكنولوجي
+channel-counter = { $country ->
+    [EG] بشباك المركز التكنولوجي
+    [SA] في مركز خدمة العملاء
+   *[other] في مركز الخدمة
+}
 intake-title = تسجيل طلب بالشباك
 intake-lead = اختر الخدمة لتسجيل طلب مواطن حاضر بالمركز التكنولوجي، وسلّمه رقم التتبع.
 overview-title = متابعة الوحدات
@@ -173,13 +189,37 @@ applicant-citizen = المواطنون
 applicant-investor = المستثمرون
 applicant-company = الشركات
 department-engineering = الإدارة الهندسية
-department-licensing = إدارة التراخيص
-department-revenue = الإيرادات
-department-civil_defense_liaison = الحماية المدنية
-department-state_property = أملاك الدولة
-department-environment = البيئة
+department-licensing = { $country ->
+    [EG] إدارة التراخيص
+    [SA] إدارة الرخص التجارية
+   *[other] إدارة التراخيص
+}
+department-revenue = { $country ->
+    [EG] الإيرادات
+    [SA] الإيرادات والتحصيل
+   *[other] الإيرادات
+}
+department-civil_defense_liaison = { $country ->
+    [EG] الحماية المدنية
+    [SA] الدفاع المدني
+   *[other] الحماية المدنية / الدفاع المدني
+}
+department-state_property = { $country ->
+    [EG] أملاك الدولة
+    [SA] إدارة الأراضي والممتلكات
+   *[other] أملاك الدولة
+}
+department-environment = { $country ->
+    [EG] البيئة والنظافة
+    [SA] صحة البيئة
+   *[other] البيئة والنظافة
+}
 department-urban_planning = التخطيط العمراني
-department-technology_center = المركز التكنولوجي
+department-technology_center = { $country ->
+    [EG] المركز التكنولوجي
+    [SA] مركز خدمة العملاء
+   *[other] مركز خدمة المواطنين
+}
 apply-email = البريد الإلكتروني
 apply-email-hint = لتصلك رسائل الطلب بالبريد أيضًا، مثل name@example.com
 inbox-all-services = كل الخدمات

@@ -40,10 +40,18 @@ apply-details = Application details
 apply-documents = Documents
 apply-documents-hint = Upload each document as one file. If the form comes back with errors, the files you chose are kept: choose a file again only to replace it.
 apply-document-held = Kept from your last attempt; no need to choose it again
-apply-unit = Local unit
+apply-unit = { $country ->
+    [EG] Local unit
+    [SA] Municipality
+   *[other] Local authority
+}
 apply-unit-hint = The unit where the property or business is
 apply-name = Full name
-apply-id = ID number
+apply-id = { $country ->
+    [EG] National ID number
+    [SA] National ID or iqama number
+   *[other] ID number
+}
 apply-phone = Mobile number
 hint-egypt-id = National ID: 14 digits as on the card
 hint-saudi-id = National ID or iqama: 10 digits
@@ -133,7 +141,11 @@ col-channel = Channel
 overdue = Overdue
 the-applicant = The applicant
 channel-online = Online
-channel-counter = At the technology-center counter
+channel-counter = { $country ->
+    [EG] At the technology-center counter
+    [SA] At the customer service center
+   *[other] At the service center
+}
 intake-title = Counter intake
 intake-lead = Choose the service to register an application for a citizen at the technology center, and give them the tracking number.
 overview-title = Units overview
@@ -163,13 +175,33 @@ applicant-citizen = Citizens
 applicant-investor = Investors
 applicant-company = Companies
 department-engineering = Engineering
-department-licensing = Licensing
+department-licensing = { $country ->
+    [EG] Licensing
+    [SA] Commercial licensing
+   *[other] Licensing
+}
 department-revenue = Revenue
-department-civil_defense_liaison = Civil protection
-department-state_property = State property
-department-environment = Environment
+department-civil_defense_liaison = { $country ->
+    [EG] Civil protection
+    [SA] Civil defense
+   *[other] Civil protection / civil defense
+}
+department-state_property = { $country ->
+    [EG] State property
+    [SA] Lands and property
+   *[other] State property
+}
+department-environment = { $country ->
+    [EG] Environment and cleanliness
+    [SA] Environmental health
+   *[other] Environment and cleanliness
+}
 department-urban_planning = Urban planning
-department-technology_center = Technology center
+department-technology_center = { $country ->
+    [EG] Technology center
+    [SA] Customer service center
+   *[other] Service center
+}
 apply-email = E-mail address
 apply-email-hint = To get the application's messages by e-mail too, such as name@example.com
 inbox-all-services = All services

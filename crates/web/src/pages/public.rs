@@ -241,7 +241,7 @@ async fn service(
                 step.kind
                     .departments()
                     .iter()
-                    .map(|d| tr.t(&format!("department-{}", d.as_str())))
+                    .map(|d| tr.term(&format!("department-{}", d.as_str()), Some(s.country)))
                     .collect::<Vec<_>>()
                     .join(tr.t("list-and").as_str()),
                 working_days(&tr, step.sla_working_days)
@@ -400,7 +400,7 @@ pub fn apply_page<'a>(
             FieldInput {
                 id: name.to_owned(),
                 name: name.to_owned(),
-                label: tr.t(label),
+                label: tr.term(label, Some(service.country)),
                 hint,
                 input_type,
                 inputmode: (input_type == "tel" || name == "applicant_id").then_some("numeric"),

@@ -730,8 +730,13 @@ pub(super) async fn report_view(
         status: r.status.as_str(),
         status_label: status_label(tr, r.status),
         status_note: r.status_note.clone().unwrap_or_default(),
-        unit: unit.map_or_else(|| r.unit_code.clone(), |u| u.name.get(tr.lang()).to_owned()),
-        department: tr.t(&format!("department-name-{}", r.department.as_str())),
+        unit: unit
+            .as_ref()
+            .map_or_else(|| r.unit_code.clone(), |u| u.name.get(tr.lang()).to_owned()),
+        department: tr.term(
+            &format!("department-{}", r.department.as_str()),
+            unit.as_ref().map(|u| u.country()),
+        ),
         requested: date_time(tr, r.requested_at),
         expected: tr.date(r.expected_on),
         address: r.address.clone().unwrap_or_default(),
@@ -961,8 +966,7 @@ mod tests {
         keys.extend(["web", "api", "staff", "sensor"].map(|c| format!("report-channel-{c}")));
         keys.extend((0..4).map(|i| format!("report-age-{i}")));
         keys.extend(
-            baladiya_domain::org::DepartmentKind::ALL
-                .map(|d| format!("department-name-{}", d.as_str())),
+            baladiya_domain::org::DepartmentKind::ALL.map(|d| format!("department-{}", d.as_str())),
         );
         for lang in [Lang::Ar, Lang::En] {
             for key in &keys {

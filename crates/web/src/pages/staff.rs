@@ -221,6 +221,8 @@ struct ApplicationPage<'a> {
     errors: Vec<SummaryItem>,
     /// What the officer just did, said back to them.
     notice: Option<String>,
+    /// The service's country code, for the terms that differ by country.
+    country: &'static str,
     csrf: String,
     tracking: String,
     service: String,
@@ -277,7 +279,10 @@ fn actions_for(tr: &Tr, who: &Principal, view: &ApplicationView) -> Vec<ActionFo
                     .map(|d| {
                         (
                             d.as_str().to_owned(),
-                            tr.t(&format!("department-{}", d.as_str())),
+                            tr.term(
+                                &format!("department-{}", d.as_str()),
+                                Some(view.service.country),
+                            ),
                         )
                     })
                     .collect()
@@ -315,6 +320,7 @@ fn application_page<'a>(
         user: Some(who),
         errors,
         notice: None,
+        country: view.service.country.code(),
         csrf: who.csrf_token.clone(),
         tracking: r.tracking_number.clone(),
         service: view.service.name.get(lang).to_owned(),
@@ -329,7 +335,10 @@ fn application_page<'a>(
             r.applicant_phone.clone(),
             r.applicant_email.clone(),
         ),
-        channel: tr.t(&format!("channel-{}", r.channel)),
+        channel: tr.term(
+            &format!("channel-{}", r.channel),
+            Some(view.service.country),
+        ),
         // The current step's own date, beside the application's.
         step_due: (!status.is_final()).then(|| tr.date(r.step_due_on)),
         due: tr.date(r.due_on),

@@ -100,7 +100,7 @@ async fn staff_inbox(
         .map(|d| {
             (
                 d.as_str().to_owned(),
-                tr.t(&format!("department-name-{}", d.as_str())),
+                tr.t(&format!("department-{}", d.as_str())),
                 d.as_str() == q.department,
             )
         })
