@@ -106,6 +106,7 @@ catalog_dir = "catalog"
 # smtp_from = "Baladiya <no-reply@baladiya.example>"
 
 # digits = "arabic"            # dates in Arabic-Indic digits (default "western")
+# privacy_contact = "dpo@baladiya.example.gov.eg"   # on the privacy notice
 # log_format = "json"          # or "text"
 # trust_forwarded_for = true   # behind a reverse proxy that sets X-Forwarded-For
 # max_connections = 4096

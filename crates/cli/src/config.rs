@@ -30,6 +30,7 @@ pub enum LogFormat {
 /// trust_forwarded_for = true   # behind a reverse proxy: clients by X-Forwarded-For
 /// max_connections = 4096       # open at once (kept below the open-file limit)
 /// digits = "arabic"            # dates in Arabic-Indic digits (default "western")
+/// privacy_contact = "dpo@giza.gov.eg"   # on the privacy notice
 /// mqtt_url = "mqtt://baladiya:secret@broker.internal:1883"   # SensorThings over the deployment's MQTT broker
 /// mqtt_listen = "0.0.0.0:1883"  # without mqtt_url: the embedded broker ("off": none)
 ///
@@ -74,6 +75,8 @@ pub struct Config {
     #[serde(default)]
     pub trust_forwarded_for: bool,
     pub max_connections: Option<usize>,
+    /// Whom people ask about their personal data, on the privacy notice.
+    pub privacy_contact: Option<String>,
     /// Digits in dates: `western` (default) or `arabic` (Arabic-Indic).
     #[serde(default)]
     pub digits: baladiya_web::dates::Digits,

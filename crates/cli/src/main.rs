@@ -1070,6 +1070,7 @@ async fn serve(
             .map(|url| (url, config.map_tile_attribution.clone().unwrap_or_default())),
         trust_forwarded_for: config.trust_forwarded_for,
         digits: config.digits,
+        privacy_contact: config.privacy_contact.clone(),
         hsts: config
             .public_url
             .as_deref()

@@ -12,13 +12,19 @@
   var el = document.getElementById('report-map');
   if (!el || !window.L) { return; }
   var data = el.dataset;
-  var colours = {
-    open: '#b3261e', acknowledged: '#b26a00', in_progress: '#1f5fa8',
-    resolved: '#1b7a3d', duplicate: '#6b6b6b', rejected: '#3d3d3d'
+  // Each status has a symbol as well as a colour (see .pin-* in app.css
+  // and the legend under the map), so it is not told by colour alone.
+  var symbols = {
+    open: '!', acknowledged: '●', in_progress: '◐', resolved: '✓', duplicate: '=', rejected: '✕'
   };
   // Without zoom animation a zoom asked for while another is running is
-  // not dropped (Leaflet ignores setView during an animated zoom).
-  var map = L.map(el, { attributionControl: Boolean(data.tiles), zoomAnimation: false });
+  // not dropped (Leaflet ignores setView during an animated zoom). The zoom
+  // buttons speak the page's language.
+  var map = L.map(el, { attributionControl: Boolean(data.tiles), zoomAnimation: false, zoomControl: false });
+  L.control.zoom({
+    zoomInTitle: document.body.dataset.zoomIn || 'Zoom in',
+    zoomOutTitle: document.body.dataset.zoomOut || 'Zoom out'
+  }).addTo(map);
   map.setView([26.5, 40.0], 4);
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || '' }).addTo(map);
@@ -44,9 +50,19 @@
     return a;
   }
 
+  // A status in the page's language, from the legend under the map.
+  function statusLabel(status) {
+    var item = document.querySelector('[data-legend-status="' + status + '"]');
+    return item ? item.parentNode.textContent.replace(item.textContent, '').trim() : status;
+  }
+
   function point(latlng, status) {
-    var colour = colours[status] || colours.open;
-    return L.circleMarker(latlng, { radius: 8, color: colour, weight: 2, fillColor: colour, fillOpacity: 0.75 });
+    var known = symbols[status] ? status : 'open';
+    return L.marker(latlng, {
+      icon: L.divIcon({ className: 'pin pin-' + known, html: symbols[known], iconSize: [24, 24] }),
+      title: statusLabel(known),
+      keyboard: false
+    });
   }
 
   var boundaries = json(data.boundaries || '/open-data/boundaries.geojson').then(function (gj) {
@@ -77,7 +93,7 @@
           var box = document.createElement('div');
           box.appendChild(link('/reports/' + f.properties.id, (f.properties.service_name || f.properties.service_code) + ' #' + f.properties.id));
           var status = document.createElement('div');
-          status.textContent = el.dataset['status_' + f.properties.status] || f.properties.status;
+          status.textContent = statusLabel(f.properties.status);
           box.appendChild(status);
           l.bindPopup(box);
         }

@@ -29,6 +29,9 @@ pub struct WebConfig {
     pub hsts: bool,
     /// Western or Arabic-Indic digits in dates.
     pub digits: crate::dates::Digits,
+    /// Whom people ask about their personal data (an address or e-mail),
+    /// shown on the privacy notice.
+    pub privacy_contact: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -42,6 +45,7 @@ impl Default for WebConfig {
             body_read_timeout: std::time::Duration::from_secs(15),
             hsts: false,
             digits: crate::dates::Digits::Western,
+            privacy_contact: None,
         }
     }
 }

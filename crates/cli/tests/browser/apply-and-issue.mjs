@@ -103,7 +103,7 @@ try {
 
   // The narrowest screens: every page again at 320 px, with the public ones.
   const narrow = await arabicPage(browser, base, outside, 320);
-  for (const [i, url] of [...seen, `${base}/`, `${base}/reports`, `${base}/reports/new`, `${base}/verify`].entries()) {
+  for (const [i, url] of [...seen, `${base}/`, `${base}/reports`, `${base}/reports/new`, `${base}/verify`, `${base}/privacy`, `${base}/accessibility`].entries()) {
     await narrow.goto(url);
     await inspect(narrow, artifacts, `narrow-320-${i}`);
   }

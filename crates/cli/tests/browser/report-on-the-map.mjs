@@ -101,7 +101,15 @@ try {
 
   // The public map draws the boundaries and the report; the list works without scripts.
   await citizen.goto(`${base}/reports?unit=EG-GZ-BDR`);
-  await citizen.locator('path.leaflet-interactive[stroke="#1b7a3d"]').first().waitFor();
+  // The resolved report's pin carries the resolved symbol and names its
+  // status in Arabic; the key under the map says the same; the zoom
+  // buttons speak Arabic.
+  const pin = citizen.locator('.leaflet-marker-icon.pin-resolved').first();
+  await pin.waitFor();
+  check((await pin.textContent()) === '✓', 'the pin has no symbol');
+  check((await pin.getAttribute('title')) === 'تم الحل', `the pin says ${await pin.getAttribute('title')}`);
+  check((await citizen.locator('ul.legend').textContent()).includes('✓ تم الحل'), 'no map key');
+  check((await citizen.locator('.leaflet-control-zoom-in').getAttribute('title')) === 'تكبير', 'zoom button not in Arabic');
   check(await citizen.getByRole('link', { name: `#${number}` }).count() === 1, 'report not in the list');
   await inspect(citizen, artifacts, 'reports-map-ar');
 

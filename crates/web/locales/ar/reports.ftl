@@ -50,7 +50,6 @@ reports-lead = مشكلات أبلغ عنها المواطنون في شوارع
 reports-new = أبلغ عن مشكلة
 reports-all = الكل
 reports-map-label = خريطة البلاغات
-reports-legend = الأحمر: مفتوح · البرتقالي: تم الاستلام · الأزرق: جارٍ العمل · الأخضر: تم الحل · الرمادي: مكرر أو مرفوض.
 reports-list = قائمة البلاغات
 reports-count = { $count ->
     [zero] لا توجد بلاغات.
@@ -161,3 +160,6 @@ report-metres = متر
 report-confirm-needs-link = يمكن لصاحب البلاغ تأكيد الحل أو إعادة فتح البلاغ من الرابط الخاص الذي حصل عليه عند الإبلاغ.
 report-private-link-title = رابطك الخاص
 report-private-link-lead = احتفظ بهذا الرابط (أضفه إلى المفضلة أو انسخه في مكان آمن) ولا تشاركه: به تؤكد الحل أو تعيد فتح البلاغ.
+map-legend = دليل الخريطة
+map-zoom-in = تكبير
+map-zoom-out = تصغير

@@ -46,7 +46,6 @@ reports-lead = Problems citizens reported in the streets of their city, and what
 reports-new = Report a problem
 reports-all = All
 reports-map-label = Map of reports
-reports-legend = Red: open · orange: acknowledged · blue: in progress · green: resolved · grey: duplicate or rejected.
 reports-list = List of reports
 reports-count = { $count ->
     [one] One report.
@@ -153,3 +152,6 @@ report-metres = m
 report-confirm-needs-link = The person who made the report can confirm the fix or reopen it, from the private link they received when they reported.
 report-private-link-title = Your private link
 report-private-link-lead = Keep this link (bookmark it, or copy it somewhere safe) and do not share it: it lets you confirm the fix or reopen the report.
+map-legend = Map key
+map-zoom-in = Zoom in
+map-zoom-out = Zoom out

@@ -39,6 +39,8 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(sensors::routes())
         .route("/", get(home))
+        .route("/accessibility", get(accessibility))
+        .route("/privacy", get(privacy))
         .route("/login", get(login_form).post(login))
         .route("/logout", axum::routing::post(logout))
         .route("/staff", get(staff_units))
@@ -58,6 +60,49 @@ async fn home(tr: Tr, staff: Option<Staff>) -> Response {
         HomePage {
             tr: &tr,
             user: user.as_ref(),
+        }
+        .render(),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "accessibility.html")]
+struct AccessibilityPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+}
+
+/// The accessibility statement: the standard aimed at, how it is checked,
+/// what is known not to meet it, and whom to tell.
+async fn accessibility(tr: Tr, staff: Option<Staff>) -> Response {
+    let user = staff.map(|s| s.0);
+    page(
+        AccessibilityPage {
+            tr: &tr,
+            user: user.as_ref(),
+        }
+        .render(),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "privacy.html")]
+struct PrivacyPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    /// The deployment's data protection contact, when configured.
+    contact: Option<String>,
+}
+
+/// The privacy notice (Egypt's Law 151 of 2020, Saudi Arabia's PDPL): what
+/// is collected, why, for how long, who sees it, and whom to ask.
+async fn privacy(State(state): State<AppState>, tr: Tr, staff: Option<Staff>) -> Response {
+    let user = staff.map(|s| s.0);
+    page(
+        PrivacyPage {
+            tr: &tr,
+            user: user.as_ref(),
+            contact: state.config.privacy_contact.clone(),
         }
         .render(),
     )

@@ -212,6 +212,22 @@ struct MapPage<'a> {
     count_text: String,
     page: i64,
     more: bool,
+    /// (status, symbol, label): the map's pins differ by symbol as well as
+    /// by colour.
+    legend: Vec<(&'static str, &'static str, String)>,
+}
+
+/// The symbol of a report's status on maps and in their legend, so that
+/// status is not told by colour alone.
+pub(super) fn status_symbol(status: ReportStatus) -> &'static str {
+    match status {
+        ReportStatus::Open => "!",
+        ReportStatus::Acknowledged => "●",
+        ReportStatus::InProgress => "◐",
+        ReportStatus::Resolved => "✓",
+        ReportStatus::Duplicate => "=",
+        ReportStatus::Rejected => "✕",
+    }
 }
 
 fn export_query_string(q: &ExportQuery) -> String {
@@ -259,6 +275,10 @@ async fn map_page(
         rows: rows(&tr, &state, &found),
         page: page_number,
         more,
+        legend: ReportStatus::ALL
+            .into_iter()
+            .map(|s| (s.as_str(), status_symbol(s), status_label(&tr, s)))
+            .collect(),
     }
     .render();
     Ok(with_map_policy(&state, page(body)))
