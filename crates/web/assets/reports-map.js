@@ -15,7 +15,8 @@
   // Each status has a symbol as well as a colour (see .pin-* in app.css
   // and the legend under the map), so it is not told by colour alone.
   var symbols = {
-    open: '!', acknowledged: '●', in_progress: '◐', resolved: '✓', duplicate: '=', rejected: '✕'
+    open: '!', acknowledged: '●', in_progress: '◐', resolved: '✓', duplicate: '=', rejected: '✕',
+    place: '⌂'
   };
   // Without zoom animation a zoom asked for while another is running is
   // not dropped (Leaflet ignores setView during an animated zoom). The zoom
@@ -60,7 +61,7 @@
     var known = symbols[status] ? status : 'open';
     return L.marker(latlng, {
       icon: L.divIcon({ className: 'pin pin-' + known, html: symbols[known], iconSize: [24, 24] }),
-      title: statusLabel(known),
+      title: (data.mode === 'point' && data.title) || statusLabel(known),
       keyboard: false
     });
   }

@@ -1244,6 +1244,10 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
         "the clerk's actions are offered"
     );
     assert!(page.contains(&egyptian_id()), "staff see the applicant");
+    assert!(
+        page.contains("data-mode=\"point\" data-lat=\"29.8711\" data-lon=\"31.2165\""),
+        "the property is on a map"
+    );
     // The step's own due date, beside the application's (they differ).
     let record = app
         .app

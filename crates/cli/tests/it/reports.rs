@@ -642,6 +642,18 @@ async fn duplicates_are_suggested_and_merged_with_their_followers(engine: Engine
     assert_eq!(other_kind, json!([]), "only the same category");
 
     let second = light_out(&app, &key, "29.9004", "31.3000", "second@example.com").await;
+    // Staff see the possible duplicate on the second report's page, the far
+    // one not.
+    let staff = crate::applications::staff_client(&app, "eg.head").await;
+    let staff_page = page_of(&staff, app.url(&format!("/staff/reports/{second}?lang=ar"))).await;
+    let suggested = staff_page
+        .split("بلاغات مفتوحة قريبة قد تكون مكررة")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .expect("possible duplicates");
+    assert!(suggested.contains(&format!("href=\"/staff/reports/{first}\"")));
+    assert!(suggested.contains("على بعد 44 متر"), "{suggested}");
+    assert!(!suggested.contains(&format!("/staff/reports/{far}\"")));
     let response = app
         .client
         .post(app.url(&format!("/api/v1/reports/{second}/followers")))

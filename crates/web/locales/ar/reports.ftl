@@ -163,3 +163,6 @@ report-private-link-lead = احتفظ بهذا الرابط (أضفه إلى ا�
 map-legend = دليل الخريطة
 map-zoom-in = تكبير
 map-zoom-out = تصغير
+report-metres-away = على بعد { $metres } متر
+report-possible-duplicates = بلاغات مفتوحة قريبة قد تكون مكررة
+report-possible-duplicates-hint = بلاغات مفتوحة من النوع نفسه في محيط 75 مترًا. إن كانت عن المشكلة نفسها فادمج هذا البلاغ في أحدها بكتابة رقمه في الحقل أدناه.

@@ -267,3 +267,4 @@ track-returned-heading = طلبك يحتاج إلى استكمال
 track-returned-reason = سبب الإعادة
 track-returned-documents = استبدل هذه المستندات فقط
 track-returned-any = أرفق ما يلزم لاستكمال الطلب (اختياري لكل مستند)
+property-location = موقع العقار

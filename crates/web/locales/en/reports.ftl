@@ -155,3 +155,6 @@ report-private-link-lead = Keep this link (bookmark it, or copy it somewhere saf
 map-legend = Map key
 map-zoom-in = Zoom in
 map-zoom-out = Zoom out
+report-metres-away = { $metres } m away
+report-possible-duplicates = Open reports close by that may be duplicates
+report-possible-duplicates-hint = Open reports of the same kind within 75 metres. If one is about the same problem, merge this report into it by typing its number in the field below.

@@ -249,3 +249,4 @@ track-returned-heading = Your application needs completing
 track-returned-reason = Why it was returned
 track-returned-documents = Replace only these documents
 track-returned-any = Attach what completes the application (each document optional)
+property-location = Location of the property

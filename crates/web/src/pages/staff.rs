@@ -223,6 +223,9 @@ struct ApplicationPage<'a> {
     notice: Option<String>,
     /// The service's country code, for the terms that differ by country.
     country: &'static str,
+    /// The property's location, when the service asks for one: (lat, lon).
+    place: Option<(f64, f64)>,
+    map: super::reports::MapSettings,
     csrf: String,
     tracking: String,
     service: String,
@@ -302,7 +305,22 @@ fn actions_for(tr: &Tr, who: &Principal, view: &ApplicationView) -> Vec<ActionFo
         .collect()
 }
 
+/// Where the application's property is, from the service's location
+/// field (`lat, lon`).
+fn property_location(view: &ApplicationView) -> Option<(f64, f64)> {
+    let form: BTreeMap<String, String> = serde_json::from_str(&view.record.form).ok()?;
+    view.service
+        .fields
+        .iter()
+        .filter(|f| matches!(f.kind, baladiya_domain::catalog::FieldKind::GeoPoint))
+        .find_map(|f| {
+            let (lat, lon) = form.get(&f.code)?.split_once(',')?;
+            Some((lat.trim().parse().ok()?, lon.trim().parse().ok()?))
+        })
+}
+
 fn application_page<'a>(
+    state: &AppState,
     tr: &'a Tr,
     who: &'a Principal,
     view: &ApplicationView,
@@ -321,6 +339,8 @@ fn application_page<'a>(
         errors,
         notice: None,
         country: view.service.country.code(),
+        place: property_location(view),
+        map: super::reports::map_settings(state),
         csrf: who.csrf_token.clone(),
         tracking: r.tracking_number.clone(),
         service: view.service.name.get(lang).to_owned(),
@@ -398,7 +418,7 @@ async fn application(
     WebQuery(q): WebQuery<DoneQuery>,
 ) -> Result<Response, WebError> {
     let view = state.app.application_for(&who, &tracking).await?;
-    let mut body = application_page(&tr, &who, &view, Vec::new());
+    let mut body = application_page(&state, &tr, &who, &view, Vec::new());
     body.notice = q
         .done
         .and_then(|done| Action::parse(&done).ok())
@@ -413,7 +433,7 @@ async fn application(
                 )
             )
         });
-    Ok(page(body.render()))
+    Ok(super::reports::with_map_policy(&state, page(body.render())))
 }
 
 #[derive(Deserialize)]
@@ -484,7 +504,7 @@ async fn act(
             let view = state.app.application_for(&who, &tracking).await?;
             Ok((
                 status,
-                page(application_page(&tr, &who, &view, errors).render()),
+                page(application_page(&state, &tr, &who, &view, errors).render()),
             )
                 .into_response())
         }

@@ -16,6 +16,7 @@ use baladiya_domain::boundaries::Boundary;
 use baladiya_domain::org::DepartmentKind;
 use baladiya_domain::people::Permission;
 use baladiya_domain::reports::lifecycle::{ReportAction, ReportState, ReportStatus, apply};
+use baladiya_domain::reports::location::Location;
 use serde::Deserialize;
 
 use super::SummaryItem;
@@ -130,6 +131,9 @@ struct StaffReportPage<'a> {
     /// Staff actions allowed now: `(name, label)`.
     actions: Vec<(&'static str, String)>,
     errors: Vec<SummaryItem>,
+    /// Open reports of the same category close by: `(id, distance in m,
+    /// description)`, nearest first, to merge this one into.
+    duplicates: Vec<(i64, String, String)>,
 }
 
 async fn staff_report_page(
@@ -181,6 +185,24 @@ async fn staff_report_page(
     .into_iter()
     .filter_map(|(key, value)| value.map(|v| (tr.t(key), v)))
     .collect();
+    let duplicates = match Location::new(record.lat, record.lon) {
+        Ok(here) if ReportStatus::OPEN.contains(&record.status) => state
+            .app
+            .nearby_open_reports(&record.category_code, here)
+            .await?
+            .into_iter()
+            .filter(|(r, _)| r.id != record.id)
+            .take(5)
+            .map(|(r, metres)| {
+                (
+                    r.id,
+                    tr.count("report-metres-away", "metres", metres.round() as i64),
+                    r.description.chars().take(120).collect(),
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     StaffReportPage {
         tr,
         user: Some(who),
@@ -190,6 +212,7 @@ async fn staff_report_page(
         reporter,
         actions,
         errors,
+        duplicates,
     }
     .render()
     .map_err(|e| {
