@@ -455,7 +455,7 @@ impl App {
         Ok((number, id))
     }
 
-    async fn record(&self, tracking: &str) -> Result<ApplicationRecord, AppError> {
+    pub(crate) async fn record(&self, tracking: &str) -> Result<ApplicationRecord, AppError> {
         let number = TrackingNumber::parse(tracking).map_err(|_| AppError::NotFound)?;
         self.store
             .application_by_tracking(number.as_str())

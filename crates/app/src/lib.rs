@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod alerts;
 pub mod applications;
+pub mod assignment;
 pub mod attachments;
 pub mod auth;
 pub mod boundaries;

@@ -131,13 +131,17 @@ pub struct ApplicationRecord {
     pub completed_at: Option<DateTime<Utc>>,
     pub version: i64,
     pub rating: Option<i64>,
+    /// The staff member it is assigned to, and their name.
+    pub assigned_to: Option<i64>,
+    pub assignee: Option<String>,
 }
 
 const APPLICATION_COLUMNS: &str = "a.id, a.tracking_number, a.service_version_id, a.unit_id, u.path AS unit_path, \
     a.applicant_kind, a.applicant_name, a.applicant_id_number, a.applicant_phone, a.applicant_email, a.channel, a.form, \
     a.status, a.step, a.approvals, a.step_role, a.pending_departments, a.fee_minor, a.currency, \
     a.receipt_number, a.submitted_at, a.step_due_on, a.due_on, a.returned_on, a.escalated, \
-    a.completed_at, a.version, a.rating";
+    a.completed_at, a.version, a.rating, a.assigned_to, \
+    (SELECT full_name FROM users WHERE id = a.assigned_to) AS assignee";
 
 const ISSUANCE_SELECT: &str = "SELECT application_id, verification_code, signature, holder_masked, \
     issued_on, valid_until, revoked_at, revoke_reason FROM issuances WHERE";

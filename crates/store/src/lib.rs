@@ -9,6 +9,7 @@
 
 mod alerts;
 mod applications;
+mod assignment;
 mod boundaries;
 mod error;
 mod events;
@@ -45,6 +46,7 @@ pub use error::StoreError;
 /// (counted in `applications.times_returned` in the same transaction).
 pub const RETURN_FOR_COMPLETION: &str = "application.return_for_completion";
 pub use alerts::{AlertRow, RuleRow};
+pub use assignment::{Assignable, Colleague};
 pub use events::NewEvent;
 pub use history::{PastApplication, PastReport};
 pub use idempotency::{IdempotencyKey, KeyUse};

@@ -81,13 +81,17 @@ pub struct ReportRecord {
     pub expected_on: NaiveDate,
     pub closed_at: Option<DateTime<Utc>>,
     pub version: i64,
+    /// The staff member it is assigned to, and their name.
+    pub assigned_to: Option<i64>,
+    pub assignee: Option<String>,
 }
 
 const REPORT_COLUMNS: &str = "r.id, r.token, r.category_code, r.unit_id, u.code AS unit_code, \
     u.path AS unit_path, r.department, r.status, r.status_note, r.description, r.lat, r.lon, \
     r.address, r.answers, r.photo_key, r.photo_type, r.media_url, r.channel, r.reporter_name, \
     r.reporter_email, r.reporter_phone, r.duplicate_of, r.reopened, r.confirmed, r.requested_at, \
-    r.updated_at, r.expected_on, r.closed_at, r.version";
+    r.updated_at, r.expected_on, r.closed_at, r.version, r.assigned_to, \
+    (SELECT full_name FROM users WHERE id = r.assigned_to) AS assignee";
 
 /// Filters of a report search. Empty lists mean "any".
 #[derive(Debug, Clone, Default)]

@@ -1399,6 +1399,73 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
         overview.contains("Saqqara Village Local Unit") && overview.contains("tag-overdue"),
         "the overdue village shows"
     );
+    // The unit head gives the application to a clerk; the clerk finds it
+    // under "assigned to me"; a clerk may take work but not give it away.
+    let head = staff_client(&app, "eg.head").await;
+    let head_page = head
+        .get(app.url(&format!("/staff/applications/{tracking}")))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        head_page.contains("<option value=\"eg.clerk\""),
+        "colleagues offered"
+    );
+    let assign = |client: reqwest::Client, csrf: String, to: &'static str| {
+        let url = app.url(&format!("/staff/applications/{tracking}/assign"));
+        async move {
+            client
+                .post(url)
+                .form(&[("csrf", csrf.as_str()), ("assignee", to)])
+                .send()
+                .await
+                .expect("request")
+                .status()
+        }
+    };
+    let head_csrf = crate::support::csrf_of(&head_page);
+    assert_eq!(
+        assign(head.clone(), head_csrf.clone(), "eg.clerk").await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        assign(head.clone(), head_csrf.clone(), "nobody.here").await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let mine = clerk
+        .get(app.url("/staff/inbox?mine=1"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        mine.contains(&tracking) && mine.contains("أ. محمود علي"),
+        "assigned to me"
+    );
+    let clerk_page = clerk
+        .get(app.url(&format!("/staff/applications/{tracking}")))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    let clerk_csrf = crate::support::csrf_of(&clerk_page);
+    assert_eq!(
+        assign(clerk.clone(), clerk_csrf.clone(), "eg.head").await,
+        StatusCode::FORBIDDEN,
+        "a clerk does not hand work to others"
+    );
+    assert_eq!(
+        assign(clerk.clone(), clerk_csrf, "eg.clerk").await,
+        StatusCode::SEE_OTHER
+    );
+
     // A return from the page names the documents to replace (ticked boxes).
     let page = clerk
         .get(app.url(&format!("/staff/applications/{tracking}")))

@@ -654,6 +654,19 @@ async fn duplicates_are_suggested_and_merged_with_their_followers(engine: Engine
     assert!(suggested.contains(&format!("href=\"/staff/reports/{first}\"")));
     assert!(suggested.contains("على بعد 44 متر"), "{suggested}");
     assert!(!suggested.contains(&format!("/staff/reports/{far}\"")));
+    // The head gives the report to the engineering officer.
+    let assigned = staff
+        .post(app.url(&format!("/staff/reports/{second}/assign")))
+        .form(&[
+            ("csrf", crate::support::csrf_of(&staff_page).as_str()),
+            ("assignee", "eg.officer"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(assigned.status(), StatusCode::SEE_OTHER);
+    let record = app.app.report(second).await.expect("report");
+    assert!(record.assignee.is_some() && record.assigned_to.is_some());
     let response = app
         .client
         .post(app.url(&format!("/api/v1/reports/{second}/followers")))

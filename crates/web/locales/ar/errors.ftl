@@ -101,3 +101,4 @@ feature-of-interest-missing = تحتاج القراءة (Observation) إلى م�
 idempotency-key-invalid = مفتاح عدم التكرار (Idempotency-Key) غير صالح: من 1 إلى 255 حرفًا لاتينيًا مطبوعًا بلا مسافات.
 idempotency-key-reused = مفتاح عدم التكرار هذا استُخدم لطلب مختلف؛ استخدم مفتاحًا جديدًا لكل طلب جديد.
 to-correct-only-on-return = تحديد المستندات المطلوب استبدالها يكون عند الإعادة لاستكمال النواقص فقط.
+assignee-unknown = لا يوجد موظف بهذا الاسم يعمل في هذه الوحدة.

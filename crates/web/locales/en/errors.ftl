@@ -97,3 +97,4 @@ feature-of-interest-missing = An Observation needs a FeatureOfInterest: give one
 idempotency-key-invalid = The Idempotency-Key is not valid: 1 to 255 printable ASCII characters without spaces.
 idempotency-key-reused = This idempotency key was used for a different request; use a new key for each new request.
 to-correct-only-on-return = Documents to replace are named only when returning for completion.
+assignee-unknown = No staff member of this name works in this unit.

@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/overview", get(overview))
         .route("/staff/applications/{tracking}", get(application))
         .route("/staff/applications/{tracking}/act", post(act))
+        .route("/staff/applications/{tracking}/assign", post(assign))
         .route(
             "/staff/applications/{tracking}/documents/{index}",
             get(document),
@@ -56,6 +57,7 @@ struct Row {
     step: String,
     due: String,
     overdue: bool,
+    assignee: String,
 }
 
 #[derive(Template)]
@@ -69,6 +71,7 @@ struct InboxPage<'a> {
     /// (code, name, selected) of the service filter.
     services: Vec<(String, String, bool)>,
     overdue_only: bool,
+    mine_only: bool,
     /// The search typed, and what it found.
     query: String,
     found: Option<Vec<Row>>,
@@ -94,6 +97,7 @@ async fn rows(
             due: tr.date(r.step_due_on),
             overdue: r.step_due_on < today,
             tracking: r.tracking_number,
+            assignee: r.assignee.unwrap_or_default(),
         });
     }
     Ok(rows)
@@ -103,6 +107,8 @@ async fn rows(
 struct InboxQuery {
     service: Option<String>,
     overdue: Option<String>,
+    /// Only what is assigned to me.
+    mine: Option<String>,
     /// A tracking number, national ID or mobile number to find.
     q: Option<String>,
 }
@@ -117,7 +123,11 @@ async fn inbox(
         service: q.service.clone().filter(|s| !s.is_empty()),
         overdue_only: q.overdue.is_some(),
     };
-    let items = rows(&state, &tr, state.app.inbox(&who, &filter, 200).await?).await?;
+    let mut waiting = state.app.inbox(&who, &filter, 200).await?;
+    if q.mine.is_some() {
+        waiting.retain(|r| r.assigned_to == Some(who.user_id));
+    }
+    let items = rows(&state, &tr, waiting).await?;
     let query = q.q.clone().unwrap_or_default();
     let found = match query.trim() {
         "" => None,
@@ -142,6 +152,7 @@ async fn inbox(
         escalations,
         services,
         overdue_only: filter.overdue_only,
+        mine_only: q.mine.is_some(),
         query,
         found,
     }
@@ -223,6 +234,9 @@ struct ApplicationPage<'a> {
     notice: Option<String>,
     /// The service's country code, for the terms that differ by country.
     country: &'static str,
+    /// Who works on it, and whom it may be given to (heads of the unit
+    /// choose; others may take it).
+    assignment: Assignment,
     /// The property's location, when the service asks for one: (lat, lon).
     place: Option<(f64, f64)>,
     map: super::reports::MapSettings,
@@ -340,6 +354,7 @@ fn application_page<'a>(
         notice: None,
         country: view.service.country.code(),
         place: property_location(view),
+        assignment: Assignment::default(),
         map: super::reports::map_settings(state),
         csrf: who.csrf_token.clone(),
         tracking: r.tracking_number.clone(),
@@ -404,6 +419,76 @@ fn application_page<'a>(
     }
 }
 
+/// The assignment block of a staff page.
+#[derive(Debug, Default)]
+pub struct Assignment {
+    pub assignee: Option<String>,
+    /// Username of the one it is assigned to.
+    pub assigned: Option<String>,
+    /// (username, name) of the colleagues a head may choose from; empty
+    /// when the viewer may not assign to others.
+    pub colleagues: Vec<(String, String)>,
+    /// The viewer may take it.
+    pub can_take: bool,
+}
+
+impl Assignment {
+    /// What `who` may do about who works on something in the unit at `path`.
+    pub async fn of(
+        state: &AppState,
+        who: &Principal,
+        path: &baladiya_domain::org::UnitPath,
+        assigned_to: Option<i64>,
+        assignee: Option<String>,
+        work: &[Permission],
+    ) -> Result<Assignment, WebError> {
+        let colleagues = state.app.colleagues(path).await?;
+        let assigned = colleagues
+            .iter()
+            .find(|c| Some(c.id) == assigned_to)
+            .map(|c| c.username.clone());
+        let head = who.access.can(Permission::ViewOversight, path);
+        Ok(Assignment {
+            assignee,
+            can_take: assigned_to != Some(who.user_id)
+                && work.iter().any(|p| who.access.can(*p, path)),
+            colleagues: if head {
+                colleagues
+                    .into_iter()
+                    .map(|c| (c.username, c.full_name))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            assigned,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct AssignForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub assignee: String,
+}
+
+async fn assign(
+    State(state): State<AppState>,
+    Staff(who): Staff,
+    Path(tracking): Path<String>,
+    WebForm(form): WebForm<AssignForm>,
+) -> Result<Response, WebError> {
+    if !same_secret(&who.csrf_token, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    state
+        .app
+        .assign_application(&who, &tracking, &form.assignee)
+        .await?;
+    Ok(Redirect::to(&format!("/staff/applications/{tracking}?done=assigned")).into_response())
+}
+
 #[derive(Deserialize)]
 struct DoneQuery {
     /// The action just taken (after its redirect).
@@ -419,20 +504,27 @@ async fn application(
 ) -> Result<Response, WebError> {
     let view = state.app.application_for(&who, &tracking).await?;
     let mut body = application_page(&state, &tr, &who, &view, Vec::new());
-    body.notice = q
-        .done
-        .and_then(|done| Action::parse(&done).ok())
-        .map(|action| {
-            format!(
-                "{} {}",
-                tr.t("action-done"),
-                tr.t_with(
-                    &format!("action-{}", action.as_str()),
-                    "kind",
-                    view.service.issues.as_str()
-                )
+    body.assignment = Assignment::of(
+        &state,
+        &who,
+        &view.unit.path,
+        view.record.assigned_to,
+        view.record.assignee.clone(),
+        baladiya_app::assignment::APPLICATION_WORK,
+    )
+    .await?;
+    body.notice = q.done.and_then(|done| match Action::parse(&done) {
+        Ok(action) => Some(format!(
+            "{} {}",
+            tr.t("action-done"),
+            tr.t_with(
+                &format!("action-{}", action.as_str()),
+                "kind",
+                view.service.issues.as_str()
             )
-        });
+        )),
+        Err(_) => (done == "assigned").then(|| tr.t("assignment-done")),
+    });
     Ok(super::reports::with_map_policy(&state, page(body.render())))
 }
 

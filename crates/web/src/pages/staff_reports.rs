@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/reports/overview", get(overview))
         .route("/staff/reports/{id}", get(staff_report))
         .route("/staff/reports/{id}/act", post(staff_act))
+        .route("/staff/reports/{id}/assign", post(assign))
 }
 
 #[derive(Template)]
@@ -134,6 +135,8 @@ struct StaffReportPage<'a> {
     /// Open reports of the same category close by: `(id, distance in m,
     /// description)`, nearest first, to merge this one into.
     duplicates: Vec<(i64, String, String)>,
+    assignment: super::staff::Assignment,
+    csrf: String,
 }
 
 async fn staff_report_page(
@@ -213,12 +216,36 @@ async fn staff_report_page(
         actions,
         errors,
         duplicates,
+        assignment: super::staff::Assignment::of(
+            state,
+            who,
+            &path,
+            record.assigned_to,
+            record.assignee.clone(),
+            baladiya_app::assignment::REPORT_WORK,
+        )
+        .await?,
+        csrf: who.csrf_token.clone(),
     }
     .render()
     .map_err(|e| {
         tracing::error!(%e, "rendering a staff report page");
         WebError::new(ErrorCode::Internal)
     })
+}
+
+async fn assign(
+    State(state): State<AppState>,
+    Staff(who): Staff,
+    Path(id): Path<String>,
+    WebForm(form): WebForm<super::staff::AssignForm>,
+) -> Result<Response, WebError> {
+    if !same_secret(&who.csrf_token, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let id = report_id(&id)?;
+    state.app.assign_report(&who, id, &form.assignee).await?;
+    Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response())
 }
 
 async fn staff_report(
