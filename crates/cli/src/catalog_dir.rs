@@ -94,8 +94,11 @@ catalog_dir = "catalog"
 # Links in notifications and Open311's absolute URLs.
 # public_url = "https://baladiya.example.gov.eg"
 
-# A raster tile server for the maps; without one they draw unit boundaries
-# on a plain background, with no network needed.
+# The maps' base map: an MBTiles file of vector tiles (such as an extract
+# of OpenStreetMap made with planetiler or tilemaker), served by Baladiya
+# itself and drawn with MapLibre GL; or a raster tile server; without
+# either the maps draw unit boundaries on a plain background.
+# map_tiles_file = "/var/lib/baladiya/giza.mbtiles"
 # map_tile_url = "https://tiles.example/{z}/{x}/{y}.png"
 # map_tile_attribution = "© OpenStreetMap contributors"
 

@@ -25,7 +25,8 @@ pub enum LogFormat {
 /// smtp_url = "smtp://mail.internal:25"
 /// smtp_from = "Baladiya <no-reply@baladiya.example>"
 /// public_url = "https://baladiya.giza.gov.eg"   # for links in notifications and Open311
-/// map_tile_url = "https://tiles.example/{z}/{x}/{y}.png"   # report maps; none by default
+/// map_tiles_file = "/var/lib/baladiya/giza.mbtiles"   # the maps' own vector base map, served offline
+/// map_tile_url = "https://tiles.example/{z}/{x}/{y}.png"   # or a raster tile server; none by default
 /// map_tile_attribution = "© OpenStreetMap contributors"
 /// trust_forwarded_for = true   # behind a reverse proxy: clients by X-Forwarded-For
 /// max_connections = 4096       # open at once (kept below the open-file limit)
@@ -67,6 +68,9 @@ pub struct Config {
     /// A tile server for report maps. Without one, maps draw unit
     /// boundaries and reports on a plain background (no network needed).
     pub map_tile_url: Option<String>,
+    /// An MBTiles file of vector tiles: the maps' base map, served by
+    /// Baladiya itself (`/tiles/`) and drawn with MapLibre GL.
+    pub map_tiles_file: Option<String>,
     pub map_tile_attribution: Option<String>,
     #[serde(default)]
     pub log_format: LogFormat,

@@ -1062,7 +1062,28 @@ async fn serve(
         tokio::spawn(task);
         println!("SensorThings over MQTT (topics v1.1/Datastreams(id)/Observations): {shown}");
     }
+    let vector_tiles = match &config.map_tiles_file {
+        Some(path) => {
+            let tiles = baladiya_store::MbTiles::open(path)
+                .await
+                .with_context(|| format!("map_tiles_file {path}: not a readable MBTiles file"))?;
+            println!(
+                "Base map: {} ({} vector layers, zoom {}–{}) from {path}",
+                if tiles.metadata.name.is_empty() {
+                    "tiles"
+                } else {
+                    &tiles.metadata.name
+                },
+                tiles.metadata.vector_layers.len(),
+                tiles.metadata.minzoom,
+                tiles.metadata.maxzoom
+            );
+            Some(tiles)
+        }
+        None => None,
+    };
     let web_config = WebConfig {
+        vector_tiles,
         secure_cookies: config.secure_cookies.unwrap_or(!addr.ip().is_loopback()),
         map_tiles: config
             .map_tile_url

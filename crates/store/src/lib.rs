@@ -25,6 +25,7 @@ mod sensors;
 mod sessions;
 mod sql;
 mod throttles;
+mod tiles;
 mod users;
 
 use std::str::FromStr;
@@ -63,6 +64,7 @@ pub use sensors::{
 };
 pub use sessions::{SessionKind, SessionRecord};
 pub use throttles::Throttle;
+pub use tiles::{MbTiles, TilesMetadata};
 pub use users::{NewUser, UserRecord};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

@@ -1,6 +1,8 @@
 // Maps of citizen reports, drawn with Leaflet from Baladiya's own GeoJSON:
-// unit boundaries and report points need no tile server. A tile URL is
-// used only when the deployment configures one (data-tiles).
+// unit boundaries and report points need no tile server. Under them, the
+// deployment's own vector base map when it has one (data-style, MapLibre
+// GL), else raster tiles when it configures a tile URL (data-tiles), else
+// a plain background.
 //
 // <div id="report-map" data-mode="view|pick|point" ...>:
 //   view:  every report matching the page's filters (data-reports)
@@ -27,7 +29,12 @@
     zoomOutTitle: document.body.dataset.zoomOut || 'Zoom out'
   }).addTo(map);
   map.setView([26.5, 40.0], 4);
-  if (data.tiles) {
+  if (data.style && window.maplibregl && L.maplibreGL) {
+    // The deployment's own vector base map, drawn by MapLibre GL under the
+    // boundaries and pins; its worker is served from /assets (CSP).
+    maplibregl.setWorkerUrl('/assets/maplibre/maplibre-gl-csp-worker.js');
+    L.maplibreGL({ style: data.style }).addTo(map);
+  } else if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || '' }).addTo(map);
   }
   var units = {};

@@ -34,6 +34,26 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "text/css; charset=utf-8",
         include_bytes!("../assets/leaflet/leaflet.css"),
     ),
+    (
+        "leaflet/leaflet-maplibre-gl.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/leaflet/leaflet-maplibre-gl.js"),
+    ),
+    (
+        "maplibre/maplibre-gl-csp.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/maplibre/maplibre-gl-csp.js"),
+    ),
+    (
+        "maplibre/maplibre-gl-csp-worker.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/maplibre/maplibre-gl-csp-worker.js"),
+    ),
+    (
+        "maplibre/maplibre-gl.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../assets/maplibre/maplibre-gl.css"),
+    ),
     font!("ibm-plex-sans-arabic-arabic-400-normal.woff2"),
     font!("ibm-plex-sans-arabic-arabic-700-normal.woff2"),
     font!("ibm-plex-sans-arabic-latin-400-normal.woff2"),

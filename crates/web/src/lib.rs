@@ -27,6 +27,7 @@ pub(crate) mod sensors;
 mod server;
 mod sta;
 mod state;
+pub mod tiles;
 mod views;
 
 use std::sync::Arc;
@@ -148,6 +149,7 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
         ));
     Ok(Router::new()
         .merge(pages::routes())
+        .merge(tiles::routes())
         .merge(open311::routes())
         .merge(sta::routes())
         .merge(reports::public_routes())

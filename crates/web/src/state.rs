@@ -29,6 +29,9 @@ pub struct WebConfig {
     pub hsts: bool,
     /// Western or Arabic-Indic digits in dates.
     pub digits: crate::dates::Digits,
+    /// The deployment's own vector base map (an MBTiles file), served at
+    /// `/tiles/` and drawn with MapLibre GL.
+    pub vector_tiles: Option<baladiya_store::MbTiles>,
     /// Whom people ask about their personal data (an address or e-mail),
     /// shown on the privacy notice.
     pub privacy_contact: Option<String>,
@@ -46,6 +49,7 @@ impl Default for WebConfig {
             hsts: false,
             digits: crate::dates::Digits::Western,
             privacy_contact: None,
+            vector_tiles: None,
         }
     }
 }

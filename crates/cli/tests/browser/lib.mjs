@@ -14,8 +14,10 @@ export async function launch(artifacts) {
   mkdirSync(artifacts, { recursive: true });
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // WebGL through SwiftShader (software), for MapLibre's base maps.
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--use-angle=swiftshader',
+           '--enable-unsafe-swiftshader', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
   });
 }
 

@@ -157,3 +157,31 @@ async fn an_administrator_follows_the_sensors_and_adds_a_rule() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_reports_over_the_local_vector_base_map() {
+    if !ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tiles = crate::basemap::tiles_file(dir.path()).await;
+    let app = TestApp::spawn_tuned(
+        Engine::Sqlite,
+        crate::support::Tuning {
+            vector_tiles: Some(tiles),
+            ..crate::support::Tuning::default()
+        },
+    )
+    .await
+    .expect("SQLite always runs");
+    app.app
+        .import_boundaries(None, &demo_boundaries())
+        .await
+        .expect("boundaries");
+    tokio::task::block_in_place(|| run_script("basemap.mjs", &app));
+    assert!(
+        artifacts().join("basemap-report-new-ar.png").exists(),
+        "screenshot kept"
+    );
+    app.stop().await;
+}

@@ -5,6 +5,7 @@
 //! each test on a fresh database.
 
 mod applications;
+mod basemap;
 mod binary;
 mod boundaries;
 mod browser;

@@ -103,6 +103,8 @@ pub struct Tuning {
     pub serve: ServeOptions,
     pub request_timeout: std::time::Duration,
     pub body_read_timeout: std::time::Duration,
+    /// A base map of vector tiles (see `basemap::tiles_file`).
+    pub vector_tiles: Option<baladiya_store::MbTiles>,
 }
 
 impl Default for Tuning {
@@ -113,6 +115,7 @@ impl Default for Tuning {
             serve: ServeOptions::default(),
             request_timeout: web.request_timeout,
             body_read_timeout: web.body_read_timeout,
+            vector_tiles: None,
         }
     }
 }
@@ -188,6 +191,7 @@ impl TestApp {
             secure_cookies: false,
             request_timeout: tuning.request_timeout,
             body_read_timeout: tuning.body_read_timeout,
+            vector_tiles: tuning.vector_tiles.clone(),
             ..WebConfig::default()
         };
         let router = baladiya_web::router(app.clone(), config).expect("router");

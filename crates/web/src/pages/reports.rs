@@ -55,11 +55,23 @@ pub fn routes() -> Router<AppState> {
 pub struct MapSettings {
     pub tiles: String,
     pub attribution: String,
+    /// The style of the deployment's own vector base map, when it has one
+    /// (`map_tiles_file`): drawn with MapLibre GL.
+    pub style: String,
 }
 
 pub(super) fn map_settings(state: &AppState) -> MapSettings {
     let (tiles, attribution) = state.config.map_tiles.clone().unwrap_or_default();
-    MapSettings { tiles, attribution }
+    let style = if state.config.vector_tiles.is_some() {
+        crate::tiles::STYLE_PATH.to_owned()
+    } else {
+        String::new()
+    };
+    MapSettings {
+        tiles,
+        attribution,
+        style,
+    }
 }
 
 /// Pages with a map may load tiles from the configured tile server.
