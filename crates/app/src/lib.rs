@@ -19,6 +19,7 @@ mod error;
 pub mod idempotency;
 pub mod indicators;
 pub mod issuance;
+pub mod landmarks;
 pub mod notifications;
 pub mod org;
 pub mod photos;
@@ -42,6 +43,7 @@ pub struct App {
     pub settings: Settings,
     services: services::SharedIndex,
     report_categories: std::sync::Arc<std::sync::RwLock<Categories>>,
+    landmarks: std::sync::Arc<std::sync::RwLock<std::sync::Arc<Vec<landmarks::Landmark>>>>,
     indicators: std::sync::Arc<std::sync::RwLock<Indicators>>,
     router_cache: reports::RouterCache,
     hashing: auth::HashGate,
@@ -146,6 +148,7 @@ impl App {
             settings: Settings::default(),
             services: services::SharedIndex::default(),
             report_categories: Default::default(),
+            landmarks: Default::default(),
             indicators: Default::default(),
             router_cache: Default::default(),
             hashing: auth::HashGate::new(),
@@ -170,6 +173,18 @@ impl App {
         if let Ok(mut current) = self.report_categories.write() {
             *current = std::sync::Arc::new(categories);
         }
+    }
+
+    /// Uses these landmarks (replacing any before).
+    pub fn set_landmarks(&self, landmarks: Vec<landmarks::Landmark>) {
+        if let Ok(mut current) = self.landmarks.write() {
+            *current = std::sync::Arc::new(landmarks);
+        }
+    }
+
+    /// The landmarks citizens may name.
+    pub fn landmarks(&self) -> std::sync::Arc<Vec<landmarks::Landmark>> {
+        self.landmarks.read().map(|l| l.clone()).unwrap_or_default()
     }
 
     /// The citizen-report categories on offer.

@@ -195,17 +195,26 @@ impl App {
             .cloned()
     }
 
-    /// Places an address given without coordinates: the deepest unit whose
-    /// Arabic or English name the address mentions, at a point inside it.
+    /// Places an address given without coordinates: at a landmark it
+    /// names, else in the deepest unit whose Arabic or English name it
+    /// mentions, at a point inside it.
     async fn place_address(&self, address: &str) -> Result<Option<Location>, AppError> {
         let wanted = place_words(address);
+        let mentions = |name: &str| {
+            let words = place_words(name);
+            !words.is_empty() && words.iter().all(|w| wanted.contains(w))
+        };
+        if let Some(landmark) = self
+            .landmarks()
+            .iter()
+            .find(|l| mentions(l.name.ar()) || mentions(l.name.en()))
+        {
+            return Ok(Some(landmark.location));
+        }
         let router = self.routing().await?;
         let mut best: Option<(usize, (f64, f64))> = None;
         for unit in self.store.all_units().await? {
-            let named = [unit.name.ar(), unit.name.en()].iter().any(|n| {
-                let words = place_words(n);
-                !words.is_empty() && words.iter().all(|w| wanted.contains(w))
-            });
+            let named = [unit.name.ar(), unit.name.en()].iter().any(|n| mentions(n));
             if !named {
                 continue;
             }

@@ -892,6 +892,23 @@ pub(crate) fn load_report_categories(
         })
 }
 
+/// The landmarks of a catalog directory (`landmarks.toml`), or none; every
+/// problem of an invalid file is printed and the file refused.
+fn load_landmarks(dir: &Path) -> Result<Vec<baladiya_app::landmarks::Landmark>> {
+    let file = dir.join("landmarks.toml");
+    if !file.exists() {
+        return Ok(Vec::new());
+    }
+    let text =
+        std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+    baladiya_app::landmarks::parse_landmarks(&file, &text).map_err(|problems| {
+        for problem in &problems {
+            eprintln!("{problem}");
+        }
+        anyhow::anyhow!("{} has {} problem(s)", file.display(), problems.len())
+    })
+}
+
 /// Checks the rest of a catalog directory, when present:
 /// `report-categories.toml`, `indicators/` and `boundaries.geojson`.
 fn check_report_data(dir: &Path) -> Result<()> {
@@ -920,6 +937,11 @@ fn check_report_data(dir: &Path) -> Result<()> {
                 failed += problems.len();
             }
         }
+    }
+    match load_landmarks(dir) {
+        Ok(list) if !list.is_empty() => println!("{} landmarks: all valid.", list.len()),
+        Ok(_) => {}
+        Err(_) => failed += 1,
     }
     let boundaries = dir.join("boundaries.geojson");
     if boundaries.exists() {
@@ -958,6 +980,7 @@ async fn serve(
     if let Some(categories) = load_report_categories(catalog_dir)? {
         app.set_report_categories(categories);
     }
+    app.set_landmarks(load_landmarks(catalog_dir)?);
     app.set_indicators(load_indicators(catalog_dir)?);
     tracing::info!(services = published, "catalog published");
     if demo {

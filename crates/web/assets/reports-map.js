@@ -82,10 +82,19 @@
     return layer;
   });
 
-  // Zoom to a unit chosen in a <select data-zoom-to-unit>.
+  // Zoom to a unit chosen in a <select data-zoom-to-unit>, or to a
+  // landmark ("@lat,lon"; on the report form it also places the report).
   var chooser = document.querySelector('[data-zoom-to-unit]');
   if (chooser) {
     chooser.addEventListener('change', function () {
+      if (chooser.value.charAt(0) === '@') {
+        var at = chooser.value.slice(1).split(',').map(Number);
+        var spot = L.latLng(at[0], at[1]);
+        map.setView(spot, 17);
+        fitted = true;
+        if (window.baladiyaPlace) { window.baladiyaPlace(spot); }
+        return;
+      }
       boundaries.then(function () {
         var layer = units[chooser.value];
         if (layer) { fit(layer.getBounds()); }
@@ -149,6 +158,7 @@
     };
 
     map.on('click', function (e) { place(e.latlng); });
+    window.baladiyaPlace = place;
     if (lat.value && lon.value) { place(L.latLng(Number(lat.value), Number(lon.value))); map.setView(marker.getLatLng(), 15); fitted = true; }
     if (category) { category.addEventListener('change', showNearby); }
     [lat, lon].forEach(function (input) {

@@ -31,6 +31,9 @@ try {
     return Boolean(canvas && (canvas.getContext('webgl2') || canvas.getContext('webgl')));
   });
   check(drawn, 'MapLibre has no WebGL canvas');
+  // A landmark from the same list moves the map there and places the report.
+  await citizen.getByLabel('انتقل إلى').selectOption({ label: 'هرم زوسر المدرج' });
+  check(await citizen.getByLabel('خط العرض').inputValue() === '29.871300', 'the landmark did not place the report');
   await inspect(citizen, artifacts, 'basemap-report-new-ar');
   check(outside.length === 0, `requests left the machine: ${outside.join(', ')}`);
   console.log(`browser: base map drawn from ${tiles.length} local tile requests`);

@@ -21,6 +21,7 @@ crate::on_both_engines!(
     two_officers_on_two_servers_one_wins,
     crossed_merges_never_both_win,
     merges_need_an_open_target_of_the_same_kind_that_is_yours,
+    a_landmark_places_a_report,
 );
 
 /// In Badrashin, outside its villages.
@@ -1185,5 +1186,37 @@ async fn merges_need_an_open_target_of_the_same_kind_that_is_yours(engine: Engin
         );
     }
     assert_eq!(app.app.report(report).await.expect("report").version, 1);
+    app.stop().await;
+}
+
+/// A citizen who names a landmark instead of tapping the map: the report
+/// is placed at the landmark, in its unit; the form offers the landmarks
+/// beside the units to move the map to.
+async fn a_landmark_places_a_report(engine: Engine) {
+    let Some((app, key)) = spawn(engine).await else {
+        return;
+    };
+    let (status, body) = post(
+        &app,
+        "/open311/v2/requests.json",
+        &[
+            ("api_key", key.as_str()),
+            ("service_code", "waste"),
+            ("address_string", "أكوام قمامة بجوار هرم زوسر المدرج"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let created: Value = serde_json::from_str(&body).expect("json");
+    let id: i64 = created[0]["service_request_id"]
+        .as_str()
+        .expect("id")
+        .parse()
+        .expect("number");
+    let record = app.app.report(id).await.expect("stored");
+    assert_eq!((record.lat, record.lon), (29.8713, 31.2165));
+    assert_eq!(record.unit_code, "EG-GZ-BDR-SQR", "routed to Saqqara");
+    let (_, form) = get(&app, "/reports/new?lang=ar").await;
+    assert!(form.contains("<option value=\"@29.8713,31.2165\">هرم زوسر المدرج</option>"));
     app.stop().await;
 }

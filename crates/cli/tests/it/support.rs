@@ -187,6 +187,11 @@ impl TestApp {
             baladiya_app::report_categories::parse_categories(&categories, &text)
                 .expect("valid categories"),
         );
+        let landmarks = categories.with_file_name("landmarks.toml");
+        let text = std::fs::read_to_string(&landmarks).expect("landmarks");
+        app.set_landmarks(
+            baladiya_app::landmarks::parse_landmarks(&landmarks, &text).expect("valid landmarks"),
+        );
         let config = WebConfig {
             secure_cookies: false,
             request_timeout: tuning.request_timeout,

@@ -167,3 +167,5 @@ report-metres-away = على بعد { $metres } متر
 report-possible-duplicates = بلاغات مفتوحة قريبة قد تكون مكررة
 report-possible-duplicates-hint = بلاغات مفتوحة من النوع نفسه في محيط 75 مترًا. إن كانت عن المشكلة نفسها فادمج هذا البلاغ في أحدها بكتابة رقمه في الحقل أدناه.
 report-event-assigned = تكليف موظف
+report-zoom-units = الوحدات
+report-zoom-landmarks = معالم

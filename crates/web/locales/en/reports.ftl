@@ -159,3 +159,5 @@ report-metres-away = { $metres } m away
 report-possible-duplicates = Open reports close by that may be duplicates
 report-possible-duplicates-hint = Open reports of the same kind within 75 metres. If one is about the same problem, merge this report into it by typing its number in the field below.
 report-event-assigned = Assigned to a staff member
+report-zoom-units = Units
+report-zoom-landmarks = Landmarks

@@ -391,6 +391,8 @@ struct NewReportPage<'a> {
     map: MapSettings,
     csrf: String,
     idempotency_key: String,
+    /// `("@lat,lon", name)` of the landmarks the map can move to.
+    landmarks: Vec<(String, String)>,
     categories: Options,
     units: Options,
     questions: Vec<CategoryQuestions>,
@@ -441,6 +443,17 @@ async fn render_form(
         map: map_settings(state),
         csrf: typed.csrf.clone(),
         idempotency_key: typed.idempotency_key.clone(),
+        landmarks: state
+            .app
+            .landmarks()
+            .iter()
+            .map(|l| {
+                (
+                    format!("@{},{}", l.location.lat(), l.location.lon()),
+                    l.name.get(tr.lang()).to_owned(),
+                )
+            })
+            .collect(),
         categories: category_options(tr, state, &typed.input.service_code),
         units: unit_options(tr, &units, ""),
         questions: questions(tr, &categories, typed, errors),
