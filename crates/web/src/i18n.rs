@@ -79,6 +79,7 @@ pub struct I18n {
     ar: FluentBundle<FluentResource>,
     en: FluentBundle<FluentResource>,
     dates: crate::dates::Dates,
+    digits: crate::dates::Digits,
 }
 
 impl std::fmt::Debug for I18n {
@@ -113,6 +114,7 @@ impl I18n {
             ar,
             en,
             dates: crate::dates::Dates::new(digits)?,
+            digits,
         })
     }
 
@@ -229,17 +231,56 @@ impl Tr {
         self.i18n.dates.hijri(self.lang, date)
     }
 
-    /// A message with one numeric argument (plural forms choose on it).
+    /// A message with one numeric argument (plural forms choose on it),
+    /// its number in the deployment's digits.
     pub fn count(&self, key: &str, name: &'static str, n: i64) -> String {
         let mut args = FluentArgs::new();
         args.set(name, FluentValue::from(n));
-        self.i18n.message(self.lang, key, Some(&args))
+        self.digits(&self.i18n.message(self.lang, key, Some(&args)))
+    }
+
+    /// `text` with its digits in the deployment's choice for Arabic pages
+    /// (Arabic-Indic ٠-٩ when `digits = "arabic"`; codes and numbers
+    /// people type back, such as tracking numbers, stay as they are).
+    pub fn digits(&self, text: &str) -> String {
+        if self.lang != Lang::Ar || self.i18n.digits != crate::dates::Digits::Arabic {
+            return text.to_owned();
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let digit_at = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
+        chars
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| match c {
+                '0'..='9' => char::from_u32(0x0660 + (c as u32 - '0' as u32)).unwrap_or(c),
+                // The Arabic decimal and thousands separators between digits.
+                '.' if i > 0 && digit_at(i - 1) && digit_at(i + 1) => '\u{066B}',
+                ',' if i > 0 && digit_at(i - 1) && digit_at(i + 1) => '\u{066C}',
+                _ => c,
+            })
+            .collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deployment_may_write_arabic_indic_digits() {
+        let arabic = Arc::new(I18n::load_with(crate::dates::Digits::Arabic).expect("load"));
+        let tr = Tr::new(Lang::Ar, arabic.clone());
+        assert_eq!(tr.digits("1,250.50 ج.م"), "١٬٢٥٠٫٥٠ ج.م");
+        assert_eq!(tr.count("size-mb", "n", 5), "٥ ميجابايت");
+        let english = Tr::new(Lang::En, arabic);
+        assert_eq!(
+            english.count("size-mb", "n", 5),
+            "5 MB",
+            "English keeps 0-9"
+        );
+        let western = Tr::new(Lang::Ar, Arc::new(I18n::load().expect("load")));
+        assert_eq!(western.count("size-mb", "n", 5), "5 ميجابايت");
+    }
 
     #[test]
     fn both_languages_have_the_same_keys() {

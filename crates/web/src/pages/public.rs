@@ -57,7 +57,7 @@ pub fn routes() -> Router<AppState> {
 pub fn money(tr: &Tr, minor: i64, currency: Currency) -> String {
     let text = crate::views::amount(minor);
     if tr.lang() == "ar" {
-        format!("{text} {}", currency.symbol_ar())
+        format!("{} {}", tr.digits(&text), currency.symbol_ar())
     } else {
         format!("{} {text}", currency.code())
     }
