@@ -311,15 +311,8 @@ async fn a_building_permit_goes_through_parallel_approvals_to_a_verified_license
     // permit), with what it grants, its number, dates, issuer and
     // signatory. The public copy masks the holder; the holder's own copy,
     // asked with the tracking proof, names them.
-    let public = app
-        .client
-        .get(app.url(&format!("/licenses/{code}?lang=ar")))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let public =
+        crate::support::html(&app.client, app.url(&format!("/licenses/{code}?lang=ar"))).await;
     for shown in [
         "<p class=\"document-kind\">تصريح</p>",
         "رقم التصريح",
@@ -358,15 +351,7 @@ async fn a_building_permit_goes_through_parallel_approvals_to_a_verified_license
     );
     assert!(!public.contains("رقم الترخيص"), "not called a license");
     let (tracked_page, csrf) = {
-        let page = app
-            .client
-            .get(app.url("/track"))
-            .send()
-            .await
-            .expect("request")
-            .text()
-            .await
-            .expect("html");
+        let page = crate::support::html(&app.client, app.url("/track")).await;
         let csrf = crate::support::csrf_of(&page);
         (page, csrf)
     };
@@ -512,15 +497,7 @@ async fn a_returned_application_is_completed_and_resubmitted(engine: Engine) {
 
     // The applicant's page says why at the top and asks for that document
     // only.
-    let page = app
-        .client
-        .get(app.url("/track"))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let page = crate::support::html(&app.client, app.url("/track")).await;
     let shown = app
         .client
         .post(app.url("/track?lang=ar"))
@@ -1163,14 +1140,7 @@ async fn overdue_applications_are_escalated_to_the_unit_head(engine: Engine) {
 /// A browser-like client signed in through the form.
 pub async fn staff_client(app: &TestApp, username: &str) -> reqwest::Client {
     let client = app.new_client();
-    let form = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let form = crate::support::html(&client, app.url("/login")).await;
     let csrf = crate::support::csrf_of(&form);
     let r = client
         .post(app.url("/login"))
@@ -1194,14 +1164,7 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
     set_due_in_the_past(&app, &tracking).await;
     let on_time = submitted(&app, renewal_form()).await;
     let clerk = staff_client(&app, "eg.clerk").await;
-    let inbox = clerk
-        .get(app.url("/staff/inbox"))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let inbox = crate::support::html(&clerk, app.url("/staff/inbox")).await;
     assert!(
         inbox.contains(&tracking) && inbox.contains("متأخر"),
         "overdue flagged in the inbox"
@@ -1210,16 +1173,7 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
     let page_of = |path: &'static str| {
         let clerk = clerk.clone();
         let url = app.url(path);
-        async move {
-            clerk
-                .get(url)
-                .send()
-                .await
-                .expect("request")
-                .text()
-                .await
-                .expect("html")
-        }
+        async move { crate::support::html(&clerk, url).await }
     };
     let overdue = page_of("/staff/inbox?overdue=1").await;
     assert!(
@@ -1231,14 +1185,8 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
         renewals.contains(&on_time) && !renewals.contains(&tracking),
         "service filter"
     );
-    let page = clerk
-        .get(app.url(&format!("/staff/applications/{tracking}")))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let page =
+        crate::support::html(&clerk, app.url(&format!("/staff/applications/{tracking}"))).await;
     assert!(
         page.contains("قبول المستندات") && page.contains("إعادة لاستكمال النواقص"),
         "the clerk's actions are offered"
@@ -1257,14 +1205,8 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
         .expect("read")
         .expect("stored");
     assert_ne!(record.step_due_on, record.due_on);
-    let on_time_page = clerk
-        .get(app.url(&format!("/staff/applications/{on_time}")))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let on_time_page =
+        crate::support::html(&clerk, app.url(&format!("/staff/applications/{on_time}"))).await;
     let date_after = |label: &str| {
         on_time_page
             .split(&format!("<dt>{label}</dt><dd>"))
@@ -1279,16 +1221,7 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
     // a clerk of another country's unit does not.
     let search = |client: reqwest::Client, q: String| {
         let url = app.url(&format!("/staff/inbox?q={q}"));
-        async move {
-            client
-                .get(url)
-                .send()
-                .await
-                .expect("request")
-                .text()
-                .await
-                .expect("html")
-        }
+        async move { crate::support::html(&client, url).await }
     };
     for q in [tracking.clone(), egyptian_id(), "01012345678".to_owned()] {
         let found = search(clerk.clone(), q.clone()).await;
@@ -1323,14 +1256,7 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
     assert_eq!(acted.status(), StatusCode::SEE_OTHER);
     let back = crate::support::location(&acted);
     assert!(back.ends_with("?done=accept"), "{back}");
-    let confirmed = clerk
-        .get(app.url(&back))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let confirmed = crate::support::html(&clerk, app.url(&back)).await;
     assert!(confirmed.contains("تم تسجيل الإجراء: قبول المستندات"));
 
     let document = clerk
@@ -1340,26 +1266,12 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
         .expect("request");
     assert_eq!(document.headers()["content-type"], "application/pdf");
     assert_eq!(&document.bytes().await.expect("bytes")[..], PDF);
-    let intake = clerk
-        .get(app.url("/staff/intake"))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let intake = crate::support::html(&clerk, app.url("/staff/intake")).await;
     assert!(
         intake.contains("/staff/intake/EG-BUILDING-PERMIT")
             && !intake.contains("SA-BUILDING-PERMIT")
     );
-    let form = clerk
-        .get(app.url("/staff/intake/EG-SIGN-PERMIT"))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let form = crate::support::html(&clerk, app.url("/staff/intake/EG-SIGN-PERMIT")).await;
     assert!(
         form.contains("مركز ومدينة البدرشين") && !form.contains("مركز ومدينة أوسيم"),
         "only the clerk's units"
@@ -1374,27 +1286,17 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
         StatusCode::FORBIDDEN
     );
     let officer = staff_client(&app, "eg.officer").await;
-    let page = officer
-        .get(app.url(&format!("/staff/applications/{tracking}")))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let page = crate::support::html(
+        &officer,
+        app.url(&format!("/staff/applications/{tracking}")),
+    )
+    .await;
     assert!(
         !page.contains("action-form"),
         "nothing for the engineer to do at document check"
     );
     let viewer = staff_client(&app, "eg.viewer").await;
-    let overview = viewer
-        .get(app.url("/staff/overview?lang=en"))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let overview = crate::support::html(&viewer, app.url("/staff/overview?lang=en")).await;
     assert!(
         overview.contains("Saqqara Village Local Unit") && overview.contains("tag-overdue"),
         "the overdue village shows"
@@ -1402,14 +1304,8 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
     // The unit head gives the application to a clerk; the clerk finds it
     // under "assigned to me"; a clerk may take work but not give it away.
     let head = staff_client(&app, "eg.head").await;
-    let head_page = head
-        .get(app.url(&format!("/staff/applications/{tracking}")))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let head_page =
+        crate::support::html(&head, app.url(&format!("/staff/applications/{tracking}"))).await;
     assert!(
         head_page.contains("<option value=\"eg.clerk\""),
         "colleagues offered"
@@ -1435,26 +1331,13 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
         assign(head.clone(), head_csrf.clone(), "nobody.here").await,
         StatusCode::UNPROCESSABLE_ENTITY
     );
-    let mine = clerk
-        .get(app.url("/staff/inbox?mine=1"))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let mine = crate::support::html(&clerk, app.url("/staff/inbox?mine=1")).await;
     assert!(
         mine.contains(&tracking) && mine.contains("أ. محمود علي"),
         "assigned to me"
     );
-    let clerk_page = clerk
-        .get(app.url(&format!("/staff/applications/{tracking}")))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let clerk_page =
+        crate::support::html(&clerk, app.url(&format!("/staff/applications/{tracking}"))).await;
     let clerk_csrf = crate::support::csrf_of(&clerk_page);
     assert_eq!(
         assign(clerk.clone(), clerk_csrf.clone(), "eg.head").await,
@@ -1467,14 +1350,8 @@ async fn staff_pages_show_inbox_intake_and_overview(engine: Engine) {
     );
 
     // A return from the page names the documents to replace (ticked boxes).
-    let page = clerk
-        .get(app.url(&format!("/staff/applications/{tracking}")))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let page =
+        crate::support::html(&clerk, app.url(&format!("/staff/applications/{tracking}"))).await;
     assert!(page.contains("name=\"to_correct\" value=\"drawings\""));
     let csrf = crate::support::csrf_of(&page);
     let version = app

@@ -185,15 +185,7 @@ async fn the_maps_draw_streets_from_a_local_tile_file(engine: Engine) {
             "{path}"
         );
     }
-    let form = app
-        .client
-        .get(app.url("/reports/new"))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let form = crate::support::html(&app.client, app.url("/reports/new")).await;
     assert!(form.contains("data-style=\"/tiles/style.json\""));
     assert!(form.contains("/assets/maplibre/maplibre-gl-csp.js"));
     app.stop().await;
@@ -202,15 +194,7 @@ async fn the_maps_draw_streets_from_a_local_tile_file(engine: Engine) {
     let Some(plain) = TestApp::spawn(engine).await else {
         return;
     };
-    let form = plain
-        .client
-        .get(plain.url("/reports/new"))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html");
+    let form = crate::support::html(&plain.client, plain.url("/reports/new")).await;
     assert!(form.contains("data-style=\"\"") && !form.contains("maplibre"));
     let style = plain
         .client

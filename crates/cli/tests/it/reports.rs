@@ -63,18 +63,6 @@ fn received_number(html: &str) -> i64 {
         .expect("a report number")
 }
 
-/// A page's HTML, fetched by `client` (which keeps its cookies).
-async fn page_of(client: &reqwest::Client, url: String) -> String {
-    client
-        .get(url)
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("html")
-}
-
 async fn get_json(app: &TestApp, path: &str) -> Value {
     let (status, body) = get(app, path).await;
     assert_eq!(status, StatusCode::OK, "{path}: {body}");
@@ -646,7 +634,8 @@ async fn duplicates_are_suggested_and_merged_with_their_followers(engine: Engine
     // Staff see the possible duplicate on the second report's page, the far
     // one not.
     let staff = crate::applications::staff_client(&app, "eg.head").await;
-    let staff_page = page_of(&staff, app.url(&format!("/staff/reports/{second}?lang=ar"))).await;
+    let staff_page =
+        crate::support::html(&staff, app.url(&format!("/staff/reports/{second}?lang=ar"))).await;
     let suggested = staff_page
         .split("بلاغات مفتوحة قريبة قد تكون مكررة")
         .nth(1)
@@ -910,23 +899,24 @@ async fn the_pages_work_without_javascript(engine: Engine) {
     assert!(!public.contains("mona@example.net") && !public.contains("منى عادل"));
 
     let staff = crate::applications::staff_client(&app, "eg.head").await;
-    let inbox = page_of(&staff, app.url("/staff/reports")).await;
+    let inbox = crate::support::html(&staff, app.url("/staff/reports")).await;
     assert!(inbox.contains(&format!("href=\"/staff/reports/{id}\"")));
     for (filter, listed) in [
         ("unit=EG-GZ-BDR-SQR&department=engineering", true),
         ("department=environment", false),
         ("unit=EG-GZ-BDR-MRH", false),
     ] {
-        let inbox = page_of(&staff, app.url(&format!("/staff/reports?{filter}"))).await;
+        let inbox =
+            crate::support::html(&staff, app.url(&format!("/staff/reports?{filter}"))).await;
         assert_eq!(
             inbox.contains(&format!("href=\"/staff/reports/{id}\"")),
             listed,
             "{filter}"
         );
     }
-    let page = page_of(&staff, app.url(&format!("/staff/reports/{id}"))).await;
+    let page = crate::support::html(&staff, app.url(&format!("/staff/reports/{id}"))).await;
     assert!(page.contains("mona@example.net"), "staff see the reporter");
-    let overview = page_of(&staff, app.url("/staff/reports/overview")).await;
+    let overview = crate::support::html(&staff, app.url("/staff/reports/overview")).await;
     assert!(
         overview.contains("<svg class=\"heatmap\"") && overview.contains("<rect"),
         "the open report is on the heat map"
@@ -962,7 +952,7 @@ async fn the_pages_work_without_javascript(engine: Engine) {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     // A clerk takes a phone call and records the report for the caller.
     let clerk = crate::applications::staff_client(&app, "eg.clerk").await;
-    let form = page_of(&clerk, app.url("/reports/new")).await;
+    let form = crate::support::html(&clerk, app.url("/reports/new")).await;
     let response = clerk
         .post(app.url("/reports/new"))
         .multipart(report_form(&crate::support::csrf_of(&form), "29.871", None))
@@ -970,11 +960,12 @@ async fn the_pages_work_without_javascript(engine: Engine) {
         .await
         .expect("request");
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let html = page_of(&clerk, app.url(&crate::support::location(&response))).await;
+    let html = crate::support::html(&clerk, app.url(&crate::support::location(&response))).await;
     let taken = received_number(&html);
     let record = app.app.report(taken).await.expect("stored");
     assert_eq!(record.channel, "staff");
-    let page = page_of(&staff, app.url(&format!("/staff/reports/{taken}?lang=en"))).await;
+    let page =
+        crate::support::html(&staff, app.url(&format!("/staff/reports/{taken}?lang=en"))).await;
     assert!(page.contains("Staff, for a caller"));
 
     let (_, public) = get(&app, &format!("/reports/{id}?lang=ar")).await;

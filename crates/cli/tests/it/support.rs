@@ -314,6 +314,18 @@ pub fn csrf_of(html: &str) -> String {
     hidden_of(html, "csrf")
 }
 
+/// A page's HTML, fetched by `client` (which keeps its cookies).
+pub async fn html(client: &reqwest::Client, url: String) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html")
+}
+
 /// The value of a page's hidden (or any) input `name`.
 pub fn hidden_of(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
