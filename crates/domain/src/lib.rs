@@ -14,6 +14,7 @@ pub mod error;
 pub mod indicators;
 pub mod org;
 pub mod people;
+pub mod process;
 pub mod reports;
 pub mod sensors;
 pub mod text;
