@@ -23,6 +23,7 @@ pub mod landmarks;
 pub mod notifications;
 pub mod org;
 pub mod photos;
+pub mod process;
 pub mod report_categories;
 pub mod reports;
 pub mod sensors;

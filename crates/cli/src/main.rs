@@ -180,6 +180,29 @@ enum ImportCommand {
 
 #[derive(Subcommand)]
 enum ExportCommand {
+    /// The applications' history as a process-mining event log (IEEE XES):
+    /// a trace per application, an event per step and action, with the
+    /// department and role that acted, never a person.
+    Events {
+        /// xes
+        #[arg(long, default_value = "xes")]
+        format: String,
+        /// A service code, such as EG-BUILDING-PERMIT (every version).
+        #[arg(long)]
+        service: Option<String>,
+        /// A unit code: that unit and everything below it.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Submitted on or after this day, YYYY-MM-DD.
+        #[arg(long)]
+        from: Option<String>,
+        /// Submitted on or before this day, YYYY-MM-DD.
+        #[arg(long)]
+        to: Option<String>,
+        /// Where to write; standard output if not given.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Citizen reports, as on /open-data/reports.{csv,geojson}, every page:
     /// no names or contacts, coordinates to about 11 metres.
     Reports {
@@ -637,6 +660,32 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             app.store.close().await;
             let count = result?;
             eprintln!("Exported {count} reports.");
+            Ok(())
+        }
+        Command::Export(ExportCommand::Events {
+            format,
+            service,
+            unit,
+            from,
+            to,
+            out,
+        }) => {
+            if format != "xes" {
+                bail!("--format {format:?}: use xes");
+            }
+            let (from, to) =
+                baladiya_web::xes::period(from.as_deref(), to.as_deref()).map_err(app_error)?;
+            let app = app(open(&database).await?)?;
+            let query = baladiya_app::process::LogQuery {
+                service,
+                unit,
+                from,
+                to,
+            };
+            let result = export::events(&app, &query, out.as_deref()).await;
+            app.store.close().await;
+            let (cases, events) = result?;
+            eprintln!("Exported {cases} applications with {events} events.");
             Ok(())
         }
         Command::Export(ExportCommand::Indicators {

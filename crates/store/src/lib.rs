@@ -19,6 +19,7 @@ pub mod idempotency;
 mod indicators;
 mod notifications;
 mod org;
+mod process;
 mod reports;
 mod rows;
 mod sensors;
@@ -57,6 +58,7 @@ pub use indicators::{
 };
 pub use notifications::OutgoingNotification;
 pub use org::{NewDepartment, NewUnit};
+pub use process::{LogCase, LogFilter};
 pub use reports::{NewReport, ReportChange, ReportQuery, ReportRecord};
 pub use sensors::{
     HOUR, HourRow, ObsColumn, ObsCondition, ObservationRow, Relation, StaRef, StaRow, StaStep,

@@ -7,8 +7,9 @@ use axum::Router;
 use axum::extract::multipart::Field;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use baladiya_app::AppError;
 use baladiya_app::applications::{ActionRequest, InboxFilter, Submission, Upload};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::country::Country;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/applications/{tracking}/revoke", post(revoke))
         .route("/verify/{code}", get(verify))
         .route("/verification-key", get(verification_key))
+        .route("/process/applications.xes", get(event_log))
         .merge(uploads)
 }
 
@@ -498,4 +500,59 @@ async fn verification_key(State(state): State<AppState>) -> Result<Json<Value>, 
     Ok(Json(
         json!({"algorithm": "Ed25519", "public_key": state.app.verifying_key().await?}),
     ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogParams {
+    service: Option<String>,
+    unit: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// The applications of the units the caller oversees as an IEEE XES event
+/// log, for a process-mining tool.
+async fn event_log(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    crate::json::WebQuery(params): crate::json::WebQuery<LogParams>,
+) -> Result<Response, WebError> {
+    let (from, to) = crate::xes::period(params.from.as_deref(), params.to.as_deref())?;
+    let query = baladiya_app::process::LogQuery {
+        service: params.service,
+        unit: params.unit,
+        from,
+        to,
+    };
+    let filter = state.app.log_filter(Some(&who), &query).await?;
+    let internal = |e: std::io::Error| WebError::from(AppError::Internal(e.to_string()));
+    let mut xes =
+        crate::xes::XesWriter::new(Vec::new(), "Baladiya applications").map_err(internal)?;
+    let mut after = 0;
+    loop {
+        let (cases, last) = state.app.log_page(&filter, after, 500).await?;
+        for case in &cases {
+            xes.case(case).map_err(internal)?;
+        }
+        match last {
+            Some(last) => after = last,
+            None => break,
+        }
+    }
+    let body = xes.finish().map_err(internal)?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/xml; charset=utf-8",
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"applications.xes\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }

@@ -29,6 +29,7 @@ mod sta;
 mod state;
 pub mod tiles;
 mod views;
+pub mod xes;
 
 use std::sync::Arc;
 

@@ -972,6 +972,7 @@ async fn the_openapi_document_matches_the_server() {
         ("post", "/track"),
         ("get", "/verify/{code}"),
         ("get", "/verification-key"),
+        ("get", "/process/applications.xes"),
         ("get", "/openapi.json"),
         ("get", "/reports/nearby"),
         ("get", "/reports/{id}"),

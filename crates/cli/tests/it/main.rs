@@ -14,6 +14,7 @@ mod http;
 mod indicators;
 mod notifications;
 mod open311;
+mod process;
 mod reports;
 mod sensors;
 mod storage;

@@ -1,0 +1,134 @@
+//! Procedure analytics: the applications' history as an event log that a
+//! real process-mining tool (pm4py, from PyPI) reads unmodified.
+
+use std::collections::BTreeMap;
+
+use reqwest::StatusCode;
+use reqwest::multipart::Form;
+use serde_json::json;
+
+use crate::applications::{PDF, act, egyptian_id, renewal_form, submitted};
+use crate::support::{Engine, TestApp};
+
+crate::on_both_engines!(pm4py_reads_the_applications_event_log);
+
+async fn pm4py_reads_the_applications_event_log(engine: Engine) {
+    if !crate::support::python_has("pm4py", "pm4py") {
+        return;
+    }
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let clerk = app.token("eg.clerk").await;
+    let licensing = app.token("eg.licensing").await;
+    // Accepted and approved.
+    let straight = submitted(&app, renewal_form()).await;
+    act(&app, &clerk, &straight, json!({"action": "accept"})).await;
+    act(&app, &licensing, &straight, json!({"action": "approve"})).await;
+    // Returned, completed, accepted.
+    let returned = submitted(&app, renewal_form()).await;
+    act(
+        &app,
+        &clerk,
+        &returned,
+        json!({"action": "return_for_completion", "comment": "صورة غير واضحة"}),
+    )
+    .await;
+    let resubmit = app
+        .client
+        .post(app.url(&format!("/api/v1/applications/{returned}/resubmit")))
+        .multipart(Form::new().text("proof", egyptian_id()).part(
+            "document.current-license",
+            reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("license.pdf"),
+        ))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(resubmit.status(), StatusCode::OK);
+    act(&app, &clerk, &returned, json!({"action": "accept"})).await;
+    // Rejected at the counter.
+    let rejected = submitted(&app, renewal_form()).await;
+    act(
+        &app,
+        &clerk,
+        &rejected,
+        json!({"action": "reject", "comment": "ليست من اختصاص الوحدة"}),
+    )
+    .await;
+
+    // Only those who oversee a unit read its log.
+    let refused = app
+        .client
+        .get(app.url("/api/v1/process/applications.xes"))
+        .bearer_auth(&clerk)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let head = app.token("eg.head").await;
+    let response = app
+        .client
+        .get(app.url("/api/v1/process/applications.xes?service=EG-SHOP-LICENSE-RENEWAL"))
+        .bearer_auth(&head)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::OK);
+    let xes = response.text().await.expect("xml");
+    assert!(xes.contains("xes.version=\"1849-2016\"") && xes.contains("prefix=\"lifecycle\""));
+    assert!(!xes.contains("أ. محمود علي"), "no staff member's name");
+
+    // What Baladiya wrote, to compare with what pm4py reads.
+    let filter = app
+        .app
+        .log_filter(None, &baladiya_app::process::LogQuery::default())
+        .await
+        .expect("filter");
+    let (cases, _) = app.app.log_page(&filter, 0, 100).await.expect("log");
+    assert_eq!(cases.len(), 3);
+    let mut variants = BTreeMap::new();
+    let mut dfg: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for case in &cases {
+        let done: Vec<String> = case
+            .events
+            .iter()
+            .filter(|e| e.lifecycle == baladiya_domain::process::Lifecycle::Complete)
+            .map(|e| e.activity.clone())
+            .collect();
+        for pair in done.windows(2) {
+            *dfg.entry((pair[0].clone(), pair[1].clone())).or_default() += 1;
+        }
+        variants.insert(case.tracking_number.clone(), done);
+    }
+    assert_eq!(
+        variants[&returned],
+        [
+            "submitted",
+            "document-check/return_for_completion",
+            "resubmitted",
+            "document-check/accept"
+        ]
+    );
+    assert_eq!(
+        variants[&straight],
+        ["submitted", "document-check/accept", "review/approve"]
+    );
+    assert_eq!(variants[&rejected], ["submitted", "document-check/reject"]);
+    let expected = json!({
+        "cases": cases.len(),
+        "events": cases.iter().map(|c| c.events.len()).sum::<usize>(),
+        "resources": ["applicant", "technology_center", "licensing"],
+        "variants": variants,
+        "dfg": dfg.iter().map(|((a, b), n)| json!([a, b, n])).collect::<Vec<_>>(),
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (log, wanted) = (dir.path().join("log.xes"), dir.path().join("expected.json"));
+    std::fs::write(&log, xes).expect("write");
+    std::fs::write(&wanted, expected.to_string()).expect("write");
+    crate::support::run_python(
+        "tests/process-mining/check.py",
+        vec![log.display().to_string(), wanted.display().to_string()],
+    )
+    .await;
+    app.stop().await;
+}

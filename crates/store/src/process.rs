@@ -1,0 +1,139 @@
+//! Applications with their events, a page of cases at a time, for the
+//! process-mining event log.
+
+use baladiya_domain::org::UnitPath;
+use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
+
+use crate::sql::{Param, Sql, bind_all};
+use crate::{Store, StoreError, on_pool};
+
+/// Which applications a log holds. Empty lists mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct LogFilter {
+    pub service_version_ids: Vec<i64>,
+    /// Units (each with everything below it).
+    pub units: Vec<UnitPath>,
+    /// Submitted at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Submitted before.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// One application and its events, oldest first.
+#[derive(Debug, Clone)]
+pub struct LogCase {
+    pub id: i64,
+    pub tracking_number: String,
+    pub service_version_id: i64,
+    pub unit_code: String,
+    pub channel: String,
+    pub fee_minor: Option<i64>,
+    pub currency: String,
+    pub status: String,
+    /// `(at, action, detail as JSON text)`.
+    pub events: Vec<(DateTime<Utc>, String, String)>,
+}
+
+type CaseRow = (
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    String,
+    String,
+);
+
+impl Store {
+    /// Up to `limit` applications matching `filter` with ids above
+    /// `after`, in id order, each with its events.
+    pub async fn log_cases(
+        &self,
+        filter: &LogFilter,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<LogCase>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT a.id, a.tracking_number, a.service_version_id, u.code, a.channel, a.fee_minor, \
+             a.currency, a.status FROM applications a JOIN org_units u ON u.id = a.unit_id WHERE a.id > $1",
+        );
+        sql.params.push(Param::Int(after));
+        sql.any_of(
+            "a.service_version_id",
+            filter
+                .service_version_ids
+                .iter()
+                .map(|id| Param::Int(*id))
+                .collect(),
+        );
+        if !filter.units.is_empty() {
+            sql.within("u.path", &filter.units);
+        }
+        if let Some(from) = filter.from {
+            let p = sql.param(Param::Time(from));
+            sql.text.push_str(&format!(" AND a.submitted_at >= {p}"));
+        }
+        if let Some(to) = filter.to {
+            let p = sql.param(Param::Time(to));
+            sql.text.push_str(&format!(" AND a.submitted_at < {p}"));
+        }
+        let p = sql.param(Param::Int(limit));
+        sql.text.push_str(&format!(" ORDER BY a.id LIMIT {p}"));
+        let rows: Vec<CaseRow> = on_pool!(self, pool => {
+            bind_all!(sqlx::query_as(AssertSqlSafe(sql.text.clone())), sql)
+                .fetch_all(pool)
+                .await?
+        });
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+            return Ok(Vec::new());
+        };
+        let (low, high) = (first.0, last.0);
+        let events: Vec<(i64, DateTime<Utc>, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT entity_id, at, action, detail FROM events WHERE entity = 'application' \
+                 AND entity_id BETWEEN $1 AND $2 ORDER BY entity_id, id",
+            )
+            .bind(low)
+            .bind(high)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut cases: Vec<LogCase> = rows
+            .into_iter()
+            .map(
+                |(
+                    id,
+                    tracking_number,
+                    service_version_id,
+                    unit_code,
+                    channel,
+                    fee_minor,
+                    currency,
+                    status,
+                )| LogCase {
+                    id,
+                    tracking_number,
+                    service_version_id,
+                    unit_code,
+                    channel,
+                    fee_minor,
+                    currency,
+                    status,
+                    events: Vec::new(),
+                },
+            )
+            .collect();
+        let mut index = 0;
+        for (id, at, action, detail) in events {
+            while index < cases.len() && cases[index].id < id {
+                index += 1;
+            }
+            if let Some(case) = cases.get_mut(index).filter(|c| c.id == id) {
+                case.events.push((at, action, detail));
+            }
+        }
+        Ok(cases)
+    }
+}
