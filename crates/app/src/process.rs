@@ -23,6 +23,11 @@ pub struct Case {
     pub currency: String,
     /// Where it ended (or stands): `issued`, `rejected`, `in_progress`, …
     pub outcome: String,
+    pub receipt_number: Option<String>,
+    /// The issued document's verification code.
+    pub license: Option<String>,
+    /// `(id, code, uploaded at)` of its documents.
+    pub documents: Vec<(i64, String, DateTime<Utc>)>,
     pub events: Vec<LogEvent>,
 }
 
@@ -155,6 +160,9 @@ impl App {
             fee_minor: row.fee_minor,
             currency: row.currency,
             outcome: row.status,
+            receipt_number: row.receipt_number,
+            license: row.license,
+            documents: row.documents,
         })
     }
 }

@@ -107,15 +107,16 @@ pub async fn reports(
     Ok(count)
 }
 
-/// Writes the applications' event log as XES to `out` (or standard output),
-/// a page of cases at a time, saying how far it got on a terminal.
-/// Returns the numbers of cases and events written.
+/// Writes the applications' event log in `format` to `out` (or standard
+/// output), a page of cases at a time, saying how far it got on a
+/// terminal. Returns the numbers of cases and events written.
 pub async fn events(
     app: &baladiya_app::App,
     query: &baladiya_app::process::LogQuery,
+    format: baladiya_web::event_log::LogFormat,
     out: Option<&std::path::Path>,
 ) -> anyhow::Result<(u64, u64)> {
-    use std::io::IsTerminal;
+    use std::io::{IsTerminal, Write};
     let writer: Box<dyn std::io::Write> = match out {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path)
@@ -123,34 +124,20 @@ pub async fn events(
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
-    let filter = app
-        .log_filter(None, query)
+    let failed = |e: baladiya_app::AppError| anyhow::anyhow!("{e} ({})", e.code().as_str());
+    let filter = app.log_filter(None, query).await.map_err(failed)?;
+    let terminal = std::io::stderr().is_terminal();
+    let (mut writer, cases, events) =
+        baladiya_web::event_log::write_log(app, &filter, format, writer, |cases, events| {
+            if terminal {
+                eprint!("\r{cases} applications, {events} events");
+            }
+        })
         .await
-        .map_err(|e| anyhow::anyhow!("{e} ({})", e.code().as_str()))?;
-    let mut xes = baladiya_web::xes::XesWriter::new(writer, "Baladiya applications")?;
-    let progress = std::io::stderr().is_terminal();
-    let (mut cases, mut events, mut after) = (0u64, 0u64, 0i64);
-    loop {
-        let (page, last) = app
-            .log_page(&filter, after, 1000)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        for case in &page {
-            xes.case(case)?;
-            cases += 1;
-            events += case.events.len() as u64;
-        }
-        if progress {
-            eprint!("\r{cases} applications, {events} events");
-        }
-        match last {
-            Some(last) => after = last,
-            None => break,
-        }
-    }
-    if progress {
+        .map_err(failed)?;
+    if terminal {
         eprintln!();
     }
-    xes.finish()?.flush()?;
+    writer.flush()?;
     Ok((cases, events))
 }

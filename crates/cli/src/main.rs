@@ -184,7 +184,7 @@ enum ExportCommand {
     /// a trace per application, an event per step and action, with the
     /// department and role that acted, never a person.
     Events {
-        /// xes
+        /// xes (IEEE 1849-2016) or ocel (OCEL 2.0 JSON)
         #[arg(long, default_value = "xes")]
         format: String,
         /// A service code, such as EG-BUILDING-PERMIT (every version).
@@ -670,11 +670,11 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             to,
             out,
         }) => {
-            if format != "xes" {
-                bail!("--format {format:?}: use xes");
-            }
-            let (from, to) =
-                baladiya_web::xes::period(from.as_deref(), to.as_deref()).map_err(app_error)?;
+            let Some(format) = baladiya_web::event_log::LogFormat::parse(&format) else {
+                bail!("--format {format:?}: use xes or ocel");
+            };
+            let (from, to) = baladiya_web::event_log::period(from.as_deref(), to.as_deref())
+                .map_err(app_error)?;
             let app = app(open(&database).await?)?;
             let query = baladiya_app::process::LogQuery {
                 service,
@@ -682,7 +682,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                 from,
                 to,
             };
-            let result = export::events(&app, &query, out.as_deref()).await;
+            let result = export::events(&app, &query, format, out.as_deref()).await;
             app.store.close().await;
             let (cases, events) = result?;
             eprintln!("Exported {cases} applications with {events} events.");

@@ -31,6 +31,12 @@ pub struct LogCase {
     pub fee_minor: Option<i64>,
     pub currency: String,
     pub status: String,
+    /// The payment's receipt number, once paid.
+    pub receipt_number: Option<String>,
+    /// The issued document's verification code.
+    pub license: Option<String>,
+    /// `(id, code, uploaded at)` of its documents.
+    pub documents: Vec<(i64, String, DateTime<Utc>)>,
     /// `(at, action, detail as JSON text)`.
     pub events: Vec<(DateTime<Utc>, String, String)>,
 }
@@ -44,6 +50,8 @@ type CaseRow = (
     Option<i64>,
     String,
     String,
+    Option<String>,
+    Option<String>,
 );
 
 impl Store {
@@ -57,7 +65,9 @@ impl Store {
     ) -> Result<Vec<LogCase>, StoreError> {
         let mut sql = Sql::new(
             "SELECT a.id, a.tracking_number, a.service_version_id, u.code, a.channel, a.fee_minor, \
-             a.currency, a.status FROM applications a JOIN org_units u ON u.id = a.unit_id WHERE a.id > $1",
+             a.currency, a.status, a.receipt_number, \
+             (SELECT verification_code FROM issuances i WHERE i.application_id = a.id) \
+             FROM applications a JOIN org_units u ON u.id = a.unit_id WHERE a.id > $1",
         );
         sql.params.push(Param::Int(after));
         sql.any_of(
@@ -102,29 +112,40 @@ impl Store {
         });
         let mut cases: Vec<LogCase> = rows
             .into_iter()
-            .map(
-                |(
-                    id,
-                    tracking_number,
-                    service_version_id,
-                    unit_code,
-                    channel,
-                    fee_minor,
-                    currency,
-                    status,
-                )| LogCase {
-                    id,
-                    tracking_number,
-                    service_version_id,
-                    unit_code,
-                    channel,
-                    fee_minor,
-                    currency,
-                    status,
-                    events: Vec::new(),
-                },
-            )
+            .map(|row| LogCase {
+                id: row.0,
+                tracking_number: row.1,
+                service_version_id: row.2,
+                unit_code: row.3,
+                channel: row.4,
+                fee_minor: row.5,
+                currency: row.6,
+                status: row.7,
+                receipt_number: row.8,
+                license: row.9,
+                documents: Vec::new(),
+                events: Vec::new(),
+            })
             .collect();
+        let documents: Vec<(i64, i64, String, DateTime<Utc>)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT application_id, id, code, uploaded_at FROM application_documents \
+                 WHERE application_id BETWEEN $1 AND $2 ORDER BY application_id, id",
+            )
+            .bind(low)
+            .bind(high)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut index = 0;
+        for (application, id, code, at) in documents {
+            while index < cases.len() && cases[index].id < application {
+                index += 1;
+            }
+            if let Some(case) = cases.get_mut(index).filter(|c| c.id == application) {
+                case.documents.push((id, code, at));
+            }
+        }
         let mut index = 0;
         for (id, at, action, detail) in events {
             while index < cases.len() && cases[index].id < id {

@@ -9,7 +9,6 @@ use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, Sta
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use baladiya_app::AppError;
 use baladiya_app::applications::{ActionRequest, InboxFilter, Submission, Upload};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::country::Country;
@@ -44,7 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/applications/{tracking}/revoke", post(revoke))
         .route("/verify/{code}", get(verify))
         .route("/verification-key", get(verification_key))
-        .route("/process/applications.xes", get(event_log))
+        .route("/process/{file}", get(event_log))
         .merge(uploads)
 }
 
@@ -511,14 +510,22 @@ struct LogParams {
     to: Option<String>,
 }
 
-/// The applications of the units the caller oversees as an IEEE XES event
-/// log, for a process-mining tool.
+/// The applications of the units the caller oversees as an event log for
+/// a process-mining tool: `applications.xes` (IEEE XES) or
+/// `applications.ocel.json` (OCEL 2.0).
 async fn event_log(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
+    Path(file): Path<String>,
     crate::json::WebQuery(params): crate::json::WebQuery<LogParams>,
 ) -> Result<Response, WebError> {
-    let (from, to) = crate::xes::period(params.from.as_deref(), params.to.as_deref())?;
+    use crate::event_log::LogFormat;
+    let (format, content_type) = match file.as_str() {
+        "applications.xes" => (LogFormat::Xes, "application/xml; charset=utf-8"),
+        "applications.ocel.json" => (LogFormat::Ocel, "application/json"),
+        _ => return Err(WebError::new(ErrorCode::NotFound)),
+    };
+    let (from, to) = crate::event_log::period(params.from.as_deref(), params.to.as_deref())?;
     let query = baladiya_app::process::LogQuery {
         service: params.service,
         unit: params.unit,
@@ -526,31 +533,13 @@ async fn event_log(
         to,
     };
     let filter = state.app.log_filter(Some(&who), &query).await?;
-    let internal = |e: std::io::Error| WebError::from(AppError::Internal(e.to_string()));
-    let mut xes =
-        crate::xes::XesWriter::new(Vec::new(), "Baladiya applications").map_err(internal)?;
-    let mut after = 0;
-    loop {
-        let (cases, last) = state.app.log_page(&filter, after, 500).await?;
-        for case in &cases {
-            xes.case(case).map_err(internal)?;
-        }
-        match last {
-            Some(last) => after = last,
-            None => break,
-        }
-    }
-    let body = xes.finish().map_err(internal)?;
+    let (body, _, _) =
+        crate::event_log::write_log(&state.app, &filter, format, Vec::new(), |_, _| {}).await?;
+    let disposition = format!("attachment; filename=\"{file}\"");
     Ok((
         [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/xml; charset=utf-8",
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"applications.xes\"",
-            ),
+            (axum::http::header::CONTENT_TYPE, content_type.to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
         ],
         body,
     )

@@ -19,32 +19,6 @@ impl<W: Write> std::fmt::Debug for XesWriter<W> {
     }
 }
 
-/// A period's bounds: from (included) and to (excluded).
-pub type Period = (
-    Option<chrono::DateTime<chrono::Utc>>,
-    Option<chrono::DateTime<chrono::Utc>>,
-);
-
-/// Reads a log query's period: `from` and `to` are days (YYYY-MM-DD), both
-/// included.
-pub fn period(from: Option<&str>, to: Option<&str>) -> Result<Period, baladiya_app::AppError> {
-    let day = |field: &'static str, text: Option<&str>, plus: i64| {
-        text.map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(|t| {
-                chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                    .map(|d| {
-                        (d + chrono::Duration::days(plus))
-                            .and_time(chrono::NaiveTime::MIN)
-                            .and_utc()
-                    })
-                    .map_err(|_| baladiya_app::AppError::field(field, "date-invalid"))
-            })
-            .transpose()
-    };
-    Ok((day("from", from, 0)?, day("to", to, 1)?))
-}
-
 const EXTENSIONS: [(&str, &str); 4] = [
     ("Concept", "concept"),
     ("Time", "time"),

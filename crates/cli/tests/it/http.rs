@@ -973,6 +973,7 @@ async fn the_openapi_document_matches_the_server() {
         ("get", "/verify/{code}"),
         ("get", "/verification-key"),
         ("get", "/process/applications.xes"),
+        ("get", "/process/applications.ocel.json"),
         ("get", "/openapi.json"),
         ("get", "/reports/nearby"),
         ("get", "/reports/{id}"),

@@ -114,7 +114,19 @@ async fn pm4py_reads_the_applications_event_log(engine: Engine) {
         ["submitted", "document-check/accept", "review/approve"]
     );
     assert_eq!(variants[&rejected], ["submitted", "document-check/reject"]);
+    let ocel = app
+        .client
+        .get(app.url("/api/v1/process/applications.ocel.json"))
+        .bearer_auth(&head)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(ocel.status(), StatusCode::OK);
+    let ocel = ocel.text().await.expect("json");
+    let documents: usize = cases.iter().map(|c| c.documents.len()).sum();
+    assert_eq!(documents, 7, "two each, and the one sent again");
     let expected = json!({
+        "objects": {"application": 3, "document": documents},
         "cases": cases.len(),
         "events": cases.iter().map(|c| c.events.len()).sum::<usize>(),
         "resources": ["applicant", "technology_center", "licensing"],
@@ -123,11 +135,17 @@ async fn pm4py_reads_the_applications_event_log(engine: Engine) {
     });
     let dir = tempfile::tempdir().expect("temp dir");
     let (log, wanted) = (dir.path().join("log.xes"), dir.path().join("expected.json"));
+    let objects = dir.path().join("log.ocel.json");
     std::fs::write(&log, xes).expect("write");
+    std::fs::write(&objects, ocel).expect("write");
     std::fs::write(&wanted, expected.to_string()).expect("write");
     crate::support::run_python(
         "tests/process-mining/check.py",
-        vec![log.display().to_string(), wanted.display().to_string()],
+        vec![
+            log.display().to_string(),
+            wanted.display().to_string(),
+            objects.display().to_string(),
+        ],
     )
     .await;
     app.stop().await;
