@@ -103,8 +103,8 @@ pub type Period = (
 /// included.
 pub fn period(from: Option<&str>, to: Option<&str>) -> Result<Period, baladiya_app::AppError> {
     let day = |field: &'static str, text: Option<&str>, plus: i64| {
+        // Given but empty is a wrong date, not "no date".
         text.map(str::trim)
-            .filter(|t| !t.is_empty())
             .map(|t| {
                 chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
                     .map(|d| {

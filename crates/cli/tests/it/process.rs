@@ -66,6 +66,16 @@ async fn pm4py_reads_the_applications_event_log(engine: Engine) {
         .expect("request");
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     let head = app.token("eg.head").await;
+    for query in ["to=", "from=2026-13-01", "unit=XX-NOWHERE"] {
+        let wrong = app
+            .client
+            .get(app.url(&format!("/api/v1/process/applications.xes?{query}")))
+            .bearer_auth(&head)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+    }
     let response = app
         .client
         .get(app.url("/api/v1/process/applications.xes?service=EG-SHOP-LICENSE-RENEWAL"))
