@@ -268,3 +268,240 @@ mod tests {
         );
     }
 }
+
+/// Figures of a set of durations, in hours.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Durations {
+    pub mean: f64,
+    pub median: f64,
+    pub p90: f64,
+}
+
+impl Durations {
+    /// Of `hours` (none: `None`). The median and 90th percentile are the
+    /// nearest-rank ones.
+    pub fn of(mut hours: Vec<f64>) -> Option<Durations> {
+        if hours.is_empty() {
+            return None;
+        }
+        hours.sort_by(f64::total_cmp);
+        let rank = |p: f64| {
+            let index = ((p * hours.len() as f64).ceil() as usize).clamp(1, hours.len()) - 1;
+            hours[index]
+        };
+        Some(Durations {
+            mean: hours.iter().sum::<f64>() / hours.len() as f64,
+            median: rank(0.5),
+            p90: rank(0.9),
+        })
+    }
+}
+
+/// One arc of the directly-follows graph: how often `to` directly followed
+/// `from` (in completed activities), in how many cases, and the time
+/// between them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arc {
+    pub from: String,
+    pub to: String,
+    pub count: u64,
+    pub cases: u64,
+    pub hours: Option<Durations>,
+}
+
+/// A variant: one sequence of completed activities, the cases that took
+/// it, and their throughput times.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub activities: Vec<String>,
+    pub cases: u64,
+    /// Share of all cases, 0 to 1.
+    pub share: f64,
+    pub hours: Option<Durations>,
+}
+
+/// The completed activities of a case, in order, with their times.
+fn completed(events: &[LogEvent]) -> Vec<(&str, DateTime<Utc>)> {
+    events
+        .iter()
+        .filter(|e| e.lifecycle == Lifecycle::Complete)
+        .map(|e| (e.activity.as_str(), e.at))
+        .collect()
+}
+
+fn hours_between(a: DateTime<Utc>, b: DateTime<Utc>) -> f64 {
+    (b - a).num_seconds() as f64 / 3600.0
+}
+
+/// The directly-follows graph of `cases` (each a case's events), arcs by
+/// descending frequency.
+pub fn directly_follows<'a>(cases: impl IntoIterator<Item = &'a [LogEvent]>) -> Vec<Arc> {
+    use std::collections::BTreeMap;
+    let mut arcs: BTreeMap<(&str, &str), (u64, u64, Vec<f64>)> = BTreeMap::new();
+    for events in cases {
+        let done = completed(events);
+        let mut seen = std::collections::BTreeSet::new();
+        for pair in done.windows(2) {
+            let ((a, at), (b, bt)) = (pair[0], pair[1]);
+            let entry = arcs.entry((a, b)).or_default();
+            entry.0 += 1;
+            if seen.insert((a, b)) {
+                entry.1 += 1;
+            }
+            entry.2.push(hours_between(at, bt));
+        }
+    }
+    let mut list: Vec<Arc> = arcs
+        .into_iter()
+        .map(|((from, to), (count, cases, hours))| Arc {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            count,
+            cases,
+            hours: Durations::of(hours),
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| (&a.from, &a.to).cmp(&(&b.from, &b.to)))
+    });
+    list
+}
+
+/// The variants of `cases`, the most frequent first.
+pub fn variants<'a>(cases: impl IntoIterator<Item = &'a [LogEvent]>) -> Vec<Variant> {
+    use std::collections::BTreeMap;
+    let mut found: BTreeMap<Vec<&str>, Vec<f64>> = BTreeMap::new();
+    let mut total = 0u64;
+    for events in cases {
+        let done = completed(events);
+        let (Some(first), Some(last)) = (done.first(), done.last()) else {
+            continue;
+        };
+        total += 1;
+        let throughput = hours_between(first.1, last.1);
+        found
+            .entry(done.iter().map(|(a, _)| *a).collect())
+            .or_default()
+            .push(throughput);
+    }
+    let mut list: Vec<Variant> = found
+        .into_iter()
+        .map(|(activities, hours)| Variant {
+            activities: activities.into_iter().map(str::to_owned).collect(),
+            cases: hours.len() as u64,
+            share: hours.len() as f64 / total.max(1) as f64,
+            hours: Durations::of(hours),
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        b.cases
+            .cmp(&a.cases)
+            .then_with(|| a.activities.cmp(&b.activities))
+    });
+    list
+}
+
+/// Whether a case went round a loop: returned for completion, or an
+/// activity done twice (a repeated inspection).
+pub fn has_rework(events: &[LogEvent]) -> bool {
+    let done = completed(events);
+    done.iter()
+        .any(|(a, _)| a.ends_with("/return_for_completion") || a.ends_with("/fail_inspection"))
+        || done
+            .iter()
+            .enumerate()
+            .any(|(i, (a, _))| done[..i].iter().any(|(b, _)| b == a))
+}
+
+#[cfg(test)]
+mod discovery_tests {
+    use super::*;
+
+    fn event(activity: &str, hour: i64) -> LogEvent {
+        LogEvent {
+            activity: activity.to_owned(),
+            lifecycle: Lifecycle::Complete,
+            at: DateTime::from_timestamp(1_760_000_000 + hour * 3600, 0).expect("time"),
+            resource: String::new(),
+            role: String::new(),
+        }
+    }
+
+    fn case(steps: &[(&str, i64)]) -> Vec<LogEvent> {
+        steps.iter().map(|(a, h)| event(a, *h)).collect()
+    }
+
+    #[test]
+    fn the_graph_counts_arcs_cases_and_hours() {
+        let straight = case(&[
+            ("submitted", 0),
+            ("check/accept", 2),
+            ("review/approve", 12),
+        ]);
+        let slow = case(&[
+            ("submitted", 0),
+            ("check/accept", 10),
+            ("review/approve", 40),
+        ]);
+        let rework = case(&[
+            ("submitted", 0),
+            ("check/return_for_completion", 1),
+            ("resubmitted", 25),
+            ("check/accept", 26),
+        ]);
+        let cases = [straight.as_slice(), slow.as_slice(), rework.as_slice()];
+        let graph = directly_follows(cases);
+        let arc = |from: &str, to: &str| {
+            graph
+                .iter()
+                .find(|a| a.from == from && a.to == to)
+                .unwrap_or_else(|| panic!("{from} → {to}"))
+        };
+        let accepted = arc("submitted", "check/accept");
+        assert_eq!((accepted.count, accepted.cases), (2, 2));
+        let hours = accepted.hours.expect("hours");
+        assert_eq!((hours.mean, hours.median, hours.p90), (6.0, 2.0, 10.0));
+        assert_eq!(
+            arc("check/accept", "review/approve")
+                .hours
+                .expect("h")
+                .median,
+            10.0
+        );
+        assert_eq!(graph.len(), 5);
+
+        let list = variants(cases);
+        assert_eq!(
+            list.len(),
+            2,
+            "the straight and the slow case take one path"
+        );
+        assert_eq!(list[0].cases, 2);
+        assert!((list[0].share - 2.0 / 3.0).abs() < 1e-9);
+        let throughput = list[0].hours.expect("hours");
+        assert_eq!((throughput.median, throughput.p90), (12.0, 40.0));
+        assert!((list.iter().map(|v| v.share).sum::<f64>() - 1.0).abs() < 1e-9);
+        let returned = list
+            .iter()
+            .find(|v| v.activities.contains(&"resubmitted".to_owned()))
+            .expect("the rework variant");
+        assert_eq!(returned.hours.expect("h").median, 26.0);
+
+        assert!(has_rework(&rework) && !has_rework(&straight));
+        let twice = case(&[("submitted", 0), ("inspect/pass", 1), ("inspect/pass", 2)]);
+        assert!(has_rework(&twice), "a repeated activity is rework");
+    }
+
+    #[test]
+    fn the_same_pair_twice_in_a_case_counts_one_case() {
+        let looped = case(&[("a", 0), ("b", 1), ("a", 2), ("b", 3)]);
+        let graph = directly_follows([looped.as_slice()]);
+        let ab = graph
+            .iter()
+            .find(|a| a.from == "a" && a.to == "b")
+            .expect("a → b");
+        assert_eq!((ab.count, ab.cases), (2, 1));
+    }
+}
