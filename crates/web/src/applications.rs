@@ -510,9 +510,26 @@ struct LogParams {
     to: Option<String>,
 }
 
+/// The store's filter for a log query of `who`.
+async fn log_filter(
+    state: &AppState,
+    who: &baladiya_app::Principal,
+    params: LogParams,
+) -> Result<baladiya_store::LogFilter, WebError> {
+    let (from, to) = crate::event_log::period(params.from.as_deref(), params.to.as_deref())?;
+    let query = baladiya_app::process::LogQuery {
+        service: params.service,
+        unit: params.unit,
+        from,
+        to,
+    };
+    Ok(state.app.log_filter(Some(who), &query).await?)
+}
+
 /// The applications of the units the caller oversees as an event log for
 /// a process-mining tool: `applications.xes` (IEEE XES) or
-/// `applications.ocel.json` (OCEL 2.0).
+/// `applications.ocel.json` (OCEL 2.0); or what it shows (`summary`: the
+/// directly-follows graph with hours, variants, rework, throughput).
 async fn event_log(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
@@ -523,16 +540,14 @@ async fn event_log(
     let (format, content_type) = match file.as_str() {
         "applications.xes" => (LogFormat::Xes, "application/xml; charset=utf-8"),
         "applications.ocel.json" => (LogFormat::Ocel, "application/json"),
+        "summary" => {
+            let filter = log_filter(&state, &who, params).await?;
+            let summary = crate::event_log::summary(&state.app, &filter).await?;
+            return Ok(Json(summary).into_response());
+        }
         _ => return Err(WebError::new(ErrorCode::NotFound)),
     };
-    let (from, to) = crate::event_log::period(params.from.as_deref(), params.to.as_deref())?;
-    let query = baladiya_app::process::LogQuery {
-        service: params.service,
-        unit: params.unit,
-        from,
-        to,
-    };
-    let filter = state.app.log_filter(Some(&who), &query).await?;
+    let filter = log_filter(&state, &who, params).await?;
     let (body, _, _) =
         crate::event_log::write_log(&state.app, &filter, format, Vec::new(), |_, _| {}).await?;
     let disposition = format!("attachment; filename=\"{file}\"");

@@ -93,6 +93,54 @@ pub async fn write_log<W: Write>(
     Ok((out, cases, events))
 }
 
+fn durations(hours: Option<baladiya_domain::process::Durations>) -> serde_json::Value {
+    hours.map_or(
+        serde_json::Value::Null,
+        |h| serde_json::json!({"mean": h.mean, "median": h.median, "p90": h.p90}),
+    )
+}
+
+/// What the log of `filter` shows: its cases, how many went round a loop,
+/// their throughput time, the directly-follows graph of completed
+/// activities with the hours between them, and the 20 most frequent
+/// variants.
+pub async fn summary(app: &App, filter: &LogFilter) -> Result<serde_json::Value, AppError> {
+    use baladiya_domain::process::{Durations, directly_follows, has_rework, variants};
+    let mut cases: Vec<Case> = Vec::new();
+    pages(app, filter, |page| {
+        cases.extend_from_slice(page);
+        Ok(())
+    })
+    .await?;
+    let logs: Vec<&[baladiya_domain::process::LogEvent]> =
+        cases.iter().map(|c| c.events.as_slice()).collect();
+    let rework = logs.iter().filter(|events| has_rework(events)).count();
+    let found = variants(logs.iter().copied());
+    let throughputs: Vec<f64> = logs
+        .iter()
+        .filter_map(|events| {
+            let done: Vec<_> = events
+                .iter()
+                .filter(|e| e.lifecycle == baladiya_domain::process::Lifecycle::Complete)
+                .collect();
+            Some((done.last()?.at - done.first()?.at).num_seconds() as f64 / 3600.0)
+        })
+        .collect();
+    Ok(serde_json::json!({
+        "cases": cases.len(),
+        "rework_rate": if cases.is_empty() { 0.0 } else { rework as f64 / cases.len() as f64 },
+        "throughput_hours": durations(Durations::of(throughputs)),
+        "arcs": directly_follows(logs.iter().copied()).iter().map(|arc| serde_json::json!({
+            "from": arc.from, "to": arc.to, "count": arc.count, "cases": arc.cases,
+            "hours": durations(arc.hours),
+        })).collect::<Vec<_>>(),
+        "variants": found.iter().take(20).map(|v| serde_json::json!({
+            "activities": v.activities, "cases": v.cases, "share": v.share,
+            "hours": durations(v.hours),
+        })).collect::<Vec<_>>(),
+    }))
+}
+
 /// A period's bounds: from (included) and to (excluded).
 pub type Period = (
     Option<chrono::DateTime<chrono::Utc>>,

@@ -108,6 +108,21 @@ async fn pm4py_reads_the_applications_event_log(engine: Engine) {
     }
     // Baladiya's own directly-follows graph, which pm4py must find too.
     let dfg = baladiya_domain::process::directly_follows(cases.iter().map(|c| c.events.as_slice()));
+    // The same figures over the API, for the improvement committee.
+    let summary: serde_json::Value = app
+        .client
+        .get(app.url("/api/v1/process/summary?service=EG-SHOP-LICENSE-RENEWAL"))
+        .bearer_auth(&head)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(summary["cases"], 3);
+    assert!((summary["rework_rate"].as_f64().expect("rate") - 1.0 / 3.0).abs() < 1e-9);
+    assert_eq!(summary["arcs"].as_array().expect("arcs").len(), dfg.len());
+    assert_eq!(summary["variants"].as_array().expect("variants").len(), 3);
     assert_eq!(
         variants[&returned],
         [
