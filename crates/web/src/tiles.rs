@@ -72,20 +72,11 @@ async fn style(State(state): State<AppState>, headers: HeaderMap) -> Result<Resp
         .as_ref()
         .ok_or(WebError::new(ErrorCode::NotFound))?;
     let meta = &tiles.metadata;
-    // MapLibre needs absolute tile URLs: this server's, as the browser
-    // reached it.
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
+    // MapLibre needs absolute tile URLs: this server's.
+    let base = crate::open311::base_url(&state, &headers);
     let mut source = json!({
         "type": "vector",
-        "tiles": [format!("{scheme}://{host}/tiles/{{z}}/{{x}}/{{y}}.pbf")],
+        "tiles": [format!("{base}/tiles/{{z}}/{{x}}/{{y}}.pbf")],
         "minzoom": meta.minzoom,
         "maxzoom": meta.maxzoom,
         "attribution": meta.attribution,

@@ -1158,16 +1158,12 @@ fn license_page(
 ) -> Result<Response, WebError> {
     let v = &issued.verification;
     let view = &issued.application;
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    let verify_url = format!("{scheme}://{host}/verify/{}?s={}", v.code, v.signature);
+    let verify_url = format!(
+        "{}/verify/{}?s={}",
+        crate::open311::base_url(state, headers),
+        v.code,
+        v.signature
+    );
     let lang = tr.lang();
     let saudi = view.service.country == Country::SaudiArabia;
     let body = LicensePage {

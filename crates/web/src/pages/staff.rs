@@ -423,7 +423,8 @@ fn application_page<'a>(
 #[derive(Debug, Default)]
 pub struct Assignment {
     pub assignee: Option<String>,
-    /// Username of the one it is assigned to.
+    /// Username of the one it is assigned to, among the colleagues (for
+    /// the head's choice).
     pub assigned: Option<String>,
     /// (username, name) of the colleagues a head may choose from; empty
     /// when the viewer may not assign to others.
@@ -442,25 +443,24 @@ impl Assignment {
         assignee: Option<String>,
         work: &[Permission],
     ) -> Result<Assignment, WebError> {
-        let colleagues = state.app.colleagues(path).await?;
-        let assigned = colleagues
-            .iter()
-            .find(|c| Some(c.id) == assigned_to)
-            .map(|c| c.username.clone());
-        let head = who.access.can(Permission::ViewOversight, path);
+        // Only a head chooses among colleagues: others need no list.
+        let colleagues = if who.access.can(Permission::ViewOversight, path) {
+            state.app.colleagues(path).await?
+        } else {
+            Vec::new()
+        };
         Ok(Assignment {
             assignee,
             can_take: assigned_to != Some(who.user_id)
                 && work.iter().any(|p| who.access.can(*p, path)),
-            colleagues: if head {
-                colleagues
-                    .into_iter()
-                    .map(|c| (c.username, c.full_name))
-                    .collect()
-            } else {
-                Vec::new()
-            },
-            assigned,
+            assigned: colleagues
+                .iter()
+                .find(|c| Some(c.id) == assigned_to)
+                .map(|c| c.username.clone()),
+            colleagues: colleagues
+                .into_iter()
+                .map(|c| (c.username, c.full_name))
+                .collect(),
         })
     }
 }
