@@ -10,6 +10,10 @@ use chrono::{DateTime, Utc};
 
 use crate::catalog::Procedure;
 
+pub mod analysis;
+pub mod conformance;
+pub mod performance;
+
 /// XES's standard lifecycle transitions used here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lifecycle {
