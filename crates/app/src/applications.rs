@@ -178,7 +178,7 @@ fn departments_of(text: &str) -> Vec<DepartmentKind> {
         .collect()
 }
 
-fn encode_departments(list: &[DepartmentKind]) -> String {
+pub(crate) fn encode_departments(list: &[DepartmentKind]) -> String {
     if list.is_empty() {
         return String::new();
     }

@@ -14,7 +14,7 @@ use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use crate::{App, AppError};
 
 /// A small deterministic generator (xorshift64*): the same history every time.
-struct Dice(u64);
+pub(crate) struct Dice(pub(crate) u64);
 
 impl Dice {
     fn next(&mut self) -> u64 {
@@ -25,12 +25,12 @@ impl Dice {
     }
 
     /// A number in `0..n`.
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 
     /// True with probability `p`.
-    fn chance(&mut self, p: f64) -> bool {
+    pub(crate) fn chance(&mut self, p: f64) -> bool {
         (self.next() % 10_000) as f64 / 10_000.0 < p
     }
 }
@@ -232,6 +232,7 @@ impl App {
         }
         let mut dice = Dice(0x0bad_5eed_2026);
         let (mut applications, mut reports) = (0, 0);
+        let mut receipts = 0u64;
         let months = Month::of(today).last(12);
         for (i, month) in months.iter().enumerate() {
             // Over the year, more citizens apply online and fewer files
@@ -264,24 +265,37 @@ impl App {
                     let due_on = calendar
                         .add_working_days(day, service.sla_working_days)
                         .unwrap_or(day);
-                    let returned = dice.chance(0.2 - 0.12 * progress);
-                    let took = 1
-                        + dice.below(u64::from(service.sla_working_days) * 13 / 10 + 1) as u32
-                        + if returned { 3 } else { 0 };
-                    let finished = calendar.add_working_days(day, took).filter(|d| *d < today);
-                    let outcome = finished.map(|d| {
-                        let status = if dice.chance(0.88) {
-                            "issued"
-                        } else {
-                            "rejected"
-                        };
-                        (status, at(d, 12))
-                    });
-                    let working_days = outcome
-                        .map(|(_, done)| calendar.working_days_between(day, done.date_naive()));
-                    let rating = outcome
+                    let channel = if dice.chance(0.25 + 0.4 * progress) {
+                        "online"
+                    } else {
+                        "counter"
+                    };
+                    let life = crate::demo_lives::live(
+                        &crate::demo_lives::Circumstances {
+                            procedure: &service.procedure,
+                            calendar,
+                            unit: unit.code.as_str(),
+                            channel,
+                            submitted_at,
+                            now,
+                            returns: 0.16 - 0.1 * progress,
+                            from_paper: unit.code.as_str()
+                                == crate::demo_lives::PAPER_REGISTER_UNIT
+                                && channel == "counter"
+                                && i < 5,
+                        },
+                        &mut dice,
+                    );
+                    let status = life.state.status;
+                    let step = service.procedure.step(life.state.step);
+                    let working_days = life
+                        .completed_at
+                        .map(|done| calendar.working_days_between(day, done.date_naive()));
+                    let rating = life
+                        .completed_at
                         .filter(|_| dice.chance(0.55))
                         .map(|_| [5, 5, 4, 4, 4, 3, 3, 2, 1][dice.below(9) as usize]);
+                    receipts += 1;
                     past_apps.push(PastApplication {
                         service_version_id: published.version_id,
                         unit_id: unit.id,
@@ -295,16 +309,40 @@ impl App {
                             Country::Egypt => "+201012345678".into(),
                             Country::SaudiArabia => "+966501234567".into(),
                         },
-                        channel: if dice.chance(0.25 + 0.4 * progress) {
-                            "online"
-                        } else {
-                            "counter"
-                        },
+                        channel,
                         submitted_at,
                         due_on,
                         working_days,
-                        returned_at: returned.then(|| submitted_at + Duration::days(1)),
-                        outcome,
+                        status: status.as_str(),
+                        step: life.state.step as i64,
+                        step_role: step.map_or(String::new(), |s| s.role.as_str().into()),
+                        pending_departments: if status.is_final() {
+                            String::new()
+                        } else {
+                            crate::applications::encode_departments(
+                                &step
+                                    .map(|s| s.kind.departments())
+                                    .unwrap_or_default()
+                                    .into_iter()
+                                    .filter(|d| !life.state.approvals.contains(d))
+                                    .collect::<Vec<_>>(),
+                            )
+                        },
+                        approvals: crate::applications::encode_departments(&life.state.approvals),
+                        step_due_on: step
+                            .and_then(|s| {
+                                calendar
+                                    .add_working_days(life.arrived.date_naive(), s.sla_working_days)
+                            })
+                            .unwrap_or(due_on),
+                        returned_on: (status == baladiya_domain::workflow::Status::Returned)
+                            .then(|| life.arrived.date_naive()),
+                        completed_at: life.completed_at,
+                        times_returned: life.times_returned,
+                        receipt_number: life
+                            .paid
+                            .then(|| format!("RC-{}-{receipts:06}", unit.code)),
+                        events: life.events,
                         fee_minor: service
                             .fee
                             .as_ref()

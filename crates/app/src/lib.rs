@@ -14,6 +14,7 @@ pub mod boundaries;
 pub mod catalog;
 pub mod demo;
 pub mod demo_history;
+mod demo_lives;
 pub mod demo_sensors;
 mod error;
 pub mod idempotency;

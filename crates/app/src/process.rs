@@ -2,9 +2,18 @@
 //! [`baladiya_domain::process`]): cases read a page at a time, so an
 //! export of a million events never holds them all.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::sync::Arc;
+
+use baladiya_domain::calendar::WorkCalendar;
+use baladiya_domain::catalog::Service;
+use baladiya_domain::country::Country;
 use baladiya_domain::org::UnitPath;
 use baladiya_domain::people::Permission;
+use baladiya_domain::process::analysis::{AnalysedCase, Analysis, Selector, analyse};
 use baladiya_domain::process::{LogEvent, StoredEvent, application_events};
+use baladiya_domain::workflow::Status;
 use baladiya_store::{LogCase, LogFilter};
 use chrono::{DateTime, Utc};
 
@@ -23,6 +32,7 @@ pub struct Case {
     pub currency: String,
     /// Where it ended (or stands): `issued`, `rejected`, `in_progress`, …
     pub outcome: String,
+    pub submitted_at: DateTime<Utc>,
     pub receipt_number: Option<String>,
     /// The issued document's verification code.
     pub license: Option<String>,
@@ -32,11 +42,12 @@ pub struct Case {
 }
 
 /// What the log holds: one service code, one unit (with everything below
-/// it), a period of submission.
+/// it), a period of submission, a channel.
 #[derive(Debug, Clone, Default)]
 pub struct LogQuery {
     pub service: Option<String>,
     pub unit: Option<String>,
+    pub channel: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
 }
@@ -49,9 +60,15 @@ impl App {
         who: Option<&Principal>,
         query: &LogQuery,
     ) -> Result<LogFilter, AppError> {
+        let channel = match query.channel.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(c @ ("online" | "counter")) => Some(c.to_owned()),
+            Some(_) => return Err(AppError::field("channel", "channel-unknown")),
+        };
         let mut filter = LogFilter {
             from: query.from,
             to: query.to,
+            channel,
             ..LogFilter::default()
         };
         if let Some(code) = query
@@ -124,12 +141,62 @@ impl App {
         let last = rows.last().map(|r| r.id);
         let mut cases = Vec::with_capacity(rows.len());
         for row in rows {
-            cases.push(self.case_of(row).await?);
+            cases.push(self.case_of(row).await?.0);
         }
         Ok((cases, last))
     }
 
-    async fn case_of(&self, row: LogCase) -> Result<Case, AppError> {
+    /// Every case of `filter`, ready for analysis (conformance to the
+    /// version each was filed under, step visits in working days of its
+    /// country's calendar).
+    pub async fn analysed_cases(&self, filter: &LogFilter) -> Result<Vec<AnalysedCase>, AppError> {
+        let mut calendars: HashMap<Country, WorkCalendar> = HashMap::new();
+        let mut analysed = Vec::new();
+        let mut after = 0;
+        loop {
+            let rows = self.store.log_cases(filter, after, 1000).await?;
+            let Some(last) = rows.last().map(|r| r.id) else {
+                return Ok(analysed);
+            };
+            after = last;
+            for row in rows {
+                let (case, service) = self.case_of(row).await?;
+                let calendar = match calendars.entry(service.country) {
+                    Entry::Occupied(known) => known.into_mut(),
+                    Entry::Vacant(slot) => slot.insert(self.store.calendar(service.country).await?),
+                };
+                let ended = Status::parse(&case.outcome).is_ok_and(Status::is_final);
+                analysed.push(AnalysedCase::new(
+                    &service.procedure,
+                    calendar,
+                    case.tracking_number,
+                    case.unit_code,
+                    case.channel,
+                    case.submitted_at,
+                    case.events,
+                    ended,
+                ));
+            }
+        }
+    }
+
+    /// The analysis of `filter`'s cases, with the cases `selector` picks
+    /// (all of them without one).
+    pub async fn process_analysis(
+        &self,
+        filter: &LogFilter,
+        selector: Option<&Selector>,
+    ) -> Result<(Analysis, Vec<AnalysedCase>), AppError> {
+        let cases = self.analysed_cases(filter).await?;
+        let analysis = analyse(&cases);
+        let picked = match selector {
+            Some(selector) => cases.into_iter().filter(|c| selector.matches(c)).collect(),
+            None => cases,
+        };
+        Ok((analysis, picked))
+    }
+
+    async fn case_of(&self, row: LogCase) -> Result<(Case, Arc<Service>), AppError> {
         let service = self.service_version(row.service_version_id).await?;
         let stored: Vec<StoredEvent> = row
             .events
@@ -150,7 +217,7 @@ impl App {
                 }
             })
             .collect();
-        Ok(Case {
+        let case = Case {
             events: application_events(&service.procedure, &stored),
             tracking_number: row.tracking_number,
             service_code: service.code.to_string(),
@@ -160,9 +227,11 @@ impl App {
             fee_minor: row.fee_minor,
             currency: row.currency,
             outcome: row.status,
+            submitted_at: row.submitted_at,
             receipt_number: row.receipt_number,
             license: row.license,
             documents: row.documents,
-        })
+        };
+        Ok((case, service))
     }
 }

@@ -199,6 +199,9 @@ enum ExportCommand {
         /// Submitted on or before this day, YYYY-MM-DD.
         #[arg(long)]
         to: Option<String>,
+        /// online or counter.
+        #[arg(long)]
+        channel: Option<String>,
         /// Where to write; standard output if not given.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -668,6 +671,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             unit,
             from,
             to,
+            channel,
             out,
         }) => {
             let Some(format) = baladiya_web::event_log::LogFormat::parse(&format) else {
@@ -679,6 +683,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             let query = baladiya_app::process::LogQuery {
                 service,
                 unit,
+                channel,
                 from,
                 to,
             };

@@ -407,16 +407,22 @@ pub fn variants<'a>(cases: impl IntoIterator<Item = &'a [LogEvent]>) -> Vec<Vari
     list
 }
 
-/// Whether a case went round a loop: returned for completion, or an
-/// activity done twice (a repeated inspection).
+/// Whether a case went round a loop: returned for completion, a failed
+/// inspection, or an activity done twice by the same department (a
+/// repeated inspection; two departments approving one parallel step is
+/// not rework).
 pub fn has_rework(events: &[LogEvent]) -> bool {
-    let done = completed(events);
-    done.iter()
-        .any(|(a, _)| a.ends_with("/return_for_completion") || a.ends_with("/fail_inspection"))
-        || done
+    let done: Vec<&LogEvent> = events
+        .iter()
+        .filter(|e| e.lifecycle == Lifecycle::Complete)
+        .collect();
+    done.iter().any(|e| {
+        e.activity.ends_with("/return_for_completion") || e.activity.ends_with("/fail_inspection")
+    }) || done.iter().enumerate().any(|(i, e)| {
+        done[..i]
             .iter()
-            .enumerate()
-            .any(|(i, (a, _))| done[..i].iter().any(|(b, _)| b == a))
+            .any(|d| d.activity == e.activity && d.resource == e.resource)
+    })
 }
 
 #[cfg(test)]
@@ -496,6 +502,17 @@ mod discovery_tests {
         assert!(has_rework(&rework) && !has_rework(&straight));
         let twice = case(&[("submitted", 0), ("inspect/pass", 1), ("inspect/pass", 2)]);
         assert!(has_rework(&twice), "a repeated activity is rework");
+        let mut both = case(&[
+            ("submitted", 0),
+            ("approvals/approve", 1),
+            ("approvals/approve", 2),
+        ]);
+        both[1].resource = "engineering".into();
+        both[2].resource = "civil_defense_liaison".into();
+        assert!(
+            !has_rework(&both),
+            "two departments approving is not rework"
+        );
     }
 
     #[test]

@@ -19,9 +19,22 @@ pub struct PastApplication {
     pub channel: &'static str,
     pub submitted_at: DateTime<Utc>,
     pub due_on: NaiveDate,
-    pub returned_at: Option<DateTime<Utc>>,
-    /// `issued` or `rejected` with when; `None` while still in progress.
-    pub outcome: Option<(&'static str, DateTime<Utc>)>,
+    /// Where its life stands: status, step, the step's role, the
+    /// departments still to act and those that approved (`,a,b,`), and
+    /// when the step is due.
+    pub status: &'static str,
+    pub step: i64,
+    pub step_role: String,
+    pub pending_departments: String,
+    pub approvals: String,
+    pub step_due_on: NaiveDate,
+    pub returned_on: Option<NaiveDate>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub times_returned: i32,
+    pub receipt_number: Option<String>,
+    /// `(action, at, detail)` of its life, oldest first, as the workflow
+    /// engine writes them.
+    pub events: Vec<(&'static str, DateTime<Utc>, serde_json::Value)>,
     pub fee_minor: Option<i64>,
     pub currency: String,
     pub rating: Option<i64>,
@@ -68,17 +81,13 @@ impl Store {
                 .bind(i64::from(year))
                 .fetch_one(&mut *tx)
                 .await?;
-                let (status, completed_at) = match a.outcome {
-                    Some((status, at)) => (status, Some(at)),
-                    None => ("in_progress", None),
-                };
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO applications (tracking_number, service_version_id, unit_id, applicant_kind, \
                      applicant_name, applicant_id_number, applicant_phone, channel, form, status, step, \
-                     step_role, pending_departments, fee_minor, currency, submitted_at, step_due_on, due_on, \
-                     completed_at, rating, times_returned, working_days) \
-                     VALUES ($1, $2, $3, 'citizen', $4, $5, $6, $7, '{}', $8, 0, 'clerk', '', $9, $10, $11, \
-                     $12, $12, $13, $14, $15, $16) RETURNING id",
+                     step_role, pending_departments, approvals, fee_minor, currency, submitted_at, step_due_on, \
+                     due_on, returned_on, completed_at, rating, times_returned, working_days, receipt_number) \
+                     VALUES ($1, $2, $3, 'citizen', $4, $5, $6, $7, '{}', $8, $9, $10, $11, $12, $13, $14, $15, \
+                     $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id",
                 )
                 .bind(number(&a.unit_code, year, sequence))
                 .bind(a.service_version_id)
@@ -87,34 +96,33 @@ impl Store {
                 .bind(&a.applicant_id_number)
                 .bind(&a.applicant_phone)
                 .bind(a.channel)
-                .bind(status)
+                .bind(a.status)
+                .bind(a.step)
+                .bind(&a.step_role)
+                .bind(&a.pending_departments)
+                .bind(&a.approvals)
                 .bind(a.fee_minor)
                 .bind(&a.currency)
                 .bind(a.submitted_at)
+                .bind(a.step_due_on)
                 .bind(a.due_on)
-                .bind(completed_at)
+                .bind(a.returned_on)
+                .bind(a.completed_at)
                 .bind(a.rating)
-                .bind(i32::from(a.returned_at.is_some()))
+                .bind(a.times_returned)
                 .bind(a.working_days)
+                .bind(&a.receipt_number)
                 .fetch_one(&mut *tx)
                 .await?;
-                let mut events = vec![("application.submitted", a.submitted_at, json!({"channel": a.channel}))];
-                if let Some(at) = a.returned_at {
-                    events.push((crate::RETURN_FOR_COMPLETION, at, json!({})));
-                }
-                if let Some((status, at)) = a.outcome {
-                    let action = if status == "issued" { "application.issue" } else { "application.reject" };
-                    events.push((action, at, json!({"to": status})));
-                }
-                for (action, at, detail) in events {
+                for (action, at, detail) in &a.events {
                     insert_event!(tx, &NewEvent {
-                        at,
+                        at: *at,
                         actor_id: None,
                         action,
                         entity: "application",
                         entity_id: id,
                         unit_id: Some(a.unit_id),
-                        detail,
+                        detail: detail.clone(),
                     });
                 }
             }

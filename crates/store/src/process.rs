@@ -18,6 +18,8 @@ pub struct LogFilter {
     pub from: Option<DateTime<Utc>>,
     /// Submitted before.
     pub to: Option<DateTime<Utc>>,
+    /// `online` or `counter`.
+    pub channel: Option<String>,
 }
 
 /// One application and its events, oldest first.
@@ -31,6 +33,7 @@ pub struct LogCase {
     pub fee_minor: Option<i64>,
     pub currency: String,
     pub status: String,
+    pub submitted_at: DateTime<Utc>,
     /// The payment's receipt number, once paid.
     pub receipt_number: Option<String>,
     /// The issued document's verification code.
@@ -50,6 +53,7 @@ type CaseRow = (
     Option<i64>,
     String,
     String,
+    DateTime<Utc>,
     Option<String>,
     Option<String>,
 );
@@ -65,7 +69,7 @@ impl Store {
     ) -> Result<Vec<LogCase>, StoreError> {
         let mut sql = Sql::new(
             "SELECT a.id, a.tracking_number, a.service_version_id, u.code, a.channel, a.fee_minor, \
-             a.currency, a.status, a.receipt_number, \
+             a.currency, a.status, a.submitted_at, a.receipt_number, \
              (SELECT verification_code FROM issuances i WHERE i.application_id = a.id) \
              FROM applications a JOIN org_units u ON u.id = a.unit_id WHERE a.id > $1",
         );
@@ -84,6 +88,10 @@ impl Store {
         if let Some(from) = filter.from {
             let p = sql.param(Param::Time(from));
             sql.text.push_str(&format!(" AND a.submitted_at >= {p}"));
+        }
+        if let Some(channel) = &filter.channel {
+            let p = sql.param(Param::Text(channel.clone()));
+            sql.text.push_str(&format!(" AND a.channel = {p}"));
         }
         if let Some(to) = filter.to {
             let p = sql.param(Param::Time(to));
@@ -121,8 +129,9 @@ impl Store {
                 fee_minor: row.5,
                 currency: row.6,
                 status: row.7,
-                receipt_number: row.8,
-                license: row.9,
+                submitted_at: row.8,
+                receipt_number: row.9,
+                license: row.10,
                 documents: Vec::new(),
                 events: Vec::new(),
             })

@@ -503,15 +503,16 @@ async fn verification_key(State(state): State<AppState>) -> Result<Json<Value>, 
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct LogParams {
-    service: Option<String>,
-    unit: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
+pub(crate) struct LogParams {
+    pub service: Option<String>,
+    pub unit: Option<String>,
+    pub channel: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
 }
 
 /// The store's filter for a log query of `who`.
-async fn log_filter(
+pub(crate) async fn log_filter(
     state: &AppState,
     who: &baladiya_app::Principal,
     params: LogParams,
@@ -520,6 +521,7 @@ async fn log_filter(
     let query = baladiya_app::process::LogQuery {
         service: params.service,
         unit: params.unit,
+        channel: params.channel,
         from,
         to,
     };

@@ -5,7 +5,10 @@ use std::io::Write;
 
 use baladiya_app::process::Case;
 use baladiya_app::{App, AppError};
+use baladiya_domain::process::Durations;
+use baladiya_domain::process::performance::Group;
 use baladiya_store::LogFilter;
+use serde_json::{Value, json};
 
 /// The formats a log is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,51 +96,57 @@ pub async fn write_log<W: Write>(
     Ok((out, cases, events))
 }
 
-fn durations(hours: Option<baladiya_domain::process::Durations>) -> serde_json::Value {
+fn durations(hours: Option<Durations>) -> Value {
     hours.map_or(
-        serde_json::Value::Null,
-        |h| serde_json::json!({"mean": h.mean, "median": h.median, "p90": h.p90}),
+        Value::Null,
+        |h| json!({"mean": h.mean, "median": h.median, "p90": h.p90}),
     )
 }
 
-/// What the log of `filter` shows: its cases, how many went round a loop,
-/// their throughput time, the directly-follows graph of completed
-/// activities with the hours between them, and the 20 most frequent
-/// variants.
-pub async fn summary(app: &App, filter: &LogFilter) -> Result<serde_json::Value, AppError> {
-    use baladiya_domain::process::{Durations, directly_follows, has_rework, variants};
-    let mut cases: Vec<Case> = Vec::new();
-    pages(app, filter, |page| {
-        cases.extend_from_slice(page);
-        Ok(())
+fn group(g: &Group) -> Value {
+    json!({
+        "key": g.key, "cases": g.cases, "ended": g.ended,
+        "throughput_hours": durations(g.throughput_hours),
+        "throughput_working_days": durations(g.throughput_working_days),
+        "rework_rate": g.rework_rate, "fitness": g.fitness, "conforming": g.conforming,
     })
-    .await?;
-    let logs: Vec<&[baladiya_domain::process::LogEvent]> =
-        cases.iter().map(|c| c.events.as_slice()).collect();
-    let rework = logs.iter().filter(|events| has_rework(events)).count();
-    let found = variants(logs.iter().copied());
-    let throughputs: Vec<f64> = logs
-        .iter()
-        .filter_map(|events| {
-            let done: Vec<_> = events
-                .iter()
-                .filter(|e| e.lifecycle == baladiya_domain::process::Lifecycle::Complete)
-                .collect();
-            Some((done.last()?.at - done.first()?.at).num_seconds() as f64 / 3600.0)
-        })
-        .collect();
-    Ok(serde_json::json!({
-        "cases": cases.len(),
-        "rework_rate": if cases.is_empty() { 0.0 } else { rework as f64 / cases.len() as f64 },
-        "throughput_hours": durations(Durations::of(throughputs)),
-        "arcs": directly_follows(logs.iter().copied()).iter().map(|arc| serde_json::json!({
+}
+
+/// What the log of `filter` shows, as JSON: its cases, how many went round
+/// a loop, their throughput time, the directly-follows graph of completed
+/// activities with the hours between them, the 20 most frequent variants,
+/// the bottleneck steps, conformance to the published procedure and the
+/// same figures by unit, channel and month.
+pub async fn summary(app: &App, filter: &LogFilter) -> Result<Value, AppError> {
+    let (a, _) = app.process_analysis(filter, None).await?;
+    Ok(json!({
+        "cases": a.overall.cases,
+        "rework_rate": a.overall.rework_rate,
+        "throughput_hours": durations(a.overall.throughput_hours),
+        "throughput_working_days": durations(a.overall.throughput_working_days),
+        "arcs": a.arcs.iter().map(|arc| json!({
             "from": arc.from, "to": arc.to, "count": arc.count, "cases": arc.cases,
             "hours": durations(arc.hours),
         })).collect::<Vec<_>>(),
-        "variants": found.iter().take(20).map(|v| serde_json::json!({
+        "variants": a.variants.iter().take(20).map(|v| json!({
             "activities": v.activities, "cases": v.cases, "share": v.share,
             "hours": durations(v.hours),
         })).collect::<Vec<_>>(),
+        "bottlenecks": a.bottlenecks.iter().map(|b| json!({
+            "step": b.step, "department": b.department, "visits": b.visits,
+            "hours": durations(Some(b.hours)), "working_days": durations(Some(b.working_days)),
+            "sla_working_days": b.sla_working_days, "over_sla": b.over_sla,
+        })).collect::<Vec<_>>(),
+        "conformance": {
+            "fitness": a.overall.fitness,
+            "conforming": a.overall.conforming,
+            "deviations": a.deviations.iter().map(|d| json!({
+                "kind": d.deviation.kind(), "subject": d.deviation.subject(), "cases": d.cases,
+            })).collect::<Vec<_>>(),
+        },
+        "by_unit": a.by_unit.iter().map(group).collect::<Vec<_>>(),
+        "by_channel": a.by_channel.iter().map(group).collect::<Vec<_>>(),
+        "by_month": a.by_month.iter().map(group).collect::<Vec<_>>(),
     }))
 }
 

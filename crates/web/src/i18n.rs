@@ -66,12 +66,14 @@ const SOURCES: &[(Lang, &str, &str)] = sources![
     Ar "ar/reports.ftl",
     Ar "ar/indicators.ftl",
     Ar "ar/sensors.ftl",
+    Ar "ar/process.ftl",
     En "en/main.ftl",
     En "en/errors.ftl",
     En "en/shop.ftl",
     En "en/reports.ftl",
     En "en/indicators.ftl",
     En "en/sensors.ftl",
+    En "en/process.ftl",
 ];
 
 /// All translations, loaded once at start.

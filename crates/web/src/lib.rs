@@ -24,6 +24,7 @@ pub mod ocel;
 mod open311;
 pub mod open_data;
 mod pages;
+mod process_map;
 mod reports;
 pub(crate) mod sensors;
 mod server;

@@ -86,6 +86,9 @@ pub struct ActivityCount {
     pub starts: u64,
     /// Cases whose last activity it is.
     pub ends: u64,
+    /// Where it first comes in its cases on average (0: first), to lay
+    /// the map out in the order files go.
+    pub mean_position: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -121,10 +124,13 @@ pub fn analyse(cases: &[AnalysedCase]) -> Analysis {
                 cases: 0,
                 starts: 0,
                 ends: 0,
+                mean_position: 0.0,
             });
             entry.count += 1;
             if !done[..i].contains(activity) {
                 entry.cases += 1;
+                // A running sum for now; divided once all are counted.
+                entry.mean_position += i as f64;
             }
             entry.starts += u64::from(i == 0);
             entry.ends += u64::from(i + 1 == done.len());
@@ -138,6 +144,9 @@ pub fn analyse(cases: &[AnalysedCase]) -> Analysis {
         }
     }
     let mut activities: Vec<ActivityCount> = activities.into_values().collect();
+    for a in &mut activities {
+        a.mean_position /= a.cases.max(1) as f64;
+    }
     activities.sort_by(|a, b| b.count.cmp(&a.count).then(a.activity.cmp(&b.activity)));
     let mut deviations: Vec<DeviationCount> = deviations
         .into_iter()

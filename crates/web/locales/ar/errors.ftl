@@ -72,6 +72,7 @@ department-not-in-step = هذه الإدارة ليست من إدارات الم
 department-already-approved = وافقت هذه الإدارة على الطلب من قبل.
 application-not-returned = الطلب ليس في انتظار استكمال من مقدمه.
 service-unknown = لا توجد خدمة بهذا الرمز.
+channel-unknown = القناة إما online (عبر الإنترنت) أو counter (الشباك).
 unit-wrong-country = هذه الخدمة لا تقدم في هذه الوحدة.
 applicant-not-allowed = هذه الخدمة لا تقدم لهذه الفئة من المتقدمين.
 applicant-unknown = فئة المتقدم غير معروفة.

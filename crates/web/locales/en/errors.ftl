@@ -68,6 +68,7 @@ department-not-in-step = This department is not part of the current step.
 department-already-approved = This department has already approved.
 application-not-returned = The application is not waiting for the applicant.
 service-unknown = There is no service with this code.
+channel-unknown = The channel is online or counter.
 unit-wrong-country = This service is not offered in this unit.
 applicant-not-allowed = This service is not offered to this kind of applicant.
 applicant-unknown = Unknown kind of applicant.

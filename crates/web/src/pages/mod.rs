@@ -24,6 +24,7 @@ use crate::json::{WebForm, WebQuery};
 use crate::state::AppState;
 
 mod indicators;
+mod process;
 mod public;
 mod reports;
 mod sensors;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(indicators::routes())
         .merge(indicators::staff_routes())
         .merge(staff::routes())
+        .merge(process::routes())
         .merge(reports::routes())
         .merge(sensors::routes())
         .route("/", get(home))
