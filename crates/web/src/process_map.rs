@@ -10,7 +10,10 @@ use std::fmt::Write;
 
 /// An activity box.
 pub struct Node {
+    /// The step (or the applicant's activity), on the first line.
     pub label: String,
+    /// What was done there, on the second line (may be empty).
+    pub detail: String,
     /// Its frequency, shown in the box.
     pub count: String,
 }
@@ -26,10 +29,10 @@ pub struct Edge {
     pub href: String,
 }
 
-const WIDTH: f64 = 760.0;
-const BOX_WIDTH: f64 = 300.0;
-const BOX_HEIGHT: f64 = 38.0;
-const ROW: f64 = 70.0;
+const WIDTH: f64 = 900.0;
+const BOX_WIDTH: f64 = 340.0;
+const BOX_HEIGHT: f64 = 44.0;
+const ROW: f64 = 76.0;
 const TOP: f64 = 16.0;
 
 fn escape(text: &str) -> String {
@@ -40,8 +43,15 @@ fn escape(text: &str) -> String {
 }
 
 /// Draws `nodes` (in their order, top to bottom) and `edges`, named by
-/// `title` for assistive technology.
-pub fn draw(nodes: &[Node], edges: &[Edge], title: &str) -> String {
+/// `title` for assistive technology; `rtl` for right-to-left text.
+pub fn draw(nodes: &[Node], edges: &[Edge], title: &str, rtl: bool) -> String {
+    // Labels right of a line grow rightwards, left of it leftwards,
+    // whichever way the text runs.
+    let (rightwards, leftwards) = if rtl {
+        ("end", "start")
+    } else {
+        ("start", "end")
+    };
     let height = TOP * 2.0 + ROW * nodes.len().saturating_sub(1) as f64 + BOX_HEIGHT;
     let centre = WIDTH / 2.0;
     let (left, right) = (centre - BOX_WIDTH / 2.0, centre + BOX_WIDTH / 2.0);
@@ -50,11 +60,12 @@ pub fn draw(nodes: &[Node], edges: &[Edge], title: &str) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r##"<svg class="process-map" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="group" aria-label="{title}" xmlns="http://www.w3.org/2000/svg"><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#475569"/></marker></defs>"##,
-        title = escape(title)
+        r##"<svg class="process-map" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="group" aria-label="{title}" direction="{direction}" xmlns="http://www.w3.org/2000/svg"><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#475569"/></marker></defs>"##,
+        title = escape(title),
+        direction = if rtl { "rtl" } else { "ltr" },
     );
     for edge in edges {
-        let width = 1.0 + 7.0 * edge.count as f64 / most;
+        let width = 1.0 + 5.0 * edge.count as f64 / most;
         let (a, b) = (edge.from, edge.to);
         let (path, lx, ly, anchor) = if b == a + 1 {
             let (x, y1, y2) = (centre, y(a) + BOX_HEIGHT, y(b));
@@ -62,7 +73,7 @@ pub fn draw(nodes: &[Node], edges: &[Edge], title: &str) -> String {
                 format!("M{x},{y1} L{x},{}", y2 - 2.0),
                 x + 10.0,
                 (y1 + y2) / 2.0 + 4.0,
-                "start",
+                rightwards,
             )
         } else if b > a {
             let bulge = (right + 40.0 + 26.0 * (b - a) as f64).min(WIDTH - 8.0);
@@ -101,7 +112,7 @@ pub fn draw(nodes: &[Node], edges: &[Edge], title: &str) -> String {
                 ),
                 right + 50.0,
                 (y1 + y2) / 2.0 + 4.0,
-                "start",
+                rightwards,
             )
         };
         let _ = write!(
@@ -114,13 +125,27 @@ pub fn draw(nodes: &[Node], edges: &[Edge], title: &str) -> String {
     }
     for (i, node) in nodes.iter().enumerate() {
         let top = y(i);
+        let line: Vec<&str> = [node.detail.as_str(), node.count.as_str()]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect();
+        let (first, second) = if line.is_empty() {
+            (top + BOX_HEIGHT / 2.0 + 5.0, None)
+        } else {
+            (top + 18.0, Some(top + 36.0))
+        };
         let _ = write!(
             svg,
-            r##"<rect x="{left}" y="{top}" width="{BOX_WIDTH}" height="{BOX_HEIGHT}" rx="6" fill="#e0f2fe" stroke="#0369a1"/><text x="{centre}" y="{}" font-size="13" text-anchor="middle" fill="#0c4a6e">{} <tspan font-weight="bold">{}</tspan></text>"##,
-            top + BOX_HEIGHT / 2.0 + 5.0,
+            r##"<rect x="{left}" y="{top}" width="{BOX_WIDTH}" height="{BOX_HEIGHT}" rx="6" fill="#e0f2fe" stroke="#0369a1"/><text x="{centre}" y="{first}" font-size="13" text-anchor="middle" fill="#0c4a6e" font-weight="bold">{}</text>"##,
             escape(&node.label),
-            escape(&node.count),
         );
+        if let Some(second) = second {
+            let _ = write!(
+                svg,
+                r##"<text x="{centre}" y="{second}" font-size="12" text-anchor="middle" fill="#0c4a6e">{}</text>"##,
+                escape(&line.join(" · ")),
+            );
+        }
     }
     svg.push_str("</svg>");
     svg
@@ -136,6 +161,7 @@ mod tests {
             .iter()
             .map(|l| Node {
                 label: (*l).into(),
+                detail: "done".into(),
                 count: "1".into(),
             })
             .collect();
@@ -150,13 +176,14 @@ mod tests {
             &nodes,
             &[edge(0, 1), edge(0, 2), edge(2, 0), edge(1, 1)],
             "<map>",
+            true,
         );
         assert_eq!(svg.matches("<rect").count(), 3);
         assert_eq!(svg.matches("marker-end=").count(), 4);
         assert!(svg.contains(r#"href="/cases?from=0&amp;to=2""#));
         assert!(svg.contains(r#"aria-label="&lt;map&gt;""#));
         // Forward jumps curve on the right of the boxes, returns on the left.
-        assert!(svg.contains("M530,35"), "{svg}");
-        assert!(svg.contains("M230,175"), "{svg}");
+        assert!(svg.contains("M620,38"), "{svg}");
+        assert!(svg.contains("M280,190"), "{svg}");
     }
 }

@@ -156,15 +156,25 @@ impl<'a> Names<'a> {
             .map_or_else(|| code.to_owned(), |(name, _)| name.clone())
     }
 
-    fn activity(&self, activity: &str) -> String {
+    /// The step (or the applicant's activity) and what was done there.
+    fn parts(&self, activity: &str) -> (String, String) {
         match activity.split_once('/') {
-            Some((step, action)) => format!(
-                "{} — {}",
+            Some((step, action)) => (
                 self.step(step),
                 self.tr
-                    .t_with(&format!("action-{action}"), "kind", "license")
+                    .t_with(&format!("action-{action}"), "kind", "license"),
             ),
-            None => self.tr.t(&format!("process-activity-{activity}")),
+            None => (
+                self.tr.t(&format!("process-activity-{activity}")),
+                String::new(),
+            ),
+        }
+    }
+
+    fn activity(&self, activity: &str) -> String {
+        match self.parts(activity) {
+            (step, action) if action.is_empty() => step,
+            (step, action) => format!("{step} — {action}"),
         }
     }
 
@@ -329,14 +339,20 @@ fn process_map(tr: &Tr, names: &Names, a: &Analysis, filters: &str) -> (String, 
     kept.sort_by(|x, y| x.mean_position.total_cmp(&y.mean_position));
     let mut nodes = vec![Node {
         label: tr.t("process-start"),
-        count: tr.digits(&a.overall.cases.to_string()),
+        detail: String::new(),
+        count: String::new(),
     }];
-    nodes.extend(kept.iter().map(|x| Node {
-        label: names.activity(&x.activity),
-        count: tr.digits(&x.count.to_string()),
+    nodes.extend(kept.iter().map(|x| {
+        let (label, detail) = names.parts(&x.activity);
+        Node {
+            label,
+            detail,
+            count: tr.digits(&x.count.to_string()),
+        }
     }));
     nodes.push(Node {
         label: tr.t("process-end"),
+        detail: String::new(),
         count: String::new(),
     });
     let end = nodes.len() - 1;
@@ -391,7 +407,10 @@ fn process_map(tr: &Tr, names: &Names, a: &Analysis, filters: &str) -> (String, 
             _ => hidden += 1,
         }
     }
-    (draw(&nodes, &edges, &tr.t("process-map")), hidden)
+    (
+        draw(&nodes, &edges, &tr.t("process-map"), tr.dir() == "rtl"),
+        hidden,
+    )
 }
 
 async fn oversee(who: &Principal) -> Result<(), WebError> {
