@@ -76,28 +76,28 @@ pub fn draw(nodes: &[Node], edges: &[Edge], title: &str, rtl: bool) -> String {
                 rightwards,
             )
         } else if b > a {
-            let bulge = (right + 40.0 + 26.0 * (b - a) as f64).min(WIDTH - 8.0);
+            let bulge = (right + 24.0 + 28.0 * (b - a) as f64).min(WIDTH - 70.0);
             let (y1, y2) = (y(a) + BOX_HEIGHT / 2.0, y(b) + BOX_HEIGHT / 2.0);
             (
                 format!(
                     "M{right},{y1} C{bulge},{y1} {bulge},{y2} {},{y2}",
                     right + 2.0
                 ),
-                bulge - 4.0,
+                bulge * 0.75 + right * 0.25 + 4.0,
                 (y1 + y2) / 2.0 + 4.0,
-                "end",
+                rightwards,
             )
         } else if b < a {
-            let bulge = (left - 40.0 - 26.0 * (a - b) as f64).max(8.0);
+            let bulge = (left - 24.0 - 28.0 * (a - b) as f64).max(70.0);
             let (y1, y2) = (y(a) + BOX_HEIGHT / 2.0, y(b) + BOX_HEIGHT / 2.0);
             (
                 format!(
                     "M{left},{y1} C{bulge},{y1} {bulge},{y2} {},{y2}",
                     left - 2.0
                 ),
-                bulge + 4.0,
+                bulge * 0.75 + left * 0.25 - 4.0,
                 (y1 + y2) / 2.0 + 4.0,
-                "start",
+                leftwards,
             )
         } else {
             let (y1, y2) = (y(a) + 8.0, y(a) + BOX_HEIGHT - 8.0);
