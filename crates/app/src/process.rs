@@ -60,8 +60,8 @@ impl App {
         who: Option<&Principal>,
         query: &LogQuery,
     ) -> Result<LogFilter, AppError> {
-        let channel = match query.channel.as_deref().map(str::trim) {
-            None | Some("") => None,
+        let channel = match query.channel.as_deref() {
+            None => None,
             Some(c @ ("online" | "counter")) => Some(c.to_owned()),
             Some(_) => return Err(AppError::field("channel", "channel-unknown")),
         };

@@ -7,10 +7,13 @@ use reqwest::StatusCode;
 use reqwest::multipart::Form;
 use serde_json::json;
 
-use crate::applications::{PDF, act, egyptian_id, renewal_form, submitted};
+use crate::applications::{PDF, act, building_permit, egyptian_id, renewal_form, submitted};
 use crate::support::{Engine, TestApp};
 
-crate::on_both_engines!(pm4py_reads_the_applications_event_log);
+crate::on_both_engines!(
+    pm4py_reads_the_applications_event_log,
+    building_permit_lives_give_map_bottlenecks_and_conformance
+);
 
 async fn pm4py_reads_the_applications_event_log(engine: Engine) {
     if !crate::support::python_has("pm4py", "pm4py") {
@@ -171,5 +174,238 @@ async fn pm4py_reads_the_applications_event_log(engine: Engine) {
         ],
     )
     .await;
+    app.stop().await;
+}
+
+/// Three building permits: approvals in one order, in the other, and one
+/// copied from a paper register without its inspection. The committee's
+/// figures over the API, the page and its CSV files must show exactly that.
+async fn building_permit_lives_give_map_bottlenecks_and_conformance(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let clerk = app.token("eg.clerk").await;
+    let officer = app.token("eg.officer").await;
+    let defense = app.token("eg.defense").await;
+    let head = app.token("eg.head").await;
+    let mut lives = Vec::new();
+    for first in [&officer, &defense] {
+        let tracking = submitted(&app, building_permit()).await;
+        act(&app, &clerk, &tracking, json!({"action": "accept"})).await;
+        let second = if first == &officer {
+            &defense
+        } else {
+            &officer
+        };
+        act(&app, first, &tracking, json!({"action": "approve"})).await;
+        act(&app, second, &tracking, json!({"action": "approve"})).await;
+        act(
+            &app,
+            &officer,
+            &tracking,
+            json!({"action": "pass_inspection"}),
+        )
+        .await;
+        lives.push(tracking);
+    }
+    act(
+        &app,
+        &clerk,
+        &lives[0],
+        json!({"action": "record_payment", "receipt_number": "RCPT-1"}),
+    )
+    .await;
+    act(&app, &head, &lives[0], json!({"action": "issue"})).await;
+    // A file of the paper register, entered afterwards: no inspection.
+    let version_id = app
+        .app
+        .services()
+        .iter()
+        .find(|p| p.service.code.as_str() == "EG-BUILDING-PERMIT")
+        .expect("service")
+        .version_id;
+    let unit = app
+        .app
+        .store
+        .unit_by_code(&baladiya_domain::org::UnitCode::parse("EG-GZ-BDR-SQR").expect("code"))
+        .await
+        .expect("unit")
+        .expect("known");
+    let day = |d: i64| chrono::Utc::now() - chrono::Duration::days(40 - d);
+    let place = |status: &str, step: i64| json!({"status": status, "step": step});
+    let moved = |action: &str, department: &str, from: i64, to: i64| {
+        json!({"action": action, "department": department,
+               "from": place("in_progress", from), "to": place("in_progress", to)})
+    };
+    let paper = baladiya_store::PastApplication {
+        service_version_id: version_id,
+        unit_id: unit.id,
+        unit_code: "EG-GZ-BDR-SQR".into(),
+        applicant_name: "منى إبراهيم يوسف".into(),
+        applicant_id_number: "28503122100453".into(),
+        applicant_phone: "+201012345678".into(),
+        channel: "counter",
+        submitted_at: day(0),
+        due_on: day(40).date_naive(),
+        status: "issued",
+        step: 4,
+        step_role: "unit_head".into(),
+        pending_departments: String::new(),
+        approvals: String::new(),
+        step_due_on: day(40).date_naive(),
+        returned_on: None,
+        completed_at: Some(day(30)),
+        times_returned: 0,
+        receipt_number: Some("PAPER-1".into()),
+        events: vec![
+            (
+                "application.submitted",
+                day(0),
+                json!({"to": place("in_progress", 0)}),
+            ),
+            (
+                "application.accept",
+                day(1),
+                moved("accept", "technology_center", 0, 1),
+            ),
+            (
+                "application.approve",
+                day(5),
+                moved("approve", "engineering", 1, 1),
+            ),
+            (
+                "application.approve",
+                day(20),
+                moved("approve", "civil_defense_liaison", 1, 2),
+            ),
+            (
+                "application.record_payment",
+                day(25),
+                moved("record_payment", "revenue", 3, 4),
+            ),
+            (
+                "application.issue",
+                day(30),
+                json!({"action": "issue", "department": "engineering",
+                "from": place("in_progress", 4), "to": place("issued", 4)}),
+            ),
+        ],
+        fee_minor: Some(170_000),
+        currency: "EGP".into(),
+        rating: None,
+        working_days: Some(24),
+    };
+    app.app
+        .store
+        .insert_history(&[paper], &[], |_, year, n| {
+            format!("EG-GZ-BDR-SQR-{year}-PAPER-{n}")
+        })
+        .await
+        .expect("history");
+
+    let summary: serde_json::Value = app
+        .client
+        .get(app.url("/api/v1/process/summary?service=EG-BUILDING-PERMIT"))
+        .bearer_auth(&head)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(summary["cases"], 3);
+    let straight = [
+        "submitted",
+        "document-check/accept",
+        "approvals/approve",
+        "approvals/approve",
+        "inspection/pass_inspection",
+    ];
+    let variants: Vec<(Vec<String>, u64)> = summary["variants"]
+        .as_array()
+        .expect("variants")
+        .iter()
+        .map(|v| {
+            (
+                serde_json::from_value(v["activities"].clone()).expect("list"),
+                v["cases"].as_u64().expect("n"),
+            )
+        })
+        .collect();
+    assert_eq!(variants.len(), 3, "{variants:?}");
+    assert!(
+        variants.contains(&(straight.map(str::to_owned).to_vec(), 1)),
+        "either order of approvals is one path"
+    );
+    let conformance = &summary["conformance"];
+    assert_eq!(
+        conformance["deviations"],
+        json!([{"kind": "skipped", "subject": "inspection", "cases": 1}])
+    );
+    let fitness = conformance["fitness"].as_f64().expect("fitness");
+    assert!(
+        (fitness - (1.0 + 1.0 + 6.0 / 7.0) / 3.0).abs() < 1e-9,
+        "{fitness}"
+    );
+    assert!((conformance["conforming"].as_f64().expect("share") - 2.0 / 3.0).abs() < 1e-9);
+    assert_eq!(
+        summary["rework_rate"], 0.0,
+        "two departments approving is not rework"
+    );
+    let slowest = &summary["bottlenecks"][0];
+    assert_eq!(
+        (slowest["step"].as_str(), slowest["department"].as_str()),
+        (Some("approvals"), Some("civil_defense_liaison")),
+        "the paper file waited 19 days for civil protection"
+    );
+    assert_eq!(summary["by_channel"].as_array().expect("channels").len(), 2);
+
+    // The committee's page: the map, the deviation and its case.
+    let viewer = crate::applications::staff_client(&app, "eg.viewer").await;
+    let page = crate::support::html(
+        &viewer,
+        app.url("/staff/process?service=EG-BUILDING-PERMIT&unit=EG-GZ-BDR&compare=EG-GZ-BDR-SQR"),
+    )
+    .await;
+    assert!(
+        page.contains("<svg class=\"process-map\""),
+        "the map is drawn"
+    );
+    assert!(
+        page.contains("المعاينة الميدانية للموقع"),
+        "steps by their Arabic names"
+    );
+    assert!(page.contains("id=\"comparison\""), "two units side by side");
+    let link = page
+        .split("href=\"")
+        .map(|s| {
+            let href = s.split('"').next().unwrap_or_default();
+            href.replace("&#38;", "&").replace("&amp;", "&")
+        })
+        .find(|h| h.contains("show=deviation&"))
+        .expect("a link to the deviating cases");
+    let cases = crate::support::html(&viewer, app.url(&link)).await;
+    assert!(cases.contains("PAPER"), "{cases}");
+    assert!(
+        !cases.contains(&lives[0]) && !cases.contains(&lives[1]),
+        "{link} {lives:?} {cases}"
+    );
+    let csv = viewer
+        .get(app.url("/staff/process/variants.csv?service=EG-BUILDING-PERMIT"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(csv.status(), StatusCode::OK);
+    let csv = csv.text().await.expect("text");
+    assert!(csv.starts_with("activities,labels,cases,share"));
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    // A clerk does not oversee anything.
+    let counter = crate::applications::staff_client(&app, "eg.clerk").await;
+    let refused = counter
+        .get(app.url("/staff/process"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     app.stop().await;
 }
