@@ -185,3 +185,21 @@ async fn a_citizen_reports_over_the_local_vector_base_map() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_committee_follows_a_bottleneck_to_its_applications() {
+    if !ready() {
+        return;
+    }
+    let app = TestApp::spawn(Engine::Sqlite)
+        .await
+        .expect("SQLite always runs");
+    app.with_indicators();
+    app.app.load_demo_history().await.expect("history");
+    tokio::task::block_in_place(|| run_script("process-map.mjs", &app));
+    assert!(
+        artifacts().join("process-cases-ar.png").exists(),
+        "screenshot kept"
+    );
+    app.stop().await;
+}
