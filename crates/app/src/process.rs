@@ -170,6 +170,7 @@ impl App {
                     &service.procedure,
                     calendar,
                     case.tracking_number,
+                    case.service_code,
                     case.unit_code,
                     case.channel,
                     case.submitted_at,

@@ -35,6 +35,8 @@ pub struct BenchOptions {
     pub reports: usize,
     /// Observations in the database for the SensorThings query measurements.
     pub observations: usize,
+    /// Events in the applications' log for the process-mining measurements.
+    pub events: usize,
 }
 
 const PDF: &[u8] =
@@ -402,16 +404,21 @@ async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog
 }
 
 pub async fn run(options: BenchOptions) -> Result<()> {
-    let (shop, reports, indicators, sensors) = match options.suite.as_str() {
-        "all" => (true, true, true, true),
-        "shop" => (true, false, false, false),
-        "reports" => (false, true, false, false),
-        "indicators" => (false, false, true, false),
-        "sensors" => (false, false, false, true),
-        other => {
-            anyhow::bail!("unknown suite {other}: use shop, reports, indicators, sensors or all")
-        }
-    };
+    let all = options.suite == "all";
+    let suite = |name: &str| all || options.suite == name;
+    let (shop, reports, indicators, sensors, process) = (
+        suite("shop"),
+        suite("reports"),
+        suite("indicators"),
+        suite("sensors"),
+        suite("process"),
+    );
+    if !(shop || reports || indicators || sensors || process) {
+        anyhow::bail!(
+            "unknown suite {}: use shop, reports, indicators, sensors, process or all",
+            options.suite
+        );
+    }
     let mut report = json!({"version": env!("CARGO_PKG_VERSION")});
     if shop {
         let catalog = Catalog::load_dir(&options.catalog)
@@ -479,6 +486,35 @@ pub async fn run(options: BenchOptions) -> Result<()> {
         .await?;
         crate::bench_sensors::print(&results);
         report["sensors"] = Value::Array(results);
+    }
+    if process {
+        let catalog = Catalog::load_dir(&options.catalog)
+            .map_err(|p| anyhow!("catalog has {} problems", p.len()))?;
+        let categories = crate::load_report_categories(&options.catalog)?
+            .context("the catalog has no report-categories.toml")?;
+        let boundaries = std::fs::read_to_string(options.catalog.join("boundaries.geojson"))?;
+        let results = on_engines(&options, |name, url| {
+            let (options, catalog, categories, boundaries) = (
+                options.clone(),
+                catalog.clone(),
+                categories.clone(),
+                boundaries.clone(),
+            );
+            async move {
+                crate::bench_process::engine(
+                    &name,
+                    &url,
+                    &options,
+                    &catalog,
+                    &categories,
+                    &boundaries,
+                )
+                .await
+            }
+        })
+        .await?;
+        crate::bench_process::print(&results);
+        report["process"] = Value::Array(results);
     }
     std::fs::write(&options.out, serde_json::to_string_pretty(&report)?)?;
     println!("\nwritten to {}", options.out.display());

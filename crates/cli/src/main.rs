@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_indicators;
+mod bench_process;
 mod bench_reports;
 mod bench_sensors;
 mod catalog_dir;
@@ -107,7 +108,7 @@ enum Command {
         /// Where the JSON results are written.
         #[arg(long, default_value = "bench-results.json")]
         out: PathBuf,
-        /// shop, reports, indicators, sensors or all.
+        /// shop, reports, indicators, sensors, process or all.
         #[arg(long, default_value = "all")]
         suite: String,
         /// Citizen reports in the database for the Open311 search measurements.
@@ -116,6 +117,9 @@ enum Command {
         /// Observations in the database for the SensorThings query measurements.
         #[arg(long, default_value_t = 10_000_000)]
         observations: usize,
+        /// Events in the applications' log for the process-mining measurements.
+        #[arg(long, default_value_t = 1_000_000)]
+        events: usize,
     },
     /// Manage users, roles, org units and holidays.
     #[command(subcommand)]
@@ -525,6 +529,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             suite,
             reports,
             observations,
+            events,
         } => {
             bench::run(bench::BenchOptions {
                 postgres,
@@ -537,6 +542,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                 suite,
                 reports,
                 observations,
+                events,
             })
             .await
         }

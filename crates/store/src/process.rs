@@ -20,6 +20,8 @@ pub struct LogFilter {
     pub to: Option<DateTime<Utc>>,
     /// `online` or `counter`.
     pub channel: Option<String>,
+    /// Completed at or after, and before.
+    pub completed: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 /// One application and its events, oldest first.
@@ -88,6 +90,12 @@ impl Store {
         if let Some(from) = filter.from {
             let p = sql.param(Param::Time(from));
             sql.text.push_str(&format!(" AND a.submitted_at >= {p}"));
+        }
+        if let Some((from, to)) = filter.completed {
+            let (a, b) = (sql.param(Param::Time(from)), sql.param(Param::Time(to)));
+            sql.text.push_str(&format!(
+                " AND a.completed_at >= {a} AND a.completed_at < {b}"
+            ));
         }
         if let Some(channel) = &filter.channel {
             let p = sql.param(Param::Text(channel.clone()));

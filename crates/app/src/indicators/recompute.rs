@@ -296,6 +296,27 @@ impl App {
                 tally.add(Formula::FeeRevenue, at, fees, c.issued as f64);
             }
         }
+        // Conformance needs each application's steps: those completed in
+        // the month, replayed against their procedure versions.
+        let completed_in_month = baladiya_store::LogFilter {
+            completed: Some((from, to)),
+            ..baladiya_store::LogFilter::default()
+        };
+        let unit_ids: HashMap<&str, i64> = units.iter().map(|u| (u.code.as_str(), u.id)).collect();
+        for case in self.analysed_cases(&completed_in_month).await? {
+            let Some(at) = unit_ids
+                .get(case.unit.as_str())
+                .and_then(|id| tally.place(*id, &case.service))
+            else {
+                continue;
+            };
+            let conforms = if case.conformance.conforms() {
+                1.0
+            } else {
+                0.0
+            };
+            tally.add(Formula::ProcedureConformance, at, conforms, 1.0);
+        }
         for c in received {
             if let Some(at) = tally.place(c.unit_id, &c.category_code) {
                 tally.add(Formula::ReportsPerInhabitants, at, c.count as f64, 0.0);

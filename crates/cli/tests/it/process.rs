@@ -399,6 +399,28 @@ async fn building_permit_lives_give_map_bottlenecks_and_conformance(engine: Engi
     let csv = csv.text().await.expect("text");
     assert!(csv.starts_with("activities,labels,cases,share"));
     assert_eq!(csv.lines().count(), 4, "{csv}");
+    // Conformance as a computed indicator of the unit: of the two
+    // completed permits, the issued one conforms and the paper one does not.
+    app.with_indicators();
+    let month =
+        |at: chrono::DateTime<chrono::Utc>| baladiya_domain::indicators::Month::of(at.date_naive());
+    let (this_month, paper_month) = (month(chrono::Utc::now()), month(day(30)));
+    let mut counted = (0.0, 0.0);
+    for m in [this_month, paper_month] {
+        app.app.recompute_indicators(m).await.expect("recompute");
+        if m == paper_month && m == this_month && counted.1 > 0.0 {
+            continue;
+        }
+        let found = app
+            .app
+            .store
+            .indicator_values(Some("BLD: GOV: SD: 7"), &[unit.id], &[m.to_string()])
+            .await
+            .expect("values");
+        let v = found.first().expect("a value");
+        counted = (counted.0 + v.numerator, counted.1 + v.denominator);
+    }
+    assert_eq!(counted, (1.0, 2.0), "one of two completed permits conforms");
     // A clerk does not oversee anything.
     let counter = crate::applications::staff_client(&app, "eg.clerk").await;
     let refused = counter

@@ -189,10 +189,13 @@ pub enum Formula {
     /// Electricity of the public buildings with meters, annualised (kWh
     /// of the period × 365 / its days) / their floor area (m²).
     BuildingEnergyPerM2,
+    /// Applications completed whose recorded steps follow the procedure
+    /// version they were filed under / applications completed.
+    ProcedureConformance,
 }
 
 impl Formula {
-    pub const ALL: [Formula; 16] = [
+    pub const ALL: [Formula; 17] = [
         Formula::ServicesOnline,
         Formula::ApplicationsOnline,
         Formula::CompletedWithinSla,
@@ -209,6 +212,7 @@ impl Formula {
         Formula::FeeRevenue,
         Formula::Pm25Mean,
         Formula::BuildingEnergyPerM2,
+        Formula::ProcedureConformance,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -229,6 +233,7 @@ impl Formula {
             Formula::FeeRevenue => "fee_revenue",
             Formula::Pm25Mean => "pm25_mean",
             Formula::BuildingEnergyPerM2 => "building_energy_per_m2",
+            Formula::ProcedureConformance => "procedure_conformance",
         }
     }
 

@@ -15,6 +15,8 @@ use crate::catalog::Procedure;
 #[derive(Debug, Clone)]
 pub struct AnalysedCase {
     pub tracking_number: String,
+    /// The service's code.
+    pub service: String,
     pub unit: String,
     pub channel: String,
     /// The month of submission, `YYYY-MM`.
@@ -33,6 +35,7 @@ impl AnalysedCase {
         procedure: &Procedure,
         calendar: &WorkCalendar,
         tracking_number: String,
+        service: String,
         unit: String,
         channel: String,
         submitted_at: DateTime<Utc>,
@@ -60,6 +63,7 @@ impl AnalysedCase {
             },
             month: format!("{:04}-{:02}", submitted_at.year(), submitted_at.month()),
             tracking_number,
+            service,
             unit,
             channel,
             events,
@@ -278,6 +282,7 @@ mod tests {
             &procedure,
             &calendar,
             "A-1".into(),
+            "S".into(),
             "EG-GZ-BDR".into(),
             "online".into(),
             t(0),
@@ -292,6 +297,7 @@ mod tests {
             &procedure,
             &calendar,
             "A-2".into(),
+            "S".into(),
             "EG-GZ-AWS".into(),
             "counter".into(),
             t(0),
