@@ -12,7 +12,7 @@ use baladiya_domain::country::Country;
 use baladiya_domain::org::UnitPath;
 use baladiya_domain::people::Permission;
 use baladiya_domain::process::analysis::{AnalysedCase, Analysis, Selector, analyse};
-use baladiya_domain::process::{LogEvent, StoredEvent, application_events};
+use baladiya_domain::process::{LogEvent, StoredEvent, application_events, report_events};
 use baladiya_domain::workflow::Status;
 use baladiya_store::{LogCase, LogFilter};
 use chrono::{DateTime, Utc};
@@ -38,6 +38,34 @@ pub struct Case {
     pub license: Option<String>,
     /// `(id, code, uploaded at)` of its documents.
     pub documents: Vec<(i64, String, DateTime<Utc>)>,
+    pub events: Vec<LogEvent>,
+}
+
+/// What the log reads of an application event's detail.
+#[derive(Debug, Default, serde::Deserialize)]
+struct Detail {
+    from: Option<Place>,
+    to: Option<Place>,
+    department: Option<String>,
+}
+
+/// Where a file was: its status and step.
+#[derive(Debug, serde::Deserialize)]
+struct Place {
+    status: Option<String>,
+    step: Option<u64>,
+}
+
+/// One citizen report as a case of the reports' log.
+#[derive(Debug, Clone)]
+pub struct ReportCase {
+    pub id: i64,
+    pub category: String,
+    pub unit_code: String,
+    pub department: String,
+    pub channel: String,
+    /// Where it stands: `open`, `resolved`, …
+    pub outcome: String,
     pub events: Vec<LogEvent>,
 }
 
@@ -129,6 +157,39 @@ impl App {
         Ok(filter)
     }
 
+    /// The store's filter for the citizen reports' log of `query` within
+    /// what `who` oversees: `service` is a report category (Open311's
+    /// service_code), `channel` one of the reports' (web, api, staff,
+    /// sensor).
+    pub async fn report_log_filter(
+        &self,
+        who: Option<&Principal>,
+        query: &LogQuery,
+    ) -> Result<LogFilter, AppError> {
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).map(str::to_owned);
+        let category = given(&query.service).filter(|c| !c.is_empty());
+        if let Some(code) = &category
+            && self.report_category(code).is_none()
+        {
+            return Err(AppError::field("service", "open311-service-unknown"));
+        }
+        let channel = given(&query.channel);
+        if let Some(c) = &channel
+            && !["web", "api", "staff", "sensor"].contains(&c.as_str())
+        {
+            return Err(AppError::field("channel", "channel-unknown"));
+        }
+        let applications = LogQuery {
+            service: None,
+            channel: None,
+            ..query.clone()
+        };
+        let mut filter = self.log_filter(who, &applications).await?;
+        filter.categories = category.into_iter().collect();
+        filter.channel = channel;
+        Ok(filter)
+    }
+
     /// Up to `limit` cases after the application with row id `after`;
     /// returns them with the last row id read (the next page's `after`).
     pub async fn log_page(
@@ -143,6 +204,31 @@ impl App {
         for row in rows {
             cases.push(self.case_of(row).await?.0);
         }
+        Ok((cases, last))
+    }
+
+    /// Up to `limit` citizen reports after the report with id `after`;
+    /// returns them with the last id read.
+    pub async fn report_log_page(
+        &self,
+        filter: &LogFilter,
+        after: i64,
+        limit: i64,
+    ) -> Result<(Vec<ReportCase>, Option<i64>), AppError> {
+        let rows = self.store.report_log_cases(filter, after, limit).await?;
+        let last = rows.last().map(|r| r.id);
+        let cases = rows
+            .into_iter()
+            .map(|r| ReportCase {
+                events: report_events(&r.department, &r.events),
+                id: r.id,
+                category: r.category_code,
+                unit_code: r.unit_code,
+                department: r.department,
+                channel: r.channel,
+                outcome: r.status,
+            })
+            .collect();
         Ok((cases, last))
     }
 
@@ -203,18 +289,18 @@ impl App {
             .events
             .iter()
             .map(|(at, action, detail)| {
-                let detail: serde_json::Value = serde_json::from_str(detail).unwrap_or_default();
-                let place = |side: &str| {
-                    let step = detail[side]["step"].as_u64()?;
-                    let status = detail[side]["status"].as_str()?;
-                    Some((status.to_owned(), usize::try_from(step).ok()?))
+                // Only what the log needs; the rest of the detail is skipped.
+                let detail: Detail = serde_json::from_str(detail).unwrap_or_default();
+                let place = |side: Option<Place>| {
+                    let side = side?;
+                    Some((side.status?, usize::try_from(side.step?).ok()?))
                 };
                 StoredEvent {
                     at: *at,
                     action: action.clone(),
-                    from: place("from"),
-                    to: place("to"),
-                    department: detail["department"].as_str().map(str::to_owned),
+                    from: place(detail.from),
+                    to: place(detail.to),
+                    department: detail.department,
                 }
             })
             .collect();

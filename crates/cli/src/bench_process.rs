@@ -14,7 +14,7 @@ use anyhow::{Context, Result, anyhow};
 use baladiya_app::catalog::Catalog;
 use baladiya_domain::process::analysis::analyse;
 use baladiya_domain::reports::ReportCategory;
-use baladiya_web::event_log::{LogFormat, write_log};
+use baladiya_web::event_log::{LogFormat, ToWriter, write_log};
 use serde_json::{Value, json};
 
 use crate::bench::{BenchOptions, demo_app};
@@ -82,12 +82,12 @@ pub async fn engine(
         (LogFormat::Ocel, "applications.ocel.json"),
     ] {
         let path = dir.join(file);
-        let out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+        let out = ToWriter(std::fs::File::create(&path)?);
         let started = Instant::now();
-        let (out, _, written) = write_log(&app, &filter, format, out, |_, _| {})
+        let (ToWriter(out), _, written) = write_log(&app, &filter, format, out, |_, _| {})
             .await
             .map_err(|e| anyhow!("{e}"))?;
-        out.into_inner().map_err(|e| anyhow!("{e}"))?.sync_all()?;
+        out.sync_all()?;
         let seconds = started.elapsed().as_secs_f64();
         let bytes = std::fs::metadata(&path)?.len();
         eprintln!("{file}: {written} events, {bytes} bytes in {seconds:.2} s");

@@ -107,34 +107,43 @@ pub async fn reports(
     Ok(count)
 }
 
-/// Writes the applications' event log in `format` to `out` (or standard
-/// output), a page of cases at a time, saying how far it got on a
-/// terminal. Returns the numbers of cases and events written.
+/// Writes the applications' (or, with `reports`, the citizen reports')
+/// event log in `format` to `out` (or standard output), a page of cases
+/// at a time, saying how far it got on a terminal. Returns the numbers of
+/// cases and events written.
 pub async fn events(
     app: &baladiya_app::App,
     query: &baladiya_app::process::LogQuery,
     format: baladiya_web::event_log::LogFormat,
+    reports: bool,
     out: Option<&std::path::Path>,
 ) -> anyhow::Result<(u64, u64)> {
+    use baladiya_web::event_log::{ToWriter, write_log, write_report_log};
     use std::io::{IsTerminal, Write};
-    let writer: Box<dyn std::io::Write> = match out {
+    let writer: Box<dyn std::io::Write + Send> = match out {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path)
                 .map_err(|e| anyhow::anyhow!("creating {}: {e}", path.display()))?,
         )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
     };
     let failed = |e: baladiya_app::AppError| anyhow::anyhow!("{e} ({})", e.code().as_str());
-    let filter = app.log_filter(None, query).await.map_err(failed)?;
     let terminal = std::io::stderr().is_terminal();
-    let (mut writer, cases, events) =
-        baladiya_web::event_log::write_log(app, &filter, format, writer, |cases, events| {
+    let (ToWriter(mut writer), cases, events) = if reports {
+        let filter = app.report_log_filter(None, query).await.map_err(failed)?;
+        write_report_log(app, &filter, ToWriter(writer))
+            .await
+            .map_err(failed)?
+    } else {
+        let filter = app.log_filter(None, query).await.map_err(failed)?;
+        write_log(app, &filter, format, ToWriter(writer), |cases, events| {
             if terminal {
                 eprint!("\r{cases} applications, {events} events");
             }
         })
         .await
-        .map_err(failed)?;
+        .map_err(failed)?
+    };
     if terminal {
         eprintln!();
     }

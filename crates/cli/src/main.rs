@@ -191,6 +191,10 @@ enum ExportCommand {
         /// xes (IEEE 1849-2016) or ocel (OCEL 2.0 JSON)
         #[arg(long, default_value = "xes")]
         format: String,
+        /// applications, or reports (citizen reports, XES only: --service is
+        /// then a report category and --channel web, api, staff or sensor)
+        #[arg(long, default_value = "applications")]
+        log: String,
         /// A service code, such as EG-BUILDING-PERMIT (every version).
         #[arg(long)]
         service: Option<String>,
@@ -673,6 +677,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
         }
         Command::Export(ExportCommand::Events {
             format,
+            log,
             service,
             unit,
             from,
@@ -693,10 +698,21 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                 from,
                 to,
             };
-            let result = export::events(&app, &query, format, out.as_deref()).await;
+            let reports = match log.as_str() {
+                "applications" => false,
+                "reports" if format == baladiya_web::event_log::LogFormat::Xes => true,
+                "reports" => bail!("--log reports is written as XES only"),
+                other => bail!("--log {other:?}: use applications or reports"),
+            };
+            let result = export::events(&app, &query, format, reports, out.as_deref()).await;
             app.store.close().await;
             let (cases, events) = result?;
-            eprintln!("Exported {cases} applications with {events} events.");
+            let what = if reports {
+                "citizen reports"
+            } else {
+                "applications"
+            };
+            eprintln!("Exported {cases} {what} with {events} events.");
             Ok(())
         }
         Command::Export(ExportCommand::Indicators {

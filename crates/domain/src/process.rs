@@ -125,6 +125,36 @@ pub fn application_events(procedure: &Procedure, stored: &[StoredEvent]) -> Vec<
     events
 }
 
+/// A citizen report's history as activities: each thing done to it
+/// (`submitted`, `acknowledge`, `start`, `resolve`, `reject`, `merge`,
+/// `confirm`, `reopen`), completed when it was recorded, by the
+/// department the report is with or by the reporter. Followers joining
+/// and assignments to a person are not steps of the report.
+pub fn report_events(department: &str, stored: &[(DateTime<Utc>, String)]) -> Vec<LogEvent> {
+    stored
+        .iter()
+        .filter_map(|(at, action)| {
+            let activity = action.strip_prefix("report.")?;
+            let resource = match activity {
+                "submitted" | "confirm" | "reopen" => "reporter",
+                "acknowledge" | "start" | "resolve" | "reject" | "merge" => department,
+                _ => return None,
+            };
+            Some(LogEvent {
+                activity: activity.to_owned(),
+                lifecycle: Lifecycle::Complete,
+                at: *at,
+                resource: resource.to_owned(),
+                role: if resource == "reporter" {
+                    "reporter".to_owned()
+                } else {
+                    "department_officer".to_owned()
+                },
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +191,36 @@ mod tests {
             to: to.map(|(s, i)| (s.to_owned(), i)),
             department: department.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn a_report_is_done_by_its_department_and_its_reporter() {
+        let history: Vec<(DateTime<Utc>, String)> = [
+            "report.submitted",
+            "report.followed",
+            "report.acknowledge",
+            "report.assigned",
+            "report.resolve",
+            "report.reopen",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (at(i as u32), (*a).to_owned()))
+        .collect();
+        let events = report_events("roads", &history);
+        let done: Vec<(&str, &str)> = events
+            .iter()
+            .map(|e| (e.activity.as_str(), e.resource.as_str()))
+            .collect();
+        assert_eq!(
+            done,
+            [
+                ("submitted", "reporter"),
+                ("acknowledge", "roads"),
+                ("resolve", "roads"),
+                ("reopen", "reporter")
+            ]
+        );
     }
 
     #[test]

@@ -58,7 +58,7 @@ pub use indicators::{
 };
 pub use notifications::OutgoingNotification;
 pub use org::{NewDepartment, NewUnit};
-pub use process::{LogCase, LogFilter};
+pub use process::{LogCase, LogFilter, ReportLogCase};
 pub use reports::{NewReport, ReportChange, ReportQuery, ReportRecord};
 pub use sensors::{
     HOUR, HourRow, ObsColumn, ObsCondition, ObservationRow, Relation, StaRef, StaRow, StaStep,

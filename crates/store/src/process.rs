@@ -22,6 +22,21 @@ pub struct LogFilter {
     pub channel: Option<String>,
     /// Completed at or after, and before.
     pub completed: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Report categories (for the reports' log).
+    pub categories: Vec<String>,
+}
+
+/// One citizen report and its events (`(at, action)`), oldest first.
+#[derive(Debug, Clone)]
+pub struct ReportLogCase {
+    pub id: i64,
+    pub category_code: String,
+    pub unit_code: String,
+    pub department: String,
+    pub channel: String,
+    pub status: String,
+    pub requested_at: DateTime<Utc>,
+    pub events: Vec<(DateTime<Utc>, String)>,
 }
 
 /// One application and its events, oldest first.
@@ -170,6 +185,88 @@ impl Store {
             }
             if let Some(case) = cases.get_mut(index).filter(|c| c.id == id) {
                 case.events.push((at, action, detail));
+            }
+        }
+        Ok(cases)
+    }
+
+    /// Up to `limit` citizen reports matching `filter` (units, period of
+    /// submission, channel, categories) with ids above `after`, in id
+    /// order, each with its events.
+    pub async fn report_log_cases(
+        &self,
+        filter: &LogFilter,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<ReportLogCase>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT r.id, r.category_code, u.code, r.department, r.channel, r.status, \
+             r.requested_at FROM reports r JOIN org_units u ON u.id = r.unit_id WHERE r.id > $1",
+        );
+        sql.params.push(Param::Int(after));
+        sql.any_of(
+            "r.category_code",
+            filter
+                .categories
+                .iter()
+                .map(|c| Param::Text(c.clone()))
+                .collect(),
+        );
+        if !filter.units.is_empty() {
+            sql.within("u.path", &filter.units);
+        }
+        for (bound, op) in [(filter.from, ">="), (filter.to, "<")] {
+            if let Some(at) = bound {
+                let p = sql.param(Param::Time(at));
+                sql.text.push_str(&format!(" AND r.requested_at {op} {p}"));
+            }
+        }
+        if let Some(channel) = &filter.channel {
+            let p = sql.param(Param::Text(channel.clone()));
+            sql.text.push_str(&format!(" AND r.channel = {p}"));
+        }
+        let p = sql.param(Param::Int(limit));
+        sql.text.push_str(&format!(" ORDER BY r.id LIMIT {p}"));
+        type Row = (i64, String, String, String, String, String, DateTime<Utc>);
+        let rows: Vec<Row> = on_pool!(self, pool => {
+            bind_all!(sqlx::query_as(AssertSqlSafe(sql.text.clone())), sql)
+                .fetch_all(pool)
+                .await?
+        });
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+            return Ok(Vec::new());
+        };
+        let (low, high) = (first.0, last.0);
+        let events: Vec<(i64, DateTime<Utc>, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT entity_id, at, action FROM events WHERE entity = 'report' \
+                 AND entity_id BETWEEN $1 AND $2 ORDER BY entity_id, id",
+            )
+            .bind(low)
+            .bind(high)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut cases: Vec<ReportLogCase> = rows
+            .into_iter()
+            .map(|r| ReportLogCase {
+                id: r.0,
+                category_code: r.1,
+                unit_code: r.2,
+                department: r.3,
+                channel: r.4,
+                status: r.5,
+                requested_at: r.6,
+                events: Vec::new(),
+            })
+            .collect();
+        let mut index = 0;
+        for (id, at, action) in events {
+            while index < cases.len() && cases[index].id < id {
+                index += 1;
+            }
+            if let Some(case) = cases.get_mut(index).filter(|c| c.id == id) {
+                case.events.push((at, action));
             }
         }
         Ok(cases)

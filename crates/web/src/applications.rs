@@ -503,29 +503,33 @@ async fn verification_key(State(state): State<AppState>) -> Result<Json<Value>, 
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct LogParams {
-    pub service: Option<String>,
-    pub unit: Option<String>,
-    pub channel: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
+struct LogParams {
+    service: Option<String>,
+    unit: Option<String>,
+    channel: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
 }
 
-/// The store's filter for a log query of `who`.
-pub(crate) async fn log_filter(
-    state: &AppState,
-    who: &baladiya_app::Principal,
-    params: LogParams,
-) -> Result<baladiya_store::LogFilter, WebError> {
+/// A log query's parameters, read.
+fn log_query(params: LogParams) -> Result<baladiya_app::process::LogQuery, WebError> {
     let (from, to) = crate::event_log::period(params.from.as_deref(), params.to.as_deref())?;
-    let query = baladiya_app::process::LogQuery {
+    Ok(baladiya_app::process::LogQuery {
         service: params.service,
         unit: params.unit,
         channel: params.channel,
         from,
         to,
-    };
-    Ok(state.app.log_filter(Some(who), &query).await?)
+    })
+}
+
+/// The store's filter for a log query of `who`.
+async fn log_filter(
+    state: &AppState,
+    who: &baladiya_app::Principal,
+    params: LogParams,
+) -> Result<baladiya_store::LogFilter, WebError> {
+    Ok(state.app.log_filter(Some(who), &log_query(params)?).await?)
 }
 
 /// The applications of the units the caller oversees as an event log for
@@ -540,7 +544,7 @@ async fn event_log(
 ) -> Result<Response, WebError> {
     use crate::event_log::LogFormat;
     let (format, content_type) = match file.as_str() {
-        "applications.xes" => (LogFormat::Xes, "application/xml; charset=utf-8"),
+        "applications.xes" | "reports.xes" => (LogFormat::Xes, "application/xml; charset=utf-8"),
         "applications.ocel.json" => (LogFormat::Ocel, "application/json"),
         "summary" => {
             let filter = log_filter(&state, &who, params).await?;
@@ -549,9 +553,36 @@ async fn event_log(
         }
         _ => return Err(WebError::new(ErrorCode::NotFound)),
     };
-    let filter = log_filter(&state, &who, params).await?;
-    let (body, _, _) =
-        crate::event_log::write_log(&state.app, &filter, format, Vec::new(), |_, _| {}).await?;
+    let reports = file == "reports.xes";
+    let filter = if reports {
+        let query = log_query(params)?;
+        state.app.report_log_filter(Some(&who), &query).await?
+    } else {
+        log_filter(&state, &who, params).await?
+    };
+    // Streamed a page of cases at a time: a few chunks wait in the
+    // channel, and a slow client slows the reading.
+    let (chunks, mut body) = tokio::sync::mpsc::channel(4);
+    let app = state.app.clone();
+    tokio::spawn(async move {
+        let written = if reports {
+            crate::event_log::write_report_log(&app, &filter, chunks.clone())
+                .await
+                .map(|_| ())
+        } else {
+            crate::event_log::write_log(&app, &filter, format, chunks.clone(), |_, _| {})
+                .await
+                .map(|_| ())
+        };
+        if let Err(error) = written {
+            tracing::error!(%error, "event log export stopped");
+            let _ = chunks
+                .send(Err(std::io::Error::other(error.to_string())))
+                .await;
+        }
+    });
+    let body =
+        axum::body::Body::from_stream(futures_util::stream::poll_fn(move |cx| body.poll_recv(cx)));
     let disposition = format!("attachment; filename=\"{file}\"");
     Ok((
         [

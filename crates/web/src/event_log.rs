@@ -29,16 +29,51 @@ impl LogFormat {
 
 const PAGE: i64 = 1000;
 
-/// Calls `each` with every page of cases of `filter`.
-async fn pages(
+/// Where a log goes, a page of cases at a time: a file, standard output,
+/// or an HTTP answer's body (with back-pressure: a slow client slows the
+/// reading, and a log of a million events is never held whole).
+pub trait LogSink: Send {
+    fn send(&mut self, bytes: Vec<u8>) -> impl Future<Output = std::io::Result<()>> + Send;
+}
+
+/// Any writer.
+pub struct ToWriter<W>(pub W);
+
+impl<W> std::fmt::Debug for ToWriter<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ToWriter")
+    }
+}
+
+impl<W: Write + Send> LogSink for ToWriter<W> {
+    async fn send(&mut self, bytes: Vec<u8>) -> std::io::Result<()> {
+        self.0.write_all(&bytes)
+    }
+}
+
+/// The channel an HTTP answer's body reads from.
+pub type Chunks = tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>>;
+
+impl LogSink for Chunks {
+    async fn send(&mut self, bytes: Vec<u8>) -> std::io::Result<()> {
+        tokio::sync::mpsc::Sender::send(self, Ok(bytes))
+            .await
+            .map_err(|_| std::io::Error::other("the client went away"))
+    }
+}
+
+/// Writes every page of cases of `filter` with `write`, which returns
+/// what it wrote, and sends that to `sink` before reading the next page.
+async fn send_pages<S: LogSink>(
     app: &App,
     filter: &LogFilter,
-    mut each: impl FnMut(&[Case]) -> std::io::Result<()>,
+    sink: &mut S,
+    mut write: impl FnMut(&[Case]) -> std::io::Result<Vec<u8>> + Send,
 ) -> Result<(), AppError> {
     let mut after = 0;
     loop {
         let (cases, last) = app.log_page(filter, after, PAGE).await?;
-        each(&cases).map_err(io)?;
+        sink.send(write(&cases).map_err(io)?).await.map_err(io)?;
         match last {
             Some(last) => after = last,
             None => return Ok(()),
@@ -46,54 +81,84 @@ async fn pages(
     }
 }
 
+/// Writes the citizen reports of `filter` to `sink` as IEEE XES, a page
+/// at a time; returns the sink and the numbers of reports and events.
+pub async fn write_report_log<S: LogSink>(
+    app: &App,
+    filter: &LogFilter,
+    mut sink: S,
+) -> Result<(S, u64, u64), AppError> {
+    let mut xes = crate::xes::XesWriter::new(Vec::new(), "Baladiya citizen reports").map_err(io)?;
+    let (mut cases, mut events, mut after) = (0u64, 0u64, 0);
+    loop {
+        let (page, last) = app.report_log_page(filter, after, PAGE).await?;
+        page.iter()
+            .try_for_each(|case| xes.report(case))
+            .map_err(io)?;
+        cases += page.len() as u64;
+        events += page.iter().map(|c| c.events.len() as u64).sum::<u64>();
+        sink.send(std::mem::take(xes.buffer())).await.map_err(io)?;
+        match last {
+            Some(last) => after = last,
+            None => break,
+        }
+    }
+    sink.send(xes.finish().map_err(io)?).await.map_err(io)?;
+    Ok((sink, cases, events))
+}
+
 fn io(error: std::io::Error) -> AppError {
     AppError::Internal(format!("writing the event log: {error}"))
 }
 
-/// Writes the log of `filter` to `out`, telling `progress` the cases and
-/// events written so far after each page. Returns the output and the
-/// totals.
-pub async fn write_log<W: Write>(
+/// Writes the log of `filter` to `sink`, a page at a time, telling
+/// `progress` the cases and events written so far after each page.
+/// Returns the sink and the totals.
+pub async fn write_log<S: LogSink>(
     app: &App,
     filter: &LogFilter,
     format: LogFormat,
-    out: W,
-    mut progress: impl FnMut(u64, u64),
-) -> Result<(W, u64, u64), AppError> {
+    mut sink: S,
+    mut progress: impl FnMut(u64, u64) + Send,
+) -> Result<(S, u64, u64), AppError> {
     let (mut cases, mut events) = (0u64, 0u64);
     let mut count = |page: &[Case]| {
         cases += page.len() as u64;
         events += page.iter().map(|c| c.events.len() as u64).sum::<u64>();
         progress(cases, events);
     };
-    let out = match format {
+    let last = match format {
         LogFormat::Xes => {
-            let mut xes = crate::xes::XesWriter::new(out, "Baladiya applications").map_err(io)?;
-            pages(app, filter, |page| {
+            let mut xes =
+                crate::xes::XesWriter::new(Vec::new(), "Baladiya applications").map_err(io)?;
+            send_pages(app, filter, &mut sink, |page| {
                 page.iter().try_for_each(|case| xes.case(case))?;
                 count(page);
-                Ok(())
+                Ok(std::mem::take(xes.buffer()))
             })
             .await?;
-            xes.finish().map_err(io)?
+            xes.finish()
         }
         LogFormat::Ocel => {
-            let mut ocel = crate::ocel::OcelWriter::new(out).map_err(io)?;
-            pages(app, filter, |page| {
-                page.iter().try_for_each(|case| ocel.objects(case))
+            // Objects first, then events: two passes over the pages.
+            let mut ocel = crate::ocel::OcelWriter::new(Vec::new()).map_err(io)?;
+            send_pages(app, filter, &mut sink, |page| {
+                page.iter().try_for_each(|case| ocel.objects(case))?;
+                Ok(std::mem::take(ocel.buffer()))
             })
             .await?;
             ocel.start_events().map_err(io)?;
-            pages(app, filter, |page| {
+            send_pages(app, filter, &mut sink, |page| {
                 page.iter().try_for_each(|case| ocel.events(case))?;
                 count(page);
-                Ok(())
+                Ok(std::mem::take(ocel.buffer()))
             })
             .await?;
-            ocel.finish().map_err(io)?
+            ocel.finish()
         }
     };
-    Ok((out, cases, events))
+    sink.send(last.map_err(io)?).await.map_err(io)?;
+    Ok((sink, cases, events))
 }
 
 fn durations(hours: Option<Durations>) -> Value {

@@ -92,6 +92,11 @@ impl<W: Write> OcelWriter<W> {
     }
 
     /// Between the passes.
+    /// What was written so far (to take it away a page at a time).
+    pub fn buffer(&mut self) -> &mut W {
+        &mut self.out
+    }
+
     pub fn start_events(&mut self) -> std::io::Result<()> {
         self.out.write_all(b"],\n\"events\":[")?;
         self.first = true;

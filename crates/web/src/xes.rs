@@ -4,7 +4,8 @@
 
 use std::io::Write;
 
-use baladiya_app::process::Case;
+use baladiya_app::process::{Case, ReportCase};
+use baladiya_domain::process::LogEvent;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
 
@@ -69,6 +70,11 @@ impl<W: Write> XesWriter<W> {
         Ok(writer)
     }
 
+    /// What was written so far (to take it away a page at a time).
+    pub fn buffer(&mut self) -> &mut W {
+        self.xml.get_mut()
+    }
+
     /// Writes one case as a trace.
     pub fn case(&mut self, case: &Case) -> std::io::Result<()> {
         self.open("trace", &[])?;
@@ -82,7 +88,25 @@ impl<W: Write> XesWriter<W> {
             self.attribute("string", "currency", &case.currency)?;
         }
         self.attribute("string", "outcome", &case.outcome)?;
-        for event in &case.events {
+        self.events(&case.events)?;
+        self.close("trace")
+    }
+
+    /// Writes one citizen report as a trace.
+    pub fn report(&mut self, case: &ReportCase) -> std::io::Result<()> {
+        self.open("trace", &[])?;
+        self.attribute("string", "concept:name", &format!("report-{}", case.id))?;
+        self.attribute("string", "category", &case.category)?;
+        self.attribute("string", "unit", &case.unit_code)?;
+        self.attribute("string", "department", &case.department)?;
+        self.attribute("string", "channel", &case.channel)?;
+        self.attribute("string", "outcome", &case.outcome)?;
+        self.events(&case.events)?;
+        self.close("trace")
+    }
+
+    fn events(&mut self, events: &[LogEvent]) -> std::io::Result<()> {
+        for event in events {
             self.open("event", &[])?;
             self.attribute("string", "concept:name", &event.activity)?;
             self.attribute("string", "lifecycle:transition", event.lifecycle.as_str())?;
@@ -92,7 +116,7 @@ impl<W: Write> XesWriter<W> {
             self.attribute("string", "org:role", &event.role)?;
             self.close("event")?;
         }
-        self.close("trace")
+        Ok(())
     }
 
     /// Ends the log; returns the output.

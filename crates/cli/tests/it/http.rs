@@ -974,6 +974,7 @@ async fn the_openapi_document_matches_the_server() {
         ("get", "/verification-key"),
         ("get", "/process/applications.xes"),
         ("get", "/process/applications.ocel.json"),
+        ("get", "/process/reports.xes"),
         ("get", "/process/summary"),
         ("get", "/openapi.json"),
         ("get", "/reports/nearby"),

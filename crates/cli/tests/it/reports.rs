@@ -22,6 +22,7 @@ crate::on_both_engines!(
     crossed_merges_never_both_win,
     merges_need_an_open_target_of_the_same_kind_that_is_yours,
     a_landmark_places_a_report,
+    citizen_reports_are_an_event_log_too,
 );
 
 /// In Badrashin, outside its villages.
@@ -1209,5 +1210,69 @@ async fn a_landmark_places_a_report(engine: Engine) {
     assert_eq!(record.unit_code, "EG-GZ-BDR-SQR", "routed to Saqqara");
     let (_, form) = get(&app, "/reports/new?lang=ar").await;
     assert!(form.contains("<option value=\"@29.8713,31.2165\">هرم زوسر المدرج</option>"));
+    app.stop().await;
+}
+
+/// Citizen reports as a process-mining log of their own (IEEE XES): a
+/// trace per report, its department's and its reporter's activities, and
+/// the filters of the applications' log with a category for a service.
+async fn citizen_reports_are_an_event_log_too(engine: Engine) {
+    let Some((app, key)) = spawn(engine).await else {
+        return;
+    };
+    let fixed = light_out(&app, &key, BADRASHIN.0, BADRASHIN.1, "sara@example.com").await;
+    let waiting = light_out(&app, &key, BADRASHIN.0, BADRASHIN.1, "amr@example.com").await;
+    let officer = app.token("eg.officer").await;
+    for (version, action) in [(1, "acknowledge"), (2, "start")] {
+        let (status, body) = act(
+            &app,
+            &officer,
+            fixed,
+            json!({"action": action, "version": version}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (status, body) = act(
+        &app,
+        &officer,
+        fixed,
+        json!({"action": "resolve", "version": 3, "note": "تم تغيير المصباح"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let head = app.token("eg.head").await;
+    let xes = |query: &str| {
+        let request = app
+            .client
+            .get(app.url(&format!("/api/v1/process/reports.xes{query}")))
+            .bearer_auth(&head);
+        async move {
+            let response = request.send().await.expect("request");
+            (response.status(), response.text().await.expect("body"))
+        }
+    };
+    let (status, log) = xes("?service=street-lighting&channel=api").await;
+    assert_eq!(status, StatusCode::OK, "{log}");
+    assert!(log.contains("xes.version=\"1849-2016\""));
+    assert_eq!(log.matches("<trace>").count(), 2);
+    let trace = log
+        .split("<trace>")
+        .find(|t| t.contains(&format!("\"report-{fixed}\"")))
+        .expect("the fixed report's trace");
+    let activities: Vec<&str> = trace
+        .split("key=\"concept:name\" value=\"")
+        .skip(2)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(activities, ["submitted", "acknowledge", "start", "resolve"]);
+    assert!(trace.contains("value=\"reporter\"") && trace.contains("value=\"engineering\""));
+    assert!(log.contains(&format!("\"report-{waiting}\"")));
+    let (_, none) = xes("?channel=web").await;
+    assert_eq!(none.matches("<trace>").count(), 0, "both came by Open311");
+    for wrong in ["?service=EG-BUILDING-PERMIT", "?channel=online"] {
+        let (status, body) = xes(wrong).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{wrong}: {body}");
+    }
     app.stop().await;
 }
