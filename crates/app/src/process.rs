@@ -19,6 +19,9 @@ use chrono::{DateTime, Utc};
 
 use crate::{App, AppError, Principal};
 
+/// Cases read at a time.
+const PAGE: i64 = 1000;
+
 /// One application as a case of the log.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -238,33 +241,37 @@ impl App {
     pub async fn analysed_cases(&self, filter: &LogFilter) -> Result<Vec<AnalysedCase>, AppError> {
         let mut calendars: HashMap<Country, WorkCalendar> = HashMap::new();
         let mut analysed = Vec::new();
-        let mut after = 0;
-        loop {
-            let rows = self.store.log_cases(filter, after, 1000).await?;
-            let Some(last) = rows.last().map(|r| r.id) else {
-                return Ok(analysed);
-            };
-            after = last;
-            for row in rows {
-                let (case, service) = self.case_of(row).await?;
-                let calendar = match calendars.entry(service.country) {
-                    Entry::Occupied(known) => known.into_mut(),
-                    Entry::Vacant(slot) => slot.insert(self.store.calendar(service.country).await?),
-                };
-                let ended = Status::parse(&case.outcome).is_ok_and(Status::is_final);
-                analysed.push(AnalysedCase::new(
-                    &service.procedure,
-                    calendar,
-                    case.tracking_number,
-                    case.service_code,
-                    case.unit_code,
-                    case.channel,
-                    case.submitted_at,
-                    case.events,
-                    ended,
-                ));
-            }
+        let mut rows = self.store.log_cases(filter, 0, PAGE).await?;
+        while let Some(last) = rows.last().map(|r| r.id) {
+            // The next page is read while this one is analysed.
+            let (next, done) = tokio::join!(self.store.log_cases(filter, last, PAGE), async {
+                for row in std::mem::take(&mut rows) {
+                    let (case, service) = self.case_of(row).await?;
+                    let calendar = match calendars.entry(service.country) {
+                        Entry::Occupied(known) => known.into_mut(),
+                        Entry::Vacant(slot) => {
+                            slot.insert(self.store.calendar(service.country).await?)
+                        }
+                    };
+                    let ended = Status::parse(&case.outcome).is_ok_and(Status::is_final);
+                    analysed.push(AnalysedCase::new(
+                        &service.procedure,
+                        calendar,
+                        case.tracking_number,
+                        case.service_code,
+                        case.unit_code,
+                        case.channel,
+                        case.submitted_at,
+                        case.events,
+                        ended,
+                    ));
+                }
+                Ok::<_, AppError>(())
+            });
+            done?;
+            rows = next?;
         }
+        Ok(analysed)
     }
 
     /// The analysis of `filter`'s cases, with the cases `selector` picks
