@@ -61,6 +61,25 @@ pub struct LogCase {
     pub events: Vec<(DateTime<Utc>, String, String)>,
 }
 
+/// Hands each `(owner id, item)` of `items` (in id order) to the case of
+/// `cases` (in id order) with that id.
+fn distribute<C, I>(
+    cases: &mut [C],
+    id: impl Fn(&C) -> i64,
+    items: impl IntoIterator<Item = (i64, I)>,
+    mut give: impl FnMut(&mut C, I),
+) {
+    let mut index = 0;
+    for (owner, item) in items {
+        while index < cases.len() && id(&cases[index]) < owner {
+            index += 1;
+        }
+        if let Some(case) = cases.get_mut(index).filter(|c| id(c) == owner) {
+            give(case, item);
+        }
+    }
+}
+
 type CaseRow = (
     i64,
     String,
@@ -169,24 +188,22 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        let mut index = 0;
-        for (application, id, code, at) in documents {
-            while index < cases.len() && cases[index].id < application {
-                index += 1;
-            }
-            if let Some(case) = cases.get_mut(index).filter(|c| c.id == application) {
-                case.documents.push((id, code, at));
-            }
-        }
-        let mut index = 0;
-        for (id, at, action, detail) in events {
-            while index < cases.len() && cases[index].id < id {
-                index += 1;
-            }
-            if let Some(case) = cases.get_mut(index).filter(|c| c.id == id) {
-                case.events.push((at, action, detail));
-            }
-        }
+        distribute(
+            &mut cases,
+            |c| c.id,
+            documents
+                .into_iter()
+                .map(|(application, id, code, at)| (application, (id, code, at))),
+            |case, document| case.documents.push(document),
+        );
+        distribute(
+            &mut cases,
+            |c| c.id,
+            events
+                .into_iter()
+                .map(|(id, at, action, detail)| (id, (at, action, detail))),
+            |case, event| case.events.push(event),
+        );
         Ok(cases)
     }
 
@@ -260,15 +277,14 @@ impl Store {
                 events: Vec::new(),
             })
             .collect();
-        let mut index = 0;
-        for (id, at, action) in events {
-            while index < cases.len() && cases[index].id < id {
-                index += 1;
-            }
-            if let Some(case) = cases.get_mut(index).filter(|c| c.id == id) {
-                case.events.push((at, action));
-            }
-        }
+        distribute(
+            &mut cases,
+            |c| c.id,
+            events
+                .into_iter()
+                .map(|(id, at, action)| (id, (at, action))),
+            |case, event| case.events.push(event),
+        );
         Ok(cases)
     }
 }

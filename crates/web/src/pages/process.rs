@@ -20,6 +20,7 @@ use baladiya_domain::country::Country;
 use baladiya_domain::people::Permission;
 use baladiya_domain::process::Durations;
 use baladiya_domain::process::analysis::{AnalysedCase, Analysis, Selector};
+use baladiya_domain::process::conformance::Deviation;
 use baladiya_domain::process::performance::Group;
 use serde::Deserialize;
 
@@ -178,6 +179,14 @@ impl<'a> Names<'a> {
         }
     }
 
+    /// The step (for a skipped one) or activity a deviation concerns.
+    fn deviation(&self, deviation: &Deviation) -> String {
+        match deviation {
+            Deviation::Skipped { step } => self.step(step),
+            other => self.activity(other.subject()),
+        }
+    }
+
     fn department(&self, code: &str, step: &str) -> String {
         let country = self.steps.get(step).map(|(_, c)| *c);
         if code == "applicant" {
@@ -330,6 +339,14 @@ fn cases_link(filters: &str, extra: &[(&str, &str)]) -> String {
     format!("/staff/process/cases?{}", query.join("&"))
 }
 
+/// The cases in which `to` directly followed `from`.
+fn arc_link(filters: &str, from: &str, to: &str) -> String {
+    cases_link(
+        filters,
+        &[("show", "arc"), ("arc_from", from), ("arc_to", to)],
+    )
+}
+
 /// The map: the most frequent activities (up to 20) in the order files
 /// reach them, with the arcs between them that at least 1% of the cases
 /// took; returns the SVG and how many arcs were left out.
@@ -395,14 +412,7 @@ fn process_map(tr: &Tr, names: &Names, a: &Analysis, filters: &str) -> (String, 
                     tr.digits(&arc.count.to_string()),
                     arc.hours.map_or_else(String::new, |h| wait(tr, h.median))
                 ),
-                href: cases_link(
-                    filters,
-                    &[
-                        ("show", "arc"),
-                        ("arc_from", &arc.from),
-                        ("arc_to", &arc.to),
-                    ],
-                ),
+                href: arc_link(filters, &arc.from, &arc.to),
             }),
             _ => hidden += 1,
         }
@@ -508,14 +518,7 @@ async fn analysis_page(
                 count: tr.digits(&arc.count.to_string()),
                 cases: tr.digits(&arc.cases.to_string()),
                 median: arc.hours.map_or_else(String::new, |h| wait(&tr, h.median)),
-                href: cases_link(
-                    &filters,
-                    &[
-                        ("show", "arc"),
-                        ("arc_from", &arc.from),
-                        ("arc_to", &arc.to),
-                    ],
-                ),
+                href: arc_link(&filters, &arc.from, &arc.to),
             })
             .collect(),
         bottlenecks: a
@@ -559,10 +562,7 @@ async fn analysis_page(
             .iter()
             .map(|d| DeviationRow {
                 kind: tr.t(&format!("deviation-{}", d.deviation.kind())),
-                subject: match d.deviation.kind() {
-                    "skipped" => names.step(d.deviation.subject()),
-                    _ => names.activity(d.deviation.subject()),
-                },
+                subject: names.deviation(&d.deviation),
                 cases: tr.digits(&d.cases.to_string()),
                 href: cases_link(
                     &filters,
@@ -725,10 +725,7 @@ fn case_row(tr: &Tr, names: &Names, c: &AnalysedCase) -> CaseRow {
                 format!(
                     "{}: {}",
                     tr.t(&format!("deviation-{}", d.kind())),
-                    match d.kind() {
-                        "skipped" => names.step(d.subject()),
-                        _ => names.activity(d.subject()),
-                    }
+                    names.deviation(d)
                 )
             })
             .collect(),
