@@ -19,6 +19,7 @@ pub mod reports;
 pub mod sensors;
 pub mod text;
 pub mod tracking;
+pub mod training;
 pub mod workflow;
 
 pub use error::{DomainError, ErrorCode, FieldError, Fields};
