@@ -29,6 +29,7 @@ pub mod report_categories;
 pub mod reports;
 pub mod sensors;
 pub mod services;
+pub mod training;
 
 use baladiya_store::Store;
 use chrono::{DateTime, Utc};

@@ -98,6 +98,22 @@ pub enum ErrorCode {
     DatabaseUnavailable,
     /// The request (its body included) took longer than allowed.
     RequestTimeout,
+    /// A record with this code exists.
+    CodeTaken,
+    /// The trainee already evaluated the session.
+    AlreadyEvaluated,
+    /// The unit's seats on the session are all nominated.
+    TrainingOverQuota,
+    /// The unit has no seats on the session.
+    TrainingNoQuota,
+    /// The trainee is already on the session's roster.
+    TrainingAlreadyNominated,
+    /// The trainee is booked in a session on the same days.
+    TrainingOverlap,
+    /// The trainee is not on the session's roster.
+    TrainingNotOnRoster,
+    /// The roster change does not apply to the trainee's place now.
+    TrainingWrongStatus,
     /// Something unexpected failed; it has been logged.
     Internal,
 }
@@ -137,6 +153,14 @@ impl ErrorCode {
         ErrorCode::RateLimited,
         ErrorCode::DatabaseUnavailable,
         ErrorCode::RequestTimeout,
+        ErrorCode::CodeTaken,
+        ErrorCode::AlreadyEvaluated,
+        ErrorCode::TrainingOverQuota,
+        ErrorCode::TrainingNoQuota,
+        ErrorCode::TrainingAlreadyNominated,
+        ErrorCode::TrainingOverlap,
+        ErrorCode::TrainingNotOnRoster,
+        ErrorCode::TrainingWrongStatus,
         ErrorCode::Internal,
     ];
 
@@ -174,6 +198,14 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate-limited",
             ErrorCode::DatabaseUnavailable => "database-unavailable",
             ErrorCode::RequestTimeout => "request-timeout",
+            ErrorCode::CodeTaken => "code-taken",
+            ErrorCode::AlreadyEvaluated => "already-evaluated",
+            ErrorCode::TrainingOverQuota => "training-over-quota",
+            ErrorCode::TrainingNoQuota => "training-no-quota",
+            ErrorCode::TrainingAlreadyNominated => "training-already-nominated",
+            ErrorCode::TrainingOverlap => "training-overlap",
+            ErrorCode::TrainingNotOnRoster => "training-not-on-roster",
+            ErrorCode::TrainingWrongStatus => "training-wrong-status",
             ErrorCode::Internal => "internal",
         }
     }

@@ -27,6 +27,7 @@ mod sessions;
 mod sql;
 mod throttles;
 mod tiles;
+mod training;
 mod users;
 
 use std::str::FromStr;
@@ -67,6 +68,7 @@ pub use sensors::{
 pub use sessions::{SessionKind, SessionRecord};
 pub use throttles::Throttle;
 pub use tiles::{MbTiles, TilesMetadata};
+pub use training::{NewCourse, NewSession, SeatChange, SeatRow, TrainingSession};
 pub use users::{NewUser, UserRecord};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

@@ -40,7 +40,15 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::ActionNotAllowedNow
         | ErrorCode::DepartmentNotInStep
         | ErrorCode::DepartmentAlreadyApproved
-        | ErrorCode::ApplicationNotReturned => StatusCode::CONFLICT,
+        | ErrorCode::ApplicationNotReturned
+        | ErrorCode::CodeTaken
+        | ErrorCode::AlreadyEvaluated
+        | ErrorCode::TrainingOverQuota
+        | ErrorCode::TrainingNoQuota
+        | ErrorCode::TrainingAlreadyNominated
+        | ErrorCode::TrainingOverlap
+        | ErrorCode::TrainingNotOnRoster
+        | ErrorCode::TrainingWrongStatus => StatusCode::CONFLICT,
         ErrorCode::ApiKeyInvalid => StatusCode::FORBIDDEN,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,

@@ -20,4 +20,5 @@ mod sensors;
 mod storage;
 mod submissions;
 mod support;
+mod training;
 mod wording;

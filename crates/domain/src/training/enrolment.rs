@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::course::SessionDates;
+use crate::ErrorCode;
 
 /// Where a trainee stands on a session's roster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -79,14 +80,14 @@ pub enum EnrolmentError {
 }
 
 impl EnrolmentError {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            EnrolmentError::OverQuota => "training-over-quota",
-            EnrolmentError::NoQuota => "training-no-quota",
-            EnrolmentError::AlreadyNominated => "training-already-nominated",
-            EnrolmentError::Overlap => "training-overlap",
-            EnrolmentError::NotOnRoster => "training-not-on-roster",
-            EnrolmentError::WrongStatus => "training-wrong-status",
+            EnrolmentError::OverQuota => ErrorCode::TrainingOverQuota,
+            EnrolmentError::NoQuota => ErrorCode::TrainingNoQuota,
+            EnrolmentError::AlreadyNominated => ErrorCode::TrainingAlreadyNominated,
+            EnrolmentError::Overlap => ErrorCode::TrainingOverlap,
+            EnrolmentError::NotOnRoster => ErrorCode::TrainingNotOnRoster,
+            EnrolmentError::WrongStatus => ErrorCode::TrainingWrongStatus,
         }
     }
 }

@@ -1,0 +1,298 @@
+//! The training center on both engines: a session's whole life through
+//! the application layer (plan, nominate within and over quota, accept,
+//! wait-list, withdraw, attend, test, evaluate, complete), and who may do
+//! what.
+
+use baladiya_app::training::Decision;
+use baladiya_app::{AppError, Principal};
+use baladiya_domain::ErrorCode;
+use baladiya_domain::org::UnitCode;
+use baladiya_domain::people::Username;
+use baladiya_domain::training::course::Completion;
+use baladiya_domain::training::enrolment::SeatStatus;
+use baladiya_store::{NewCourse, NewSession, SessionKind};
+use chrono::NaiveDate;
+
+use crate::support::{Engine, TestApp};
+
+crate::on_both_engines!(a_session_lives_from_plan_to_completion);
+
+async fn principal(app: &TestApp, username: &str) -> Principal {
+    let token = app.token(username).await;
+    app.app
+        .authenticate(&token, SessionKind::Bearer)
+        .await
+        .expect("principal")
+}
+
+async fn user_id(app: &TestApp, username: &str) -> i64 {
+    app.app
+        .store
+        .user_by_username(&Username::parse(username).expect("name"))
+        .await
+        .expect("user")
+        .expect("known")
+        .id
+}
+
+async fn unit_id(app: &TestApp, code: &str) -> i64 {
+    app.app
+        .store
+        .unit_by_code(&UnitCode::parse(code).expect("code"))
+        .await
+        .expect("unit")
+        .expect("known")
+        .id
+}
+
+fn conflict(result: Result<impl std::fmt::Debug, AppError>) -> ErrorCode {
+    match result {
+        Err(AppError::Conflict(code)) => code,
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+fn forbidden(result: Result<impl std::fmt::Debug, AppError>) {
+    assert!(
+        matches!(result, Err(AppError::Forbidden(_))),
+        "expected forbidden, got {result:?}"
+    );
+}
+
+async fn a_session_lives_from_plan_to_completion(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let store = &app.app.store;
+    let (giza, badrashin) = (
+        unit_id(&app, "EG-GZ").await,
+        unit_id(&app, "EG-GZ-BDR").await,
+    );
+    let center = store
+        .create_training_center(
+            "EG-GZ-LDTC",
+            giza,
+            ("مركز التنمية المحلية", "Local Development Training Center"),
+        )
+        .await
+        .expect("center");
+    let course = store
+        .create_course(&NewCourse {
+            center_id: center,
+            code: "TC-101".into(),
+            name: ("المراكز التكنولوجية".into(), "Technology centers".into()),
+            objectives: ("تشغيل المركز".into(), "Running a center".into()),
+            audience: (
+                "العاملون بالمراكز التكنولوجية".into(),
+                "Technology center staff".into(),
+            ),
+            roles: ",clerk,".into(),
+            hours: 20,
+            mode: "in_person".into(),
+            partner_id: None,
+            competencies: ",one-stop-shop,".into(),
+            min_attendance: 80,
+            pass_score: Some(60),
+        })
+        .await
+        .expect("course");
+    assert_eq!(
+        conflict(
+            store
+                .create_training_center("EG-GZ-LDTC", giza, ("x", "x"))
+                .await
+                .map_err(AppError::from)
+        ),
+        ErrorCode::CodeTaken
+    );
+    let (admin, head, saudi_head) = (
+        principal(&app, "eg.admin").await,
+        principal(&app, "eg.head").await,
+        principal(&app, "sa.head").await,
+    );
+    let trainer = principal(&app, "eg.officer").await;
+    // Sunday to Thursday, a week; one seat, two for Badrashin to nominate.
+    let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).expect("day");
+    let plan = NewSession {
+        course_id: course,
+        plan_year: "2025/2026".into(),
+        first_day: day(1),
+        last_day: day(5),
+        venue: "قاعة المحافظة".into(),
+        capacity: 1,
+        trainer_id: Some(trainer.user_id),
+        quotas: vec![(badrashin, 2)],
+    };
+    forbidden(app.app.plan_session(&head, &plan).await);
+    let session = app.app.plan_session(&admin, &plan).await.expect("planned");
+    let reversed = NewSession {
+        first_day: day(9),
+        last_day: day(8),
+        ..plan.clone()
+    };
+    assert!(matches!(
+        app.app.plan_session(&admin, &reversed).await,
+        Err(AppError::Invalid(_))
+    ));
+
+    // Nominations: the head's own staff, within the unit's two seats.
+    let (clerk, licensing) = (
+        user_id(&app, "eg.clerk").await,
+        user_id(&app, "eg.licensing").await,
+    );
+    app.app
+        .nominate(&head, session, "eg.clerk")
+        .await
+        .expect("first");
+    app.app
+        .nominate(&head, session, "eg.licensing")
+        .await
+        .expect("second");
+    assert_eq!(
+        conflict(app.app.nominate(&head, session, "eg.defense").await),
+        ErrorCode::TrainingOverQuota
+    );
+    forbidden(app.app.nominate(&saudi_head, session, "eg.defense").await);
+    assert_eq!(
+        conflict(app.app.nominate(&saudi_head, session, "sa.clerk").await),
+        ErrorCode::TrainingNoQuota,
+        "no seats for Al-Khobar"
+    );
+    forbidden(
+        app.app
+            .decide(&head, session, clerk, Decision::Accept)
+            .await,
+    );
+    assert_eq!(
+        app.app
+            .decide(&admin, session, clerk, Decision::Accept)
+            .await
+            .expect("seat"),
+        SeatStatus::Accepted
+    );
+    assert_eq!(
+        app.app
+            .decide(&admin, session, licensing, Decision::Accept)
+            .await
+            .expect("list"),
+        SeatStatus::WaitListed,
+        "one seat"
+    );
+    // The clerk withdraws: the seat goes to the wait list.
+    let clerk_principal = principal(&app, "eg.clerk").await;
+    assert_eq!(
+        app.app
+            .withdraw(&clerk_principal, session, clerk)
+            .await
+            .expect("withdrawn"),
+        Some(licensing)
+    );
+    // A second session on overlapping days cannot take the same trainee.
+    let overlapping = app
+        .app
+        .plan_session(
+            &admin,
+            &NewSession {
+                first_day: day(5),
+                last_day: day(6),
+                ..plan.clone()
+            },
+        )
+        .await
+        .expect("planned");
+    assert_eq!(
+        conflict(app.app.nominate(&head, overlapping, "eg.licensing").await),
+        ErrorCode::TrainingOverlap
+    );
+
+    // The trainer takes attendance: four of the session's days.
+    let days = app
+        .app
+        .session_days(
+            &store
+                .training_session(session)
+                .await
+                .expect("s")
+                .expect("known"),
+        )
+        .await
+        .expect("days");
+    assert!(days.len() >= 4, "{days:?}");
+    let outsider = principal(&app, "eg.defense").await;
+    forbidden(
+        app.app
+            .take_attendance(&outsider, session, days[0], &[licensing])
+            .await,
+    );
+    assert_eq!(
+        conflict(
+            app.app
+                .take_attendance(&trainer, session, days[0], &[clerk])
+                .await
+        ),
+        ErrorCode::TrainingNotOnRoster,
+        "the clerk withdrew"
+    );
+    assert!(matches!(
+        app.app
+            .take_attendance(&trainer, session, day(20), &[licensing])
+            .await,
+        Err(AppError::Invalid(_))
+    ));
+    let needed = days.len() * 4 / 5 + usize::from(days.len() * 4 % 5 != 0);
+    for d in &days[..needed] {
+        app.app
+            .take_attendance(&trainer, session, *d, &[licensing])
+            .await
+            .expect("attendance");
+    }
+    // Taking a day again replaces it rather than counting twice.
+    app.app
+        .take_attendance(&trainer, session, days[0], &[licensing])
+        .await
+        .expect("again");
+    let outcome = |found: Vec<baladiya_app::training::Outcome>| found[0].completion;
+    assert_eq!(
+        outcome(app.app.session_outcomes(session).await.expect("outcomes")),
+        Completion::PostTestMissing
+    );
+    assert!(matches!(
+        app.app
+            .record_scores(&trainer, session, licensing, Some(40), Some(101))
+            .await,
+        Err(AppError::Invalid(_))
+    ));
+    app.app
+        .record_scores(&trainer, session, licensing, Some(40), Some(75))
+        .await
+        .expect("scores");
+    assert_eq!(
+        outcome(app.app.session_outcomes(session).await.expect("outcomes")),
+        Completion::Completed
+    );
+    // The trainee evaluates once.
+    let trainee = principal(&app, "eg.licensing").await;
+    app.app
+        .evaluate(&trainee, session, [5, 4, 5], Some("مفيدة"))
+        .await
+        .expect("evaluation");
+    assert_eq!(
+        conflict(app.app.evaluate(&trainee, session, [5, 4, 5], None).await),
+        ErrorCode::AlreadyEvaluated
+    );
+    assert_eq!(
+        conflict(
+            app.app
+                .evaluate(&clerk_principal, session, [5, 5, 5], None)
+                .await
+        ),
+        ErrorCode::TrainingNotOnRoster
+    );
+    // Every change was an event of the session.
+    let events = store
+        .events_of("training_session", session)
+        .await
+        .expect("events");
+    assert_eq!(events.len(), 1 + 2 + 2 + 1 + needed + 1 + 1 + 1);
+    app.stop().await;
+}
