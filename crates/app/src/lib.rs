@@ -16,6 +16,7 @@ pub mod demo;
 pub mod demo_history;
 mod demo_lives;
 pub mod demo_sensors;
+mod demo_training;
 mod error;
 pub mod idempotency;
 pub mod indicators;

@@ -53,7 +53,7 @@ fn event<'a>(
 }
 
 impl App {
-    async fn session_of(&self, id: i64) -> Result<TrainingSession, AppError> {
+    pub(crate) async fn session_of(&self, id: i64) -> Result<TrainingSession, AppError> {
         self.store
             .training_session(id)
             .await?

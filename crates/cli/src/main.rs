@@ -1088,6 +1088,12 @@ async fn serve(
                 "Demo sensors: 6 places (buildings' meters, air quality, noise) with {observations} hourly readings of the last week, at /sta/v1.1/."
             );
         }
+        let sessions = app.load_demo_training().await.map_err(app_error)?;
+        if sessions > 0 {
+            println!(
+                "Demo training center: Saqqara's local development center with {sessions} sessions of this year's plan (past ones attended, tested and evaluated), at /training."
+            );
+        }
         app.revoke_api_keys("demo").await.map_err(app_error)?;
         let key = app.issue_api_key("demo", 60).await.map_err(app_error)?;
         println!("Open311 demo API key (60 submissions a minute): {key}");

@@ -65,6 +65,29 @@ pub struct TrainingSession {
     pub pass_score: Option<i64>,
 }
 
+/// A session as the public calendar lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionListing {
+    pub id: i64,
+    pub course_code: String,
+    pub course_name_ar: String,
+    pub course_name_en: String,
+    pub audience_ar: String,
+    pub audience_en: String,
+    pub hours: i64,
+    pub mode: String,
+    pub partner_ar: Option<String>,
+    pub partner_en: Option<String>,
+    pub center_ar: String,
+    pub center_en: String,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub venue: String,
+    pub capacity: i64,
+    /// Trainees accepted so far.
+    pub taken: i64,
+}
+
 /// One place on a roster.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SeatRow {
@@ -194,6 +217,40 @@ impl Store {
             }
             insert_event!(tx, &event(id));
             id
+        }))
+    }
+
+    /// Sessions ending on or after `from`, soonest first.
+    pub async fn session_listings(
+        &self,
+        from: NaiveDate,
+    ) -> Result<Vec<SessionListing>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT s.id, c.code AS course_code, c.name_ar AS course_name_ar, \
+                 c.name_en AS course_name_en, c.audience_ar, c.audience_en, c.hours, c.mode, \
+                 p.name_ar AS partner_ar, p.name_en AS partner_en, t.name_ar AS center_ar, \
+                 t.name_en AS center_en, s.first_day, s.last_day, s.venue, s.capacity, \
+                 (SELECT COUNT(*) FROM training_seats x WHERE x.session_id = s.id \
+                  AND x.status = 'accepted') AS taken \
+                 FROM training_sessions s JOIN training_courses c ON c.id = s.course_id \
+                 JOIN training_centers t ON t.id = c.center_id \
+                 LEFT JOIN training_partners p ON p.id = c.partner_id \
+                 WHERE s.last_day >= $1 ORDER BY s.first_day, s.id",
+            )
+            .bind(from)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// The id of the center with `code`.
+    pub async fn training_center_id(&self, code: &str) -> Result<Option<i64>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM training_centers WHERE code = $1")
+                .bind(code)
+                .fetch_optional(pool)
+                .await?
         }))
     }
 

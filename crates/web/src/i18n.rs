@@ -67,6 +67,7 @@ const SOURCES: &[(Lang, &str, &str)] = sources![
     Ar "ar/indicators.ftl",
     Ar "ar/sensors.ftl",
     Ar "ar/process.ftl",
+    Ar "ar/training.ftl",
     En "en/main.ftl",
     En "en/errors.ftl",
     En "en/shop.ftl",
@@ -74,6 +75,7 @@ const SOURCES: &[(Lang, &str, &str)] = sources![
     En "en/indicators.ftl",
     En "en/sensors.ftl",
     En "en/process.ftl",
+    En "en/training.ftl",
 ];
 
 /// All translations, loaded once at start.

@@ -15,7 +15,10 @@ use chrono::NaiveDate;
 
 use crate::support::{Engine, TestApp};
 
-crate::on_both_engines!(a_session_lives_from_plan_to_completion);
+crate::on_both_engines!(
+    a_session_lives_from_plan_to_completion,
+    the_demo_center_has_a_year_and_a_public_calendar
+);
 
 async fn principal(app: &TestApp, username: &str) -> Principal {
     let token = app.token(username).await;
@@ -294,5 +297,72 @@ async fn a_session_lives_from_plan_to_completion(engine: Engine) {
         .await
         .expect("events");
     assert_eq!(events.len(), 1 + 2 + 2 + 1 + needed + 1 + 1 + 1);
+    app.stop().await;
+}
+
+/// The demo's center: past sessions attended, tested and evaluated (one
+/// trainee short of days), upcoming ones on the public page and in the
+/// iCalendar feed.
+async fn the_demo_center_has_a_year_and_a_public_calendar(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    assert_eq!(app.app.load_demo_training().await.expect("demo"), 5);
+    assert_eq!(
+        app.app.load_demo_training().await.expect("again"),
+        0,
+        "once"
+    );
+    let all = app
+        .app
+        .store
+        .session_listings(NaiveDate::from_ymd_opt(2000, 1, 1).expect("day"))
+        .await
+        .expect("sessions");
+    assert_eq!(all.len(), 5);
+    let outcomes = app.app.session_outcomes(all[0].id).await.expect("outcomes");
+    let completed = outcomes
+        .iter()
+        .filter(|o| o.completion == Completion::Completed)
+        .count();
+    assert!(completed >= 1, "{outcomes:?}");
+    assert!(
+        outcomes
+            .iter()
+            .any(|o| matches!(o.completion, Completion::AttendanceShort { .. })),
+        "{outcomes:?}"
+    );
+    let page = app
+        .client
+        .get(app.url("/training"))
+        .header("accept-language", "ar")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.expect("html");
+    assert!(page.contains("المراكز التكنولوجية في تعظيم الموارد المحلية"));
+    assert!(page.contains("برنامج التنمية المحلية في صعيد مصر"));
+    assert_eq!(
+        page.matches("<li>\n    <h2>").count(),
+        2,
+        "two sessions to come"
+    );
+    let feed = app
+        .client
+        .get(app.url("/training.ics"))
+        .send()
+        .await
+        .expect("request");
+    assert!(
+        feed.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/calendar")
+    );
+    let feed = feed.text().await.expect("ics");
+    assert!(feed.starts_with("BEGIN:VCALENDAR") && feed.trim_end().ends_with("END:VCALENDAR"));
+    assert_eq!(feed.matches("BEGIN:VEVENT").count(), 2);
+    assert!(feed.contains("DTSTART;VALUE=DATE:"), "{feed}");
     app.stop().await;
 }

@@ -30,6 +30,7 @@ mod reports;
 mod sensors;
 mod staff;
 mod staff_reports;
+mod training;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(indicators::staff_routes())
         .merge(staff::routes())
         .merge(process::routes())
+        .merge(training::routes())
         .merge(reports::routes())
         .merge(sensors::routes())
         .route("/", get(home))
