@@ -220,10 +220,11 @@ impl Store {
         }))
     }
 
-    /// Sessions ending on or after `from`, soonest first.
+    /// Sessions ending on or after `from` (every one without), soonest
+    /// first.
     pub async fn session_listings(
         &self,
-        from: NaiveDate,
+        from: Option<NaiveDate>,
     ) -> Result<Vec<SessionListing>, StoreError> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
@@ -236,7 +237,7 @@ impl Store {
                  FROM training_sessions s JOIN training_courses c ON c.id = s.course_id \
                  JOIN training_centers t ON t.id = c.center_id \
                  LEFT JOIN training_partners p ON p.id = c.partner_id \
-                 WHERE s.last_day >= $1 ORDER BY s.first_day, s.id",
+                 WHERE $1 IS NULL OR s.last_day >= $1 ORDER BY s.first_day, s.id",
             )
             .bind(from)
             .fetch_all(pool)

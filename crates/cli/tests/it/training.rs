@@ -17,7 +17,8 @@ use crate::support::{Engine, TestApp};
 
 crate::on_both_engines!(
     a_session_lives_from_plan_to_completion,
-    the_demo_center_has_a_year_and_a_public_calendar
+    the_demo_center_has_a_year_and_a_public_calendar,
+    staff_run_a_session_from_its_page
 );
 
 async fn principal(app: &TestApp, username: &str) -> Principal {
@@ -316,7 +317,7 @@ async fn the_demo_center_has_a_year_and_a_public_calendar(engine: Engine) {
     let all = app
         .app
         .store
-        .session_listings(NaiveDate::from_ymd_opt(2000, 1, 1).expect("day"))
+        .session_listings(None)
         .await
         .expect("sessions");
     assert_eq!(all.len(), 5);
@@ -364,5 +365,110 @@ async fn the_demo_center_has_a_year_and_a_public_calendar(engine: Engine) {
     assert!(feed.starts_with("BEGIN:VCALENDAR") && feed.trim_end().ends_with("END:VCALENDAR"));
     assert_eq!(feed.matches("BEGIN:VEVENT").count(), 2);
     assert!(feed.contains("DTSTART;VALUE=DATE:"), "{feed}");
+    app.stop().await;
+}
+
+/// The session page's forms: the head nominates, the center accepts, the
+/// trainer takes attendance and scores; others are refused.
+async fn staff_run_a_session_from_its_page(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    app.app.load_demo_training().await.expect("demo");
+    let store = &app.app.store;
+    let course = store.session_listings(None).await.expect("sessions")[0].id;
+    let course = store
+        .training_session(course)
+        .await
+        .expect("s")
+        .expect("known")
+        .course_id;
+    let admin = principal(&app, "eg.admin").await;
+    let trainer = principal(&app, "eg.officer").await;
+    let day = |d| NaiveDate::from_ymd_opt(2027, 9, d).expect("day");
+    let session = app
+        .app
+        .plan_session(
+            &admin,
+            &NewSession {
+                course_id: course,
+                plan_year: "2027/2028".into(),
+                first_day: day(5),
+                last_day: day(9),
+                venue: "قاعة التدريب".into(),
+                capacity: 3,
+                trainer_id: Some(trainer.user_id),
+                quotas: vec![(unit_id(&app, "EG-GZ-BDR").await, 2)],
+            },
+        )
+        .await
+        .expect("planned");
+    let path = format!("/staff/training/{session}");
+    let post = |client: reqwest::Client, action: &str, form: Vec<(&'static str, String)>| {
+        let url = app.url(&format!("{path}/{action}"));
+        let page_url = app.url(&path);
+        async move {
+            let page = crate::support::html(&client, page_url).await;
+            let mut form = form;
+            form.push(("csrf", crate::support::csrf_of(&page)));
+            client.post(url).form(&form).send().await.expect("request")
+        }
+    };
+    let head = crate::applications::staff_client(&app, "eg.head").await;
+    let response = post(
+        head.clone(),
+        "nominate",
+        vec![("trainee", "eg.clerk".into())],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let clerk = user_id(&app, "eg.clerk").await;
+    let page = crate::support::html(&head, app.url(&path)).await;
+    assert!(page.contains("مرشح"), "the roster shows the nomination");
+    let counter = crate::applications::staff_client(&app, "eg.clerk").await;
+    let refused = post(counter, "accept", vec![("trainee", clerk.to_string())]).await;
+    assert_eq!(refused.status(), 403, "a clerk does not run the center");
+    let center = crate::applications::staff_client(&app, "eg.admin").await;
+    let accepted = post(
+        center.clone(),
+        "accept",
+        vec![("trainee", clerk.to_string())],
+    )
+    .await;
+    assert_eq!(accepted.status(), 303);
+    let teacher = crate::applications::staff_client(&app, "eg.officer").await;
+    let first = day(5).to_string();
+    let attended = post(
+        teacher.clone(),
+        "attendance",
+        vec![("day", first), ("present", clerk.to_string())],
+    )
+    .await;
+    assert_eq!(attended.status(), 303);
+    let scored = post(
+        teacher.clone(),
+        "scores",
+        vec![
+            ("trainee", clerk.to_string()),
+            ("pre", "40".into()),
+            ("post", "85".into()),
+        ],
+    )
+    .await;
+    assert_eq!(scored.status(), 303);
+    let page = crate::support::html(&teacher, app.url(&path)).await;
+    assert!(
+        page.contains("مقبول") && page.contains(">85<"),
+        "accepted, scored"
+    );
+    let outcomes = app.app.session_outcomes(session).await.expect("outcomes");
+    assert_eq!((outcomes[0].attended, outcomes[0].trainee_id), (1, clerk));
+    let forged = center
+        .post(app.url(&format!("{path}/withdraw")))
+        .form(&[("csrf", "forged"), ("trainee", &clerk.to_string())])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(forged.status(), 403);
     app.stop().await;
 }

@@ -30,6 +30,7 @@ mod reports;
 mod sensors;
 mod staff;
 mod staff_reports;
+mod staff_training;
 mod training;
 
 pub fn routes() -> Router<AppState> {
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(staff::routes())
         .merge(process::routes())
         .merge(training::routes())
+        .merge(staff_training::routes())
         .merge(reports::routes())
         .merge(sensors::routes())
         .route("/", get(home))

@@ -51,7 +51,7 @@ async fn upcoming(state: &AppState) -> Result<Vec<SessionListing>, WebError> {
     Ok(state
         .app
         .store
-        .session_listings(today)
+        .session_listings(Some(today))
         .await
         .map_err(AppError::from)?)
 }
