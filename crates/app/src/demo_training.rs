@@ -276,6 +276,7 @@ impl App {
                     self.evaluate(&who, *session, stars, None).await?;
                 }
             }
+            self.issue_certificates(&admin, *session).await?;
         }
         Ok(planned.len())
     }

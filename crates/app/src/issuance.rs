@@ -59,7 +59,7 @@ pub fn signed_text(
     format!("baladiya-license/v1|{code}|{service}|{tracking}|{holder}|{issued}|{until}")
 }
 
-fn random_code() -> Result<String, AppError> {
+pub(crate) fn random_code() -> Result<String, AppError> {
     let mut bytes = [0u8; 12];
     getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
     let chars: String = bytes
@@ -71,7 +71,7 @@ fn random_code() -> Result<String, AppError> {
 
 impl App {
     /// The signing key shared by all servers of this deployment (made on first use).
-    async fn signing_key(&self) -> Result<SigningKey, AppError> {
+    pub(crate) async fn signing_key(&self) -> Result<SigningKey, AppError> {
         let secret = self
             .store
             .server_key(

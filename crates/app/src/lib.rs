@@ -31,6 +31,7 @@ pub mod reports;
 pub mod sensors;
 pub mod services;
 pub mod training;
+pub mod training_certificates;
 
 use baladiya_store::Store;
 use chrono::{DateTime, Utc};

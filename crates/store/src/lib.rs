@@ -68,7 +68,10 @@ pub use sensors::{
 pub use sessions::{SessionKind, SessionRecord};
 pub use throttles::Throttle;
 pub use tiles::{MbTiles, TilesMetadata};
-pub use training::{NewCourse, NewSession, SeatChange, SeatRow, SessionListing, TrainingSession};
+pub use training::{
+    CertificateRecord, NewCertificate, NewCourse, NewSession, SeatChange, SeatRow, SessionListing,
+    TrainingSession,
+};
 pub use users::{NewUser, UserRecord};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

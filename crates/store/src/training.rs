@@ -63,6 +63,7 @@ pub struct TrainingSession {
     pub version: i64,
     pub min_attendance: i64,
     pub pass_score: Option<i64>,
+    pub hours: i64,
 }
 
 /// A session as the public calendar lists it.
@@ -111,7 +112,7 @@ pub struct SeatChange {
 const SESSION_COLUMNS: &str = "SELECT s.id, s.course_id, c.code AS course_code, \
      c.name_ar AS course_name_ar, c.name_en AS course_name_en, c.center_id, \
      t.unit_id AS center_unit_id, s.plan_year, s.first_day, s.last_day, s.venue, s.capacity, \
-     s.trainer_id, s.version, c.min_attendance, c.pass_score FROM training_sessions s \
+     s.trainer_id, s.version, c.min_attendance, c.pass_score, c.hours FROM training_sessions s \
      JOIN training_courses c ON c.id = s.course_id JOIN training_centers t ON t.id = c.center_id";
 
 impl Store {
@@ -485,5 +486,130 @@ impl Store {
             .await?
         });
         Ok(rows.into_iter().map(|(a, b, c)| [a, b, c]).collect())
+    }
+}
+
+/// A certificate to write.
+#[derive(Debug, Clone)]
+pub struct NewCertificate {
+    pub trainee_id: i64,
+    pub verification_code: String,
+    pub holder_name: String,
+    pub hours: i64,
+    pub issued_on: NaiveDate,
+    pub signature: String,
+}
+
+/// A certificate with its course and center.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CertificateRecord {
+    pub verification_code: String,
+    pub session_id: i64,
+    pub trainee_id: i64,
+    pub holder_name: String,
+    pub hours: i64,
+    pub issued_on: NaiveDate,
+    pub signature: String,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoke_reason: Option<String>,
+    pub course_code: String,
+    pub course_name_ar: String,
+    pub course_name_en: String,
+    pub center_name_ar: String,
+    pub center_name_en: String,
+    pub center_unit_id: i64,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+}
+
+const CERTIFICATE_COLUMNS: &str = "SELECT x.verification_code, x.session_id, x.trainee_id, \
+     x.holder_name, x.hours, x.issued_on, x.signature, x.revoked_at, x.revoke_reason, \
+     c.code AS course_code, c.name_ar AS course_name_ar, c.name_en AS course_name_en, \
+     t.name_ar AS center_name_ar, t.name_en AS center_name_en, t.unit_id AS center_unit_id, \
+     s.first_day, s.last_day FROM training_certificates x \
+     JOIN training_sessions s ON s.id = x.session_id \
+     JOIN training_courses c ON c.id = s.course_id JOIN training_centers t ON t.id = c.center_id";
+
+impl Store {
+    /// Writes a session's certificates (skipping trainees who have one)
+    /// with the event, in one transaction; returns how many were new.
+    pub async fn insert_certificates(
+        &self,
+        session_id: i64,
+        certificates: &[NewCertificate],
+        event: &NewEvent<'_>,
+    ) -> Result<u64, StoreError> {
+        Ok(in_write_tx!(self, tx => {
+            let mut written = 0;
+            for c in certificates {
+                written += sqlx::query(
+                    "INSERT INTO training_certificates (session_id, trainee_id, verification_code, \
+                     holder_name, hours, issued_on, signature) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (session_id, trainee_id) DO NOTHING",
+                )
+                .bind(session_id)
+                .bind(c.trainee_id)
+                .bind(&c.verification_code)
+                .bind(&c.holder_name)
+                .bind(c.hours)
+                .bind(c.issued_on)
+                .bind(&c.signature)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            }
+            insert_event!(tx, event);
+            written
+        }))
+    }
+
+    pub async fn certificate(&self, code: &str) -> Result<Option<CertificateRecord>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{CERTIFICATE_COLUMNS} WHERE x.verification_code = $1"
+        ));
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(sql).bind(code).fetch_optional(pool).await?
+        }))
+    }
+
+    /// A trainee's certificates, the newest first.
+    pub async fn certificates_of(
+        &self,
+        trainee: i64,
+    ) -> Result<Vec<CertificateRecord>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{CERTIFICATE_COLUMNS} WHERE x.trainee_id = $1 ORDER BY x.issued_on DESC, x.id DESC"
+        ));
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(sql).bind(trainee).fetch_all(pool).await?
+        }))
+    }
+
+    /// Revokes a certificate with its reason and event (once: an already
+    /// revoked one is `already-revoked`).
+    pub async fn revoke_certificate(
+        &self,
+        code: &str,
+        reason: &str,
+        at: DateTime<Utc>,
+        event: &NewEvent<'_>,
+    ) -> Result<(), StoreError> {
+        in_write_tx!(self, tx => {
+            let changed = sqlx::query(
+                "UPDATE training_certificates SET revoked_at = $1, revoke_reason = $2 \
+                 WHERE verification_code = $3 AND revoked_at IS NULL",
+            )
+            .bind(at)
+            .bind(reason)
+            .bind(code)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Err(StoreError::Conflict(ErrorCode::AlreadyRevoked));
+            }
+            insert_event!(tx, event);
+        });
+        Ok(())
     }
 }

@@ -298,6 +298,68 @@ async fn a_session_lives_from_plan_to_completion(engine: Engine) {
         .await
         .expect("events");
     assert_eq!(events.len(), 1 + 2 + 2 + 1 + needed + 1 + 1 + 1);
+
+    // The center certifies who completed; anyone verifies; it revokes.
+    forbidden(app.app.issue_certificates(&head, session).await);
+    assert_eq!(
+        app.app
+            .issue_certificates(&admin, session)
+            .await
+            .expect("issued"),
+        1
+    );
+    assert_eq!(
+        app.app
+            .issue_certificates(&admin, session)
+            .await
+            .expect("again"),
+        0
+    );
+    let mine = store
+        .certificates_of(licensing)
+        .await
+        .expect("certificates");
+    assert_eq!(mine.len(), 1);
+    let code = mine[0].verification_code.clone();
+    let check = app
+        .app
+        .verify_certificate(&code.to_lowercase())
+        .await
+        .expect("check");
+    assert_eq!((check.status, check.signature_valid), ("valid", true));
+    assert_eq!(check.certificate.holder_name, "أ. دينا مصطفى");
+    assert_eq!(check.certificate.course_code, "TC-101");
+    assert!(matches!(
+        app.app.verify_certificate("NOPE-NOPE-NOPE").await,
+        Err(AppError::NotFound)
+    ));
+    // The public verification page takes a certificate's code too.
+    let public = app
+        .client
+        .get(app.url(&format!("/verify/{code}")))
+        .header("accept-language", "ar")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(public.status(), 200);
+    let public = public.text().await.expect("html");
+    assert!(public.contains("المراكز التكنولوجية") && public.contains("ساري"));
+    assert!(!public.contains("أ. دينا مصطفى"), "initials only");
+    forbidden(app.app.revoke_certificate(&head, &code, "خطأ").await);
+    assert!(matches!(
+        app.app.revoke_certificate(&admin, &code, " ").await,
+        Err(AppError::Invalid(_))
+    ));
+    app.app
+        .revoke_certificate(&admin, &code, "سُجل الحضور خطأ")
+        .await
+        .expect("revoked");
+    let check = app.app.verify_certificate(&code).await.expect("check");
+    assert_eq!((check.status, check.signature_valid), ("revoked", true));
+    assert_eq!(
+        conflict(app.app.revoke_certificate(&admin, &code, "مرة أخرى").await),
+        ErrorCode::AlreadyRevoked
+    );
     app.stop().await;
 }
 
@@ -332,6 +394,16 @@ async fn the_demo_center_has_a_year_and_a_public_calendar(engine: Engine) {
             .iter()
             .any(|o| matches!(o.completion, Completion::AttendanceShort { .. })),
         "{outcomes:?}"
+    );
+    let certified = app
+        .app
+        .store
+        .certificates_of(outcomes[0].trainee_id)
+        .await
+        .expect("certificates");
+    assert!(
+        !certified.is_empty(),
+        "past sessions' graduates have certificates"
     );
     let page = app
         .client

@@ -61,3 +61,6 @@ training-outcome-completed = أتم الدورة
 training-outcome-attendance = حضور غير كافٍ
 training-outcome-test-missing = لم يؤدِّ الاختبار البعدي
 training-outcome-test-failed = لم يجتز الاختبار البعدي
+verify-no-expiry = لا تنتهي
+staff-training-certify = إصدار الشهادات
+staff-training-certify-hint = تصدر شهادة موقّعة لكل من أتم الدورة بحسب قاعدتها (الحضور والاختبار البعدي)، ويمكن لأي أحد التحقق منها برمزها.

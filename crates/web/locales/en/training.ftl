@@ -56,3 +56,6 @@ training-outcome-completed = Completed
 training-outcome-attendance = Not enough attendance
 training-outcome-test-missing = Post-test not taken
 training-outcome-test-failed = Post-test not passed
+verify-no-expiry = Does not expire
+staff-training-certify = Issue certificates
+staff-training-certify-hint = A signed certificate goes to everyone who completed the session by its rule (attendance and post-test); anyone can verify it by its code.

@@ -1336,6 +1336,56 @@ async fn verify_page(
                 .render(),
             ))
         }
+        Err(AppError::NotFound) => certificate_page(state, tr, code).await,
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The same check for a training certificate's code: the course, the
+/// center, the holder's initials, the day it was issued.
+async fn certificate_page(state: &AppState, tr: &Tr, code: &str) -> Result<Response, WebError> {
+    match state.app.verify_certificate(code).await {
+        Ok(check) => {
+            let c = check.certificate;
+            let ar = tr.lang() == "ar";
+            let status_code = if check.signature_valid {
+                check.status
+            } else {
+                "forged"
+            };
+            let result = VerifyResult {
+                status: tr.t(&format!("license-{status_code}")),
+                status_code,
+                signature: tr.t(if check.signature_valid {
+                    "verify-signature-ok"
+                } else {
+                    "verify-signature-bad"
+                }),
+                service: if ar {
+                    c.course_name_ar
+                } else {
+                    c.course_name_en
+                },
+                unit: if ar {
+                    c.center_name_ar
+                } else {
+                    c.center_name_en
+                },
+                holder: baladiya_app::applications::mask_name(&c.holder_name),
+                issued: tr.date(c.issued_on),
+                valid_until: tr.t("verify-no-expiry"),
+                code: c.verification_code,
+            };
+            Ok(page(
+                VerifyPage {
+                    tr,
+                    user: None,
+                    not_found: false,
+                    result: Some(result),
+                }
+                .render(),
+            ))
+        }
         Err(AppError::NotFound) => {
             let body = VerifyPage {
                 tr,

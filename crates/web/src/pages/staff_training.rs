@@ -239,7 +239,7 @@ async fn session_page(
 }
 
 /// One of the session page's forms: `nominate`, `accept`, `decline`,
-/// `withdraw`, `attendance` or `scores`. Attendance repeats `present`.
+/// `withdraw`, `attendance`, `scores` or `certify`. Attendance repeats `present`.
 async fn act(
     State(state): State<AppState>,
     Staff(who): Staff,
@@ -294,6 +294,9 @@ async fn act(
                 .filter_map(|(_, v)| v.parse().ok())
                 .collect();
             app.take_attendance(&who, id, day, &present).await?;
+        }
+        "certify" => {
+            app.issue_certificates(&who, id).await?;
         }
         "scores" => {
             app.record_scores(&who, id, number("trainee")?, score("pre")?, score("post")?)
