@@ -70,7 +70,7 @@ pub use throttles::Throttle;
 pub use tiles::{MbTiles, TilesMetadata};
 pub use training::{
     CertificateRecord, NewCertificate, NewCourse, NewSession, SeatChange, SeatRow, SessionListing,
-    TrainingSession,
+    TraineeSeat, TrainingSession,
 };
 pub use users::{NewUser, UserRecord};
 

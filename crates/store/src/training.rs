@@ -489,6 +489,17 @@ impl Store {
     }
 }
 
+/// A trainee's place on a session, for their own page.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TraineeSeat {
+    pub session_id: i64,
+    pub course_name_ar: String,
+    pub course_name_en: String,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub status: String,
+}
+
 /// A certificate to write.
 #[derive(Debug, Clone)]
 pub struct NewCertificate {
@@ -569,6 +580,22 @@ impl Store {
         ));
         Ok(on_pool!(self, pool => {
             sqlx::query_as(sql).bind(code).fetch_optional(pool).await?
+        }))
+    }
+
+    /// A trainee's places on sessions, the latest first.
+    pub async fn seats_of(&self, trainee: i64) -> Result<Vec<TraineeSeat>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT s.id AS session_id, c.name_ar AS course_name_ar, c.name_en AS course_name_en, \
+                 s.first_day, s.last_day, x.status FROM training_seats x \
+                 JOIN training_sessions s ON s.id = x.session_id \
+                 JOIN training_courses c ON c.id = s.course_id \
+                 WHERE x.trainee_id = $1 ORDER BY s.first_day DESC, s.id DESC",
+            )
+            .bind(trainee)
+            .fetch_all(pool)
+            .await?
         }))
     }
 

@@ -405,6 +405,40 @@ async fn the_demo_center_has_a_year_and_a_public_calendar(engine: Engine) {
         !certified.is_empty(),
         "past sessions' graduates have certificates"
     );
+    // The graduate's own page and printable certificate; nobody else's.
+    let graduate = app
+        .app
+        .store
+        .user(outcomes[0].trainee_id)
+        .await
+        .expect("user");
+    let own = crate::applications::staff_client(&app, &graduate.username).await;
+    let mine = crate::support::html(&own, app.url("/staff/training/mine")).await;
+    let code = &certified[0].verification_code;
+    assert!(
+        mine.contains(&format!("/staff/training/certificates/{code}")),
+        "{mine}"
+    );
+    let printed = own
+        .get(app.url(&format!("/staff/training/certificates/{code}")))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(printed.status(), 200);
+    let printed = printed.text().await.expect("html");
+    assert!(printed.contains(&graduate.full_name) && printed.contains("<svg"));
+    let someone = if graduate.username == "eg.defense" {
+        "eg.licensing"
+    } else {
+        "eg.defense"
+    };
+    let other = crate::applications::staff_client(&app, someone).await;
+    let refused = other
+        .get(app.url(&format!("/staff/training/certificates/{code}")))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(refused.status(), 404, "another trainee's certificate");
     let page = app
         .client
         .get(app.url("/training"))

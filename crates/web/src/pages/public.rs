@@ -1082,7 +1082,7 @@ struct LicensePage<'a> {
 }
 
 /// The QR code of a URL, as inline SVG.
-fn qr_svg(text: &str) -> Result<String, WebError> {
+pub(super) fn qr_svg(text: &str) -> Result<String, WebError> {
     let code =
         qrcode::QrCode::new(text.as_bytes()).map_err(|_| WebError::new(ErrorCode::Internal))?;
     Ok(code

@@ -25,6 +25,8 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/staff/training", get(sessions))
+        .route("/staff/training/mine", get(my_training))
+        .route("/staff/training/certificates/{code}", get(certificate))
         .route("/staff/training/{id}", get(session_page))
         .route("/staff/training/{id}/{action}", post(act))
 }
@@ -305,4 +307,143 @@ async fn act(
         _ => return Err(WebError::new(ErrorCode::NotFound)),
     }
     Ok(Redirect::to(&format!("/staff/training/{id}?done={action}")).into_response())
+}
+
+#[derive(Debug)]
+struct MySeat {
+    course: String,
+    dates: String,
+    status: String,
+}
+
+#[derive(Debug)]
+struct MyCertificate {
+    code: String,
+    course: String,
+    issued: String,
+    revoked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff_training_mine.html")]
+struct MinePage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    seats: Vec<MySeat>,
+    certificates: Vec<MyCertificate>,
+}
+
+/// A staff member's own training: sessions and certificates.
+async fn my_training(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+) -> Result<Response, WebError> {
+    let ar = tr.lang() == "ar";
+    let store = &state.app.store;
+    let seats = store
+        .seats_of(who.user_id)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|s| MySeat {
+            course: if ar {
+                s.course_name_ar
+            } else {
+                s.course_name_en
+            },
+            dates: dates(&tr, s.first_day, s.last_day),
+            status: tr.t(&format!("training-status-{}", s.status)),
+        })
+        .collect();
+    let certificates = store
+        .certificates_of(who.user_id)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|c| MyCertificate {
+            code: c.verification_code,
+            course: if ar {
+                c.course_name_ar
+            } else {
+                c.course_name_en
+            },
+            issued: tr.date(c.issued_on),
+            revoked: c.revoked_at.is_some(),
+        })
+        .collect();
+    Ok(page(
+        MinePage {
+            tr: &tr,
+            user: Some(&who),
+            seats,
+            certificates,
+        }
+        .render(),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "training_certificate.html")]
+struct CertificatePage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    holder: String,
+    course_ar: String,
+    course_en: String,
+    center_ar: String,
+    center_en: String,
+    hours: String,
+    dates: String,
+    issued: String,
+    code: String,
+    revoked: bool,
+    qr_svg: String,
+    verify_url: String,
+}
+
+/// The printable, bilingual certificate with its QR code: for its holder
+/// and the center's staff (anyone else verifies the code publicly).
+async fn certificate(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    headers: axum::http::HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let check = state.app.verify_certificate(&code).await?;
+    let c = check.certificate;
+    let center = state
+        .app
+        .store
+        .unit(c.center_unit_id)
+        .await
+        .map_err(AppError::from)?;
+    if c.trainee_id != who.user_id && !who.access.can(Permission::ManageOrg, &center.path) {
+        return Err(WebError::new(ErrorCode::NotFound));
+    }
+    let verify_url = format!(
+        "{}/verify/{}",
+        crate::open311::base_url(&state, &headers),
+        c.verification_code
+    );
+    Ok(page(
+        CertificatePage {
+            tr: &tr,
+            user: Some(&who),
+            holder: c.holder_name,
+            course_ar: c.course_name_ar,
+            course_en: c.course_name_en,
+            center_ar: c.center_name_ar,
+            center_en: c.center_name_en,
+            hours: tr.count("training-hours", "n", c.hours),
+            dates: dates(&tr, c.first_day, c.last_day),
+            issued: tr.date(c.issued_on),
+            qr_svg: super::public::qr_svg(&verify_url)?,
+            code: c.verification_code,
+            revoked: c.revoked_at.is_some(),
+            verify_url,
+        }
+        .render(),
+    ))
 }
