@@ -203,3 +203,20 @@ async fn the_committee_follows_a_bottleneck_to_its_applications() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_runs_from_nomination_to_a_verified_certificate() {
+    if !ready() {
+        return;
+    }
+    let app = TestApp::spawn(Engine::Sqlite)
+        .await
+        .expect("SQLite always runs");
+    crate::training::plan_a_week(&app).await;
+    tokio::task::block_in_place(|| run_script("training.mjs", &app));
+    assert!(
+        artifacts().join("training-certificate-ar.png").exists(),
+        "screenshot kept"
+    );
+    app.stop().await;
+}

@@ -578,3 +578,61 @@ async fn staff_run_a_session_from_its_page(engine: Engine) {
     assert_eq!(forged.status(), 403);
     app.stop().await;
 }
+
+/// Saqqara's center with one course and a week's session for Badrashin
+/// (three seats), taught by the engineering officer: for the browser.
+pub async fn plan_a_week(app: &TestApp) -> i64 {
+    let store = &app.app.store;
+    let center = store
+        .create_training_center(
+            "EG-LDTC-SQR",
+            unit_id(app, "EG-GZ").await,
+            (
+                "مركز التنمية المحلية للتدريب بسقارة",
+                "Saqqara Local Development Training Center",
+            ),
+        )
+        .await
+        .expect("center");
+    let course = store
+        .create_course(&NewCourse {
+            center_id: center,
+            code: "TC-RES".into(),
+            name: (
+                "المراكز التكنولوجية في تعظيم الموارد المحلية".into(),
+                "Technology centers in maximizing local resources".into(),
+            ),
+            objectives: ("تشغيل المركز".into(), "Running a center".into()),
+            audience: (
+                "العاملون بالمراكز التكنولوجية".into(),
+                "Technology center staff".into(),
+            ),
+            roles: ",clerk,".into(),
+            hours: 30,
+            mode: "in_person".into(),
+            partner_id: None,
+            competencies: ",one-stop-shop,".into(),
+            min_attendance: 80,
+            pass_score: Some(60),
+        })
+        .await
+        .expect("course");
+    let admin = principal(app, "eg.admin").await;
+    let day = |d| NaiveDate::from_ymd_opt(2027, 9, d).expect("day");
+    app.app
+        .plan_session(
+            &admin,
+            &NewSession {
+                course_id: course,
+                plan_year: "2027/2028".into(),
+                first_day: day(5),
+                last_day: day(9),
+                venue: "قاعة التدريب".into(),
+                capacity: 3,
+                trainer_id: Some(user_id(app, "eg.officer").await),
+                quotas: vec![(unit_id(app, "EG-GZ-BDR").await, 3)],
+            },
+        )
+        .await
+        .expect("planned")
+}
