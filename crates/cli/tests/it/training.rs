@@ -18,7 +18,8 @@ use crate::support::{Engine, TestApp};
 crate::on_both_engines!(
     a_session_lives_from_plan_to_completion,
     the_demo_center_has_a_year_and_a_public_calendar,
-    staff_run_a_session_from_its_page
+    staff_run_a_session_from_its_page,
+    two_centers_keep_their_sessions_apart
 );
 
 async fn principal(app: &TestApp, username: &str) -> Principal {
@@ -635,4 +636,104 @@ pub async fn plan_a_week(app: &TestApp) -> i64 {
         )
         .await
         .expect("planned")
+}
+
+/// A Saudi amana's center and Saqqara's: each one's managers plan, decide
+/// and certify only their own sessions, and heads nominate only their own
+/// staff, whichever center they turn to.
+async fn two_centers_keep_their_sessions_apart(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let egyptian = plan_a_week(&app).await;
+    let store = &app.app.store;
+    let center = store
+        .create_training_center(
+            "SA-04-TC",
+            unit_id(&app, "SA-04").await,
+            (
+                "مركز تدريب أمانة المنطقة الشرقية",
+                "Eastern Province Amana Training Center",
+            ),
+        )
+        .await
+        .expect("center");
+    let course = store
+        .create_course(&NewCourse {
+            center_id: center,
+            code: "TC-RES".into(),
+            name: ("خدمات بلدي".into(), "Balady services".into()),
+            objectives: ("خدمة المراجعين".into(), "Serving applicants".into()),
+            audience: ("موظفو مراكز الخدمة".into(), "Service center staff".into()),
+            roles: ",clerk,".into(),
+            hours: 12,
+            mode: "online".into(),
+            partner_id: None,
+            competencies: ",one-stop-shop,".into(),
+            min_attendance: 100,
+            pass_score: None,
+        })
+        .await
+        .expect("the same course code in another center");
+    let (eg_admin, sa_admin) = (
+        principal(&app, "eg.admin").await,
+        principal(&app, "sa.admin").await,
+    );
+    let day = |d| NaiveDate::from_ymd_opt(2027, 10, d).expect("day");
+    let saudi_plan = NewSession {
+        course_id: course,
+        plan_year: "2027/2028".into(),
+        first_day: day(3),
+        last_day: day(4),
+        venue: "الخبر".into(),
+        capacity: 5,
+        trainer_id: None,
+        quotas: vec![(unit_id(&app, "SA-04-KHB").await, 5)],
+    };
+    forbidden(app.app.plan_session(&eg_admin, &saudi_plan).await);
+    let saudi = app
+        .app
+        .plan_session(&sa_admin, &saudi_plan)
+        .await
+        .expect("planned");
+    let (eg_head, sa_head) = (
+        principal(&app, "eg.head").await,
+        principal(&app, "sa.head").await,
+    );
+    app.app
+        .nominate(&sa_head, saudi, "sa.clerk")
+        .await
+        .expect("own staff");
+    app.app
+        .nominate(&eg_head, egyptian, "eg.clerk")
+        .await
+        .expect("own staff");
+    forbidden(app.app.nominate(&sa_head, saudi, "eg.licensing").await);
+    let (sa_clerk, eg_clerk) = (
+        user_id(&app, "sa.clerk").await,
+        user_id(&app, "eg.clerk").await,
+    );
+    forbidden(
+        app.app
+            .decide(&eg_admin, saudi, sa_clerk, Decision::Accept)
+            .await,
+    );
+    forbidden(
+        app.app
+            .decide(&sa_admin, egyptian, eg_clerk, Decision::Accept)
+            .await,
+    );
+    app.app
+        .decide(&sa_admin, saudi, sa_clerk, Decision::Accept)
+        .await
+        .expect("their own");
+    forbidden(app.app.issue_certificates(&eg_admin, saudi).await);
+    let (_, seats) = store.roster(egyptian).await.expect("roster");
+    assert_eq!(
+        seats.len(),
+        1,
+        "the Saudi nominations stay in their session"
+    );
+    assert_eq!(seats[0].status, "nominated");
+    app.stop().await;
 }
