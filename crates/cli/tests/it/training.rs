@@ -440,6 +440,34 @@ async fn the_demo_center_has_a_year_and_a_public_calendar(engine: Engine) {
         .await
         .expect("request");
     assert_eq!(refused.status(), 404, "another trainee's certificate");
+    // The center's report: the past sessions' figures, a total; not for a clerk.
+    let viewer = crate::applications::staff_client(&app, "eg.viewer").await;
+    let report = crate::support::html(&viewer, app.url("/staff/training/report")).await;
+    assert_eq!(
+        report.matches("href=\"/staff/training/").count(),
+        5,
+        "every session"
+    );
+    assert!(
+        report.contains("الإجمالي") && report.contains("%"),
+        "{report}"
+    );
+    let figures = app
+        .app
+        .training_report(&principal(&app, "eg.viewer").await)
+        .await
+        .expect("report");
+    let oldest = figures.last().expect("a past session");
+    assert!(oldest.completed >= 1 && oldest.completed < oldest.trainees);
+    assert_eq!(oldest.levels.evaluations, oldest.trainees);
+    assert!(oldest.levels.normalized.is_some_and(|g| g > 0.0));
+    let clerk = crate::applications::staff_client(&app, "eg.clerk").await;
+    let refused = clerk
+        .get(app.url("/staff/training/report"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(refused.status(), 403);
     let page = app
         .client
         .get(app.url("/training"))

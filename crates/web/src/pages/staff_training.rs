@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/staff/training", get(sessions))
         .route("/staff/training/mine", get(my_training))
+        .route("/staff/training/report", get(report))
         .route("/staff/training/certificates/{code}", get(certificate))
         .route("/staff/training/{id}", get(session_page))
         .route("/staff/training/{id}/{action}", post(act))
@@ -443,6 +444,117 @@ async fn certificate(
             code: c.verification_code,
             revoked: c.revoked_at.is_some(),
             verify_url,
+        }
+        .render(),
+    ))
+}
+
+#[derive(Debug)]
+struct ReportRow {
+    id: i64,
+    course: String,
+    dates: String,
+    trainees: String,
+    completion: String,
+    pass: String,
+    hours: String,
+    gain: String,
+    satisfaction: String,
+    trainer: String,
+    relevance: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff_training_report.html")]
+struct ReportPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    rows: Vec<ReportRow>,
+    totals: ReportRow,
+}
+
+/// The center's report: per session, trainees, completion and pass
+/// rates, hours delivered, learning gain and the trainees' evaluation.
+async fn report(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+) -> Result<Response, WebError> {
+    let figures = state.app.training_report(&who).await?;
+    let share = |n: u32, of: u32| {
+        if of == 0 {
+            "—".to_owned()
+        } else {
+            tr.digits(&format!("{:.0}%", f64::from(n) * 100.0 / f64::from(of)))
+        }
+    };
+    let mean = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| tr.digits(&format!("{v:.1}")));
+    let gain = |v: Option<f64>| {
+        v.map_or_else(
+            || "—".to_owned(),
+            |v| tr.digits(&format!("{:.0}%", v * 100.0)),
+        )
+    };
+    let ar = tr.lang() == "ar";
+    let rows = figures
+        .iter()
+        .map(|f| ReportRow {
+            id: f.session_id,
+            course: if ar {
+                f.course_ar.clone()
+            } else {
+                f.course_en.clone()
+            },
+            dates: dates(&tr, f.first_day, f.last_day),
+            trainees: tr.digits(&f.trainees.to_string()),
+            completion: share(f.completed, f.trainees),
+            pass: share(f.passed, f.tested),
+            hours: tr.digits(&f.hours_delivered.to_string()),
+            gain: gain(f.levels.normalized),
+            satisfaction: mean(f.levels.satisfaction),
+            trainer: mean(f.levels.trainer),
+            relevance: mean(f.levels.relevance),
+        })
+        .collect();
+    let sum = |pick: fn(&baladiya_app::training::SessionFigures) -> u32| {
+        figures.iter().map(pick).sum::<u32>()
+    };
+    let weighted =
+        |pick: fn(&baladiya_domain::training::assessment::Levels) -> Option<f64>,
+         weight: fn(&baladiya_domain::training::assessment::Levels) -> u32| {
+            let (total, n) = figures
+                .iter()
+                .fold((0.0, 0u32), |(t, n), f| match pick(&f.levels) {
+                    Some(v) => (t + v * f64::from(weight(&f.levels)), n + weight(&f.levels)),
+                    None => (t, n),
+                });
+            (n > 0).then(|| total / f64::from(n))
+        };
+    let totals = ReportRow {
+        id: 0,
+        course: tr.t("training-report-total"),
+        dates: String::new(),
+        trainees: tr.digits(&sum(|f| f.trainees).to_string()),
+        completion: share(sum(|f| f.completed), sum(|f| f.trainees)),
+        pass: share(sum(|f| f.passed), sum(|f| f.tested)),
+        hours: tr.digits(
+            &figures
+                .iter()
+                .map(|f| f.hours_delivered)
+                .sum::<i64>()
+                .to_string(),
+        ),
+        gain: gain(weighted(|l| l.normalized, |l| l.tested)),
+        satisfaction: mean(weighted(|l| l.satisfaction, |l| l.evaluations)),
+        trainer: mean(weighted(|l| l.trainer, |l| l.evaluations)),
+        relevance: mean(weighted(|l| l.relevance, |l| l.evaluations)),
+    };
+    Ok(page(
+        ReportPage {
+            tr: &tr,
+            user: Some(&who),
+            rows,
+            totals,
         }
         .render(),
     ))
