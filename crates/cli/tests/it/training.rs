@@ -346,6 +346,13 @@ async fn a_session_lives_from_plan_to_completion(engine: Engine) {
     let public = public.text().await.expect("html");
     assert!(public.contains("المراكز التكنولوجية") && public.contains("ساري"));
     assert!(!public.contains("أ. دينا مصطفى"), "initials only");
+    let unknown = app
+        .client
+        .get(app.url("/verify/NOPE-NOPE-NOPE"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(unknown.status(), 404, "neither a license nor a certificate");
     forbidden(app.app.revoke_certificate(&head, &code, "خطأ").await);
     assert!(matches!(
         app.app.revoke_certificate(&admin, &code, " ").await,

@@ -1326,18 +1326,30 @@ async fn verify_page(
                 valid_until: tr.date(v.valid_until),
                 code: v.code,
             };
-            Ok(page(
-                VerifyPage {
-                    tr,
-                    user: None,
-                    not_found: false,
-                    result: Some(result),
-                }
-                .render(),
-            ))
+            Ok(checked(tr, Some(result)))
         }
         Err(AppError::NotFound) => certificate_page(state, tr, code).await,
         Err(other) => Err(other.into()),
+    }
+}
+
+/// The verification page with what a code showed (`None`: no such code,
+/// answered 404).
+fn checked(tr: &Tr, result: Option<VerifyResult>) -> Response {
+    let not_found = result.is_none();
+    let body = page(
+        VerifyPage {
+            tr,
+            user: None,
+            not_found,
+            result,
+        }
+        .render(),
+    );
+    if not_found {
+        (StatusCode::NOT_FOUND, body).into_response()
+    } else {
+        body
     }
 }
 
@@ -1376,26 +1388,9 @@ async fn certificate_page(state: &AppState, tr: &Tr, code: &str) -> Result<Respo
                 valid_until: tr.t("verify-no-expiry"),
                 code: c.verification_code,
             };
-            Ok(page(
-                VerifyPage {
-                    tr,
-                    user: None,
-                    not_found: false,
-                    result: Some(result),
-                }
-                .render(),
-            ))
+            Ok(checked(tr, Some(result)))
         }
-        Err(AppError::NotFound) => {
-            let body = VerifyPage {
-                tr,
-                user: None,
-                not_found: true,
-                result: None,
-            }
-            .render();
-            Ok((StatusCode::NOT_FOUND, page(body)).into_response())
-        }
+        Err(AppError::NotFound) => Ok(checked(tr, None)),
         Err(other) => Err(other.into()),
     }
 }
