@@ -80,6 +80,24 @@ fn distribute<C, I>(
     }
 }
 
+/// The filters both logs share: units (joined as `u`), the period of
+/// submission on column `submitted` and the channel on column `channel`.
+fn shared_filters(sql: &mut Sql, filter: &LogFilter, submitted: &str, channel: &str) {
+    if !filter.units.is_empty() {
+        sql.within("u.path", &filter.units);
+    }
+    for (bound, op) in [(filter.from, ">="), (filter.to, "<")] {
+        if let Some(at) = bound {
+            let p = sql.param(Param::Time(at));
+            sql.text.push_str(&format!(" AND {submitted} {op} {p}"));
+        }
+    }
+    if let Some(value) = &filter.channel {
+        let p = sql.param(Param::Text(value.clone()));
+        sql.text.push_str(&format!(" AND {channel} = {p}"));
+    }
+}
+
 type CaseRow = (
     i64,
     String,
@@ -118,26 +136,12 @@ impl Store {
                 .map(|id| Param::Int(*id))
                 .collect(),
         );
-        if !filter.units.is_empty() {
-            sql.within("u.path", &filter.units);
-        }
-        if let Some(from) = filter.from {
-            let p = sql.param(Param::Time(from));
-            sql.text.push_str(&format!(" AND a.submitted_at >= {p}"));
-        }
+        shared_filters(&mut sql, filter, "a.submitted_at", "a.channel");
         if let Some((from, to)) = filter.completed {
             let (a, b) = (sql.param(Param::Time(from)), sql.param(Param::Time(to)));
             sql.text.push_str(&format!(
                 " AND a.completed_at >= {a} AND a.completed_at < {b}"
             ));
-        }
-        if let Some(channel) = &filter.channel {
-            let p = sql.param(Param::Text(channel.clone()));
-            sql.text.push_str(&format!(" AND a.channel = {p}"));
-        }
-        if let Some(to) = filter.to {
-            let p = sql.param(Param::Time(to));
-            sql.text.push_str(&format!(" AND a.submitted_at < {p}"));
         }
         let p = sql.param(Param::Int(limit));
         sql.text.push_str(&format!(" ORDER BY a.id LIMIT {p}"));
@@ -229,19 +233,7 @@ impl Store {
                 .map(|c| Param::Text(c.clone()))
                 .collect(),
         );
-        if !filter.units.is_empty() {
-            sql.within("u.path", &filter.units);
-        }
-        for (bound, op) in [(filter.from, ">="), (filter.to, "<")] {
-            if let Some(at) = bound {
-                let p = sql.param(Param::Time(at));
-                sql.text.push_str(&format!(" AND r.requested_at {op} {p}"));
-            }
-        }
-        if let Some(channel) = &filter.channel {
-            let p = sql.param(Param::Text(channel.clone()));
-            sql.text.push_str(&format!(" AND r.channel = {p}"));
-        }
+        shared_filters(&mut sql, filter, "r.requested_at", "r.channel");
         let p = sql.param(Param::Int(limit));
         sql.text.push_str(&format!(" ORDER BY r.id LIMIT {p}"));
         type Row = (i64, String, String, String, String, String, DateTime<Utc>);
