@@ -23,6 +23,7 @@ struct CourseSeed {
     objectives: (&'static str, &'static str),
     audience: (&'static str, &'static str),
     roles: &'static str,
+    competencies: &'static str,
     hours: i64,
     mode: &'static str,
     partner: usize,
@@ -48,6 +49,41 @@ const PARTNERS: [(&str, &str, &str); 3] = [
     ),
 ];
 
+/// Competencies the center builds: (code, Arabic, English).
+const COMPETENCIES: [(&str, &str, &str); 5] = [
+    (
+        "digital-services",
+        "تقديم الخدمات الرقمية",
+        "Delivering digital services",
+    ),
+    (
+        "local-revenue",
+        "تنمية الموارد المحلية",
+        "Growing local revenue",
+    ),
+    (
+        "digital-transformation",
+        "قيادة التحول الرقمي",
+        "Leading digital transformation",
+    ),
+    (
+        "smart-city-planning",
+        "تخطيط المدن الذكية",
+        "Smart city planning",
+    ),
+    ("customer-care", "خدمة المواطنين", "Serving citizens"),
+];
+
+/// What each role needs: (role, competency).
+const ROLE_NEEDS: [(&str, &str); 6] = [
+    ("clerk", "digital-services"),
+    ("clerk", "customer-care"),
+    ("department_officer", "digital-services"),
+    ("department_officer", "smart-city-planning"),
+    ("unit_head", "digital-transformation"),
+    ("unit_head", "local-revenue"),
+];
+
 const COURSES: [CourseSeed; 3] = [
     CourseSeed {
         code: "TC-RES",
@@ -61,6 +97,7 @@ const COURSES: [CourseSeed; 3] = [
         ),
         audience: ("العاملون بالمراكز التكنولوجية", "Technology center staff"),
         roles: ",clerk,department_officer,",
+        competencies: ",digital-services,local-revenue,",
         hours: 30,
         mode: "in_person",
         partner: 0,
@@ -82,6 +119,7 @@ const COURSES: [CourseSeed; 3] = [
             "Heads of cities and districts and their deputies",
         ),
         roles: ",unit_head,",
+        competencies: ",digital-transformation,",
         hours: 24,
         mode: "blended",
         partner: 1,
@@ -103,6 +141,7 @@ const COURSES: [CourseSeed; 3] = [
             "Urban planning and engineering staff",
         ),
         roles: ",department_officer,",
+        competencies: ",smart-city-planning,",
         hours: 18,
         mode: "online",
         partner: 2,
@@ -164,6 +203,27 @@ impl App {
                 ),
             )
             .await?;
+        for (code, ar, en) in COMPETENCIES {
+            self.store.save_competency(code, (ar, en)).await?;
+        }
+        for (role, competency) in ROLE_NEEDS {
+            self.store.add_role_need(role, competency).await?;
+        }
+        // Where Badrashin's staff are told of their nominations.
+        for name in [
+            "eg.clerk",
+            "eg.licensing",
+            "eg.officer",
+            "eg.defense",
+            "eg.head",
+        ] {
+            if let Some(user) = self.demo_principal(name).await? {
+                let email = format!("{}@badrashin.demo.baladiya.example", name.replace('.', "-"));
+                self.store
+                    .set_user_email(user.user_id, Some(&email))
+                    .await?;
+            }
+        }
         let mut partners = Vec::new();
         for (code, ar, en) in PARTNERS {
             partners.push(self.store.create_training_partner(code, (ar, en)).await?);
@@ -182,7 +242,7 @@ impl App {
                         hours: c.hours,
                         mode: c.mode.into(),
                         partner_id: partners.get(c.partner).copied(),
-                        competencies: ",digital-services,".into(),
+                        competencies: c.competencies.into(),
                         min_attendance: c.min_attendance,
                         pass_score: c.pass_score,
                     })
@@ -219,6 +279,9 @@ impl App {
                         capacity,
                         trainer_id: Some(trainer.user_id),
                         quotas: vec![(badrashin, capacity / 2), (awsim, capacity / 2)],
+                        // Venue, trainers and materials: EGP 1,500 a trainee-day.
+                        cost_minor: capacity * days * 150_000,
+                        currency: "EGP".into(),
                     },
                 )
                 .await?;

@@ -58,6 +58,20 @@ fn subject(kind: &str) -> (&'static str, &'static str) {
         "issued" => ("صدر ترخيصك", "Your license was issued"),
         "report_received" => ("تم استلام بلاغك", "Your report was received"),
         "report_status" => ("تحديث على البلاغ", "An update on a report you follow"),
+        "training_nominated" => ("رُشحت لدورة تدريبية", "You were nominated for training"),
+        "training_accepted" => ("قُبلت في دورة تدريبية", "Your training place is confirmed"),
+        "training_wait_listed" => (
+            "أنت على قائمة الانتظار لدورة تدريبية",
+            "You are on a training session's wait list",
+        ),
+        "training_declined" => (
+            "لم يُقبل ترشيحك للدورة",
+            "Your training nomination was declined",
+        ),
+        "training_withdrawn" => (
+            "سُحب ترشيحك للدورة",
+            "Your training nomination was withdrawn",
+        ),
         _ => ("تحديث على طلبك", "An update on your application"),
     }
 }
@@ -120,11 +134,22 @@ impl Sender {
                 let details = &message["details"];
                 let comment = details["comment"].as_str().unwrap_or_default();
                 let link = details["link"].as_str().unwrap_or_default();
-                let body = format!(
-                    "{ar}\n{}\nرقم التتبع: {tracking}\n{comment}\n\n{en}\n{}\nTracking number: {tracking}\n\n{link}\n",
-                    details["service_ar"].as_str().unwrap_or_default(),
-                    details["service_en"].as_str().unwrap_or_default(),
-                );
+                let text = |key: &str| details[key].as_str().unwrap_or_default().to_owned();
+                let body = if details["course_ar"].is_string() {
+                    let days = format!("{} – {}", text("first_day"), text("last_day"));
+                    format!(
+                        "{ar}\n{}\n{days}، {venue}\n{comment}\n\n{en}\n{}\n{days}, {venue}\n\n{link}\n",
+                        text("course_ar"),
+                        text("course_en"),
+                        venue = text("venue"),
+                    )
+                } else {
+                    format!(
+                        "{ar}\n{}\nرقم التتبع: {tracking}\n{comment}\n\n{en}\n{}\nTracking number: {tracking}\n\n{link}\n",
+                        text("service_ar"),
+                        text("service_en"),
+                    )
+                };
                 let email = Message::builder()
                     .from(from.clone())
                     .to(to)

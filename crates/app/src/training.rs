@@ -11,7 +11,7 @@ use baladiya_domain::people::{Permission, Role, Username};
 use baladiya_domain::training::assessment::{Evaluation, Rating, Score};
 use baladiya_domain::training::course::{Completion, CompletionRule, SessionDates};
 use baladiya_domain::training::enrolment::{Roster, Seat, SeatStatus};
-use baladiya_store::{NewEvent, NewSession, SeatChange, TrainingSession};
+use baladiya_store::{NewEvent, NewSession, SeatChange, TrainingNotice, TrainingSession};
 use chrono::NaiveDate;
 use serde_json::json;
 
@@ -22,25 +22,6 @@ use crate::{App, AppError, Principal};
 pub enum Decision {
     Accept,
     Decline { reason: String },
-}
-
-/// A session's figures for the center's report: reaction and learning.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SessionFigures {
-    pub session_id: i64,
-    pub course_ar: String,
-    pub course_en: String,
-    pub first_day: NaiveDate,
-    pub last_day: NaiveDate,
-    /// Trainees accepted.
-    pub trainees: u32,
-    pub completed: u32,
-    /// Trainees who passed the post-test (of those who took it).
-    pub passed: u32,
-    pub tested: u32,
-    /// Course hours times the trainees who completed.
-    pub hours_delivered: i64,
-    pub levels: baladiya_domain::training::assessment::Levels,
 }
 
 /// One trainee's outcome of a session.
@@ -178,8 +159,29 @@ impl App {
             who,
             detail,
         );
+        let mut notices = Vec::new();
+        for change in &changes {
+            let trainee = self.store.user(change.trainee_id).await?;
+            notices.push(TrainingNotice {
+                kind: format!("training_{}", change.status),
+                recipient: trainee.email.clone().unwrap_or(trainee.username),
+                payload: json!({
+                    "email": trainee.email,
+                    "name": trainee.full_name,
+                    "course_ar": session.course_name_ar,
+                    "course_en": session.course_name_en,
+                    "first_day": session.first_day,
+                    "last_day": session.last_day,
+                    "venue": session.venue,
+                    "status": change.status,
+                    "comment": change.reason,
+                    "link": format!("/staff/training/{}", session.id),
+                })
+                .to_string(),
+            });
+        }
         self.store
-            .save_roster(session.id, session.version, &changes, &event)
+            .save_roster(session.id, session.version, &changes, &notices, &event)
             .await?;
         Ok(())
     }
@@ -535,67 +537,5 @@ impl App {
                 }
             })
             .collect())
-    }
-
-    /// Every session's figures, the latest first, for those who manage a
-    /// center or oversee units.
-    pub async fn training_report(&self, who: &Principal) -> Result<Vec<SessionFigures>, AppError> {
-        if !who.access.has_anywhere(Permission::ManageOrg)
-            && !who.access.has_anywhere(Permission::ViewOversight)
-        {
-            return Err(baladiya_domain::access::Denied {
-                permission: Permission::ViewOversight,
-            }
-            .into());
-        }
-        use baladiya_domain::training::assessment::{learning_gain, levels};
-        let mut figures = Vec::new();
-        for listing in self.store.session_listings(None).await?.into_iter().rev() {
-            let session = self.session_of(listing.id).await?;
-            let outcomes = self.session_outcomes(listing.id).await?;
-            let (_, seats) = self.store.roster(listing.id).await?;
-            let accepted: Vec<_> = seats.iter().filter(|s| s.status == "accepted").collect();
-            let gains: Vec<_> = accepted
-                .iter()
-                .filter_map(|s| {
-                    let pre = Score::parse(s.pre_score?).ok()?;
-                    let post = Score::parse(s.post_score?).ok()?;
-                    Some(learning_gain(pre, post))
-                })
-                .collect();
-            let evaluations: Vec<Evaluation> = self
-                .store
-                .evaluations(listing.id)
-                .await?
-                .into_iter()
-                .filter_map(|[a, b, c]| {
-                    Some(Evaluation {
-                        satisfaction: Rating::parse(a).ok()?,
-                        trainer: Rating::parse(b).ok()?,
-                        relevance: Rating::parse(c).ok()?,
-                    })
-                })
-                .collect();
-            let completed = outcomes
-                .iter()
-                .filter(|o| o.completion == Completion::Completed)
-                .count() as u32;
-            let pass = session.pass_score.unwrap_or(0);
-            let tested: Vec<i64> = accepted.iter().filter_map(|s| s.post_score).collect();
-            figures.push(SessionFigures {
-                session_id: listing.id,
-                course_ar: listing.course_name_ar,
-                course_en: listing.course_name_en,
-                first_day: listing.first_day,
-                last_day: listing.last_day,
-                trainees: accepted.len() as u32,
-                completed,
-                passed: tested.iter().filter(|p| **p >= pass).count() as u32,
-                tested: tested.len() as u32,
-                hours_delivered: session.hours * i64::from(completed),
-                levels: levels(&evaluations, &gains),
-            });
-        }
-        Ok(figures)
     }
 }

@@ -28,6 +28,7 @@ mod sql;
 mod throttles;
 mod tiles;
 mod training;
+mod training_records;
 mod users;
 
 use std::str::FromStr;
@@ -70,8 +71,9 @@ pub use throttles::Throttle;
 pub use tiles::{MbTiles, TilesMetadata};
 pub use training::{
     CertificateRecord, NewCertificate, NewCourse, NewSession, SeatChange, SeatRow, SessionListing,
-    TraineeSeat, TrainingSession,
+    TraineeSeat, TrainingNotice, TrainingSession,
 };
+pub use training_records::{Acquired, Competency, ReportEvaluation, ReportSeat, StaffRole};
 pub use users::{NewUser, UserRecord};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

@@ -40,7 +40,8 @@ impl Store {
                     "UPDATE notifications SET attempts = attempts + 1, next_attempt_at = $1 \
                      WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3 \
                      RETURNING id, COALESCE((SELECT tracking_number FROM applications a WHERE a.id = application_id), \
-                     (SELECT CAST(r.id AS TEXT) FROM reports r WHERE r.id = report_id)) AS tracking_number, \
+                     (SELECT CAST(r.id AS TEXT) FROM reports r WHERE r.id = report_id), \
+                     CAST(training_session_id AS TEXT)) AS tracking_number, \
                      kind, recipient, payload, attempts",
                 )
                 .bind(lease_until)

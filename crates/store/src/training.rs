@@ -42,6 +42,10 @@ pub struct NewSession {
     pub trainer_id: Option<i64>,
     /// `(unit id, seats)`.
     pub quotas: Vec<(i64, i64)>,
+    /// What the session costs the center (venue, trainers, materials), in
+    /// minor units of `currency`.
+    pub cost_minor: i64,
+    pub currency: String,
 }
 
 /// A session with what the rules need of its course and center.
@@ -64,6 +68,10 @@ pub struct TrainingSession {
     pub min_attendance: i64,
     pub pass_score: Option<i64>,
     pub hours: i64,
+    pub cost_minor: i64,
+    pub currency: String,
+    /// Competencies the course builds, `,a,b,`.
+    pub competencies: String,
 }
 
 /// A session as the public calendar lists it.
@@ -100,6 +108,14 @@ pub struct SeatRow {
     pub post_score: Option<i64>,
 }
 
+/// A message to a trainee about their place, queued with the change.
+#[derive(Debug, Clone)]
+pub struct TrainingNotice {
+    pub kind: String,
+    pub recipient: String,
+    pub payload: String,
+}
+
 /// A change of one place, written by [`Store::save_roster`].
 #[derive(Debug, Clone)]
 pub struct SeatChange {
@@ -112,7 +128,8 @@ pub struct SeatChange {
 const SESSION_COLUMNS: &str = "SELECT s.id, s.course_id, c.code AS course_code, \
      c.name_ar AS course_name_ar, c.name_en AS course_name_en, c.center_id, \
      t.unit_id AS center_unit_id, s.plan_year, s.first_day, s.last_day, s.venue, s.capacity, \
-     s.trainer_id, s.version, c.min_attendance, c.pass_score, c.hours FROM training_sessions s \
+     s.trainer_id, s.version, c.min_attendance, c.pass_score, c.hours, s.cost_minor, s.currency, \
+     c.competencies FROM training_sessions s \
      JOIN training_courses c ON c.id = s.course_id JOIN training_centers t ON t.id = c.center_id";
 
 impl Store {
@@ -195,7 +212,8 @@ impl Store {
         Ok(in_write_tx!(self, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO training_sessions (course_id, plan_year, first_day, last_day, venue, \
-                 capacity, trainer_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                 capacity, trainer_id, cost_minor, currency) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
             )
             .bind(s.course_id)
             .bind(&s.plan_year)
@@ -204,6 +222,8 @@ impl Store {
             .bind(&s.venue)
             .bind(s.capacity)
             .bind(s.trainer_id)
+            .bind(s.cost_minor)
+            .bind(&s.currency)
             .fetch_one(&mut *tx)
             .await?;
             for (unit, seats) in &s.quotas {
@@ -276,6 +296,14 @@ impl Store {
         }))
     }
 
+    /// Every session, the earliest first.
+    pub async fn training_sessions(&self) -> Result<Vec<TrainingSession>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!("{SESSION_COLUMNS} ORDER BY s.first_day, s.id"));
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(sql).fetch_all(pool).await?
+        }))
+    }
+
     /// A session's seats per unit and its roster, in nomination order.
     pub async fn roster(
         &self,
@@ -321,12 +349,14 @@ impl Store {
     }
 
     /// Writes `changes` to a session's roster if it is still at
-    /// `version`, with `event`, in one transaction (else `stale-version`).
+    /// `version`, with `event` and the trainees' `notices`, in one
+    /// transaction (else `stale-version`).
     pub async fn save_roster(
         &self,
         session_id: i64,
         version: i64,
         changes: &[SeatChange],
+        notices: &[TrainingNotice],
         event: &NewEvent<'_>,
     ) -> Result<(), StoreError> {
         in_write_tx!(self, tx => {
@@ -357,6 +387,19 @@ impl Store {
                 .bind(change.unit_id)
                 .bind(&change.status)
                 .bind(&change.reason)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for notice in notices {
+                sqlx::query(
+                    "INSERT INTO notifications (training_session_id, kind, recipient, payload, \
+                     next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $5)",
+                )
+                .bind(session_id)
+                .bind(&notice.kind)
+                .bind(&notice.recipient)
+                .bind(&notice.payload)
+                .bind(event.at)
                 .execute(&mut *tx)
                 .await?;
             }

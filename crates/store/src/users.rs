@@ -27,9 +27,12 @@ pub struct UserRecord {
     pub full_name: String,
     pub password_hash: String,
     pub active: bool,
+    /// Where the staff member is told of their training.
+    pub email: Option<String>,
 }
 
-const USER_COLUMNS: &str = "SELECT id, username, full_name, password_hash, active FROM users";
+const USER_COLUMNS: &str =
+    "SELECT id, username, full_name, password_hash, active, email FROM users";
 
 impl Store {
     pub async fn create_user(

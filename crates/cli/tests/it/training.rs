@@ -127,6 +127,8 @@ async fn a_session_lives_from_plan_to_completion(engine: Engine) {
         capacity: 1,
         trainer_id: Some(trainer.user_id),
         quotas: vec![(badrashin, 2)],
+        cost_minor: 0,
+        currency: "EGP".into(),
     };
     forbidden(app.app.plan_session(&head, &plan).await);
     let session = app.app.plan_session(&admin, &plan).await.expect("planned");
@@ -459,15 +461,15 @@ async fn the_demo_center_has_a_year_and_a_public_calendar(engine: Engine) {
         report.contains("الإجمالي") && report.contains("%"),
         "{report}"
     );
-    let figures = app
+    let report = app
         .app
-        .training_report(&principal(&app, "eg.viewer").await)
+        .training_report(&principal(&app, "eg.viewer").await, None)
         .await
         .expect("report");
-    let oldest = figures.last().expect("a past session");
+    let oldest = &report.sessions.last().expect("a past session").tally;
     assert!(oldest.completed >= 1 && oldest.completed < oldest.trainees);
-    assert_eq!(oldest.levels.evaluations, oldest.trainees);
-    assert!(oldest.levels.normalized.is_some_and(|g| g > 0.0));
+    assert_eq!(oldest.levels().evaluations, oldest.trainees);
+    assert!(oldest.levels().normalized.is_some_and(|g| g > 0.0));
     let clerk = crate::applications::staff_client(&app, "eg.clerk").await;
     let refused = clerk
         .get(app.url("/staff/training/report"))
@@ -541,6 +543,8 @@ async fn staff_run_a_session_from_its_page(engine: Engine) {
                 capacity: 3,
                 trainer_id: Some(trainer.user_id),
                 quotas: vec![(unit_id(&app, "EG-GZ-BDR").await, 2)],
+                cost_minor: 0,
+                currency: "EGP".into(),
             },
         )
         .await
@@ -667,6 +671,8 @@ pub async fn plan_a_week(app: &TestApp) -> i64 {
                 capacity: 3,
                 trainer_id: Some(user_id(app, "eg.officer").await),
                 quotas: vec![(unit_id(app, "EG-GZ-BDR").await, 3)],
+                cost_minor: 0,
+                currency: "EGP".into(),
             },
         )
         .await
@@ -724,6 +730,8 @@ async fn two_centers_keep_their_sessions_apart(engine: Engine) {
         capacity: 5,
         trainer_id: None,
         quotas: vec![(unit_id(&app, "SA-04-KHB").await, 5)],
+        cost_minor: 0,
+        currency: "EGP".into(),
     };
     forbidden(app.app.plan_session(&eg_admin, &saudi_plan).await);
     let saudi = app

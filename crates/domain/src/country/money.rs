@@ -12,6 +12,15 @@ pub enum Currency {
 }
 
 impl Currency {
+    pub const ALL: [Currency; 2] = [Currency::Egp, Currency::Sar];
+
+    pub fn parse(code: &str) -> Result<Self, &'static str> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.code() == code)
+            .ok_or("currency-unknown")
+    }
+
     /// ISO 4217 code.
     pub fn code(self) -> &'static str {
         match self {

@@ -10,9 +10,12 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use baladiya_app::training::Decision;
+use baladiya_app::training_records::GroupFigures;
 use baladiya_app::{AppError, Principal};
 use baladiya_domain::ErrorCode;
+use baladiya_domain::country::Currency;
 use baladiya_domain::people::{Permission, Role};
+use baladiya_domain::training::report::Tally;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -27,6 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/training", get(sessions))
         .route("/staff/training/mine", get(my_training))
         .route("/staff/training/report", get(report))
+        .route("/staff/training/needs", get(needs))
+        .route("/staff/training/people/{username}", get(staff_record))
         .route("/staff/training/certificates/{code}", get(certificate))
         .route("/staff/training/{id}", get(session_page))
         .route("/staff/training/{id}/{action}", post(act))
@@ -330,22 +335,43 @@ struct MyCertificate {
 struct MinePage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
+    /// The staff member's name when it is not the reader's own record.
+    name: Option<String>,
+    hours: String,
     seats: Vec<MySeat>,
     certificates: Vec<MyCertificate>,
 }
 
-/// A staff member's own training: sessions and certificates.
+/// A staff member's own training: sessions, certificates and hours.
 async fn my_training(
     State(state): State<AppState>,
     tr: Tr,
     Staff(who): Staff,
 ) -> Result<Response, WebError> {
+    let username = who.username.clone();
+    record_page(&state, &tr, &who, &username).await
+}
+
+/// A staff member's training record, for those who oversee their unit.
+async fn staff_record(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    Path(username): Path<String>,
+) -> Result<Response, WebError> {
+    record_page(&state, &tr, &who, &username).await
+}
+
+async fn record_page(
+    state: &AppState,
+    tr: &Tr,
+    who: &Principal,
+    username: &str,
+) -> Result<Response, WebError> {
     let ar = tr.lang() == "ar";
-    let store = &state.app.store;
-    let seats = store
-        .seats_of(who.user_id)
-        .await
-        .map_err(AppError::from)?
+    let record = state.app.training_record(who, username).await?;
+    let seats = record
+        .seats
         .into_iter()
         .map(|s| MySeat {
             course: if ar {
@@ -353,14 +379,12 @@ async fn my_training(
             } else {
                 s.course_name_en
             },
-            dates: dates(&tr, s.first_day, s.last_day),
+            dates: dates(tr, s.first_day, s.last_day),
             status: tr.t(&format!("training-status-{}", s.status)),
         })
         .collect();
-    let certificates = store
-        .certificates_of(who.user_id)
-        .await
-        .map_err(AppError::from)?
+    let certificates = record
+        .certificates
         .into_iter()
         .map(|c| MyCertificate {
             code: c.verification_code,
@@ -375,8 +399,10 @@ async fn my_training(
         .collect();
     Ok(page(
         MinePage {
-            tr: &tr,
-            user: Some(&who),
+            tr,
+            user: Some(who),
+            name: (record.username != who.username).then_some(record.full_name),
+            hours: tr.count("training-hours", "n", record.hours),
             seats,
             certificates,
         }
@@ -451,9 +477,8 @@ async fn certificate(
 
 #[derive(Debug)]
 struct ReportRow {
-    id: i64,
-    course: String,
-    dates: String,
+    name: String,
+    link: Option<String>,
     trainees: String,
     completion: String,
     pass: String,
@@ -462,6 +487,14 @@ struct ReportRow {
     satisfaction: String,
     trainer: String,
     relevance: String,
+    cost: String,
+}
+
+#[derive(Debug)]
+struct ReportTable {
+    id: &'static str,
+    title: String,
+    rows: Vec<ReportRow>,
 }
 
 #[derive(Template)]
@@ -469,92 +502,227 @@ struct ReportRow {
 struct ReportPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
-    rows: Vec<ReportRow>,
-    totals: ReportRow,
+    years: Vec<String>,
+    year: String,
+    sessions: Vec<(ReportRow, String, String)>,
+    tables: Vec<ReportTable>,
+    total: ReportRow,
 }
 
-/// The center's report: per session, trainees, completion and pass
-/// rates, hours delivered, learning gain and the trainees' evaluation.
-async fn report(
-    State(state): State<AppState>,
-    tr: Tr,
-    Staff(who): Staff,
-) -> Result<Response, WebError> {
-    let figures = state.app.training_report(&who).await?;
-    let share = |n: u32, of: u32| {
-        if of == 0 {
-            "—".to_owned()
-        } else {
-            tr.digits(&format!("{:.0}%", f64::from(n) * 100.0 / f64::from(of)))
-        }
-    };
-    let mean = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| tr.digits(&format!("{v:.1}")));
-    let gain = |v: Option<f64>| {
+#[derive(Debug, Deserialize)]
+struct ReportQuery {
+    year: Option<String>,
+}
+
+/// One line of the report: a group's figures as people read them.
+fn report_row(tr: &Tr, name: String, link: Option<String>, t: &Tally) -> ReportRow {
+    let share = |v: Option<f64>| {
         v.map_or_else(
             || "—".to_owned(),
             |v| tr.digits(&format!("{:.0}%", v * 100.0)),
         )
     };
+    let mean = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| tr.digits(&format!("{v:.1}")));
+    let levels = t.levels();
+    ReportRow {
+        name,
+        link,
+        trainees: tr.digits(&t.trainees.to_string()),
+        completion: share(t.completion_rate()),
+        pass: share(t.pass_rate()),
+        hours: tr.digits(&t.hours_delivered.to_string()),
+        gain: share(levels.normalized),
+        satisfaction: mean(levels.satisfaction),
+        trainer: mean(levels.trainer),
+        relevance: mean(levels.relevance),
+        cost: t
+            .cost_per_trainee()
+            .and_then(|(minor, code)| {
+                Some(super::public::money(tr, minor, Currency::parse(code).ok()?))
+            })
+            .unwrap_or_else(|| "—".to_owned()),
+    }
+}
+
+/// The center's report over a plan year: per session, course, trainer,
+/// governorate and unit level, trainees, completion and pass rates, hours
+/// delivered, learning gain, the trainees' evaluation and cost per trainee.
+async fn report(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    WebQuery(q): WebQuery<ReportQuery>,
+) -> Result<Response, WebError> {
+    let year = q.year.filter(|y| !y.is_empty());
+    let report = state.app.training_report(&who, year.as_deref()).await?;
     let ar = tr.lang() == "ar";
-    let rows = figures
+    let pick = |a: &str, e: &str| if ar { a.to_owned() } else { e.to_owned() };
+    let sessions = report
+        .sessions
         .iter()
-        .map(|f| ReportRow {
-            id: f.session_id,
-            course: if ar {
-                f.course_ar.clone()
-            } else {
-                f.course_en.clone()
-            },
-            dates: dates(&tr, f.first_day, f.last_day),
-            trainees: tr.digits(&f.trainees.to_string()),
-            completion: share(f.completed, f.trainees),
-            pass: share(f.passed, f.tested),
-            hours: tr.digits(&f.hours_delivered.to_string()),
-            gain: gain(f.levels.normalized),
-            satisfaction: mean(f.levels.satisfaction),
-            trainer: mean(f.levels.trainer),
-            relevance: mean(f.levels.relevance),
+        .map(|f| {
+            let s = &f.session;
+            (
+                report_row(
+                    &tr,
+                    pick(&s.course_name_ar, &s.course_name_en),
+                    Some(format!("/staff/training/{}", s.id)),
+                    &f.tally,
+                ),
+                dates(&tr, s.first_day, s.last_day),
+                f.trainer.clone().unwrap_or_default(),
+            )
         })
         .collect();
-    let sum = |pick: fn(&baladiya_app::training::SessionFigures) -> u32| {
-        figures.iter().map(pick).sum::<u32>()
+    let groups = |groups: &[GroupFigures]| {
+        groups
+            .iter()
+            .map(|g| report_row(&tr, pick(&g.name_ar, &g.name_en), None, &g.tally))
+            .collect()
     };
-    let weighted =
-        |pick: fn(&baladiya_domain::training::assessment::Levels) -> Option<f64>,
-         weight: fn(&baladiya_domain::training::assessment::Levels) -> u32| {
-            let (total, n) = figures
+    let tables = vec![
+        ReportTable {
+            id: "by-course",
+            title: tr.t("training-report-by-course"),
+            rows: groups(&report.courses),
+        },
+        ReportTable {
+            id: "by-trainer",
+            title: tr.t("training-report-by-trainer"),
+            rows: groups(&report.trainers),
+        },
+        ReportTable {
+            id: "by-governorate",
+            title: tr.t("training-report-by-governorate"),
+            rows: groups(&report.governorates),
+        },
+        ReportTable {
+            id: "by-level",
+            title: tr.t("training-report-by-level"),
+            rows: report
+                .levels
                 .iter()
-                .fold((0.0, 0u32), |(t, n), f| match pick(&f.levels) {
-                    Some(v) => (t + v * f64::from(weight(&f.levels)), n + weight(&f.levels)),
-                    None => (t, n),
-                });
-            (n > 0).then(|| total / f64::from(n))
-        };
-    let totals = ReportRow {
-        id: 0,
-        course: tr.t("training-report-total"),
-        dates: String::new(),
-        trainees: tr.digits(&sum(|f| f.trainees).to_string()),
-        completion: share(sum(|f| f.completed), sum(|f| f.trainees)),
-        pass: share(sum(|f| f.passed), sum(|f| f.tested)),
-        hours: tr.digits(
-            &figures
-                .iter()
-                .map(|f| f.hours_delivered)
-                .sum::<i64>()
-                .to_string(),
-        ),
-        gain: gain(weighted(|l| l.normalized, |l| l.tested)),
-        satisfaction: mean(weighted(|l| l.satisfaction, |l| l.evaluations)),
-        trainer: mean(weighted(|l| l.trainer, |l| l.evaluations)),
-        relevance: mean(weighted(|l| l.relevance, |l| l.evaluations)),
-    };
+                .map(|(kind, t)| report_row(&tr, tr.t(&format!("kind-{kind}")), None, t))
+                .collect(),
+        },
+    ];
+    let total = report_row(&tr, tr.t("training-report-total"), None, &report.total);
     Ok(page(
         ReportPage {
             tr: &tr,
             user: Some(&who),
+            years: report.years,
+            year: year.unwrap_or_default(),
+            sessions,
+            tables,
+            total,
+        }
+        .render(),
+    ))
+}
+
+#[derive(Debug)]
+struct NeedRow {
+    username: String,
+    name: String,
+    roles: String,
+    hours: String,
+    missing: Vec<String>,
+    /// `(session id, course, first day)`.
+    suggested: Vec<(i64, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "staff_training_needs.html")]
+struct NeedsPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    units: Vec<(String, String)>,
+    unit: String,
+    rows: Vec<NeedRow>,
+}
+
+#[derive(Debug, Deserialize)]
+struct NeedsQuery {
+    unit: Option<String>,
+}
+
+/// A unit's training needs: each staff member's hours, the competencies
+/// their roles require that they have not acquired, and the sessions to
+/// come that build them (where their head nominates them).
+async fn needs(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    WebQuery(q): WebQuery<NeedsQuery>,
+) -> Result<Response, WebError> {
+    let app = &state.app;
+    let roots = who.access.roots(Permission::ViewOversight);
+    let units = app
+        .store
+        .units_within(&roots)
+        .await
+        .map_err(AppError::from)?;
+    let chosen = match q.unit.filter(|u| !u.is_empty()) {
+        Some(code) => units.iter().find(|u| u.code.as_str() == code),
+        None => units.first(),
+    }
+    .ok_or(WebError::new(ErrorCode::Forbidden))?;
+    let needs = app.training_needs(&who, chosen).await?;
+    let ar = tr.lang() == "ar";
+    let competency = |code: &str| {
+        needs
+            .competencies
+            .iter()
+            .find(|c| c.code == code)
+            .map_or_else(
+                || code.to_owned(),
+                |c| {
+                    if ar {
+                        c.name_ar.clone()
+                    } else {
+                        c.name_en.clone()
+                    }
+                },
+            )
+    };
+    let rows = needs
+        .staff
+        .iter()
+        .map(|s| NeedRow {
+            username: s.username.clone(),
+            name: s.full_name.clone(),
+            roles: s
+                .roles
+                .iter()
+                .map(|r| tr.t(&format!("role-name-{r}")))
+                .collect::<Vec<_>>()
+                .join("، "),
+            hours: tr.digits(&s.hours.to_string()),
+            missing: s.missing.iter().map(|c| competency(c)).collect(),
+            suggested: s
+                .suggested
+                .iter()
+                .map(|(id, course_ar, course_en, first)| {
+                    (
+                        *id,
+                        if ar { course_ar } else { course_en }.clone(),
+                        tr.date(*first),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(page(
+        NeedsPage {
+            tr: &tr,
+            user: Some(&who),
+            units: units
+                .iter()
+                .map(|u| (u.code.as_str().to_owned(), u.name.get(tr.lang()).to_owned()))
+                .collect(),
+            unit: chosen.code.as_str().to_owned(),
             rows,
-            totals,
         }
         .render(),
     ))
