@@ -127,7 +127,7 @@ async fn a_session_lives_from_plan_to_completion(engine: Engine) {
         capacity: 1,
         trainer_id: Some(trainer.user_id),
         quotas: vec![(badrashin, 2)],
-        cost_minor: 0,
+        cost_minor: 1_200_000,
         currency: "EGP".into(),
     };
     forbidden(app.app.plan_session(&head, &plan).await);
@@ -147,6 +147,10 @@ async fn a_session_lives_from_plan_to_completion(engine: Engine) {
         user_id(&app, "eg.clerk").await,
         user_id(&app, "eg.licensing").await,
     );
+    store
+        .set_user_email(licensing, Some("dina@badrashin.example"))
+        .await
+        .expect("email");
     app.app
         .nominate(&head, session, "eg.clerk")
         .await
@@ -193,6 +197,39 @@ async fn a_session_lives_from_plan_to_completion(engine: Engine) {
             .await
             .expect("withdrawn"),
         Some(licensing)
+    );
+    // Each trainee was told of every change of their place, once.
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("notifications.jsonl");
+    let senders = [baladiya_app::notifications::Sender::File(file.clone())];
+    assert_eq!(
+        app.app.deliver_notifications(&senders).await.expect("sent"),
+        (6, 0)
+    );
+    let told: Vec<(String, String)> = std::fs::read_to_string(&file)
+        .expect("written")
+        .lines()
+        .map(|line| {
+            let message: serde_json::Value = serde_json::from_str(line).expect("JSON line");
+            assert_eq!(message["details"]["course_en"], "Technology centers");
+            (
+                message["recipient"].as_str().expect("to").to_owned(),
+                message["kind"].as_str().expect("kind").to_owned(),
+            )
+        })
+        .collect();
+    let to = |who: &str, kind: &str| (who.to_owned(), format!("training_{kind}"));
+    let dina = "dina@badrashin.example";
+    assert_eq!(
+        told,
+        [
+            to("eg.clerk", "nominated"),
+            to(dina, "nominated"),
+            to("eg.clerk", "accepted"),
+            to(dina, "wait_listed"),
+            to("eg.clerk", "withdrawn"),
+            to(dina, "accepted"),
+        ]
     );
     // A second session on overlapping days cannot take the same trainee.
     let overlapping = app
@@ -302,6 +339,43 @@ async fn a_session_lives_from_plan_to_completion(engine: Engine) {
         .expect("events");
     assert_eq!(events.len(), 1 + 2 + 2 + 1 + needed + 1 + 1 + 1);
 
+    // What the trainee's role needs, before and after the certificate.
+    store
+        .save_competency("one-stop-shop", ("الشباك الواحد", "One-stop shop"))
+        .await
+        .expect("competency");
+    store
+        .add_role_need("department_officer", "one-stop-shop")
+        .await
+        .expect("need");
+    let bdr = store
+        .unit_by_code(&UnitCode::parse("EG-GZ-BDR").expect("code"))
+        .await
+        .expect("unit")
+        .expect("known");
+    let needs_of = |username: &'static str| {
+        let (app, head, bdr) = (&app, &head, &bdr);
+        async move {
+            let needs = app.app.training_needs(head, bdr).await.expect("needs");
+            let need = needs
+                .staff
+                .into_iter()
+                .find(|s| s.username == username)
+                .expect("on the unit's staff");
+            (need.missing.into_iter().collect::<Vec<_>>(), need.hours)
+        }
+    };
+    assert_eq!(
+        needs_of("eg.licensing").await,
+        (vec!["one-stop-shop".to_owned()], 0)
+    );
+    assert_eq!(
+        needs_of("eg.clerk").await,
+        (vec![], 0),
+        "a clerk does not need it"
+    );
+    forbidden(app.app.training_needs(&trainee, &bdr).await);
+
     // The center certifies who completed; anyone verifies; it revokes.
     forbidden(app.app.issue_certificates(&head, session).await);
     assert_eq!(
@@ -323,6 +397,42 @@ async fn a_session_lives_from_plan_to_completion(engine: Engine) {
         .await
         .expect("certificates");
     assert_eq!(mine.len(), 1);
+    assert_eq!(needs_of("eg.licensing").await, (vec![], 20), "acquired");
+    let record = app
+        .app
+        .training_record(&head, "eg.licensing")
+        .await
+        .expect("the head sees their staff's record");
+    assert_eq!(
+        (record.hours, record.certificates.len(), record.seats.len()),
+        (20, 1, 1)
+    );
+    assert!(matches!(
+        app.app
+            .training_record(&clerk_principal, "eg.licensing")
+            .await,
+        Err(AppError::NotFound)
+    ));
+    // The report: one trainee carries the session's cost, completed, gained.
+    let report = app
+        .app
+        .training_report(&admin, Some("2025/2026"))
+        .await
+        .expect("report");
+    assert_eq!(report.total.trainees, 1);
+    assert_eq!(report.total.cost_per_trainee(), Some((1_200_000, "EGP")));
+    assert_eq!(report.total.hours_delivered, 20);
+    assert_eq!(report.governorates.len(), 1);
+    assert_eq!(report.governorates[0].name_en, "Giza Governorate");
+    assert_eq!(report.levels[0].0, "markaz");
+    assert!(
+        app.app
+            .training_report(&admin, Some("1990/1991"))
+            .await
+            .expect("report")
+            .sessions
+            .is_empty()
+    );
     let code = mine[0].verification_code.clone();
     let check = app
         .app
@@ -366,6 +476,11 @@ async fn a_session_lives_from_plan_to_completion(engine: Engine) {
         .expect("revoked");
     let check = app.app.verify_certificate(&code).await.expect("check");
     assert_eq!((check.status, check.signature_valid), ("revoked", true));
+    assert_eq!(
+        needs_of("eg.licensing").await,
+        (vec!["one-stop-shop".to_owned()], 0),
+        "a revoked certificate gives nothing"
+    );
     assert_eq!(
         conflict(app.app.revoke_certificate(&admin, &code, "مرة أخرى").await),
         ErrorCode::AlreadyRevoked
@@ -461,6 +576,36 @@ async fn the_demo_center_has_a_year_and_a_public_calendar(engine: Engine) {
         report.contains("الإجمالي") && report.contains("%"),
         "{report}"
     );
+    for table in ["by-course", "by-trainer", "by-governorate", "by-level"] {
+        assert!(report.contains(&format!("id=\"{table}\"")), "{table}");
+    }
+    assert!(
+        report.contains("محافظة الجيزة") && report.contains("ج.م"),
+        "{report}"
+    );
+    // The head's view of Badrashin's needs: every staff member, with what
+    // their role needs, and the sessions to come that build it.
+    let head = crate::applications::staff_client(&app, "eg.head").await;
+    let needs = crate::support::html(&head, app.url("/staff/training/needs")).await;
+    assert!(needs.contains("id=\"needs\""), "{needs}");
+    assert!(
+        needs.contains("قيادة التحول الرقمي"),
+        "the head's own need: {needs}"
+    );
+    assert!(needs.contains("خدمة المواطنين"), "no course builds it yet");
+    assert!(needs.contains("href=\"/staff/training/people/eg.clerk\""));
+    let record = crate::support::html(&head, app.url("/staff/training/people/eg.clerk")).await;
+    assert!(
+        record.contains("سجل التدريب") && record.contains("id=\"certificates\""),
+        "{record}"
+    );
+    let clerk = crate::applications::staff_client(&app, "eg.clerk").await;
+    let refused = clerk
+        .get(app.url("/staff/training/people/eg.licensing"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(refused.status(), 404, "another's record");
     let report = app
         .app
         .training_report(&principal(&app, "eg.viewer").await, None)
@@ -470,7 +615,6 @@ async fn the_demo_center_has_a_year_and_a_public_calendar(engine: Engine) {
     assert!(oldest.completed >= 1 && oldest.completed < oldest.trainees);
     assert_eq!(oldest.levels().evaluations, oldest.trainees);
     assert!(oldest.levels().normalized.is_some_and(|g| g > 0.0));
-    let clerk = crate::applications::staff_client(&app, "eg.clerk").await;
     let refused = clerk
         .get(app.url("/staff/training/report"))
         .send()
