@@ -104,6 +104,20 @@ impl App {
             .await?)
     }
 
+    /// The id of the active staff member named `username` (as typed, or
+    /// scanned from their page); unknown is a field error on `field`.
+    pub async fn trainee_id(&self, username: &str, field: &'static str) -> Result<i64, AppError> {
+        let unknown = || AppError::field(field, "training-trainee-unknown");
+        let name = Username::parse(username.trim()).map_err(|_| unknown())?;
+        Ok(self
+            .store
+            .user_by_username(&name)
+            .await?
+            .filter(|u| u.active)
+            .ok_or_else(unknown)?
+            .id)
+    }
+
     /// The roster of a session as the domain rules see it.
     async fn load_roster(&self, session: &TrainingSession) -> Result<Roster, AppError> {
         let (quotas, rows) = self.store.roster(session.id).await?;
@@ -365,14 +379,37 @@ impl App {
         }
     }
 
-    /// Records who attended on `day` (a working day of the session): only
-    /// accepted trainees.
+    /// Records who attended on `day` (a working day of the session),
+    /// replacing that day's record: only accepted trainees.
     pub async fn take_attendance(
         &self,
         who: &Principal,
         session_id: i64,
         day: NaiveDate,
         present: &[i64],
+    ) -> Result<(), AppError> {
+        self.attend(who, session_id, day, present, true).await
+    }
+
+    /// Adds one trainee to `day`'s attendance, as when the trainer scans
+    /// the code on the trainee's page at the door (again is harmless).
+    pub async fn scan_attendance(
+        &self,
+        who: &Principal,
+        session_id: i64,
+        day: NaiveDate,
+        trainee: i64,
+    ) -> Result<(), AppError> {
+        self.attend(who, session_id, day, &[trainee], false).await
+    }
+
+    async fn attend(
+        &self,
+        who: &Principal,
+        session_id: i64,
+        day: NaiveDate,
+        present: &[i64],
+        whole_day: bool,
     ) -> Result<(), AppError> {
         let session = self.session_of(session_id).await?;
         self.require_trainer(who, &session).await?;
@@ -392,7 +429,11 @@ impl App {
             ));
         }
         let event = event(
-            "training.attendance",
+            if whole_day {
+                "training.attendance"
+            } else {
+                "training.attendance_scanned"
+            },
             session.id,
             session.center_unit_id,
             self.now(),
@@ -400,7 +441,15 @@ impl App {
             json!({"day": day, "present": present}),
         );
         self.store
-            .record_attendance(session.id, day, present, who.user_id, self.now(), &event)
+            .record_attendance(
+                session.id,
+                day,
+                present,
+                whole_day,
+                who.user_id,
+                self.now(),
+                &event,
+            )
             .await?;
         Ok(())
     }

@@ -409,26 +409,31 @@ impl Store {
     }
 
     /// Records who attended a session on `day` (replacing that day's
-    /// record), with its event, in one transaction.
+    /// record when `whole_day`, else adding to it), with its event, in one
+    /// transaction.
+    #[allow(clippy::too_many_arguments)]
     pub async fn record_attendance(
         &self,
         session_id: i64,
         day: NaiveDate,
         present: &[i64],
+        whole_day: bool,
         recorded_by: i64,
         at: DateTime<Utc>,
         event: &NewEvent<'_>,
     ) -> Result<(), StoreError> {
         in_write_tx!(self, tx => {
-            sqlx::query("DELETE FROM training_attendance WHERE session_id = $1 AND day = $2")
-                .bind(session_id)
-                .bind(day)
-                .execute(&mut *tx)
-                .await?;
+            if whole_day {
+                sqlx::query("DELETE FROM training_attendance WHERE session_id = $1 AND day = $2")
+                    .bind(session_id)
+                    .bind(day)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             for trainee in present {
                 sqlx::query(
                     "INSERT INTO training_attendance (session_id, trainee_id, day, recorded_by, \
-                     recorded_at) VALUES ($1, $2, $3, $4, $5)",
+                     recorded_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                 )
                 .bind(session_id)
                 .bind(trainee)

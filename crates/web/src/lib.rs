@@ -31,6 +31,7 @@ mod server;
 mod sta;
 mod state;
 pub mod tiles;
+mod training_api;
 mod views;
 pub mod xes;
 
@@ -164,7 +165,8 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
                 .merge(applications::routes())
                 .merge(reports::api_routes())
                 .merge(indicators::api_routes())
-                .merge(sensors::api_routes()),
+                .merge(sensors::api_routes())
+                .merge(training_api::api_routes()),
         )
         .route("/healthz", get(api::healthz))
         .route("/assets/{*path}", get(assets::asset))

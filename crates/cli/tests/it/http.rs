@@ -987,6 +987,17 @@ async fn the_openapi_document_matches_the_server() {
         ("get", "/indicators/parts"),
         ("get", "/sensors/places"),
         ("get", "/sensors/datastreams/{id}/series"),
+        ("get", "/training/sessions"),
+        ("get", "/training/sessions/{id}"),
+        ("get", "/training/sessions/{id}/roster"),
+        ("post", "/training/sessions/{id}/nominations"),
+        ("post", "/training/sessions/{id}/decisions"),
+        ("post", "/training/sessions/{id}/withdrawals"),
+        ("post", "/training/sessions/{id}/attendance"),
+        ("post", "/training/sessions/{id}/scores"),
+        ("get", "/training/me"),
+        ("get", "/training/people/{username}"),
+        ("get", "/training/report"),
     ];
     let mut documented = 0;
     for (path, item) in paths {

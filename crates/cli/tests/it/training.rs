@@ -19,7 +19,8 @@ crate::on_both_engines!(
     a_session_lives_from_plan_to_completion,
     the_demo_center_has_a_year_and_a_public_calendar,
     staff_run_a_session_from_its_page,
-    two_centers_keep_their_sessions_apart
+    two_centers_keep_their_sessions_apart,
+    the_api_runs_a_session_the_way_a_client_would
 );
 
 async fn principal(app: &TestApp, username: &str) -> Principal {
@@ -753,6 +754,39 @@ async fn staff_run_a_session_from_its_page(engine: Engine) {
     );
     let outcomes = app.app.session_outcomes(session).await.expect("outcomes");
     assert_eq!((outcomes[0].attended, outcomes[0].trainee_id), (1, clerk));
+    // At the door on the second day: the trainer scans the code on the
+    // trainee's own page; the day is added to, never replaced.
+    let mine = crate::support::html(
+        &crate::applications::staff_client(&app, "eg.clerk").await,
+        app.url("/staff/training/mine"),
+    )
+    .await;
+    assert!(
+        mine.contains("id=\"attendance-code\"") && mine.contains("<svg"),
+        "{mine}"
+    );
+    assert!(page.contains("id=\"scan\""), "the trainer's scan form");
+    for _ in 0..2 {
+        let scanned = post(
+            teacher.clone(),
+            "scan",
+            vec![("day", day(6).to_string()), ("code", " eg.clerk ".into())],
+        )
+        .await;
+        assert_eq!(scanned.status(), 303, "scanning twice is harmless");
+    }
+    let outcomes = app.app.session_outcomes(session).await.expect("outcomes");
+    assert_eq!(outcomes[0].attended, 2, "day one kept, day two added");
+    let unknown = post(
+        teacher.clone(),
+        "scan",
+        vec![
+            ("day", day(6).to_string()),
+            ("code", "no.such.person".into()),
+        ],
+    )
+    .await;
+    assert_eq!(unknown.status(), 422);
     let forged = center
         .post(app.url(&format!("{path}/withdraw")))
         .form(&[("csrf", "forged"), ("trainee", &clerk.to_string())])
@@ -922,5 +956,269 @@ async fn two_centers_keep_their_sessions_apart(engine: Engine) {
         "the Saudi nominations stay in their session"
     );
     assert_eq!(seats[0].status, "nominated");
+    app.stop().await;
+}
+
+/// The API as a client uses it: the public calendar, a head nominates
+/// over HTTP, the center accepts and declines, the trainer takes
+/// attendance and scores, the trainee reads their record, the viewer the
+/// report; each one's limits answered with the right status and code.
+async fn the_api_runs_a_session_the_way_a_client_would(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    app.app.load_demo_training().await.expect("demo");
+    let token = |name: &'static str| app.token(name);
+    let (head, admin, trainer, clerk, viewer) = (
+        token("eg.head").await,
+        token("eg.admin").await,
+        token("eg.planning").await,
+        token("eg.clerk").await,
+        token("eg.viewer").await,
+    );
+    let call = |method: reqwest::Method,
+                path: String,
+                bearer: Option<&String>,
+                body: Option<serde_json::Value>| {
+        let request = app
+            .client
+            .request(method, app.url(&format!("/api/v1{path}")));
+        let request = match bearer {
+            Some(t) => request.bearer_auth(t),
+            None => request,
+        };
+        let request = match body {
+            Some(b) => request.json(&b),
+            None => request,
+        };
+        async move {
+            let response = request.send().await.expect("request");
+            let status = response.status().as_u16();
+            (
+                status,
+                response.json::<serde_json::Value>().await.expect("JSON"),
+            )
+        }
+    };
+    use reqwest::Method;
+    let (status, upcoming) = call(Method::GET, "/training/sessions".into(), None, None).await;
+    assert_eq!(status, 200);
+    let upcoming = upcoming.as_array().expect("list");
+    assert_eq!(upcoming.len(), 2, "the demo's sessions to come");
+    let session = upcoming[0]["id"].as_i64().expect("id");
+    assert_eq!(upcoming[0]["course"]["mode"], "in_person");
+    let (status, one) = call(
+        Method::GET,
+        format!("/training/sessions/{session}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!((status, one["id"].as_i64()), (200, Some(session)));
+    let (status, _) = call(Method::GET, "/training/sessions/999999".into(), None, None).await;
+    assert_eq!(status, 404);
+    let (status, _) = call(
+        Method::GET,
+        "/training/sessions?from=yesterday".into(),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 400);
+
+    let path = |rest: &str| format!("/training/sessions/{session}/{rest}");
+    let (status, seat) = call(
+        Method::POST,
+        path("nominations"),
+        Some(&head),
+        Some(serde_json::json!({"trainee": "eg.officer"})),
+    )
+    .await;
+    assert_eq!(
+        (status, seat["status"].as_str()),
+        (201, Some("nominated")),
+        "{seat}"
+    );
+    let (status, again) = call(
+        Method::POST,
+        path("nominations"),
+        Some(&head),
+        Some(serde_json::json!({"trainee": "eg.officer"})),
+    )
+    .await;
+    assert_eq!(status, 409, "{again}");
+    let (status, refused) = call(
+        Method::POST,
+        path("nominations"),
+        Some(&clerk),
+        Some(serde_json::json!({"trainee": "eg.officer"})),
+    )
+    .await;
+    assert_eq!((status, refused["code"].as_str()), (403, Some("forbidden")));
+    let (status, unknown) = call(
+        Method::POST,
+        path("nominations"),
+        Some(&head),
+        Some(serde_json::json!({"trainee": "nobody.here"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{unknown}");
+    assert_eq!(unknown["fields"][0]["field"], "trainee", "{unknown}");
+    let (status, _) = call(
+        Method::POST,
+        path("nominations"),
+        None,
+        Some(serde_json::json!({"trainee": "eg.officer"})),
+    )
+    .await;
+    assert_eq!(status, 401);
+
+    let decide = |decision: &'static str, reason: &'static str| {
+        call(
+            Method::POST,
+            path("decisions"),
+            Some(&admin),
+            Some(
+                serde_json::json!({"trainee": "eg.officer", "decision": decision, "reason": reason}),
+            ),
+        )
+    };
+    let (status, bad) = decide("maybe", "").await;
+    assert_eq!(
+        (status, bad["fields"][0]["field"].as_str()),
+        (422, Some("decision"))
+    );
+    let (status, bad) = decide("decline", "").await;
+    assert_eq!(
+        (status, bad["fields"][0]["field"].as_str()),
+        (422, Some("reason"))
+    );
+    let (status, seat) = decide("accept", "").await;
+    assert_eq!(
+        (status, seat["status"].as_str()),
+        (200, Some("accepted")),
+        "{seat}"
+    );
+
+    // The head sees their own staff on the roster; a clerk sees nothing.
+    let (status, roster) = call(Method::GET, path("roster"), Some(&head), None).await;
+    assert_eq!(status, 200);
+    let roster = roster.as_array().expect("roster");
+    assert!(
+        roster
+            .iter()
+            .any(|r| r["trainee"] == "eg.officer" && r["status"] == "accepted")
+    );
+    assert!(
+        roster.iter().all(|r| r["unit"] == "EG-GZ-BDR"),
+        "{roster:?}"
+    );
+    let (status, _) = call(Method::GET, path("roster"), Some(&clerk), None).await;
+    assert_eq!(status, 403);
+
+    // The trainer: attendance on a day of the session, not outside it.
+    let first = upcoming[0]["first_day"].as_str().expect("day").to_owned();
+    let (status, day) = call(
+        Method::POST,
+        path("attendance"),
+        Some(&trainer),
+        Some(serde_json::json!({"day": first, "present": ["eg.officer"]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{day}");
+    let (status, _) = call(
+        Method::POST,
+        path("attendance"),
+        Some(&trainer),
+        Some(serde_json::json!({"day": "2001-01-01", "present": ["eg.officer"]})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) = call(
+        Method::POST,
+        path("attendance"),
+        Some(&clerk),
+        Some(serde_json::json!({"day": first, "present": []})),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = call(
+        Method::POST,
+        path("scores"),
+        Some(&trainer),
+        Some(serde_json::json!({"trainee": "eg.officer", "pre": 30, "post": 80})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, roster) = call(Method::GET, path("roster"), Some(&trainer), None).await;
+    assert_eq!(status, 200);
+    let officer = roster
+        .as_array()
+        .expect("roster")
+        .iter()
+        .find(|r| r["trainee"] == "eg.officer")
+        .cloned()
+        .expect("on it");
+    assert_eq!(
+        (
+            officer["days_attended"].as_i64(),
+            officer["post_score"].as_i64()
+        ),
+        (Some(1), Some(80))
+    );
+
+    // The officer's own record; the head's view of it; a clerk's refusal.
+    let officer_token = token("eg.officer").await;
+    let (status, mine) = call(
+        Method::GET,
+        "/training/me".into(),
+        Some(&officer_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        mine["sessions"]
+            .as_array()
+            .expect("sessions")
+            .iter()
+            .any(|s| s["session"].as_i64() == Some(session) && s["status"] == "accepted")
+    );
+    let (status, theirs) = call(
+        Method::GET,
+        "/training/people/eg.officer".into(),
+        Some(&head),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, theirs["hours"].clone()),
+        (200, mine["hours"].clone())
+    );
+    let (status, _) = call(
+        Method::GET,
+        "/training/people/eg.officer".into(),
+        Some(&clerk),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // Withdrawn by the head; the report for a viewer, not for a clerk.
+    let (status, out) = call(
+        Method::POST,
+        path("withdrawals"),
+        Some(&head),
+        Some(serde_json::json!({"trainee": "eg.officer"})),
+    )
+    .await;
+    assert_eq!((status, out["status"].as_str()), (200, Some("withdrawn")));
+    let (status, report) = call(Method::GET, "/training/report".into(), Some(&viewer), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(report["sessions"].as_array().expect("sessions").len(), 5);
+    assert_eq!(report["by_governorate"][0]["name_en"], "Giza Governorate");
+    assert_eq!(report["total"]["cost_per_trainee"]["currency"], "EGP");
+    let (status, _) = call(Method::GET, "/training/report".into(), Some(&clerk), None).await;
+    assert_eq!(status, 403);
     app.stop().await;
 }

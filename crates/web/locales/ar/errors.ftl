@@ -121,3 +121,4 @@ rating-invalid = اختر تقييمًا من 1 إلى 5.
 training-mode-unknown = نمط الدورة إما حضوري (in_person) أو عن بعد (online) أو مدمج (blended).
 training-attendance-rule-invalid = نسبة الحضور المطلوبة من 1 إلى 100٪.
 training-seat-status-unknown = وضع غير معروف في القائمة.
+training-decision-unknown = القرار إما قبول (accept) أو اعتذار (decline).

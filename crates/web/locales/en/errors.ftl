@@ -117,3 +117,4 @@ rating-invalid = Choose a rating from 1 to 5.
 training-mode-unknown = The mode is in_person, online or blended.
 training-attendance-rule-invalid = The attendance required is from 1 to 100 percent.
 training-seat-status-unknown = Unknown place on the list.
+training-decision-unknown = The decision is accept or decline.

@@ -128,6 +128,8 @@ struct SessionPage<'a> {
     manages: bool,
     trains: bool,
     days: Vec<(String, String)>,
+    /// Today, chosen for scanning when it is one of the session's days.
+    today: String,
     done: Option<String>,
     csrf: String,
 }
@@ -239,6 +241,7 @@ async fn session_page(
             manages,
             trains,
             days,
+            today: app.now().date_naive().to_string(),
             done: q.done,
             csrf: who.csrf_token.clone(),
         }
@@ -293,6 +296,12 @@ async fn act(
         "withdraw" => {
             app.withdraw(&who, id, number("trainee")?).await?;
         }
+        "scan" => {
+            let day = NaiveDate::parse_from_str(&field("day"), "%Y-%m-%d")
+                .map_err(|_| AppError::field("day", "date-invalid"))?;
+            let trainee = app.trainee_id(&field("code"), "code").await?;
+            app.scan_attendance(&who, id, day, trainee).await?;
+        }
         "attendance" => {
             let day = NaiveDate::parse_from_str(&field("day"), "%Y-%m-%d")
                 .map_err(|_| AppError::field("day", "date-invalid"))?;
@@ -338,6 +347,9 @@ struct MinePage<'a> {
     /// The staff member's name when it is not the reader's own record.
     name: Option<String>,
     hours: String,
+    /// The code the trainer scans at the door (the username), as a QR
+    /// code; on the reader's own page only.
+    attendance_qr: Option<(String, String)>,
     seats: Vec<MySeat>,
     certificates: Vec<MyCertificate>,
 }
@@ -401,6 +413,14 @@ async fn record_page(
         MinePage {
             tr,
             user: Some(who),
+            attendance_qr: if record.username == who.username {
+                Some((
+                    super::public::qr_svg(&record.username)?,
+                    record.username.clone(),
+                ))
+            } else {
+                None
+            },
             name: (record.username != who.username).then_some(record.full_name),
             hours: tr.count("training-hours", "n", record.hours),
             seats,
