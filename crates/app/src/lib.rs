@@ -32,6 +32,7 @@ pub mod sensors;
 pub mod services;
 pub mod training;
 pub mod training_certificates;
+pub mod training_plan;
 pub mod training_records;
 
 use baladiya_store::Store;

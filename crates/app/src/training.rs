@@ -78,6 +78,13 @@ impl App {
         if new.quotas.iter().any(|(_, seats)| *seats < 1) {
             fields.push("quotas", "training-capacity-invalid");
         }
+        if new.cost_minor < 0 {
+            fields.push("cost", "training-cost-invalid");
+        }
+        fields.check(
+            "currency",
+            baladiya_domain::country::Currency::parse(&new.currency).map(|_| ()),
+        );
         fields.finish()?;
         let center_unit: i64 = self
             .store

@@ -169,6 +169,54 @@ impl Served {
     }
 }
 
+/// A client signed in to the staff pages as `username` (a session cookie).
+pub(crate) async fn signed_in(
+    base: &str,
+    username: &str,
+    password: &str,
+) -> Result<reqwest::Client> {
+    let staff = reqwest::Client::builder().cookie_store(true).build()?;
+    let login_page = staff
+        .get(format!("{base}/login"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let csrf = login_page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .context("csrf")?
+        .to_owned();
+    let r = staff
+        .post(format!("{base}/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", username),
+            ("password", password),
+        ])
+        .send()
+        .await?;
+    anyhow::ensure!(
+        r.status().is_success() || r.status().is_redirection(),
+        "login {}",
+        r.status()
+    );
+    Ok(staff)
+}
+
+/// A bearer token for `username`, from the API.
+pub(crate) async fn bearer(base: &str, username: &str, password: &str) -> Result<String> {
+    let token: Value = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(token["token"].as_str().context("token")?.to_owned())
+}
+
 /// The baseline of the database: one small row per transaction into a
 /// scratch table, with the same durability settings as real writes.
 pub(crate) async fn raw_insert_rate(store: &Store, options: &BenchOptions) -> Result<f64> {
@@ -255,14 +303,7 @@ async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog
     eprintln!("submissions: {subs_rate:.1}/s");
 
     // Workflow actions through the API: clerks accept distinct applications.
-    let token: Value = client
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(&json!({"username": "eg.clerk", "password": baladiya_app::demo::DEMO_PASSWORD}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = token["token"].as_str().context("token")?.to_owned();
+    let token = bearer(&base, "eg.clerk", baladiya_app::demo::DEMO_PASSWORD).await?;
     let queue = Arc::new(std::sync::Mutex::new(std::mem::take(
         &mut *submitted.lock().map_err(|_| anyhow!("lock"))?,
     )));
@@ -330,28 +371,7 @@ async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog
         seed_start.elapsed().as_secs_f64()
     );
 
-    let staff = reqwest::Client::builder().cookie_store(true).build()?;
-    let login_page = staff
-        .get(format!("{base}/login"))
-        .send()
-        .await?
-        .text()
-        .await?;
-    let csrf = login_page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .context("csrf")?
-        .to_owned();
-    staff
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", "eg.clerk"),
-            ("password", baladiya_app::demo::DEMO_PASSWORD),
-        ])
-        .send()
-        .await?;
+    let staff = signed_in(&base, "eg.clerk", baladiya_app::demo::DEMO_PASSWORD).await?;
     let mut inbox = Vec::new();
     let mut track = Vec::new();
     let mut trivial_seq = Vec::new();
@@ -406,16 +426,17 @@ async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog
 pub async fn run(options: BenchOptions) -> Result<()> {
     let all = options.suite == "all";
     let suite = |name: &str| all || options.suite == name;
-    let (shop, reports, indicators, sensors, process) = (
+    let (shop, reports, indicators, sensors, process, training) = (
         suite("shop"),
         suite("reports"),
         suite("indicators"),
         suite("sensors"),
         suite("process"),
+        suite("training"),
     );
-    if !(shop || reports || indicators || sensors || process) {
+    if !(shop || reports || indicators || sensors || process || training) {
         anyhow::bail!(
-            "unknown suite {}: use shop, reports, indicators, sensors, process or all",
+            "unknown suite {}: use shop, reports, indicators, sensors, process, training or all",
             options.suite
         );
     }
@@ -515,6 +536,15 @@ pub async fn run(options: BenchOptions) -> Result<()> {
         .await?;
         crate::bench_process::print(&results);
         report["process"] = Value::Array(results);
+    }
+    if training {
+        let results = on_engines(&options, |name, url| {
+            let options = options.clone();
+            async move { crate::bench_training::engine(&name, &url, &options).await }
+        })
+        .await?;
+        crate::bench_training::print(&results);
+        report["training"] = Value::Array(results);
     }
     std::fs::write(&options.out, serde_json::to_string_pretty(&report)?)?;
     println!("\nwritten to {}", options.out.display());

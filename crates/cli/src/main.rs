@@ -5,6 +5,7 @@ mod bench_indicators;
 mod bench_process;
 mod bench_reports;
 mod bench_sensors;
+mod bench_training;
 mod catalog_dir;
 mod config;
 mod export;
@@ -108,7 +109,7 @@ enum Command {
         /// Where the JSON results are written.
         #[arg(long, default_value = "bench-results.json")]
         out: PathBuf,
-        /// shop, reports, indicators, sensors, process or all.
+        /// shop, reports, indicators, sensors, process, training or all.
         #[arg(long, default_value = "all")]
         suite: String,
         /// Citizen reports in the database for the Open311 search measurements.

@@ -73,7 +73,9 @@ pub use training::{
     CertificateRecord, NewCertificate, NewCourse, NewSession, SeatChange, SeatRow, SessionListing,
     TraineeSeat, TrainingNotice, TrainingSession,
 };
-pub use training_records::{Acquired, Competency, ReportEvaluation, ReportSeat, StaffRole};
+pub use training_records::{
+    Acquired, Competency, CourseLine, ReportEvaluation, ReportSeat, StaffRole, TrainingCenter,
+};
 pub use users::{NewUser, UserRecord};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

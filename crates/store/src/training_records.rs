@@ -176,4 +176,64 @@ impl Store {
             .await?
         }))
     }
+
+    /// Attendance records kept, of every session.
+    pub async fn attendance_count(&self) -> Result<i64, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM training_attendance")
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+}
+
+/// A training center.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TrainingCenter {
+    pub id: i64,
+    pub code: String,
+    pub unit_id: i64,
+    pub name_ar: String,
+    pub name_en: String,
+}
+
+/// A course of a center's catalog, as the planning form lists it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CourseLine {
+    pub id: i64,
+    pub center_id: i64,
+    pub code: String,
+    pub name_ar: String,
+    pub name_en: String,
+    pub hours: i64,
+}
+
+impl Store {
+    pub async fn training_centers(&self) -> Result<Vec<TrainingCenter>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, code, unit_id, name_ar, name_en FROM training_centers ORDER BY code")
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    pub async fn training_courses(&self) -> Result<Vec<CourseLine>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, center_id, code, name_ar, name_en, hours FROM training_courses \
+                 ORDER BY center_id, code",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Partners: `(id, Arabic name, English name)`.
+    pub async fn training_partners(&self) -> Result<Vec<(i64, String, String)>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, name_ar, name_en FROM training_partners ORDER BY name_en")
+                .fetch_all(pool)
+                .await?
+        }))
+    }
 }

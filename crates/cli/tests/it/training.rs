@@ -20,7 +20,8 @@ crate::on_both_engines!(
     the_demo_center_has_a_year_and_a_public_calendar,
     staff_run_a_session_from_its_page,
     two_centers_keep_their_sessions_apart,
-    the_api_runs_a_session_the_way_a_client_would
+    the_api_runs_a_session_the_way_a_client_would,
+    the_center_plans_its_catalog_and_year_from_its_page
 );
 
 async fn principal(app: &TestApp, username: &str) -> Principal {
@@ -1220,5 +1221,150 @@ async fn the_api_runs_a_session_the_way_a_client_would(engine: Engine) {
     assert_eq!(report["total"]["cost_per_trainee"]["currency"], "EGP");
     let (status, _) = call(Method::GET, "/training/report".into(), Some(&clerk), None).await;
     assert_eq!(status, 403);
+    app.stop().await;
+}
+
+/// The planning page: the center adds a course to its catalog and a
+/// session with seats for a unit, a trainer and a cost; bad fields are
+/// named together; a head may not plan.
+async fn the_center_plans_its_catalog_and_year_from_its_page(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    app.app.load_demo_training().await.expect("demo");
+    let admin = crate::applications::staff_client(&app, "eg.admin").await;
+    let page = crate::support::html(&admin, app.url("/staff/training/plan")).await;
+    assert!(page.contains("id=\"plan-session\"") && page.contains("id=\"plan-course\""));
+    let csrf = crate::support::csrf_of(&page);
+    let center = page
+        .split("<select id=\"center\" name=\"center\"><option value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a center to choose")
+        .to_owned();
+    let post = |path: &'static str, form: Vec<(&'static str, String)>| {
+        let (admin, url) = (admin.clone(), app.url(path));
+        async move { admin.post(url).form(&form).send().await.expect("request") }
+    };
+    let course = |code: &str, name_ar: &str, hours: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("center", center.clone()),
+            ("code", code.to_owned()),
+            ("name_ar", name_ar.to_owned()),
+            ("name_en", "GIS for local units".to_owned()),
+            (
+                "objectives_ar",
+                "استخدام نظم المعلومات الجغرافية".to_owned(),
+            ),
+            ("objectives_en", "Using GIS".to_owned()),
+            ("audience_ar", "مهندسو التخطيط".to_owned()),
+            ("audience_en", "Planning engineers".to_owned()),
+            ("roles", "department_officer".to_owned()),
+            ("competencies", "smart-city-planning".to_owned()),
+            ("hours", hours.to_owned()),
+            ("mode", "blended".to_owned()),
+            ("partner", String::new()),
+            ("min_attendance", "75".to_owned()),
+            ("pass_score", "50".to_owned()),
+        ]
+    };
+    let refused = post("/staff/training/plan/course", course("gis-1", "", "0")).await;
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.expect("html");
+    assert!(
+        refused.contains("href=\"#name_ar\"") && refused.contains("href=\"#hours\""),
+        "each bad field named in the summary: {refused}"
+    );
+    assert!(
+        refused.contains("value=\"GIS for local units\"")
+            && refused.contains("value=\"smart-city-planning\" checked"),
+        "what was typed and ticked is kept"
+    );
+    let added = post(
+        "/staff/training/plan/course",
+        course("gis-1", "نظم المعلومات الجغرافية", "24"),
+    )
+    .await;
+    assert_eq!(added.status(), 303);
+    let page = crate::support::html(&admin, app.url("/staff/training/plan")).await;
+    let option = page
+        .split("<option value=\"")
+        .find(|o| o.contains("نظم المعلومات الجغرافية (GIS-1)"))
+        .expect("the course is offered for planning");
+    let course_id = option.split('"').next().expect("id").to_owned();
+    let planned = post(
+        "/staff/training/plan/session",
+        vec![
+            ("csrf", csrf.clone()),
+            ("currency", "EGP".into()),
+            ("course", course_id),
+            ("plan_year", "2027/2028".into()),
+            ("first_day", "2027-11-07".into()),
+            ("last_day", "2027-11-11".into()),
+            ("venue", "قاعة المحافظة".into()),
+            ("capacity", "12".into()),
+            ("trainer", "eg.officer".into()),
+            ("quotas", "EG-GZ-BDR 4\nEG-GZ-AWS 4".into()),
+            ("cost", "12000.50".into()),
+        ],
+    )
+    .await;
+    assert_eq!(planned.status(), 303);
+    let to = planned.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let id: i64 = to
+        .trim_start_matches("/staff/training/")
+        .split('?')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("the new session's page");
+    let session = app
+        .app
+        .store
+        .training_session(id)
+        .await
+        .expect("s")
+        .expect("planned");
+    assert_eq!(
+        (session.capacity, session.cost_minor, session.hours),
+        (12, 1_200_050, 24)
+    );
+    assert_eq!(session.trainer_id, Some(user_id(&app, "eg.officer").await));
+    let (quotas, _) = app.app.store.roster(id).await.expect("roster");
+    assert_eq!(quotas.values().sum::<i64>(), 8);
+    let bad = post(
+        "/staff/training/plan/session",
+        vec![
+            ("csrf", csrf.clone()),
+            ("currency", "EGP".into()),
+            ("course", "1".into()),
+            ("plan_year", "2027/2028".into()),
+            ("first_day", "2027-11-11".into()),
+            ("last_day", "not a day".into()),
+            ("venue", String::new()),
+            ("capacity", "12".into()),
+            ("quotas", "NOWHERE 3".into()),
+            ("cost", "-5".into()),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status(), 422);
+    let bad = bad.text().await.expect("html");
+    for field in ["last_day", "venue", "quotas", "cost"] {
+        assert!(
+            bad.contains(&format!("href=\"#{field}\"")),
+            "{field} named: {bad}"
+        );
+    }
+    let head = crate::applications::staff_client(&app, "eg.head").await;
+    let refused = head
+        .get(app.url("/staff/training/plan"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(refused.status(), 403, "a unit head does not run the center");
     app.stop().await;
 }
