@@ -153,7 +153,7 @@ pub async fn engine(name: &str, url: &str, options: &BenchOptions) -> Result<Val
                     course_id: courses[s % courses.len()],
                     plan_year: "2025/2026".into(),
                     first_day: first,
-                    last_day: first + Days::days(11),
+                    last_day: first + Days::days(14),
                     venue: format!("قاعة {}", s % ROOMS + 1),
                     capacity: SEATS as i64,
                     trainer_id: Some(trainer),
@@ -199,7 +199,7 @@ pub async fn engine(name: &str, url: &str, options: &BenchOptions) -> Result<Val
             let present: Vec<i64> = seats
                 .iter()
                 .enumerate()
-                .filter(|(k, _)| (k + d) % 13 != 0)
+                .filter(|(k, _)| (k + d) % 41 != 0)
                 .map(|(_, t)| *t)
                 .collect();
             store

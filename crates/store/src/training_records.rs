@@ -157,9 +157,11 @@ impl Store {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT x.session_id, x.trainee_id, x.unit_id, x.pre_score, x.post_score, \
-                 (SELECT COUNT(*) FROM training_attendance a WHERE a.session_id = x.session_id \
-                  AND a.trainee_id = x.trainee_id) AS attended \
-                 FROM training_seats x WHERE x.status = 'accepted'",
+                 COALESCE(a.days, 0) AS attended FROM training_seats x \
+                 LEFT JOIN (SELECT session_id, trainee_id, COUNT(*) AS days \
+                  FROM training_attendance GROUP BY session_id, trainee_id) a \
+                 ON a.session_id = x.session_id AND a.trainee_id = x.trainee_id \
+                 WHERE x.status = 'accepted'",
             )
             .fetch_all(pool)
             .await?
@@ -174,6 +176,32 @@ impl Store {
             )
             .fetch_all(pool)
             .await?
+        }))
+    }
+
+    /// Each active staff member with a working role, once per unit they
+    /// work in, and whether they hold a valid training certificate issued
+    /// on a day in `[from, to)`.
+    pub async fn staff_trained(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(i64, bool)>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT DISTINCT g.unit_id, g.user_id, EXISTS (SELECT 1 FROM training_certificates x \
+                 WHERE x.trainee_id = g.user_id AND x.revoked_at IS NULL AND x.issued_on >= $1 \
+                 AND x.issued_on < $2) AS trained FROM role_grants g JOIN users u ON u.id = g.user_id \
+                 WHERE u.active = $3 AND g.role IN ('clerk', 'department_officer', 'unit_head')",
+            )
+            .bind(from)
+            .bind(to)
+            .bind(true)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|(unit, _user, trained): (i64, i64, bool)| (unit, trained))
+            .collect()
         }))
     }
 

@@ -107,6 +107,19 @@ impl Tally {
         }
     }
 
+    /// Adds `numerator / denominator` to the unit as a whole and to every
+    /// unit above it.
+    fn add_whole(&mut self, formula: Formula, unit_id: i64, n: f64, d: f64) {
+        let Some(&unit) = self.unit_index.get(&unit_id) else {
+            return;
+        };
+        for i in 0..self.ancestors[unit].len() {
+            let slot = self.slot(formula, self.ancestors[unit][i], 0);
+            self.sums[slot].numerator += n;
+            self.sums[slot].denominator += d;
+        }
+    }
+
     /// Adds `count` cases that took `days` to `formula` (the sum of days
     /// over the count of cases) and to its distribution, for the unit,
     /// every unit above it, and the part.
@@ -316,6 +329,21 @@ impl App {
                 0.0
             };
             tally.add(Formula::ProcedureConformance, at, conforms, 1.0);
+        }
+        // Staff trained: a valid certificate issued in the twelve months
+        // up to the month's end.
+        let year_before = month.next().first_day() - chrono::Months::new(12);
+        for (unit, trained) in self
+            .store
+            .staff_trained(year_before, month.next().first_day())
+            .await?
+        {
+            tally.add_whole(
+                Formula::StaffTrained,
+                unit,
+                f64::from(u8::from(trained)),
+                1.0,
+            );
         }
         for c in received {
             if let Some(at) = tally.place(c.unit_id, &c.category_code) {

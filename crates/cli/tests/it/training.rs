@@ -467,6 +467,27 @@ async fn a_session_lives_from_plan_to_completion(engine: Engine) {
         .await
         .expect("request");
     assert_eq!(unknown.status(), 404, "neither a license nor a certificate");
+    // The staff-trained indicator: Badrashin's working staff, one trained.
+    app.with_indicators();
+    let trained = || async {
+        let month = baladiya_domain::indicators::Month::of(chrono::Utc::now().date_naive());
+        app.app
+            .recompute_indicators(month)
+            .await
+            .expect("recompute");
+        let found = store
+            .indicator_values(Some("BLD: GOV: SD: 8"), &[bdr.id], &[month.to_string()])
+            .await
+            .expect("values");
+        let v = found.first().expect("a value for the unit");
+        (v.numerator, v.denominator)
+    };
+    let (one, staff) = trained().await;
+    assert_eq!(one, 1.0);
+    assert!(
+        staff >= 5.0,
+        "Badrashin's clerks, officers and head: {staff}"
+    );
     forbidden(app.app.revoke_certificate(&head, &code, "خطأ").await);
     assert!(matches!(
         app.app.revoke_certificate(&admin, &code, " ").await,
@@ -483,6 +504,7 @@ async fn a_session_lives_from_plan_to_completion(engine: Engine) {
         (vec!["one-stop-shop".to_owned()], 0),
         "a revoked certificate gives nothing"
     );
+    assert_eq!(trained().await, (0.0, staff), "nor counts as training");
     assert_eq!(
         conflict(app.app.revoke_certificate(&admin, &code, "مرة أخرى").await),
         ErrorCode::AlreadyRevoked

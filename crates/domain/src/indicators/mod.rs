@@ -192,10 +192,14 @@ pub enum Formula {
     /// Applications completed whose recorded steps follow the procedure
     /// version they were filed under / applications completed.
     ProcedureConformance,
+    /// Staff with a working role (counter clerk, department officer, unit
+    /// head) holding a valid training certificate issued in the twelve
+    /// months up to the period's end / those staff.
+    StaffTrained,
 }
 
 impl Formula {
-    pub const ALL: [Formula; 17] = [
+    pub const ALL: [Formula; 18] = [
         Formula::ServicesOnline,
         Formula::ApplicationsOnline,
         Formula::CompletedWithinSla,
@@ -213,6 +217,7 @@ impl Formula {
         Formula::Pm25Mean,
         Formula::BuildingEnergyPerM2,
         Formula::ProcedureConformance,
+        Formula::StaffTrained,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -234,6 +239,7 @@ impl Formula {
             Formula::Pm25Mean => "pm25_mean",
             Formula::BuildingEnergyPerM2 => "building_energy_per_m2",
             Formula::ProcedureConformance => "procedure_conformance",
+            Formula::StaffTrained => "staff_trained",
         }
     }
 
