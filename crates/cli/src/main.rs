@@ -1077,22 +1077,22 @@ async fn serve(
                 "Demo history: {applications} applications and {reports} citizen reports over the last 12 months; indicators at /indicators."
             );
         }
+        let sessions = app.load_demo_training().await.map_err(app_error)?;
+        if sessions > 0 {
+            println!(
+                "Demo training center: Saqqara's local development center with {sessions} sessions of this year's plan (past ones attended, tested and evaluated), at /training."
+            );
+        }
         let observations = app.load_demo_sensors().await.map_err(app_error)?;
         if observations > 0 {
-            // The sensor-fed indicators (PM2.5, buildings' energy) of the
-            // week's months.
+            // The sensor-fed indicators (PM2.5, buildings' energy) and the
+            // staff trained of the week's months.
             let this = Month::of(app.now().date_naive());
             for month in [this.previous(), this] {
                 app.recompute_indicators(month).await.map_err(app_error)?;
             }
             println!(
                 "Demo sensors: 6 places (buildings' meters, air quality, noise) with {observations} hourly readings of the last week, at /sta/v1.1/."
-            );
-        }
-        let sessions = app.load_demo_training().await.map_err(app_error)?;
-        if sessions > 0 {
-            println!(
-                "Demo training center: Saqqara's local development center with {sessions} sessions of this year's plan (past ones attended, tested and evaluated), at /training."
             );
         }
         app.revoke_api_keys("demo").await.map_err(app_error)?;

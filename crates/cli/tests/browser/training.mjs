@@ -32,6 +32,11 @@ try {
   check((roster.match(/مرشح/g) || []).length === 2, `two nominations: ${roster}`);
   await audit(head, 'session page (unit head)');
   await head.screenshot({ path: join(artifacts, 'training-nominated-ar.png'), fullPage: true });
+  // The head's view of the unit's training needs.
+  await head.goto(`${base}/staff/training/needs`);
+  check(await head.locator('#needs tbody tr').count() >= 5, 'every staff member of Badrashin');
+  await audit(head, 'training needs');
+  await head.screenshot({ path: join(artifacts, 'training-needs-ar.png'), fullPage: true });
 
   // The center accepts both.
   const center = await as('eg.admin');
@@ -41,8 +46,12 @@ try {
   }
   check(((await center.locator('#roster').textContent()).match(/مقبول/g) || []).length === 2, 'both accepted');
 
-  // The trainer takes every day's attendance and the scores.
+  // The trainer scans a trainee's code at the door, then takes every
+  // day's attendance and the scores.
   const trainer = await as('eg.officer');
+  await trainer.getByLabel('رمز المتدرب').fill('eg.clerk');
+  await trainer.getByRole('button', { name: 'سجّل حضوره', exact: true }).click();
+  await trainer.waitForURL('**done=scan');
   const days = await trainer.locator('#day option').evaluateAll((os) => os.map((o) => o.value));
   check(days.length >= 4, `days: ${days}`);
   for (const day of days) {
@@ -69,6 +78,8 @@ try {
   const trainee = await arabicPage(browser, base, outside);
   await signIn(trainee, base, 'eg.clerk');
   await trainee.goto(`${base}/staff/training/mine`);
+  check(await trainee.locator('#attendance-code svg').count() === 1, 'the attendance code as a QR code');
+  await audit(trainee, 'my training');
   await trainee.locator('#certificates a').first().click();
   await trainee.waitForURL('**/staff/training/certificates/**');
   const certificate = await trainee.locator('#certificate').textContent();
@@ -81,6 +92,14 @@ try {
   const verified = await trainee.textContent('main');
   check(verified.includes('ساري') && verified.includes(course), `verification: ${verified}`);
   await trainee.screenshot({ path: join(artifacts, 'training-verified-ar.png'), fullPage: true });
+
+  // The center's report and planning page.
+  await center.goto(`${base}/staff/training/report`);
+  check(await center.locator('#by-governorate tbody tr').count() >= 1, 'the report by governorate');
+  await audit(center, 'training report');
+  await center.screenshot({ path: join(artifacts, 'training-report-ar.png'), fullPage: true });
+  await center.goto(`${base}/staff/training/plan`);
+  await audit(center, 'training planning');
 
   check(outside.length === 0, `requests left the machine: ${outside.join(', ')}`);
   console.log('browser: training passed');

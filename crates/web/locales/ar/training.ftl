@@ -137,3 +137,5 @@ training-plan-mode = طريقة التدريب
 training-plan-min-attendance = نسبة الحضور اللازمة للإتمام (٪)
 training-plan-pass-score = درجة النجاح في الاختبار البعدي (اختياري)
 training-plan-course-submit = أضف البرنامج
+staff-training-scan-day = يوم الحضور الممسوح
+staff-training-scan-submit = سجّل حضوره

@@ -132,3 +132,5 @@ training-plan-mode = Mode
 training-plan-min-attendance = Attendance needed to complete (%)
 training-plan-pass-score = Post-test pass mark (optional)
 training-plan-course-submit = Add the course
+staff-training-scan-day = Day to mark
+staff-training-scan-submit = Mark present
