@@ -84,4 +84,63 @@ impl App {
         };
         Ok(self.store.create_course(&course).await?)
     }
+
+    /// Adds a competency (when `new` names one) and sets what each role
+    /// needs, for those who run a center; an event records the change.
+    pub async fn set_competencies(
+        &self,
+        who: &Principal,
+        new: Option<(&str, &str, &str)>,
+        needs: &[(String, String)],
+    ) -> Result<(), AppError> {
+        if self.managed_centers(who).await?.is_empty() {
+            return Err(baladiya_domain::access::Denied {
+                permission: Permission::ManageOrg,
+            }
+            .into());
+        }
+        let mut fields = Fields::new();
+        let mut known: Vec<String> = self
+            .store
+            .competencies()
+            .await?
+            .into_iter()
+            .map(|c| c.code)
+            .collect();
+        if let Some((code, ar, en)) = new {
+            let valid = !code.is_empty()
+                && code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !valid {
+                fields.push("competency_code", "training-competency-code-invalid");
+            }
+            if ar.trim().is_empty() {
+                fields.push("competency_ar", "required");
+            }
+            if en.trim().is_empty() {
+                fields.push("competency_en", "required");
+            }
+            known.push(code.to_owned());
+        }
+        if needs
+            .iter()
+            .any(|(role, c)| Role::parse(role).is_err() || !known.contains(c))
+        {
+            fields.push("needs", "training-competency-unknown");
+        }
+        fields.finish()?;
+        let event = baladiya_store::NewEvent {
+            at: self.now(),
+            actor_id: Some(who.user_id),
+            action: "training.needs_set",
+            entity: "training_role_needs",
+            entity_id: 0,
+            unit_id: None,
+            detail: serde_json::json!({"needs": needs, "added": new.map(|(code, _, _)| code)}),
+        };
+        let new = new.map(|(code, ar, en)| (code, ar.trim(), en.trim()));
+        self.store.set_role_needs(new, needs, &event).await?;
+        Ok(())
+    }
 }

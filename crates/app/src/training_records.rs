@@ -76,6 +76,9 @@ pub struct StaffNeed {
 #[derive(Debug, Clone)]
 pub struct UnitNeeds {
     pub unit: OrgUnit,
+    /// Whether any role's needs are set (else nobody can be said to need
+    /// anything).
+    pub requirements_known: bool,
     pub competencies: Vec<Competency>,
     pub staff: Vec<StaffNeed>,
 }
@@ -336,7 +339,9 @@ impl App {
             return Err(oversight_denied());
         }
         let path = unit.path.encode();
-        let needs = RoleNeeds::new(self.store.role_needs().await?);
+        let role_needs = self.store.role_needs().await?;
+        let requirements_known = !role_needs.is_empty();
+        let needs = RoleNeeds::new(role_needs);
         let mut acquired: BTreeMap<i64, (BTreeSet<String>, i64)> = BTreeMap::new();
         for a in self.store.acquired_within(&path).await? {
             let entry = acquired.entry(a.trainee_id).or_default();
@@ -391,6 +396,7 @@ impl App {
         }
         Ok(UnitNeeds {
             unit: unit.clone(),
+            requirements_known,
             competencies: self.store.competencies().await?,
             staff,
         })

@@ -5,7 +5,8 @@
 
 use chrono::NaiveDate;
 
-use crate::{Store, StoreError, on_pool};
+use crate::events::{NewEvent, insert_event};
+use crate::{Store, StoreError, in_write_tx, on_pool};
 
 /// A competency the center builds.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -69,6 +70,40 @@ impl Store {
             .bind(name.1)
             .execute(pool)
             .await?;
+        });
+        Ok(())
+    }
+
+    /// Adds a competency `(code, Arabic, English)` if given and replaces
+    /// what every role needs with `pairs` (`(role, competency)`), with the
+    /// event, in one transaction.
+    pub async fn set_role_needs(
+        &self,
+        new: Option<(&str, &str, &str)>,
+        pairs: &[(String, String)],
+        event: &NewEvent<'_>,
+    ) -> Result<(), StoreError> {
+        in_write_tx!(self, tx => {
+            if let Some((code, ar, en)) = new {
+                sqlx::query(
+                    "INSERT INTO training_competencies (code, name_ar, name_en) VALUES ($1, $2, $3)",
+                )
+                .bind(code)
+                .bind(ar)
+                .bind(en)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::unique_as(baladiya_domain::ErrorCode::CodeTaken))?;
+            }
+            sqlx::query("DELETE FROM training_role_needs").execute(&mut *tx).await?;
+            for (role, competency) in pairs {
+                sqlx::query("INSERT INTO training_role_needs (role, competency) VALUES ($1, $2)")
+                    .bind(role)
+                    .bind(competency)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            insert_event!(tx, event);
         });
         Ok(())
     }

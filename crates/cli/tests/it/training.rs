@@ -1381,7 +1381,41 @@ async fn the_center_plans_its_catalog_and_year_from_its_page(engine: Engine) {
             "{field} named: {bad}"
         );
     }
+    // What each role needs: one existing pair kept, a new competency for
+    // the officers; a bad code refused with what was typed kept.
+    let needs = |code: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("need", "clerk:digital-services".to_owned()),
+            ("competency_code", code.to_owned()),
+            ("competency_ar", "نظم المعلومات الجغرافية".to_owned()),
+            ("competency_en", "GIS".to_owned()),
+            ("new_need", "department_officer".to_owned()),
+        ]
+    };
+    let bad = post("/staff/training/plan/competencies", needs("GIS!")).await;
+    assert_eq!(bad.status(), 422);
+    let bad = bad.text().await.expect("html");
+    assert!(bad.contains("href=\"#competency_code\"") && bad.contains("value=\"GIS!\""));
+    let saved = post("/staff/training/plan/competencies", needs("gis")).await;
+    assert_eq!(saved.status(), 303);
+    assert_eq!(
+        app.app.store.role_needs().await.expect("needs"),
+        [
+            ("clerk".to_owned(), "digital-services".to_owned()),
+            ("department_officer".to_owned(), "gis".to_owned())
+        ]
+    );
     let head = crate::applications::staff_client(&app, "eg.head").await;
+    let page = crate::support::html(&head, app.url("/staff/training/needs")).await;
+    assert!(
+        page.contains("نظم المعلومات الجغرافية"),
+        "the officers' new need"
+    );
+    assert!(
+        !page.contains("قيادة التحول الرقمي"),
+        "the heads' need was cleared"
+    );
     let refused = head
         .get(app.url("/staff/training/plan"))
         .send()

@@ -128,3 +128,4 @@ training-partner-unknown = جهة شريكة غير معروفة.
 training-cost-invalid = التكلفة رقم لا يقل عن صفر.
 currency-unknown = عملة غير معروفة.
 training-quota-invalid = سطر الحصص: رمز وحدة معروفة ثم عدد المقاعد.
+training-competency-code-invalid = رمز الكفاءة حروف لاتينية صغيرة وأرقام وشرطات، مثل digital-services.

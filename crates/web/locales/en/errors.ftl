@@ -124,3 +124,4 @@ training-partner-unknown = Unknown partner.
 training-cost-invalid = The cost is a number, zero or more.
 currency-unknown = Unknown currency.
 training-quota-invalid = A quota line is a known unit code, then the seats.
+training-competency-code-invalid = A competency code is lowercase letters, digits and hyphens, such as digital-services.

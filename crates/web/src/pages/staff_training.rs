@@ -523,6 +523,8 @@ struct ReportRow {
 struct ReportTable {
     id: &'static str,
     title: String,
+    /// The heading of the column that names each group.
+    column: String,
     rows: Vec<ReportRow>,
 }
 
@@ -613,21 +615,25 @@ async fn report(
         ReportTable {
             id: "by-course",
             title: tr.t("training-report-by-course"),
+            column: tr.t("training-report-col-course"),
             rows: groups(&report.courses),
         },
         ReportTable {
             id: "by-trainer",
             title: tr.t("training-report-by-trainer"),
+            column: tr.t("training-trainer"),
             rows: groups(&report.trainers),
         },
         ReportTable {
             id: "by-governorate",
             title: tr.t("training-report-by-governorate"),
+            column: tr.t("training-report-col-governorate"),
             rows: groups(&report.governorates),
         },
         ReportTable {
             id: "by-level",
             title: tr.t("training-report-by-level"),
+            column: tr.t("training-report-col-level"),
             rows: report
                 .levels
                 .iter()
@@ -669,6 +675,8 @@ struct NeedsPage<'a> {
     units: Vec<(String, String)>,
     unit: String,
     rows: Vec<NeedRow>,
+    /// Whether the roles' needs are set at all.
+    known: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -751,6 +759,7 @@ async fn needs(
                 .map(|u| (u.code.as_str().to_owned(), u.name.get(tr.lang()).to_owned()))
                 .collect(),
             unit: chosen.code.as_str().to_owned(),
+            known: needs.requirements_known,
             rows,
         }
         .render(),
@@ -771,6 +780,8 @@ struct PlanPage<'a> {
     /// `(code, name)`.
     competencies: Vec<(String, String)>,
     roles: Vec<(&'static str, String)>,
+    /// Each competency's code and name, with the roles that need it.
+    needs: Vec<(String, String, Vec<&'static str>)>,
     plan_year: String,
     /// The currency costs are entered in (the first center's country's).
     currency: &'static str,
@@ -801,7 +812,10 @@ fn plan_label(field: &str) -> &'static str {
         "audience_ar" => "training-plan-audience-ar",
         "audience_en" => "training-plan-audience-en",
         "roles" => "training-plan-roles",
-        "competencies" => "training-plan-competencies",
+        "competencies" | "needs" => "training-plan-competencies",
+        "competency_code" => "training-plan-competency-code",
+        "competency_ar" => "training-plan-name-ar",
+        "competency_en" => "training-plan-name-en",
         "hours" => "training-duration",
         "mode" => "training-plan-mode",
         "partner" => "training-partner",
@@ -870,6 +884,15 @@ async fn render_plan(
         .map_err(AppError::from)?
         .country();
     let refused = !errors.is_empty();
+    let competencies: Vec<(String, String)> = app
+        .store
+        .competencies()
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|c| (c.code, name(&c.name_ar, &c.name_en)))
+        .collect();
+    let role_needs = app.store.role_needs().await.map_err(AppError::from)?;
     let today = app.today_in(country);
     let start = if today.month() >= 7 {
         today.year()
@@ -894,14 +917,18 @@ async fn render_plan(
                 .into_iter()
                 .map(|(id, a, e)| (id, name(&a, &e)))
                 .collect(),
-            competencies: app
-                .store
-                .competencies()
-                .await
-                .map_err(AppError::from)?
-                .into_iter()
-                .map(|c| (c.code, name(&c.name_ar, &c.name_en)))
+            needs: competencies
+                .iter()
+                .map(|(code, name)| {
+                    let roles = Role::ALL
+                        .iter()
+                        .map(|r| r.as_str())
+                        .filter(|r| role_needs.iter().any(|(role, c)| role == r && c == code))
+                        .collect();
+                    (code.clone(), name.clone(), roles)
+                })
                 .collect(),
+            competencies,
             roles: Role::ALL
                 .iter()
                 .map(|r| (r.as_str(), tr.t(&format!("role-name-{}", r.as_str()))))
@@ -1092,6 +1119,24 @@ async fn save_plan(
             fields.finish()?;
             app.add_course(who, &course).await?;
             Ok(Redirect::to("/staff/training/plan?done=course").into_response())
+        }
+        "competencies" => {
+            let code = form.get("competency_code");
+            let mut needs: Vec<(String, String)> = form
+                .all("need")
+                .into_iter()
+                .filter_map(|n| n.split_once(':'))
+                .map(|(role, c)| (role.to_owned(), c.to_owned()))
+                .collect();
+            let (ar, en) = (form.get("competency_ar"), form.get("competency_en"));
+            let new = (!code.is_empty() || !ar.is_empty() || !en.is_empty()).then(|| {
+                for role in form.all("new_need") {
+                    needs.push((role.to_owned(), code.clone()));
+                }
+                (code.as_str(), ar.as_str(), en.as_str())
+            });
+            app.set_competencies(who, new, &needs).await?;
+            Ok(Redirect::to("/staff/training/plan?done=competencies").into_response())
         }
         _ => Err(AppError::NotFound),
     }
