@@ -12,6 +12,7 @@ pub mod attachments;
 pub mod auth;
 pub mod boundaries;
 pub mod catalog;
+pub mod citizens;
 pub mod demo;
 pub mod demo_history;
 mod demo_lives;
@@ -78,6 +79,8 @@ pub struct Settings {
     pub limits: Limits,
     /// How long sensor data are kept.
     pub sensor_retention: sensors::Retention,
+    /// Where citizens' sign-in codes are sent.
+    pub sms: Option<citizens::SmsSender>,
 }
 
 impl Default for Settings {
@@ -88,6 +91,7 @@ impl Default for Settings {
             public_url: None,
             limits: Limits::default(),
             sensor_retention: sensors::Retention::default(),
+            sms: None,
         }
     }
 }

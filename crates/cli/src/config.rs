@@ -24,6 +24,8 @@ pub enum LogFormat {
 /// notifications_webhook = "http://sms-gateway.internal/notify"
 /// smtp_url = "smtp://mail.internal:25"
 /// smtp_from = "Baladiya <no-reply@baladiya.example>"
+/// sms_url = "https://sms-provider.example/api/send"   # citizens' sign-in codes: POST {"to","text"}
+/// sms_token = "…"              # its bearer token; without sms_url codes go to DATA_DIR/sms.jsonl
 /// public_url = "https://baladiya.giza.gov.eg"   # for links in notifications and Open311
 /// map_tiles_file = "/var/lib/baladiya/giza.mbtiles"   # the maps' own vector base map, served offline
 /// map_tile_url = "https://tiles.example/{z}/{x}/{y}.png"   # or a raster tile server; none by default
@@ -62,6 +64,12 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of e-mail notifications, such as "بلدية <no-reply@baladiya.example>".
     pub smtp_from: Option<String>,
+    /// An SMS provider's HTTP API for citizens' sign-in codes (POST of
+    /// `{"to", "text"}`); without it codes are written to `sms_file`.
+    pub sms_url: Option<String>,
+    pub sms_token: Option<String>,
+    /// JSON-lines file sign-in codes go to without an SMS provider. Default DATA_DIR/sms.jsonl
+    pub sms_file: Option<String>,
     /// Where the public reaches this deployment: links in notifications
     /// (a reporter's private link) and Open311's absolute URLs use it.
     pub public_url: Option<String>,

@@ -18,6 +18,7 @@ use anyhow::{Context, Result, bail};
 use baladiya_app::App;
 use baladiya_app::attachments::Blobs;
 use baladiya_app::catalog::Catalog;
+use baladiya_app::citizens::SmsSender;
 use baladiya_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
 use baladiya_app::notifications::Sender;
 use baladiya_domain::indicators::Month;
@@ -486,6 +487,15 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             .map(|url| url.trim_end_matches('/').to_owned());
         app.settings.limits = config.limits;
         app.settings.sensor_retention = config.sensors;
+        app.settings.sms = Some(match &config.sms_url {
+            Some(url) => SmsSender::http(url, config.sms_token.clone()).map_err(app_error)?,
+            None => SmsSender::File(
+                config
+                    .sms_file
+                    .clone()
+                    .map_or_else(|| data_dir.join("sms.jsonl"), PathBuf::from),
+            ),
+        });
         Ok(app)
     };
     match cli.command {

@@ -114,6 +114,8 @@ pub enum ErrorCode {
     TrainingNotOnRoster,
     /// The roster change does not apply to the trainee's place now.
     TrainingWrongStatus,
+    /// The one-time code was already used to sign in.
+    CodeUsed,
     /// Something unexpected failed; it has been logged.
     Internal,
 }
@@ -161,6 +163,7 @@ impl ErrorCode {
         ErrorCode::TrainingOverlap,
         ErrorCode::TrainingNotOnRoster,
         ErrorCode::TrainingWrongStatus,
+        ErrorCode::CodeUsed,
         ErrorCode::Internal,
     ];
 
@@ -200,6 +203,7 @@ impl ErrorCode {
             ErrorCode::RequestTimeout => "request-timeout",
             ErrorCode::CodeTaken => "code-taken",
             ErrorCode::AlreadyEvaluated => "already-evaluated",
+            ErrorCode::CodeUsed => "code-used",
             ErrorCode::TrainingOverQuota => "training-over-quota",
             ErrorCode::TrainingNoQuota => "training-no-quota",
             ErrorCode::TrainingAlreadyNominated => "training-already-nominated",

@@ -8,6 +8,7 @@ pub mod access;
 pub mod boundaries;
 pub mod calendar;
 pub mod catalog;
+pub mod citizens;
 pub mod contact;
 pub mod country;
 pub mod error;

@@ -11,6 +11,7 @@ mod alerts;
 mod applications;
 mod assignment;
 mod boundaries;
+mod citizens;
 mod error;
 mod events;
 mod history;
@@ -51,6 +52,9 @@ pub use error::StoreError;
 pub const RETURN_FOR_COMPLETION: &str = "application.return_for_completion";
 pub use alerts::{AlertRow, RuleRow};
 pub use assignment::{Assignable, Colleague};
+pub use citizens::{
+    CitizenApplication, CitizenNotice, CitizenReport, CitizenSession, CodeRow, Proof,
+};
 pub use events::NewEvent;
 pub use history::{PastApplication, PastReport};
 pub use idempotency::{IdempotencyKey, KeyUse};

@@ -48,7 +48,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::TrainingAlreadyNominated
         | ErrorCode::TrainingOverlap
         | ErrorCode::TrainingNotOnRoster
-        | ErrorCode::TrainingWrongStatus => StatusCode::CONFLICT,
+        | ErrorCode::TrainingWrongStatus
+        | ErrorCode::CodeUsed => StatusCode::CONFLICT,
         ErrorCode::ApiKeyInvalid => StatusCode::FORBIDDEN,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,

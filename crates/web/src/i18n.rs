@@ -68,6 +68,7 @@ const SOURCES: &[(Lang, &str, &str)] = sources![
     Ar "ar/sensors.ftl",
     Ar "ar/process.ftl",
     Ar "ar/training.ftl",
+    Ar "ar/account.ftl",
     En "en/main.ftl",
     En "en/errors.ftl",
     En "en/shop.ftl",
@@ -76,6 +77,7 @@ const SOURCES: &[(Lang, &str, &str)] = sources![
     En "en/sensors.ftl",
     En "en/process.ftl",
     En "en/training.ftl",
+    En "en/account.ftl",
 ];
 
 /// All translations, loaded once at start.

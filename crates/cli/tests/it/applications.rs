@@ -44,12 +44,23 @@ pub fn form(
     fields: &[(&str, &str)],
     documents: &[(&str, &[u8], &str)],
 ) -> Form {
+    form_by("01012345678", service, unit, fields, documents)
+}
+
+/// The same, by the applicant with this mobile number.
+pub fn form_by(
+    phone: &str,
+    service: &str,
+    unit: &str,
+    fields: &[(&str, &str)],
+    documents: &[(&str, &[u8], &str)],
+) -> Form {
     let mut form = Form::new()
         .text("service", service.to_owned())
         .text("unit", unit.to_owned())
         .text("applicant_name", "محمد أحمد عبد الله")
         .text("applicant_id", egyptian_id())
-        .text("applicant_phone", "01012345678");
+        .text("applicant_phone", phone.to_owned());
     for (code, value) in fields {
         form = form.text(format!("field.{code}"), (*value).to_owned());
     }
@@ -82,7 +93,13 @@ pub fn building_permit() -> Form {
 
 /// A shop-license renewal at Badrashin: the simplest complete application.
 pub fn renewal_form() -> Form {
-    form(
+    renewal_form_by("01012345678")
+}
+
+/// The same, by the applicant with this mobile number.
+pub fn renewal_form_by(phone: &str) -> Form {
+    form_by(
+        phone,
         "EG-SHOP-LICENSE-RENEWAL",
         "EG-GZ-BDR",
         &[("license_number", "BDR/2019/553"), ("address", "البدرشين")],

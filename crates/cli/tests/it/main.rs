@@ -4,6 +4,7 @@
 //! `BALADIYA_TEST_POSTGRES_URL` is set (CI always sets it) — on PostgreSQL,
 //! each test on a fresh database.
 
+mod accounts;
 mod applications;
 mod basemap;
 mod binary;

@@ -179,6 +179,9 @@ impl TestApp {
         let blobs = Blobs::local(&files.path().join("attachments")).expect("attachments");
         let mut app = App::new(db.store().await, blobs);
         app.settings.limits = tuning.limits;
+        app.settings.sms = Some(baladiya_app::citizens::SmsSender::File(
+            files.path().join("sms.jsonl"),
+        ));
         app.publish_catalog(&demo_catalog()).await.expect("catalog");
         let categories = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../catalog/report-categories.toml");
@@ -225,6 +228,45 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// The text messages sent so far: `(to, text)`, oldest first.
+    pub fn sms_sent(&self) -> Vec<(String, String)> {
+        let path = self
+            .app
+            .settings
+            .sms
+            .as_ref()
+            .and_then(|s| match s {
+                baladiya_app::citizens::SmsSender::File(path) => Some(path.clone()),
+                baladiya_app::citizens::SmsSender::Http { .. } => None,
+            })
+            .expect("a file sender");
+        std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .lines()
+            .map(|line| {
+                let message: serde_json::Value = serde_json::from_str(line).expect("JSON line");
+                (
+                    message["to"].as_str().expect("to").to_owned(),
+                    message["text"].as_str().expect("text").to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    /// The last sign-in code sent to `mobile` (E.164).
+    pub fn last_code(&self, mobile: &str) -> String {
+        let (_, text) = self
+            .sms_sent()
+            .into_iter()
+            .rev()
+            .find(|(to, _)| to == mobile)
+            .expect("a code was sent");
+        text.split(|c: char| !c.is_ascii_digit())
+            .find(|part| part.len() == 6)
+            .expect("six digits")
+            .to_owned()
     }
 
     /// A new cookie-keeping client: another browser.

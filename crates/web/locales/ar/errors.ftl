@@ -129,3 +129,7 @@ training-cost-invalid = التكلفة رقم لا يقل عن صفر.
 currency-unknown = عملة غير معروفة.
 training-quota-invalid = سطر الحصص: رمز وحدة معروفة ثم عدد المقاعد.
 training-competency-code-invalid = رمز الكفاءة حروف لاتينية صغيرة وأرقام وشرطات، مثل digital-services.
+code-used = استُخدم هذا الرمز من قبل؛ اطلب رمزًا جديدًا.
+code-wrong = الرمز غير صحيح؛ تحقق منه وأعد المحاولة.
+code-spent = انتهت محاولات هذا الرمز؛ اطلب رمزًا جديدًا.
+code-expired = انتهت صلاحية هذا الرمز؛ اطلب رمزًا جديدًا.

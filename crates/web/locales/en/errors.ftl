@@ -125,3 +125,7 @@ training-cost-invalid = The cost is a number, zero or more.
 currency-unknown = Unknown currency.
 training-quota-invalid = A quota line is a known unit code, then the seats.
 training-competency-code-invalid = A competency code is lowercase letters, digits and hyphens, such as digital-services.
+code-used = This code was already used; ask for a new one.
+code-wrong = The code is not right; check it and try again.
+code-spent = This code has no tries left; ask for a new one.
+code-expired = This code has expired; ask for a new one.

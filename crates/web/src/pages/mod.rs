@@ -23,6 +23,7 @@ use crate::i18n::Tr;
 use crate::json::{WebForm, WebQuery};
 use crate::state::AppState;
 
+mod account;
 mod indicators;
 mod process;
 mod public;
@@ -36,6 +37,7 @@ mod training;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(public::routes())
+        .merge(account::routes())
         .merge(indicators::routes())
         .merge(indicators::staff_routes())
         .merge(staff::routes())

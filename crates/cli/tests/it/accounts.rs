@@ -1,0 +1,225 @@
+//! Citizens' accounts on both engines: sign-in with a one-time code
+//! (the code read from the development SMS file), what a wrong, reused,
+//! expired or spent code gets, the lockout, and "my affairs" — only the
+//! citizen's own, including what they filed before they had an account.
+
+use chrono::{Duration, Utc};
+use reqwest::StatusCode;
+
+use crate::support::{Engine, TestApp, csrf_of, html};
+
+crate::on_both_engines!(
+    a_citizen_signs_in_with_a_code_and_finds_their_own_affairs,
+    codes_are_single_use_short_lived_and_locked_after_wrong_tries
+);
+
+const MOBILE: &str = "+201012345678";
+
+/// Asks for a code for `mobile` as a fresh browser; returns the browser.
+async fn ask_code(app: &TestApp, mobile: &str) -> reqwest::Client {
+    let browser = app.new_client();
+    let page = html(&browser, app.url("/account/sign-in")).await;
+    assert!(page.contains("id=\"mobile-form\""), "{page}");
+    let sent = browser
+        .post(app.url("/account/sign-in"))
+        .form(&[("csrf", csrf_of(&page)), ("mobile", mobile.to_owned())])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    browser
+}
+
+/// Sends `code` for `mobile` from `browser`'s code page.
+async fn enter_code(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    mobile: &str,
+    code: &str,
+) -> reqwest::Response {
+    let page = html(
+        browser,
+        app.url(&format!(
+            "/account/code?mobile={}",
+            mobile.replace('+', "%2B")
+        )),
+    )
+    .await;
+    assert!(page.contains("id=\"code-form\""), "{page}");
+    browser
+        .post(app.url("/account/code"))
+        .form(&[
+            ("csrf", csrf_of(&page)),
+            ("mobile", mobile.to_owned()),
+            ("code", code.to_owned()),
+        ])
+        .send()
+        .await
+        .expect("request")
+}
+
+async fn a_citizen_signs_in_with_a_code_and_finds_their_own_affairs(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    // Filed before the account existed: an application with the number,
+    // and another person's application.
+    let mine = crate::applications::submitted(&app, crate::applications::renewal_form()).await;
+    let someone_else =
+        crate::applications::submitted(&app, crate::applications::renewal_form_by("01112345678"))
+            .await;
+    let anonymous = app.new_client();
+    let away = anonymous
+        .get(app.url("/account"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(away.status(), StatusCode::SEE_OTHER);
+    assert_eq!(away.headers()["location"], "/account/sign-in");
+
+    // A bad number is named; the local form of a good one is understood.
+    let browser = app.new_client();
+    let page = html(&browser, app.url("/account/sign-in")).await;
+    let refused = browser
+        .post(app.url("/account/sign-in"))
+        .form(&[
+            ("csrf", csrf_of(&page)),
+            ("mobile", "0223456789".to_owned()),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = refused.text().await.expect("html");
+    assert!(refused.contains("href=\"#mobile\"") && refused.contains("value=\"0223456789\""));
+    let browser = ask_code(&app, "010 1234 5678").await;
+    let code = app.last_code(MOBILE);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let refused = enter_code(&app, &browser, MOBILE, wrong).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .expect("html")
+            .contains("الرمز غير صحيح")
+    );
+    let signed_in = enter_code(&app, &browser, MOBILE, &code).await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    assert_eq!(signed_in.headers()["location"], "/account");
+    let cookie = signed_in.headers()["set-cookie"].to_str().expect("cookie");
+    assert!(cookie.starts_with("baladiya_citizen=") && cookie.contains("HttpOnly"));
+
+    let account = html(&browser, app.url("/account")).await;
+    assert!(account.contains(&mine), "their application: {account}");
+    assert!(!account.contains(&someone_else), "not another's");
+    assert!(account.contains("تجديد"), "the service by name");
+    assert!(account.contains("استُلم طلبك"), "the message sent to them");
+    // Signing out ends the session.
+    let csrf = crate::support::hidden_of(&account, "csrf");
+    let out = browser
+        .post(app.url("/account/sign-out"))
+        .form(&[("csrf", csrf)])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let after = browser
+        .get(app.url("/account"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(after.status(), StatusCode::SEE_OTHER, "signed out");
+    app.stop().await;
+}
+
+async fn codes_are_single_use_short_lived_and_locked_after_wrong_tries(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    // Used once only, even from another browser.
+    let browser = ask_code(&app, MOBILE).await;
+    let code = app.last_code(MOBILE);
+    assert_eq!(
+        enter_code(&app, &browser, MOBILE, &code).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let again = enter_code(&app, &app.new_client(), MOBILE, &code).await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again
+            .text()
+            .await
+            .expect("html")
+            .contains("استُخدم هذا الرمز")
+    );
+
+    // An expired code, as the store keeps it, is refused.
+    let store = &app.app.store;
+    let past = Utc::now() - Duration::minutes(30);
+    store
+        .insert_citizen_code(
+            MOBILE,
+            &baladiya_app::citizens::code_hash(MOBILE, "424242"),
+            past,
+            past + Duration::minutes(10),
+        )
+        .await
+        .expect("code");
+    let expired = enter_code(&app, &app.new_client(), MOBILE, "424242").await;
+    assert_eq!(expired.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(expired.text().await.expect("html").contains("انتهت صلاحية"));
+
+    // Only the latest code counts, and it allows five tries.
+    let browser = ask_code(&app, MOBILE).await;
+    let code = app.last_code(MOBILE);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..4 {
+        let refused = enter_code(&app, &browser, MOBILE, wrong).await;
+        assert!(
+            refused
+                .text()
+                .await
+                .expect("html")
+                .contains("الرمز غير صحيح")
+        );
+    }
+    let spent = enter_code(&app, &browser, MOBILE, wrong).await;
+    assert!(spent.text().await.expect("html").contains("انتهت محاولات"));
+    let too_late = enter_code(&app, &browser, MOBILE, &code).await;
+    assert_eq!(
+        too_late.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the right code, once spent"
+    );
+    // Three codes a quarter of an hour per number (two were sent).
+    let _ = ask_code(&app, MOBILE).await;
+    let browser = app.new_client();
+    let page = html(&browser, app.url("/account/sign-in")).await;
+    let throttled = browser
+        .post(app.url("/account/sign-in"))
+        .form(&[("csrf", csrf_of(&page)), ("mobile", MOBILE.to_owned())])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.sms_sent().len(), 3, "no fourth message");
+    // Ten wrong codes for a number, from anywhere, lock it.
+    let other = "+201112345678";
+    let browser = ask_code(&app, other).await;
+    let code = app.last_code(other);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        statuses.push(enter_code(&app, &browser, other, wrong).await.status());
+    }
+    assert_eq!(statuses[9], StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(statuses[10], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+    let locked = enter_code(&app, &browser, other, &code).await;
+    assert_eq!(
+        locked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right code"
+    );
+    app.stop().await;
+}

@@ -1,0 +1,377 @@
+//! A citizen's own pages: sign in with a code sent to their mobile
+//! number (`/account/sign-in`, then `/account/code`), then "my affairs"
+//! (`/account`): their applications with their licenses, their reports
+//! and the messages sent to them. Kept apart from staff sign-in: its own
+//! cookie, its own session table.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use baladiya_app::AppError;
+use baladiya_app::citizens::Affairs;
+use baladiya_domain::ErrorCode;
+use baladiya_domain::citizens::any_mobile;
+use baladiya_store::CitizenSession;
+use serde::Deserialize;
+
+use crate::auth::{same_secret, visitor_csrf, visitor_csrf_ok};
+use crate::error::{WebError, page};
+use crate::i18n::Tr;
+use crate::json::{WebForm, WebQuery};
+use crate::state::AppState;
+
+/// The citizen's session cookie (HttpOnly, SameSite=Lax).
+pub const CITIZEN_COOKIE: &str = "baladiya_citizen";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/account", get(account))
+        .route("/account/sign-in", get(sign_in_form).post(send_code))
+        .route("/account/code", get(code_form).post(check_code))
+        .route("/account/sign-out", axum::routing::post(sign_out))
+}
+
+/// The signed-in citizen of a request, if any.
+pub async fn citizen_of(
+    state: &AppState,
+    jar: &CookieJar,
+) -> Result<Option<(CitizenSession, String)>, WebError> {
+    let Some(token) = jar.get(CITIZEN_COOKIE).map(|c| c.value().to_owned()) else {
+        return Ok(None);
+    };
+    Ok(state.app.citizen(&token).await?.map(|c| (c, token)))
+}
+
+fn citizen_cookie(value: String, seconds: i64, secure: bool) -> Cookie<'static> {
+    Cookie::build((CITIZEN_COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(cookie::time::Duration::seconds(seconds))
+        .build()
+}
+
+#[derive(Template)]
+#[template(path = "account_sign_in.html")]
+struct SignInPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a baladiya_app::Principal>,
+    csrf: String,
+    /// The number a code was sent to (E.164), on the code step.
+    mobile: Option<String>,
+    masked: String,
+    typed: String,
+    errors: Vec<super::SummaryItem>,
+}
+
+fn summary(tr: &Tr, errors: &[baladiya_domain::FieldError]) -> Vec<super::SummaryItem> {
+    errors
+        .iter()
+        .map(|e| super::SummaryItem {
+            field: e.field.clone(),
+            message: tr.t(e.code),
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sign_in_page(
+    tr: &Tr,
+    jar: CookieJar,
+    secure: bool,
+    mobile: Option<String>,
+    typed: String,
+    errors: &[baladiya_domain::FieldError],
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let (jar, csrf) = visitor_csrf(jar, secure)?;
+    let masked = mobile
+        .as_deref()
+        .and_then(|m| any_mobile(m).ok())
+        .map(|m| m.masked())
+        .unwrap_or_default();
+    let body = SignInPage {
+        tr,
+        user: None,
+        csrf,
+        mobile,
+        masked,
+        typed,
+        errors: summary(tr, errors),
+    }
+    .render();
+    Ok((status, jar, page(body)).into_response())
+}
+
+async fn sign_in_form(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
+    if citizen_of(&state, &jar).await?.is_some() {
+        return Ok(Redirect::to("/account").into_response());
+    }
+    sign_in_page(
+        &tr,
+        jar,
+        state.config.secure_cookies,
+        None,
+        String::new(),
+        &[],
+        StatusCode::OK,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct MobileForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    mobile: String,
+}
+
+/// Sends a code, then asks for it.
+async fn send_code(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+    crate::client::Client(client): crate::client::Client,
+    WebForm(form): WebForm<MobileForm>,
+) -> Result<Response, WebError> {
+    if !visitor_csrf_ok(&jar, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let secure = state.config.secure_cookies;
+    match state.app.send_sign_in_code(&form.mobile, &client).await {
+        Ok(number) => Ok(Redirect::to(&format!(
+            "/account/code?mobile={}",
+            crate::auth::urlencode(number.as_e164())
+        ))
+        .into_response()),
+        Err(AppError::Invalid(errors)) => sign_in_page(
+            &tr,
+            jar,
+            secure,
+            None,
+            form.mobile,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct CodeQuery {
+    mobile: Option<String>,
+}
+
+async fn code_form(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+    WebQuery(q): WebQuery<CodeQuery>,
+) -> Result<Response, WebError> {
+    let Some(mobile) = q.mobile.filter(|m| any_mobile(m).is_ok()) else {
+        return Ok(Redirect::to("/account/sign-in").into_response());
+    };
+    sign_in_page(
+        &tr,
+        jar,
+        state.config.secure_cookies,
+        Some(mobile),
+        String::new(),
+        &[],
+        StatusCode::OK,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    mobile: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// Checks the code: signed in (a new session cookie), or the code step
+/// again with what was wrong.
+async fn check_code(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+    WebForm(form): WebForm<CodeForm>,
+) -> Result<Response, WebError> {
+    if !visitor_csrf_ok(&jar, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let secure = state.config.secure_cookies;
+    match state.app.sign_in_with_code(&form.mobile, &form.code).await {
+        Ok(signed_in) => {
+            let seconds = (signed_in.expires_at - chrono::Utc::now())
+                .num_seconds()
+                .max(0);
+            let jar = jar.add(citizen_cookie(signed_in.token, seconds, secure));
+            Ok((jar, Redirect::to("/account")).into_response())
+        }
+        Err(AppError::Invalid(errors)) => sign_in_page(
+            &tr,
+            jar,
+            secure,
+            Some(form.mobile),
+            String::new(),
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug)]
+struct ApplicationLine {
+    tracking: String,
+    service: String,
+    status: String,
+    submitted: String,
+    fee: String,
+    license: Option<String>,
+    revoked: bool,
+}
+
+#[derive(Debug)]
+struct ReportLine {
+    id: i64,
+    category: String,
+    status: String,
+    made: String,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a baladiya_app::Principal>,
+    masked: String,
+    csrf: String,
+    applications: Vec<ApplicationLine>,
+    reports: Vec<ReportLine>,
+    notices: Vec<(String, String)>,
+}
+
+/// "My affairs": what the citizen's number finds.
+async fn account(
+    State(state): State<AppState>,
+    tr: Tr,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
+    let Some((citizen, _)) = citizen_of(&state, &jar).await? else {
+        return Ok(Redirect::to("/account/sign-in").into_response());
+    };
+    let Affairs {
+        applications,
+        reports,
+        notices,
+    } = state.app.affairs(&citizen).await?;
+    let lang = tr.lang();
+    let applications = applications
+        .into_iter()
+        .map(|a| ApplicationLine {
+            service: state.app.service(&a.service_code).map_or_else(
+                || a.service_code.clone(),
+                |p| p.service.name.get(lang).to_owned(),
+            ),
+            status: tr.t(&format!("status-{}", a.status)),
+            submitted: tr.date(a.submitted_at.date_naive()),
+            fee: match (
+                a.fee_minor,
+                baladiya_domain::country::Currency::parse(&a.currency),
+            ) {
+                (Some(minor), Ok(currency)) => super::public::money(&tr, minor, currency),
+                _ => String::new(),
+            },
+            license: a.verification_code,
+            revoked: a.revoked,
+            tracking: a.tracking_number,
+        })
+        .collect();
+    let categories = state.app.report_categories();
+    let reports = reports
+        .into_iter()
+        .map(|r| ReportLine {
+            id: r.id,
+            category: categories
+                .iter()
+                .find(|c| c.code == r.category_code)
+                .map_or_else(|| r.category_code.clone(), |c| c.name.get(lang).to_owned()),
+            status: tr.t(&format!("report-status-{}", r.status)),
+            made: tr.date(r.requested_at.date_naive()),
+        })
+        .collect();
+    let notices = notices
+        .into_iter()
+        .map(|n| {
+            let details: serde_json::Value = serde_json::from_str(&n.payload).unwrap_or_default();
+            let about = details[if lang == "ar" {
+                "service_ar"
+            } else {
+                "service_en"
+            }]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+            (
+                tr.date(n.created_at.date_naive()),
+                format!("{} {about}", tr.t(&format!("notice-{}", n.kind))),
+            )
+        })
+        .collect();
+    let masked = any_mobile(&citizen.mobile)
+        .map(|m| m.masked())
+        .unwrap_or_default();
+    Ok(page(
+        AccountPage {
+            tr: &tr,
+            user: None,
+            masked,
+            csrf: citizen.csrf_token,
+            applications,
+            reports,
+            notices,
+        }
+        .render(),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct SignOutForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    WebForm(form): WebForm<SignOutForm>,
+) -> Result<Response, WebError> {
+    let Some((citizen, token)) = citizen_of(&state, &jar).await? else {
+        return Ok(Redirect::to("/account/sign-in").into_response());
+    };
+    if !same_secret(&citizen.csrf_token, &form.csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    state.app.sign_out_citizen(&token).await?;
+    let jar = jar.add(citizen_cookie(
+        String::new(),
+        0,
+        state.config.secure_cookies,
+    ));
+    Ok((jar, Redirect::to("/")).into_response())
+}
