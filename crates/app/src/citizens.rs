@@ -56,7 +56,11 @@ impl SmsSender {
                     .open(path)
                     .await
                     .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
+                // A tokio file finishes a write only when flushed.
                 file.write_all(line.as_bytes())
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                file.flush()
                     .await
                     .map_err(|e| AppError::Internal(e.to_string()))
             }

@@ -265,7 +265,7 @@ impl TestApp {
             .expect("a code was sent");
         text.split(|c: char| !c.is_ascii_digit())
             .find(|part| part.len() == 6)
-            .expect("six digits")
+            .unwrap_or_else(|| panic!("six digits in {text:?}"))
             .to_owned()
     }
 
