@@ -113,6 +113,14 @@ pub struct ActionRequest {
     pub to_correct: Vec<String>,
 }
 
+/// Who acts on an application's step.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Actor<'a> {
+    Staff(&'a Principal),
+    /// The payment gateway's confirmed callback.
+    Gateway,
+}
+
 /// An application with its service, ready to show.
 #[derive(Debug, Clone)]
 pub struct ApplicationView {
@@ -558,11 +566,25 @@ impl App {
         tracking: &str,
         request: &ActionRequest,
     ) -> Result<ApplicationView, AppError> {
+        self.act_as(Actor::Staff(who), tracking, request).await?;
+        self.application_for(who, tracking).await
+    }
+
+    /// Acts on the current step as `actor`: staff by their grants; the
+    /// payment gateway only records a payment at a payment step.
+    pub(crate) async fn act_as(
+        &self,
+        actor: Actor<'_>,
+        tracking: &str,
+        request: &ActionRequest,
+    ) -> Result<(), AppError> {
         let record = self.record(tracking).await?;
         let service = self.service_version(record.service_version_id).await?;
         let path = UnitPath::decode(&record.unit_path)
             .ok_or_else(|| AppError::Internal("bad unit path".into()))?;
-        who.access.require(Permission::ViewApplications, &path)?;
+        if let Actor::Staff(who) = actor {
+            who.access.require(Permission::ViewApplications, &path)?;
+        }
         // Someone acted since the officer loaded the page: whatever they ask
         // now was decided on an old state. (The update re-checks this
         // atomically; this answers the same way when the step has moved on.)
@@ -601,12 +623,23 @@ impl App {
             }
             (StepKind::ParallelApprovals { departments }, None) => {
                 departments.iter().copied().find(|d| {
-                    !state.approvals.contains(d) && who.access.can_act_as(step.role, &path, *d)
+                    !state.approvals.contains(d)
+                        && match actor {
+                            Actor::Staff(who) => who.access.can_act_as(step.role, &path, *d),
+                            Actor::Gateway => false,
+                        }
                 })
             }
             (_, _) => step.kind.departments().first().copied(),
         };
-        let allowed = acting_for.is_some_and(|d| who.access.can_act_as(step.role, &path, d));
+        let allowed = match actor {
+            Actor::Staff(who) => {
+                acting_for.is_some_and(|d| who.access.can_act_as(step.role, &path, d))
+            }
+            Actor::Gateway => {
+                action == Action::RecordPayment && matches!(step.kind, StepKind::Payment { .. })
+            }
+        };
         if !status.is_final() && !allowed {
             return Err(baladiya_domain::access::Denied {
                 permission: Permission::ProcessApplications,
@@ -692,7 +725,10 @@ impl App {
         let event_name = format!("application.{}", action.as_str());
         let event = NewEvent {
             at: now,
-            actor_id: Some(who.user_id),
+            actor_id: match actor {
+                Actor::Staff(who) => Some(who.user_id),
+                Actor::Gateway => None,
+            },
             action: &event_name,
             entity: "application",
             entity_id: record.id,
@@ -744,7 +780,7 @@ impl App {
             .update_workflow(record.id, request.expected_version, &change)
             .await?;
         tracing::info!(tracking, action = action.as_str(), "workflow action");
-        self.application_for(who, tracking).await
+        Ok(())
     }
 
     /// The applicant completes a returned application (optionally with new

@@ -97,6 +97,9 @@ pub struct CitizenSignIn {
 #[derive(Debug, Clone)]
 pub struct Affairs {
     pub applications: Vec<CitizenApplication>,
+    /// Tracking numbers of the applications waiting for their fee, which
+    /// may be paid online (when the deployment has a gateway).
+    pub payable: Vec<String>,
     pub reports: Vec<CitizenReport>,
     pub notices: Vec<CitizenNotice>,
 }
@@ -268,8 +271,21 @@ impl App {
             self.store.reports_of_mobile(&citizen.mobile),
             self.store.notices_of_mobile(&citizen.mobile),
         )?;
+        let mut payable = Vec::new();
+        if self.settings.gateway.is_some() {
+            for a in applications.iter().filter(|a| a.status == "in_progress") {
+                let service = self.service_version(a.service_version_id).await?;
+                let at_payment = service.procedure.step(a.step as usize).is_some_and(|s| {
+                    matches!(s.kind, baladiya_domain::catalog::StepKind::Payment { .. })
+                });
+                if at_payment && a.fee_minor.is_some() {
+                    payable.push(a.tracking_number.clone());
+                }
+            }
+        }
         Ok(Affairs {
             applications,
+            payable,
             reports,
             notices,
         })

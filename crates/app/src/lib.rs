@@ -25,6 +25,7 @@ pub mod issuance;
 pub mod landmarks;
 pub mod notifications;
 pub mod org;
+pub mod payments;
 pub mod photos;
 pub mod process;
 pub mod report_categories;
@@ -81,6 +82,8 @@ pub struct Settings {
     pub sensor_retention: sensors::Retention,
     /// Where citizens' sign-in codes are sent.
     pub sms: Option<citizens::SmsSender>,
+    /// The payment gateway fees are paid online through.
+    pub gateway: Option<payments::GatewayConfig>,
 }
 
 impl Default for Settings {
@@ -92,6 +95,7 @@ impl Default for Settings {
             limits: Limits::default(),
             sensor_retention: sensors::Retention::default(),
             sms: None,
+            gateway: None,
         }
     }
 }

@@ -44,6 +44,11 @@ pub enum LogFormat {
 /// tracking_per_client = 60           # per 15 minutes
 /// tracking_failures_per_number = 10  # per 15 minutes
 ///
+/// [payments]                   # the payment gateway; --demo uses a simulated one
+/// api_url = "https://gateway.example/api"
+/// api_key = "…"
+/// secret = "…"                 # callbacks are signed with it (HMAC-SHA256)
+///
 /// [sensors]                    # retention; without it everything is kept
 /// raw_days = 400               # raw observations (their hourly figures stay)
 /// hour_days = 3650             # hourly figures (daily ones are made from them)
@@ -103,6 +108,21 @@ pub struct Config {
     pub limits: baladiya_app::Limits,
     #[serde(default)]
     pub sensors: baladiya_app::sensors::Retention,
+    /// The payment gateway fees are paid online through; without it (and
+    /// without `--demo`, which uses the simulated one) fees are paid at
+    /// the counter only.
+    pub payments: Option<PaymentsConfig>,
+}
+
+/// `[payments]`: a gateway with the common API shape (`POST
+/// {api_url}/payments` with a bearer key, callbacks signed with the
+/// shared secret).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentsConfig {
+    pub api_url: String,
+    pub api_key: String,
+    pub secret: String,
 }
 
 impl Config {

@@ -17,12 +17,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use baladiya_app::App;
 use baladiya_app::attachments::Blobs;
+use baladiya_app::auth::random_token;
 use baladiya_app::catalog::Catalog;
 use baladiya_app::citizens::SmsSender;
 use baladiya_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
 use baladiya_app::notifications::Sender;
+use baladiya_app::payments::GatewayConfig;
 use baladiya_domain::indicators::Month;
 use baladiya_store::Store;
+use baladiya_web::simulated_gateway::SimulatedGateway;
 use baladiya_web::{ServeOptions, WebConfig};
 use clap::{Parser, Subcommand};
 
@@ -1053,7 +1056,7 @@ fn check_report_data(dir: &Path) -> Result<()> {
 }
 
 async fn serve(
-    app: App,
+    mut app: App,
     (catalog, services): (&CatalogDir, Catalog),
     listener: std::net::TcpListener,
     demo: bool,
@@ -1061,6 +1064,31 @@ async fn serve(
     data_dir: &Path,
 ) -> Result<()> {
     let addr = listener.local_addr()?;
+    // Online payments: the deployment's gateway, or the simulated one of
+    // the demo (served here, reached through the same adapter).
+    let simulated = match (&config.payments, demo) {
+        (Some(p), _) => {
+            app.settings.gateway = Some(GatewayConfig {
+                api_url: p.api_url.clone(),
+                api_key: p.api_key.clone(),
+                secret: p.secret.clone(),
+            });
+            None
+        }
+        (None, true) => {
+            let (key, secret) = (
+                random_token().map_err(app_error)?,
+                random_token().map_err(app_error)?,
+            );
+            app.settings.gateway = Some(GatewayConfig {
+                api_url: format!("http://{addr}/gateway/simulated/api"),
+                api_key: key.clone(),
+                secret: secret.clone(),
+            });
+            Some(SimulatedGateway::new(key, secret))
+        }
+        (None, false) => None,
+    };
     let catalog_dir = catalog.path();
     println!("Publishing {}.", catalog.describe());
     let published = app.publish_catalog(&services).await.map_err(app_error)?;
@@ -1208,6 +1236,7 @@ async fn serve(
         trust_forwarded_for: config.trust_forwarded_for,
         digits: config.digits,
         privacy_contact: config.privacy_contact.clone(),
+        simulated_gateway: simulated,
         hsts: config
             .public_url
             .as_deref()

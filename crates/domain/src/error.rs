@@ -116,6 +116,10 @@ pub enum ErrorCode {
     TrainingWrongStatus,
     /// The one-time code was already used to sign in.
     CodeUsed,
+    /// A gateway's callback is not signed with the shared secret.
+    SignatureInvalid,
+    /// The payment was settled otherwise before.
+    PaymentSettled,
     /// Something unexpected failed; it has been logged.
     Internal,
 }
@@ -164,6 +168,8 @@ impl ErrorCode {
         ErrorCode::TrainingNotOnRoster,
         ErrorCode::TrainingWrongStatus,
         ErrorCode::CodeUsed,
+        ErrorCode::SignatureInvalid,
+        ErrorCode::PaymentSettled,
         ErrorCode::Internal,
     ];
 
@@ -204,6 +210,8 @@ impl ErrorCode {
             ErrorCode::CodeTaken => "code-taken",
             ErrorCode::AlreadyEvaluated => "already-evaluated",
             ErrorCode::CodeUsed => "code-used",
+            ErrorCode::SignatureInvalid => "signature-invalid",
+            ErrorCode::PaymentSettled => "payment-settled",
             ErrorCode::TrainingOverQuota => "training-over-quota",
             ErrorCode::TrainingNoQuota => "training-no-quota",
             ErrorCode::TrainingAlreadyNominated => "training-already-nominated",

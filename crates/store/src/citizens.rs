@@ -41,6 +41,9 @@ pub enum Proof<'a> {
 pub struct CitizenApplication {
     pub tracking_number: String,
     pub service_code: String,
+    pub service_version_id: i64,
+    /// The workflow step it waits at.
+    pub step: i64,
     pub status: String,
     pub submitted_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
@@ -248,7 +251,8 @@ impl Store {
     ) -> Result<Vec<CitizenApplication>, StoreError> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT a.tracking_number, v.code AS service_code, a.status, a.submitted_at, \
+                "SELECT a.tracking_number, v.code AS service_code, a.service_version_id, a.step, \
+                 a.status, a.submitted_at, \
                  a.completed_at, a.fee_minor, a.currency, a.receipt_number, i.verification_code, \
                  i.valid_until, (i.revoked_at IS NOT NULL) AS revoked FROM applications a \
                  JOIN service_versions v ON v.id = a.service_version_id \

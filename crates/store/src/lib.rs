@@ -20,6 +20,7 @@ pub mod idempotency;
 mod indicators;
 mod notifications;
 mod org;
+mod payments;
 mod process;
 mod reports;
 mod rows;
@@ -64,6 +65,7 @@ pub use indicators::{
 };
 pub use notifications::OutgoingNotification;
 pub use org::{NewDepartment, NewUnit};
+pub use payments::{CallbackRecord, PaymentRecord};
 pub use process::{LogCase, LogFilter, ReportLogCase};
 pub use reports::{NewReport, ReportChange, ReportQuery, ReportRecord};
 pub use sensors::{

@@ -16,4 +16,9 @@ document.addEventListener('DOMContentLoaded', () => {
       setTimeout(() => delete form.dataset.sending, 10000);
     });
   }
+  // A "print" button (receipts): shown only where this script runs.
+  for (const button of document.querySelectorAll('button[data-print]')) {
+    button.hidden = false;
+    button.addEventListener('click', () => window.print());
+  }
 });

@@ -49,7 +49,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::TrainingOverlap
         | ErrorCode::TrainingNotOnRoster
         | ErrorCode::TrainingWrongStatus
-        | ErrorCode::CodeUsed => StatusCode::CONFLICT,
+        | ErrorCode::CodeUsed
+        | ErrorCode::PaymentSettled => StatusCode::CONFLICT,
+        ErrorCode::SignatureInvalid => StatusCode::FORBIDDEN,
         ErrorCode::ApiKeyInvalid => StatusCode::FORBIDDEN,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,

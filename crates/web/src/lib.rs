@@ -24,10 +24,12 @@ pub mod ocel;
 mod open311;
 pub mod open_data;
 mod pages;
+mod payments;
 mod process_map;
 mod reports;
 pub(crate) mod sensors;
 mod server;
+pub mod simulated_gateway;
 mod sta;
 mod state;
 pub mod tiles;
@@ -155,6 +157,8 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
     Ok(Router::new()
         .merge(pages::routes())
         .merge(tiles::routes())
+        .merge(simulated_gateway::routes())
+        .merge(payments::routes())
         .merge(open311::routes())
         .merge(sta::routes())
         .merge(reports::public_routes())
@@ -166,7 +170,8 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
                 .merge(reports::api_routes())
                 .merge(indicators::api_routes())
                 .merge(sensors::api_routes())
-                .merge(training_api::api_routes()),
+                .merge(training_api::api_routes())
+                .merge(payments::api_routes()),
         )
         .route("/healthz", get(api::healthz))
         .route("/assets/{*path}", get(assets::asset))

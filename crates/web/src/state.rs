@@ -35,6 +35,8 @@ pub struct WebConfig {
     /// Whom people ask about their personal data (an address or e-mail),
     /// shown on the privacy notice.
     pub privacy_contact: Option<String>,
+    /// The simulated payment gateway, for the demo and the tests.
+    pub simulated_gateway: Option<crate::simulated_gateway::SimulatedGateway>,
 }
 
 impl Default for WebConfig {
@@ -50,6 +52,7 @@ impl Default for WebConfig {
             digits: crate::dates::Digits::Western,
             privacy_contact: None,
             vector_tiles: None,
+            simulated_gateway: None,
         }
     }
 }

@@ -13,10 +13,10 @@ crate::on_both_engines!(
     codes_are_single_use_short_lived_and_locked_after_wrong_tries
 );
 
-const MOBILE: &str = "+201012345678";
+pub const MOBILE: &str = "+201012345678";
 
 /// Asks for a code for `mobile` as a fresh browser; returns the browser.
-async fn ask_code(app: &TestApp, mobile: &str) -> reqwest::Client {
+pub async fn ask_code(app: &TestApp, mobile: &str) -> reqwest::Client {
     let browser = app.new_client();
     let page = html(&browser, app.url("/account/sign-in")).await;
     assert!(page.contains("id=\"mobile-form\""), "{page}");
@@ -31,7 +31,7 @@ async fn ask_code(app: &TestApp, mobile: &str) -> reqwest::Client {
 }
 
 /// Sends `code` for `mobile` from `browser`'s code page.
-async fn enter_code(
+pub async fn enter_code(
     app: &TestApp,
     browser: &reqwest::Client,
     mobile: &str,

@@ -15,6 +15,7 @@ mod http;
 mod indicators;
 mod notifications;
 mod open311;
+mod payments;
 mod process;
 mod reports;
 mod sensors;

@@ -177,8 +177,19 @@ impl TestApp {
     async fn start(db: TestDb, tuning: Tuning) -> TestApp {
         let files = tempfile::tempdir().expect("temp dir");
         let blobs = Blobs::local(&files.path().join("attachments")).expect("attachments");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
         let mut app = App::new(db.store().await, blobs);
         app.settings.limits = tuning.limits;
+        // The simulated payment gateway, served by this server.
+        let (key, secret) = ("test-gateway-key", "test-gateway-secret");
+        app.settings.gateway = Some(baladiya_app::payments::GatewayConfig {
+            api_url: format!("http://{addr}/gateway/simulated/api"),
+            api_key: key.into(),
+            secret: secret.into(),
+        });
         app.settings.sms = Some(baladiya_app::citizens::SmsSender::File(
             files.path().join("sms.jsonl"),
         ));
@@ -200,13 +211,13 @@ impl TestApp {
             request_timeout: tuning.request_timeout,
             body_read_timeout: tuning.body_read_timeout,
             vector_tiles: tuning.vector_tiles.clone(),
+            simulated_gateway: Some(baladiya_web::simulated_gateway::SimulatedGateway::new(
+                key.into(),
+                secret.into(),
+            )),
             ..WebConfig::default()
         };
         let router = baladiya_web::router(app.clone(), config).expect("router");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             baladiya_web::serve(listener, router, &tuning.serve, async {

@@ -244,6 +244,8 @@ struct ApplicationLine {
     fee: String,
     license: Option<String>,
     revoked: bool,
+    /// Waiting for its fee, payable online.
+    payable: bool,
 }
 
 #[derive(Debug)]
@@ -277,6 +279,7 @@ async fn account(
     };
     let Affairs {
         applications,
+        payable,
         reports,
         notices,
     } = state.app.affairs(&citizen).await?;
@@ -299,6 +302,7 @@ async fn account(
             },
             license: a.verification_code,
             revoked: a.revoked,
+            payable: payable.contains(&a.tracking_number),
             tracking: a.tracking_number,
         })
         .collect();

@@ -23,10 +23,10 @@ use crate::i18n::Tr;
 use crate::json::{WebForm, WebQuery};
 use crate::state::AppState;
 
-mod account;
+pub(crate) mod account;
 mod indicators;
 mod process;
-mod public;
+pub(crate) mod public;
 mod reports;
 mod sensors;
 mod staff;
