@@ -249,13 +249,14 @@ impl App {
         {
             Ok(()) => Ok(()),
             Err(error) => {
-                // A twin recorded it first: fine. Anything else (paid at
-                // the counter meanwhile) stays for reconciliation.
+                // A twin recorded it first: fine. Recorded with another
+                // transaction (a second charge, or paid at the counter
+                // meanwhile): refused, and kept for reconciliation.
                 let now = self.record(&payment.tracking_number).await?;
-                if now.receipt_number.as_deref() == Some(gateway_ref) {
-                    Ok(())
-                } else {
-                    Err(error)
+                match now.receipt_number.as_deref() {
+                    Some(receipt) if receipt == gateway_ref => Ok(()),
+                    Some(_) => Err(AppError::Conflict(ErrorCode::PaymentSettled)),
+                    None => Err(error),
                 }
             }
         }

@@ -290,4 +290,23 @@ impl Store {
             .await?
         }))
     }
+
+    /// The services applied for most since `since`: `(code, applications)`.
+    pub async fn most_used_services(
+        &self,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT v.code, COUNT(*) AS n FROM applications a \
+                 JOIN service_versions v ON v.id = a.service_version_id \
+                 WHERE a.submitted_at >= $1 GROUP BY v.code ORDER BY n DESC, v.code LIMIT $2",
+            )
+            .bind(since)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
 }

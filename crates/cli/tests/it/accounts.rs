@@ -10,7 +10,8 @@ use crate::support::{Engine, TestApp, csrf_of, html};
 
 crate::on_both_engines!(
     a_citizen_signs_in_with_a_code_and_finds_their_own_affairs,
-    codes_are_single_use_short_lived_and_locked_after_wrong_tries
+    codes_are_single_use_short_lived_and_locked_after_wrong_tries,
+    the_pages_guide_citizens_to_their_tasks
 );
 
 pub const MOBILE: &str = "+201012345678";
@@ -220,6 +221,54 @@ async fn codes_are_single_use_short_lived_and_locked_after_wrong_tries(engine: E
         locked.status(),
         StatusCode::TOO_MANY_REQUESTS,
         "even the right code"
+    );
+    app.stop().await;
+}
+
+/// The home page leads to tasks (search, the most used services, report a
+/// problem, the account); the fee is said before applying; the tracking
+/// page lists the steps still to come.
+async fn the_pages_guide_citizens_to_their_tasks(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let tracking =
+        crate::applications::submitted(&app, crate::applications::building_permit()).await;
+    let home = html(&app.client, app.url("/?lang=ar")).await;
+    assert!(home.contains("id=\"home-search\"") && home.contains("href=\"/reports/new\""));
+    assert!(
+        home.contains("href=\"/services/EG-BUILDING-PERMIT\""),
+        "the most used service: {home}"
+    );
+    assert!(home.contains("href=\"/login\""), "staff sign-in kept apart");
+    let apply = html(&app.client, app.url("/services/EG-BUILDING-PERMIT/apply")).await;
+    assert!(
+        apply.contains("id=\"fee-before\""),
+        "the fee before applying"
+    );
+    let page = html(&app.client, app.url("/track")).await;
+    let shown = app
+        .client
+        .post(app.url("/track?lang=ar"))
+        .form(&[
+            ("csrf", csrf_of(&page)),
+            ("tracking_number", tracking.clone()),
+            ("proof", crate::applications::egyptian_id()),
+        ])
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    let to_come = shown
+        .split("id=\"to-come\"")
+        .nth(1)
+        .expect("the steps to come");
+    assert!(
+        to_come.find("المعاينة").expect("the inspection")
+            < to_come.find("إصدار").expect("the issuing"),
+        "in order, the inspection before the issuing: {to_come}"
     );
     app.stop().await;
 }

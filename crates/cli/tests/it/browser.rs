@@ -48,8 +48,13 @@ fn ready() -> bool {
 }
 
 fn run_script(script: &str, app: &TestApp) {
+    run_script_with(script, app, &[]);
+}
+
+fn run_script_with(script: &str, app: &TestApp, env: &[(&str, String)]) {
     let output = Command::new("node")
         .env("NATIONAL_ID", crate::applications::egyptian_id())
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .arg(browser_dir().join(script))
         .arg(app.url(""))
         .arg(artifacts())
@@ -218,5 +223,31 @@ async fn a_session_runs_from_nomination_to_a_verified_certificate() {
         artifacts().join("training-certificate-ar.png").exists(),
         "screenshot kept"
     );
+    app.stop().await;
+}
+
+/// A citizen on a phone signs in with a code, pays a fee on the simulated
+/// gateway, gets the receipt and finds the application moved on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_pays_a_fee_online_on_a_phone() {
+    if !ready() {
+        return;
+    }
+    let app = TestApp::spawn(Engine::Sqlite)
+        .await
+        .expect("SQLite always runs");
+    let tracking = crate::payments::at_payment(&app).await;
+    let sms = app.sms_file();
+    tokio::task::block_in_place(|| {
+        run_script_with(
+            "citizen-pays.mjs",
+            &app,
+            &[
+                ("SMS_FILE", sms.display().to_string()),
+                ("TRACKING", tracking.clone()),
+            ],
+        )
+    });
+    assert!(artifacts().join("payment-receipt-ar-390.png").exists());
     app.stop().await;
 }

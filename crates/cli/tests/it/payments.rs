@@ -19,7 +19,7 @@ crate::on_both_engines!(
 
 /// A building permit filed with `MOBILE`, taken by staff to its payment
 /// step.
-async fn at_payment(app: &TestApp) -> String {
+pub async fn at_payment(app: &TestApp) -> String {
     let tracking =
         crate::applications::submitted(app, crate::applications::building_permit()).await;
     let (clerk, officer, defense) = (

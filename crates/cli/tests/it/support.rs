@@ -241,10 +241,9 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
-    /// The text messages sent so far: `(to, text)`, oldest first.
-    pub fn sms_sent(&self) -> Vec<(String, String)> {
-        let path = self
-            .app
+    /// The file text messages are written to.
+    pub fn sms_file(&self) -> std::path::PathBuf {
+        self.app
             .settings
             .sms
             .as_ref()
@@ -252,8 +251,12 @@ impl TestApp {
                 baladiya_app::citizens::SmsSender::File(path) => Some(path.clone()),
                 baladiya_app::citizens::SmsSender::Http { .. } => None,
             })
-            .expect("a file sender");
-        std::fs::read_to_string(path)
+            .expect("a file sender")
+    }
+
+    /// The text messages sent so far: `(to, text)`, oldest first.
+    pub fn sms_sent(&self) -> Vec<(String, String)> {
+        std::fs::read_to_string(self.sms_file())
             .unwrap_or_default()
             .lines()
             .map(|line| {

@@ -277,3 +277,5 @@ assignment-take = تولَّ هذا بنفسك
 assignment-done = تم حفظ التكليف.
 inbox-mine-only = المكلَّف بها أنا فقط
 event-assigned = تكليف موظف
+track-to-come = الخطوات التالية
+apply-fee-when = تُدفع بعد مراجعة الطلب، إلكترونيًا من حسابك أو عند الشباك.

@@ -259,3 +259,5 @@ assignment-take = Take it yourself
 assignment-done = The assignment is saved.
 inbox-mine-only = Assigned to me only
 event-assigned = Assigned to a staff member
+track-to-come = Steps still to come
+apply-fee-when = paid once the application is reviewed, online from your account or at the counter.

@@ -60,17 +60,40 @@ pub fn routes() -> Router<AppState> {
 struct HomePage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
+    /// The most used services: `(code, name)`.
+    popular: Vec<(String, String)>,
 }
 
-async fn home(tr: Tr, staff: Option<Staff>) -> Response {
+/// The home page leads citizens to their tasks: find a service (the most
+/// used first), follow an application, report a problem, their account;
+/// staff sign-in kept apart.
+async fn home(
+    State(state): State<AppState>,
+    tr: Tr,
+    staff: Option<Staff>,
+) -> Result<Response, WebError> {
     let user = staff.map(|s| s.0);
-    page(
+    let since = state.app.now() - chrono::Duration::days(90);
+    let popular = state
+        .app
+        .store
+        .most_used_services(since, 6)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .filter_map(|(code, _)| {
+            let published = state.app.service(&code)?;
+            Some((code, published.service.name.get(tr.lang()).to_owned()))
+        })
+        .collect();
+    Ok(page(
         HomePage {
             tr: &tr,
             user: user.as_ref(),
+            popular,
         }
         .render(),
-    )
+    ))
 }
 
 #[derive(Template)]

@@ -319,6 +319,8 @@ pub struct ApplyPage<'a> {
     pub applicant: Vec<FieldInput>,
     pub fields: Vec<FieldInput>,
     pub documents: Vec<DocInput>,
+    /// The fee, said before anything is sent.
+    pub fee: String,
 }
 
 /// Where a field error points: its input's id.
@@ -551,6 +553,7 @@ pub fn apply_page<'a>(
         applicant,
         fields,
         documents,
+        fee: fee_text(tr, service),
     }
 }
 
@@ -741,6 +744,8 @@ struct TrackResult {
     to_replace: Vec<String>,
     can_rate: bool,
     documents: Vec<DocInput>,
+    /// The procedure's steps still to come after the current one.
+    to_come: Vec<String>,
 }
 
 #[derive(Template)]
@@ -802,6 +807,17 @@ fn track_result(tr: &Tr, view: &ApplicationView) -> TrackResult {
             .map(|d| d.name.get(lang).to_owned())
             .collect(),
         can_rate: status.is_final() && view.record.rating.is_none(),
+        to_come: if status.is_final() {
+            Vec::new()
+        } else {
+            view.service
+                .procedure
+                .steps()
+                .iter()
+                .skip(view.record.step as usize + 1)
+                .map(|s| s.name.get(lang).to_owned())
+                .collect()
+        },
         // Only the documents the officer named, when they named some.
         documents: doc_inputs(tr, &view.service, &BTreeMap::new())
             .into_iter()
