@@ -305,9 +305,19 @@ impl App {
                             Country::Egypt => "28503122100453".into(),
                             Country::SaudiArabia => "1000000008".into(),
                         },
-                        applicant_phone: match country {
-                            Country::Egypt => "+201012345678".into(),
-                            Country::SaudiArabia => "+966501234567".into(),
+                        // A thousand applicants a country; one in ten
+                        // applications is the demo citizen's (…345678),
+                        // who signs in at /account and finds them.
+                        applicant_phone: {
+                            let n = if past_apps.len() % 10 == 0 {
+                                678
+                            } else {
+                                past_apps.len() * 7919 % 1000
+                            };
+                            match country {
+                                Country::Egypt => format!("+201012345{n:03}"),
+                                Country::SaudiArabia => format!("+966501234{n:03}"),
+                            }
                         },
                         channel,
                         submitted_at,

@@ -1136,6 +1136,12 @@ async fn serve(
         app.revoke_api_keys("demo").await.map_err(app_error)?;
         let key = app.issue_api_key("demo", 60).await.map_err(app_error)?;
         println!("Open311 demo API key (60 submissions a minute): {key}");
+        if let Some(SmsSender::File(path)) = &app.settings.sms {
+            println!(
+                "Citizen accounts: sign in at /account with 01012345678 (or any 01012345XXX); the code is written to {}.",
+                path.display()
+            );
+        }
         let secret = app
             .issue_sensor_credential("demo-device")
             .await

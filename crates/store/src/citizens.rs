@@ -243,8 +243,8 @@ impl Store {
         Ok(())
     }
 
-    /// Applications filed with this number, the newest first — also those
-    /// filed before the citizen had an account.
+    /// The latest 100 applications filed with this number, the newest
+    /// first — also those filed before the citizen had an account.
     pub async fn applications_of_mobile(
         &self,
         mobile: &str,
@@ -257,7 +257,7 @@ impl Store {
                  i.valid_until, (i.revoked_at IS NOT NULL) AS revoked FROM applications a \
                  JOIN service_versions v ON v.id = a.service_version_id \
                  LEFT JOIN issuances i ON i.application_id = a.id \
-                 WHERE a.applicant_phone = $1 ORDER BY a.submitted_at DESC, a.id DESC",
+                 WHERE a.applicant_phone = $1 ORDER BY a.submitted_at DESC, a.id DESC LIMIT 100",
             )
             .bind(mobile)
             .fetch_all(pool)
@@ -265,12 +265,12 @@ impl Store {
         }))
     }
 
-    /// Reports made with this number, the newest first.
+    /// The latest 100 reports made with this number, the newest first.
     pub async fn reports_of_mobile(&self, mobile: &str) -> Result<Vec<CitizenReport>, StoreError> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT id, category_code, status, requested_at FROM reports \
-                 WHERE reporter_phone = $1 ORDER BY requested_at DESC, id DESC",
+                 WHERE reporter_phone = $1 ORDER BY requested_at DESC, id DESC LIMIT 100",
             )
             .bind(mobile)
             .fetch_all(pool)
