@@ -12,7 +12,6 @@ use baladiya_store::{
 };
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
-use tokio::io::AsyncWriteExt;
 
 use crate::auth::{random_token, same_secret};
 use crate::{App, AppError};
@@ -47,23 +46,9 @@ impl SmsSender {
     async fn send(&self, to: &str, text: &str) -> Result<(), AppError> {
         let message = serde_json::json!({"to": to, "text": text, "at": Utc::now()});
         match self {
-            SmsSender::File(path) => {
-                let mut line = message.to_string();
-                line.push('\n');
-                let mut file = tokio::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(path)
-                    .await
-                    .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
-                // A tokio file finishes a write only when flushed.
-                file.write_all(line.as_bytes())
-                    .await
-                    .map_err(|e| AppError::Internal(e.to_string()))?;
-                file.flush()
-                    .await
-                    .map_err(|e| AppError::Internal(e.to_string()))
-            }
+            SmsSender::File(path) => crate::notifications::append_line(path, &message)
+                .await
+                .map_err(AppError::Internal),
             SmsSender::Http { client, url, token } => {
                 let mut request = client.post(url).json(&message);
                 if let Some(token) = token {

@@ -76,6 +76,26 @@ fn subject(kind: &str) -> (&'static str, &'static str) {
     }
 }
 
+/// Appends `message` as one JSON line to `path`, flushed (a tokio file
+/// finishes a write only when flushed).
+pub(crate) async fn append_line(
+    path: &std::path::Path,
+    message: &serde_json::Value,
+) -> Result<(), String> {
+    let mut line = message.to_string();
+    line.push('\n');
+    let mut file = tokio::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .await
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    file.write_all(line.as_bytes())
+        .await
+        .map_err(|e| e.to_string())?;
+    file.flush().await.map_err(|e| e.to_string())
+}
+
 impl Sender {
     /// An SMTP relay, such as `smtp://mail.local:25`, sending as `from`.
     /// The connection is plain SMTP: the relay is one the deployment runs
@@ -110,20 +130,7 @@ impl Sender {
 
     async fn send(&self, message: &serde_json::Value) -> Result<(), String> {
         match self {
-            Sender::File(path) => {
-                let mut line = message.to_string();
-                line.push('\n');
-                let mut file = tokio::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(path)
-                    .await
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
-                file.write_all(line.as_bytes())
-                    .await
-                    .map_err(|e| e.to_string())?;
-                file.flush().await.map_err(|e| e.to_string())
-            }
+            Sender::File(path) => append_line(path, message).await,
             Sender::Smtp { transport, from } => {
                 let Some(to) = message["details"]["email"].as_str() else {
                     return Ok(());
