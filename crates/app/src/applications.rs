@@ -236,9 +236,34 @@ impl App {
         intake: Option<&Principal>,
         client: &str,
     ) -> Result<(String, i64), AppError> {
+        self.submit_or_check(submission, intake, client, false)
+            .await?
+            .ok_or_else(|| AppError::Internal("a submission was only checked".into()))
+    }
+
+    /// Checks a submission as [`App::submit`] would, without filing it:
+    /// the "check your answers" step. The documents accepted are held
+    /// under its key, for the filing that follows.
+    pub async fn check_submission(
+        &self,
+        submission: Submission,
+        client: &str,
+    ) -> Result<(), AppError> {
+        self.submit_or_check(submission, None, client, true)
+            .await
+            .map(|_| ())
+    }
+
+    async fn submit_or_check(
+        &self,
+        submission: Submission,
+        intake: Option<&Principal>,
+        client: &str,
+        check_only: bool,
+    ) -> Result<Option<(String, i64)>, AppError> {
         let idempotency = submission.idempotency();
-        if let Some(id) = self.replayed(idempotency.as_ref(), "application").await? {
-            return self.tracking_of(id).await;
+        if !check_only && let Some(id) = self.replayed(idempotency.as_ref(), "application").await? {
+            return self.tracking_of(id).await.map(Some);
         }
         let mut fields = Fields::new();
         let published = self.service(&submission.service);
@@ -359,6 +384,10 @@ impl App {
             self.hold_documents(idempotency.as_ref(), accepted).await?;
             return Err(error.into());
         }
+        if check_only {
+            self.hold_documents(idempotency.as_ref(), accepted).await?;
+            return Ok(None);
+        }
         let (Some(unit), Some(id), Some(phone), Some(email)) = (unit, id, phone, email) else {
             return Err(AppError::Internal("checked fields missing".into()));
         };
@@ -431,12 +460,12 @@ impl App {
                 let id = self
                     .taken_by(new.idempotency.as_ref(), "application")
                     .await?;
-                return self.tracking_of(id).await;
+                return self.tracking_of(id).await.map(Some);
             }
             other => other?,
         };
         tracing::info!(tracking = %number, service = %service.code, channel = new.channel, "application submitted");
-        Ok((number, row_id))
+        Ok(Some((number, row_id)))
     }
 
     /// The application a page form made under `key` (scoped), for its

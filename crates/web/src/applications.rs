@@ -107,6 +107,10 @@ pub struct FormParts {
     pub tracking_number: String,
     /// A page form's hidden key (see [`crate::idempotency`]).
     pub idempotency_key: String,
+    /// Which button sent an application form: `check` (to the "check
+    /// your answers" page), `change` (back to the form), `send` or none
+    /// (file it).
+    pub intent: String,
 }
 
 /// Largest plain (non-file) part of a multipart form.
@@ -250,6 +254,7 @@ pub async fn read_multipart(
             "csrf" => parts.csrf = text,
             "tracking_number" => parts.tracking_number = text,
             "idempotency_key" => parts.idempotency_key = text,
+            "intent" => parts.intent = text,
             other => match other.strip_prefix("field.") {
                 Some(code) => {
                     s.fields.insert(code.to_owned(), text);

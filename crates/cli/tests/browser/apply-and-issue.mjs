@@ -42,7 +42,8 @@ try {
   await citizen.getByLabel('رقم المحمول').fill('01123456789');
   await citizen.getByLabel('رقم الترخيص الحالي').fill('BDR/2020/118');
   await citizen.getByLabel('عنوان المحل').fill('شارع الجمهورية، البدرشين');
-  await citizen.getByRole('button', { name: 'أرسل الطلب' }).click();
+  check((await citizen.locator('#fee-before').textContent()).includes('الرسوم'), 'the fee before applying');
+  await citizen.getByRole('button', { name: 'تابع لمراجعة إجاباتك' }).click();
   const summary = await citizen.getByRole('alert').textContent();
   check(summary.includes('صورة بطاقة الرقم القومي: هذا المستند مطلوب'), 'missing documents not reported by name');
   check(await citizen.getByLabel('الاسم الكامل').inputValue() === 'سعاد محمود حسن', 'typed name lost');
@@ -51,6 +52,16 @@ try {
 
   await citizen.getByLabel('صورة بطاقة الرقم القومي').setInputFiles(png);
   await citizen.getByLabel('الترخيص الحالي', { exact: true }).setInputFiles(pdf);
+  await citizen.getByRole('button', { name: 'تابع لمراجعة إجاباتك' }).click();
+  // Check your answers: what was typed and the files, then change one.
+  await citizen.getByRole('heading', { name: 'راجع إجاباتك قبل الإرسال' }).waitFor();
+  const answers = await citizen.locator('#answers').textContent();
+  check(answers.includes('سعاد محمود حسن') && answers.includes('BDR/2020/118') && answers.includes('.pdf'), `answers: ${answers}`);
+  await look('shop-check-answers-ar');
+  await citizen.getByRole('button', { name: 'غيّر إجاباتك' }).click();
+  await citizen.getByLabel('عنوان المحل').fill('شارع الجمهورية، البدرشين، الجيزة');
+  await citizen.getByRole('button', { name: 'تابع لمراجعة إجاباتك' }).click();
+  check((await citizen.locator('#answers').textContent()).includes('الجيزة'), 'the change is there');
   await citizen.getByRole('button', { name: 'أرسل الطلب' }).click();
   await citizen.getByRole('heading', { name: 'تم استلام طلبك' }).waitFor();
   const tracking = (await citizen.locator('.tracking-number').textContent()).trim();

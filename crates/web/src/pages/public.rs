@@ -321,6 +321,61 @@ pub struct ApplyPage<'a> {
     pub documents: Vec<DocInput>,
     /// The fee, said before anything is sent.
     pub fee: String,
+    /// Whether the form goes through "check your answers" (citizens) or
+    /// is filed at once (staff at the counter).
+    pub check_step: bool,
+}
+
+/// "Check your answers": the application form's answers and files as
+/// they will be sent, with the fee; send, or go back and change them.
+#[derive(Template)]
+#[template(path = "apply_check.html")]
+pub struct CheckPage<'a> {
+    pub tr: &'a Tr,
+    pub user: Option<&'a baladiya_app::Principal>,
+    pub heading: String,
+    pub action: String,
+    pub csrf: String,
+    pub idempotency_key: String,
+    /// `(label, name, value as sent, value as shown)`.
+    pub answers: Vec<(String, String, String, String)>,
+    /// `(label, file name)`.
+    pub documents: Vec<(String, String)>,
+    pub fee: String,
+}
+
+impl<'a> CheckPage<'a> {
+    pub fn of(form: &ApplyPage<'a>) -> CheckPage<'a> {
+        let answers = form
+            .applicant
+            .iter()
+            .chain(&form.fields)
+            .filter(|f| !f.value.is_empty() || f.required)
+            .map(|f| {
+                let shown = f
+                    .options
+                    .iter()
+                    .find(|(value, _)| *value == f.value)
+                    .map_or_else(|| f.value.clone(), |(_, label)| label.clone());
+                (f.label.clone(), f.name.clone(), f.value.clone(), shown)
+            })
+            .collect();
+        CheckPage {
+            tr: form.tr,
+            user: form.user,
+            heading: form.heading.clone(),
+            action: form.action.clone(),
+            csrf: form.csrf.clone(),
+            idempotency_key: form.idempotency_key.clone(),
+            answers,
+            documents: form
+                .documents
+                .iter()
+                .filter_map(|d| Some((d.label.clone(), d.held.clone()?)))
+                .collect(),
+            fee: form.fee.clone(),
+        }
+    }
 }
 
 /// Where a field error points: its input's id.
@@ -554,6 +609,7 @@ pub fn apply_page<'a>(
         fields,
         documents,
         fee: fee_text(tr, service),
+        check_step: true,
     }
 }
 
@@ -664,6 +720,63 @@ async fn apply(
     let values = typed_values(&parts);
     let (key, scoped) = crate::idempotency::form_key(&parts.idempotency_key);
     parts.submission.idempotency_key = Some(scoped.clone());
+    let form = |state: &AppState, jar: CookieJar, errors: Vec<baladiya_domain::FieldError>| {
+        let (values, key, scoped) = (&values, key.clone(), scoped.clone());
+        let (state, tr, service) = (state.clone(), &tr, published.service.clone());
+        async move {
+            let held = state
+                .app
+                .store
+                .held_documents(&scoped)
+                .await
+                .map_err(AppError::from)?;
+            let units = units_for(&state, &service).await?;
+            let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
+            Ok::<_, WebError>((
+                jar,
+                apply_page(
+                    tr,
+                    None,
+                    &service,
+                    FormState {
+                        action: format!("/services/{}/apply", service.code),
+                        csrf,
+                        idempotency_key: key,
+                        units,
+                        values,
+                        errors: &errors,
+                        held: &held,
+                    },
+                ),
+            ))
+        }
+    };
+    match parts.intent.as_str() {
+        // Check your answers: everything checked, the files held, nothing
+        // filed; the page shows the answers and sends them on.
+        "check" => {
+            return match state.app.check_submission(parts.submission, &client).await {
+                Ok(()) => {
+                    let (jar, filled) = form(&state, jar, Vec::new()).await?;
+                    let body = CheckPage::of(&filled).render();
+                    Ok((jar, page(body)).into_response())
+                }
+                Err(AppError::Invalid(errors)) => {
+                    let (jar, filled) = form(&state, jar, errors).await?;
+                    Ok(
+                        (StatusCode::UNPROCESSABLE_ENTITY, jar, page(filled.render()))
+                            .into_response(),
+                    )
+                }
+                Err(other) => Err(other.into()),
+            };
+        }
+        "change" => {
+            let (jar, filled) = form(&state, jar, Vec::new()).await?;
+            return Ok((jar, page(filled.render())).into_response());
+        }
+        _ => {}
+    }
     match state.app.submit(parts.submission, None, &client).await {
         // Post, redirect, get: a reload shows the confirmation again and
         // files nothing (a second POST of the same form is answered with

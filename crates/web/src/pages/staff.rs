@@ -722,6 +722,7 @@ async fn intake_form(
             held: &[],
         },
     );
+    body.check_step = false;
     body.heading = format!(
         "{}: {}",
         tr.t("intake-title"),
@@ -774,6 +775,7 @@ async fn intake(
                     held: &held,
                 },
             );
+            body.check_step = false;
             body.heading = format!(
                 "{}: {}",
                 tr.t("intake-title"),
