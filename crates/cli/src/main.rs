@@ -1352,6 +1352,13 @@ async fn purge_expired_sessions(app: App) {
         {
             tracing::warn!(%error, "could not purge old throttle windows");
         }
+        if let Err(error) = app
+            .store
+            .purge_citizen_sign_ins(app.now(), app.now() - chrono::Duration::days(1))
+            .await
+        {
+            tracing::warn!(%error, "could not purge citizens' old sign-ins");
+        }
         // A retry comes within minutes; a week covers a client that was
         // offline for days.
         if let Err(error) = app

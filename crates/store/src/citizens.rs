@@ -233,6 +233,28 @@ impl Store {
         }))
     }
 
+    /// Deletes expired citizen sessions and codes sent before `codes_before`
+    /// (long dead: a code lives minutes). Returns how many rows went.
+    pub async fn purge_citizen_sign_ins(
+        &self,
+        now: DateTime<Utc>,
+        codes_before: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        Ok(in_write_tx!(self, tx => {
+            let sessions = sqlx::query("DELETE FROM citizen_sessions WHERE expires_at <= $1")
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            let codes = sqlx::query("DELETE FROM citizen_codes WHERE created_at < $1")
+                .bind(codes_before)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            sessions + codes
+        }))
+    }
+
     pub async fn end_citizen_session(&self, token_hash: &str) -> Result<(), StoreError> {
         on_pool!(self, pool => {
             sqlx::query("DELETE FROM citizen_sessions WHERE token_hash = $1")

@@ -170,6 +170,20 @@ async fn codes_are_single_use_short_lived_and_locked_after_wrong_tries(engine: E
     let expired = enter_code(&app, &app.new_client(), MOBILE, "424242").await;
     assert_eq!(expired.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(expired.text().await.expect("html").contains("انتهت صلاحية"));
+    // Codes a day old are purged, with expired sessions.
+    let purged = store
+        .purge_citizen_sign_ins(Utc::now(), past + Duration::minutes(1))
+        .await
+        .expect("purge");
+    assert_eq!(purged, 1, "the half-hour-old code only");
+    assert!(
+        store
+            .latest_citizen_code(MOBILE)
+            .await
+            .expect("read")
+            .is_some_and(|c| c.used_at.is_some()),
+        "the used code of a minute ago stays"
+    );
 
     // Only the latest code counts, and it allows five tries.
     let browser = ask_code(&app, MOBILE).await;
