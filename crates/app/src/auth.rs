@@ -88,7 +88,8 @@ pub fn client_key(ip: IpAddr) -> String {
     }
 }
 
-fn token_hash(token: &str) -> String {
+/// How a session token is kept: its SHA-256, hex-encoded.
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

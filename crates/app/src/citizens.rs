@@ -13,7 +13,7 @@ use baladiya_store::{
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::auth::{random_token, same_secret};
+use crate::auth::{random_token, same_secret, token_hash};
 use crate::{App, AppError};
 
 /// Where text messages go: a JSON-lines file (development, and the demo:
@@ -100,10 +100,6 @@ const WRONG_PER_NUMBER: i64 = 10;
 /// How a code is kept: the hash of the number and the code.
 pub fn code_hash(mobile: &str, code: &str) -> String {
     hex::encode(Sha256::digest(format!("{mobile}|{code}").as_bytes()))
-}
-
-fn session_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 impl App {
@@ -222,7 +218,7 @@ impl App {
             .sign_in_citizen(
                 mobile,
                 proof,
-                &session_hash(&token),
+                &token_hash(&token),
                 &random_token()?,
                 now,
                 expires_at,
@@ -241,12 +237,12 @@ impl App {
     pub async fn citizen(&self, token: &str) -> Result<Option<CitizenSession>, AppError> {
         Ok(self
             .store
-            .citizen_session(&session_hash(token), self.now())
+            .citizen_session(&token_hash(token), self.now())
             .await?)
     }
 
     pub async fn sign_out_citizen(&self, token: &str) -> Result<(), AppError> {
-        Ok(self.store.end_citizen_session(&session_hash(token)).await?)
+        Ok(self.store.end_citizen_session(&token_hash(token)).await?)
     }
 
     /// Everything filed with the citizen's verified number.
@@ -260,10 +256,9 @@ impl App {
         if self.settings.gateway.is_some() {
             for a in applications.iter().filter(|a| a.status == "in_progress") {
                 let service = self.service_version(a.service_version_id).await?;
-                let at_payment = service.procedure.step(a.step as usize).is_some_and(|s| {
-                    matches!(s.kind, baladiya_domain::catalog::StepKind::Payment { .. })
-                });
-                if at_payment && a.fee_minor.is_some() {
+                if a.fee_minor.is_some()
+                    && crate::payments::waits_for_fee(&service, &a.status, a.step)
+                {
                     payable.push(a.tracking_number.clone());
                 }
             }

@@ -6,7 +6,7 @@
 //! once. Every callback is kept for reconciliation.
 
 use baladiya_domain::ErrorCode;
-use baladiya_domain::catalog::StepKind;
+use baladiya_domain::catalog::{Service, StepKind};
 use baladiya_domain::payments::{
     Callback, CallbackRefusal, GatewayStatus, Payment, Settlement, judge,
 };
@@ -41,6 +41,16 @@ pub struct Started {
 #[derive(Debug, Deserialize)]
 struct Created {
     redirect_url: String,
+}
+
+/// Whether an application of `service` with this status and step waits
+/// at a payment step for its fee.
+pub(crate) fn waits_for_fee(service: &Service, status: &str, step: i64) -> bool {
+    status == "in_progress"
+        && service
+            .procedure
+            .step(step as usize)
+            .is_some_and(|s| matches!(s.kind, StepKind::Payment { .. }))
 }
 
 /// The signature of a callback's text with `secret`, hex-encoded.
@@ -102,14 +112,9 @@ impl App {
             return Err(AppError::NotFound);
         }
         let service = self.service_version(record.service_version_id).await?;
-        let at_payment = record.status == "in_progress"
-            && service
-                .procedure
-                .step(record.step as usize)
-                .is_some_and(|s| matches!(s.kind, StepKind::Payment { .. }));
         let amount = record
             .fee_minor
-            .filter(|_| at_payment)
+            .filter(|_| waits_for_fee(&service, &record.status, record.step))
             .ok_or(AppError::Conflict(ErrorCode::ActionNotAllowedNow))?;
         let gateway = self.gateway()?;
         let reference = format!("PAY-{}", &crate::auth::random_token()?[..20].to_uppercase());

@@ -136,7 +136,14 @@ pub fn safe_next(next: Option<&str>) -> String {
 
 pub use baladiya_app::auth::same_secret;
 
-fn cookie(name: &'static str, value: String, max_age_secs: i64, secure: bool) -> Cookie<'static> {
+/// A site-wide HttpOnly cookie (SameSite=Strict for the anti-forgery one,
+/// Lax for the others).
+pub(crate) fn cookie(
+    name: &'static str,
+    value: String,
+    max_age_secs: i64,
+    secure: bool,
+) -> Cookie<'static> {
     Cookie::build((name, value))
         .path("/")
         .http_only(true)

@@ -108,11 +108,6 @@ async fn session_of(app: &App, id: &str) -> Result<TrainingSession, WebError> {
         .ok_or(WebError::new(ErrorCode::NotFound))
 }
 
-/// The id of the trainee named `username`, or a field error.
-async fn trainee_id(app: &App, username: &str) -> Result<i64, WebError> {
-    Ok(app.trainee_id(username, "trainee").await?)
-}
-
 fn outcome_code(c: &Completion) -> &'static str {
     match c {
         Completion::Completed => "completed",
@@ -205,7 +200,7 @@ async fn nominate(
 ) -> Result<Response, WebError> {
     let id = session_id(&id)?;
     state.app.nominate(&who, id, &body.trainee).await?;
-    let trainee = trainee_id(&state.app, &body.trainee).await?;
+    let trainee = state.app.trainee_id(&body.trainee, "trainee").await?;
     let status = seat_status(&state.app, id, trainee).await?;
     Ok((
         StatusCode::CREATED,
@@ -238,7 +233,7 @@ async fn decide(
         _ => return Err(AppError::field("decision", "training-decision-unknown").into()),
     };
     let id = session_id(&id)?;
-    let trainee = trainee_id(&state.app, &body.trainee).await?;
+    let trainee = state.app.trainee_id(&body.trainee, "trainee").await?;
     let status = state.app.decide(&who, id, trainee, decision).await?;
     Ok(Json(
         json!({"trainee": body.trainee, "status": status.as_str()}),
@@ -254,7 +249,7 @@ async fn withdraw(
     ApiJson(body): ApiJson<TraineeBody>,
 ) -> Result<Json<Value>, WebError> {
     let id = session_id(&id)?;
-    let trainee = trainee_id(&state.app, &body.trainee).await?;
+    let trainee = state.app.trainee_id(&body.trainee, "trainee").await?;
     let promoted = match state.app.withdraw(&who, id, trainee).await? {
         Some(user) => Some(
             state
@@ -290,7 +285,7 @@ async fn attendance(
     let id = session_id(&id)?;
     let mut present = Vec::new();
     for name in &body.present {
-        present.push(trainee_id(&state.app, name).await?);
+        present.push(state.app.trainee_id(name, "trainee").await?);
     }
     state
         .app
@@ -314,7 +309,7 @@ async fn scores(
     ApiJson(body): ApiJson<ScoresBody>,
 ) -> Result<Json<Value>, WebError> {
     let id = session_id(&id)?;
-    let trainee = trainee_id(&state.app, &body.trainee).await?;
+    let trainee = state.app.trainee_id(&body.trainee, "trainee").await?;
     state
         .app
         .record_scores(&who, id, trainee, body.pre, body.post)

@@ -697,26 +697,9 @@ async fn staff_run_a_session_from_its_page(engine: Engine) {
         .course_id;
     let admin = principal(&app, "eg.admin").await;
     let trainer = principal(&app, "eg.officer").await;
-    let day = |d| NaiveDate::from_ymd_opt(2027, 9, d).expect("day");
-    let session = app
-        .app
-        .plan_session(
-            &admin,
-            &NewSession {
-                course_id: course,
-                plan_year: "2027/2028".into(),
-                first_day: day(5),
-                last_day: day(9),
-                venue: "قاعة التدريب".into(),
-                capacity: 3,
-                trainer_id: Some(trainer.user_id),
-                quotas: vec![(unit_id(&app, "EG-GZ-BDR").await, 2)],
-                cost_minor: 0,
-                currency: "EGP".into(),
-            },
-        )
-        .await
-        .expect("planned");
+    let week = a_week_in_september(&app, course, trainer.user_id, 2).await;
+    let second_day = week.first_day.succ_opt().expect("day").to_string();
+    let session = app.app.plan_session(&admin, &week).await.expect("planned");
     let path = format!("/staff/training/{session}");
     let post = |client: reqwest::Client, action: &str, form: Vec<(&'static str, String)>| {
         let url = app.url(&format!("{path}/{action}"));
@@ -751,7 +734,7 @@ async fn staff_run_a_session_from_its_page(engine: Engine) {
     .await;
     assert_eq!(accepted.status(), 303);
     let teacher = crate::applications::staff_client(&app, "eg.officer").await;
-    let first = day(5).to_string();
+    let first = week.first_day.to_string();
     let attended = post(
         teacher.clone(),
         "attendance",
@@ -793,7 +776,7 @@ async fn staff_run_a_session_from_its_page(engine: Engine) {
         let scanned = post(
             teacher.clone(),
             "scan",
-            vec![("day", day(6).to_string()), ("code", " eg.clerk ".into())],
+            vec![("day", second_day.clone()), ("code", " eg.clerk ".into())],
         )
         .await;
         assert_eq!(scanned.status(), 303, "scanning twice is harmless");
@@ -804,7 +787,7 @@ async fn staff_run_a_session_from_its_page(engine: Engine) {
         teacher.clone(),
         "scan",
         vec![
-            ("day", day(6).to_string()),
+            ("day", second_day.clone()),
             ("code", "no.such.person".into()),
         ],
     )
@@ -818,6 +801,29 @@ async fn staff_run_a_session_from_its_page(engine: Engine) {
         .expect("request");
     assert_eq!(forged.status(), 403);
     app.stop().await;
+}
+
+/// A session of `course` from Sunday to Thursday, 5–9 September 2027:
+/// three seats, `badrashin` of them for Badrashin, taught by `trainer`.
+async fn a_week_in_september(
+    app: &TestApp,
+    course: i64,
+    trainer: i64,
+    badrashin: i64,
+) -> NewSession {
+    let day = |d| NaiveDate::from_ymd_opt(2027, 9, d).expect("day");
+    NewSession {
+        course_id: course,
+        plan_year: "2027/2028".into(),
+        first_day: day(5),
+        last_day: day(9),
+        venue: "قاعة التدريب".into(),
+        capacity: 3,
+        trainer_id: Some(trainer),
+        quotas: vec![(unit_id(app, "EG-GZ-BDR").await, badrashin)],
+        cost_minor: 0,
+        currency: "EGP".into(),
+    }
 }
 
 /// Saqqara's center with one course and a week's session for Badrashin
@@ -859,23 +865,9 @@ pub async fn plan_a_week(app: &TestApp) -> i64 {
         .await
         .expect("course");
     let admin = principal(app, "eg.admin").await;
-    let day = |d| NaiveDate::from_ymd_opt(2027, 9, d).expect("day");
+    let trainer = user_id(app, "eg.officer").await;
     app.app
-        .plan_session(
-            &admin,
-            &NewSession {
-                course_id: course,
-                plan_year: "2027/2028".into(),
-                first_day: day(5),
-                last_day: day(9),
-                venue: "قاعة التدريب".into(),
-                capacity: 3,
-                trainer_id: Some(user_id(app, "eg.officer").await),
-                quotas: vec![(unit_id(app, "EG-GZ-BDR").await, 3)],
-                cost_minor: 0,
-                currency: "EGP".into(),
-            },
-        )
+        .plan_session(&admin, &a_week_in_september(app, course, trainer, 3).await)
         .await
         .expect("planned")
 }

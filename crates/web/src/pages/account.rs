@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::CookieJar;
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use baladiya_app::AppError;
 use baladiya_app::citizens::Affairs;
 use baladiya_domain::ErrorCode;
@@ -19,7 +18,7 @@ use baladiya_domain::citizens::any_mobile;
 use baladiya_store::CitizenSession;
 use serde::Deserialize;
 
-use crate::auth::{same_secret, visitor_csrf, visitor_csrf_ok};
+use crate::auth::{cookie, same_secret, visitor_csrf, visitor_csrf_ok};
 use crate::error::{WebError, page};
 use crate::i18n::Tr;
 use crate::json::{WebForm, WebQuery};
@@ -45,16 +44,6 @@ pub async fn citizen_of(
         return Ok(None);
     };
     Ok(state.app.citizen(&token).await?.map(|c| (c, token)))
-}
-
-fn citizen_cookie(value: String, seconds: i64, secure: bool) -> Cookie<'static> {
-    Cookie::build((CITIZEN_COOKIE, value))
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure)
-        .max_age(cookie::time::Duration::seconds(seconds))
-        .build()
 }
 
 #[derive(Template)]
@@ -219,7 +208,7 @@ async fn check_code(
             let seconds = (signed_in.expires_at - chrono::Utc::now())
                 .num_seconds()
                 .max(0);
-            let jar = jar.add(citizen_cookie(signed_in.token, seconds, secure));
+            let jar = jar.add(cookie(CITIZEN_COOKIE, signed_in.token, seconds, secure));
             Ok((jar, Redirect::to("/account")).into_response())
         }
         Err(AppError::Invalid(errors)) => sign_in_page(
@@ -372,7 +361,8 @@ async fn sign_out(
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
     state.app.sign_out_citizen(&token).await?;
-    let jar = jar.add(citizen_cookie(
+    let jar = jar.add(cookie(
+        CITIZEN_COOKIE,
         String::new(),
         0,
         state.config.secure_cookies,

@@ -266,13 +266,8 @@ async fn act(
     Path((id, action)): Path<(i64, String)>,
     WebForm(pairs): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let form = FormFields(pairs);
+    let field = |name: &str| form.get(name);
     if !same_secret(&who.csrf_token, &field("csrf")) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
@@ -306,18 +301,16 @@ async fn act(
             app.withdraw(&who, id, number("trainee")?).await?;
         }
         "scan" => {
-            let day = NaiveDate::parse_from_str(&field("day"), "%Y-%m-%d")
-                .map_err(|_| AppError::field("day", "date-invalid"))?;
+            let day = form.day("day")?;
             let trainee = app.trainee_id(&field("code"), "code").await?;
             app.scan_attendance(&who, id, day, trainee).await?;
         }
         "attendance" => {
-            let day = NaiveDate::parse_from_str(&field("day"), "%Y-%m-%d")
-                .map_err(|_| AppError::field("day", "date-invalid"))?;
-            let present: Vec<i64> = pairs
-                .iter()
-                .filter(|(k, _)| k == "present")
-                .filter_map(|(_, v)| v.parse().ok())
+            let day = form.day("day")?;
+            let present: Vec<i64> = form
+                .all("present")
+                .into_iter()
+                .filter_map(|v| v.parse().ok())
                 .collect();
             app.take_attendance(&who, id, day, &present).await?;
         }
@@ -1011,8 +1004,14 @@ impl FormFields {
             .ok()
     }
 
+    /// A day written `YYYY-MM-DD`, or the field's error.
+    fn day(&self, name: &'static str) -> Result<NaiveDate, AppError> {
+        NaiveDate::parse_from_str(&self.get(name), "%Y-%m-%d")
+            .map_err(|_| AppError::field(name, "date-invalid"))
+    }
+
     fn date(&self, name: &'static str, fields: &mut Fields) -> NaiveDate {
-        NaiveDate::parse_from_str(&self.get(name), "%Y-%m-%d").unwrap_or_else(|_| {
+        self.day(name).unwrap_or_else(|_| {
             fields.push(name, "date-invalid");
             NaiveDate::default()
         })
