@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use baladiya_domain::citizens::{CodePolicy, CodeRefusal, IssuedCode, any_mobile};
 use baladiya_domain::country::MobileNumber;
 use baladiya_store::{
-    CitizenApplication, CitizenNotice, CitizenReport, CitizenSession, Proof, StoreError, Throttle,
+    CitizenApplication, CitizenNotice, CitizenReport, CitizenSession, Identity, Proof, StoreError,
+    Throttle,
 };
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
@@ -32,10 +33,7 @@ pub enum SmsSender {
 
 impl SmsSender {
     pub fn http(url: &str, token: Option<String>) -> Result<SmsSender, AppError> {
-        let client = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .build()
-            .map_err(|e| AppError::Internal(format!("SMS client: {e}")))?;
+        let client = crate::http::client(std::time::Duration::from_secs(10))?;
         Ok(SmsSender::Http {
             client,
             url: url.to_owned(),
@@ -158,11 +156,14 @@ impl App {
 
     /// Signs in with the code sent to `mobile`: the latest code only, once,
     /// within its life and its five tries; ten wrong codes for a number
-    /// lock it for a quarter of an hour.
+    /// lock it for a quarter of an hour. A provider's identity waiting
+    /// under the browser's `link` (see [`crate::oidc`]) is tied to the
+    /// number in the same transaction.
     pub async fn sign_in_with_code(
         &self,
         mobile: &str,
         code: &str,
+        link: Option<&str>,
     ) -> Result<CitizenSignIn, AppError> {
         let number = any_mobile(mobile).map_err(|c| AppError::field("mobile", c))?;
         let mobile = number.as_e164();
@@ -200,8 +201,23 @@ impl App {
             return Err(AppError::field("code", refusal.code()));
         }
         self.store.give_back_throttle(&wrong.key).await?;
-        self.open_citizen_session(mobile, Proof::Code { id: row.id })
-            .await
+        let pending = match link {
+            Some(link) => self.pending_login(link).await?,
+            None => None,
+        };
+        let ties = pending.as_ref().and_then(|p| {
+            Some(Identity {
+                issuer: p.issuer.as_deref()?,
+                subject: p.subject.as_deref()?,
+            })
+        });
+        let signed_in = self
+            .open_citizen_session(mobile, Proof::Code { id: row.id, ties })
+            .await?;
+        if let (Some(link), Some(_)) = (link, ties) {
+            self.store.take_oidc_login(&token_hash(link), now).await?;
+        }
+        Ok(signed_in)
     }
 
     /// Opens a session for the citizen with `mobile`, proven by `proof`.

@@ -26,6 +26,9 @@ pub enum AppError {
     NotFound,
     #[error("conflict: {0:?}")]
     Conflict(ErrorCode),
+    /// Refused for the reason the code names (its status follows the code).
+    #[error("refused: {0:?}")]
+    Refused(ErrorCode),
     #[error("database unavailable: {0}")]
     Unavailable(StoreError),
     #[error("internal error: {0}")]
@@ -43,7 +46,7 @@ impl AppError {
             AppError::Unauthenticated => ErrorCode::Unauthenticated,
             AppError::Forbidden(_) => ErrorCode::Forbidden,
             AppError::NotFound => ErrorCode::NotFound,
-            AppError::Conflict(code) => *code,
+            AppError::Conflict(code) | AppError::Refused(code) => *code,
             AppError::Unavailable(_) => ErrorCode::DatabaseUnavailable,
             AppError::Internal(_) => ErrorCode::Internal,
         }

@@ -19,11 +19,13 @@ mod demo_lives;
 pub mod demo_sensors;
 mod demo_training;
 mod error;
+pub mod http;
 pub mod idempotency;
 pub mod indicators;
 pub mod issuance;
 pub mod landmarks;
 pub mod notifications;
+pub mod oidc;
 pub mod org;
 pub mod payments;
 pub mod photos;
@@ -84,6 +86,8 @@ pub struct Settings {
     pub sms: Option<citizens::SmsSender>,
     /// The payment gateway fees are paid online through.
     pub gateway: Option<payments::GatewayConfig>,
+    /// National sign-on providers citizens may sign in with.
+    pub oidc: Vec<oidc::OidcProvider>,
 }
 
 impl Default for Settings {
@@ -96,6 +100,7 @@ impl Default for Settings {
             sensor_retention: sensors::Retention::default(),
             sms: None,
             gateway: None,
+            oidc: Vec::new(),
         }
     }
 }

@@ -118,10 +118,7 @@ impl Sender {
     }
 
     pub fn webhook(url: &str) -> Result<Sender, AppError> {
-        let client = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .build()
-            .map_err(|e| AppError::Internal(format!("webhook client: {e}")))?;
+        let client = crate::http::client(std::time::Duration::from_secs(10))?;
         Ok(Sender::Webhook {
             client,
             url: url.to_owned(),

@@ -64,7 +64,7 @@ pub fn sign(secret: &str, text: &str) -> Result<String, AppError> {
 /// Calls a merchant back as a gateway does: the callback as JSON,
 /// signed in `X-Signature`. Returns the merchant's HTTP status.
 pub async fn call_back(url: &str, secret: &str, callback: &Callback) -> Result<u16, AppError> {
-    let answer = reqwest::Client::new()
+    let answer = crate::http::client(std::time::Duration::from_secs(15))?
         .post(url)
         .header("x-signature", sign(secret, &callback.signed_text())?)
         .json(&serde_json::json!({
@@ -74,7 +74,6 @@ pub async fn call_back(url: &str, secret: &str, callback: &Callback) -> Result<u
             "currency": callback.currency,
             "gateway_ref": callback.gateway_ref,
         }))
-        .timeout(std::time::Duration::from_secs(15))
         .send()
         .await
         .map_err(|e| AppError::Internal(format!("callback to {url}: {e}")))?;
@@ -121,7 +120,7 @@ impl App {
         self.store
             .create_payment(&reference, record.id, amount, &record.currency, self.now())
             .await?;
-        let created: Created = reqwest::Client::new()
+        let created: Created = crate::http::client(std::time::Duration::from_secs(15))?
             .post(format!(
                 "{}/payments",
                 gateway.api_url.trim_end_matches('/')
@@ -135,7 +134,6 @@ impl App {
                 "return_url": format!("{base}/payments/{reference}"),
                 "callback_url": format!("{base}/api/v1/payments/callback"),
             }))
-            .timeout(std::time::Duration::from_secs(15))
             .send()
             .await
             .and_then(reqwest::Response::error_for_status)

@@ -49,6 +49,16 @@ pub enum LogFormat {
 /// api_key = "…"
 /// secret = "…"                 # callbacks are signed with it (HMAC-SHA256)
 ///
+/// [[oidc]]                     # a national sign-on provider (OpenID Connect), one block each
+/// key = "nafath"               # in its URLs: /account/oidc/nafath/callback is the redirect URI
+/// name_ar = "نفاذ"
+/// name_en = "Nafath"
+/// issuer = "https://nafath.example.sa"   # discovery at {issuer}/.well-known/openid-configuration
+/// client_id = "…"
+/// client_secret = "…"
+/// scopes = ["phone"]           # beyond openid (the default: a verified phone number ties the account)
+/// redirect_url = "…"           # default {public_url}/account/oidc/{key}/callback
+///
 /// [sensors]                    # retention; without it everything is kept
 /// raw_days = 400               # raw observations (their hourly figures stay)
 /// hour_days = 3650             # hourly figures (daily ones are made from them)
@@ -112,6 +122,9 @@ pub struct Config {
     /// without `--demo`, which uses the simulated one) fees are paid at
     /// the counter only.
     pub payments: Option<PaymentsConfig>,
+    /// National sign-on providers citizens may sign in with.
+    #[serde(default)]
+    pub oidc: Vec<baladiya_app::oidc::OidcProvider>,
 }
 
 /// `[payments]`: a gateway with the common API shape (`POST
@@ -126,6 +139,28 @@ pub struct PaymentsConfig {
 }
 
 impl Config {
+    /// Each identity provider has a key fit for a URL, once, and a
+    /// redirect URL of its own or from `public_url`.
+    fn check_oidc(&self) -> Result<()> {
+        for (i, provider) in self.oidc.iter().enumerate() {
+            let key = &provider.key;
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                anyhow::bail!("[[oidc]] key {key:?}: lowercase letters, digits and - only");
+            }
+            if self.oidc[..i].iter().any(|p| &p.key == key) {
+                anyhow::bail!("[[oidc]] key {key:?} is given twice");
+            }
+            if provider.redirect_url.is_none() && self.public_url.is_none() {
+                anyhow::bail!("[[oidc]] {key}: set redirect_url, or public_url to derive it from");
+            }
+        }
+        Ok(())
+    }
+
     /// Reads `path`, or `./baladiya.toml` if no path is given and it exists.
     pub fn load(path: Option<&str>) -> Result<Config> {
         let (path, required) = match path {
@@ -134,7 +169,12 @@ impl Config {
         };
         match std::fs::read_to_string(path) {
             Ok(text) => {
-                toml::from_str(&text).with_context(|| format!("reading config file {path}"))
+                let config: Config =
+                    toml::from_str(&text).with_context(|| format!("reading config file {path}"))?;
+                config
+                    .check_oidc()
+                    .with_context(|| format!("reading config file {path}"))?;
+                Ok(config)
             }
             Err(error) if !required && error.kind() == std::io::ErrorKind::NotFound => {
                 Ok(Config::default())

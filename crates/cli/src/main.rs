@@ -490,6 +490,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             .map(|url| url.trim_end_matches('/').to_owned());
         app.settings.limits = config.limits;
         app.settings.sensor_retention = config.sensors;
+        app.settings.oidc = config.oidc.clone();
         app.settings.sms = Some(match &config.sms_url {
             Some(url) => SmsSender::http(url, config.sms_token.clone()).map_err(app_error)?,
             None => SmsSender::File(

@@ -120,6 +120,12 @@ pub enum ErrorCode {
     SignatureInvalid,
     /// The payment was settled otherwise before.
     PaymentSettled,
+    /// An identity provider's answer did not verify (signature, audience,
+    /// issuer, nonce, expiry) or the provider refused the sign-in.
+    IdentityRefused,
+    /// A sign-in through an identity provider is unknown here: too old,
+    /// used already, or started in another browser.
+    SignInExpired,
     /// Something unexpected failed; it has been logged.
     Internal,
 }
@@ -170,6 +176,8 @@ impl ErrorCode {
         ErrorCode::CodeUsed,
         ErrorCode::SignatureInvalid,
         ErrorCode::PaymentSettled,
+        ErrorCode::IdentityRefused,
+        ErrorCode::SignInExpired,
         ErrorCode::Internal,
     ];
 
@@ -212,6 +220,8 @@ impl ErrorCode {
             ErrorCode::CodeUsed => "code-used",
             ErrorCode::SignatureInvalid => "signature-invalid",
             ErrorCode::PaymentSettled => "payment-settled",
+            ErrorCode::IdentityRefused => "identity-refused",
+            ErrorCode::SignInExpired => "sign-in-expired",
             ErrorCode::TrainingOverQuota => "training-over-quota",
             ErrorCode::TrainingNoQuota => "training-no-quota",
             ErrorCode::TrainingAlreadyNominated => "training-already-nominated",

@@ -28,12 +28,31 @@ pub struct CitizenSession {
     pub expires_at: DateTime<Utc>,
 }
 
-/// How a citizen signed in: a code sent to their number, or a provider's
-/// identity.
-#[derive(Debug, Clone)]
+/// Someone as an OpenID Connect provider knows them.
+#[derive(Debug, Clone, Copy)]
+pub struct Identity<'a> {
+    pub issuer: &'a str,
+    pub subject: &'a str,
+}
+
+/// How a citizen signed in: a code sent to their number (which may tie
+/// a provider's identity to it as well), or a provider's identity.
+#[derive(Debug, Clone, Copy)]
 pub enum Proof<'a> {
-    Code { id: i64 },
-    Identity { issuer: &'a str, subject: &'a str },
+    Code { id: i64, ties: Option<Identity<'a>> },
+    Identity(Identity<'a>),
+}
+
+/// A sign-in through an OpenID Connect provider under way, or an identity
+/// the provider vouched for waiting to be tied to a verified number.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OidcLogin {
+    pub provider: String,
+    pub nonce: Option<String>,
+    pub pkce_verifier: Option<String>,
+    pub issuer: Option<String>,
+    pub subject: Option<String>,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// An application filed with a citizen's number.
@@ -135,7 +154,7 @@ impl Store {
         expires_at: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         Ok(in_write_tx!(self, tx => {
-            if let Proof::Code { id } = proof {
+            if let Proof::Code { id, .. } = proof {
                 let spent = sqlx::query(
                     "UPDATE citizen_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL",
                 )
@@ -157,22 +176,22 @@ impl Store {
             .bind(at)
             .fetch_one(&mut *tx)
             .await?;
-            let how = match proof {
-                Proof::Code { .. } => "code".to_owned(),
-                Proof::Identity { issuer, subject } => {
-                    sqlx::query(
-                        "INSERT INTO citizen_identities (issuer, subject, citizen_id, created_at) \
-                         VALUES ($1, $2, $3, $4) ON CONFLICT (issuer, subject) DO NOTHING",
-                    )
-                    .bind(issuer)
-                    .bind(subject)
-                    .bind(citizen)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
-                    issuer.to_owned()
-                }
+            let (how, identity) = match proof {
+                Proof::Code { ties, .. } => ("code", ties),
+                Proof::Identity(identity) => (identity.issuer, Some(identity)),
             };
+            if let Some(Identity { issuer, subject }) = identity {
+                sqlx::query(
+                    "INSERT INTO citizen_identities (issuer, subject, citizen_id, created_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (issuer, subject) DO NOTHING",
+                )
+                .bind(issuer)
+                .bind(subject)
+                .bind(citizen)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            }
             sqlx::query(
                 "INSERT INTO citizen_sessions (token_hash, citizen_id, csrf_token, created_at, \
                  expires_at) VALUES ($1, $2, $3, $4, $5)",
@@ -191,9 +210,73 @@ impl Store {
                 entity: "citizen",
                 entity_id: citizen,
                 unit_id: None,
-                detail: json!({"with": how}),
+                detail: json!({"with": how, "ties": identity.map(|i| i.issuer)}),
             });
             citizen
+        }))
+    }
+
+    /// Keeps a sign-in through a provider under way (or an identity
+    /// waiting for a number) under the hash of its secret.
+    pub async fn insert_oidc_login(
+        &self,
+        token_hash: &str,
+        login: &OidcLogin,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO citizen_oidc_logins (token_hash, provider, nonce, pkce_verifier, \
+                 issuer, subject, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(token_hash)
+            .bind(&login.provider)
+            .bind(&login.nonce)
+            .bind(&login.pkce_verifier)
+            .bind(&login.issuer)
+            .bind(&login.subject)
+            .bind(at)
+            .bind(login.expires_at)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Takes (deletes and returns) the live sign-in kept under this hash:
+    /// each is used once, whoever asks twice at once.
+    pub async fn take_oidc_login(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<OidcLogin>, StoreError> {
+        let login: Option<OidcLogin> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "DELETE FROM citizen_oidc_logins WHERE token_hash = $1 \
+                 RETURNING provider, nonce, pkce_verifier, issuer, subject, expires_at",
+            )
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(login.filter(|l| l.expires_at > now))
+    }
+
+    /// The live sign-in kept under this hash, left in place.
+    pub async fn peek_oidc_login(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<OidcLogin>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT provider, nonce, pkce_verifier, issuer, subject, expires_at \
+                 FROM citizen_oidc_logins WHERE token_hash = $1 AND expires_at > $2",
+            )
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?
         }))
     }
 
@@ -251,7 +334,12 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            sessions + codes
+            let logins = sqlx::query("DELETE FROM citizen_oidc_logins WHERE expires_at <= $1")
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            sessions + codes + logins
         }))
     }
 

@@ -54,7 +54,8 @@ pub const RETURN_FOR_COMPLETION: &str = "application.return_for_completion";
 pub use alerts::{AlertRow, RuleRow};
 pub use assignment::{Assignable, Colleague};
 pub use citizens::{
-    CitizenApplication, CitizenNotice, CitizenReport, CitizenSession, CodeRow, Proof,
+    CitizenApplication, CitizenNotice, CitizenReport, CitizenSession, CodeRow, Identity, OidcLogin,
+    Proof,
 };
 pub use events::NewEvent;
 pub use history::{PastApplication, PastReport};

@@ -51,7 +51,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::TrainingWrongStatus
         | ErrorCode::CodeUsed
         | ErrorCode::PaymentSettled => StatusCode::CONFLICT,
-        ErrorCode::SignatureInvalid => StatusCode::FORBIDDEN,
+        ErrorCode::SignatureInvalid | ErrorCode::IdentityRefused => StatusCode::FORBIDDEN,
+        ErrorCode::SignInExpired => StatusCode::BAD_REQUEST,
         ErrorCode::ApiKeyInvalid => StatusCode::FORBIDDEN,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,

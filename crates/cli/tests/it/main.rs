@@ -14,6 +14,7 @@ mod hardening;
 mod http;
 mod indicators;
 mod notifications;
+mod oidc;
 mod open311;
 mod payments;
 mod process;

@@ -105,6 +105,10 @@ pub struct Tuning {
     pub body_read_timeout: std::time::Duration,
     /// A base map of vector tiles (see `basemap::tiles_file`).
     pub vector_tiles: Option<baladiya_store::MbTiles>,
+    /// A real OpenID Connect provider for this server, started with it
+    /// (see `oidc::provider`): its attack mode (`none`, `bad-signature`,
+    /// `wrong-audience`).
+    pub oidc: Option<&'static str>,
 }
 
 impl Default for Tuning {
@@ -116,6 +120,7 @@ impl Default for Tuning {
             request_timeout: web.request_timeout,
             body_read_timeout: web.body_read_timeout,
             vector_tiles: None,
+            oidc: None,
         }
     }
 }
@@ -131,6 +136,8 @@ pub struct TestApp {
     server: Option<tokio::task::JoinHandle<()>>,
     /// Attachments of this server: removed with it.
     _files: tempfile::TempDir,
+    /// The identity provider's process, stopped with the server.
+    _oidc: Option<tokio::process::Child>,
     _db: TestDb,
 }
 
@@ -193,6 +200,14 @@ impl TestApp {
         app.settings.sms = Some(baladiya_app::citizens::SmsSender::File(
             files.path().join("sms.jsonl"),
         ));
+        let oidc = match tuning.oidc {
+            Some(attack) => {
+                let (child, provider) = crate::oidc::provider(addr, attack).await;
+                app.settings.oidc = vec![provider];
+                Some(child)
+            }
+            None => None,
+        };
         app.publish_catalog(&demo_catalog()).await.expect("catalog");
         let categories = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../catalog/report-categories.toml");
@@ -233,6 +248,7 @@ impl TestApp {
             shutdown: Some(tx),
             server: Some(server),
             _files: files,
+            _oidc: oidc,
             _db: db,
         }
     }

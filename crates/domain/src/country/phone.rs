@@ -47,6 +47,15 @@ impl MobileNumber {
         &self.e164
     }
 
+    /// The number as people of `country` write it (`01012345678`), if it
+    /// is one of that country's.
+    pub fn local_in(&self, country: Country) -> Option<String> {
+        self.e164
+            .strip_prefix('+')
+            .and_then(|n| n.strip_prefix(country.calling_code()))
+            .map(|national| format!("0{national}"))
+    }
+
     /// Hides all but the last three digits.
     pub fn masked(&self) -> String {
         let keep = &self.e164[self.e164.len() - 3..];
@@ -68,6 +77,11 @@ mod tests {
         ] {
             let phone = MobileNumber::parse(Country::Egypt, input).expect(input);
             assert_eq!(phone.as_e164(), "+201012345678");
+            assert_eq!(
+                phone.local_in(Country::Egypt).as_deref(),
+                Some("01012345678")
+            );
+            assert_eq!(phone.local_in(Country::SaudiArabia), None);
         }
     }
 

@@ -61,3 +61,6 @@ home-search-example = مثل: رخصة بناء، شهادة، تجديد
 home-search-submit = ابحث
 home-tasks = ماذا تريد أن تفعل؟
 home-popular = الخدمات الأكثر طلبًا
+account-or-provider = أو ادخل بهويتك الوطنية
+account-with-provider = الدخول عبر { $provider }
+account-linking = تحقّق { $provider } من هويتك. لإكمال الدخول أكّد رقم هاتفك المحمول مرة واحدة: حسابك هو رقمك، وسيُدخلك { $provider } إليه بعد ذلك مباشرة.

@@ -61,3 +61,6 @@ home-search-example = Such as: building permit, certificate, renewal
 home-search-submit = Search
 home-tasks = What do you want to do?
 home-popular = Most used services
+account-or-provider = Or sign in with your national identity
+account-with-provider = Sign in with { $provider }
+account-linking = { $provider } confirmed who you are. To finish, verify your mobile number once: your account is your number, and { $provider } will sign you in to it from now on.

@@ -13,6 +13,7 @@ use axum::routing::get;
 use axum_extra::extract::CookieJar;
 use baladiya_app::AppError;
 use baladiya_app::citizens::Affairs;
+use baladiya_app::oidc::OidcOutcome;
 use baladiya_domain::ErrorCode;
 use baladiya_domain::citizens::any_mobile;
 use baladiya_store::CitizenSession;
@@ -26,6 +27,14 @@ use crate::state::AppState;
 
 /// The citizen's session cookie (HttpOnly, SameSite=Lax).
 pub const CITIZEN_COOKIE: &str = "baladiya_citizen";
+/// The state of a sign-in at an identity provider, binding its answer to
+/// the browser that started it (SameSite=Lax: the provider's redirect back
+/// is a top-level navigation, which carries it).
+const OIDC_STATE_COOKIE: &str = "baladiya_oidc";
+/// A provider's identity waiting for the number it will be tied to.
+const OIDC_LINK_COOKIE: &str = "baladiya_link";
+/// How long both live in the browser.
+const OIDC_COOKIE_SECONDS: i64 = 600;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -33,6 +42,8 @@ pub fn routes() -> Router<AppState> {
         .route("/account/sign-in", get(sign_in_form).post(send_code))
         .route("/account/code", get(code_form).post(check_code))
         .route("/account/sign-out", axum::routing::post(sign_out))
+        .route("/account/oidc/{provider}", get(start_oidc))
+        .route("/account/oidc/{provider}/callback", get(oidc_callback))
 }
 
 /// The signed-in citizen of a request, if any.
@@ -57,6 +68,10 @@ struct SignInPage<'a> {
     masked: String,
     typed: String,
     errors: Vec<super::SummaryItem>,
+    /// National sign-on providers: their key and name.
+    providers: Vec<(String, String)>,
+    /// The provider whose identity this sign-in will tie to the number.
+    linking: Option<String>,
 }
 
 fn summary(tr: &Tr, errors: &[baladiya_domain::FieldError]) -> Vec<super::SummaryItem> {
@@ -69,17 +84,31 @@ fn summary(tr: &Tr, errors: &[baladiya_domain::FieldError]) -> Vec<super::Summar
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn sign_in_page(
+async fn sign_in_page(
+    state: &AppState,
     tr: &Tr,
     jar: CookieJar,
-    secure: bool,
     mobile: Option<String>,
     typed: String,
     errors: &[baladiya_domain::FieldError],
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let (jar, csrf) = visitor_csrf(jar, secure)?;
+    let linking = match jar.get(OIDC_LINK_COOKIE) {
+        Some(link) => state
+            .app
+            .pending_identity(link.value())
+            .await?
+            .map(|p| provider_name(tr, p)),
+        None => None,
+    };
+    let providers = state
+        .app
+        .settings
+        .oidc
+        .iter()
+        .map(|p| (p.key.clone(), provider_name(tr, p)))
+        .collect();
+    let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
     let masked = mobile
         .as_deref()
         .and_then(|m| any_mobile(m).ok())
@@ -93,6 +122,8 @@ fn sign_in_page(
         masked,
         typed,
         errors: summary(tr, errors),
+        providers,
+        linking,
     }
     .render();
     Ok((status, jar, page(body)).into_response())
@@ -106,15 +137,15 @@ async fn sign_in_form(
     if citizen_of(&state, &jar).await?.is_some() {
         return Ok(Redirect::to("/account").into_response());
     }
-    sign_in_page(
-        &tr,
-        jar,
-        state.config.secure_cookies,
-        None,
-        String::new(),
-        &[],
-        StatusCode::OK,
-    )
+    sign_in_page(&state, &tr, jar, None, String::new(), &[], StatusCode::OK).await
+}
+
+fn provider_name(tr: &Tr, provider: &baladiya_app::oidc::OidcProvider) -> String {
+    if tr.lang() == "ar" {
+        provider.name_ar.clone()
+    } else {
+        provider.name_en.clone()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,22 +167,24 @@ async fn send_code(
     if !visitor_csrf_ok(&jar, &form.csrf) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
-    let secure = state.config.secure_cookies;
     match state.app.send_sign_in_code(&form.mobile, &client).await {
         Ok(number) => Ok(Redirect::to(&format!(
             "/account/code?mobile={}",
             crate::auth::urlencode(number.as_e164())
         ))
         .into_response()),
-        Err(AppError::Invalid(errors)) => sign_in_page(
-            &tr,
-            jar,
-            secure,
-            None,
-            form.mobile,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        Err(AppError::Invalid(errors)) => {
+            sign_in_page(
+                &state,
+                &tr,
+                jar,
+                None,
+                form.mobile,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -171,14 +204,15 @@ async fn code_form(
         return Ok(Redirect::to("/account/sign-in").into_response());
     };
     sign_in_page(
+        &state,
         &tr,
         jar,
-        state.config.secure_cookies,
         Some(mobile),
         String::new(),
         &[],
         StatusCode::OK,
     )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -202,26 +236,110 @@ async fn check_code(
     if !visitor_csrf_ok(&jar, &form.csrf) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
-    let secure = state.config.secure_cookies;
-    match state.app.sign_in_with_code(&form.mobile, &form.code).await {
+    let link = jar.get(OIDC_LINK_COOKIE).map(|c| c.value().to_owned());
+    match state
+        .app
+        .sign_in_with_code(&form.mobile, &form.code, link.as_deref())
+        .await
+    {
         Ok(signed_in) => {
-            let seconds = (signed_in.expires_at - chrono::Utc::now())
-                .num_seconds()
-                .max(0);
-            let jar = jar.add(cookie(CITIZEN_COOKIE, signed_in.token, seconds, secure));
+            let secure = state.config.secure_cookies;
+            let mut jar = signed_in_jar(jar, signed_in, secure);
+            if link.is_some() {
+                jar = jar.add(cookie(OIDC_LINK_COOKIE, String::new(), 0, secure));
+            }
             Ok((jar, Redirect::to("/account")).into_response())
         }
-        Err(AppError::Invalid(errors)) => sign_in_page(
-            &tr,
-            jar,
-            secure,
-            Some(form.mobile),
-            String::new(),
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        Err(AppError::Invalid(errors)) => {
+            sign_in_page(
+                &state,
+                &tr,
+                jar,
+                Some(form.mobile),
+                String::new(),
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The jar with the new session's cookie.
+fn signed_in_jar(
+    jar: CookieJar,
+    signed_in: baladiya_app::citizens::CitizenSignIn,
+    secure: bool,
+) -> CookieJar {
+    let seconds = (signed_in.expires_at - chrono::Utc::now())
+        .num_seconds()
+        .max(0);
+    jar.add(cookie(CITIZEN_COOKIE, signed_in.token, seconds, secure))
+}
+
+/// Sends the citizen to the identity provider, the sign-in's state in
+/// their browser.
+async fn start_oidc(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    crate::client::Client(client): crate::client::Client,
+    axum::extract::Path(provider): axum::extract::Path<String>,
+) -> Result<Response, WebError> {
+    let started = state.app.start_oidc(&provider, &client).await?;
+    let jar = jar.add(cookie(
+        OIDC_STATE_COOKIE,
+        started.state,
+        OIDC_COOKIE_SECONDS,
+        state.config.secure_cookies,
+    ));
+    Ok((jar, Redirect::to(&started.authorize_url)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct OidcAnswer {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    state: String,
+    /// Set when the provider did not sign the citizen in (they declined,
+    /// or it failed).
+    error: Option<String>,
+}
+
+/// The provider's answer: signed in, or asked for a number to tie the
+/// identity to, or refused (`identity-refused`, `sign-in-expired`).
+async fn oidc_callback(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    axum::extract::Path(provider): axum::extract::Path<String>,
+    WebQuery(answer): WebQuery<OidcAnswer>,
+) -> Result<Response, WebError> {
+    let secure = state.config.secure_cookies;
+    let browser_state = jar
+        .get(OIDC_STATE_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    let jar = jar.add(cookie(OIDC_STATE_COOKIE, String::new(), 0, secure));
+    if let Some(error) = answer.error {
+        tracing::info!(%provider, %error, "the identity provider did not sign the citizen in");
+        return Err(WebError::new(ErrorCode::IdentityRefused));
+    }
+    let outcome = state
+        .app
+        .finish_oidc(&provider, &answer.state, &browser_state, &answer.code)
+        .await?;
+    Ok(match outcome {
+        OidcOutcome::SignedIn(signed_in) => (
+            signed_in_jar(jar, signed_in, secure),
+            Redirect::to("/account"),
+        )
+            .into_response(),
+        OidcOutcome::NeedsMobile { link } => {
+            let jar = jar.add(cookie(OIDC_LINK_COOKIE, link, OIDC_COOKIE_SECONDS, secure));
+            (jar, Redirect::to("/account/sign-in")).into_response()
+        }
+    })
 }
 
 #[derive(Debug)]

@@ -633,6 +633,15 @@ async fn apply_form(
         .app
         .service(&code)
         .ok_or(WebError::new(ErrorCode::NotFound))?;
+    // A signed-in citizen's verified number, as they write it.
+    let mut values = BTreeMap::new();
+    if let Some((citizen, _)) = super::account::citizen_of(&state, &jar).await?
+        && let Some(local) = baladiya_domain::citizens::any_mobile(&citizen.mobile)
+            .ok()
+            .and_then(|m| m.local_in(published.service.country))
+    {
+        values.insert("applicant_phone".to_owned(), local);
+    }
     let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
     let units = units_for(&state, &published.service).await?;
     let user = staff.map(|s| s.0);
@@ -645,7 +654,7 @@ async fn apply_form(
             csrf,
             idempotency_key: crate::idempotency::new_form_key(),
             units,
-            values: &BTreeMap::new(),
+            values: &values,
             errors: &[],
             held: &[],
         },
