@@ -19,6 +19,7 @@ mod demo_lives;
 pub mod demo_sensors;
 mod demo_training;
 mod error;
+pub mod help;
 pub mod http;
 pub mod idempotency;
 pub mod indicators;
@@ -55,6 +56,7 @@ pub struct App {
     services: services::SharedIndex,
     report_categories: std::sync::Arc<std::sync::RwLock<Categories>>,
     landmarks: std::sync::Arc<std::sync::RwLock<std::sync::Arc<Vec<landmarks::Landmark>>>>,
+    help: std::sync::Arc<std::sync::RwLock<std::sync::Arc<help::Help>>>,
     indicators: std::sync::Arc<std::sync::RwLock<Indicators>>,
     router_cache: reports::RouterCache,
     hashing: auth::HashGate,
@@ -169,6 +171,7 @@ impl App {
             services: services::SharedIndex::default(),
             report_categories: Default::default(),
             landmarks: Default::default(),
+            help: Default::default(),
             indicators: Default::default(),
             router_cache: Default::default(),
             hashing: auth::HashGate::new(),
@@ -200,6 +203,18 @@ impl App {
         if let Ok(mut current) = self.landmarks.write() {
             *current = std::sync::Arc::new(landmarks);
         }
+    }
+
+    /// Uses this help and these contacts (replacing any before).
+    pub fn set_help(&self, help: help::Help) {
+        if let Ok(mut current) = self.help.write() {
+            *current = std::sync::Arc::new(help);
+        }
+    }
+
+    /// Where citizens get help, and the answers to their questions.
+    pub fn help(&self) -> std::sync::Arc<help::Help> {
+        self.help.read().map(|h| h.clone()).unwrap_or_default()
     }
 
     /// The landmarks citizens may name.

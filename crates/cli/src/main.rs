@@ -584,6 +584,12 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                     s.name.ar()
                 );
             }
+            let help = load_help(Path::new(&dir), &catalog)?;
+            println!(
+                "{} technology centers and {} questions: all valid.",
+                help.centers.len(),
+                help.questions.len()
+            );
             check_report_data(Path::new(&dir))
         }
         Command::Migrate => {
@@ -1000,6 +1006,28 @@ fn load_landmarks(dir: &Path) -> Result<Vec<baladiya_app::landmarks::Landmark>> 
     })
 }
 
+/// The help and contacts of a catalog directory (`help.toml`), or none;
+/// every problem of an invalid file is printed and the file refused.
+fn load_help(dir: &Path, catalog: &Catalog) -> Result<baladiya_app::help::Help> {
+    let file = dir.join("help.toml");
+    if !file.exists() {
+        return Ok(baladiya_app::help::Help::default());
+    }
+    let text =
+        std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+    let codes: Vec<&str> = catalog
+        .services
+        .iter()
+        .map(|s| s.service.code.as_str())
+        .collect();
+    baladiya_app::help::parse_help(&file, &text, &codes).map_err(|problems| {
+        for problem in &problems {
+            eprintln!("{problem}");
+        }
+        anyhow::anyhow!("{} has {} problem(s)", file.display(), problems.len())
+    })
+}
+
 /// Checks the rest of a catalog directory, when present:
 /// `report-categories.toml`, `indicators/` and `boundaries.geojson`.
 fn check_report_data(dir: &Path) -> Result<()> {
@@ -1097,6 +1125,7 @@ async fn serve(
         app.set_report_categories(categories);
     }
     app.set_landmarks(load_landmarks(catalog_dir)?);
+    app.set_help(load_help(catalog_dir, &services)?);
     app.set_indicators(load_indicators(catalog_dir)?);
     tracing::info!(services = published, "catalog published");
     if demo {

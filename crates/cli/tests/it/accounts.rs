@@ -284,5 +284,45 @@ async fn the_pages_guide_citizens_to_their_tasks(engine: Engine) {
             < to_come.find("إصدار").expect("the issuing"),
         "in order, the inspection before the issuing: {to_come}"
     );
+    // Filed at Saqqara, a village with no center of its own: the tracking
+    // page sends the citizen to Badrashin's, the nearest above it.
+    let contact = shown
+        .split("id=\"contact\"")
+        .nth(1)
+        .expect("where to ask about the application");
+    assert!(
+        contact.contains("المركز التكنولوجي لخدمة المواطنين بالبدرشين")
+            && contact.contains("href=\"tel:0238501234\""),
+        "{contact}"
+    );
+
+    // Help and contact on a service's page: its own questions first, then
+    // the general ones; the centers of its country only.
+    let renewal = html(
+        &app.client,
+        app.url("/services/EG-SHOP-LICENSE-RENEWAL?lang=ar"),
+    )
+    .await;
+    let help = renewal.split("id=\"help\"").nth(1).expect("a help section");
+    let own = help
+        .find("متى أجدد ترخيص المحل؟")
+        .expect("its own question");
+    let general = help.find("كيف أدفع الرسوم؟").expect("a general question");
+    assert!(own < general, "its own question first");
+    assert!(
+        help.contains("href=\"mailto:tc.awsim@giza.example.gov.eg\"") && !help.contains("الخبر"),
+        "Egypt's centers only: {help}"
+    );
+    let permit = html(&app.client, app.url("/services/EG-BUILDING-PERMIT?lang=ar")).await;
+    assert!(
+        !permit.contains("متى أجدد ترخيص المحل؟") && permit.contains("هل أبدأ البناء"),
+        "another service's questions stay there"
+    );
+    assert!(apply.contains("href=\"/services/EG-BUILDING-PERMIT#help\""));
+    let saudi = html(&app.client, app.url("/services/SA-BUILDING-PERMIT?lang=en")).await;
+    assert!(
+        saudi.contains("Al Khobar municipality customer service center")
+            && !saudi.contains("Badrashin")
+    );
     app.stop().await;
 }

@@ -216,6 +216,15 @@ impl TestApp {
             baladiya_app::report_categories::parse_categories(&categories, &text)
                 .expect("valid categories"),
         );
+        let help = categories.with_file_name("help.toml");
+        let text = std::fs::read_to_string(&help).expect("help");
+        let codes: Vec<String> = demo_catalog()
+            .services
+            .iter()
+            .map(|s| s.service.code.to_string())
+            .collect();
+        let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+        app.set_help(baladiya_app::help::parse_help(&help, &text, &codes).expect("valid help"));
         let landmarks = categories.with_file_name("landmarks.toml");
         let text = std::fs::read_to_string(&landmarks).expect("landmarks");
         app.set_landmarks(

@@ -200,6 +200,36 @@ struct ServicePage<'a> {
     legal_basis: String,
     documents: Vec<String>,
     steps: Vec<StepLine>,
+    /// Questions citizens ask about it, with their answers.
+    questions: Vec<(String, String)>,
+    /// Where its citizens ask: the centers of its country's units.
+    centers: Vec<ContactCard>,
+}
+
+/// A technology center as a page shows it.
+#[derive(Debug)]
+pub struct ContactCard {
+    pub name: String,
+    pub phone: Option<(String, String)>,
+    pub email: Option<String>,
+    pub address: String,
+    pub hours: String,
+}
+
+impl ContactCard {
+    pub fn of(tr: &Tr, center: &baladiya_app::help::Center) -> Self {
+        let lang = tr.lang();
+        Self {
+            name: center.name.get(lang).to_owned(),
+            phone: center
+                .phone
+                .as_ref()
+                .map(|p| (p.shown.clone(), p.dial.clone())),
+            email: center.email.as_ref().map(|e| e.as_str().to_owned()),
+            address: center.address.get(lang).to_owned(),
+            hours: center.hours.get(lang).to_owned(),
+        }
+    }
 }
 
 async fn service(
@@ -248,11 +278,31 @@ async fn service(
             ),
         })
         .collect();
+    let help = state.app.help();
+    let questions = help
+        .questions_for(s.code.as_str())
+        .into_iter()
+        .map(|q| {
+            (
+                q.question.get(lang).to_owned(),
+                q.answer.get(lang).to_owned(),
+            )
+        })
+        .collect();
+    let units = units_for(&state, s).await?;
+    let centers = help
+        .centers
+        .iter()
+        .filter(|c| units.iter().any(|u| u.code.as_str() == c.unit))
+        .map(|c| ContactCard::of(&tr, c))
+        .collect();
     let user = staff.map(|s| s.0);
     Ok(page(
         ServicePage {
             tr: &tr,
             user: user.as_ref(),
+            questions,
+            centers,
             code: s.code.to_string(),
             name: s.name.get(lang).to_owned(),
             description: s.description.get(lang).to_owned(),
@@ -868,6 +918,8 @@ struct TrackResult {
     documents: Vec<DocInput>,
     /// The procedure's steps still to come after the current one.
     to_come: Vec<String>,
+    /// Where to ask about it: the unit's technology center.
+    contact: Option<ContactCard>,
 }
 
 #[derive(Template)]
@@ -929,6 +981,7 @@ fn track_result(tr: &Tr, view: &ApplicationView) -> TrackResult {
             .map(|d| d.name.get(lang).to_owned())
             .collect(),
         can_rate: status.is_final() && view.record.rating.is_none(),
+        contact: None,
         to_come: if status.is_final() {
             Vec::new()
         } else {
@@ -1010,6 +1063,12 @@ async fn show_tracked(
         .await
     {
         Ok(view) => {
+            let mut result = track_result(tr, &view);
+            result.contact = state
+                .app
+                .help_center(&view.unit)
+                .await?
+                .map(|c| ContactCard::of(tr, &c));
             let body = TrackPage {
                 tr,
                 user: None,
@@ -1018,7 +1077,7 @@ async fn show_tracked(
                 tracking_input: String::new(),
                 proof: proof.to_owned(),
                 notice,
-                result: Some(track_result(tr, &view)),
+                result: Some(result),
             }
             .render();
             Ok((status, jar, page(body)).into_response())
