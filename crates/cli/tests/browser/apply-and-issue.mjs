@@ -31,7 +31,7 @@ try {
   await citizen.getByRole('link', { name: 'تجديد ترخيص محل عام' }).click();
   const steps = await citizen.locator('ol.steps').textContent();
   check(steps.includes('مراجعة إدارة التراخيص') && steps.includes('سداد الرسوم'), 'procedure not published');
-  check((await citizen.locator('dl.summary').textContent()).includes('500.00 ج.م'), 'fee not shown');
+  check((await citizen.locator('dl.summary').first().textContent()).includes('500.00 ج.م'), 'fee not shown');
   await look('shop-service-ar');
   await citizen.getByRole('link', { name: 'تقدّم بالطلب إلكترونيًا' }).click();
 
