@@ -24,6 +24,7 @@ pub mod http;
 pub mod idempotency;
 pub mod indicators;
 pub mod issuance;
+pub mod jobs;
 pub mod landmarks;
 pub mod notifications;
 pub mod oidc;
@@ -57,6 +58,7 @@ pub struct App {
     report_categories: std::sync::Arc<std::sync::RwLock<Categories>>,
     landmarks: std::sync::Arc<std::sync::RwLock<std::sync::Arc<Vec<landmarks::Landmark>>>>,
     help: std::sync::Arc<std::sync::RwLock<std::sync::Arc<help::Help>>>,
+    jobs: jobs::Jobs,
     indicators: std::sync::Arc<std::sync::RwLock<Indicators>>,
     router_cache: reports::RouterCache,
     hashing: auth::HashGate,
@@ -172,6 +174,7 @@ impl App {
             report_categories: Default::default(),
             landmarks: Default::default(),
             help: Default::default(),
+            jobs: Default::default(),
             indicators: Default::default(),
             router_cache: Default::default(),
             hashing: auth::HashGate::new(),

@@ -440,7 +440,11 @@ pub async fn run(options: BenchOptions) -> Result<()> {
             options.suite
         );
     }
-    let mut report = json!({"version": env!("CARGO_PKG_VERSION")});
+    let mut report = json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "date": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "machine": machine(&options).await?,
+    });
     if shop {
         let catalog = Catalog::load_dir(&options.catalog)
             .map_err(|p| anyhow!("catalog has {} problems", p.len()))?;
@@ -549,6 +553,37 @@ pub async fn run(options: BenchOptions) -> Result<()> {
     std::fs::write(&options.out, serde_json::to_string_pretty(&report)?)?;
     println!("\nwritten to {}", options.out.display());
     Ok(())
+}
+
+/// What the figures were measured on: cores, CPU, memory, kernel and the
+/// engines' versions, so two result files can be told apart.
+async fn machine(options: &BenchOptions) -> Result<Value> {
+    let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+    let cpuinfo = read("/proc/cpuinfo");
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, name)| name.trim().to_owned());
+    let meminfo = read("/proc/meminfo");
+    let memory_gib = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|l| l.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map(|kb| (kb / 1024.0 / 1024.0 * 10.0).round() / 10.0);
+    let sqlite = Store::connect("sqlite::memory:").await?;
+    let postgres = match &options.postgres {
+        Some(url) => Some(Store::connect(url).await?.engine_version().await?),
+        None => None,
+    };
+    Ok(json!({
+        "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        "cpu": cpu,
+        "memory_gib": memory_gib,
+        "kernel": read("/proc/sys/kernel/osrelease").trim(),
+        "sqlite": sqlite.engine_version().await?,
+        "postgres": postgres,
+    }))
 }
 
 /// Runs `suite` on a fresh SQLite file and, if given, a throw-away

@@ -35,6 +35,7 @@ pub enum LogFormat {
 /// digits = "arabic"            # dates in Arabic-Indic digits (default "western")
 /// privacy_contact = "dpo@giza.gov.eg"   # on the privacy notice
 /// mqtt_url = "mqtt://baladiya:secret@broker.internal:1883"   # SensorThings over the deployment's MQTT broker
+/// metrics_token = "…"         # a Prometheus scraper's bearer token for /metrics (none: no /metrics)
 /// mqtt_listen = "0.0.0.0:1883"  # without mqtt_url: the embedded broker ("off": none)
 ///
 /// [limits]                     # per client, shared by every server
@@ -110,6 +111,8 @@ pub struct Config {
     /// The deployment's MQTT broker for the SensorThings MQTT extension,
     /// `mqtt://[USER:PASSWORD@]HOST[:PORT]`.
     pub mqtt_url: Option<String>,
+    /// The bearer token a Prometheus scraper sends to `/metrics`.
+    pub metrics_token: Option<String>,
     /// Without `mqtt_url`, where the embedded MQTT broker listens
     /// (default 127.0.0.1:1883, or a free port if that one is taken);
     /// `off` runs none.

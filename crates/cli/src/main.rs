@@ -110,9 +110,10 @@ enum Command {
         samples: usize,
         #[arg(long, default_value = "catalog")]
         catalog: PathBuf,
-        /// Where the JSON results are written.
-        #[arg(long, default_value = "bench-results.json")]
-        out: PathBuf,
+        /// Where the JSON results are written; by default
+        /// docs/benchmarks/DATE-SUITE.json.
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// shop, reports, indicators, sensors, process, training or all.
         #[arg(long, default_value = "all")]
         suite: String,
@@ -557,7 +558,12 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                 rows,
                 samples,
                 catalog,
-                out,
+                out: out.unwrap_or_else(|| {
+                    PathBuf::from(format!(
+                        "docs/benchmarks/{}-{suite}.json",
+                        chrono::Utc::now().format("%Y-%m-%d")
+                    ))
+                }),
                 suite,
                 reports,
                 observations,
@@ -1262,6 +1268,19 @@ async fn serve(
         }
         None => None,
     };
+    // The Prometheus scraper's token: the deployment's, or one made for
+    // the demo and printed.
+    let metrics_token = match (&config.metrics_token, demo) {
+        (Some(token), _) => Some(token.clone()),
+        (None, true) => {
+            let token = random_token().map_err(app_error)?;
+            println!(
+                "Prometheus metrics: GET /metrics with the header \"Authorization: Bearer {token}\"."
+            );
+            Some(token)
+        }
+        (None, false) => None,
+    };
     let web_config = WebConfig {
         vector_tiles,
         secure_cookies: config.secure_cookies.unwrap_or(!addr.ip().is_loopback()),
@@ -1273,6 +1292,7 @@ async fn serve(
         digits: config.digits,
         privacy_contact: config.privacy_contact.clone(),
         simulated_gateway: simulated,
+        metrics_token,
         hsts: config
             .public_url
             .as_deref()
@@ -1306,7 +1326,9 @@ async fn deliver_notifications(app: App, senders: Vec<Sender>) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
     loop {
         tick.tick().await;
-        match app.deliver_notifications(&senders).await {
+        let result = app.deliver_notifications(&senders).await;
+        app.job_ran("deliver_notifications", result.is_ok());
+        match result {
             Ok((0, 0)) => {}
             Ok((sent, failed)) => tracing::info!(sent, failed, "notifications delivered"),
             Err(error) => tracing::warn!(%error, "notification delivery failed"),
@@ -1324,7 +1346,9 @@ async fn recompute_indicators(app: App) {
         tick.tick().await;
         let this = Month::of(app.now().date_naive());
         for month in [this.previous(), this] {
-            match app.refresh_indicators(month).await {
+            let result = app.refresh_indicators(month).await;
+            app.job_ran("refresh_indicators", result.is_ok());
+            match result {
                 Ok(Some(values)) => tracing::debug!(%month, values, "indicators recomputed"),
                 Ok(None) => {}
                 Err(error) => tracing::warn!(%error, %month, "could not recompute the indicators"),
@@ -1341,7 +1365,9 @@ async fn purge_sensor_data(app: App) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
     loop {
         tick.tick().await;
-        match app.purge_sensor_data().await {
+        let result = app.purge_sensor_data().await;
+        app.job_ran("purge_sensor_data", result.is_ok());
+        match result {
             Ok((observations, hours)) => {
                 tracing::info!(observations, hours, "sensor data past retention removed")
             }
@@ -1355,7 +1381,9 @@ async fn escalate_overdue(app: App) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         tick.tick().await;
-        match app.escalate_overdue().await {
+        let result = app.escalate_overdue().await;
+        app.job_ran("escalate_overdue", result.is_ok());
+        match result {
             Ok(0) => {}
             Ok(n) => tracing::info!(escalated = n, "overdue applications escalated"),
             Err(error) => tracing::warn!(%error, "could not escalate overdue applications"),
@@ -1370,7 +1398,9 @@ async fn purge_expired_sessions(app: App) {
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every_hour.tick().await;
-        match app.store.delete_expired_sessions(app.now()).await {
+        let result = app.store.delete_expired_sessions(app.now()).await;
+        app.job_ran("purge_expired", result.is_ok());
+        match result {
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "expired sessions purged"),
             Err(error) => tracing::warn!(%error, "could not purge expired sessions"),

@@ -64,7 +64,7 @@ pub use indicators::{
     ApplicationFact, CompletedCount, EnteredValue, IndicatorPart, IndicatorValue, ReceivedCount,
     ReportFact, ResolvedCount, ReviewedValue, SubmittedCount, UnitReference,
 };
-pub use notifications::OutgoingNotification;
+pub use notifications::{OutboxDepth, OutgoingNotification};
 pub use org::{NewDepartment, NewUnit};
 pub use payments::{CallbackRecord, PaymentRecord};
 pub use process::{LogCase, LogFilter, ReportLogCase};
@@ -146,7 +146,25 @@ pub enum Store {
     Postgres(PgPool),
 }
 
+/// The connection pool as operators watch it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    /// Connections open now, and of those the idle ones.
+    pub open: u32,
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max: u32,
+}
+
 impl Store {
+    pub fn pool_use(&self) -> PoolUse {
+        on_pool!(self, pool => PoolUse {
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        })
+    }
+
     /// Opens `sqlite://PATH` (the file is created if missing) or
     /// `postgres://…`. Does not run migrations: see [`Store::migrate`].
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
@@ -222,6 +240,22 @@ impl Store {
     }
 
     /// The newest migration applied to this database (0 for an empty one).
+    /// The engine's own version, such as `3.50.4` or `17.6 (Debian …)`.
+    pub async fn engine_version(&self) -> Result<String, StoreError> {
+        Ok(match self {
+            Store::Sqlite(pool) => {
+                sqlx::query_scalar("SELECT sqlite_version()")
+                    .fetch_one(pool)
+                    .await?
+            }
+            Store::Postgres(pool) => {
+                sqlx::query_scalar("SHOW server_version")
+                    .fetch_one(pool)
+                    .await?
+            }
+        })
+    }
+
     pub async fn schema_version(&self) -> Result<i64, StoreError> {
         let exists: bool = match self {
             Store::Sqlite(pool) => sqlx::query_scalar(

@@ -18,7 +18,29 @@ pub struct OutgoingNotification {
     pub attempts: i64,
 }
 
+/// The outbox as operators watch it.
+#[derive(Debug, Clone, Copy, PartialEq, sqlx::FromRow)]
+pub struct OutboxDepth {
+    /// Notifications not delivered yet (waiting, leased or retrying).
+    pub pending: i64,
+    /// When the oldest of them was written.
+    pub oldest: Option<DateTime<Utc>>,
+}
+
 impl Store {
+    /// How many notifications wait, and since when the oldest (one index
+    /// range: `notifications_pending`).
+    pub async fn outbox_depth(&self) -> Result<OutboxDepth, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM notifications \
+                 WHERE status = 'pending'",
+            )
+            .fetch_one(pool)
+            .await?
+        }))
+    }
+
     /// Claims up to `limit` due notifications until `lease_until`.
     pub async fn claim_notifications(
         &self,

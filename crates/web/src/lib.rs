@@ -20,6 +20,7 @@ mod idempotency;
 pub mod indicators;
 mod json;
 mod locale;
+mod metrics;
 pub mod ocel;
 mod open311;
 pub mod open_data;
@@ -114,6 +115,7 @@ pub fn sensor_mqtt(
         app,
         i18n: Arc::new(i18n::I18n::load()?),
         config: WebConfig::default(),
+        metrics: metrics::new(),
     };
     Ok(sta::mqtt::run(state, broker, client_id, group))
 }
@@ -133,6 +135,7 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
         app,
         i18n: Arc::new(i18n::I18n::load_with(config.digits)?),
         config,
+        metrics: metrics::new(),
     };
     let max_body = state.config.max_body_bytes;
     let security = ServiceBuilder::new()
@@ -174,6 +177,7 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
                 .merge(payments::api_routes()),
         )
         .route("/healthz", get(api::healthz))
+        .route("/metrics", get(metrics::scrape))
         .route("/assets/{*path}", get(assets::asset))
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(json::refuse_forbidden_path))
@@ -184,6 +188,7 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(state.clone(), private_answers))
         .layer(security)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

@@ -37,6 +37,9 @@ pub struct WebConfig {
     pub privacy_contact: Option<String>,
     /// The simulated payment gateway, for the demo and the tests.
     pub simulated_gateway: Option<crate::simulated_gateway::SimulatedGateway>,
+    /// The bearer token a Prometheus scraper sends to `/metrics`; without
+    /// one there is no `/metrics`.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -53,6 +56,7 @@ impl Default for WebConfig {
             privacy_contact: None,
             vector_tiles: None,
             simulated_gateway: None,
+            metrics_token: None,
         }
     }
 }
@@ -63,6 +67,8 @@ pub struct AppState {
     pub app: App,
     pub i18n: Arc<I18n>,
     pub config: WebConfig,
+    /// This router's request figures (see [`crate::metrics`]).
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {

@@ -13,6 +13,7 @@ mod browser;
 mod hardening;
 mod http;
 mod indicators;
+mod metrics;
 mod notifications;
 mod oidc;
 mod open311;

@@ -125,6 +125,9 @@ impl Default for Tuning {
     }
 }
 
+/// The Prometheus scraper's token of every test server.
+pub const METRICS_TOKEN: &str = "test-metrics-token";
+
 /// The real server, on 127.0.0.1:0, over a fresh database with the demo data.
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -235,6 +238,7 @@ impl TestApp {
             request_timeout: tuning.request_timeout,
             body_read_timeout: tuning.body_read_timeout,
             vector_tiles: tuning.vector_tiles.clone(),
+            metrics_token: Some(METRICS_TOKEN.into()),
             simulated_gateway: Some(baladiya_web::simulated_gateway::SimulatedGateway::new(
                 key.into(),
                 secret.into(),
@@ -485,8 +489,8 @@ pub fn python_has(module: &str, package: &str) -> bool {
 }
 
 /// Runs a client script of `tests/` with `args`; fails the test with its
-/// output if the script fails.
-pub async fn run_python(script: &str, args: Vec<String>) {
+/// output if the script fails. Returns what it printed.
+pub async fn run_python(script: &str, args: Vec<String>) -> String {
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(script);
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new("python3")
@@ -503,4 +507,5 @@ pub async fn run_python(script: &str, args: Vec<String>) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
