@@ -27,6 +27,28 @@ pub struct CatalogProblem {
     pub detail: String,
 }
 
+impl CatalogProblem {
+    /// A data file of the catalog that is not valid TOML or not of the
+    /// expected shape: its line, and the parser's words.
+    pub(crate) fn syntax(
+        file: &std::path::Path,
+        text: &str,
+        field: &str,
+        code: &'static str,
+        error: &toml::de::Error,
+    ) -> Self {
+        Self {
+            file: file.to_owned(),
+            line: error
+                .span()
+                .map_or(0, |s| text[..s.start].matches('\n').count() + 1),
+            field: field.to_owned(),
+            code,
+            detail: error.message().to_owned(),
+        }
+    }
+}
+
 impl fmt::Display for CatalogProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -111,15 +133,13 @@ impl Catalog {
             match std::fs::read_to_string(&synonyms) {
                 Ok(text) => match toml::from_str::<SynonymsFile>(&text) {
                     Ok(file) => catalog.synonyms = file.groups,
-                    Err(e) => problems.push(CatalogProblem {
-                        file: synonyms.clone(),
-                        line: e
-                            .span()
-                            .map_or(0, |s| text[..s.start].matches('\n').count() + 1),
-                        field: "groups".into(),
-                        code: "synonyms-invalid",
-                        detail: e.message().to_owned(),
-                    }),
+                    Err(e) => problems.push(CatalogProblem::syntax(
+                        &synonyms,
+                        &text,
+                        "groups",
+                        "synonyms-invalid",
+                        &e,
+                    )),
                 },
                 Err(e) => problems.push(problem(&synonyms, e.to_string())),
             }

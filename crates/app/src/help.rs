@@ -160,26 +160,19 @@ struct RawText {
 /// question about another is a mistake). Every problem is reported with
 /// its place.
 pub fn parse_help(file: &Path, text: &str, services: &[&str]) -> Result<Help, Vec<CatalogProblem>> {
-    let problem = |field: String, code: &'static str, detail: String| CatalogProblem {
+    let problem = |field: String, code: &'static str| CatalogProblem {
         file: file.to_owned(),
         line: 0,
         field,
         code,
-        detail,
+        detail: String::new(),
     };
-    let parsed: File = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map_or(0, |s| text[..s.start].matches('\n').count() + 1);
-        vec![CatalogProblem {
-            line,
-            ..problem(String::new(), "help-invalid", e.message().to_owned())
-        }]
-    })?;
+    let parsed: File = toml::from_str(text)
+        .map_err(|e| vec![CatalogProblem::syntax(file, text, "", "help-invalid", &e)])?;
     let mut problems = Vec::new();
     let mut text_of = |raw: &RawText, field: String| {
         Bilingual::parse(&raw.ar, &raw.en)
-            .map_err(|code| problems.push(problem(field, code, String::new())))
+            .map_err(|code| problems.push(problem(field, code)))
             .ok()
     };
     let mut centers = Vec::new();
@@ -229,11 +222,7 @@ pub fn parse_help(file: &Path, text: &str, services: &[&str]) -> Result<Help, Ve
             });
         }
     }
-    problems.extend(
-        wrong
-            .into_iter()
-            .map(|(field, code)| problem(field, code, String::new())),
-    );
+    problems.extend(wrong.into_iter().map(|(field, code)| problem(field, code)));
     if problems.is_empty() {
         Ok(Help { centers, questions })
     } else {

@@ -47,14 +47,12 @@ pub fn parse_landmarks(file: &Path, text: &str) -> Result<Vec<Landmark>, Vec<Cat
         detail,
     };
     let parsed: File = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map_or(0, |s| text[..s.start].matches('\n').count() + 1);
-        vec![problem(
-            line,
-            String::new(),
+        vec![CatalogProblem::syntax(
+            file,
+            text,
+            "",
             "landmarks-invalid",
-            e.message().to_owned(),
+            &e,
         )]
     })?;
     let mut found = Vec::new();

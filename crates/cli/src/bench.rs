@@ -426,17 +426,18 @@ async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog
 pub async fn run(options: BenchOptions) -> Result<()> {
     let all = options.suite == "all";
     let suite = |name: &str| all || options.suite == name;
-    let (shop, reports, indicators, sensors, process, training) = (
+    let (shop, reports, indicators, sensors, process, training, footprint) = (
         suite("shop"),
         suite("reports"),
         suite("indicators"),
         suite("sensors"),
         suite("process"),
         suite("training"),
+        suite("footprint"),
     );
-    if !(shop || reports || indicators || sensors || process || training) {
+    if !(shop || reports || indicators || sensors || process || training || footprint) {
         anyhow::bail!(
-            "unknown suite {}: use shop, reports, indicators, sensors, process, training or all",
+            "unknown suite {}: use shop, reports, indicators, sensors, process, training, footprint or all",
             options.suite
         );
     }
@@ -549,6 +550,22 @@ pub async fn run(options: BenchOptions) -> Result<()> {
         .await?;
         crate::bench_training::print(&results);
         report["training"] = Value::Array(results);
+    }
+    if footprint {
+        let result = crate::bench_footprint::run(&options).await?;
+        println!(
+            "\nFootprint (SQLite, the server as its own process)\n  cold start of serve on an existing database: {:.1} ms (median of its starts)\n  resident memory: {:.1} MiB idle, {:.1} MiB at most under {} clients of mixed traffic ({:.0} requests/s), {:.1} MiB five seconds after",
+            result["cold_start_ms"].as_f64().unwrap_or_default(),
+            result["rss_idle_mib"].as_f64().unwrap_or_default(),
+            result["rss_peak_mib"].as_f64().unwrap_or_default(),
+            result["clients"],
+            result["mixed_requests_per_s"].as_f64().unwrap_or_default(),
+            result["rss_after_mib"].as_f64().unwrap_or_default(),
+        );
+        report["footprint"] = Value::Array(vec![result]);
+    }
+    if let Some(dir) = options.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
     }
     std::fs::write(&options.out, serde_json::to_string_pretty(&report)?)?;
     println!("\nwritten to {}", options.out.display());
