@@ -272,6 +272,7 @@ impl App {
         self.store
             .put_holiday(country, day, name_ar.trim(), name_en.trim())
             .await?;
+        self.calendars.forget();
         Ok(())
     }
 }

@@ -396,7 +396,7 @@ impl App {
         documents.extend(held.into_iter().filter(|h| {
             !replaced.contains(&h.code) && service.documents.iter().any(|d| d.code == h.code)
         }));
-        let calendar = self.store.calendar(service.country).await?;
+        let calendar = self.calendar(service.country).await?;
         let first = service
             .procedure
             .step(0)
@@ -706,7 +706,7 @@ impl App {
         let transition = workflow::act(&service.procedure, &state, action, acting_for)
             .map_err(|e| AppError::Conflict(e.code()))?;
         let today = self.today_in(service.country);
-        let calendar = self.store.calendar(service.country).await?;
+        let calendar = self.calendar(service.country).await?;
         let next = &transition.next;
         let next_step = service.procedure.step(next.step);
         let pending: Vec<DepartmentKind> = next_step
@@ -860,7 +860,7 @@ impl App {
         }
         fields.finish()?;
         let today = self.today_in(service.country);
-        let calendar = self.store.calendar(service.country).await?;
+        let calendar = self.calendar(service.country).await?;
         let waited = record
             .returned_on
             .map_or(0, |r| calendar.working_days_between(r, today));

@@ -11,6 +11,7 @@ pub mod assignment;
 pub mod attachments;
 pub mod auth;
 pub mod boundaries;
+pub mod calendars;
 pub mod catalog;
 pub mod citizens;
 pub mod demo;
@@ -59,6 +60,7 @@ pub struct App {
     landmarks: std::sync::Arc<std::sync::RwLock<std::sync::Arc<Vec<landmarks::Landmark>>>>,
     help: std::sync::Arc<std::sync::RwLock<std::sync::Arc<help::Help>>>,
     jobs: jobs::Jobs,
+    calendars: calendars::Calendars,
     indicators: std::sync::Arc<std::sync::RwLock<Indicators>>,
     router_cache: reports::RouterCache,
     hashing: auth::HashGate,
@@ -175,6 +177,7 @@ impl App {
             landmarks: Default::default(),
             help: Default::default(),
             jobs: Default::default(),
+            calendars: Default::default(),
             indicators: Default::default(),
             router_cache: Default::default(),
             hashing: auth::HashGate::new(),

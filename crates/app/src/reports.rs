@@ -333,7 +333,7 @@ impl App {
             }
             None => (None, None),
         };
-        let calendar = self.store.calendar(unit.country()).await?;
+        let calendar = self.calendar(unit.country()).await?;
         let expected_on = due(
             &calendar,
             self.today_in(unit.country()),
@@ -608,7 +608,7 @@ impl App {
         let duplicate_of = merge_into.or(report.duplicate_of);
         let expected_on = if matches!(action, ReportAction::Reopen) {
             let country = self.store.unit(report.unit_id).await?.country();
-            let calendar = self.store.calendar(country).await?;
+            let calendar = self.calendar(country).await?;
             due(
                 &calendar,
                 self.today_in(country),

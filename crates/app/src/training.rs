@@ -467,7 +467,7 @@ impl App {
         session: &TrainingSession,
     ) -> Result<Vec<NaiveDate>, AppError> {
         let country = self.store.unit(session.center_unit_id).await?.country();
-        let calendar = self.store.calendar(country).await?;
+        let calendar = self.calendar(country).await?;
         Ok(SessionDates::new(session.first_day, session.last_day)
             .map_err(|c| AppError::Internal(c.to_owned()))?
             .working_days(&calendar))

@@ -38,8 +38,6 @@ mod training_api;
 mod views;
 pub mod xes;
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Request, header};
@@ -111,12 +109,7 @@ pub fn sensor_mqtt(
     group: Option<String>,
 ) -> Result<impl std::future::Future<Output = ()> + use<>, String> {
     let broker = sta::mqtt::Broker::parse(url)?;
-    let state = AppState {
-        app,
-        i18n: Arc::new(i18n::I18n::load()?),
-        config: WebConfig::default(),
-        metrics: metrics::new(),
-    };
+    let state = AppState::new(app, i18n::I18n::load()?, WebConfig::default());
     Ok(sta::mqtt::run(state, broker, client_id, group))
 }
 
@@ -131,12 +124,7 @@ pub async fn embedded_broker(
 
 /// Builds the whole application router.
 pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
-    let state = AppState {
-        app,
-        i18n: Arc::new(i18n::I18n::load_with(config.digits)?),
-        config,
-        metrics: metrics::new(),
-    };
+    let state = AppState::new(app, i18n::I18n::load_with(config.digits)?, config);
     let max_body = state.config.max_body_bytes;
     let security = ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -7,7 +7,6 @@
 //! the deployment's `metrics_token` (a bearer token) is answered; without a
 //! token configured the endpoint does not exist.
 
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
@@ -215,9 +214,4 @@ pub async fn scrape(State(state): State<AppState>, request: Request) -> Result<R
         body,
     )
         .into_response())
-}
-
-/// A fresh set of metrics for one router.
-pub fn new() -> Arc<Metrics> {
-    Arc::new(Metrics::default())
 }

@@ -61,14 +61,40 @@ impl Default for WebConfig {
     }
 }
 
-/// What every handler can reach. Cheap to clone.
+/// What every handler can reach: one pointer, so the copy each layer and
+/// handler of a request takes is one reference count (cloning the fields
+/// themselves — the App's settings among them — was a measurable part of a
+/// trivial request's cost).
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What [`AppState`] points to.
+#[derive(Debug)]
+pub struct Shared {
     pub app: App,
     pub i18n: Arc<I18n>,
     pub config: WebConfig,
     /// This router's request figures (see [`crate::metrics`]).
-    pub metrics: Arc<crate::metrics::Metrics>,
+    pub metrics: crate::metrics::Metrics,
+}
+
+impl AppState {
+    pub fn new(app: App, i18n: I18n, config: WebConfig) -> Self {
+        Self(Arc::new(Shared {
+            app,
+            i18n: Arc::new(i18n),
+            config,
+            metrics: crate::metrics::Metrics::default(),
+        }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl AppState {
