@@ -182,9 +182,70 @@ pub async fn engine(
         );
         each.push(l);
     }
+
+    // The ceiling of the first search: the same rows read through the
+    // driver (the store's own query), and written as JSON alone — what
+    // an answer cannot take less than.
+    let query = baladiya_store::ReportQuery {
+        categories: vec!["pothole".into()],
+        statuses: baladiya_domain::reports::lifecycle::ReportStatus::OPEN.to_vec(),
+        limit: 1000,
+        ..Default::default()
+    };
+    let (mut reads, mut writes) = (Vec::new(), Vec::new());
+    let mut ceiling_rows = 0;
+    for _ in 0..options.samples.clamp(5, 50) {
+        let t = Instant::now();
+        let rows = store.search_reports(&query).await?;
+        reads.push(t.elapsed());
+        let t = Instant::now();
+        let answer: Vec<Value> = rows
+            .iter()
+            .map(|r| {
+                json!({
+                    "service_request_id": r.id,
+                    "status": r.status.open311(),
+                    "status_notes": r.status_note,
+                    "service_code": r.category_code,
+                    "description": r.description,
+                    "agency_responsible": format!("{} / {}", r.unit_code, r.department.as_str()),
+                    "requested_datetime": r.requested_at.to_rfc3339(),
+                    "updated_datetime": r.updated_at.to_rfc3339(),
+                    "expected_datetime": r.expected_on.to_string(),
+                    "address": r.address,
+                    "lat": r.lat,
+                    "long": r.lon,
+                    "media_url": r.media_url,
+                })
+            })
+            .collect();
+        let bytes = serde_json::to_vec(&answer)?;
+        writes.push(t.elapsed());
+        ceiling_rows = rows.len();
+        std::hint::black_box(bytes);
+    }
+    let (read, write) = (latency(reads), latency(writes));
+    let p50 = |v: &Value| v["p50_ms"].as_f64().unwrap_or(0.0);
+    let ceiling_ms = p50(&read) + p50(&write);
+    let answer_ms = p50(&each[0]);
+    eprintln!(
+        "  the same {ceiling_rows} rows: read {:.1} ms + JSON {:.1} ms = {ceiling_ms:.1} ms; the Open311 answer {answer_ms:.1} ms ({:.2}× that ceiling)",
+        p50(&read),
+        p50(&write),
+        answer_ms / ceiling_ms.max(f64::EPSILON)
+    );
     served.stop().await?;
     store.close().await;
     Ok(json!({
+        "search_ceiling": {
+            "search": searches[0],
+            "rows": ceiling_rows,
+            "driver_read": read,
+            "json_alone": write,
+            "ceiling_p50_ms": ceiling_ms,
+            "answer_p50_ms": answer_ms,
+        },
+        "search_vs_ceiling": ceiling_ms / answer_ms.max(f64::EPSILON),
         "engine": name,
         "clients": options.clients,
         "seconds_per_phase": options.seconds,
