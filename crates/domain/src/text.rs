@@ -163,18 +163,27 @@ pub const REDACTED: &str = "[…]";
 /// included, with spaces, dashes or a plus between) or an e-mail address in
 /// free text a reporter wrote, before the public sees it.
 pub fn redact_contacts(text: &str) -> String {
-    let words: Vec<String> = text
-        .split(' ')
-        .map(|w| {
-            if w.contains('@') && w.rsplit('@').next().is_some_and(|d| d.contains('.')) {
-                REDACTED.to_owned()
-            } else {
-                w.to_owned()
-            }
-        })
-        .collect();
-    let text = words.join(" ");
     let is_digit = |c: char| c.is_ascii_digit() || ('٠'..='٩').contains(&c);
+    let has_at = text.contains('@');
+    // Without an '@' or seven digits there is nothing to hide: most
+    // descriptions, copied once (a search writes a thousand of them).
+    if !has_at && text.chars().filter(|c| is_digit(*c)).nth(6).is_none() {
+        return text.to_owned();
+    }
+    let text = if has_at {
+        text.split(' ')
+            .map(|w| {
+                if w.contains('@') && w.rsplit('@').next().is_some_and(|d| d.contains('.')) {
+                    REDACTED
+                } else {
+                    w
+                }
+            })
+            .collect::<Vec<&str>>()
+            .join(" ")
+    } else {
+        text.to_owned()
+    };
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
     let mut digits = 0;
@@ -290,5 +299,12 @@ mod tests {
             redact_contacts("pole 1234 near house 56, since 2026"),
             "pole 1234 near house 56, since 2026"
         );
+        // The short way (no '@', under seven digits) and an address alone.
+        assert_eq!(
+            redact_contacts("حفرة كبيرة أمام المدرسة 3"),
+            "حفرة كبيرة أمام المدرسة 3"
+        );
+        assert_eq!(redact_contacts("write to sara@example.com"), "write to […]");
+        assert_eq!(redact_contacts("room 12@3"), "room 12@3");
     }
 }
