@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Profiles the server's request paths with valgrind's callgrind (instruction
 # counts: stable on a shared machine, unlike timings), one phase at a time:
-# Open311 submissions, the staff-less page form of a report, and an Open311
+# Open311 submissions, one-stop-shop applications (multipart, two files), an Open311
 # search answering up to 1,000 requests over the demo's data.
 #
 # Usage: scripts/profile-callgrind.sh [BINARY] [OUT_DIR]
@@ -13,7 +13,7 @@ out="$(mkdir -p "${2:-/tmp/baladiya-profile}" && realpath "${2:-/tmp/baladiya-pr
 catalog="$(realpath "$(dirname "$0")/../catalog")"
 work="$(mktemp -d)"
 cd "$work"
-printf 'mqtt_listen = "off"\n' > baladiya.toml
+printf 'mqtt_listen = "off"\n[limits]\nsubmissions_per_client = 100000\n' > baladiya.toml
 export BALADIYA_CONFIG="$work/baladiya.toml" RUST_LOG=warn
 
 echo "== a demo database in $work"
@@ -56,6 +56,29 @@ for i in range(200):
         "email": "bench@example.com"}).encode()
     with urllib.request.urlopen(urllib.request.Request(f"{base}/open311/v2/requests.json", data=body)) as r:
         assert r.status in (200, 201), r.status
+'
+phase shop-submissions '
+pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")
+def multipart(fields, files):
+    b = "profile-boundary"
+    out = []
+    for k, v in fields:
+        out.append(f"--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n".encode())
+    for k, name, data in files:
+        out.append(f"--{b}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+    out.append(f"--{b}--\r\n".encode())
+    return b"".join(out), f"multipart/form-data; boundary={b}"
+for i in range(50):
+    body, kind = multipart(
+        [("service", "EG-SHOP-LICENSE-RENEWAL"), ("unit", "EG-GZ-BDR"),
+         ("applicant_name", "محمد أحمد عبد الله"), ("applicant_id", "28503122100453"),
+         ("applicant_phone", "01012345678"), ("field.license_number", f"BDR/2019/{i}"),
+         ("field.address", "البدرشين")],
+        [("document.national-id-copy", "id.png", png), ("document.current-license", "license.pdf", pdf)])
+    req = urllib.request.Request(f"{base}/api/v1/applications", data=body, headers={"Content-Type": kind})
+    with urllib.request.urlopen(req) as r:
+        assert r.status == 201, r.status
 '
 phase open311-search '
 for i in range(20):
