@@ -572,6 +572,20 @@ pub async fn run(options: BenchOptions) -> Result<()> {
     Ok(())
 }
 
+/// A figure in kB of a `/proc` file (`MemTotal:` of `/proc/meminfo`,
+/// `VmRSS:` of `/proc/PID/status`).
+pub(crate) fn proc_kib(path: &str, field: &str) -> Option<f64> {
+    std::fs::read_to_string(path)
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix(field))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
 /// What the figures were measured on: cores, CPU, memory, kernel and the
 /// engines' versions, so two result files can be told apart.
 async fn machine(options: &BenchOptions) -> Result<Value> {
@@ -582,11 +596,7 @@ async fn machine(options: &BenchOptions) -> Result<Value> {
         .find_map(|l| l.strip_prefix("model name"))
         .and_then(|l| l.split_once(':'))
         .map(|(_, name)| name.trim().to_owned());
-    let meminfo = read("/proc/meminfo");
-    let memory_gib = meminfo
-        .lines()
-        .find_map(|l| l.strip_prefix("MemTotal:"))
-        .and_then(|l| l.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+    let memory_gib = proc_kib("/proc/meminfo", "MemTotal:")
         .map(|kb| (kb / 1024.0 / 1024.0 * 10.0).round() / 10.0);
     let sqlite = Store::connect("sqlite::memory:").await?;
     let postgres = match &options.postgres {

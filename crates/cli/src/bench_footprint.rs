@@ -80,13 +80,7 @@ impl Server {
 
     /// The resident memory of the server process, in MiB.
     fn rss_mib(&self) -> Result<f64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()?))?;
-        let kib: f64 = status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|l| l.trim().trim_end_matches("kB").trim().parse().ok())
-            .context("VmRSS")?;
-        Ok(kib / 1024.0)
+        rss_mib(self.pid()?).context("the server's VmRSS")
     }
 
     /// SIGTERM, then waits for it to finish its requests and exit.
@@ -98,6 +92,11 @@ impl Server {
             .map_err(|_| anyhow!("the server did not stop"))??;
         Ok(())
     }
+}
+
+/// A process's resident memory (`VmRSS` of `/proc/PID/status`), in MiB.
+fn rss_mib(pid: u32) -> Option<f64> {
+    crate::bench::proc_kib(&format!("/proc/{pid}/status"), "VmRSS:").map(|kib| kib / 1024.0)
 }
 
 pub async fn run(options: &BenchOptions) -> Result<Value> {
@@ -136,16 +135,13 @@ pub async fn run(options: &BenchOptions) -> Result<Value> {
     let done = Arc::new(AtomicBool::new(false));
     let sampler = {
         let (peak, done) = (peak.clone(), done.clone());
-        let status = format!("/proc/{}/status", server.pid()?);
+        let pid = server.pid()?;
         tokio::spawn(async move {
             while !done.load(Ordering::Relaxed) {
-                if let Some(kib) = std::fs::read_to_string(&status).ok().and_then(|s| {
-                    s.lines()
-                        .find_map(|l| l.strip_prefix("VmRSS:"))
-                        .and_then(|l| l.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-                }) && let Ok(mut peak) = peak.lock()
+                if let Some(now) = rss_mib(pid)
+                    && let Ok(mut peak) = peak.lock()
                 {
-                    *peak = peak.max(kib / 1024.0);
+                    *peak = peak.max(now);
                 }
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }

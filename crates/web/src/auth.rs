@@ -157,11 +157,24 @@ pub(crate) fn cookie(
         .build()
 }
 
+/// A site cookie that lives until `expires_at` (a session's end).
+pub(crate) fn cookie_until(
+    name: &'static str,
+    value: String,
+    expires_at: chrono::DateTime<chrono::Utc>,
+    secure: bool,
+) -> Cookie<'static> {
+    let seconds = (expires_at - chrono::Utc::now()).num_seconds().max(0);
+    cookie(name, value, seconds, secure)
+}
+
 pub fn session_cookie(session: &IssuedSession, secure: bool) -> Cookie<'static> {
-    let seconds = (session.expires_at - chrono::Utc::now())
-        .num_seconds()
-        .max(0);
-    cookie(SESSION_COOKIE, session.token.clone(), seconds, secure)
+    cookie_until(
+        SESSION_COOKIE,
+        session.token.clone(),
+        session.expires_at,
+        secure,
+    )
 }
 
 pub fn expired_session_cookie(secure: bool) -> Cookie<'static> {

@@ -16,17 +16,27 @@ crate::on_both_engines!(
 
 pub const MOBILE: &str = "+201012345678";
 
-/// Asks for a code for `mobile` as a fresh browser; returns the browser.
-pub async fn ask_code(app: &TestApp, mobile: &str) -> reqwest::Client {
-    let browser = app.new_client();
-    let page = html(&browser, app.url("/account/sign-in")).await;
+/// Types `mobile` on `browser`'s sign-in page and asks for a code;
+/// returns Baladiya's answer.
+pub async fn send_mobile(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    mobile: &str,
+) -> reqwest::Response {
+    let page = html(browser, app.url("/account/sign-in")).await;
     assert!(page.contains("id=\"mobile-form\""), "{page}");
-    let sent = browser
+    browser
         .post(app.url("/account/sign-in"))
         .form(&[("csrf", csrf_of(&page)), ("mobile", mobile.to_owned())])
         .send()
         .await
-        .expect("request");
+        .expect("request")
+}
+
+/// Asks for a code for `mobile` as a fresh browser; returns the browser.
+pub async fn ask_code(app: &TestApp, mobile: &str) -> reqwest::Client {
+    let browser = app.new_client();
+    let sent = send_mobile(app, &browser, mobile).await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     browser
 }
@@ -79,17 +89,7 @@ async fn a_citizen_signs_in_with_a_code_and_finds_their_own_affairs(engine: Engi
     assert_eq!(away.headers()["location"], "/account/sign-in");
 
     // A bad number is named; the local form of a good one is understood.
-    let browser = app.new_client();
-    let page = html(&browser, app.url("/account/sign-in")).await;
-    let refused = browser
-        .post(app.url("/account/sign-in"))
-        .form(&[
-            ("csrf", csrf_of(&page)),
-            ("mobile", "0223456789".to_owned()),
-        ])
-        .send()
-        .await
-        .expect("request");
+    let refused = send_mobile(&app, &app.new_client(), "0223456789").await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let refused = refused.text().await.expect("html");
     assert!(refused.contains("href=\"#mobile\"") && refused.contains("value=\"0223456789\""));
@@ -209,14 +209,7 @@ async fn codes_are_single_use_short_lived_and_locked_after_wrong_tries(engine: E
     );
     // Three codes a quarter of an hour per number (two were sent).
     let _ = ask_code(&app, MOBILE).await;
-    let browser = app.new_client();
-    let page = html(&browser, app.url("/account/sign-in")).await;
-    let throttled = browser
-        .post(app.url("/account/sign-in"))
-        .form(&[("csrf", csrf_of(&page)), ("mobile", MOBILE.to_owned())])
-        .send()
-        .await
-        .expect("request");
+    let throttled = send_mobile(&app, &app.new_client(), MOBILE).await;
     assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(app.sms_sent().len(), 3, "no fourth message");
     // Ten wrong codes for a number, from anywhere, lock it.

@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use tokio::io::AsyncBufReadExt;
 
 use crate::accounts::enter_code;
-use crate::support::{Engine, TestApp, Tuning, csrf_of, html, scalar_f64};
+use crate::support::{Engine, TestApp, Tuning, html, scalar_f64};
 
 crate::on_both_engines!(
     a_citizen_signs_in_with_their_national_identity,
@@ -230,15 +230,7 @@ async fn an_identity_without_a_number_is_tied_to_one_verified_by_a_code(engine: 
         "asks for the number once: {page}"
     );
     let mobile = "+201098765432";
-    let sent = browser
-        .post(app.url("/account/sign-in"))
-        .form(&[
-            ("csrf", csrf_of(&page)),
-            ("mobile", "01098765432".to_owned()),
-        ])
-        .send()
-        .await
-        .expect("request");
+    let sent = crate::accounts::send_mobile(&app, &browser, "01098765432").await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     let signed_in = enter_code(&app, &browser, mobile, &app.last_code(mobile)).await;
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);

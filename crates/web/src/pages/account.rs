@@ -19,7 +19,7 @@ use baladiya_domain::citizens::any_mobile;
 use baladiya_store::CitizenSession;
 use serde::Deserialize;
 
-use crate::auth::{cookie, same_secret, visitor_csrf, visitor_csrf_ok};
+use crate::auth::{cookie, cookie_until, same_secret, visitor_csrf, visitor_csrf_ok};
 use crate::error::{WebError, page};
 use crate::i18n::Tr;
 use crate::json::{WebForm, WebQuery};
@@ -272,10 +272,12 @@ fn signed_in_jar(
     signed_in: baladiya_app::citizens::CitizenSignIn,
     secure: bool,
 ) -> CookieJar {
-    let seconds = (signed_in.expires_at - chrono::Utc::now())
-        .num_seconds()
-        .max(0);
-    jar.add(cookie(CITIZEN_COOKIE, signed_in.token, seconds, secure))
+    jar.add(cookie_until(
+        CITIZEN_COOKIE,
+        signed_in.token,
+        signed_in.expires_at,
+        secure,
+    ))
 }
 
 /// Sends the citizen to the identity provider, the sign-in's state in
