@@ -12,7 +12,7 @@ use crate::events::{NewEvent, insert_event};
 use crate::idempotency::record_idempotency_key;
 use crate::sql::{Param, Sql, bind_all};
 use crate::throttles::{Throttle, take_throttles};
-use crate::{Store, StoreError, in_write_tx, on_pool};
+use crate::{SqliteStore, Store, StoreError, in_write_tx, on_pool};
 
 /// Queues a notification inside the caller's transaction `$tx`.
 macro_rules! insert_notification {
@@ -761,7 +761,7 @@ impl Store {
     /// Creates the scratch table of [`Store::raw_insert`].
     pub async fn create_raw_table(&self) -> Result<(), StoreError> {
         match self {
-            Store::Sqlite(pool) => {
+            Store::Sqlite(SqliteStore { pool, .. }) => {
                 sqlx::query("CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)")
                     .execute(pool)
                     .await?;

@@ -33,6 +33,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The commit of a group of writes failed: none of them was kept.
+    #[error("the write was not committed: {0}")]
+    Commit(String),
 }
 
 impl StoreError {

@@ -14,6 +14,7 @@ mod boundaries;
 mod citizens;
 mod error;
 mod events;
+mod group_commit;
 mod history;
 mod holidays;
 pub mod idempotency;
@@ -92,29 +93,42 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match $store {
-            $crate::Store::Sqlite($pool) => $body,
+            $crate::Store::Sqlite(sqlite) => {
+                let $pool = &sqlite.pool;
+                $body
+            }
             $crate::Store::Postgres($pool) => $body,
         }
     };
 }
 
-/// Runs the body inside a write transaction and commits it if the body
-/// returns `Ok`. On SQLite the transaction is `BEGIN IMMEDIATE`, so a
-/// read-then-write transaction takes the write lock up front and waits for
-/// it (busy timeout) instead of failing on upgrade.
+/// Runs the body inside a write transaction, `$tx` being its connection,
+/// and keeps its writes if the body's value is `Ok` (an early `return` or
+/// `?` in the body gives the body's value, as in a closure). On SQLite the
+/// body joins the group commit ([`group_commit`]): its value is given once
+/// the commit holding its writes has returned. On PostgreSQL it is a
+/// transaction of its own.
 macro_rules! in_write_tx {
     ($store:expr, $tx:ident => $body:expr) => {
         match $store {
-            $crate::Store::Sqlite(pool) => {
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                let value = $body;
-                $tx.commit().await?;
-                value
+            $crate::Store::Sqlite(sqlite) => {
+                let mut member = sqlite.writes.join().await?;
+                let result: Result<_, $crate::StoreError> = async {
+                    let $tx = member.connection()?;
+                    Ok($body)
+                }
+                .await;
+                member.finish(result).await?
             }
             $crate::Store::Postgres(pool) => {
-                let mut $tx = pool.begin().await?;
-                let value = $body;
-                $tx.commit().await?;
+                let mut transaction = pool.begin().await?;
+                let result: Result<_, $crate::StoreError> = async {
+                    let $tx = &mut *transaction;
+                    Ok($body)
+                }
+                .await;
+                let value = result?;
+                transaction.commit().await?;
                 value
             }
         }
@@ -142,8 +156,15 @@ impl Engine {
 /// A connection pool to one of the two engines.
 #[derive(Debug, Clone)]
 pub enum Store {
-    Sqlite(SqlitePool),
+    Sqlite(SqliteStore),
     Postgres(PgPool),
+}
+
+/// SQLite's readers' pool and its writers' group commit.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pub pool: SqlitePool,
+    writes: std::sync::Arc<group_commit::GroupCommit>,
 }
 
 /// The connection pool as operators watch it.
@@ -184,7 +205,8 @@ impl Store {
                 .max_connections(8)
                 .connect_with(options)
                 .await?;
-            Ok(Store::Sqlite(pool))
+            let writes = std::sync::Arc::new(group_commit::GroupCommit::new(&pool));
+            Ok(Store::Sqlite(SqliteStore { pool, writes }))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
             // One connection first, so that a refused connection or a
@@ -233,7 +255,7 @@ impl Store {
             return Err(StoreError::SchemaTooNew { found, supported });
         }
         match self {
-            Store::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Store::Sqlite(SqliteStore { pool, .. }) => SQLITE_MIGRATIONS.run(pool).await?,
             Store::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         self.schema_version().await
@@ -243,7 +265,7 @@ impl Store {
     /// The engine's own version, such as `3.50.4` or `17.6 (Debian …)`.
     pub async fn engine_version(&self) -> Result<String, StoreError> {
         Ok(match self {
-            Store::Sqlite(pool) => {
+            Store::Sqlite(SqliteStore { pool, .. }) => {
                 sqlx::query_scalar("SELECT sqlite_version()")
                     .fetch_one(pool)
                     .await?
@@ -258,7 +280,7 @@ impl Store {
 
     pub async fn schema_version(&self) -> Result<i64, StoreError> {
         let exists: bool = match self {
-            Store::Sqlite(pool) => sqlx::query_scalar(
+            Store::Sqlite(SqliteStore { pool, .. }) => sqlx::query_scalar(
                 "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
             )
             .fetch_one(pool)
@@ -311,7 +333,7 @@ impl Store {
     /// `serve` and after bulk loads.
     pub async fn optimize(&self) -> Result<(), StoreError> {
         match self {
-            Store::Sqlite(pool) => {
+            Store::Sqlite(SqliteStore { pool, .. }) => {
                 sqlx::query("PRAGMA optimize").execute(pool).await?;
             }
             Store::Postgres(pool) => {

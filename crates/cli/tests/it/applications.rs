@@ -193,7 +193,7 @@ async fn track(app: &TestApp, tracking: &str, proof: &str) -> reqwest::Response 
 pub async fn count(app: &TestApp, table: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM {table}");
     match &app.app.store {
-        baladiya_store::Store::Sqlite(pool) => {
+        baladiya_store::Store::Sqlite(baladiya_store::SqliteStore { pool, .. }) => {
             sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
                 .fetch_one(pool)
                 .await
@@ -1083,7 +1083,7 @@ async fn set_due_in_the_past(app: &TestApp, tracking: &str) {
     let sql = "UPDATE applications SET step_due_on = $1, due_on = $1 WHERE tracking_number = $2";
     let past = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date");
     match &app.app.store {
-        baladiya_store::Store::Sqlite(pool) => sqlx::query(sql)
+        baladiya_store::Store::Sqlite(baladiya_store::SqliteStore { pool, .. }) => sqlx::query(sql)
             .bind(past)
             .bind(tracking)
             .execute(pool)

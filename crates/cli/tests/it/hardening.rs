@@ -423,7 +423,7 @@ async fn stored_control_characters_never_break_open311_xml(engine: Engine) {
     waste_report(&app, &key, "before").await;
     let bad = "x\u{1}\u{2}\u{b}\u{c}\u{1b}y\u{FFFE}";
     match &app.app.store {
-        baladiya_store::Store::Sqlite(pool) => {
+        baladiya_store::Store::Sqlite(baladiya_store::SqliteStore { pool, .. }) => {
             let query = sqlx::query("UPDATE reports SET description = $1").bind(bad);
             query.execute(pool).await.map(|_| ())
         }

@@ -651,7 +651,7 @@ async fn a_user_of_one_unit_is_denied_another(engine: Engine) {
 
 async fn count_users(app: &TestApp) -> usize {
     match &app.app.store {
-        baladiya_store::Store::Sqlite(pool) => {
+        baladiya_store::Store::Sqlite(baladiya_store::SqliteStore { pool, .. }) => {
             sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users")
                 .fetch_one(pool)
                 .await

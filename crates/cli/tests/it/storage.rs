@@ -18,6 +18,8 @@ crate::on_both_engines!(
     events_are_append_only,
     foreign_keys_are_enforced,
     concurrent_takes_of_a_throttle_all_count,
+    concurrent_writers_keep_their_own_work_and_are_answered_once_it_is_kept,
+    an_abandoned_write_is_kept_whole_or_not_at_all,
     sessions_expire_and_are_deleted,
     grants_carry_unit_paths,
     holidays_make_the_calendar,
@@ -71,7 +73,7 @@ async fn a_newer_schema_is_refused_and_left_alone(engine: Engine) {
     };
     let future = 99_990_101_000_000_i64;
     match &store {
-        Store::Sqlite(pool) => sqlx::query(
+        Store::Sqlite(baladiya_store::SqliteStore { pool, .. }) => sqlx::query(
             "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
              VALUES ($1, 'from the future', 1, x'00', 0)",
         )
@@ -181,7 +183,7 @@ async fn a_refused_write_leaves_no_event(engine: Engine) {
         other => panic!("expected username-taken, got {other:?}"),
     }
     let count: i64 = match &store {
-        Store::Sqlite(pool) => {
+        Store::Sqlite(baladiya_store::SqliteStore { pool, .. }) => {
             sqlx::query_scalar("SELECT COUNT(*) FROM events")
                 .fetch_one(pool)
                 .await
@@ -205,7 +207,9 @@ async fn events_are_append_only(engine: Engine) {
     let delete = "DELETE FROM events";
     for sql in [update, delete] {
         let result = match &store {
-            Store::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+            Store::Sqlite(baladiya_store::SqliteStore { pool, .. }) => {
+                sqlx::query(sql).execute(pool).await.map(|_| ())
+            }
             Store::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
         };
         let error = result.expect_err("events cannot change");
@@ -299,6 +303,184 @@ async fn concurrent_takes_of_a_throttle_all_count(engine: Engine) {
         store.purge_throttles(later).await.expect("purge"),
         1,
         "the old window"
+    );
+}
+
+/// Counts `sql`'s single number through the readers' pool (not the
+/// writers' connection).
+async fn count(store: &Store, sql: &'static str) -> i64 {
+    match store {
+        Store::Sqlite(baladiya_store::SqliteStore { pool, .. }) => {
+            sqlx::query_scalar(sql).fetch_one(pool).await
+        }
+        Store::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+    }
+    .expect("count")
+}
+
+async fn concurrent_writers_keep_their_own_work_and_are_answered_once_it_is_kept(engine: Engine) {
+    let Some((_db, store)) = fresh(engine).await else {
+        return;
+    };
+    // Forty writers at once, two for each name: SQLite commits them in
+    // groups, and the refusal of one must not undo its group's others.
+    let mut tasks = Vec::new();
+    for n in 0..40 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let new = NewUser {
+                username: Username::parse(&format!("writer.{}", n % 20)).expect("username"),
+                full_name: "موظف".into(),
+                password_hash: "$argon2id$dummy".into(),
+            };
+            let created = store.create_user(&new, None, Utc::now()).await;
+            // Answered means kept: another connection sees it at once.
+            let seen = match &created {
+                Ok(id) => store.events_of("user", *id).await.expect("events").len(),
+                Err(_) => 0,
+            };
+            (created, seen)
+        }));
+    }
+    let (mut created, mut refused) = (0, 0);
+    for task in tasks {
+        match task.await.expect("task") {
+            (Ok(_), seen) => {
+                assert_eq!(seen, 1, "the answered write is visible with its event");
+                created += 1;
+            }
+            (Err(StoreError::Conflict(ErrorCode::UsernameTaken)), _) => refused += 1,
+            (Err(other), _) => panic!("{other:?}"),
+        }
+    }
+    assert_eq!((created, refused), (20, 20));
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM users").await, 20);
+    assert_eq!(
+        count(&store, "SELECT COUNT(*) FROM events WHERE entity = 'user'").await,
+        20,
+        "one event per kept user, none for the refused"
+    );
+}
+
+async fn an_abandoned_write_is_kept_whole_or_not_at_all(engine: Engine) {
+    let Some((_db, store)) = fresh(engine).await else {
+        return;
+    };
+    // Writers dropped at every point of their way (as a request is when
+    // its client goes away), among others that finish.
+    let mut tasks = Vec::new();
+    for n in 0..60u64 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let new = NewUser {
+                username: Username::parse(&format!("dropped.{n}")).expect("username"),
+                full_name: "موظف".into(),
+                password_hash: "$argon2id$dummy".into(),
+            };
+            let wait = std::time::Duration::from_micros(n * 97 % 3000);
+            let write = store.create_user(&new, None, Utc::now());
+            if n % 3 == 0 {
+                Some(write.await.expect("a writer left alone finishes"))
+            } else {
+                let _ = tokio::time::timeout(wait, write).await;
+                None
+            }
+        }));
+    }
+    for task in tasks {
+        if let Some(id) = task.await.expect("task") {
+            assert_eq!(store.events_of("user", id).await.expect("events").len(), 1);
+        }
+    }
+    let after = NewUser {
+        username: Username::parse("after.them").expect("username"),
+        full_name: "موظف".into(),
+        password_hash: "$argon2id$dummy".into(),
+    };
+    store
+        .create_user(&after, None, Utc::now())
+        .await
+        .expect("the writers' connection works after them");
+    let users = count(&store, "SELECT COUNT(*) FROM users").await;
+    assert!(users >= 21, "the twenty finished and the last: {users}");
+    assert_eq!(
+        count(&store, "SELECT COUNT(*) FROM events WHERE entity = 'user'").await,
+        users,
+        "no user without its event, no event without its user"
+    );
+
+    // A long write of two statements (observations, then their hourly
+    // sums) dropped while its first statement runs: the first statement
+    // finishes on the database's side, and must not be kept without the
+    // second by the next writer's commit.
+    use baladiya_domain::sensors::entity::Kind;
+    use baladiya_store::{StaRef, StaStep};
+    let insert = |kind, doc, thing, sensor, property| StaStep::Insert {
+        kind,
+        doc,
+        thing,
+        sensor,
+        property,
+    };
+    let plan = vec![
+        insert(
+            Kind::Thing,
+            serde_json::json!({"name": "meter", "description": "m"}),
+            None,
+            None,
+            None,
+        ),
+        insert(
+            Kind::Sensor,
+            serde_json::json!({"name": "s", "description": "s", "encodingType": "text/html", "metadata": "m"}),
+            None,
+            None,
+            None,
+        ),
+        insert(
+            Kind::ObservedProperty,
+            serde_json::json!({"name": "p", "description": "p", "definition": "d"}),
+            None,
+            None,
+            None,
+        ),
+        insert(
+            Kind::Datastream,
+            serde_json::json!({
+                "name": "d", "description": "d",
+                "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
+                "unitOfMeasurement": {"name": "kilowatt hour", "symbol": "kWh", "definition": ""},
+            }),
+            Some(StaRef::Step(0)),
+            Some(StaRef::Step(1)),
+            Some(StaRef::Step(2)),
+        ),
+    ];
+    let ids = store
+        .sta_create(&plan, Utc::now())
+        .await
+        .expect("datastream");
+    let stream = ids[3];
+    let seed = store.seed_observations(stream, 400_000, 0, 60_000_000);
+    let dropped = tokio::time::timeout(std::time::Duration::from_millis(20), seed).await;
+    assert!(dropped.is_err(), "the long write was dropped half-way");
+    store
+        .create_user(
+            &NewUser {
+                username: Username::parse("after.seed").expect("username"),
+                full_name: "موظف".into(),
+                password_hash: "$argon2id$dummy".into(),
+            },
+            None,
+            Utc::now(),
+        )
+        .await
+        .expect("the next writer");
+    let observations = count(&store, "SELECT COUNT(*) FROM sta_observations").await;
+    let hours = count(&store, "SELECT COUNT(*) FROM sta_hours").await;
+    assert!(
+        (observations, hours) == (0, 0) || (observations, hours) == (400_000, 6_667),
+        "kept whole or not at all: {observations} observations, {hours} hours"
     );
 }
 

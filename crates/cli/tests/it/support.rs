@@ -435,7 +435,7 @@ pub fn location(response: &reqwest::Response) -> String {
 pub async fn scalar_f64(store: &Store, sql: &str) -> f64 {
     let sql = sqlx::AssertSqlSafe(format!("SELECT CAST(({sql}) AS DOUBLE PRECISION)"));
     match store {
-        Store::Sqlite(pool) => {
+        Store::Sqlite(baladiya_store::SqliteStore { pool, .. }) => {
             sqlx::query_scalar::<_, Option<f64>>(sql)
                 .fetch_one(pool)
                 .await
@@ -455,7 +455,9 @@ pub async fn scalar_f64(store: &Store, sql: &str) -> f64 {
 pub async fn execute(store: &Store, sql: &str) {
     let sql = sqlx::AssertSqlSafe(sql.to_owned());
     match store {
-        Store::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        Store::Sqlite(baladiya_store::SqliteStore { pool, .. }) => {
+            sqlx::query(sql).execute(pool).await.map(|_| ())
+        }
         Store::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
     }
     .expect("statement runs");

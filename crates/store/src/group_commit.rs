@@ -1,0 +1,202 @@
+//! Group commit for SQLite's write transactions.
+//!
+//! SQLite has one writer at a time, and with `synchronous = FULL` each
+//! commit waits for the disk. Instead of every writer taking the lock in
+//! turn (and sleeping in SQLite's busy handler while another holds it),
+//! writes go through one connection, kept for them, taken in arrival order
+//! (a fair async mutex): the first writer of a batch opens a transaction
+//! (`BEGIN IMMEDIATE`) and schedules its commit; each writer runs its
+//! statements inside its own savepoint — a refusal rolls back its own work
+//! only — and those that arrive before the commit's turn join the batch.
+//! One durable commit then covers them all, and **no writer is answered
+//! before the commit that holds its work has returned**: nothing
+//! acknowledged can be lost to a crash, and a failed commit fails every
+//! writer of its batch.
+//!
+//! A writer abandoned half-way (its request dropped) leaves its savepoint
+//! open; whoever takes the connection next rolls it back first.
+
+use std::sync::Arc;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::{Connection, SqlitePool};
+use tokio::sync::{Mutex, OwnedMutexGuard, watch};
+
+use crate::StoreError;
+
+/// How a batch ended: `None` while it is open.
+type Outcome = Option<Result<(), Arc<str>>>;
+
+/// The write connection and its open batch.
+#[derive(Debug)]
+pub struct GroupCommit {
+    options: SqliteConnectOptions,
+    state: Arc<Mutex<State>>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    conn: Option<SqliteConnection>,
+    batch: Option<Batch>,
+    /// Set from a writer's savepoint to its end: still set when the next
+    /// writer takes the connection, the last one was dropped half-way.
+    abandoned: bool,
+    next_batch: u64,
+}
+
+#[derive(Debug)]
+struct Batch {
+    id: u64,
+    done: watch::Sender<Outcome>,
+}
+
+/// One writer's turn on the write connection, inside the open batch.
+pub struct Member {
+    guard: Option<OwnedMutexGuard<State>>,
+    outcome: watch::Receiver<Outcome>,
+}
+
+impl GroupCommit {
+    pub fn new(pool: &SqlitePool) -> GroupCommit {
+        GroupCommit {
+            options: (*pool.connect_options()).clone(),
+            state: Arc::new(Mutex::new(State::default())),
+        }
+    }
+
+    /// Waits for the write connection, opens a batch if none is open, and
+    /// starts this writer's savepoint.
+    pub async fn join(&self) -> Result<Member, StoreError> {
+        let mut guard = self.state.clone().lock_owned().await;
+        guard.roll_back_abandoned().await;
+        if guard.conn.is_none() {
+            guard.conn = Some(SqliteConnection::connect_with(&self.options).await?);
+        }
+        if guard.batch.is_none() {
+            guard.open_batch(&self.state).await?;
+        }
+        let outcome = match &guard.batch {
+            Some(batch) => batch.done.subscribe(),
+            None => return Err(StoreError::Commit("no open batch".into())),
+        };
+        guard.execute("SAVEPOINT member").await?;
+        guard.abandoned = true;
+        Ok(Member {
+            guard: Some(guard),
+            outcome,
+        })
+    }
+}
+
+impl State {
+    async fn execute(&mut self, sql: &'static str) -> Result<(), StoreError> {
+        let conn = self
+            .conn
+            .as_mut()
+            .ok_or_else(|| StoreError::Commit("no write connection".into()))?;
+        sqlx::raw_sql(sql).execute(conn).await?;
+        Ok(())
+    }
+
+    async fn open_batch(&mut self, state: &Arc<Mutex<State>>) -> Result<(), StoreError> {
+        if let Err(error) = self.execute("BEGIN IMMEDIATE").await {
+            // The connection may be unusable: the next writer opens another.
+            self.conn = None;
+            return Err(error);
+        }
+        self.next_batch += 1;
+        let id = self.next_batch;
+        let (done, _) = watch::channel(None);
+        self.batch = Some(Batch { id, done });
+        // The commit waits its turn behind the writers already waiting:
+        // they join this batch; those who come after it wait for the next.
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut guard = state.lock_owned().await;
+            guard.roll_back_abandoned().await;
+            guard.commit(id).await;
+        });
+        Ok(())
+    }
+
+    /// Commits batch `id` if it is still the open one, and tells its writers.
+    async fn commit(&mut self, id: u64) {
+        if self.batch.as_ref().is_none_or(|b| b.id != id) {
+            return;
+        }
+        let outcome = self.execute("COMMIT").await.map_err(|e| e.to_string());
+        if outcome.is_err() {
+            let _ = self.execute("ROLLBACK").await;
+            self.conn = None;
+        }
+        self.end_batch(outcome);
+    }
+
+    fn end_batch(&mut self, outcome: Result<(), String>) {
+        if let Some(batch) = self.batch.take() {
+            batch.done.send_replace(Some(outcome.map_err(Arc::from)));
+        }
+    }
+
+    async fn roll_back_abandoned(&mut self) {
+        if self.abandoned {
+            self.abandoned = false;
+            if self
+                .execute("ROLLBACK TO member; RELEASE member")
+                .await
+                .is_err()
+            {
+                self.fail_batch("an abandoned write could not be undone");
+            }
+        }
+    }
+
+    /// Ends the open batch without committing it: its writers are told it
+    /// failed, and the next writer opens another connection.
+    fn fail_batch(&mut self, why: &str) {
+        self.conn = None;
+        self.end_batch(Err(why.to_owned()));
+    }
+}
+
+impl Member {
+    /// The write connection, for this writer's statements.
+    pub fn connection(&mut self) -> Result<&mut SqliteConnection, StoreError> {
+        self.guard
+            .as_mut()
+            .and_then(|g| g.conn.as_mut())
+            .ok_or_else(|| StoreError::Commit("no write connection".into()))
+    }
+
+    /// Keeps this writer's work in the batch (`Ok`) or undoes it (`Err`),
+    /// gives the connection to the next writer, and answers once the batch's
+    /// commit has returned: the writer's own error, or its value if the
+    /// commit succeeded.
+    pub async fn finish<T>(mut self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        if let Some(mut guard) = self.guard.take() {
+            guard.abandoned = false;
+            let end = if result.is_ok() {
+                "RELEASE member"
+            } else {
+                "ROLLBACK TO member; RELEASE member"
+            };
+            if let Err(error) = guard.execute(end).await {
+                // SQLite ended the whole transaction (a full disk, say):
+                // the others' work in this batch is gone too.
+                guard.fail_batch(&error.to_string());
+            }
+        }
+        let outcome = self
+            .outcome
+            .wait_for(Option::is_some)
+            .await
+            .map(|o| o.clone())
+            .unwrap_or_else(|_| Some(Err(Arc::from("the batch was dropped"))));
+        let value = result?;
+        match outcome {
+            Some(Ok(())) => Ok(value),
+            Some(Err(why)) => Err(StoreError::Commit(why.to_string())),
+            None => Err(StoreError::Commit("the batch did not end".into())),
+        }
+    }
+}
