@@ -12,10 +12,10 @@ use baladiya_domain::tracking::TrackingNumber;
 use baladiya_domain::workflow::{self, Outcome, Status, WorkflowState};
 use baladiya_domain::{ErrorCode, Fields};
 use baladiya_store::{
-    ApplicationRecord, HistoryEntry, InboxQuery, NewApplication, NewDocument, NewEvent,
-    NewNotification, Throttle, WorkflowChange, WorkflowUpdate,
+    ApplicationRecord, HistoryEntry, InboxQuery, InsertedApplication, NewApplication, NewDocument,
+    NewEvent, NewNotification, Throttle, WorkflowChange, WorkflowUpdate,
 };
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, SubsecRound, Utc};
 use serde_json::json;
 
 use crate::attachments::sniff;
@@ -119,6 +119,27 @@ pub(crate) enum Actor<'a> {
     Staff(&'a Principal),
     /// The payment gateway's confirmed callback.
     Gateway,
+}
+
+/// An application a submission filed (or had filed before, when the
+/// submission is a retry).
+#[derive(Debug, Clone)]
+pub struct Filed {
+    pub tracking: String,
+    pub id: i64,
+    /// As it was written, when this submission filed it: its answer needs
+    /// no reading back. `None` for a retry.
+    pub view: Option<ApplicationView>,
+}
+
+impl Filed {
+    fn again((tracking, id): (String, i64)) -> Filed {
+        Filed {
+            tracking,
+            id,
+            view: None,
+        }
+    }
 }
 
 /// An application with its service, ready to show.
@@ -235,7 +256,7 @@ impl App {
         submission: Submission,
         intake: Option<&Principal>,
         client: &str,
-    ) -> Result<(String, i64), AppError> {
+    ) -> Result<Filed, AppError> {
         self.submit_or_check(submission, intake, client, false)
             .await?
             .ok_or_else(|| AppError::Internal("a submission was only checked".into()))
@@ -260,10 +281,10 @@ impl App {
         intake: Option<&Principal>,
         client: &str,
         check_only: bool,
-    ) -> Result<Option<(String, i64)>, AppError> {
+    ) -> Result<Option<Filed>, AppError> {
         let idempotency = submission.idempotency();
         if !check_only && let Some(id) = self.replayed(idempotency.as_ref(), "application").await? {
-            return self.tracking_of(id).await.map(Some);
+            return self.tracking_of(id).await.map(Filed::again).map(Some);
         }
         let mut fields = Fields::new();
         let published = self.service(&submission.service);
@@ -409,7 +430,7 @@ impl App {
         let new = NewApplication {
             service_version_id: published.version_id,
             unit_id: unit.id,
-            unit_code: unit.code.to_string(),
+            unit_path: unit.path.encode(),
             applicant_kind: if kind.is_empty() {
                 "citizen".into()
             } else {
@@ -431,7 +452,8 @@ impl App {
             pending_departments: encode_departments(&first.kind.departments()),
             fee_minor: fee,
             currency: service.currency().code().into(),
-            submitted_at: self.now(),
+            // As stored (microseconds), so the answer says what a later read will.
+            submitted_at: self.now().trunc_subsecs(6),
             step_due_on: due(&calendar, today, first.sla_working_days)?,
             due_on: due(&calendar, today, service.sla_working_days)?,
             throttle: intake
@@ -455,17 +477,42 @@ impl App {
                 |year, seq| TrackingNumber::new(&unit_code, year, seq as u64).to_string(),
             )
             .await;
-        let (row_id, number) = match inserted {
+        let InsertedApplication {
+            record,
+            mut submitted,
+        } = match inserted {
             Err(baladiya_store::StoreError::KeyTaken) => {
                 let id = self
                     .taken_by(new.idempotency.as_ref(), "application")
                     .await?;
-                return self.tracking_of(id).await.map(Some);
+                return self.tracking_of(id).await.map(Filed::again).map(Some);
             }
             other => other?,
         };
-        tracing::info!(tracking = %number, service = %service.code, channel = new.channel, "application submitted");
-        Ok(Some((number, row_id)))
+        tracing::info!(tracking = %record.tracking_number, service = %service.code, channel = new.channel, "application submitted");
+        submitted.actor_name = intake.map(|p| p.full_name.clone());
+        Ok(Some(Filed {
+            tracking: record.tracking_number.clone(),
+            id: record.id,
+            view: Some(ApplicationView {
+                service: published.service.clone(),
+                unit,
+                history: vec![submitted],
+                documents: documents
+                    .iter()
+                    .map(|d| {
+                        (
+                            d.code.clone(),
+                            d.file_name.clone(),
+                            d.content_type.clone(),
+                            d.size_bytes,
+                        )
+                    })
+                    .collect(),
+                issuance: None,
+                record,
+            }),
+        }))
     }
 
     /// The application a page form made under `key` (scoped), for its

@@ -340,7 +340,7 @@ async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog
     let template = NewApplication {
         service_version_id: published.version_id,
         unit_id: unit.id,
-        unit_code: unit.code.to_string(),
+        unit_path: unit.path.encode(),
         applicant_kind: "citizen".into(),
         applicant_name: "مقدم طلب للقياس".into(),
         applicant_id_number: national_id(),

@@ -77,7 +77,8 @@ pub struct NewNotification {
 pub struct NewApplication {
     pub service_version_id: i64,
     pub unit_id: i64,
-    pub unit_code: String,
+    /// The unit's path ([`UnitPath::encode`]), for the record answered.
+    pub unit_path: String,
     pub applicant_kind: String,
     pub applicant_name: String,
     pub applicant_id_number: String,
@@ -134,6 +135,52 @@ pub struct ApplicationRecord {
     /// The staff member it is assigned to, and their name.
     pub assigned_to: Option<i64>,
     pub assignee: Option<String>,
+}
+
+impl ApplicationRecord {
+    /// The record [`Store::insert_application`] wrote, without reading it.
+    fn inserted(id: i64, tracking_number: String, new: &NewApplication) -> ApplicationRecord {
+        ApplicationRecord {
+            id,
+            tracking_number,
+            service_version_id: new.service_version_id,
+            unit_id: new.unit_id,
+            unit_path: new.unit_path.clone(),
+            applicant_kind: new.applicant_kind.clone(),
+            applicant_name: new.applicant_name.clone(),
+            applicant_id_number: new.applicant_id_number.clone(),
+            applicant_phone: new.applicant_phone.clone(),
+            applicant_email: new.applicant_email.clone(),
+            channel: new.channel.to_owned(),
+            form: new.form.clone(),
+            status: new.status.clone(),
+            step: 0,
+            approvals: String::new(),
+            step_role: new.step_role.clone(),
+            pending_departments: new.pending_departments.clone(),
+            fee_minor: new.fee_minor,
+            currency: new.currency.clone(),
+            receipt_number: None,
+            submitted_at: new.submitted_at,
+            step_due_on: new.step_due_on,
+            due_on: new.due_on,
+            returned_on: None,
+            escalated: false,
+            completed_at: None,
+            version: 1,
+            rating: None,
+            assigned_to: None,
+            assignee: None,
+        }
+    }
+}
+
+/// What [`Store::insert_application`] wrote: the application and the
+/// first line of its history (without the actor's name).
+#[derive(Debug, Clone)]
+pub struct InsertedApplication {
+    pub record: ApplicationRecord,
+    pub submitted: HistoryEntry,
 }
 
 const APPLICATION_COLUMNS: &str = "a.id, a.tracking_number, a.service_version_id, a.unit_id, u.path AS unit_path, \
@@ -287,7 +334,7 @@ impl Store {
         notification: &NewNotification,
         actor_id: Option<i64>,
         make_number: impl Fn(i32, i64) -> String,
-    ) -> Result<(i64, String), StoreError> {
+    ) -> Result<InsertedApplication, StoreError> {
         use chrono::Datelike;
         let year = new.submitted_at.year();
         Ok(in_write_tx!(self, tx => {
@@ -334,6 +381,18 @@ impl Store {
             for doc in documents {
                 insert_document!(tx, id, doc, new.submitted_at);
             }
+            let detail = serde_json::json!({
+                "tracking_number": number,
+                "channel": new.channel,
+                "to": {"status": new.status, "step": 0},
+                "documents": documents.len(),
+            });
+            let submitted = HistoryEntry {
+                at: new.submitted_at,
+                action: "application.submitted".into(),
+                actor_name: None,
+                detail: detail.to_string(),
+            };
             insert_event!(tx, &NewEvent {
                 at: new.submitted_at,
                 actor_id,
@@ -341,16 +400,11 @@ impl Store {
                 entity: "application",
                 entity_id: id,
                 unit_id: Some(new.unit_id),
-                detail: serde_json::json!({
-                    "tracking_number": number,
-                    "channel": new.channel,
-                    "to": {"status": new.status, "step": 0},
-                    "documents": documents.len(),
-                }),
+                detail,
             });
             insert_notification!(tx, id, notification, new.submitted_at);
             record_idempotency_key!(tx, new.idempotency.as_ref(), "application", id, new.submitted_at);
-            (id, number)
+            InsertedApplication { record: ApplicationRecord::inserted(id, number, new), submitted }
         }))
     }
 

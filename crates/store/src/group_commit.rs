@@ -30,7 +30,7 @@ type Outcome = Option<Result<(), Arc<str>>>;
 /// The write connection and its open batch.
 #[derive(Debug)]
 pub struct GroupCommit {
-    options: SqliteConnectOptions,
+    options: Arc<SqliteConnectOptions>,
     state: Arc<Mutex<State>>,
 }
 
@@ -59,32 +59,40 @@ pub struct Member {
 impl GroupCommit {
     pub fn new(pool: &SqlitePool) -> GroupCommit {
         GroupCommit {
-            options: (*pool.connect_options()).clone(),
+            options: pool.connect_options(),
             state: Arc::new(Mutex::new(State::default())),
         }
     }
 
     /// Waits for the write connection, opens a batch if none is open, and
-    /// starts this writer's savepoint.
+    /// starts this writer's savepoint. Done in a task of its own, so that a
+    /// caller dropped meanwhile cannot stop it half-way (between `BEGIN`
+    /// and the batch it opens, say): a savepoint opened for nobody is
+    /// rolled back by the next writer.
     pub async fn join(&self) -> Result<Member, StoreError> {
-        let mut guard = self.state.clone().lock_owned().await;
-        guard.roll_back_abandoned().await;
-        if guard.conn.is_none() {
-            guard.conn = Some(SqliteConnection::connect_with(&self.options).await?);
-        }
-        if guard.batch.is_none() {
-            guard.open_batch(&self.state).await?;
-        }
-        let outcome = match &guard.batch {
-            Some(batch) => batch.done.subscribe(),
-            None => return Err(StoreError::Commit("no open batch".into())),
-        };
-        guard.execute("SAVEPOINT member").await?;
-        guard.abandoned = true;
-        Ok(Member {
-            guard: Some(guard),
-            outcome,
+        let (state, options) = (self.state.clone(), self.options.clone());
+        tokio::spawn(async move {
+            let mut guard = state.clone().lock_owned().await;
+            guard.roll_back_abandoned().await;
+            if guard.conn.is_none() {
+                guard.conn = Some(SqliteConnection::connect_with(&options).await?);
+            }
+            if guard.batch.is_none() {
+                guard.open_batch(&state).await?;
+            }
+            let outcome = match &guard.batch {
+                Some(batch) => batch.done.subscribe(),
+                None => return Err(StoreError::Commit("no open batch".into())),
+            };
+            guard.execute("SAVEPOINT member").await?;
+            guard.abandoned = true;
+            Ok(Member {
+                guard: Some(guard),
+                outcome,
+            })
         })
+        .await
+        .map_err(|e| StoreError::Commit(e.to_string()))?
     }
 }
 
@@ -174,17 +182,22 @@ impl Member {
     /// commit succeeded.
     pub async fn finish<T>(mut self, result: Result<T, StoreError>) -> Result<T, StoreError> {
         if let Some(mut guard) = self.guard.take() {
-            guard.abandoned = false;
             let end = if result.is_ok() {
                 "RELEASE member"
             } else {
                 "ROLLBACK TO member; RELEASE member"
             };
-            if let Err(error) = guard.execute(end).await {
-                // SQLite ended the whole transaction (a full disk, say):
-                // the others' work in this batch is gone too.
-                guard.fail_batch(&error.to_string());
-            }
+            // In a task of its own, as `join`: a rollback is not left half-done.
+            let ended = tokio::spawn(async move {
+                if let Err(error) = guard.execute(end).await {
+                    // SQLite ended the whole transaction (a full disk, say):
+                    // the others' work in this batch is gone too.
+                    guard.fail_batch(&error.to_string());
+                }
+                guard.abandoned = false;
+            })
+            .await;
+            ended.map_err(|e| StoreError::Commit(e.to_string()))?;
         }
         let outcome = self
             .outcome

@@ -44,8 +44,8 @@ use sqlx::sqlite::{
 };
 
 pub use applications::{
-    ApplicationRecord, HistoryEntry, InboxQuery, IssuanceRecord, NewApplication, NewDocument,
-    NewIssuance, NewNotification, WorkflowChange, WorkflowUpdate,
+    ApplicationRecord, HistoryEntry, InboxQuery, InsertedApplication, IssuanceRecord,
+    NewApplication, NewDocument, NewIssuance, NewNotification, WorkflowChange, WorkflowUpdate,
 };
 pub use error::StoreError;
 

@@ -298,16 +298,19 @@ async fn submit(
     };
     parts.submission.idempotency_key = crate::idempotency::idempotency_header(&headers, &scope)?;
     let proof = parts.submission.applicant_id.clone();
-    let (tracking, _) = state
+    let filed = state
         .app
         .submit(parts.submission, intake.as_ref(), &client)
         .await?;
-    let view = match &intake {
-        Some(who) => state.app.application_for(who, &tracking).await?,
-        None => {
+    // The applicant who just filed it sees it as it was written; staff,
+    // and a retry, read it under their own rights.
+    let view = match (&intake, filed.view) {
+        (Some(who), _) => state.app.application_for(who, &filed.tracking).await?,
+        (None, Some(view)) => view,
+        (None, None) => {
             state
                 .app
-                .application_for_applicant(&tracking, &proof, &client)
+                .application_for_applicant(&filed.tracking, &proof, &client)
                 .await?
         }
     };

@@ -226,6 +226,10 @@ async fn a_building_permit_goes_through_parallel_approvals_to_a_verified_license
         body.get("applicant").is_none(),
         "the public view has no personal data block"
     );
+    // The filing's answer (built from what was written) is the
+    // application as any later read finds it.
+    let tracked = json_of(track(&app, &tracking, "01012345678").await).await;
+    assert_eq!(tracked, body);
 
     let clerk = app.token("eg.clerk").await;
     let officer = app.token("eg.officer").await;
