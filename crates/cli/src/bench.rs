@@ -426,7 +426,7 @@ async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog
 pub async fn run(options: BenchOptions) -> Result<()> {
     let all = options.suite == "all";
     let suite = |name: &str| all || options.suite == name;
-    let (shop, reports, indicators, sensors, process, training, footprint) = (
+    let (shop, reports, indicators, sensors, process, training, footprint, crash) = (
         suite("shop"),
         suite("reports"),
         suite("indicators"),
@@ -434,10 +434,11 @@ pub async fn run(options: BenchOptions) -> Result<()> {
         suite("process"),
         suite("training"),
         suite("footprint"),
+        suite("crash"),
     );
-    if !(shop || reports || indicators || sensors || process || training || footprint) {
+    if !(shop || reports || indicators || sensors || process || training || footprint || crash) {
         anyhow::bail!(
-            "unknown suite {}: use shop, reports, indicators, sensors, process, training, footprint or all",
+            "unknown suite {}: use shop, reports, indicators, sensors, process, training, footprint, crash or all",
             options.suite
         );
     }
@@ -563,6 +564,27 @@ pub async fn run(options: BenchOptions) -> Result<()> {
             result["rss_after_mib"].as_f64().unwrap_or_default(),
         );
         report["footprint"] = Value::Array(vec![result]);
+    }
+    if crash {
+        let results = on_engines(&options, |name, url| {
+            let options = options.clone();
+            async move { crate::bench_crash::engine(&name, &url, &options).await }
+        })
+        .await?;
+        println!("\nCrash (SIGKILL under load; Open311 submissions)");
+        for r in &results {
+            println!(
+                "  {}: {} acknowledged in {:.1} s ({:.0}/s), {} unanswered at the kill; after it {} found, {} lost",
+                r["engine"].as_str().unwrap_or_default(),
+                r["acknowledged"],
+                r["seconds_before_kill"].as_f64().unwrap_or_default(),
+                r["submissions_per_s"].as_f64().unwrap_or_default(),
+                r["unanswered_at_kill"],
+                r["found_after_restart"],
+                r["lost"],
+            );
+        }
+        report["crash"] = Value::Array(results);
     }
     if let Some(dir) = options.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;

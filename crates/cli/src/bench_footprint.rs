@@ -24,14 +24,20 @@ const CLIENTS: usize = 64;
 const STARTS: usize = 7;
 
 /// A server process of this binary, serving `dir`'s database.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     /// The demo's Open311 key, when started with `--demo`.
     key: Option<String>,
 }
 
-async fn start(dir: &Path, catalog: &Path, demo: bool) -> Result<Server> {
+/// Starts `serve` in `dir` on `database` (by default `dir`'s SQLite file).
+pub(crate) async fn start(
+    dir: &Path,
+    catalog: &Path,
+    database: Option<&str>,
+    demo: bool,
+) -> Result<Server> {
     let mut command = Command::new(std::env::current_exe()?);
     command
         .current_dir(dir)
@@ -48,6 +54,9 @@ async fn start(dir: &Path, catalog: &Path, demo: bool) -> Result<Server> {
         .kill_on_drop(true);
     if demo {
         command.arg("--demo");
+    }
+    if let Some(url) = database {
+        command.env("BALADIYA_DATABASE_URL", url);
     }
     let mut child = command.spawn().context("starting the server")?;
     let stdout = child.stdout.take().context("its output")?;
@@ -83,8 +92,15 @@ impl Server {
         rss_mib(self.pid()?).context("the server's VmRSS")
     }
 
+    /// SIGKILL: the process ends at once, whatever it was doing.
+    pub(crate) fn kill(mut self) -> Result<u32> {
+        let pid = self.pid()?;
+        self.child.start_kill()?;
+        Ok(pid)
+    }
+
     /// SIGTERM, then waits for it to finish its requests and exit.
-    async fn stop(mut self) -> Result<()> {
+    pub(crate) async fn stop(mut self) -> Result<()> {
         let pid = self.pid()?.to_string();
         Command::new("kill").args(["-TERM", &pid]).status().await?;
         tokio::time::timeout(Duration::from_secs(30), self.child.wait())
@@ -105,7 +121,7 @@ pub async fn run(options: &BenchOptions) -> Result<Value> {
     // Its own MQTT broker would take a port for nothing here.
     std::fs::write(dir.path().join("baladiya.toml"), "mqtt_listen = \"off\"\n")?;
     eprintln!("== footprint: making the demo database");
-    let first = start(dir.path(), &catalog, true).await?;
+    let first = start(dir.path(), &catalog, None, true).await?;
     first.stop().await?;
 
     // Cold starts: from the process's start to its first answer.
@@ -113,7 +129,7 @@ pub async fn run(options: &BenchOptions) -> Result<Value> {
     let mut starts = Vec::new();
     for _ in 0..STARTS {
         let t = Instant::now();
-        let server = start(dir.path(), &catalog, false).await?;
+        let server = start(dir.path(), &catalog, None, false).await?;
         let health = client
             .get(format!("{}/healthz", server.base))
             .send()
@@ -127,7 +143,7 @@ pub async fn run(options: &BenchOptions) -> Result<Value> {
     eprintln!("cold start (median of {STARTS}): {cold_start_ms:.1} ms");
 
     // Memory: idle, under mixed traffic, and after.
-    let server = start(dir.path(), &catalog, true).await?;
+    let server = start(dir.path(), &catalog, None, true).await?;
     let key = server.key.clone().context("the demo's Open311 key")?;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let idle = server.rss_mib()?;

@@ -1,6 +1,7 @@
 //! `baladiya`: the one binary. Serve, migrate, administer.
 
 mod bench;
+mod bench_crash;
 mod bench_footprint;
 mod bench_indicators;
 mod bench_process;
@@ -115,7 +116,7 @@ enum Command {
         /// docs/benchmarks/DATE-SUITE.json.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// shop, reports, indicators, sensors, process, training, footprint or all.
+        /// shop, reports, indicators, sensors, process, training, footprint, crash or all.
         #[arg(long, default_value = "all")]
         suite: String,
         /// Citizen reports in the database for the Open311 search measurements.
