@@ -16,9 +16,9 @@ use serde_json::{Value, json};
 use crate::bench::BenchOptions;
 use crate::bench_footprint::start;
 
-/// Submissions a minute the benchmark's API key allows: more than any
-/// server answers.
-const PER_MINUTE: &str = "100000000";
+/// Submissions a minute the benchmark's API key allows (the most a key
+/// may): more than this machine's server answers.
+const PER_MINUTE: &str = "100000";
 
 pub async fn engine(name: &str, url: &str, options: &BenchOptions) -> Result<Value> {
     let dir = tempfile::tempdir()?;
@@ -154,5 +154,10 @@ async fn api_key(dir: &Path, url: &str) -> Result<String> {
             l.split_once("/minute): ")
                 .map(|(_, key)| key.trim().to_owned())
         })
-        .context("the key printed by admin api-key")
+        .with_context(|| {
+            format!(
+                "admin api-key printed no key: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        })
 }
