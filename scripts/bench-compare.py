@@ -58,7 +58,8 @@ def main():
         a, b = old.get(key), new.get(key)
         if a is None or b is None:
             shown = "new" if a is None else "gone"
-            print(f"{label:<{width}}  {a if a is not None else '':>9}  {b if b is not None else '':>9}  {shown}")
+            cell = lambda v: f"{v:9.4f}" if v is not None else " " * 9
+            print(f"{label:<{width}}  {cell(a)}  {cell(b)}  {shown}")
             continue
         change = (b - a) / a * 100 if a else 0.0
         worst = min(worst, change)

@@ -14,7 +14,7 @@ use baladiya_store::{ReportQuery, Store};
 use serde_json::{Value, json};
 
 use crate::bench::BenchOptions;
-use crate::bench_footprint::start;
+use crate::bench_footprint::{start, street_light_report};
 
 /// Submissions a minute the benchmark's API key allows (the most a key
 /// may): more than this machine's server answers.
@@ -47,16 +47,7 @@ pub async fn engine(name: &str, url: &str, options: &BenchOptions) -> Result<Val
             for n in 0.. {
                 let marker = format!("crash {c}-{n}: عمود إنارة مطفأ");
                 in_flight.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let answer = client
-                    .post(format!("{base}/open311/v2/requests.json"))
-                    .form(&[
-                        ("api_key", key.as_str()),
-                        ("service_code", "street-lighting"),
-                        ("lat", "29.86"),
-                        ("long", "31.25"),
-                        ("attribute[problem]", "off"),
-                        ("description", marker.as_str()),
-                    ])
+                let answer = street_light_report(&client, &base, &key, &marker)
                     .send()
                     .await;
                 // A request the server died with: sent, never answered.

@@ -110,6 +110,25 @@ impl Server {
     }
 }
 
+/// An Open311 report of a street light out in Giza, with `key`.
+pub(crate) fn street_light_report(
+    client: &reqwest::Client,
+    base: &str,
+    key: &str,
+    description: &str,
+) -> reqwest::RequestBuilder {
+    client
+        .post(format!("{base}/open311/v2/requests.json"))
+        .form(&[
+            ("api_key", key),
+            ("service_code", "street-lighting"),
+            ("lat", "29.86"),
+            ("long", "31.25"),
+            ("attribute[problem]", "off"),
+            ("description", description),
+        ])
+}
+
 /// A process's resident memory (`VmRSS` of `/proc/PID/status`), in MiB.
 fn rss_mib(pid: u32) -> Option<f64> {
     crate::bench::proc_kib(&format!("/proc/{pid}/status"), "VmRSS:").map(|kib| kib / 1024.0)
@@ -174,16 +193,7 @@ pub async fn run(options: &BenchOptions) -> Result<Value> {
             // minute: a refusal is an answer too), the rest reading.
             let response = match (i + n) % 10 {
                 0 => {
-                    client
-                        .post(format!("{base}/open311/v2/requests.json"))
-                        .form(&[
-                            ("api_key", key.as_str()),
-                            ("service_code", "street-lighting"),
-                            ("lat", "29.86"),
-                            ("long", "31.25"),
-                            ("attribute[problem]", "off"),
-                            ("description", "عمود إنارة مطفأ (قياس الذاكرة)"),
-                        ])
+                    street_light_report(&client, &base, &key, "عمود إنارة مطفأ (قياس الذاكرة)")
                         .send()
                         .await?
                 }

@@ -194,8 +194,22 @@ pub async fn engine(
     };
     // Interleaved with the answer itself, so both see the same machine.
     let (mut reads, mut writes, mut answers) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut csvs, mut geojsons) = (Vec::new(), Vec::new());
     let mut ceiling_rows = 0;
     for _ in 0..options.samples.clamp(5, 50) {
+        // The open-data exports of the same rows, as a downloader gets them.
+        for (format, times) in [("csv", &mut csvs), ("geojson", &mut geojsons)] {
+            let t = Instant::now();
+            let r = client
+                .get(format!(
+                    "{base}/open-data/reports.{format}?service_code=pothole&status=open"
+                ))
+                .send()
+                .await?;
+            anyhow::ensure!(r.status().is_success(), "export {format}: {}", r.status());
+            r.bytes().await?;
+            times.push(t.elapsed());
+        }
         let t = Instant::now();
         let r = client
             .get(format!("{base}/open311/v2/requests.json?{}", searches[0]))
@@ -242,9 +256,27 @@ pub async fn engine(
         p50(&write),
         answer_ms / ceiling_ms.max(f64::EPSILON)
     );
+    // Rows a second: the exports against the driver's read of the same rows.
+    let rows_per_s = |v: &Value| ceiling_rows as f64 / (p50(v) / 1000.0).max(f64::EPSILON);
+    let (csv, geojson) = (latency(csvs), latency(geojsons));
+    let (read_rows, csv_rows, geojson_rows) =
+        (rows_per_s(&read), rows_per_s(&csv), rows_per_s(&geojson));
+    eprintln!(
+        "  open-data export of the same rows: CSV {csv_rows:.0} rows/s, GeoJSON {geojson_rows:.0} rows/s; the driver's read {read_rows:.0} rows/s"
+    );
     served.stop().await?;
     store.close().await;
     Ok(json!({
+        "open_data_export": {
+            "rows": ceiling_rows,
+            "csv": csv,
+            "geojson": geojson,
+            "csv_rows_per_s": csv_rows,
+            "geojson_rows_per_s": geojson_rows,
+            "driver_read_rows_per_s": read_rows,
+        },
+        "export_csv_vs_read": csv_rows / read_rows.max(f64::EPSILON),
+        "export_geojson_vs_read": geojson_rows / read_rows.max(f64::EPSILON),
         "search_ceiling": {
             "search": searches[0],
             "rows": ceiling_rows,

@@ -801,14 +801,24 @@ impl Store {
     }
 
     /// The baseline of the benchmarks: one small row per transaction into
-    /// a scratch table, with the same durability settings as real writes.
+    /// a scratch table, with the same durability settings as real writes —
+    /// the engine's own rate, each transaction on a pool connection of its
+    /// own (on SQLite `BEGIN IMMEDIATE`, waiting in SQLite's busy handler),
+    /// not through Baladiya's group commit.
     pub async fn raw_insert(&self, payload: &str) -> Result<(), StoreError> {
-        in_write_tx!(self, tx => {
-            sqlx::query("INSERT INTO bench_raw (payload) VALUES ($1)")
-                .bind(payload)
-                .execute(&mut *tx)
-                .await?;
-        });
+        const INSERT: &str = "INSERT INTO bench_raw (payload) VALUES ($1)";
+        match self {
+            Store::Sqlite(SqliteStore { pool, .. }) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                sqlx::query(INSERT).bind(payload).execute(&mut *tx).await?;
+                tx.commit().await?;
+            }
+            Store::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query(INSERT).bind(payload).execute(&mut *tx).await?;
+                tx.commit().await?;
+            }
+        }
         Ok(())
     }
 
