@@ -93,11 +93,11 @@ impl GroupCommit {
         }
     }
 
-    /// Waits for the write connection, opens a batch if none is open, and
-    /// starts this writer's savepoint. Done in a task of its own, so that a
-    /// caller dropped meanwhile cannot stop it half-way (between `BEGIN`
-    /// and the batch it opens, say): a savepoint opened for nobody is
-    /// rolled back by the next writer.
+    /// Waits for the write connection, then opens a batch (this writer
+    /// works in its transaction) or joins the open one in a savepoint.
+    /// Done in a task of its own, so that a caller dropped meanwhile cannot
+    /// stop it half-way (between `BEGIN` and the batch it opens, say): work
+    /// opened for nobody is rolled back by the next writer.
     pub async fn join(&self) -> Result<Member, StoreError> {
         let (state, options) = (self.state.clone(), self.options.clone());
         tokio::spawn(async move {
