@@ -126,17 +126,15 @@ pub(crate) enum Actor<'a> {
 #[derive(Debug, Clone)]
 pub struct Filed {
     pub tracking: String,
-    pub id: i64,
     /// As it was written, when this submission filed it: its answer needs
     /// no reading back. `None` for a retry.
     pub view: Option<ApplicationView>,
 }
 
 impl Filed {
-    fn again((tracking, id): (String, i64)) -> Filed {
+    fn again(tracking: String) -> Filed {
         Filed {
             tracking,
-            id,
             view: None,
         }
     }
@@ -493,7 +491,6 @@ impl App {
         submitted.actor_name = intake.map(|p| p.full_name.clone());
         Ok(Some(Filed {
             tracking: record.tracking_number.clone(),
-            id: record.id,
             view: Some(ApplicationView {
                 service: published.service.clone(),
                 unit,
@@ -524,19 +521,17 @@ impl App {
             .await?
             .filter(|u| u.entity == "application" && self.now() - u.created_at < Duration::days(1))
             .ok_or(AppError::NotFound)?;
-        let (tracking, _) = self.tracking_of(used.entity_id).await?;
+        let tracking = self.tracking_of(used.entity_id).await?;
         let record = self.record(&tracking).await?;
         self.view_of(record).await
     }
 
     /// The tracking number of the application with row `id`.
-    async fn tracking_of(&self, id: i64) -> Result<(String, i64), AppError> {
-        let number = self
-            .store
+    async fn tracking_of(&self, id: i64) -> Result<String, AppError> {
+        self.store
             .tracking_number_of(id)
             .await?
-            .ok_or(AppError::NotFound)?;
-        Ok((number, id))
+            .ok_or(AppError::NotFound)
     }
 
     pub(crate) async fn record(&self, tracking: &str) -> Result<ApplicationRecord, AppError> {

@@ -1,15 +1,16 @@
 //! The crash benchmark: nothing acknowledged is lost. Clients submit
 //! Open311 reports to a server of this binary, started as its own process,
 //! as fast as it takes them; the server is killed with SIGKILL in the middle
-//! of it; then every report it had acknowledged (a `201` with its id) is
+//! of it; then every report it had acknowledged (an answer with its id) is
 //! looked for in the database, with the description the client sent.
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use baladiya_store::{ReportQuery, Store};
 use serde_json::{Value, json};
 
@@ -33,7 +34,7 @@ pub async fn engine(name: &str, url: &str, options: &BenchOptions) -> Result<Val
 
     let server = start(dir.path(), &catalog, Some(url), false).await?;
     let acknowledged: Arc<Mutex<HashMap<i64, String>>> = Arc::default();
-    let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let in_flight = Arc::new(AtomicUsize::new(0));
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(options.clients)
         .timeout(Duration::from_secs(30))
@@ -46,7 +47,7 @@ pub async fn engine(name: &str, url: &str, options: &BenchOptions) -> Result<Val
         clients.push(tokio::spawn(async move {
             for n in 0.. {
                 let marker = format!("crash {c}-{n}: عمود إنارة مطفأ");
-                in_flight.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                in_flight.fetch_add(1, Ordering::Relaxed);
                 let answer = street_light_report(&client, &base, &key, &marker)
                     .send()
                     .await;
@@ -55,16 +56,17 @@ pub async fn engine(name: &str, url: &str, options: &BenchOptions) -> Result<Val
                 let Ok(body) = answer.json::<Value>().await else {
                     break;
                 };
-                in_flight.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+                in_flight.fetch_sub(1, Ordering::Relaxed);
                 let id = body[0]["service_request_id"]
                     .as_str()
                     .and_then(|id| id.parse::<i64>().ok());
                 let Some(id) = id else {
                     bail!("an unexpected answer: {body}");
                 };
-                if let Ok(mut acknowledged) = acknowledged.lock() {
-                    acknowledged.insert(id, marker);
-                }
+                acknowledged
+                    .lock()
+                    .map_err(|_| anyhow!("the acknowledged list"))?
+                    .insert(id, marker);
             }
             Ok(())
         }));
@@ -75,8 +77,11 @@ pub async fn engine(name: &str, url: &str, options: &BenchOptions) -> Result<Val
     for client in clients {
         client.await??;
     }
-    let acknowledged = acknowledged.lock().map(|a| a.clone()).unwrap_or_default();
-    let unanswered = in_flight.load(std::sync::atomic::Ordering::Relaxed);
+    let acknowledged = acknowledged
+        .lock()
+        .map_err(|_| anyhow!("the acknowledged list"))?
+        .clone();
+    let unanswered = in_flight.load(Ordering::Relaxed);
     eprintln!(
         "killed server {pid} (SIGKILL) after {:.1} s: {} reports acknowledged, {unanswered} sent and unanswered",
         ran.as_secs_f64(),

@@ -80,7 +80,7 @@ struct Batch {
 
 /// One writer's turn on the write connection, inside the open batch.
 pub struct Member {
-    guard: Option<OwnedMutexGuard<State>>,
+    guard: OwnedMutexGuard<State>,
     scope: Scope,
     outcome: watch::Receiver<Outcome>,
 }
@@ -119,7 +119,7 @@ impl GroupCommit {
             };
             guard.abandoned = Some(scope);
             Ok(Member {
-                guard: Some(guard),
+                guard,
                 scope,
                 outcome,
             })
@@ -165,12 +165,11 @@ impl State {
         if self.batch.as_ref().is_none_or(|b| b.id != id) {
             return;
         }
-        let outcome = self.execute("COMMIT").await.map_err(|e| e.to_string());
-        if outcome.is_err() {
-            let _ = self.execute("ROLLBACK").await;
-            self.conn = None;
+        match self.execute("COMMIT").await {
+            Ok(()) => self.end_batch(Ok(())),
+            // Closing the connection rolls back what is left of the batch.
+            Err(error) => self.fail_batch(&error.to_string()),
         }
-        self.end_batch(outcome);
     }
 
     fn end_batch(&mut self, outcome: Result<(), String>) {
@@ -214,8 +213,8 @@ impl Member {
     /// The write connection, for this writer's statements.
     pub fn connection(&mut self) -> Result<&mut SqliteConnection, StoreError> {
         self.guard
+            .conn
             .as_mut()
-            .and_then(|g| g.conn.as_mut())
             .ok_or_else(|| StoreError::Commit("no write connection".into()))
     }
 
@@ -223,28 +222,29 @@ impl Member {
     /// gives the connection to the next writer, and answers once the batch's
     /// commit has returned: the writer's own error, or its value if the
     /// commit succeeded.
-    pub async fn finish<T>(mut self, result: Result<T, StoreError>) -> Result<T, StoreError> {
-        if let Some(mut guard) = self.guard.take() {
-            let (scope, keep) = (self.scope, result.is_ok());
-            // In a task of its own, as `join`: a rollback is not left half-done.
-            let ended = tokio::spawn(async move {
-                guard.end_member(scope, keep).await;
-                guard.abandoned = None;
-            })
-            .await;
-            ended.map_err(|e| StoreError::Commit(e.to_string()))?;
-        }
-        let outcome = self
-            .outcome
-            .wait_for(Option::is_some)
-            .await
-            .map(|o| o.clone())
-            .unwrap_or_else(|_| Some(Err(Arc::from("the batch was dropped"))));
+    pub async fn finish<T>(self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        let Member {
+            mut guard,
+            scope,
+            mut outcome,
+        } = self;
+        let keep = result.is_ok();
+        // In a task of its own, as `join`: a rollback is not left half-done.
+        tokio::spawn(async move {
+            guard.end_member(scope, keep).await;
+            guard.abandoned = None;
+        })
+        .await
+        .map_err(|e| StoreError::Commit(e.to_string()))?;
+        let committed = match outcome.wait_for(Option::is_some).await {
+            Ok(ended) => ended
+                .clone()
+                .unwrap_or(Err(Arc::from("the batch did not end"))),
+            Err(_) => Err(Arc::from("the batch was dropped")),
+        };
         let value = result?;
-        match outcome {
-            Some(Ok(())) => Ok(value),
-            Some(Err(why)) => Err(StoreError::Commit(why.to_string())),
-            None => Err(StoreError::Commit("the batch did not end".into())),
-        }
+        committed
+            .map(|()| value)
+            .map_err(|why| StoreError::Commit(why.to_string()))
     }
 }

@@ -8,7 +8,7 @@ use baladiya_domain::people::{Role, Username};
 use baladiya_store::{NewDepartment, NewUnit, NewUser, SessionKind, Store, StoreError, Throttle};
 use chrono::{Duration, NaiveDate, Utc};
 
-use crate::support::{Engine, TestDb};
+use crate::support::{Engine, TestDb, scalar_f64};
 
 crate::on_both_engines!(
     migrations_are_idempotent_and_versioned,
@@ -182,19 +182,7 @@ async fn a_refused_write_leaves_no_event(engine: Engine) {
         Err(StoreError::Conflict(ErrorCode::UsernameTaken)) => {}
         other => panic!("expected username-taken, got {other:?}"),
     }
-    let count: i64 = match &store {
-        Store::Sqlite(baladiya_store::SqliteStore { pool, .. }) => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM events")
-                .fetch_one(pool)
-                .await
-        }
-        Store::Postgres(pool) => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM events")
-                .fetch_one(pool)
-                .await
-        }
-    }
-    .expect("count");
+    let count = count(&store, "SELECT COUNT(*) FROM events").await;
     assert_eq!(count, 1, "the failed insert wrote no event");
 }
 
@@ -306,16 +294,9 @@ async fn concurrent_takes_of_a_throttle_all_count(engine: Engine) {
     );
 }
 
-/// Counts `sql`'s single number through the readers' pool (not the
-/// writers' connection).
-async fn count(store: &Store, sql: &'static str) -> i64 {
-    match store {
-        Store::Sqlite(baladiya_store::SqliteStore { pool, .. }) => {
-            sqlx::query_scalar(sql).fetch_one(pool).await
-        }
-        Store::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-    }
-    .expect("count")
+/// A count through the readers' pool (not the writers' connection).
+async fn count(store: &Store, sql: &str) -> i64 {
+    scalar_f64(store, sql).await as i64
 }
 
 async fn concurrent_writers_keep_their_own_work_and_are_answered_once_it_is_kept(engine: Engine) {
@@ -413,54 +394,25 @@ async fn an_abandoned_write_is_kept_whole_or_not_at_all(engine: Engine) {
     // sums) dropped while its first statement runs: the first statement
     // finishes on the database's side, and must not be kept without the
     // second by the next writer's commit.
-    use baladiya_domain::sensors::entity::Kind;
-    use baladiya_store::{StaRef, StaStep};
-    let insert = |kind, doc, thing, sensor, property| StaStep::Insert {
-        kind,
-        doc,
-        thing,
-        sensor,
-        property,
+    use baladiya_app::sensors::{PlaceSpec, StreamSpec, place_plan};
+    use baladiya_domain::sensors::measure::Measure;
+    let place = PlaceSpec {
+        name: "عداد".into(),
+        description: "عداد للاختبار".into(),
+        unit: "EG-GZ".into(),
+        floor_area: None,
+        at: (31.2165, 29.8711),
     };
-    let plan = vec![
-        insert(
-            Kind::Thing,
-            serde_json::json!({"name": "meter", "description": "m"}),
-            None,
-            None,
-            None,
-        ),
-        insert(
-            Kind::Sensor,
-            serde_json::json!({"name": "s", "description": "s", "encodingType": "text/html", "metadata": "m"}),
-            None,
-            None,
-            None,
-        ),
-        insert(
-            Kind::ObservedProperty,
-            serde_json::json!({"name": "p", "description": "p", "definition": "d"}),
-            None,
-            None,
-            None,
-        ),
-        insert(
-            Kind::Datastream,
-            serde_json::json!({
-                "name": "d", "description": "d",
-                "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
-                "unitOfMeasurement": {"name": "kilowatt hour", "symbol": "kWh", "definition": ""},
-            }),
-            Some(StaRef::Step(0)),
-            Some(StaRef::Step(1)),
-            Some(StaRef::Step(2)),
-        ),
-    ];
+    let (plan, streams) = place_plan(
+        &place,
+        &[StreamSpec::of(Measure::Electricity)],
+        Utc::now().to_rfc3339(),
+    );
     let ids = store
         .sta_create(&plan, Utc::now())
         .await
         .expect("datastream");
-    let stream = ids[3];
+    let stream = ids[streams[0]];
     let seed = store.seed_observations(stream, 400_000, 0, 60_000_000);
     let dropped = tokio::time::timeout(std::time::Duration::from_millis(20), seed).await;
     assert!(dropped.is_err(), "the long write was dropped half-way");
