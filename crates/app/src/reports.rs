@@ -17,7 +17,9 @@ use baladiya_domain::reports::lifecycle::{self, ReportAction, ReportState, Repor
 use baladiya_domain::reports::location::{DUPLICATE_RADIUS_M, Location};
 use baladiya_domain::text::normalize_arabic;
 use baladiya_domain::{ErrorCode, Fields};
-use baladiya_store::{HistoryEntry, NewEvent, NewReport, ReportChange, ReportQuery, ReportRecord};
+use baladiya_store::{
+    HistoryEntry, NewEvent, NewReport, PublicReport, ReportChange, ReportQuery, ReportRecord,
+};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -451,7 +453,7 @@ impl App {
     pub async fn search_reports(
         &self,
         mut query: ReportQuery,
-    ) -> Result<Vec<ReportRecord>, AppError> {
+    ) -> Result<Vec<PublicReport>, AppError> {
         query.limit = query.limit.clamp(1, MAX_PAGE);
         Ok(self.store.search_reports(&query).await?)
     }
@@ -462,7 +464,7 @@ impl App {
         &self,
         category: &str,
         location: Location,
-    ) -> Result<Vec<(ReportRecord, f64)>, AppError> {
+    ) -> Result<Vec<(PublicReport, f64)>, AppError> {
         let (low, high) = location.bounding_box(DUPLICATE_RADIUS_M);
         let candidates = self
             .store
@@ -474,7 +476,7 @@ impl App {
                 ..ReportQuery::default()
             })
             .await?;
-        let mut near: Vec<(ReportRecord, f64)> = candidates
+        let mut near: Vec<(PublicReport, f64)> = candidates
             .into_iter()
             .filter_map(|r| {
                 let there = Location::new(r.lat, r.lon).ok()?;
@@ -677,8 +679,8 @@ impl App {
         who: &Principal,
         filter: &ReportInboxFilter,
         limit: i64,
-    ) -> Result<Vec<ReportRecord>, AppError> {
-        let mut found: Vec<ReportRecord> = Vec::new();
+    ) -> Result<Vec<PublicReport>, AppError> {
+        let mut found: Vec<PublicReport> = Vec::new();
         for grant in who
             .access
             .grants()

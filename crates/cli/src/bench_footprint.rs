@@ -233,9 +233,14 @@ pub async fn run(options: &BenchOptions) -> Result<Value> {
     let peak = peak.lock().map(|p| *p).unwrap_or(idle);
     tokio::time::sleep(Duration::from_secs(5)).await;
     let after = server.rss_mib()?;
+    // Once the readers' pool has closed its idle connections (their page
+    // caches and maps of the file) — `baladiya_store::SQLITE_READER_IDLE`,
+    // and as long again for the pool's reaper to come round.
+    tokio::time::sleep(2 * baladiya_store::SQLITE_READER_IDLE).await;
+    let settled = server.rss_mib()?;
     let rate = answered as f64 / took.as_secs_f64();
     eprintln!(
-        "memory: {idle:.1} MiB idle, {peak:.1} MiB at most under {CLIENTS} clients ({rate:.0} requests/s), {after:.1} MiB five seconds after"
+        "memory: {idle:.1} MiB idle, {peak:.1} MiB at most under {CLIENTS} clients ({rate:.0} requests/s), {after:.1} MiB five seconds after, {settled:.1} MiB once idle readers are closed"
     );
     server.stop().await?;
     Ok(json!({
@@ -246,6 +251,7 @@ pub async fn run(options: &BenchOptions) -> Result<Value> {
         "rss_idle_mib": idle,
         "rss_peak_mib": peak,
         "rss_after_mib": after,
+        "rss_settled_mib": settled,
         "mixed_requests_per_s": rate,
         "mixed_latency": latency(lat),
     }))

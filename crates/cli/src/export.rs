@@ -7,7 +7,7 @@ use std::io::Write;
 use anyhow::{Result, anyhow};
 use baladiya_app::App;
 use baladiya_app::reports::MAX_PAGE;
-use baladiya_store::ReportRecord;
+use baladiya_store::PublicReport;
 use baladiya_web::open_data::{CSV_HEADER, ExportQuery, csv_record, feature};
 
 /// Where the reports go, in which format.
@@ -32,7 +32,7 @@ impl Sink<'_> {
         Ok(())
     }
 
-    fn write(&mut self, report: &ReportRecord) -> Result<()> {
+    fn write(&mut self, report: &PublicReport) -> Result<()> {
         match self {
             Sink::Csv(w) => w.write_record(csv_record(report))?,
             Sink::GeoJson {

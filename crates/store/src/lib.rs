@@ -69,7 +69,7 @@ pub use notifications::{OutboxDepth, OutgoingNotification};
 pub use org::{NewDepartment, NewUnit};
 pub use payments::{CallbackRecord, PaymentRecord};
 pub use process::{LogCase, LogFilter, ReportLogCase};
-pub use reports::{NewReport, ReportChange, ReportQuery, ReportRecord};
+pub use reports::{NewReport, PublicReport, ReportChange, ReportQuery, ReportRecord};
 pub use sensors::{
     HOUR, HourRow, ObsColumn, ObsCondition, ObservationRow, Relation, StaRef, StaRow, StaStep,
     hour_of,
@@ -153,6 +153,12 @@ impl Engine {
     }
 }
 
+/// How long a connection of SQLite's readers' pool stays open unused: then
+/// it is closed, and the memory of its page cache (up to 32 MiB) and its
+/// map of the file go back to the system after a burst of traffic. Opening
+/// one again is cheap (a file, no network).
+pub const SQLITE_READER_IDLE: Duration = Duration::from_secs(10);
+
 /// A connection pool to one of the two engines.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -203,6 +209,7 @@ impl Store {
                 .pragma("cache_size", "-32768");
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                .idle_timeout(SQLITE_READER_IDLE)
                 .connect_with(options)
                 .await?;
             let writes = std::sync::Arc::new(group_commit::GroupCommit::new(&pool));

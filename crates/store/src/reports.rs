@@ -44,16 +44,15 @@ pub struct NewReport {
     pub idempotency: Option<crate::IdempotencyKey>,
 }
 
-/// A report as stored. Holds the reporter's personal data: the web layer
-/// decides what is public.
+/// A report as anyone may see it: what listings, the open data and Open311
+/// show. It has no field for the reporter's name, e-mail, phone, device or
+/// account, the attribute answers or the assignee, so an answer built from
+/// it cannot disclose them, and a listing does not read them.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ReportRecord {
+pub struct PublicReport {
     pub id: i64,
-    pub token: String,
     pub category_code: String,
-    pub unit_id: i64,
     pub unit_code: String,
-    pub unit_path: String,
     /// Parsed as rows are read: a stored value that is not a known kind or
     /// status is an error, never silently something else.
     #[sqlx(try_from = "String")]
@@ -61,18 +60,14 @@ pub struct ReportRecord {
     #[sqlx(try_from = "String")]
     pub status: ReportStatus,
     pub status_note: Option<String>,
+    /// As the reporter wrote it: contact details typed into it are hidden
+    /// where it is shown.
     pub description: String,
     pub lat: f64,
     pub lon: f64,
     pub address: Option<String>,
-    pub answers: String,
-    pub photo_key: Option<String>,
-    pub photo_type: Option<String>,
+    pub has_photo: bool,
     pub media_url: Option<String>,
-    pub channel: String,
-    pub reporter_name: Option<String>,
-    pub reporter_email: Option<String>,
-    pub reporter_phone: Option<String>,
     pub duplicate_of: Option<i64>,
     pub reopened: bool,
     pub confirmed: bool,
@@ -81,16 +76,47 @@ pub struct ReportRecord {
     pub expected_on: NaiveDate,
     pub closed_at: Option<DateTime<Utc>>,
     pub version: i64,
+}
+
+/// What anyone may see of a report: the listings' columns.
+const PUBLIC_COLUMNS: &str = "r.id, r.category_code, u.code AS unit_code, r.department, \
+    r.status, r.status_note, r.description, r.lat, r.lon, r.address, \
+    r.photo_key IS NOT NULL AS has_photo, r.media_url, r.duplicate_of, r.reopened, r.confirmed, \
+    r.requested_at, r.updated_at, r.expected_on, r.closed_at, r.version";
+
+/// A report as stored: its public part and the reporter's personal data.
+/// The web layer decides what is shown to whom.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportRecord {
+    #[sqlx(flatten)]
+    pub public: PublicReport,
+    pub token: String,
+    pub unit_id: i64,
+    pub unit_path: String,
+    pub answers: String,
+    pub photo_key: Option<String>,
+    pub photo_type: Option<String>,
+    pub channel: String,
+    pub reporter_name: Option<String>,
+    pub reporter_email: Option<String>,
+    pub reporter_phone: Option<String>,
     /// The staff member it is assigned to, and their name.
     pub assigned_to: Option<i64>,
     pub assignee: Option<String>,
 }
 
-const REPORT_COLUMNS: &str = "r.id, r.token, r.category_code, r.unit_id, u.code AS unit_code, \
-    u.path AS unit_path, r.department, r.status, r.status_note, r.description, r.lat, r.lon, \
-    r.address, r.answers, r.photo_key, r.photo_type, r.media_url, r.channel, r.reporter_name, \
-    r.reporter_email, r.reporter_phone, r.duplicate_of, r.reopened, r.confirmed, r.requested_at, \
-    r.updated_at, r.expected_on, r.closed_at, r.version, r.assigned_to, \
+/// A stored report reads as its public part too (`record.status`).
+impl std::ops::Deref for ReportRecord {
+    type Target = PublicReport;
+
+    fn deref(&self) -> &PublicReport {
+        &self.public
+    }
+}
+
+/// The columns of a report beyond [`PUBLIC_COLUMNS`].
+const PRIVATE_COLUMNS: &str = "r.token, r.unit_id, u.path AS unit_path, r.answers, r.photo_key, \
+    r.photo_type, r.channel, r.reporter_name, r.reporter_email, r.reporter_phone, r.assigned_to, \
     (SELECT full_name FROM users WHERE id = r.assigned_to) AS assignee";
 
 /// Filters of a report search. Empty lists mean "any".
@@ -134,30 +160,40 @@ pub struct ReportChange<'a> {
     pub notify: Option<(&'static str, serde_json::Value)>,
 }
 
+/// Inserts a notification of report `$report_id` to `$contact` (an e-mail
+/// address also goes into the payload, for the mailer).
+macro_rules! notify {
+    ($tx:expr, $report_id:expr, $kind:expr, $contact:expr, $payload:expr, $at:expr) => {{
+        let contact: &str = $contact;
+        let mut payload: serde_json::Value = $payload.clone();
+        if contact.contains('@') {
+            payload["email"] = serde_json::Value::String(contact.to_owned());
+        }
+        sqlx::query(
+            "INSERT INTO notifications (report_id, kind, recipient, payload, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind($report_id)
+        .bind($kind)
+        .bind(contact)
+        .bind(payload.to_string())
+        .bind($at)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
 /// Inserts a notification of report `$report_id` to every follower.
 macro_rules! notify_followers {
     ($tx:expr, $report_id:expr, $kind:expr, $payload:expr, $at:expr) => {{
-        let followers: Vec<String> =
-            sqlx::query_scalar("SELECT contact FROM report_followers WHERE report_id = $1 ORDER BY contact")
-                .bind($report_id)
-                .fetch_all(&mut *$tx)
-                .await?;
-        for contact in followers {
-            let mut payload: serde_json::Value = $payload.clone();
-            if contact.contains('@') {
-                payload["email"] = serde_json::Value::String(contact.clone());
-            }
-            sqlx::query(
-                "INSERT INTO notifications (report_id, kind, recipient, payload, next_attempt_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $5)",
-            )
-            .bind($report_id)
-            .bind($kind)
-            .bind(&contact)
-            .bind(payload.to_string())
-            .bind($at)
-            .execute(&mut *$tx)
-            .await?;
+        let followers: Vec<String> = sqlx::query_scalar(
+            "SELECT contact FROM report_followers WHERE report_id = $1 ORDER BY contact",
+        )
+        .bind($report_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        for contact in &followers {
+            notify!($tx, $report_id, $kind, contact, $payload, $at);
         }
     }};
 }
@@ -226,6 +262,8 @@ impl Store {
             .bind(new.expected_on)
             .fetch_one(&mut *tx)
             .await?;
+            // The reporter is the new report's only follower: followed and
+            // told it was received, without reading the followers back.
             if let Some(contact) = &contact {
                 sqlx::query("INSERT INTO report_followers (report_id, contact, created_at) VALUES ($1, $2, $3)")
                     .bind(id)
@@ -233,6 +271,7 @@ impl Store {
                     .bind(new.requested_at)
                     .execute(&mut *tx)
                     .await?;
+                notify!(tx, id, "report_received", contact, received(id), new.requested_at);
             }
             insert_event!(tx, &NewEvent {
                 at: new.requested_at,
@@ -247,8 +286,6 @@ impl Store {
                     "category": new.category_code,
                 }),
             });
-            let received = received(id);
-            notify_followers!(tx, id, "report_received", received, new.requested_at);
             record_idempotency_key!(tx, new.idempotency.as_ref(), "report", id, new.requested_at);
             id
         }))
@@ -256,7 +293,8 @@ impl Store {
 
     pub async fn report(&self, id: i64) -> Result<Option<ReportRecord>, StoreError> {
         let sql = format!(
-            "SELECT {REPORT_COLUMNS} FROM reports r JOIN org_units u ON u.id = r.unit_id WHERE r.id = $1"
+            "SELECT {PUBLIC_COLUMNS}, {PRIVATE_COLUMNS} FROM reports r \
+             JOIN org_units u ON u.id = r.unit_id WHERE r.id = $1"
         );
         Ok(on_pool!(self, pool => {
             sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
@@ -273,13 +311,14 @@ impl Store {
         }))
     }
 
-    /// Reports matching `query`, newest first (or oldest first).
+    /// Reports matching `query`, newest first (or oldest first), as anyone
+    /// may see them.
     pub async fn search_reports(
         &self,
         query: &ReportQuery,
-    ) -> Result<Vec<ReportRecord>, StoreError> {
+    ) -> Result<Vec<PublicReport>, StoreError> {
         let mut sql = Sql::new(format!(
-            "SELECT {REPORT_COLUMNS} FROM reports r JOIN org_units u ON u.id = r.unit_id WHERE 1 = 1"
+            "SELECT {PUBLIC_COLUMNS} FROM reports r JOIN org_units u ON u.id = r.unit_id WHERE 1 = 1"
         ));
         sql.any_of("r.id", query.ids.iter().map(|i| Param::Int(*i)).collect());
         sql.any_of(

@@ -19,7 +19,7 @@ use baladiya_domain::ErrorCode;
 use baladiya_domain::reports::ReportCategory;
 use baladiya_domain::reports::lifecycle::ReportStatus;
 use baladiya_domain::text::{has_forbidden_chars, redact_contacts, without_forbidden_chars};
-use baladiya_store::{ReportQuery, ReportRecord};
+use baladiya_store::{PublicReport, ReportQuery};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
@@ -512,7 +512,7 @@ fn w3c(t: DateTime<Utc>) -> String {
 /// One request as the public sees it: never the reporter's name, e-mail,
 /// phone, device or account.
 fn request_doc(
-    report: &ReportRecord,
+    report: &PublicReport,
     category: Option<&ReportCategory>,
     lang: &str,
     base: &str,
@@ -553,7 +553,7 @@ fn request_doc(
     ])
 }
 
-fn requests_doc(state: &AppState, tr: &Tr, base: &str, reports: &[ReportRecord]) -> Doc {
+fn requests_doc(state: &AppState, tr: &Tr, base: &str, reports: &[PublicReport]) -> Doc {
     let categories = state.app.report_categories();
     let items = reports
         .iter()
@@ -611,7 +611,7 @@ async fn one_request(
             StatusCode::OK,
             format,
             "service_requests",
-            requests_doc(&state, &tr, &base_url(&state, &headers), &[report]),
+            requests_doc(&state, &tr, &base_url(&state, &headers), &[report.public]),
         ),
         Err(AppError::NotFound) => error(
             StatusCode::NOT_FOUND,

@@ -8,7 +8,7 @@ use baladiya_domain::org::UnitCode;
 use baladiya_domain::reports::ReportCategory;
 use baladiya_domain::reports::lifecycle::ReportStatus;
 use baladiya_domain::text::redact_contacts;
-use baladiya_store::{ReportQuery, ReportRecord};
+use baladiya_store::{PublicReport, ReportQuery};
 use chrono::{NaiveDate, NaiveTime};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -91,7 +91,7 @@ fn rounded(x: f64) -> f64 {
 }
 
 /// One report as a GeoJSON feature, names in `lang`.
-pub fn feature(r: &ReportRecord, categories: &[ReportCategory], lang: &str) -> Value {
+pub fn feature(r: &PublicReport, categories: &[ReportCategory], lang: &str) -> Value {
     let category = categories.iter().find(|c| c.code == r.category_code);
     json!({
         "type": "Feature",
@@ -127,7 +127,7 @@ pub const CSV_HEADER: [&str; 11] = [
 ];
 
 /// One report as a CSV row, in the order of [`CSV_HEADER`].
-pub fn csv_record(r: &ReportRecord) -> [String; 11] {
+pub fn csv_record(r: &PublicReport) -> [String; 11] {
     [
         r.id.to_string(),
         r.category_code.clone(),

@@ -13,7 +13,7 @@ use baladiya_domain::reports::ReportCategory;
 use baladiya_domain::reports::lifecycle::ReportAction;
 use baladiya_domain::reports::location::Location;
 use baladiya_domain::text::redact_contacts;
-use baladiya_store::ReportRecord;
+use baladiya_store::PublicReport;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -74,17 +74,16 @@ pub fn report_id(text: &str) -> Result<i64, WebError> {
 }
 
 /// The address of a report's own (cleaned) photo, if it has one.
-pub fn photo_url(report: &ReportRecord, base: &str) -> Option<String> {
+pub fn photo_url(report: &PublicReport, base: &str) -> Option<String> {
     report
-        .photo_key
-        .as_ref()
-        .map(|_| format!("{base}/reports/{}/photo", report.id))
+        .has_photo
+        .then(|| format!("{base}/reports/{}/photo", report.id))
 }
 
 /// A report as anyone may see it: no name, e-mail, phone, device or
 /// account, and contact details typed into the description hidden.
 pub fn public_json(
-    report: &ReportRecord,
+    report: &PublicReport,
     category: Option<&ReportCategory>,
     lang: &str,
     base: &str,

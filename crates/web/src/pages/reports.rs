@@ -18,7 +18,7 @@ use baladiya_domain::org::{OrgUnit, UnitCode};
 use baladiya_domain::reports::lifecycle::{ReportAction, ReportState, ReportStatus, apply};
 use baladiya_domain::reports::{AttributeType, ReportCategory};
 use baladiya_domain::text::redact_contacts;
-use baladiya_store::ReportRecord;
+use baladiya_store::{PublicReport, ReportRecord};
 use serde::Deserialize;
 
 use super::{SummaryItem, date_time};
@@ -117,7 +117,7 @@ pub struct Row {
     pub address: String,
 }
 
-pub(super) fn rows(tr: &Tr, state: &AppState, reports: &[ReportRecord]) -> Vec<Row> {
+pub(super) fn rows(tr: &Tr, state: &AppState, reports: &[PublicReport]) -> Vec<Row> {
     let categories = state.app.report_categories();
     reports
         .iter()
