@@ -317,8 +317,19 @@ impl Store {
         &self,
         query: &ReportQuery,
     ) -> Result<Vec<PublicReport>, StoreError> {
+        // Without a unit filter, the reports drive the join (SQLite takes
+        // `CROSS JOIN` as that order; PostgreSQL plans it as any join). With
+        // statistics sampled from skewed data (`PRAGMA optimize` reads a
+        // few thousand rows an index), SQLite's planner would otherwise start
+        // from the units and sort every report of one: 360 ms instead of 6
+        // for a page of closed reports among 1,000,000.
+        let join = if query.within.is_empty() {
+            "CROSS JOIN"
+        } else {
+            ","
+        };
         let mut sql = Sql::new(format!(
-            "SELECT {PUBLIC_COLUMNS} FROM reports r JOIN org_units u ON u.id = r.unit_id WHERE 1 = 1"
+            "SELECT {PUBLIC_COLUMNS} FROM reports r {join} org_units u WHERE u.id = r.unit_id"
         ));
         sql.any_of("r.id", query.ids.iter().map(|i| Param::Int(*i)).collect());
         sql.any_of(
