@@ -23,6 +23,7 @@ crate::on_both_engines!(
     sessions_expire_and_are_deleted,
     grants_carry_unit_paths,
     holidays_make_the_calendar,
+    searches_over_several_categories_page_like_one_listing,
 );
 
 async fn fresh(engine: Engine) -> Option<(TestDb, Store)> {
@@ -574,4 +575,104 @@ async fn holidays_make_the_calendar(engine: Engine) {
         calendar.is_working_day(day(9, 23)),
         "a Saudi holiday is not Egyptian"
     );
+}
+
+/// A search over several categories (read one category at a time and
+/// merged) pages exactly like the listing of every report filtered to
+/// those categories: same reports, same order, ties in time by id, offsets
+/// and keyset pages alike, newest or oldest first.
+async fn searches_over_several_categories_page_like_one_listing(engine: Engine) {
+    let Some((_db, store)) = fresh(engine).await else {
+        return;
+    };
+    let place = unit(&store, "EG-T1", OrgUnitKind::Governorate, None).await;
+    let now = Utc::now();
+    let template = baladiya_store::NewReport {
+        token: "many".into(),
+        category_code: String::new(),
+        unit_id: place.id,
+        department: DepartmentKind::Engineering,
+        description: "بلاغ".into(),
+        lat: 29.8,
+        lon: 31.2,
+        address: None,
+        answers: "{}".into(),
+        photo_key: None,
+        photo_type: None,
+        media_url: None,
+        channel: "api",
+        api_key_id: None,
+        intake_user_id: None,
+        reporter_name: None,
+        reporter_email: None,
+        reporter_phone: None,
+        device_id: None,
+        account_id: None,
+        requested_at: now,
+        expected_on: now.date_naive(),
+        throttle: None,
+        idempotency: None,
+    };
+    let categories: Vec<String> = ["pothole", "waste", "noise"].map(String::from).to_vec();
+    // 90 reports over 20 minutes: four or five share each minute.
+    store
+        .seed_reports(&template, 90, &categories, &["open", "resolved"], 20)
+        .await
+        .expect("seed");
+    let wanted = vec!["waste".to_owned(), "pothole".to_owned()];
+    for oldest_first in [false, true] {
+        let all = baladiya_store::ReportQuery {
+            limit: 1000,
+            oldest_first,
+            ..Default::default()
+        };
+        let expected: Vec<i64> = store
+            .search_reports(&all)
+            .await
+            .expect("all")
+            .into_iter()
+            .filter(|r| wanted.contains(&r.category_code))
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(expected.len(), 60);
+        let mut by_offset = Vec::new();
+        let mut by_key = Vec::new();
+        let mut before = None;
+        for page in 0..9 {
+            let query = baladiya_store::ReportQuery {
+                categories: wanted.clone(),
+                limit: 7,
+                offset: page * 7,
+                oldest_first,
+                ..Default::default()
+            };
+            by_offset.extend(
+                store
+                    .search_reports(&query)
+                    .await
+                    .expect("page")
+                    .iter()
+                    .map(|r| r.id),
+            );
+            if !oldest_first {
+                let keyed = store
+                    .search_reports(&baladiya_store::ReportQuery {
+                        offset: 0,
+                        before,
+                        ..query
+                    })
+                    .await
+                    .expect("keyset page");
+                before = keyed.last().map(|r| (r.requested_at, r.id));
+                by_key.extend(keyed.iter().map(|r| r.id));
+            }
+        }
+        assert_eq!(
+            by_offset, expected,
+            "offset pages, oldest first: {oldest_first}"
+        );
+        if !oldest_first {
+            assert_eq!(by_key, expected, "keyset pages");
+        }
+    }
 }
