@@ -9,9 +9,8 @@ use baladiya_domain::reports::ReportCategory;
 use baladiya_domain::reports::lifecycle::ReportStatus;
 use baladiya_domain::text::redact_contacts;
 use baladiya_store::{PublicReport, ReportQuery};
-use chrono::{NaiveDate, NaiveTime};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::error::WebError;
 
@@ -90,26 +89,83 @@ fn rounded(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
+/// One report as a GeoJSON feature (RFC 7946), written straight from the
+/// report: an export of many writes no intermediate JSON tree.
+#[derive(Debug, Serialize)]
+pub struct Feature<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: i64,
+    geometry: Point,
+    properties: Properties<'a>,
+}
+
+#[derive(Debug, Serialize)]
+struct Point {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// Longitude, latitude (GeoJSON's order), rounded.
+    coordinates: [f64; 2],
+}
+
+#[derive(Debug, Serialize)]
+struct Properties<'a> {
+    id: i64,
+    service_code: &'a str,
+    service_name: Option<&'a str>,
+    status: &'static str,
+    unit: &'a str,
+    department: &'static str,
+    requested_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+    description: String,
+}
+
+/// A GeoJSON feature collection of `features`.
+#[derive(Debug, Serialize)]
+pub struct FeatureCollection<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    features: Vec<Feature<'a>>,
+}
+
+impl<'a> FeatureCollection<'a> {
+    pub fn new(features: Vec<Feature<'a>>) -> Self {
+        Self {
+            kind: "FeatureCollection",
+            features,
+        }
+    }
+}
+
 /// One report as a GeoJSON feature, names in `lang`.
-pub fn feature(r: &PublicReport, categories: &[ReportCategory], lang: &str) -> Value {
+pub fn feature<'a>(
+    r: &'a PublicReport,
+    categories: &'a [ReportCategory],
+    lang: &str,
+) -> Feature<'a> {
     let category = categories.iter().find(|c| c.code == r.category_code);
-    json!({
-        "type": "Feature",
-        "id": r.id,
-        "geometry": {"type": "Point", "coordinates": [rounded(r.lon), rounded(r.lat)]},
-        "properties": {
-            "id": r.id,
-            "service_code": r.category_code,
-            "service_name": category.map(|c| c.name.get(lang)),
-            "status": r.status.as_str(),
-            "unit": r.unit_code,
-            "department": r.department.as_str(),
-            "requested_at": r.requested_at,
-            "updated_at": r.updated_at,
-            "closed_at": r.closed_at,
-            "description": redact_contacts(&r.description),
+    Feature {
+        kind: "Feature",
+        id: r.id,
+        geometry: Point {
+            kind: "Point",
+            coordinates: [rounded(r.lon), rounded(r.lat)],
         },
-    })
+        properties: Properties {
+            id: r.id,
+            service_code: &r.category_code,
+            service_name: category.map(|c| c.name.get(lang)),
+            status: r.status.as_str(),
+            unit: &r.unit_code,
+            department: r.department.as_str(),
+            requested_at: r.requested_at,
+            updated_at: r.updated_at,
+            closed_at: r.closed_at,
+            description: redact_contacts(&r.description),
+        },
+    }
 }
 
 pub const CSV_HEADER: [&str; 11] = [

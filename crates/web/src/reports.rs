@@ -289,15 +289,17 @@ async fn export_geojson(
         .search_reports(q.to_query(&state.app).await?)
         .await?;
     let categories = state.app.report_categories();
-    let features: Vec<Value> = reports
-        .iter()
-        .map(|r| open_data::feature(r, &categories, tr.lang()))
-        .collect();
-    Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        json!({"type": "FeatureCollection", "features": features}).to_string(),
-    )
-        .into_response())
+    let features = open_data::FeatureCollection::new(
+        reports
+            .iter()
+            .map(|r| open_data::feature(r, &categories, tr.lang()))
+            .collect(),
+    );
+    let body = serde_json::to_vec(&features).map_err(|e| {
+        tracing::error!(%e, "writing GeoJSON");
+        WebError::new(ErrorCode::Internal)
+    })?;
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
 }
 
 async fn export_csv(
