@@ -46,14 +46,19 @@ impl std::fmt::Debug for Blobs {
 }
 
 impl Blobs {
-    /// A store in a local directory (created if missing).
+    /// A store in a local directory (created if missing). A file is on
+    /// stable storage — its content and its directory entry, `fsync`ed —
+    /// before `put` returns, so an application or a report acknowledged
+    /// after it never points to a document a power cut took away.
     pub fn local(dir: &std::path::Path) -> Result<Self, AppError> {
         std::fs::create_dir_all(dir).map_err(|e| {
             AppError::Internal(format!("attachments directory {}: {e}", dir.display()))
         })?;
-        let fs = LocalFileSystem::new_with_prefix(dir).map_err(|e| {
-            AppError::Internal(format!("attachments directory {}: {e}", dir.display()))
-        })?;
+        let fs = LocalFileSystem::new_with_prefix(dir)
+            .map_err(|e| {
+                AppError::Internal(format!("attachments directory {}: {e}", dir.display()))
+            })?
+            .with_fsync(true);
         Ok(Self {
             store: Arc::new(fs),
         })
