@@ -118,6 +118,9 @@ impl Served {
             app.clone(),
             WebConfig {
                 secure_cookies: false,
+                // The benchmark stands for the proxy in front of the
+                // server: a phase may send the citizens' own addresses.
+                trust_forwarded_for: true,
                 ..WebConfig::default()
             },
         )
@@ -667,11 +670,13 @@ where
 fn print_reports(results: &[Value]) {
     println!();
     println!(
-        "{:<10} {:>12} {:>12} {:>10} {:>8} {:>10} {:>12} {:>8} {:>16}",
+        "{:<10} {:>12} {:>12} {:>10} {:>8} {:>10} {:>8} {:>10} {:>12} {:>8} {:>16}",
         "engine",
         "raw ins/s",
         "trivial/s",
         "submit/s",
+        "ratio",
+        "form/s",
         "ratio",
         "reports",
         "GET req/s",
@@ -681,12 +686,14 @@ fn print_reports(results: &[Value]) {
     for r in results {
         let f = |key: &str| r[key].as_f64().unwrap_or(0.0);
         println!(
-            "{:<10} {:>12.0} {:>12.0} {:>10.1} {:>8.3} {:>10} {:>12.1} {:>8.4} {:>7.1}/{:<7.1}ms",
+            "{:<10} {:>12.0} {:>12.0} {:>10.1} {:>8.3} {:>10.1} {:>8.3} {:>10} {:>12.1} {:>8.4} {:>7.1}/{:<7.1}ms",
             r["engine"].as_str().unwrap_or(""),
             f("raw_inserts_per_s"),
             f("trivial_handler_per_s"),
             f("report_submissions_per_s"),
             f("submissions_vs_raw_inserts"),
+            f("form_submissions_per_s"),
+            f("form_submissions_vs_raw_inserts"),
             r["reports_in_database"].as_u64().unwrap_or(0),
             f("requests_get_per_s"),
             f("requests_get_vs_trivial"),

@@ -77,6 +77,51 @@ pub async fn engine(
     let subs_rate = subs as f64 / subs_time.as_secs_f64();
     eprintln!("report submissions: {subs_rate:.1}/s");
 
+    // The page form, as a citizen's browser posts it: multipart with the
+    // visitor's anti-forgery token (its cookie and its field), answered by
+    // a redirect to the confirmation, which is not followed here. Each
+    // from an address of its own (through the proxy's `X-Forwarded-For`),
+    // as different citizens: one address would make every submission wait
+    // for the same throttle row.
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(options.clients)
+        .build()?;
+    let b = base.clone();
+    let (forms, forms_time, forms_lat) =
+        for_a_while(options.clients, options.seconds, move |i, n| {
+            let (browser, base) = (browser.clone(), b.clone());
+            async move {
+                let csrf = format!("{i:0>32}{n:0>32}");
+                let form = reqwest::multipart::Form::new()
+                    .text("csrf", csrf.clone())
+                    .text("service_code", "street-lighting")
+                    .text("lat", format!("{:.6}", 29.86 + (n % 100) as f64 * 0.0005))
+                    .text("long", format!("{:.6}", 31.245 + (n % 37) as f64 * 0.0005))
+                    .text("attribute.street-lighting.problem", "off")
+                    .text("description", "عمود إنارة مطفأ (قياس أداء، من الصفحة)")
+                    .text("email", "bench@example.com");
+                let r = browser
+                    .post(format!("{base}/reports/new"))
+                    .header(
+                        reqwest::header::COOKIE,
+                        format!("{}={csrf}", baladiya_web::CSRF_COOKIE),
+                    )
+                    .header(
+                        "x-forwarded-for",
+                        format!("10.{i}.{}.{}", n / 250 % 250, n % 250),
+                    )
+                    .multipart(form)
+                    .send()
+                    .await?;
+                anyhow::ensure!(r.status().is_redirection(), "page form {}", r.status());
+                Ok(true)
+            }
+        })
+        .await?;
+    let forms_rate = forms as f64 / forms_time.as_secs_f64();
+    eprintln!("page form submissions: {forms_rate:.1}/s");
+
     let unit = store
         .unit_by_code(&UnitCode::parse("EG-GZ-BDR").map_err(|e| anyhow!(e))?)
         .await?
@@ -109,7 +154,7 @@ pub async fn engine(
         idempotency: None,
     };
     let codes: Vec<String> = categories.iter().map(|c| c.code.clone()).collect();
-    let to_seed = options.reports.saturating_sub(subs);
+    let to_seed = options.reports.saturating_sub(subs + forms);
     let seed_start = Instant::now();
     store
         .seed_reports(&template, to_seed, &codes, STATUSES, SPREAD_MINUTES)
@@ -295,7 +340,10 @@ pub async fn engine(
         "report_submissions_per_s": subs_rate,
         "report_submission_latency": latency(subs_lat),
         "submissions_vs_raw_inserts": subs_rate / raw_rate,
-        "reports_in_database": to_seed + subs,
+        "form_submissions_per_s": forms_rate,
+        "form_submission_latency": latency(forms_lat),
+        "form_submissions_vs_raw_inserts": forms_rate / raw_rate,
+        "reports_in_database": to_seed + subs + forms,
         "seed_seconds": seed_seconds,
         "requests_get_per_s": gets_rate,
         "requests_get_latency": latency(gets_lat),

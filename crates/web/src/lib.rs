@@ -49,6 +49,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+/// The visitor's anti-forgery cookie, which a page form's `csrf` field
+/// must repeat.
+pub use auth::CSRF_COOKIE;
 pub use error::status_of;
 pub use server::{ServeOptions, serve};
 pub use state::{AppState, WebConfig};
