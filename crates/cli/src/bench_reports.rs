@@ -127,32 +127,7 @@ pub async fn engine(
         .await?
         .context("demo unit")?;
     let now = chrono::Utc::now();
-    let template = NewReport {
-        token: format!("seed{}", now.timestamp()),
-        category_code: String::new(),
-        unit_id: unit.id,
-        department: baladiya_domain::org::DepartmentKind::Engineering,
-        description: "بلاغ للقياس".into(),
-        lat: 29.80,
-        lon: 31.17,
-        address: None,
-        answers: "{}".into(),
-        photo_key: None,
-        photo_type: None,
-        media_url: None,
-        channel: "api",
-        api_key_id: None,
-        intake_user_id: None,
-        reporter_name: None,
-        reporter_email: None,
-        reporter_phone: None,
-        device_id: None,
-        account_id: None,
-        requested_at: now,
-        expected_on: now.date_naive(),
-        throttle: None,
-        idempotency: None,
-    };
+    let template = NewReport::seed_template(&format!("seed{}", now.timestamp()), unit.id, now);
     let codes: Vec<String> = categories.iter().map(|c| c.code.clone()).collect();
     let to_seed = options.reports.saturating_sub(subs + forms);
     let seed_start = Instant::now();

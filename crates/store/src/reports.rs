@@ -44,6 +44,39 @@ pub struct NewReport {
     pub idempotency: Option<crate::IdempotencyKey>,
 }
 
+impl NewReport {
+    /// A template for [`Store::seed_reports`]: an engineering report of
+    /// `unit_id` through the API at `at`, with no reporter.
+    pub fn seed_template(token: &str, unit_id: i64, at: DateTime<Utc>) -> Self {
+        Self {
+            token: token.to_owned(),
+            category_code: String::new(),
+            unit_id,
+            department: DepartmentKind::Engineering,
+            description: "بلاغ للقياس".into(),
+            lat: 29.80,
+            lon: 31.17,
+            address: None,
+            answers: "{}".into(),
+            photo_key: None,
+            photo_type: None,
+            media_url: None,
+            channel: "api",
+            api_key_id: None,
+            intake_user_id: None,
+            reporter_name: None,
+            reporter_email: None,
+            reporter_phone: None,
+            device_id: None,
+            account_id: None,
+            requested_at: at,
+            expected_on: at.date_naive(),
+            throttle: None,
+            idempotency: None,
+        }
+    }
+}
+
 /// A report as anyone may see it: what listings, the open data and Open311
 /// show. It has no field for the reporter's name, e-mail, phone, device or
 /// account, the attribute answers or the assignee, so an answer built from

@@ -587,32 +587,7 @@ async fn searches_over_several_categories_page_like_one_listing(engine: Engine) 
     };
     let place = unit(&store, "EG-T1", OrgUnitKind::Governorate, None).await;
     let now = Utc::now();
-    let template = baladiya_store::NewReport {
-        token: "many".into(),
-        category_code: String::new(),
-        unit_id: place.id,
-        department: DepartmentKind::Engineering,
-        description: "بلاغ".into(),
-        lat: 29.8,
-        lon: 31.2,
-        address: None,
-        answers: "{}".into(),
-        photo_key: None,
-        photo_type: None,
-        media_url: None,
-        channel: "api",
-        api_key_id: None,
-        intake_user_id: None,
-        reporter_name: None,
-        reporter_email: None,
-        reporter_phone: None,
-        device_id: None,
-        account_id: None,
-        requested_at: now,
-        expected_on: now.date_naive(),
-        throttle: None,
-        idempotency: None,
-    };
+    let template = baladiya_store::NewReport::seed_template("many", place.id, now);
     let categories: Vec<String> = ["pothole", "waste", "noise"].map(String::from).to_vec();
     // 90 reports over 20 minutes: four or five share each minute.
     store
