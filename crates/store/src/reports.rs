@@ -198,7 +198,7 @@ pub struct ReportChange<'a> {
 macro_rules! notify {
     ($tx:expr, $report_id:expr, $kind:expr, $contact:expr, $payload:expr, $at:expr) => {{
         let contact: &str = $contact;
-        let mut payload: serde_json::Value = $payload.clone();
+        let mut payload: serde_json::Value = $payload;
         if contact.contains('@') {
             payload["email"] = serde_json::Value::String(contact.to_owned());
         }
@@ -226,7 +226,7 @@ macro_rules! notify_followers {
         .fetch_all(&mut *$tx)
         .await?;
         for contact in &followers {
-            notify!($tx, $report_id, $kind, contact, $payload, $at);
+            notify!($tx, $report_id, $kind, contact, $payload.clone(), $at);
         }
     }};
 }
