@@ -290,7 +290,7 @@ impl App {
             fields.push("service", "service-unknown");
         }
         let unit = match UnitCode::parse(&submission.unit) {
-            Ok(code) => self.store.unit_by_code(&code).await?,
+            Ok(code) => self.unit_by_code(&code).await?,
             Err(_) => None,
         };
         if submission.unit.trim().is_empty() {

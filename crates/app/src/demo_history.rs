@@ -208,7 +208,7 @@ impl App {
         let now = self.now();
         let today = now.date_naive();
         let units = self.store.all_units().await?;
-        let router = self.routing().await?;
+        let routing = self.routing().await?;
         let services = self.services();
         let categories = self.report_categories();
         for (code, people) in POPULATION {
@@ -361,7 +361,7 @@ impl App {
                         rating,
                     });
                 }
-                let Some((lat, lon)) = router.point_inside(&unit.code) else {
+                let Some((lat, lon)) = routing.router.point_inside(&unit.code) else {
                     continue;
                 };
                 let report_count = scale * if unit.path.depth() == 2 { 22 } else { 7 };

@@ -13,6 +13,22 @@ pub struct UnitWithDepartments {
 }
 
 impl App {
+    /// The unit with this code: from the units read with the routing table
+    /// (a unit never changes once created), else — one created since —
+    /// from the database.
+    pub async fn unit_by_code(&self, code: &UnitCode) -> Result<Option<OrgUnit>, AppError> {
+        if let Some(unit) = self
+            .routing()
+            .await?
+            .units()
+            .iter()
+            .find(|u| &u.code == code)
+        {
+            return Ok(Some(unit.clone()));
+        }
+        Ok(self.store.unit_by_code(code).await?)
+    }
+
     /// Every unit the user may see: the units of their grants and all below.
     pub async fn visible_units(&self, who: &Principal) -> Result<Vec<OrgUnit>, AppError> {
         let roots = who.access.roots(Permission::ViewUnit);

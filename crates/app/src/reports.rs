@@ -133,8 +133,30 @@ pub struct SubmittedReport {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RouterCache(Arc<RwLock<Option<LoadedRouter>>>);
 
-/// A router and when it was built.
-type LoadedRouter = (Instant, Arc<Router>);
+/// A routing table and when it was read.
+type LoadedRouter = (Instant, Arc<Routing>);
+
+/// The boundaries' router with the units it routes to, read together: a
+/// submission finds its unit without a query (units are never changed
+/// once created, only added).
+#[derive(Debug)]
+pub struct Routing {
+    pub router: Router,
+    units: Vec<OrgUnit>,
+}
+
+impl Routing {
+    /// Every unit, in tree order (by path).
+    pub fn units(&self) -> &[OrgUnit] {
+        &self.units
+    }
+
+    /// The unit whose area holds `location`, if one does.
+    fn unit_at(&self, location: Location) -> Option<&OrgUnit> {
+        let code = self.router.route(location.lat(), location.lon())?;
+        self.units.iter().find(|u| &u.code == code)
+    }
+}
 
 const ROUTER_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -175,19 +197,24 @@ pub fn parse_contact(country: Country, text: &str) -> Result<String, &'static st
 }
 
 impl App {
-    /// The cached routing table.
-    pub async fn routing(&self) -> Result<Arc<Router>, AppError> {
+    /// The cached routing table and units.
+    pub async fn routing(&self) -> Result<Arc<Routing>, AppError> {
         if let Ok(slot) = self.router_cache.0.read()
-            && let Some((at, router)) = slot.as_ref()
+            && let Some((at, routing)) = slot.as_ref()
             && at.elapsed() < ROUTER_TTL
         {
-            return Ok(router.clone());
+            return Ok(routing.clone());
         }
-        let router = Arc::new(self.router().await?);
+        // The boundaries first: every unit they route to is then among
+        // the units read after them.
+        let routing = Arc::new(Routing {
+            router: self.router().await?,
+            units: self.store.all_units().await?,
+        });
         if let Ok(mut slot) = self.router_cache.0.write() {
-            *slot = Some((Instant::now(), router.clone()));
+            *slot = Some((Instant::now(), routing.clone()));
         }
-        Ok(router)
+        Ok(routing)
     }
 
     pub fn report_category(&self, code: &str) -> Option<ReportCategory> {
@@ -213,14 +240,14 @@ impl App {
         {
             return Ok(Some(landmark.location));
         }
-        let router = self.routing().await?;
+        let routing = self.routing().await?;
         let mut best: Option<(usize, (f64, f64))> = None;
-        for unit in self.store.all_units().await? {
+        for unit in routing.units() {
             let named = [unit.name.ar(), unit.name.en()].iter().any(|n| mentions(n));
             if !named {
                 continue;
             }
-            if let Some(point) = router.point_inside(&unit.code)
+            if let Some(point) = routing.router.point_inside(&unit.code)
                 && best.is_none_or(|(depth, _)| unit.path.depth() > depth)
             {
                 best = Some((unit.path.depth(), point));
@@ -237,10 +264,11 @@ impl App {
         input: ReportInput,
         intake: Intake<'_>,
     ) -> Result<SubmittedReport, AppError> {
+        // A repeated submission is recognized by its key in the write's
+        // own transaction (`KeyTaken` below), not by a read before every
+        // first one: its photo is stored under its hash, so a repeat
+        // stores nothing new.
         let idempotency = input.idempotency();
-        if let Some(id) = self.replayed(idempotency.as_ref(), "report").await? {
-            return self.submitted_report(id).await;
-        }
         let mut fields = Fields::new();
         let category = self.report_category(input.service_code.trim());
         if input.service_code.trim().is_empty() {
@@ -272,9 +300,8 @@ impl App {
                 }
             }
         };
-        let router = self.routing().await?;
-        let unit = match location.and_then(|l| router.route(l.lat(), l.lon()).cloned()) {
-            Some(code) => self.store.unit_by_code(&code).await?,
+        let unit = match location {
+            Some(location) => self.routing().await?.unit_at(location).cloned(),
             None => None,
         };
         if location.is_some() && unit.is_none() {

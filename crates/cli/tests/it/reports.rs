@@ -983,6 +983,8 @@ async fn an_api_keys_limit_holds_across_servers(engine: Engine) {
         .app
         .set_report_categories(app.app.report_categories().to_vec());
     let key = app.app.issue_api_key("busy app", 5).await.expect("key");
+    let outbox = || async { app.app.store.outbox_depth().await.expect("outbox").pending };
+    let waiting = outbox().await;
     let mut sent = Vec::new();
     for i in 0..12 {
         let server = if i % 2 == 0 { &app } else { &other };
@@ -999,6 +1001,7 @@ async fn an_api_keys_limit_holds_across_servers(engine: Engine) {
                     ("service_code", "waste"),
                     ("lat", BADRASHIN.0),
                     ("long", BADRASHIN.1),
+                    ("email", "busy@example.com"),
                 ])
                 .send()
                 .await
@@ -1021,6 +1024,13 @@ async fn an_api_keys_limit_holds_across_servers(engine: Engine) {
         stored.as_array().expect("list").len(),
         5,
         "refused ones wrote nothing"
+    );
+    // Written before the key's minute was counted, and undone with the
+    // refusal: only the accepted reports' reporter hears back.
+    assert_eq!(
+        outbox().await,
+        waiting + 5,
+        "one receipt per accepted report"
     );
     other.stop().await;
     app.stop().await;
