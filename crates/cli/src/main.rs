@@ -11,6 +11,7 @@ mod bench_training;
 mod catalog_dir;
 mod config;
 mod export;
+mod memory;
 mod simulate;
 
 use std::net::SocketAddr;
@@ -1208,6 +1209,7 @@ async fn serve(
     tokio::spawn(recompute_indicators(app.clone()));
     tokio::spawn(purge_sensor_data(app.clone()));
     tokio::spawn(app.clone().watch_sensor_rules());
+    tokio::spawn(memory::give_back_freed_memory());
     // SensorThings over MQTT: the deployment's broker, or an embedded one.
     // Several servers share a deployment broker's subscription.
     let (mqtt_url, shown, group) = match (&config.mqtt_url, config.mqtt_listen.as_deref()) {
