@@ -338,6 +338,9 @@ impl Store {
         use chrono::Datelike;
         let year = new.submitted_at.year();
         Ok(in_write_tx!(self, tx => {
+            // First: a client over its limit never takes the unit's
+            // tracking counter, which every filing of the unit waits for.
+            take_throttles!(tx, new.throttle.iter(), new.submitted_at);
             let sequence: i64 = sqlx::query_scalar(
                 "INSERT INTO tracking_counters (unit_id, year, last) VALUES ($1, $2, 1) \
                  ON CONFLICT (unit_id, year) DO UPDATE SET last = tracking_counters.last + 1 \
@@ -403,9 +406,6 @@ impl Store {
             });
             insert_notification!(tx, id, notification, new.submitted_at);
             record_idempotency_key!(tx, new.idempotency.as_ref(), "application", id, new.submitted_at);
-            // Last, so the client's row stays locked (PostgreSQL) only from
-            // here to the commit; over the limit, everything above is undone.
-            take_throttles!(tx, new.throttle.iter(), new.submitted_at);
             InsertedApplication { record: ApplicationRecord::inserted(id, number, new), submitted }
         }))
     }
