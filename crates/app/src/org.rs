@@ -17,13 +17,7 @@ impl App {
     /// (a unit never changes once created), else — one created since —
     /// from the database.
     pub async fn unit_by_code(&self, code: &UnitCode) -> Result<Option<OrgUnit>, AppError> {
-        if let Some(unit) = self
-            .routing()
-            .await?
-            .units()
-            .iter()
-            .find(|u| &u.code == code)
-        {
+        if let Some(unit) = self.routing().await?.unit(code) {
             return Ok(Some(unit.clone()));
         }
         Ok(self.store.unit_by_code(code).await?)

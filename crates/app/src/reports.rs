@@ -151,10 +151,14 @@ impl Routing {
         &self.units
     }
 
+    /// The unit with this code, if it was there when the table was read.
+    pub fn unit(&self, code: &UnitCode) -> Option<&OrgUnit> {
+        self.units.iter().find(|u| &u.code == code)
+    }
+
     /// The unit whose area holds `location`, if one does.
     fn unit_at(&self, location: Location) -> Option<&OrgUnit> {
-        let code = self.router.route(location.lat(), location.lon())?;
-        self.units.iter().find(|u| &u.code == code)
+        self.unit(self.router.route(location.lat(), location.lon())?)
     }
 }
 

@@ -275,9 +275,8 @@ macro_rules! bind_new_report {
 }
 
 /// The `report.submitted` event's detail.
-fn submitted_detail(new: &NewReport) -> String {
+fn submitted_detail(new: &NewReport) -> serde_json::Value {
     serde_json::json!({"to": "open", "channel": new.channel, "category": new.category_code})
-        .to_string()
 }
 
 /// Writes a new report, its reporter's follow (when they left a
@@ -312,7 +311,7 @@ impl WriteReport for sqlx::PgConnection {
         Ok(bind_new_report!(query, new)
             .bind(contact)
             .bind(actor_id)
-            .bind(submitted_detail(new))
+            .bind(submitted_detail(new).to_string())
             .fetch_one(self)
             .await?)
     }
@@ -339,17 +338,18 @@ impl WriteReport for sqlx::SqliteConnection {
             .execute(&mut *self)
             .await?;
         }
-        sqlx::query(
-            "INSERT INTO events (at, actor_id, action, entity, entity_id, unit_id, detail) \
-             VALUES ($1, $2, 'report.submitted', 'report', $3, $4, $5)",
-        )
-        .bind(new.requested_at)
-        .bind(actor_id)
-        .bind(id)
-        .bind(new.unit_id)
-        .bind(submitted_detail(new))
-        .execute(&mut *self)
-        .await?;
+        insert_event!(
+            self,
+            &NewEvent {
+                at: new.requested_at,
+                actor_id,
+                action: "report.submitted",
+                entity: "report",
+                entity_id: id,
+                unit_id: Some(new.unit_id),
+                detail: submitted_detail(new),
+            }
+        );
         Ok(id)
     }
 }
