@@ -63,6 +63,7 @@ pub struct App {
     calendars: calendars::Calendars,
     indicators: std::sync::Arc<std::sync::RwLock<Indicators>>,
     router_cache: reports::RouterCache,
+    api_keys: reports::ApiKeys,
     hashing: auth::HashGate,
     /// New observations `(datastream, observation)`, for MQTT subscribers.
     sensor_events: tokio::sync::broadcast::Sender<(i64, i64)>,
@@ -180,6 +181,7 @@ impl App {
             calendars: Default::default(),
             indicators: Default::default(),
             router_cache: Default::default(),
+            api_keys: Default::default(),
             hashing: auth::HashGate::new(),
             // Room for bursts (a Data Array request writes a thousand at once).
             sensor_events: tokio::sync::broadcast::channel(16_384).0,

@@ -199,39 +199,58 @@ fn message(n: &OutgoingNotification) -> serde_json::Value {
 }
 
 impl App {
-    /// Sends what is due through every sender. Returns `(sent, failed)`.
+    /// Sends what is due through every sender, a batch at a time until
+    /// none is left (at most [`MAX_BATCHES`] batches a call, so a flood
+    /// still lets the caller report progress). Each batch is claimed in
+    /// one write and its delivered notifications recorded in one more: a
+    /// burst of reports is answered at the senders' pace, not two writes
+    /// a receipt. Returns `(sent, failed)`.
     pub async fn deliver_notifications(
         &self,
         senders: &[Sender],
     ) -> Result<(usize, usize), AppError> {
-        let now = self.now();
-        let claimed = self
-            .store
-            .claim_notifications(now, now + Duration::minutes(2), 50)
-            .await?;
         let (mut sent, mut failed) = (0, 0);
-        for n in claimed {
-            let body = message(&n);
-            let mut error = None;
-            for sender in senders {
-                if let Err(e) = sender.send(&body).await {
-                    error = Some(e);
+        for _ in 0..MAX_BATCHES {
+            let now = self.now();
+            let claimed = self
+                .store
+                .claim_notifications(now, now + Duration::minutes(2), BATCH)
+                .await?;
+            let mut delivered = Vec::new();
+            for n in &claimed {
+                let body = message(n);
+                let mut error = None;
+                for sender in senders {
+                    if let Err(e) = sender.send(&body).await {
+                        error = Some(e);
+                    }
+                }
+                match error {
+                    None => delivered.push(n.id),
+                    Some(e) => {
+                        let retry = (n.attempts < MAX_ATTEMPTS).then(|| {
+                            self.now() + Duration::seconds(30 * (1 << n.attempts.min(10)))
+                        });
+                        tracing::warn!(id = n.id, attempts = n.attempts, error = %e, "notification not delivered");
+                        self.store.notification_failed(n.id, &e, retry).await?;
+                        failed += 1;
+                    }
                 }
             }
-            match error {
-                None => {
-                    self.store.notification_sent(n.id, self.now()).await?;
-                    sent += 1;
-                }
-                Some(e) => {
-                    let retry = (n.attempts < MAX_ATTEMPTS)
-                        .then(|| self.now() + Duration::seconds(30 * (1 << n.attempts.min(10))));
-                    tracing::warn!(id = n.id, attempts = n.attempts, error = %e, "notification not delivered");
-                    self.store.notification_failed(n.id, &e, retry).await?;
-                    failed += 1;
-                }
+            self.store
+                .notifications_sent(&delivered, self.now())
+                .await?;
+            sent += delivered.len();
+            if claimed.len() < BATCH as usize {
+                break;
             }
         }
         Ok((sent, failed))
     }
 }
+
+/// Notifications claimed and recorded together.
+const BATCH: i64 = 50;
+
+/// Batches one call of [`App::deliver_notifications`] sends at most.
+const MAX_BATCHES: usize = 100;

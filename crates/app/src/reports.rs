@@ -2,7 +2,7 @@
 //! staff taking a call), routing to a unit and department, the life of a
 //! report, followers, and Open311 API keys.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
@@ -126,6 +126,31 @@ pub struct SubmittedReport {
     pub category: ReportCategory,
     /// The reporter left a contact, so they hear of every change.
     pub notified: bool,
+}
+
+/// API keys found valid, by their hash. Only keys that exist are kept
+/// (as many as were issued); a revoked one is refused by the write that
+/// counts its minute, whichever server revoked it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ApiKeys(Arc<RwLock<HashMap<String, i64>>>);
+
+impl ApiKeys {
+    fn get(&self, hash: &str) -> Option<i64> {
+        self.0.read().ok()?.get(hash).copied()
+    }
+
+    fn insert(&self, hash: String, id: i64) {
+        if let Ok(mut keys) = self.0.write() {
+            keys.insert(hash, id);
+        }
+    }
+
+    /// Forgets a key found revoked: its next request is refused at once.
+    fn forget(&self, id: i64) {
+        if let Ok(mut keys) = self.0.write() {
+            keys.retain(|_, kept| *kept != id);
+        }
+    }
 }
 
 /// The routing table, rebuilt from the database at most once a minute (and
@@ -421,6 +446,12 @@ impl App {
             Err(baladiya_store::StoreError::KeyTaken) => {
                 let id = self.taken_by(new.idempotency.as_ref(), "report").await?;
                 return self.submitted_report(id).await;
+            }
+            Err(baladiya_store::StoreError::Conflict(ErrorCode::ApiKeyInvalid)) => {
+                if let Some(key_id) = new.api_key_id {
+                    self.api_keys.forget(key_id);
+                }
+                return Err(AppError::Conflict(ErrorCode::ApiKeyInvalid));
             }
             other => other?,
         };
@@ -770,12 +801,21 @@ impl App {
     }
 
     /// The id of a valid API key, or `api-key-invalid`. Its rate limit is
-    /// counted when a report is recorded (`rate-limited` past it).
+    /// counted when a report is recorded (`rate-limited` past it), and its
+    /// revocation checked there too: a key once found is known by its
+    /// hash without reading the database again on every submission.
     pub async fn api_key(&self, key: &str) -> Result<i64, AppError> {
-        self.store
-            .api_key_id(&key_hash(key.trim()))
+        let hash = key_hash(key.trim());
+        if let Some(id) = self.api_keys.get(&hash) {
+            return Ok(id);
+        }
+        let id = self
+            .store
+            .api_key_id(&hash)
             .await?
-            .ok_or(AppError::Conflict(ErrorCode::ApiKeyInvalid))
+            .ok_or(AppError::Conflict(ErrorCode::ApiKeyInvalid))?;
+        self.api_keys.insert(hash, id);
+        Ok(id)
     }
 }
 

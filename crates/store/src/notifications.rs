@@ -5,7 +5,10 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{Store, StoreError, in_write_tx, on_pool};
+use sqlx::AssertSqlSafe;
+
+use crate::sql::{Param, Sql, bind_all};
+use crate::{Engine, Store, StoreError, in_write_tx, on_pool};
 
 /// A notification claimed for delivery.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -41,48 +44,58 @@ impl Store {
         }))
     }
 
-    /// Claims up to `limit` due notifications until `lease_until`.
+    /// Claims up to `limit` due notifications until `lease_until`, oldest
+    /// first, in one statement. On PostgreSQL rows another server is
+    /// claiming are skipped, not waited for.
     pub async fn claim_notifications(
         &self,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<OutgoingNotification>, StoreError> {
-        Ok(in_write_tx!(self, tx => {
-            let ids: Vec<i64> = sqlx::query_scalar(
-                "SELECT id FROM notifications WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
-            )
-            .bind(now)
-            .bind(limit)
-            .fetch_all(&mut *tx)
-            .await?;
-            let mut claimed = Vec::new();
-            for id in ids {
-                let row: Option<OutgoingNotification> = sqlx::query_as(
-                    "UPDATE notifications SET attempts = attempts + 1, next_attempt_at = $1 \
-                     WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3 \
-                     RETURNING id, COALESCE((SELECT tracking_number FROM applications a WHERE a.id = application_id), \
-                     (SELECT CAST(r.id AS TEXT) FROM reports r WHERE r.id = report_id), \
-                     CAST(training_session_id AS TEXT)) AS tracking_number, \
-                     kind, recipient, payload, attempts",
-                )
+        let skip_locked = match self.engine() {
+            Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+            Engine::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE notifications SET attempts = attempts + 1, next_attempt_at = $1 \
+             WHERE id IN (SELECT id FROM notifications \
+             WHERE status = 'pending' AND next_attempt_at <= $2 ORDER BY id LIMIT $3{skip_locked}) \
+             AND status = 'pending' AND next_attempt_at <= $2 \
+             RETURNING id, COALESCE((SELECT tracking_number FROM applications a WHERE a.id = application_id), \
+             (SELECT CAST(r.id AS TEXT) FROM reports r WHERE r.id = report_id), \
+             CAST(training_session_id AS TEXT)) AS tracking_number, \
+             kind, recipient, payload, attempts"
+        );
+        let mut claimed: Vec<OutgoingNotification> = in_write_tx!(self, tx => {
+            sqlx::query_as(AssertSqlSafe(sql.clone()))
                 .bind(lease_until)
-                .bind(id)
                 .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-                claimed.extend(row);
-            }
-            claimed
-        }))
+                .bind(limit)
+                .fetch_all(&mut *tx)
+                .await?
+        });
+        claimed.sort_by_key(|n| n.id);
+        Ok(claimed)
     }
 
-    pub async fn notification_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            sqlx::query("UPDATE notifications SET status = 'sent', sent_at = $1, last_error = NULL WHERE id = $2")
-                .bind(now)
-                .bind(id)
-                .execute(pool)
+    /// Records notifications delivered, all in one write.
+    pub async fn notifications_sent(
+        &self,
+        ids: &[i64],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut sql = Sql::new(
+            "UPDATE notifications SET status = 'sent', sent_at = $1, last_error = NULL WHERE status = 'pending'",
+        );
+        sql.params.push(Param::Time(now));
+        sql.any_of("id", ids.iter().map(|id| Param::Int(*id)).collect());
+        in_write_tx!(self, tx => {
+            bind_all!(sqlx::query(AssertSqlSafe(sql.text.clone())), sql)
+                .execute(&mut *tx)
                 .await?;
         });
         Ok(())
@@ -95,7 +108,7 @@ impl Store {
         error: &str,
         retry_at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
+        in_write_tx!(self, tx => {
             sqlx::query(
                 "UPDATE notifications SET status = CASE WHEN $1 THEN 'pending' ELSE 'failed' END, \
                  next_attempt_at = COALESCE($2, next_attempt_at), last_error = $3 WHERE id = $4",
@@ -104,7 +117,7 @@ impl Store {
             .bind(retry_at)
             .bind(error)
             .bind(id)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
         });
         Ok(())

@@ -460,18 +460,21 @@ impl Store {
             // (PostgreSQL) only from here to the commit: submissions with
             // one API key would otherwise wait for each other's whole
             // transaction. Over a limit, everything above is undone.
+            // A key revoked since the server last read it (on any server)
+            // has no row to count in: refused, nothing written.
             if let Some(key_id) = new.api_key_id {
                 let (count, limit): (i64, i64) = sqlx::query_as(
                     "UPDATE api_keys SET \
                      window_count = CASE WHEN window_start <= $1 THEN 1 ELSE window_count + 1 END, \
                      window_start = CASE WHEN window_start <= $1 THEN $2 ELSE window_start END \
-                     WHERE id = $3 RETURNING window_count, per_minute",
+                     WHERE id = $3 AND revoked_at IS NULL RETURNING window_count, per_minute",
                 )
                 .bind(window_floor)
                 .bind(new.requested_at)
                 .bind(key_id)
-                .fetch_one(&mut *tx)
-                .await?;
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::Conflict(ErrorCode::ApiKeyInvalid))?;
                 if count > limit {
                     return Err(StoreError::Conflict(ErrorCode::RateLimited));
                 }

@@ -10,7 +10,10 @@ use baladiya_app::notifications::Sender;
 use crate::applications::renewal_form;
 use crate::support::{Engine, TestApp};
 
-crate::on_both_engines!(notifications_reach_a_file_and_a_real_smtp_server);
+crate::on_both_engines!(
+    notifications_reach_a_file_and_a_real_smtp_server,
+    a_burst_of_receipts_is_sent_once_by_two_servers,
+);
 
 /// aiosmtpd on a free port, storing mail in `maildir`. `None` when it is not
 /// installed outside CI (in CI, `.ci/run` installs it and absence fails).
@@ -149,4 +152,62 @@ async fn notifications_reach_a_file_and_a_real_smtp_server(engine: Engine) {
     let _ = smtp.kill();
     let _ = smtp.wait();
     app.stop().await;
+}
+
+/// More receipts than one batch, delivered by two servers at once: every
+/// reporter hears once, and nothing is left waiting.
+async fn a_burst_of_receipts_is_sent_once_by_two_servers(engine: Engine) {
+    let Some((app, _)) = crate::reports::spawn(engine).await else {
+        return;
+    };
+    let other = app.another_server().await;
+    let key = app.app.issue_api_key("burst", 1000).await.expect("key");
+    let waiting = app.app.store.outbox_depth().await.expect("outbox").pending;
+    const REPORTS: usize = 130;
+    for i in 0..REPORTS {
+        let email = format!("reporter{i}@example.com");
+        let response = app
+            .client
+            .post(app.url("/open311/v2/requests.json"))
+            .form(&[
+                ("api_key", key.as_str()),
+                ("service_code", "waste"),
+                ("lat", crate::reports::BADRASHIN.0),
+                ("long", crate::reports::BADRASHIN.1),
+                ("email", email.as_str()),
+            ])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200);
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("notifications.jsonl");
+    let senders = vec![Sender::File(file.clone())];
+    let (one, two) = tokio::join!(
+        app.app.deliver_notifications(&senders),
+        other.app.deliver_notifications(&senders)
+    );
+    let ((sent_one, failed_one), (sent_two, failed_two)) =
+        (one.expect("delivered"), two.expect("delivered"));
+    assert_eq!((failed_one, failed_two), (0, 0));
+    let expected = REPORTS + usize::try_from(waiting).expect("count");
+    assert_eq!(sent_one + sent_two, expected, "each sent by one server");
+    let lines = std::fs::read_to_string(&file).expect("file written");
+    let mut ids: Vec<i64> = lines
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).expect("JSON line")["id"]
+                .as_i64()
+                .expect("id")
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), expected, "no receipt twice, none missing");
+    for i in [0, REPORTS - 1] {
+        assert!(lines.contains(&format!("reporter{i}@example.com")), "{i}");
+    }
+    let left = app.app.store.outbox_depth().await.expect("outbox").pending;
+    assert_eq!(left, 0, "nothing left waiting");
 }

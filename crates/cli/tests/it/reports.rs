@@ -420,9 +420,17 @@ async fn open311_errors_name_the_problem(engine: Engine) {
             assert_eq!(response.headers()["retry-after"], "60");
         }
     }
+    // Revoked after this server has known it valid: refused by the write
+    // that counts its minute, then at once; nothing is filed.
+    let (_, before) = get(&app, "/open311/v2/requests.json?service_code=waste").await;
     assert_eq!(app.app.revoke_api_keys("tests").await.expect("revoke"), 1);
-    let (status, _) = send(good(&[]), key.clone()).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "a revoked key");
+    for _ in 0..2 {
+        let (status, body) = send(good(&[]), key.clone()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "a revoked key: {body}");
+        assert!(body.contains("API key"), "{body}");
+    }
+    let (_, after) = get(&app, "/open311/v2/requests.json?service_code=waste").await;
+    assert_eq!(after, before, "a revoked key files nothing");
     app.stop().await;
 }
 
