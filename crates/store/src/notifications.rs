@@ -88,10 +88,12 @@ impl Store {
         if ids.is_empty() {
             return Ok(());
         }
-        let mut sql = Sql::new(
-            "UPDATE notifications SET status = 'sent', sent_at = $1, last_error = NULL WHERE status = 'pending'",
+        let mut sql = Sql::default();
+        let at = sql.param(Param::Time(now));
+        sql.text = format!(
+            "UPDATE notifications SET status = 'sent', sent_at = {at}, last_error = NULL \
+             WHERE status = 'pending'"
         );
-        sql.params.push(Param::Time(now));
         sql.any_of("id", ids.iter().map(|id| Param::Int(*id)).collect());
         in_write_tx!(self, tx => {
             bind_all!(sqlx::query(AssertSqlSafe(sql.text.clone())), sql)
