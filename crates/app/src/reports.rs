@@ -470,11 +470,7 @@ impl App {
         let record = self.report(id).await?;
         let code = UnitCode::parse(&record.unit_code)
             .map_err(|_| AppError::Internal(format!("report {id} has a bad unit code")))?;
-        let unit = self
-            .store
-            .unit_by_code(&code)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let unit = self.unit_by_code(&code).await?.ok_or(AppError::NotFound)?;
         let category = self
             .report_category(&record.category_code)
             .ok_or(AppError::NotFound)?;
