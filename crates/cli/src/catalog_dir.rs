@@ -126,6 +126,12 @@ catalog_dir = "catalog"
 # tracking_per_client = 60          # per 15 minutes
 # tracking_failures_per_number = 10 # per 15 minutes
 
+# [sensorthings]                    # what one SensorThings request may cost
+# max_entities = 25000              # entities in one answer, expanded ones included
+# scan_anonymous = 100000           # observations read to apply a filter in memory, anonymous
+# scan_signed_in = 1000000          # the same with a device credential
+# concurrent_scans = 2              # such filters at once; more are answered 503
+
 # [sensors]                         # retention; without it everything is kept
 # raw_days = 400                    # raw observations (their hourly figures stay)
 # hour_days = 3650                  # hourly figures

@@ -60,6 +60,12 @@ pub enum LogFormat {
 /// scopes = ["phone"]           # beyond openid (the default: a verified phone number ties the account)
 /// redirect_url = "…"           # default {public_url}/account/oidc/{key}/callback
 ///
+/// [sensorthings]               # what one SensorThings request may cost (these are the defaults)
+/// max_entities = 25000         # entities in one answer, expanded ones included
+/// scan_anonymous = 100000      # observations read to apply a filter the database cannot, anonymous
+/// scan_signed_in = 1000000     # the same with a device credential
+/// concurrent_scans = 2         # such filters at once; more are answered 503
+///
 /// [sensors]                    # retention; without it everything is kept
 /// raw_days = 400               # raw observations (their hourly figures stay)
 /// hour_days = 3650             # hourly figures (daily ones are made from them)
@@ -121,6 +127,8 @@ pub struct Config {
     pub limits: baladiya_app::Limits,
     #[serde(default)]
     pub sensors: baladiya_app::sensors::Retention,
+    #[serde(default)]
+    pub sensorthings: baladiya_web::StaLimits,
     /// The payment gateway fees are paid online through; without it (and
     /// without `--demo`, which uses the simulated one) fees are paid at
     /// the counter only.

@@ -1297,6 +1297,7 @@ async fn serve(
         privacy_contact: config.privacy_contact.clone(),
         simulated_gateway: simulated,
         metrics_token,
+        sta: config.sensorthings.clone(),
         hsts: config
             .public_url
             .as_deref()

@@ -54,6 +54,7 @@ use tower_http::trace::TraceLayer;
 pub use auth::CSRF_COOKIE;
 pub use error::status_of;
 pub use server::{ServeOptions, serve};
+pub use sta::Limits as StaLimits;
 pub use state::{AppState, WebConfig};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -40,6 +40,8 @@ pub struct WebConfig {
     /// The bearer token a Prometheus scraper sends to `/metrics`; without
     /// one there is no `/metrics`.
     pub metrics_token: Option<String>,
+    /// What one SensorThings request may cost.
+    pub sta: crate::sta::Limits,
 }
 
 impl Default for WebConfig {
@@ -57,6 +59,7 @@ impl Default for WebConfig {
             vector_tiles: None,
             simulated_gateway: None,
             metrics_token: None,
+            sta: crate::sta::Limits::default(),
         }
     }
 }
@@ -76,6 +79,8 @@ pub struct Shared {
     pub config: WebConfig,
     /// This router's request figures (see [`crate::metrics`]).
     pub metrics: crate::metrics::Metrics,
+    /// The SensorThings filters being applied in memory now.
+    pub sta_scans: crate::sta::Scans,
 }
 
 impl AppState {
@@ -83,6 +88,7 @@ impl AppState {
         Self(Arc::new(Shared {
             app,
             i18n: Arc::new(i18n),
+            sta_scans: crate::sta::Scans::new(&config.sta),
             config,
             metrics: crate::metrics::Metrics::default(),
         }))

@@ -21,6 +21,7 @@ mod payments;
 mod process;
 mod reports;
 mod sensors;
+mod sta_hardening;
 mod storage;
 mod submissions;
 mod support;

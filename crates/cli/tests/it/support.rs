@@ -109,6 +109,8 @@ pub struct Tuning {
     /// (see `oidc::provider`): its attack mode (`none`, `bad-signature`,
     /// `wrong-audience`).
     pub oidc: Option<&'static str>,
+    /// What one SensorThings request may cost.
+    pub sta: baladiya_web::StaLimits,
 }
 
 impl Default for Tuning {
@@ -121,6 +123,7 @@ impl Default for Tuning {
             body_read_timeout: web.body_read_timeout,
             vector_tiles: None,
             oidc: None,
+            sta: web.sta,
         }
     }
 }
@@ -239,6 +242,7 @@ impl TestApp {
             body_read_timeout: tuning.body_read_timeout,
             vector_tiles: tuning.vector_tiles.clone(),
             metrics_token: Some(METRICS_TOKEN.into()),
+            sta: tuning.sta.clone(),
             simulated_gateway: Some(baladiya_web::simulated_gateway::SimulatedGateway::new(
                 key.into(),
                 secret.into(),

@@ -1,6 +1,14 @@
 //! The SensorThings API 1.1 Sensing entities: their collections, own
 //! properties (which are required) and navigation properties.
 
+/// The largest an entity's own properties may be stored, as JSON in
+/// bytes (a Thing's `properties` included; for an Observation, its result
+/// and its `parameters`, `resultQuality` and `validTime` together):
+/// every read of the entity pays for what it holds.
+pub const MAX_ENTITY_BYTES: usize = 64 * 1024;
+/// The most operations of one JSON Patch document.
+pub const MAX_PATCH_OPERATIONS: usize = 100;
+
 /// An entity type of the Sensing part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {

@@ -10,7 +10,22 @@
 //! a precedence-climbing parser with OData's precedence.
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, Offset, TimeZone, Timelike, Utc};
-use geo::{Distance, Euclidean, Geometry, Length, Relate};
+use geo::{CoordsIter, Distance, Euclidean, Geometry, Length, Relate};
+
+/// The longest filter read, in characters (a URL holds about 64 KB).
+pub const MAX_CHARS: usize = 32_768;
+/// The deepest a filter nests: parentheses, `not` and `-`, and the levels
+/// of the tree its operators build (`a or b or c` is two levels). Parsing,
+/// evaluating and dropping a filter recurse this deep, and no deeper.
+pub const MAX_DEPTH: usize = 64;
+/// The most operators, functions, paths and literals in one filter: each
+/// is evaluated for every entity a filter is applied to.
+pub const MAX_NODES: usize = 256;
+/// The most vertices of all the geometry literals of one filter together.
+pub const MAX_VERTICES: usize = 1_000;
+/// The deepest a geometry literal's parentheses nest (a polygon is two,
+/// a collection of multipolygons four).
+const MAX_WKT_NESTING: usize = 6;
 
 /// Why a `$filter` cannot be read or evaluated, with where it went wrong.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -29,6 +44,9 @@ pub enum FilterError {
     Literal(String),
     #[error("{0} cannot be applied to these values")]
     Type(String),
+    /// The filter is beyond one of the limits above.
+    #[error("{0}")]
+    TooLarge(String),
 }
 
 /// A value in a filter: a literal, or what a property path holds.
@@ -189,7 +207,14 @@ enum Token {
 /// Splits a filter into tokens, each with the character it starts at.
 fn tokens(text: &str) -> Result<Vec<(Token, usize)>, FilterError> {
     let chars: Vec<char> = text.chars().collect();
+    if chars.len() > MAX_CHARS {
+        return Err(FilterError::TooLarge(format!(
+            "a filter holds {MAX_CHARS} characters at most, not {}",
+            chars.len()
+        )));
+    }
     let mut out = Vec::new();
+    let mut vertices = 0usize;
     let mut i = 0;
     let unexpected = |at: usize, found: &str| FilterError::Unexpected {
         found: found.to_owned(),
@@ -247,7 +272,16 @@ fn tokens(text: &str) -> Result<Vec<(Token, usize)>, FilterError> {
                 if chars.get(i) == Some(&'\'') {
                     let (body, next) = quoted(&chars, i).ok_or_else(|| unexpected(i, "'"))?;
                     i = next;
-                    Token::Literal(typed_literal(&word, &body)?)
+                    let literal = typed_literal(&word, &body)?;
+                    if let Value::Geometry(g) = &literal {
+                        vertices += g.coords_count();
+                        if vertices > MAX_VERTICES {
+                            return Err(FilterError::TooLarge(format!(
+                                "the geometries of a filter have {MAX_VERTICES} vertices at most"
+                            )));
+                        }
+                    }
+                    Token::Literal(literal)
                 } else {
                     match word.as_str() {
                         "true" => Token::Literal(Value::Bool(true)),
@@ -296,6 +330,20 @@ fn number_or_time(word: &str) -> Option<Value> {
 fn typed_literal(kind: &str, body: &str) -> Result<Value, FilterError> {
     match kind {
         "geography" | "geometry" => {
+            // The WKT reader recurses into every parenthesis.
+            let mut nesting = 0usize;
+            for c in body.chars() {
+                match c {
+                    '(' => nesting += 1,
+                    ')' => nesting = nesting.saturating_sub(1),
+                    _ => {}
+                }
+                if nesting > MAX_WKT_NESTING {
+                    return Err(FilterError::TooLarge(format!(
+                        "{kind}'…': a geometry nests {MAX_WKT_NESTING} parentheses deep at most"
+                    )));
+                }
+            }
             let shape: wkt::Wkt<f64> = body
                 .parse()
                 .map_err(|e| FilterError::Literal(format!("{kind}'{body}': {e}")))?;
@@ -336,21 +384,60 @@ fn parse_duration(text: &str) -> Option<Duration> {
     (rest != "T" && !rest.is_empty()).then_some(total)
 }
 
-/// Parses a `$filter` expression.
+/// Parses a `$filter` expression, within the limits above; what is
+/// constant in it (a relation of two literal geometries, `now() sub
+/// duration'P1D'`) is worked out once here, not for every entity.
 pub fn parse(text: &str) -> Result<Expr, FilterError> {
     let tokens = tokens(text)?;
     let mut parser = Parser {
         tokens: &tokens,
         at: 0,
         end: text.chars().count(),
+        nesting: 0,
+        nodes: 0,
     };
-    let expr = parser.expression(0)?;
+    let (expr, _) = parser.expression(0)?;
     match parser.tokens.get(parser.at) {
-        None => Ok(expr),
+        None => Ok(fold(expr, Utc::now())),
         Some((token, at)) => Err(FilterError::Unexpected {
             found: describe(token),
             at: *at,
         }),
+    }
+}
+
+/// An expression with no property path, evaluated to its value (left
+/// as it is when it cannot be: its error shows when it is applied).
+fn fold(expr: Expr, now: DateTime<Utc>) -> Expr {
+    let folded = match expr {
+        Expr::Not(inner) => Expr::Not(Box::new(fold(*inner, now))),
+        Expr::Negate(inner) => Expr::Negate(Box::new(fold(*inner, now))),
+        Expr::Binary(op, a, b) => {
+            Expr::Binary(op, Box::new(fold(*a, now)), Box::new(fold(*b, now)))
+        }
+        Expr::Call(name, args) => {
+            Expr::Call(name, args.into_iter().map(|a| fold(a, now)).collect())
+        }
+        leaf => return leaf,
+    };
+    let constant = match &folded {
+        Expr::Not(inner) | Expr::Negate(inner) => matches!(**inner, Expr::Literal(_)),
+        Expr::Binary(_, a, b) => matches!(**a, Expr::Literal(_)) && matches!(**b, Expr::Literal(_)),
+        Expr::Call(_, args) => args.iter().all(|a| matches!(a, Expr::Literal(_))),
+        _ => false,
+    };
+    if constant && let Ok(value) = evaluate(&folded, &NoEntity, now) {
+        return Expr::Literal(value);
+    }
+    folded
+}
+
+/// What a constant expression is evaluated against: nothing.
+struct NoEntity;
+
+impl Entity for NoEntity {
+    fn lookup(&self, _: &[String]) -> Value {
+        Value::Null
     }
 }
 
@@ -369,7 +456,14 @@ struct Parser<'a> {
     tokens: &'a [(Token, usize)],
     at: usize,
     end: usize,
+    /// How deep the parser is in parentheses, operands and unary operators.
+    nesting: usize,
+    /// Nodes built so far.
+    nodes: usize,
 }
+
+/// A parsed expression and the depth of its tree.
+type Built = (Expr, usize);
 
 impl Parser<'_> {
     fn peek(&self) -> Option<&Token> {
@@ -398,38 +492,69 @@ impl Parser<'_> {
         }
     }
 
+    /// A node whose deepest child is `depth` deep, within the limits.
+    fn node(&mut self, expr: Expr, depth: usize) -> Result<Built, FilterError> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(FilterError::TooLarge(format!(
+                "a filter holds {MAX_NODES} operators, functions, properties and values at most"
+            )));
+        }
+        if depth + 1 > MAX_DEPTH {
+            return Err(too_deep());
+        }
+        Ok((expr, depth + 1))
+    }
+
+    /// Runs `inside` one level deeper, refusing past the limit before
+    /// the stack grows.
+    fn deeper<T>(
+        &mut self,
+        inside: impl FnOnce(&mut Self) -> Result<T, FilterError>,
+    ) -> Result<T, FilterError> {
+        self.nesting += 1;
+        if self.nesting > MAX_DEPTH {
+            return Err(too_deep());
+        }
+        let result = inside(self);
+        self.nesting -= 1;
+        result
+    }
+
     /// Binary operators of at least `min` precedence, left-associative.
-    fn expression(&mut self, min: u8) -> Result<Expr, FilterError> {
-        let mut left = self.unary()?;
-        while let Some(Token::Word(word)) = self.peek() {
-            let Some(op) = Op::parse(word) else {
-                return self.fail();
-            };
-            if op.precedence() < min {
-                break;
+    fn expression(&mut self, min: u8) -> Result<Built, FilterError> {
+        self.deeper(|p| {
+            let (mut left, mut depth) = p.unary()?;
+            while let Some(Token::Word(word)) = p.peek() {
+                let Some(op) = Op::parse(word) else {
+                    return p.fail();
+                };
+                if op.precedence() < min {
+                    break;
+                }
+                p.at += 1;
+                let (right, right_depth) = p.expression(op.precedence() + 1)?;
+                (left, depth) = p.node(
+                    Expr::Binary(op, Box::new(left), Box::new(right)),
+                    depth.max(right_depth),
+                )?;
             }
-            self.at += 1;
-            let right = self.expression(op.precedence() + 1)?;
-            left = Expr::Binary(op, Box::new(left), Box::new(right));
-        }
-        Ok(left)
+            Ok((left, depth))
+        })
     }
 
-    fn unary(&mut self) -> Result<Expr, FilterError> {
-        match self.peek() {
-            Some(Token::Word(w)) if w == "not" => {
-                self.at += 1;
-                Ok(Expr::Not(Box::new(self.unary()?)))
-            }
-            Some(Token::Minus) => {
-                self.at += 1;
-                Ok(Expr::Negate(Box::new(self.unary()?)))
-            }
-            _ => self.primary(),
-        }
+    fn unary(&mut self) -> Result<Built, FilterError> {
+        let wrap: fn(Box<Expr>) -> Expr = match self.peek() {
+            Some(Token::Word(w)) if w == "not" => Expr::Not,
+            Some(Token::Minus) => Expr::Negate,
+            _ => return self.primary(),
+        };
+        self.at += 1;
+        let (inner, depth) = self.deeper(Self::unary)?;
+        self.node(wrap(Box::new(inner)), depth)
     }
 
-    fn primary(&mut self) -> Result<Expr, FilterError> {
+    fn primary(&mut self) -> Result<Built, FilterError> {
         match self.tokens.get(self.at).cloned() {
             Some((Token::Open, _)) => {
                 self.at += 1;
@@ -439,7 +564,7 @@ impl Parser<'_> {
             }
             Some((Token::Literal(v), _)) => {
                 self.at += 1;
-                Ok(Expr::Literal(v))
+                self.node(Expr::Literal(v), 0)
             }
             Some((Token::Word(word), _))
                 if self.tokens.get(self.at + 1).map(|t| &t.0) == Some(&Token::Open) =>
@@ -449,10 +574,12 @@ impl Parser<'_> {
                     return Err(FilterError::UnknownFunction(word));
                 };
                 self.at += 2;
-                let mut args = Vec::new();
+                let (mut args, mut depth) = (Vec::new(), 0);
                 if self.peek() != Some(&Token::Close) {
                     loop {
-                        args.push(self.expression(0)?);
+                        let (arg, arg_depth) = self.expression(0)?;
+                        args.push(arg);
+                        depth = depth.max(arg_depth);
                         if self.peek() == Some(&Token::Comma) {
                             self.at += 1;
                         } else {
@@ -472,15 +599,19 @@ impl Parser<'_> {
                         found: args.len(),
                     });
                 }
-                Ok(Expr::Call(name, args))
+                self.node(Expr::Call(name, args), depth)
             }
             Some((Token::Word(word), _)) if Op::parse(&word).is_none() && word != "not" => {
                 self.at += 1;
-                Ok(Expr::Path(word.split('/').map(str::to_owned).collect()))
+                self.node(Expr::Path(word.split('/').map(str::to_owned).collect()), 0)
             }
             _ => self.fail(),
         }
     }
+}
+
+fn too_deep() -> FilterError {
+    FilterError::TooLarge(format!("a filter nests {MAX_DEPTH} levels deep at most"))
 }
 
 /// What a filter is evaluated against: an entity that can look up the
@@ -641,8 +772,9 @@ fn call(name: &str, args: Vec<Value>, now: DateTime<Utc>) -> Result<Value, Filte
         Some(Value::Interval(s, _)) => Ok(s),
         _ => Err(wrong()),
     };
-    let geometry = |v: &Value| match v {
-        Value::Geometry(g) => Ok(g.clone()),
+    // Borrowed: a literal's thousand vertices are not copied for each entity.
+    let geometry = |i: usize| match &args[i] {
+        Value::Geometry(g) => Ok(g),
         _ => Err(wrong()),
     };
     let count = |n: usize| Value::Number(n as f64);
@@ -694,22 +826,19 @@ fn call(name: &str, args: Vec<Value>, now: DateTime<Utc>) -> Result<Value, Filte
         "round" => Value::Number(number(&args[0])?.round()),
         "floor" => Value::Number(number(&args[0])?.floor()),
         "ceiling" => Value::Number(number(&args[0])?.ceil()),
-        "geo.length" => Value::Number(match geometry(&args[0])? {
-            Geometry::LineString(l) => Euclidean.length(&l),
-            Geometry::MultiLineString(l) => Euclidean.length(&l),
+        "geo.length" => Value::Number(match geometry(0)? {
+            Geometry::LineString(l) => Euclidean.length(l),
+            Geometry::MultiLineString(l) => Euclidean.length(l),
             _ => 0.0,
         }),
-        "geo.distance" => {
-            Value::Number(Euclidean.distance(&geometry(&args[0])?, &geometry(&args[1])?))
-        }
+        "geo.distance" => Value::Number(Euclidean.distance(geometry(0)?, geometry(1)?)),
         "st_relate" => {
             let pattern = text(&args[2])?;
-            let matrix = geometry(&args[0])?.relate(&geometry(&args[1])?);
+            let matrix = geometry(0)?.relate(geometry(1)?);
             Value::Bool(matrix.matches(&pattern).map_err(|_| wrong())?)
         }
         relation => {
-            let (a, b) = (geometry(&args[0])?, geometry(&args[1])?);
-            let m = a.relate(&b);
+            let m = geometry(0)?.relate(geometry(1)?);
             Value::Bool(match relation {
                 "geo.intersects" | "st_intersects" => m.is_intersects(),
                 "st_equals" => m.is_equal_topo(),
@@ -927,5 +1056,86 @@ mod tests {
             matches(&wrong, &thing()),
             Err(FilterError::Type("length".into()))
         );
+    }
+
+    #[test]
+    fn limits_are_checked_at_their_edge() {
+        let parens = |n: usize| format!("{}1{} eq 1", "(".repeat(n), ")".repeat(n));
+        // `(…(1)…) eq 1` nests n + 1 calls of the expression reader.
+        assert!(parse(&parens(MAX_DEPTH - 1)).is_ok());
+        assert!(matches!(
+            parse(&parens(MAX_DEPTH)),
+            Err(FilterError::TooLarge(_))
+        ));
+        let nots = |n: usize| format!("{}true", "not ".repeat(n));
+        assert!(parse(&nots(MAX_DEPTH - 2)).is_ok());
+        assert!(matches!(
+            parse(&nots(50_000)),
+            Err(FilterError::TooLarge(_))
+        ));
+        assert!(matches!(
+            parse(&format!("{}1 eq 1", "-".repeat(10_000))),
+            Err(FilterError::TooLarge(_))
+        ));
+        // A chain of `or` is as deep as it is long.
+        let chain = |n: usize| vec!["id eq 1"; n].join(" or ");
+        assert!(parse(&chain(MAX_DEPTH - 2)).is_ok());
+        assert!(matches!(
+            parse(&chain(MAX_DEPTH)),
+            Err(FilterError::TooLarge(_))
+        ));
+        // Wide but shallow: the number of nodes is bounded.
+        let wide = (0..100)
+            .map(|_| "(id eq 1 and id eq 1)")
+            .collect::<Vec<_>>()
+            .join(" or ");
+        assert!(matches!(parse(&wide), Err(FilterError::TooLarge(_))));
+        // Length, vertices and a geometry's nesting.
+        let long = format!("name eq '{}'", "x".repeat(MAX_CHARS));
+        assert!(matches!(parse(&long), Err(FilterError::TooLarge(_))));
+        let ring = |n: usize| {
+            let mut points: Vec<String> = (0..n).map(|i| format!("{i} {}", i % 2)).collect();
+            points.push(points[0].clone());
+            format!("geography'LINESTRING({})'", points.join(","))
+        };
+        assert!(
+            parse(&format!(
+                "st_intersects(location, {})",
+                ring(MAX_VERTICES - 1)
+            ))
+            .is_ok()
+        );
+        assert!(matches!(
+            parse(&format!("st_intersects(location, {})", ring(MAX_VERTICES))),
+            Err(FilterError::TooLarge(_))
+        ));
+        let collection = format!(
+            "st_intersects(location, geography'{}POINT(1 1){}')",
+            "GEOMETRYCOLLECTION(".repeat(1_000),
+            ")".repeat(1_000)
+        );
+        assert!(matches!(parse(&collection), Err(FilterError::TooLarge(_))));
+    }
+
+    #[test]
+    fn constant_parts_are_worked_out_once() {
+        let square = "geography'POLYGON((0 0, 2 0, 2 2, 0 2, 0 0))'";
+        let inside = "geography'POINT(1 1)'";
+        assert_eq!(
+            parse(&format!("st_within({inside}, {square})")),
+            Ok(Expr::Literal(Value::Bool(true)))
+        );
+        assert_eq!(parse("-(2 add 3)"), Ok(Expr::Literal(Value::Number(-5.0))));
+        // A path stays; what is constant beside it is folded.
+        assert_eq!(
+            parse("result gt 1 add 2"),
+            Ok(Expr::Binary(
+                Op::Gt,
+                Box::new(Expr::Path(vec!["result".into()])),
+                Box::new(Expr::Literal(Value::Number(3.0)))
+            ))
+        );
+        // An error stays for when the filter is applied.
+        assert!(parse("length(1) eq 1").is_ok());
     }
 }

@@ -2,6 +2,8 @@
 
 pub mod entity;
 pub mod filter;
+#[cfg(test)]
+mod fuzz;
 pub mod measure;
 pub mod query;
 pub mod rules;

@@ -8,6 +8,11 @@ use super::filter::{self, Expr};
 pub const MAX_TOP: usize = 10_000;
 /// A page's size when `$top` is not given.
 pub const DEFAULT_TOP: usize = 100;
+/// The deepest `$expand` reaches: `Datastreams/Observations` is two
+/// levels, and so is `Datastreams($expand=Observations)`.
+pub const MAX_EXPAND_DEPTH: usize = 6;
+/// The most items of one `$expand`, at any level.
+pub const MAX_EXPAND_ITEMS: usize = 16;
 
 /// Query options of a request or of one `$expand`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -58,7 +63,7 @@ impl Query {
     ) -> Result<Query, QueryError> {
         let mut query = Query::default();
         for (key, value) in pairs {
-            query.set(key.trim(), value.trim())?;
+            query.set(key.trim(), value.trim(), 0)?;
         }
         Ok(query)
     }
@@ -68,10 +73,15 @@ impl Query {
         self.top.unwrap_or(DEFAULT_TOP).min(MAX_TOP)
     }
 
-    fn set(&mut self, key: &str, value: &str) -> Result<(), QueryError> {
+    /// Sets one option of a query `depth` levels of `$expand` down.
+    fn set(&mut self, key: &str, value: &str, depth: usize) -> Result<(), QueryError> {
+        // Within i64, so that offsets and the next page's stay numbers
+        // every engine takes.
         let number = |v: &str| {
-            v.parse::<usize>()
-                .map_err(|_| problem(key, "a whole number of zero or more"))
+            v.parse::<i64>()
+                .ok()
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(|| problem(key, format!("a whole number from 0 to {}", i64::MAX)))
         };
         match key {
             "$top" => self.top = Some(number(value)?),
@@ -120,8 +130,22 @@ impl Query {
                 self.select = Some(names);
             }
             "$expand" => {
-                for item in split_top_level(value, ',') {
-                    self.expand.push(expand(&item)?);
+                let items = split_top_level(value, ',');
+                if items.len() > MAX_EXPAND_ITEMS {
+                    return Err(problem(
+                        key,
+                        format!("{MAX_EXPAND_ITEMS} navigation properties at most"),
+                    ));
+                }
+                for item in items {
+                    let item = expand(&item, depth)?;
+                    if self.expand.iter().any(|e| e.path == item.path) {
+                        return Err(problem(
+                            key,
+                            format!("{} is expanded twice", item.path.join("/")),
+                        ));
+                    }
+                    self.expand.push(item);
                 }
             }
             "$filter" => self.filter = Some(filter::parse(value)?),
@@ -142,8 +166,9 @@ fn path_of(text: &str) -> Vec<String> {
     text.split('/').map(str::to_owned).collect()
 }
 
-/// One `$expand` item: `Datastreams/Observations($top=1;$select=result)`.
-fn expand(item: &str) -> Result<Expand, QueryError> {
+/// One `$expand` item: `Datastreams/Observations($top=1;$select=result)`,
+/// read `depth` levels down.
+fn expand(item: &str, depth: usize) -> Result<Expand, QueryError> {
     let item = item.trim();
     let (path, options) = match item.find('(') {
         Some(open) => {
@@ -157,12 +182,19 @@ fn expand(item: &str) -> Result<Expand, QueryError> {
     if path.is_empty() || path.contains(char::is_whitespace) {
         return Err(problem("$expand", format!("{item}: a navigation property")));
     }
+    let depth = depth + path.split('/').count();
+    if depth > MAX_EXPAND_DEPTH {
+        return Err(problem(
+            "$expand",
+            format!("expands {MAX_EXPAND_DEPTH} levels deep at most"),
+        ));
+    }
     let mut query = Query::default();
     for option in split_top_level(options, ';') {
         let (key, value) = option
             .split_once('=')
             .ok_or_else(|| problem("$expand", format!("{option}: an option such as $top=1")))?;
-        query.set(key.trim(), value.trim())?;
+        query.set(key.trim(), value.trim(), depth)?;
     }
     Ok(Expand {
         path: path_of(path),

@@ -8,6 +8,7 @@
 
 pub mod broker;
 mod graph;
+mod limits;
 pub mod mqtt;
 mod path;
 mod render;
@@ -25,6 +26,7 @@ use serde_json::{Value, json};
 
 use crate::state::AppState;
 
+pub use limits::{Limits, Scans};
 pub use path::ResourcePath;
 
 pub const ROOT: &str = "/sta/v1.1";
@@ -112,6 +114,11 @@ impl IntoResponse for StaError {
                 header::HeaderValue::from_static("Basic realm=\"Baladiya SensorThings\""),
             );
         }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+        }
         response
     }
 }
@@ -137,6 +144,7 @@ async fn service_document(State(state): State<AppState>, headers: HeaderMap) -> 
                 "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete",
                 "http://www.opengis.net/spec/iot_sensing/1.1/req/data-array/data-array",
             ],
+            "baladiyaLimits": state.config.sta.settings(),
         },
     }))
     .into_response()

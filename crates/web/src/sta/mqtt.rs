@@ -320,12 +320,7 @@ async fn announce(
         Some(url) => format!("{}{}", url.trim_end_matches('/'), super::ROOT),
         None => super::ROOT.to_owned(),
     };
-    let ctx = Ctx {
-        store,
-        graph: &graph,
-        base: &base,
-        authenticated: false,
-    };
+    let ctx = Ctx::new(state, &graph, &base, false);
     let query = Default::default();
     for row in &rows {
         // Rendered from the row: no more reading.

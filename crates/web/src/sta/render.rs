@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::response::{IntoResponse, Response};
 use baladiya_domain::sensors::entity::Kind;
@@ -15,7 +16,7 @@ use serde_json::{Map, Value, json};
 
 use super::graph::{FilterEntity, Graph, ObsScope, Target, observation_doc};
 use super::path::{ResourcePath, Tail};
-use super::{NextLink, StaError};
+use super::{Limits, NextLink, StaError};
 use crate::state::AppState;
 
 /// What every rendering needs.
@@ -25,13 +26,25 @@ pub struct Ctx<'a> {
     pub base: &'a str,
     /// A credential came with the request: private datastreams show.
     pub authenticated: bool,
+    pub limits: &'a Limits,
+    pub scans: &'a super::Scans,
+    /// Entities rendered so far for this answer.
+    pub rendered: AtomicUsize,
 }
 
 /// Observations read from the database at a time while a filter that the
 /// database cannot apply is applied in memory.
-const SCAN_CHUNK: i64 = 5_000;
-/// The most observations one request scans that way.
-const SCAN_LIMIT: i64 = 1_000_000;
+const SCAN_CHUNK: usize = 5_000;
+/// Entities rendered, or observations tested against a filter, between
+/// two chances for the runtime to run other requests (and for the time
+/// limit to stop this one).
+const YIELD_EVERY: usize = 256;
+
+/// Where the next page starts: after this one, if it is not empty and
+/// more follow.
+fn next_page(skip: usize, page: usize, more: bool) -> Option<usize> {
+    (page > 0 && more).then(|| skip.checked_add(page)).flatten()
+}
 
 pub async fn get(
     state: &AppState,
@@ -43,12 +56,7 @@ pub async fn get(
 ) -> Result<Response, StaError> {
     let store = &state.app.store;
     let graph = Graph::load(store).await?;
-    let ctx = Ctx {
-        store,
-        graph: &graph,
-        base,
-        authenticated,
-    };
+    let ctx = Ctx::new(state, &graph, base, authenticated);
     match graph.resolve(store, path).await? {
         Target::Entity { kind, id } => {
             if !ctx.visible(kind, id).await? {
@@ -186,7 +194,19 @@ struct Page {
     next_skip: Option<usize>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    pub fn new(state: &'a AppState, graph: &'a Graph, base: &'a str, authenticated: bool) -> Self {
+        Ctx {
+            store: &state.app.store,
+            graph,
+            base,
+            authenticated,
+            limits: &state.config.sta,
+            scans: &state.sta_scans,
+            rendered: AtomicUsize::new(0),
+        }
+    }
+
     async fn visible(&self, kind: Kind, id: i64) -> Result<bool, StaError> {
         if self.authenticated {
             return Ok(true);
@@ -283,7 +303,7 @@ fn collection<'a>(
         for id in matching.iter().skip(query.skip).take(page) {
             entities.push(render_entity(ctx, kind, *id, None, query).await?);
         }
-        let next_skip = (query.skip + page < total).then_some(query.skip + page);
+        let next_skip = next_page(query.skip, page, query.skip.saturating_add(page) < total);
         Ok(Page {
             entities,
             count: query.count.then_some(total),
@@ -408,22 +428,25 @@ async fn observations(ctx: &Ctx<'_>, scope: ObsScope, query: &Query) -> Result<P
         }),
         ObsScope::All => {}
     }
+    // Private datastreams' observations are left out by the database,
+    // whatever the path or expansion that reached them.
+    conditions.extend(
+        ctx.graph
+            .of_kind(Kind::Datastream)
+            .filter(|d| ctx.private_stream(*d))
+            .map(|d| ObsCondition {
+                column: ObsColumn::Datastream,
+                op: "<>",
+                value: d as f64,
+            }),
+    );
     let exact = match &query.filter {
         Some(f) => pushdown(f, &mut conditions),
         None => true,
     };
-    let hides_private = !ctx.authenticated
-        && scope == ObsScope::All
-        && ctx
-            .graph
-            .of_kind(Kind::Datastream)
-            .any(|d| ctx.private_stream(d));
     let order = observation_order(query)?;
     let page = query.page();
     let keep = |row: &ObservationRow| -> Result<bool, StaError> {
-        if ctx.private_stream(row.datastream_id) {
-            return Ok(false);
-        }
         let Some(f) = query.filter.as_ref().filter(|_| !exact) else {
             return Ok(true);
         };
@@ -437,10 +460,10 @@ async fn observations(ctx: &Ctx<'_>, scope: ObsScope, query: &Query) -> Result<P
         };
         filter::matches(f, &entity).map_err(|e| StaError::bad(format!("$filter: {e}")))
     };
-    let (rows, count, more) = if exact && !hides_private {
+    let (rows, count, more) = if exact {
         let rows = ctx
             .store
-            .sta_observations(&conditions, &order, page as i64 + 1, query.skip as i64)
+            .sta_observations(&conditions, &order, page as i64 + 1, as_i64(query.skip))
             .await?;
         let count = if query.count {
             Some(ctx.store.sta_count_observations(&conditions).await? as usize)
@@ -450,21 +473,32 @@ async fn observations(ctx: &Ctx<'_>, scope: ObsScope, query: &Query) -> Result<P
         let more = rows.len() > page;
         (rows.into_iter().take(page).collect::<Vec<_>>(), count, more)
     } else {
-        // Scan in order, keeping the matches.
-        let (mut matched, mut seen, mut scanned, mut more) = (Vec::new(), 0usize, 0i64, false);
+        // Scan in order, keeping the matches: a few at once, each giving
+        // the runtime back to other requests as it goes.
+        let _scan = ctx.scans.enter()?;
+        let limit = if ctx.authenticated {
+            ctx.limits.scan_signed_in
+        } else {
+            ctx.limits.scan_anonymous
+        };
+        let (mut matched, mut seen, mut scanned, mut more) = (Vec::new(), 0usize, 0usize, false);
         loop {
+            let want = SCAN_CHUNK.min(limit - scanned);
             let chunk = ctx
                 .store
-                .sta_observations(&conditions, &order, SCAN_CHUNK, scanned)
+                .sta_observations(&conditions, &order, as_i64(want), as_i64(scanned))
                 .await?;
-            let done = (chunk.len() as i64) < SCAN_CHUNK;
-            scanned += chunk.len() as i64;
-            for row in chunk {
+            let done = chunk.len() < want;
+            scanned += chunk.len();
+            for (i, row) in chunk.into_iter().enumerate() {
+                if i % YIELD_EVERY == YIELD_EVERY - 1 {
+                    tokio::task::yield_now().await;
+                }
                 if !keep(&row)? {
                     continue;
                 }
                 seen += 1;
-                if seen > query.skip + page {
+                if seen > query.skip.saturating_add(page) {
                     more = true;
                 } else if seen > query.skip {
                     matched.push(row);
@@ -473,9 +507,9 @@ async fn observations(ctx: &Ctx<'_>, scope: ObsScope, query: &Query) -> Result<P
             if done || (more && !query.count) {
                 break;
             }
-            if scanned >= SCAN_LIMIT {
+            if scanned >= limit {
                 return Err(StaError::bad(format!(
-                    "$filter: narrow it by phenomenonTime or result; more than {SCAN_LIMIT} observations would be read"
+                    "$filter: narrow it by phenomenonTime or result; more than {limit} observations would be read"
                 )));
             }
         }
@@ -488,8 +522,13 @@ async fn observations(ctx: &Ctx<'_>, scope: ObsScope, query: &Query) -> Result<P
     Ok(Page {
         entities,
         count,
-        next_skip: more.then_some(query.skip + page),
+        next_skip: next_page(query.skip, page, more),
     })
+}
+
+/// An offset for the database (query options are read within `i64`).
+fn as_i64(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 /// An entity as JSON: `@iot.id`, `@iot.selfLink`, its own properties
@@ -502,6 +541,16 @@ pub fn render_entity<'a>(
     query: &'a Query,
 ) -> Pin<Box<dyn Future<Output = Result<Value, StaError>> + Send + 'a>> {
     Box::pin(async move {
+        let rendered = ctx.rendered.fetch_add(1, Ordering::Relaxed) + 1;
+        if rendered > ctx.limits.max_entities {
+            return Err(StaError::bad(format!(
+                "the answer would hold more than {} entities: ask for fewer with $top, or expand less",
+                ctx.limits.max_entities
+            )));
+        }
+        if rendered.is_multiple_of(YIELD_EVERY) {
+            tokio::task::yield_now().await;
+        }
         let doc = match (kind, observation) {
             (Kind::Observation, Some(row)) => observation_doc(row),
             (Kind::Observation, None) => match ctx.store.sta_observation(id).await? {

@@ -6,13 +6,14 @@
 
 use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};
-use baladiya_domain::sensors::entity::Kind;
+use baladiya_domain::sensors::entity::{Kind, MAX_PATCH_OPERATIONS};
 use baladiya_domain::sensors::filter::{Value as FilterValue, parse_time};
 use baladiya_store::{ObservationRow, Relation, StaRef, StaStep};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
 use super::graph::{Graph, Target};
+use super::limits::{check_size, json_size};
 use super::path::{ResourcePath, Tail};
 use super::render::{Ctx, render_entity};
 use super::{StaError, created};
@@ -135,14 +136,11 @@ impl Plan {
                     }
                     _ => (None, None, None),
                 };
-                let doc: Map<String, Value> = kind
-                    .properties()
-                    .iter()
-                    .filter_map(|(name, _)| Some(((*name).to_owned(), object.get(*name)?.clone())))
-                    .collect();
+                let doc = Value::Object(own_properties(kind, object));
+                check_size(kind.name(), json_size(&doc))?;
                 self.push(StaStep::Insert {
                     kind,
-                    doc: Value::Object(doc),
+                    doc,
                     thing,
                     sensor,
                     property,
@@ -250,6 +248,14 @@ fn check_properties(kind: Kind, object: &Map<String, Value>) -> Result<(), StaEr
     Ok(())
 }
 
+/// What of `object` is `kind`'s own properties (the rest are links).
+fn own_properties(kind: Kind, object: &Map<String, Value>) -> Map<String, Value> {
+    kind.properties()
+        .iter()
+        .filter_map(|(name, _)| Some(((*name).to_owned(), object.get(*name)?.clone())))
+        .collect()
+}
+
 /// Microseconds since 1970 of an ISO 8601 time, or an interval's start
 /// and end.
 fn micros(text: &str, what: &str) -> Result<(i64, Option<i64>), StaError> {
@@ -301,6 +307,11 @@ fn observation_row(
             ))
         })
         .collect();
+    let extra = (!extra.is_empty()).then(|| Value::Object(extra).to_string());
+    check_size(
+        "the Observation",
+        result.as_ref().map_or(0, String::len) + extra.as_ref().map_or(0, String::len),
+    )?;
     Ok(ObservationRow {
         id: 0,
         datastream_id,
@@ -310,7 +321,7 @@ fn observation_row(
         result_time,
         result_number,
         result,
-        extra: (!extra.is_empty()).then(|| Value::Object(extra).to_string()),
+        extra,
     })
 }
 
@@ -384,12 +395,7 @@ pub async fn post(
             .ok_or_else(|| StaError::not_found("not created"))?,
     };
     let graph = Graph::load(store).await?;
-    let ctx = Ctx {
-        store,
-        graph: &graph,
-        base,
-        authenticated: true,
-    };
+    let ctx = Ctx::new(state, &graph, base, true);
     let entity = render_entity(&ctx, kind, id, None, &Default::default()).await?;
     if kind == Kind::Observation
         && let Some(observation) = store.sta_observation(id).await?
@@ -426,8 +432,18 @@ pub async fn patch(
         if json_patch {
             let ops: json_patch::Patch = serde_json::from_value(body.clone())
                 .map_err(|e| StaError::bad(format!("not a JSON Patch document: {e}")))?;
-            json_patch::patch(&mut next, &ops)
-                .map_err(|e| StaError::bad(format!("JSON Patch: {e}")))?;
+            if ops.0.len() > MAX_PATCH_OPERATIONS {
+                return Err(StaError::bad(format!(
+                    "JSON Patch: {MAX_PATCH_OPERATIONS} operations at most"
+                )));
+            }
+            // One operation at a time, each result within the size of an
+            // entity: a copy doubles what it copies.
+            for op in ops.0 {
+                json_patch::patch(&mut next, &json_patch::Patch(vec![op]))
+                    .map_err(|e| StaError::bad(format!("JSON Patch: {e}")))?;
+                check_size(kind.name(), json_size(&next))?;
+            }
         } else {
             if !body.is_object() {
                 return Err(StaError::bad("a PATCH body is a JSON object"));
@@ -567,17 +583,14 @@ async fn update(
             *slot = Some(new);
         }
     }
-    let doc: Map<String, Value> = kind
-        .properties()
-        .iter()
-        .filter_map(|(name, _)| Some(((*name).to_owned(), object.get(*name)?.clone())))
-        .collect();
+    let doc = own_properties(kind, object);
     row.private = doc
         .get("properties")
         .and_then(|p| p.get("private"))
         .and_then(Value::as_bool)
         .unwrap_or(false);
     row.doc = Value::Object(doc).to_string();
+    check_size(kind.name(), row.doc.len())?;
     store.sta_update(&row, &plan.steps, Utc::now()).await?;
     Ok(axum::http::StatusCode::OK.into_response())
 }
