@@ -198,31 +198,48 @@ impl App {
         match judge(&kept, callback) {
             Err(CallbackRefusal::Settled) => Err(AppError::Conflict(ErrorCode::PaymentSettled)),
             Err(refusal) => Err(AppError::field("amount_minor", refusal.code())),
-            Ok(Settlement::Already) => Ok("already"),
-            Ok(Settlement::Settle(GatewayStatus::Failed)) => {
-                let first = self
-                    .store
-                    .settle_payment(
-                        &callback.reference,
-                        "failed",
-                        &callback.gateway_ref,
-                        self.now(),
-                    )
-                    .await?;
-                Ok(if first { "recorded" } else { "already" })
+            Ok(Settlement::Already) => {
+                // A retry of the callback that settled it: the application
+                // is recorded too, if a crash came between the two.
+                if payment.status == "paid" {
+                    self.record_paid(&payment, &callback.gateway_ref).await?;
+                }
+                Ok("already")
             }
-            Ok(Settlement::Settle(GatewayStatus::Paid)) => {
-                self.record_paid(&payment, &callback.gateway_ref).await?;
+            Ok(Settlement::Settle(status)) => {
+                // The payment row is the one guard: only the callback that
+                // moves it from pending settles it, and only a payment
+                // settled as paid is recorded on its application.
                 let first = self
                     .store
                     .settle_payment(
                         &callback.reference,
-                        "paid",
+                        status.as_str(),
                         &callback.gateway_ref,
                         self.now(),
                     )
                     .await?;
-                Ok(if first { "recorded" } else { "already" })
+                if !first {
+                    // Another callback settled it meanwhile: the same one
+                    // (a twin) changes nothing; any other is kept for
+                    // reconciliation.
+                    let now = self
+                        .store
+                        .payment(&callback.reference)
+                        .await?
+                        .ok_or(AppError::NotFound)?;
+                    return if now.status == status.as_str()
+                        && now.gateway_ref.as_deref() == Some(callback.gateway_ref.as_str())
+                    {
+                        Ok("already")
+                    } else {
+                        Err(AppError::Conflict(ErrorCode::PaymentSettled))
+                    };
+                }
+                if status == GatewayStatus::Paid {
+                    self.record_paid(&payment, &callback.gateway_ref).await?;
+                }
+                Ok("recorded")
             }
         }
     }

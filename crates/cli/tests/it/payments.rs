@@ -14,7 +14,8 @@ use crate::support::{Engine, TestApp, html};
 
 crate::on_both_engines!(
     a_citizen_pays_online_and_the_application_moves_on,
-    bad_replayed_and_concurrent_callbacks_pay_nothing_twice
+    bad_replayed_and_concurrent_callbacks_pay_nothing_twice,
+    a_paid_and_a_failed_callback_at_once_stay_consistent
 );
 
 /// A building permit filed with `MOBILE`, taken by staff to its payment
@@ -220,5 +221,84 @@ async fn bad_replayed_and_concurrent_callbacks_pay_nothing_twice(engine: Engine)
         .await
         .expect("request");
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+/// PAY-1: a `paid` and a `failed` callback at the same moment left the
+/// application paid and the payment failed, and reconciliation empty.
+/// Over thirty rounds of three `paid` and one `failed` at once, the
+/// payment and the application always agree, the workflow moves on at
+/// most once, and every callback that lost is answered 409 and kept for
+/// reconciliation.
+async fn a_paid_and_a_failed_callback_at_once_stay_consistent(engine: Engine) {
+    let limits = baladiya_app::Limits {
+        submissions_per_client: 1_000,
+        ..baladiya_app::Limits::default()
+    };
+    let Some(app) = TestApp::spawn_with(engine, limits).await else {
+        return;
+    };
+    let (mut tracking, mut outcomes) = (at_payment(&app).await, (0, 0));
+    for round in 0..30 {
+        let started = app
+            .app
+            .start_payment(MOBILE, &tracking, &format!("http://{}", app.addr))
+            .await
+            .expect("started");
+        let payment = app.app.payment(&started.reference).await.expect("payment");
+        let paid = Callback {
+            reference: started.reference.clone(),
+            status: GatewayStatus::Paid,
+            amount_minor: payment.amount_minor,
+            currency: payment.currency.clone(),
+            gateway_ref: format!("GW-{round}"),
+        };
+        let failed = Callback {
+            status: GatewayStatus::Failed,
+            ..paid.clone()
+        };
+        let (a, b, c, d) = tokio::join!(
+            call_back(&app, &paid, SECRET),
+            call_back(&app, &paid, SECRET),
+            call_back(&app, &failed, SECRET),
+            call_back(&app, &paid, SECRET),
+        );
+        let settled = app.app.payment(&started.reference).await.expect("p");
+        let view = staff_view(&app, &tracking).await;
+        let recorded = view["history"]
+            .as_array()
+            .expect("history")
+            .iter()
+            .filter(|h| h["action"] == "record_payment")
+            .count();
+        match settled.status.as_str() {
+            "paid" => {
+                assert_eq!(view["receipt_number"], paid.gateway_ref, "round {round}");
+                assert_eq!(recorded, 1, "round {round}");
+                assert_eq!(c, 409, "round {round}: the failed callback lost");
+                assert_eq!([a, b, d], [200, 200, 200], "round {round}");
+                outcomes.0 += 1;
+                tracking = at_payment(&app).await;
+            }
+            "failed" => {
+                assert!(view["receipt_number"].is_null(), "round {round}: {view}");
+                assert_eq!(recorded, 0, "round {round}");
+                assert_eq!(view["current_step"]["kind"], "payment");
+                assert_eq!(c, 200, "round {round}");
+                assert_eq!([a, b, d], [409, 409, 409], "round {round}");
+                outcomes.1 += 1;
+            }
+            other => panic!("round {round}: the payment is {other}"),
+        }
+    }
+    // Every callback that lost is in the reconciliation report.
+    let viewer = crate::applications::staff_client(&app, "eg.viewer").await;
+    let report = html(&viewer, app.url("/staff/payments")).await;
+    let lost = report.matches("سُويت هذه الدفعة من قبل بحالة أخرى").count();
+    assert_eq!(
+        lost,
+        outcomes.0 + 3 * outcomes.1,
+        "one lost callback a round paid, three a round failed"
+    );
     app.stop().await;
 }
