@@ -92,8 +92,13 @@ const SESSION_HOURS: i64 = 12;
 /// Codes sent to one number per window, and to anyone from one client.
 const SENDS_PER_NUMBER: i64 = 3;
 const SENDS_PER_CLIENT: i64 = 20;
-/// Wrong codes for one number, from anywhere, before it waits.
+/// Wrong codes for one number from one client, and from one client for
+/// any number, before that client waits. Not for a number from anywhere:
+/// anyone could then lock its owner out. A code is still guessed at most
+/// five times, and three are sent a number per window, so a number is
+/// guessed at most fifteen times a window from all clients together.
 const WRONG_PER_NUMBER: i64 = 10;
+const WRONG_PER_CLIENT: i64 = 30;
 
 /// How a code is kept: the hash of the number and the code.
 pub fn code_hash(mobile: &str, code: &str) -> String {
@@ -155,29 +160,31 @@ impl App {
     }
 
     /// Signs in with the code sent to `mobile`: the latest code only, once,
-    /// within its life and its five tries; ten wrong codes for a number
-    /// lock it for a quarter of an hour. A provider's identity waiting
+    /// within its life and its five tries; a client that sent ten wrong
+    /// codes for a number (or thirty in all) waits a quarter of an hour,
+    /// others do not. A provider's identity waiting
     /// under the browser's `link` (see [`crate::oidc`]) is tied to the
     /// number in the same transaction.
     pub async fn sign_in_with_code(
         &self,
         mobile: &str,
         code: &str,
+        client: &str,
         link: Option<&str>,
     ) -> Result<CitizenSignIn, AppError> {
         let number = any_mobile(mobile).map_err(|c| AppError::field("mobile", c))?;
         let mobile = number.as_e164();
         let now = self.now();
-        let wrong = Throttle::new(
-            format!("code-wrong:{mobile}"),
-            WRONG_PER_NUMBER,
-            Duration::minutes(15),
-        );
-        match self
-            .store
-            .take_throttles(std::slice::from_ref(&wrong), now)
-            .await
-        {
+        let window = Duration::minutes(15);
+        let wrong = [
+            Throttle::new(
+                format!("code-wrong:{client}:{mobile}"),
+                WRONG_PER_NUMBER,
+                window,
+            ),
+            Throttle::new(format!("code-wrong:{client}"), WRONG_PER_CLIENT, window),
+        ];
+        match self.store.take_throttles(&wrong, now).await {
             Err(StoreError::Throttled { until, .. }) => {
                 return Err(AppError::AccountLocked { until });
             }
@@ -200,7 +207,9 @@ impl App {
             }
             return Err(AppError::field("code", refusal.code()));
         }
-        self.store.give_back_throttle(&wrong.key).await?;
+        for throttle in &wrong {
+            self.store.give_back_throttle(&throttle.key).await?;
+        }
         let pending = match link {
             Some(link) => self.pending_login(link).await?,
             None => None,

@@ -231,6 +231,7 @@ async fn check_code(
     State(state): State<AppState>,
     tr: Tr,
     jar: CookieJar,
+    crate::client::Client(client): crate::client::Client,
     WebForm(form): WebForm<CodeForm>,
 ) -> Result<Response, WebError> {
     if !visitor_csrf_ok(&jar, &form.csrf) {
@@ -239,7 +240,7 @@ async fn check_code(
     let link = jar.get(OIDC_LINK_COOKIE).map(|c| c.value().to_owned());
     match state
         .app
-        .sign_in_with_code(&form.mobile, &form.code, link.as_deref())
+        .sign_in_with_code(&form.mobile, &form.code, &client, link.as_deref())
         .await
     {
         Ok(signed_in) => {
