@@ -52,6 +52,9 @@ fn event<'a>(
     }
 }
 
+/// An id no user has (ids start at 1): see [`App::named_trainee`].
+pub const NOBODY: i64 = 0;
+
 impl App {
     pub(crate) async fn session_of(&self, id: i64) -> Result<TrainingSession, AppError> {
         self.store
@@ -123,6 +126,18 @@ impl App {
             .filter(|u| u.active)
             .ok_or_else(unknown)?
             .id)
+    }
+
+    /// The trainee a use case acts on, named by a caller: their id, or for
+    /// a name nobody active has, [`NOBODY`] — an id no user has, which the
+    /// use case refuses after its own permission check, as it refuses
+    /// anyone not on the roster. So the answer tells a caller nothing of
+    /// which user names exist.
+    pub async fn named_trainee(&self, username: &str) -> Result<i64, AppError> {
+        match self.trainee_id(username, "trainee").await {
+            Err(AppError::Invalid(_)) => Ok(NOBODY),
+            other => other,
+        }
     }
 
     /// The roster of a session as the domain rules see it.

@@ -103,19 +103,32 @@ impl App {
         {
             return Err(oversight_denied());
         }
-        let all = self.store.training_sessions().await?;
-        let years: BTreeSet<String> = all.iter().map(|s| s.plan_year.clone()).collect();
-        let sessions: BTreeMap<i64, TrainingSession> = all
-            .into_iter()
-            .filter(|s| year.is_none_or(|y| s.plan_year == y))
-            .map(|s| (s.id, s))
-            .collect();
         let units: BTreeMap<i64, OrgUnit> = self
             .store
             .all_units()
             .await?
             .into_iter()
             .map(|u| (u.id, u))
+            .collect();
+        // The sessions of the centers the caller oversees or manages, only.
+        let overseen = |unit: i64| {
+            units.get(&unit).is_some_and(|u| {
+                who.access.can(Permission::ViewOversight, &u.path)
+                    || who.access.can(Permission::ManageOrg, &u.path)
+            })
+        };
+        let all: Vec<TrainingSession> = self
+            .store
+            .training_sessions()
+            .await?
+            .into_iter()
+            .filter(|s| overseen(s.center_unit_id))
+            .collect();
+        let years: BTreeSet<String> = all.iter().map(|s| s.plan_year.clone()).collect();
+        let sessions: BTreeMap<i64, TrainingSession> = all
+            .into_iter()
+            .filter(|s| year.is_none_or(|y| s.plan_year == y))
+            .map(|s| (s.id, s))
             .collect();
         let seats = self.store.report_seats().await?;
         let mut per_session: BTreeMap<i64, u32> = BTreeMap::new();

@@ -200,7 +200,7 @@ async fn nominate(
 ) -> Result<Response, WebError> {
     let id = session_id(&id)?;
     state.app.nominate(&who, id, &body.trainee).await?;
-    let trainee = state.app.trainee_id(&body.trainee, "trainee").await?;
+    let trainee = state.app.named_trainee(&body.trainee).await?;
     let status = seat_status(&state.app, id, trainee).await?;
     Ok((
         StatusCode::CREATED,
@@ -233,7 +233,7 @@ async fn decide(
         _ => return Err(AppError::field("decision", "training-decision-unknown").into()),
     };
     let id = session_id(&id)?;
-    let trainee = state.app.trainee_id(&body.trainee, "trainee").await?;
+    let trainee = state.app.named_trainee(&body.trainee).await?;
     let status = state.app.decide(&who, id, trainee, decision).await?;
     Ok(Json(
         json!({"trainee": body.trainee, "status": status.as_str()}),
@@ -249,7 +249,7 @@ async fn withdraw(
     ApiJson(body): ApiJson<TraineeBody>,
 ) -> Result<Json<Value>, WebError> {
     let id = session_id(&id)?;
-    let trainee = state.app.trainee_id(&body.trainee, "trainee").await?;
+    let trainee = state.app.named_trainee(&body.trainee).await?;
     let promoted = match state.app.withdraw(&who, id, trainee).await? {
         Some(user) => Some(
             state
@@ -285,7 +285,7 @@ async fn attendance(
     let id = session_id(&id)?;
     let mut present = Vec::new();
     for name in &body.present {
-        present.push(state.app.trainee_id(name, "trainee").await?);
+        present.push(state.app.named_trainee(name).await?);
     }
     state
         .app
@@ -309,7 +309,7 @@ async fn scores(
     ApiJson(body): ApiJson<ScoresBody>,
 ) -> Result<Json<Value>, WebError> {
     let id = session_id(&id)?;
-    let trainee = state.app.trainee_id(&body.trainee, "trainee").await?;
+    let trainee = state.app.named_trainee(&body.trainee).await?;
     state
         .app
         .record_scores(&who, id, trainee, body.pre, body.post)

@@ -1235,6 +1235,50 @@ async fn the_api_runs_a_session_the_way_a_client_would(engine: Engine) {
     assert_eq!(report["total"]["cost_per_trainee"]["currency"], "EGP");
     let (status, _) = call(Method::GET, "/training/report".into(), Some(&clerk), None).await;
     assert_eq!(status, 403);
+    // TRN-1: a Saudi head oversees no Egyptian center: the report holds
+    // none of its sessions, costs or trainers.
+    let sa_head = token("sa.head").await;
+    let (status, theirs) = call(Method::GET, "/training/report".into(), Some(&sa_head), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        theirs["sessions"].as_array().map(Vec::len),
+        Some(0),
+        "{theirs}"
+    );
+    assert_eq!(theirs["by_trainer"].as_array().map(Vec::len), Some(0));
+    assert_eq!(theirs["total"]["trainees"], 0);
+    // A clerk elsewhere learns nothing of which user names exist: a known
+    // name and an unknown one get the same refusal.
+    let outsider = token("eg.clerk.awsim").await;
+    for (rest, body) in [
+        ("scores", serde_json::json!({"pre": 10})),
+        ("decisions", serde_json::json!({"decision": "accept"})),
+        ("withdrawals", serde_json::json!({})),
+    ] {
+        let mut answers = Vec::new();
+        for name in ["eg.admin", "no.such.user"] {
+            let mut body = body.clone();
+            body["trainee"] = serde_json::json!(name);
+            answers.push(call(Method::POST, path(rest), Some(&outsider), Some(body)).await);
+        }
+        assert_eq!(answers[0].0, 403, "{rest}: {answers:?}");
+        assert_eq!(answers[0], answers[1], "{rest}: the same answer for both");
+    }
+    let mut answers = Vec::new();
+    for name in ["eg.admin", "no.such.user"] {
+        let body = serde_json::json!({"day": "2027-09-05", "present": [name]});
+        answers.push(
+            call(
+                Method::POST,
+                path("attendance"),
+                Some(&outsider),
+                Some(body),
+            )
+            .await,
+        );
+    }
+    assert_eq!(answers[0].0, 403, "attendance: {answers:?}");
+    assert_eq!(answers[0], answers[1]);
     app.stop().await;
 }
 
