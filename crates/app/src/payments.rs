@@ -27,6 +27,10 @@ pub struct GatewayConfig {
     pub api_key: String,
     /// The secret both sides sign callbacks with.
     pub secret: String,
+    /// Where the gateway calls back and sends the payer back to: the
+    /// deployment's own address (`public_url`), never one a request
+    /// names in its `Host` header.
+    pub return_base: String,
 }
 
 /// A payment started: its reference, and the gateway's page to send the
@@ -98,14 +102,8 @@ impl App {
 
     /// Starts paying the fee of `tracking` (filed with `mobile`, the
     /// signed-in citizen's number), waiting at its payment step: a new
-    /// pending payment, created at the gateway. `base` is where the
-    /// gateway reaches Baladiya.
-    pub async fn start_payment(
-        &self,
-        mobile: &str,
-        tracking: &str,
-        base: &str,
-    ) -> Result<Started, AppError> {
+    /// pending payment, created at the gateway.
+    pub async fn start_payment(&self, mobile: &str, tracking: &str) -> Result<Started, AppError> {
         let record = self.record(tracking).await?;
         if record.applicant_phone != mobile {
             return Err(AppError::NotFound);
@@ -116,6 +114,7 @@ impl App {
             .filter(|_| waits_for_fee(&service, &record.status, record.step))
             .ok_or(AppError::Conflict(ErrorCode::ActionNotAllowedNow))?;
         let gateway = self.gateway()?;
+        let base = gateway.return_base.trim_end_matches('/');
         let reference = format!("PAY-{}", &crate::auth::random_token()?[..20].to_uppercase());
         self.store
             .create_payment(&reference, record.id, amount, &record.currency, self.now())

@@ -1106,10 +1106,16 @@ async fn serve(
     // the demo (served here, reached through the same adapter).
     let simulated = match (&config.payments, demo) {
         (Some(p), _) => {
+            let Some(public_url) = app.settings.public_url.clone() else {
+                anyhow::bail!(
+                    "[payments] needs public_url: the gateway is told to call back and return payers there"
+                );
+            };
             app.settings.gateway = Some(GatewayConfig {
                 api_url: p.api_url.clone(),
                 api_key: p.api_key.clone(),
                 secret: p.secret.clone(),
+                return_base: public_url,
             });
             None
         }
@@ -1122,6 +1128,12 @@ async fn serve(
                 api_url: format!("http://{addr}/gateway/simulated/api"),
                 api_key: key.clone(),
                 secret: secret.clone(),
+                // The demo's own address, unless it has a public one.
+                return_base: app
+                    .settings
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{addr}")),
             });
             Some(SimulatedGateway::new(key, secret))
         }

@@ -80,7 +80,6 @@ struct PayForm {
 async fn pay(
     State(state): State<AppState>,
     jar: CookieJar,
-    headers: HeaderMap,
     Path(tracking): Path<String>,
     WebForm(form): WebForm<PayForm>,
 ) -> Result<Response, WebError> {
@@ -90,11 +89,7 @@ async fn pay(
     if !same_secret(&citizen.csrf_token, &form.csrf) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
-    let base = crate::open311::base_url(&state, &headers);
-    let started = state
-        .app
-        .start_payment(&citizen.mobile, &tracking, &base)
-        .await?;
+    let started = state.app.start_payment(&citizen.mobile, &tracking).await?;
     Ok(Redirect::to(&started.redirect_url).into_response())
 }
 

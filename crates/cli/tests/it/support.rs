@@ -202,6 +202,7 @@ impl TestApp {
             api_url: format!("http://{addr}/gateway/simulated/api"),
             api_key: key.into(),
             secret: secret.into(),
+            return_base: format!("http://{addr}"),
         });
         app.settings.sms = Some(baladiya_app::citizens::SmsSender::File(
             files.path().join("sms.jsonl"),
