@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 
 use baladiya_domain::ErrorCode;
+use baladiya_domain::org::{OrgUnit, UnitCode};
+use baladiya_domain::people::Permission;
 use baladiya_domain::sensors::entity::Kind;
 use baladiya_domain::sensors::measure::{Measure, NIGHT_HOURS, NightFlow, night_flow};
 use baladiya_store::{HOUR, HourRow, Relation, StaRef, StaRow, StaStep};
@@ -20,9 +22,14 @@ fn secret_hash(secret: &str) -> String {
 
 impl App {
     /// Issues a credential for a device or an integrator (or a new secret
-    /// for an existing one): returns its secret, shown once (only its hash
-    /// is kept).
-    pub async fn issue_sensor_credential(&self, username: &str) -> Result<String, AppError> {
+    /// for an existing one) that writes to the places of `unit` and the
+    /// units below it (none: every unit): returns its secret, shown once
+    /// (only its hash is kept).
+    pub async fn issue_sensor_credential(
+        &self,
+        username: &str,
+        unit: Option<&str>,
+    ) -> Result<String, AppError> {
         let username = username.trim();
         let valid = !username.is_empty()
             && username.len() <= 64
@@ -32,11 +39,47 @@ impl App {
         if !valid {
             return Err(AppError::field("username", "username-characters"));
         }
+        let unit = match unit {
+            Some(code) => Some(self.unit_named(code).await?.code),
+            None => None,
+        };
         let secret = crate::auth::random_token()?;
         self.store
-            .sta_add_credential(username, &secret_hash(&secret), self.now())
+            .sta_add_credential(
+                username,
+                &secret_hash(&secret),
+                unit.as_ref().map(UnitCode::as_str),
+                self.now(),
+            )
             .await?;
         Ok(secret)
+    }
+
+    /// A credential issued by a member of staff on the sensors page: it
+    /// writes to the places of the (first) unit where they manage the
+    /// organization, and below it.
+    pub async fn issue_sensor_credential_as(
+        &self,
+        who: &crate::Principal,
+        username: &str,
+    ) -> Result<String, AppError> {
+        let root = who.access.roots(Permission::ManageOrg).into_iter().next();
+        let Some(&unit_id) = root.as_ref().and_then(|path| path.ids().last()) else {
+            return Err(baladiya_domain::access::Denied {
+                permission: Permission::ManageOrg,
+            }
+            .into());
+        };
+        let unit = self.store.unit(unit_id).await?;
+        self.issue_sensor_credential(username, Some(unit.code.as_str()))
+            .await
+    }
+
+    /// The unit a code names, or the field's error.
+    async fn unit_named(&self, code: &str) -> Result<OrgUnit, AppError> {
+        let unknown = || AppError::field("unit", "unit-unknown");
+        let code = UnitCode::parse(code.trim()).map_err(|_| unknown())?;
+        self.unit_by_code(&code).await?.ok_or_else(unknown)
     }
 
     /// Revokes a device's credential (`not-found` if it has none).
@@ -52,21 +95,84 @@ impl App {
         }
     }
 
-    /// The writer a credential names: `username` and `secret` as HTTP Basic
-    /// sends them, or the secret alone as a bearer token (`username`
+    /// The device a credential names: `username` and `secret` as HTTP
+    /// Basic sends them, or the secret alone as a bearer token (`username`
     /// None). `unauthenticated` otherwise.
     pub async fn sensor_writer(
         &self,
         username: Option<&str>,
         secret: &str,
-    ) -> Result<String, AppError> {
+    ) -> Result<SensorWriter, AppError> {
         let found = self
             .store
             .sta_credential(&secret_hash(secret.trim()))
             .await?;
         match found {
-            Some(name) if username.is_none_or(|u| u == name) => Ok(name),
+            Some((name, unit)) if username.is_none_or(|u| u == name) => {
+                let unit = match unit {
+                    Some(code) => Some(self.unit_named(&code).await?),
+                    None => None,
+                };
+                Ok(SensorWriter::Device { name, unit })
+            }
             _ => Err(AppError::Conflict(ErrorCode::Unauthenticated)),
+        }
+    }
+
+    /// Whether `writer` may change a place of `unit` (the code its Thing
+    /// keeps in `properties.unit`; none for a place of no unit) and what
+    /// hangs from it: a device within its unit (one of every unit
+    /// anywhere), staff where they manage the organization.
+    pub async fn may_write_place(
+        &self,
+        writer: &SensorWriter,
+        unit: Option<&str>,
+    ) -> Result<bool, AppError> {
+        let path = match unit {
+            Some(code) => match UnitCode::parse(code) {
+                Ok(code) => self.unit_by_code(&code).await?.map(|u| u.path),
+                Err(_) => None,
+            },
+            None => None,
+        };
+        Ok(match (writer, path) {
+            (SensorWriter::Device { unit: None, .. }, _) => true,
+            (
+                SensorWriter::Device {
+                    unit: Some(own), ..
+                },
+                Some(path),
+            ) => path.is_within(&own.path),
+            (SensorWriter::Staff(who), Some(path)) => who.access.can(Permission::ManageOrg, &path),
+            (SensorWriter::Staff(who), None) => who.can_manage_org(),
+            (SensorWriter::Device { .. }, None) => false,
+        })
+    }
+}
+
+/// Who writes to the SensorThings API.
+#[derive(Debug, Clone)]
+pub enum SensorWriter {
+    /// A device's or an integrator's credential, and the unit it writes in
+    /// (none: every unit). It creates places and readings and changes
+    /// them; deleting, and making a datastream private or public, are for
+    /// staff.
+    Device { name: String, unit: Option<OrgUnit> },
+    /// A member of staff, by an API token: writes where they manage the
+    /// organization, deletions and privacy included.
+    Staff(crate::Principal),
+}
+
+impl SensorWriter {
+    pub fn is_staff(&self) -> bool {
+        matches!(self, SensorWriter::Staff(_))
+    }
+
+    /// The unit a device writes in, for a new place that names none.
+    pub fn home_unit(&self) -> Option<&UnitCode> {
+        match self {
+            SensorWriter::Device { unit, .. } => unit.as_ref().map(|u| &u.code),
+            SensorWriter::Staff(_) => None,
         }
     }
 }

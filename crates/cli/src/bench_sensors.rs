@@ -34,7 +34,7 @@ pub async fn engine(name: &str, url: &str, options: &BenchOptions) -> Result<Val
         .map(|r| r.id)
         .collect();
     let secret = app
-        .issue_sensor_credential("bench")
+        .issue_sensor_credential("bench", None)
         .await
         .map_err(|e| anyhow!("{e}"))?;
 

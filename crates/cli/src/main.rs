@@ -340,10 +340,20 @@ enum AdminCommand {
     /// Issue a SensorThings credential for a device or an integrator (or a
     /// new secret for an existing one), printed once as USER:PASSWORD: HTTP
     /// Basic (or the password as a bearer token), and MQTT user and password.
+    /// It writes to the places of one unit and below it, or of every unit;
+    /// it never deletes, nor makes a datastream private or public (staff do,
+    /// with their API token).
     SensorCredential {
         /// Letters, digits, - _ and . only, such as "meter-gateway".
         #[arg(long)]
         username: String,
+        /// The unit whose places it writes to (and those of the units below).
+        #[arg(long, conflicts_with = "all_units")]
+        unit: Option<String>,
+        /// Writes to the places of every unit (an integrator of the whole
+        /// deployment).
+        #[arg(long)]
+        all_units: bool,
     },
     /// Revoke a device's SensorThings credential.
     RevokeSensorCredential {
@@ -884,9 +894,18 @@ async fn admin(app: &App, command: AdminCommand) -> Result<()> {
             let count = app.revoke_api_keys(&name).await.map_err(app_error)?;
             println!("Revoked {count} API key(s) named {name}.");
         }
-        AdminCommand::SensorCredential { username } => {
+        AdminCommand::SensorCredential {
+            username,
+            unit,
+            all_units,
+        } => {
+            if unit.is_none() && !all_units {
+                anyhow::bail!(
+                    "say where the credential writes: --unit CODE (that unit and below), or --all-units"
+                );
+            }
             let secret = app
-                .issue_sensor_credential(&username)
+                .issue_sensor_credential(&username, unit.as_deref())
                 .await
                 .map_err(app_error)?;
             println!("{username}:{secret}");
@@ -1194,7 +1213,7 @@ async fn serve(
             );
         }
         let secret = app
-            .issue_sensor_credential("demo-device")
+            .issue_sensor_credential("demo-device", None)
             .await
             .map_err(app_error)?;
         println!(

@@ -967,21 +967,26 @@ impl Store {
 
     /// Records a device credential (the secret's hash); issuing one again
     /// for the same user name replaces its secret (and revives it).
+    /// Adds a credential writing in `unit_code` (none: every unit), or
+    /// gives an existing one a new secret and unit.
     pub async fn sta_add_credential(
         &self,
         username: &str,
         secret_hash: &str,
+        unit_code: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         on_pool!(self, pool => {
             sqlx::query(
-                "INSERT INTO sta_credentials (username, secret_hash, created_at) VALUES ($1, $2, $3) \
+                "INSERT INTO sta_credentials (username, secret_hash, created_at, unit_code) \
+                 VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (username) DO UPDATE SET secret_hash = excluded.secret_hash, \
-                 created_at = excluded.created_at, revoked_at = NULL",
+                 created_at = excluded.created_at, revoked_at = NULL, unit_code = excluded.unit_code",
             )
             .bind(username)
             .bind(secret_hash)
             .bind(now)
+            .bind(unit_code)
             .execute(pool)
             .await?;
         });
@@ -1019,10 +1024,14 @@ impl Store {
         }))
     }
 
-    pub async fn sta_credential(&self, secret_hash: &str) -> Result<Option<String>, StoreError> {
+    /// The user name and unit of the credential with this secret.
+    pub async fn sta_credential(
+        &self,
+        secret_hash: &str,
+    ) -> Result<Option<(String, Option<String>)>, StoreError> {
         Ok(on_pool!(self, pool => {
-            sqlx::query_scalar(
-                "SELECT username FROM sta_credentials WHERE secret_hash = $1 AND revoked_at IS NULL",
+            sqlx::query_as(
+                "SELECT username, unit_code FROM sta_credentials WHERE secret_hash = $1 AND revoked_at IS NULL",
             )
             .bind(secret_hash)
             .fetch_optional(pool)

@@ -26,7 +26,7 @@ crate::on_both_engines!(
 async fn device(app: &TestApp) -> (String, String) {
     let secret = app
         .app
-        .issue_sensor_credential("meter-gateway")
+        .issue_sensor_credential("meter-gateway", None)
         .await
         .expect("credential");
     ("meter-gateway".to_owned(), secret)
@@ -459,12 +459,23 @@ async fn updates_deletes_and_credentials(engine: Engine) {
     )
     .await;
     let water = streams["value"][0]["@iot.id"].as_i64().expect("water");
-    let private = app
-        .client
-        .patch(app.url(&format!("/sta/v1.1/Datastreams({water})")))
-        .basic_auth(&device.0, Some(&device.1))
-        .json(&json!({"properties": {"private": true}}))
-        .send()
+    // Only staff make a datastream private (a device may not).
+    let make_private = |request: reqwest::RequestBuilder| {
+        request
+            .json(&json!({"properties": {"private": true}}))
+            .send()
+    };
+    let datastream = app.url(&format!("/sta/v1.1/Datastreams({water})"));
+    let by_device = make_private(
+        app.client
+            .patch(&datastream)
+            .basic_auth(&device.0, Some(&device.1)),
+    )
+    .await
+    .expect("request");
+    assert_eq!(by_device.status(), StatusCode::FORBIDDEN);
+    let admin = app.token("eg.admin").await;
+    let private = make_private(app.client.patch(&datastream).bearer_auth(&admin))
         .await
         .expect("request");
     assert_eq!(private.status(), StatusCode::OK);
@@ -488,11 +499,21 @@ async fn updates_deletes_and_credentials(engine: Engine) {
         .expect("JSON");
     assert_eq!(shown["@iot.count"], 2);
 
-    // Deleting the Thing takes its Datastreams and their Observations.
+    // Deleting the Thing takes its Datastreams and their Observations;
+    // staff delete, a device may not.
+    let thing = app.url(&format!("/sta/v1.1/Things({id})"));
+    let by_device = app
+        .client
+        .delete(&thing)
+        .basic_auth(&device.0, Some(&device.1))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(by_device.status(), StatusCode::FORBIDDEN);
     let deleted = app
         .client
-        .delete(app.url(&format!("/sta/v1.1/Things({id})")))
-        .basic_auth(&device.0, Some(&device.1))
+        .delete(&thing)
+        .bearer_auth(&admin)
         .send()
         .await
         .expect("request");
@@ -1160,7 +1181,7 @@ async fn hourly_and_daily_figures_follow_every_write(engine: Engine) {
     let deleted = app
         .client
         .delete(app.url(&format!("/sta/v1.1/Observations({})", ids[0])))
-        .basic_auth(&device.0, Some(&device.1))
+        .bearer_auth(app.token("eg.admin").await)
         .send()
         .await
         .expect("delete");
@@ -1617,7 +1638,7 @@ async fn the_simulator_feeds_every_datastream(engine: Engine) {
     app.app.load_demo_sensors().await.expect("demo sensors");
     let secret = app
         .app
-        .issue_sensor_credential("simulator")
+        .issue_sensor_credential("simulator", None)
         .await
         .expect("credential");
     let count = || async {

@@ -18,6 +18,7 @@ crate::on_both_engines!(
     entities_stay_within_their_size,
     geometry_filters_and_scans_are_bounded,
     paging_at_the_ends_of_the_numbers,
+    a_credential_writes_only_in_its_unit,
 );
 
 /// A server with the demo's buildings and stations and their week of
@@ -179,7 +180,7 @@ async fn an_answer_holds_a_bounded_number_of_entities(engine: Engine) {
 async fn device(app: &TestApp) -> (String, String) {
     let secret = app
         .app
-        .issue_sensor_credential("probe-device")
+        .issue_sensor_credential("probe-device", None)
         .await
         .expect("credential");
     ("probe-device".to_owned(), secret)
@@ -253,17 +254,21 @@ async fn private_readings_stay_private_on_every_path(engine: Engine) {
         }
     }
     let (private, feature) = chosen.expect("the demo has a building with two meters");
-    let (status, _) = send(
-        &app,
-        &device,
-        reqwest::Method::PATCH,
-        &format!("Datastreams({private})"),
-        json!({"properties": {"private": true}}),
-        "application/json",
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
     let (_, thing) = anonymous(&app, &format!("Datastreams({private})/Thing"), &[]).await;
+    // Staff who manage its place make it private.
+    let admin = match thing["properties"]["unit"].as_str() {
+        Some(unit) if unit.starts_with("SA") => "sa.admin",
+        _ => "eg.admin",
+    };
+    let made_private = app
+        .client
+        .patch(app.url(&format!("/sta/v1.1/Datastreams({private})")))
+        .bearer_auth(app.token(admin).await)
+        .json(&json!({"properties": {"private": true}}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(made_private.status(), StatusCode::OK);
     // Anonymous: 404 for the stream itself.
     for path in [
         format!("Datastreams({private})"),
@@ -552,5 +557,175 @@ async fn paging_at_the_ends_of_the_numbers(engine: Engine) {
             "{path}: no link to itself"
         );
     }
+    app.stop().await;
+}
+
+/// The demo's Thing whose `properties.unit` starts with `prefix`, and its
+/// first Datastream.
+async fn place_of(app: &TestApp, prefix: &str) -> (i64, i64) {
+    let (_, things) = anonymous(
+        app,
+        "Things",
+        &[("$top", "100"), ("$expand", "Datastreams")],
+    )
+    .await;
+    let thing = things["value"]
+        .as_array()
+        .expect("things")
+        .iter()
+        .find(|t| {
+            t["properties"]["unit"]
+                .as_str()
+                .is_some_and(|u| u.starts_with(prefix))
+        })
+        .expect("a place there");
+    (
+        thing["@iot.id"].as_i64().expect("id"),
+        thing["Datastreams"][0]["@iot.id"]
+            .as_i64()
+            .expect("a datastream"),
+    )
+}
+
+/// STA-6: the Giza demo device deleted the Saudi municipality's building.
+/// A credential now writes only to the places of its unit and below;
+/// deleting, and making a datastream private or public, are for staff
+/// who manage the place.
+async fn a_credential_writes_only_in_its_unit(engine: Engine) {
+    let Some(app) = sensing(engine, Tuning::default()).await else {
+        return;
+    };
+    let secret = app
+        .app
+        .issue_sensor_credential("giza-meters", Some("EG-GZ"))
+        .await
+        .expect("credential");
+    let giza = ("giza-meters".to_owned(), secret);
+    let (saudi_thing, saudi_stream) = place_of(&app, "SA").await;
+    let (giza_thing, giza_stream) = place_of(&app, "EG-GZ-").await;
+    let json_type = "application/json";
+    use reqwest::Method;
+    // Another country's place: nothing may be written to it.
+    for (method, path, body) in [
+        (
+            Method::PATCH,
+            format!("Things({saudi_thing})"),
+            json!({"name": "taken"}),
+        ),
+        (
+            Method::POST,
+            format!("Datastreams({saudi_stream})/Observations"),
+            json!({"result": 1}),
+        ),
+        (
+            Method::POST,
+            "Observations".to_owned(),
+            json!({"result": 1, "Datastream": {"@iot.id": saudi_stream}}),
+        ),
+        (
+            Method::POST,
+            format!("Things({saudi_thing})/Locations"),
+            json!({"name": "x", "description": "x", "encodingType": "application/geo+json", "location": {"type": "Point", "coordinates": [50.2, 26.3]}}),
+        ),
+        (
+            Method::POST,
+            "Things".to_owned(),
+            json!({"name": "x", "description": "x", "properties": {"unit": "SA-04-KHB"}}),
+        ),
+        (
+            Method::DELETE,
+            format!("Things({saudi_thing})"),
+            Value::Null,
+        ),
+    ] {
+        let (status, body) = send(&app, &giza, method.clone(), &path, body, json_type).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: {body}");
+    }
+    let (status, _) = send(
+        &app,
+        &giza,
+        Method::POST,
+        "CreateObservations",
+        json!([{"Datastream": {"@iot.id": saudi_stream}, "components": ["result"], "dataArray": [[1]]}]),
+        json_type,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, after) = anonymous(&app, &format!("Things({saudi_thing})"), &[]).await;
+    assert_ne!(after["name"], "taken");
+    // Its own places: readings, changes, a new place (of its unit when it
+    // names none); but not moved elsewhere, not made private, not deleted.
+    let (status, _) = send(
+        &app,
+        &giza,
+        Method::POST,
+        &format!("Datastreams({giza_stream})/Observations"),
+        json!({"result": 1}),
+        json_type,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = send(
+        &app,
+        &giza,
+        Method::PATCH,
+        &format!("Things({giza_thing})"),
+        json!({"description": "renovated"}),
+        json_type,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, created) = send(
+        &app,
+        &giza,
+        Method::POST,
+        "Things",
+        json!({"name": "pump", "description": "new pump"}),
+        json_type,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(created["properties"]["unit"], "EG-GZ");
+    for (path, body) in [
+        (
+            format!("Things({giza_thing})"),
+            json!({"properties": {"unit": "SA-04-KHB"}}),
+        ),
+        (
+            format!("Datastreams({giza_stream})"),
+            json!({"properties": {"private": true}}),
+        ),
+    ] {
+        let (status, _) = send(&app, &giza, Method::PATCH, &path, body, json_type).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let (status, _) = send(
+        &app,
+        &giza,
+        Method::DELETE,
+        &format!("Things({giza_thing})"),
+        Value::Null,
+        json_type,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Staff delete where they manage, not elsewhere.
+    let eg_admin = app.token("eg.admin").await;
+    let delete = |thing: i64| {
+        app.client
+            .delete(app.url(&format!("/sta/v1.1/Things({thing})")))
+            .bearer_auth(&eg_admin)
+            .send()
+    };
+    assert_eq!(
+        delete(saudi_thing).await.expect("request").status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        delete(giza_thing).await.expect("request").status(),
+        StatusCode::OK
+    );
+    let (status, _) = anonymous(&app, &format!("Things({saudi_thing})"), &[]).await;
+    assert_eq!(status, StatusCode::OK, "the Saudi place is still there");
     app.stop().await;
 }

@@ -895,7 +895,11 @@ async fn credential(
         state.app.revoke_sensor_credential(&form.username).await?;
         return Ok(Redirect::to("/staff/sensors?done=revoked").into_response());
     }
-    match state.app.issue_sensor_credential(&form.username).await {
+    match state
+        .app
+        .issue_sensor_credential_as(&who, &form.username)
+        .await
+    {
         Ok(secret) => {
             let notice = format!(
                 "{} {}:{secret}",

@@ -20,6 +20,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use baladiya_app::AppError;
+use baladiya_app::sensors::SensorWriter;
 use baladiya_domain::ErrorCode;
 use baladiya_domain::sensors::query::{Query, QueryError};
 use serde_json::{Value, json};
@@ -150,14 +151,17 @@ async fn service_document(State(state): State<AppState>, headers: HeaderMap) -> 
     .into_response()
 }
 
-/// Who writes: the user name of a valid credential, sent as HTTP Basic or
-/// as a bearer token.
-async fn writer(state: &AppState, headers: &HeaderMap) -> Result<String, StaError> {
+/// Who writes: a device credential, sent as HTTP Basic or as a bearer
+/// token; or a member of staff by an API token (for what devices may not
+/// do: deleting, and making datastreams private or public).
+async fn writer(state: &AppState, headers: &HeaderMap) -> Result<SensorWriter, StaError> {
     use base64::Engine;
-    let unauthenticated = || StaError {
+    let unauthenticated = || {
+        StaError {
         status: StatusCode::UNAUTHORIZED,
         code: ErrorCode::Unauthenticated.as_str(),
-        message: "send a device credential: HTTP Basic, or its secret as a bearer token".into(),
+        message: "send a device credential (HTTP Basic, or its secret as a bearer token) or a staff API token".into(),
+    }
     };
     let value = headers
         .get(header::AUTHORIZATION)
@@ -176,11 +180,27 @@ async fn writer(state: &AppState, headers: &HeaderMap) -> Result<String, StaErro
     } else {
         return Err(unauthenticated());
     };
-    state
-        .app
-        .sensor_writer(user.as_deref(), &secret)
-        .await
-        .map_err(|_| unauthenticated())
+    if let Ok(device) = state.app.sensor_writer(user.as_deref(), &secret).await {
+        return Ok(device);
+    }
+    if user.is_none()
+        && let Ok(who) = state
+            .app
+            .authenticate(&secret, baladiya_store::SessionKind::Bearer)
+            .await
+    {
+        return Ok(SensorWriter::Staff(who));
+    }
+    Err(unauthenticated())
+}
+
+/// `403`: the writer may not do this (here).
+pub fn forbidden(message: impl Into<String>) -> StaError {
+    StaError {
+        status: StatusCode::FORBIDDEN,
+        code: ErrorCode::Forbidden.as_str(),
+        message: message.into(),
+    }
 }
 
 /// Every request under the root: parsed into a resource path and sent to
@@ -214,8 +234,8 @@ async fn resource(State(state): State<AppState>, request: Request) -> Result<Res
         if parts.method != Method::POST {
             return Err(method_not_allowed());
         }
-        writer(&state, &headers).await?;
-        return write::create_observations(&state, &base, &body).await;
+        let writer = writer(&state, &headers).await?;
+        return write::create_observations(&state, &writer, &base, &body).await;
     }
     let path = ResourcePath::parse(&rest)?;
     match parts.method {
@@ -230,24 +250,24 @@ async fn resource(State(state): State<AppState>, request: Request) -> Result<Res
             render::get(&state, &base, &path, &query, authenticated, &next).await
         }
         Method::POST => {
-            writer(&state, &headers).await?;
-            write::post(&state, &base, &path, &json_body(&body)?).await
+            let writer = writer(&state, &headers).await?;
+            write::post(&state, &writer, &base, &path, &json_body(&body)?).await
         }
         Method::PATCH => {
-            writer(&state, &headers).await?;
+            let writer = writer(&state, &headers).await?;
             let is_json_patch = headers
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.starts_with("application/json-patch+json"));
-            write::patch(&state, &path, &json_body(&body)?, is_json_patch).await
+            write::patch(&state, &writer, &path, &json_body(&body)?, is_json_patch).await
         }
         Method::PUT => {
-            writer(&state, &headers).await?;
-            write::put(&state, &path, &json_body(&body)?).await
+            let writer = writer(&state, &headers).await?;
+            write::put(&state, &writer, &path, &json_body(&body)?).await
         }
         Method::DELETE => {
-            writer(&state, &headers).await?;
-            write::delete(&state, &path).await
+            let writer = writer(&state, &headers).await?;
+            write::delete(&state, &writer, &path).await
         }
         _ => Err(method_not_allowed()),
     }

@@ -18,11 +18,14 @@ use super::path::{ResourcePath, Tail};
 use super::render::{Ctx, render_entity};
 use super::{StaError, created};
 use crate::state::AppState;
+use baladiya_app::sensors::SensorWriter;
 
 /// A create being planned.
 struct Plan {
     steps: Vec<StaStep>,
     now: String,
+    /// The unit a new Thing that names none is placed in (the device's).
+    home_unit: Option<String>,
 }
 
 impl Plan {
@@ -136,7 +139,18 @@ impl Plan {
                     }
                     _ => (None, None, None),
                 };
-                let doc = Value::Object(own_properties(kind, object));
+                let mut doc = Value::Object(own_properties(kind, object));
+                if kind == Kind::Thing
+                    && let Some(unit) = &self.home_unit
+                    && doc.pointer("/properties/unit").is_none()
+                {
+                    match doc.get_mut("properties") {
+                        Some(Value::Object(properties)) => {
+                            properties.insert("unit".into(), json!(unit));
+                        }
+                        _ => doc["properties"] = json!({"unit": unit}),
+                    }
+                }
                 check_size(kind.name(), json_size(&doc))?;
                 self.push(StaStep::Insert {
                     kind,
@@ -337,8 +351,124 @@ fn now_iso() -> String {
     Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// The Things an entity belongs to, for who may change it: a Thing
+/// itself; a Datastream's or a HistoricalLocation's Thing; the Things
+/// linked to a Location, or whose datastreams use a Sensor or an
+/// ObservedProperty.
+fn things_of(graph: &Graph, kind: Kind, id: i64) -> Vec<i64> {
+    let Some(node) = graph.node(kind, id) else {
+        return Vec::new();
+    };
+    let via = |to: Kind| {
+        kind.navigation_to(to.collection())
+            .or_else(|| kind.navigation_to(to.name()))
+            .map(|nav| graph.related(kind, id, nav))
+            .unwrap_or_default()
+    };
+    match kind {
+        Kind::Thing => vec![id],
+        Kind::Datastream | Kind::HistoricalLocation => node.row.thing_id.into_iter().collect(),
+        Kind::Location => via(Kind::Thing),
+        Kind::Sensor | Kind::ObservedProperty => via(Kind::Datastream)
+            .into_iter()
+            .flat_map(|d| things_of(graph, Kind::Datastream, d))
+            .collect(),
+        Kind::Observation | Kind::FeatureOfInterest => Vec::new(),
+    }
+}
+
+/// The unit code a Thing's document keeps in `properties.unit`.
+fn unit_in(doc: &Value) -> Option<&str> {
+    doc.pointer("/properties/unit").and_then(Value::as_str)
+}
+
+/// Refuses unless `writer` may change the place of every Thing of `things`.
+async fn require_places(
+    state: &AppState,
+    writer: &SensorWriter,
+    graph: &Graph,
+    things: impl IntoIterator<Item = i64>,
+) -> Result<(), StaError> {
+    for thing in things {
+        let unit = graph.node(Kind::Thing, thing).and_then(|n| unit_in(&n.doc));
+        require_unit(state, writer, unit).await?;
+    }
+    Ok(())
+}
+
+/// Refuses unless `writer` may write to a place of `unit`.
+async fn require_unit(
+    state: &AppState,
+    writer: &SensorWriter,
+    unit: Option<&str>,
+) -> Result<(), StaError> {
+    if state.app.may_write_place(writer, unit).await? {
+        Ok(())
+    } else {
+        Err(super::forbidden(format!(
+            "this credential does not write to the places of {}",
+            unit.unwrap_or("no unit")
+        )))
+    }
+}
+
+/// Refuses a plan that touches a place `writer` may not change: the
+/// entities it hangs new ones from or links, and the new Things' units.
+async fn require_plan(
+    state: &AppState,
+    writer: &SensorWriter,
+    graph: &Graph,
+    plan: &Plan,
+) -> Result<(), StaError> {
+    let mut things = Vec::new();
+    let mut belonging = |kind: Kind, id: i64| things.extend(things_of(graph, kind, id));
+    for step in &plan.steps {
+        match step {
+            StaStep::Existing { kind, id }
+                if matches!(
+                    kind,
+                    Kind::Thing | Kind::Datastream | Kind::HistoricalLocation
+                ) =>
+            {
+                belonging(*kind, *id)
+            }
+            StaStep::Insert {
+                thing: Some(StaRef::Id(thing)),
+                ..
+            }
+            | StaStep::History {
+                thing: StaRef::Id(thing),
+                ..
+            } => belonging(Kind::Thing, *thing),
+            StaStep::Observation {
+                datastream: StaRef::Id(datastream),
+                ..
+            } => belonging(Kind::Datastream, *datastream),
+            StaStep::Link {
+                relation: Relation::ThingLocation,
+                from: StaRef::Id(thing),
+                ..
+            } => belonging(Kind::Thing, *thing),
+            _ => {}
+        }
+    }
+    require_places(state, writer, graph, things).await?;
+    for step in &plan.steps {
+        if let StaStep::Insert {
+            kind: Kind::Thing,
+            doc,
+            ..
+        } = step
+        {
+            require_unit(state, writer, unit_in(doc)).await?;
+        }
+    }
+    Ok(())
+}
+
 pub async fn post(
     state: &AppState,
+    writer: &SensorWriter,
     base: &str,
     path: &ResourcePath,
     body: &Value,
@@ -380,12 +510,14 @@ pub async fn post(
     let mut plan = Plan {
         steps: Vec::new(),
         now: now_iso(),
+        home_unit: writer.home_unit().map(|u| u.as_str().to_owned()),
     };
     let created_ref = plan.entity(kind, body, parent)?;
     if let (Kind::Location, Some((Kind::Thing, thing))) = (kind, parent) {
         let time = plan.now.clone();
         plan.push(StaStep::History { thing, time });
     }
+    require_plan(state, writer, &graph, &plan).await?;
     let ids = store.sta_create(&plan.steps, Utc::now()).await?;
     let id = match created_ref {
         StaRef::Id(id) => id,
@@ -422,12 +554,13 @@ async fn target(state: &AppState, path: &ResourcePath) -> Result<(Graph, Kind, i
 
 pub async fn patch(
     state: &AppState,
+    writer: &SensorWriter,
     path: &ResourcePath,
     body: &Value,
     json_patch: bool,
 ) -> Result<Response, StaError> {
     let (graph, kind, id) = target(state, path).await?;
-    update(state, &graph, kind, id, |current| {
+    update(state, writer, &graph, kind, id, |current| {
         let mut next = current.clone();
         if json_patch {
             let ops: json_patch::Patch = serde_json::from_value(body.clone())
@@ -457,24 +590,34 @@ pub async fn patch(
 
 pub async fn put(
     state: &AppState,
+    writer: &SensorWriter,
     path: &ResourcePath,
     body: &Value,
 ) -> Result<Response, StaError> {
     let (graph, kind, id) = target(state, path).await?;
-    update(state, &graph, kind, id, |_| Ok(body.clone())).await
+    update(state, writer, &graph, kind, id, |_| Ok(body.clone())).await
 }
 
 /// Applies `change` to an entity's own properties (and its references to
 /// one entity, given by `@iot.id`), checks the result as on create, and
-/// stores it. `200 OK` with nothing else, as FROST answers.
+/// stores it. `200 OK` with nothing else, as FROST answers. The writer
+/// must be allowed the places the entity belongs to before and after.
 async fn update(
     state: &AppState,
+    writer: &SensorWriter,
     graph: &Graph,
     kind: Kind,
     id: i64,
     change: impl FnOnce(&Value) -> Result<Value, StaError>,
 ) -> Result<Response, StaError> {
     let store = &state.app.store;
+    if kind == Kind::FeatureOfInterest && !writer.is_staff() {
+        // Features are shared by the observations of every place.
+        require_unit(state, writer, None).await?;
+    }
+    if kind != Kind::Observation {
+        require_places(state, writer, graph, things_of(graph, kind, id)).await?;
+    }
     let reference = |next: &Value, to: Kind| -> Result<Option<i64>, StaError> {
         match next.get(to.name()) {
             None => Ok(None),
@@ -499,6 +642,15 @@ async fn update(
         if graph.node(Kind::Datastream, datastream).is_none() {
             return Err(StaError::bad("no such Datastream"));
         }
+        for stream in [row.datastream_id, datastream] {
+            require_places(
+                state,
+                writer,
+                graph,
+                things_of(graph, Kind::Datastream, stream),
+            )
+            .await?;
+        }
         let feature = reference(&next, Kind::FeatureOfInterest)?.or(row.feature_id);
         let mut updated = observation_row(object, datastream, feature, &now_iso())?;
         updated.id = id;
@@ -517,9 +669,13 @@ async fn update(
     // Locations are relinked — existing ones by @iot.id, new ones created
     // — with a HistoricalLocation; the others can only be named as they
     // are.
+    if kind == Kind::Thing {
+        require_unit(state, writer, unit_in(&next)).await?;
+    }
     let mut plan = Plan {
         steps: Vec::new(),
         now: now_iso(),
+        home_unit: None,
     };
     for nav in kind.navigation().iter().filter(|n| n.many) {
         let Some(list) = object.get(nav.name) else {
@@ -580,23 +736,51 @@ async fn update(
             if !exists(to, new) {
                 return Err(StaError::bad(format!("no {}({new})", to.collection())));
             }
+            if to == Kind::Thing {
+                require_places(state, writer, graph, [new]).await?;
+            }
             *slot = Some(new);
         }
     }
     let doc = own_properties(kind, object);
-    row.private = doc
+    let private = doc
         .get("properties")
         .and_then(|p| p.get("private"))
         .and_then(Value::as_bool)
         .unwrap_or(false);
+    if private != row.private && !writer.is_staff() {
+        return Err(super::forbidden(
+            "making a datastream private or public is for staff (a staff API token)",
+        ));
+    }
+    row.private = private;
     row.doc = Value::Object(doc).to_string();
     check_size(kind.name(), row.doc.len())?;
     store.sta_update(&row, &plan.steps, Utc::now()).await?;
     Ok(axum::http::StatusCode::OK.into_response())
 }
 
-pub async fn delete(state: &AppState, path: &ResourcePath) -> Result<Response, StaError> {
-    let (_, kind, id) = target(state, path).await?;
+/// Deletes an entity and what hangs from it: for staff who manage the
+/// places it belongs to, never for a device.
+pub async fn delete(
+    state: &AppState,
+    writer: &SensorWriter,
+    path: &ResourcePath,
+) -> Result<Response, StaError> {
+    let (graph, kind, id) = target(state, path).await?;
+    if !writer.is_staff() {
+        return Err(super::forbidden(
+            "deleting is for staff who manage the place (a staff API token)",
+        ));
+    }
+    let things = match kind {
+        Kind::Observation => match state.app.store.sta_observation(id).await? {
+            Some(row) => things_of(&graph, Kind::Datastream, row.datastream_id),
+            None => Vec::new(),
+        },
+        _ => things_of(&graph, kind, id),
+    };
+    require_places(state, writer, &graph, things).await?;
     state.app.store.sta_delete(kind, id, Utc::now()).await?;
     Ok(axum::http::StatusCode::OK.into_response())
 }
@@ -606,6 +790,7 @@ pub async fn delete(state: &AppState, path: &ResourcePath) -> Result<Response, S
 /// observation's address, or `error` for a row that could not be read.
 pub async fn create_observations(
     state: &AppState,
+    writer: &SensorWriter,
     base: &str,
     body: &Bytes,
 ) -> Result<Response, StaError> {
@@ -621,6 +806,13 @@ pub async fn create_observations(
             .and_then(Value::as_i64)
             .filter(|id| graph.node(Kind::Datastream, *id).is_some())
             .ok_or_else(|| StaError::bad("each group names an existing Datastream by @iot.id"))?;
+        require_places(
+            state,
+            writer,
+            &graph,
+            things_of(&graph, Kind::Datastream, datastream),
+        )
+        .await?;
         let components: Vec<&str> = group
             .get("components")
             .and_then(Value::as_array)
