@@ -1243,7 +1243,7 @@ async fn serve(
     tokio::spawn(memory::give_back_freed_memory());
     // SensorThings over MQTT: the deployment's broker, or an embedded one.
     // Several servers share a deployment broker's subscription.
-    let (mqtt_url, shown, group) = match (&config.mqtt_url, config.mqtt_listen.as_deref()) {
+    let (mqtt_url, shown, group, broker) = match (&config.mqtt_url, config.mqtt_listen.as_deref()) {
         (Some(url), _) => {
             let shown = url.rsplit_once('@').map_or(url.as_str(), |(_, at)| at);
             let shown = shown.trim_start_matches("mqtt://").to_owned();
@@ -1251,9 +1251,10 @@ async fn serve(
                 Some(url.clone()),
                 format!("mqtt://{shown}"),
                 Some("baladiya".to_owned()),
+                None,
             )
         }
-        (None, Some("off")) => (None, String::new(), None),
+        (None, Some("off")) => (None, String::new(), None, None),
         (None, listen) => {
             let fall_back = listen.is_none();
             let listen = listen.unwrap_or("127.0.0.1:1883");
@@ -1270,14 +1271,21 @@ async fn serve(
                     broker.addr
                 ),
                 None,
+                Some(broker.health),
             )
         }
     };
     if let Some(url) = mqtt_url {
-        // Stable across restarts (the broker keeps the session's messages),
-        // one per server.
-        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
-        let client_id = format!("baladiya-{host}-{}", addr.port());
+        // A deployment broker keeps the session's messages across
+        // restarts: the same id each time, one per server (its ACL must
+        // keep devices off `baladiya-` ids). The embedded one keeps none:
+        // an id nobody can guess.
+        let client_id = if broker.is_some() {
+            format!("baladiya-{}", random_token().map_err(app_error)?)
+        } else {
+            let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
+            format!("baladiya-{host}-{}", addr.port())
+        };
         let task = baladiya_web::sensor_mqtt(app.clone(), &url, client_id, group)
             .map_err(|e| anyhow::anyhow!("mqtt_url: {e}"))?;
         tokio::spawn(task);
@@ -1329,6 +1337,7 @@ async fn serve(
         simulated_gateway: simulated,
         metrics_token,
         sta: config.sensorthings.clone(),
+        mqtt_broker: broker,
         hsts: config
             .public_url
             .as_deref()

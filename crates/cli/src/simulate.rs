@@ -218,8 +218,9 @@ async fn connect(url: &str, user: &str, secret: &str) -> Result<rumqttc::AsyncCl
         .trim_end_matches('/')
         .rsplit_once(':')
         .context("the MQTT address is mqtt://HOST:PORT")?;
+    // A device's client id is its user name, or begins with it and `/`.
     let mut options = rumqttc::MqttOptions::new(
-        format!("baladiya-simulator-{}", std::process::id()),
+        format!("{user}/simulator-{}", std::process::id()),
         host,
         port.parse().context("the MQTT port is a number")?,
     );

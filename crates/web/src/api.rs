@@ -47,9 +47,14 @@ struct Health {
     schema_version: Option<i64>,
     supported_schema_version: i64,
     version: &'static str,
+    /// The embedded MQTT broker, when this server runs one: `ok`, or
+    /// `restarting` while the supervisor replaces it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mqtt_broker: Option<&'static str>,
 }
 
-/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+/// `GET /healthz`: 200 when the database answers (and the embedded MQTT
+/// broker, if this server runs one), 503 when it does not.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let store = &state.app.store;
     let version = match store.ping().await {
@@ -59,18 +64,17 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
             None
         }
     };
+    let broker_up = state.config.mqtt_broker.as_ref().map(|b| b.up());
+    let healthy = version.is_some() && broker_up != Some(false);
     let body = Health {
-        status: if version.is_some() {
-            "ok"
-        } else {
-            "unavailable"
-        },
+        status: if healthy { "ok" } else { "unavailable" },
         engine: store.engine().as_str(),
         schema_version: version,
         supported_schema_version: store.supported_schema_version(),
         version: env!("CARGO_PKG_VERSION"),
+        mqtt_broker: broker_up.map(|up| if up { "ok" } else { "restarting" }),
     };
-    let status = if version.is_some() {
+    let status = if healthy {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE

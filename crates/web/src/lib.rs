@@ -55,6 +55,7 @@ pub use auth::CSRF_COOKIE;
 pub use error::status_of;
 pub use server::{ServeOptions, serve};
 pub use sta::Limits as StaLimits;
+pub use sta::broker::{Embedded as EmbeddedBroker, Health as BrokerHealth};
 pub use state::{AppState, WebConfig};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

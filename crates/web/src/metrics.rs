@@ -66,6 +66,8 @@ pub struct Metrics {
     outbox_oldest: Seconds,
     job_runs: Family<JobLabels, Counter>,
     job_last_run: Family<JobName, Seconds>,
+    mqtt_up: Gauge,
+    mqtt_restarts: Counter,
 }
 
 impl Default for Metrics {
@@ -115,7 +117,21 @@ impl Default for Metrics {
             "When each background job last ran (Unix time)",
             job_last_run.clone(),
         );
+        let mqtt_up = Gauge::default();
+        registry.register(
+            "mqtt_broker_up",
+            "Whether the embedded MQTT broker answers a sign-in (1) or not (0)",
+            mqtt_up.clone(),
+        );
+        let mqtt_restarts = Counter::default();
+        registry.register(
+            "mqtt_broker_restarts",
+            "Times the embedded MQTT broker stopped answering and was replaced",
+            mqtt_restarts.clone(),
+        );
         Self {
+            mqtt_up,
+            mqtt_restarts,
             registry,
             requests,
             latency,
@@ -197,6 +213,13 @@ pub async fn scrape(State(state): State<AppState>, request: Request) -> Result<R
         .await
         .map_err(baladiya_app::AppError::from)?;
     metrics.outbox_pending.set(outbox.pending);
+    if let Some(broker) = &state.config.mqtt_broker {
+        metrics.mqtt_up.set(i64::from(broker.up()));
+        metrics
+            .mqtt_restarts
+            .inner()
+            .store(broker.restarts(), Ordering::Relaxed);
+    }
     let now = state.app.now();
     metrics.outbox_oldest.set(
         outbox

@@ -42,6 +42,8 @@ pub struct WebConfig {
     pub metrics_token: Option<String>,
     /// What one SensorThings request may cost.
     pub sta: crate::sta::Limits,
+    /// The embedded MQTT broker's health, when this server runs one.
+    pub mqtt_broker: Option<crate::sta::broker::Health>,
 }
 
 impl Default for WebConfig {
@@ -60,6 +62,7 @@ impl Default for WebConfig {
             simulated_gateway: None,
             metrics_token: None,
             sta: crate::sta::Limits::default(),
+            mqtt_broker: None,
         }
     }
 }

@@ -14,6 +14,7 @@ mod hardening;
 mod http;
 mod indicators;
 mod metrics;
+mod mqtt_hardening;
 mod notifications;
 mod oidc;
 mod open311;

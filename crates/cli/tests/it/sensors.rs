@@ -768,7 +768,7 @@ async fn the_embedded_broker_needs_nothing_else(engine: Engine) {
     app.stop().await;
 }
 
-fn mqtt_options(
+pub(crate) fn mqtt_options(
     client_id: &str,
     broker: std::net::SocketAddr,
     (user, secret): &(String, String),
@@ -781,7 +781,7 @@ fn mqtt_options(
 }
 
 /// Waits (up to 10 s) for an observation of `datastream` with `result`.
-async fn stored_observation(app: &TestApp, datastream: i64, result: f64) -> Value {
+pub(crate) async fn stored_observation(app: &TestApp, datastream: i64, result: f64) -> Value {
     for _ in 0..100 {
         let page = get(
             app,
@@ -821,7 +821,7 @@ async fn mqtt_round_trip(app: &TestApp, broker: std::net::SocketAddr, device: &(
     let topic = format!("v1.1/Datastreams({water})/Observations");
     let unique = crate::support::uuid_like();
     let (client, mut events) = rumqttc::AsyncClient::new(
-        mqtt_options(&format!("device-{unique}"), broker, device),
+        mqtt_options(&format!("{}/{unique}", device.0), broker, device),
         16,
     );
     client

@@ -1,63 +1,175 @@
-//! The embedded MQTT broker (rumqttd): without a deployment broker,
-//! `serve` runs one so that devices can publish observations with nothing
-//! else installed. Devices sign in with the credentials an administrator
-//! issued for the SensorThings API; Baladiya's own client with a secret
-//! made at start. The broker keeps its sessions in memory: a deployment
-//! that needs acknowledged messages to outlive a restart of the whole
-//! process points `mqtt_url` at a persistent broker instead.
+//! The embedded MQTT broker: without a deployment broker, `serve` runs one
+//! so that devices can publish observations with nothing else installed.
+//!
+//! rumqttd routes the messages, on a loopback port of its own that only
+//! Baladiya's internal user may sign in to. Devices reach it through the
+//! gate ([`super::gate`]), which listens on the public address, signs
+//! them in with their SensorThings credential and lets through only what
+//! the credential may do. rumqttd has no hooks for that (no client ids,
+//! no topic permissions), and one of its own states panics its router
+//! thread (a persistent client with a shared subscription disconnecting:
+//! the gate refuses shared subscriptions to devices). A supervisor signs
+//! in to it every few seconds; a broker that stops answering is replaced
+//! by a new one on another loopback port (the dead one's threads cannot
+//! be stopped from outside, and are left idle), and its state is shown by
+//! `/healthz` and `/metrics`. The broker keeps its sessions in memory: a
+//! deployment that needs acknowledged messages to outlive a restart of
+//! the whole process points `mqtt_url` at a persistent broker instead.
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use baladiya_app::App;
+use bytes::BytesMut;
+use rumqttc::{ConnectReturnCode, Packet};
 use rumqttd::{Config, ConnectionSettings, RouterConfig, ServerSettings};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// The name Baladiya's own client signs in with.
-const INTERNAL_USER: &str = "baladiya-internal";
+/// The name Baladiya's own clients sign in with.
+pub(super) const INTERNAL_USER: &str = "baladiya-internal";
+/// The largest MQTT packet taken, either way.
+pub(super) const MAX_PACKET: usize = 1024 * 1024;
+/// How often the supervisor signs in to the broker.
+const PROBE_EVERY: Duration = Duration::from_secs(5);
 
-/// A running embedded broker: where it listens and the address (with its
-/// internal credential) Baladiya's client connects to.
+/// A running embedded broker: where devices reach it, the address (with
+/// its internal credential) Baladiya's client connects to, and its health.
 #[derive(Debug)]
 pub struct Embedded {
     pub addr: SocketAddr,
     pub client_url: String,
+    pub health: Health,
+    inner: Arc<Inner>,
 }
 
-/// Starts the broker on `listen`; if that port is taken (say by a broker
-/// of the machine) and `fall_back` is set, on a free port of the same
-/// address. Returns once it accepts connections.
+impl Embedded {
+    /// Where the broker behind the gate listens now (loopback, for the
+    /// internal user only).
+    pub fn routing_addr(&self) -> SocketAddr {
+        self.inner.addr()
+    }
+}
+
+/// Whether the embedded broker answers, and how often it was replaced.
+#[derive(Debug, Clone, Default)]
+pub struct Health(Arc<HealthState>);
+
+#[derive(Debug, Default)]
+struct HealthState {
+    up: AtomicBool,
+    restarts: AtomicU64,
+}
+
+impl Health {
+    pub fn up(&self) -> bool {
+        self.0.up.load(Ordering::Relaxed)
+    }
+
+    pub fn restarts(&self) -> u64 {
+        self.0.restarts.load(Ordering::Relaxed)
+    }
+}
+
+/// Where the broker that routes messages listens now (it changes when
+/// the supervisor replaces it), and the internal user's secret.
+#[derive(Debug)]
+pub(super) struct Inner {
+    addr: RwLock<SocketAddr>,
+    pub(super) secret: String,
+}
+
+impl Inner {
+    pub(super) fn addr(&self) -> SocketAddr {
+        *self
+            .addr
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Starts the broker and its gate on `listen`; if that port is taken (say
+/// by a broker of the machine) and `fall_back` is set, on a free port of
+/// the same address. Returns once it accepts connections.
 pub async fn start(app: App, listen: SocketAddr, fall_back: bool) -> Result<Embedded, String> {
-    let addr = match TcpListener::bind(listen) {
-        Ok(probe) => probe.local_addr(),
-        Err(_) if fall_back => {
-            TcpListener::bind(SocketAddr::new(listen.ip(), 0)).and_then(|p| p.local_addr())
-        }
+    let listener = match tokio::net::TcpListener::bind(listen).await {
+        Ok(listener) => Ok(listener),
+        Err(_) if fall_back => tokio::net::TcpListener::bind(SocketAddr::new(listen.ip(), 0)).await,
         Err(error) => Err(error),
     }
     .map_err(|e| format!("MQTT broker on {listen}: {e}"))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("MQTT broker: {e}"))?;
     let secret = baladiya_app::auth::random_token().map_err(|e| e.to_string())?;
+    let first = launch(&secret)?;
+    if !answers(first, &secret).await {
+        return Err(format!("the MQTT broker did not start on {first}"));
+    }
+    let inner = Arc::new(Inner {
+        addr: RwLock::new(first),
+        secret: secret.clone(),
+    });
+    let health = Health::default();
+    health.0.up.store(true, Ordering::Relaxed);
+    tokio::spawn(super::gate::serve(listener, app, inner.clone()));
+    tokio::spawn(supervise(inner.clone(), health.clone()));
+    Ok(Embedded {
+        addr,
+        client_url: format!("mqtt://{INTERNAL_USER}:{secret}@{addr}"),
+        health,
+        inner,
+    })
+}
+
+/// Signs in to the broker every few seconds; one that does not answer is
+/// replaced by a new one.
+async fn supervise(inner: Arc<Inner>, health: Health) {
+    loop {
+        tokio::time::sleep(PROBE_EVERY).await;
+        if answers(inner.addr(), &inner.secret).await {
+            health.0.up.store(true, Ordering::Relaxed);
+            continue;
+        }
+        health.0.up.store(false, Ordering::Relaxed);
+        tracing::error!("the embedded MQTT broker stopped answering; starting another");
+        match launch(&inner.secret) {
+            Ok(addr) if answers(addr, &inner.secret).await => {
+                *inner
+                    .addr
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = addr;
+                health.0.restarts.fetch_add(1, Ordering::Relaxed);
+                health.0.up.store(true, Ordering::Relaxed);
+                tracing::info!(%addr, "the embedded MQTT broker is back");
+            }
+            Ok(addr) => tracing::error!(%addr, "the new MQTT broker does not answer either"),
+            Err(error) => tracing::error!(%error, "could not start another MQTT broker"),
+        }
+    }
+}
+
+/// Starts a rumqttd broker on a free loopback port, taking the internal
+/// user only.
+fn launch(secret: &str) -> Result<SocketAddr, String> {
+    let addr = TcpListener::bind("127.0.0.1:0")
+        .and_then(|probe| probe.local_addr())
+        .map_err(|e| format!("MQTT broker: {e}"))?;
     let mut connections = ConnectionSettings {
         connection_timeout_ms: 10_000,
-        max_payload_size: 1024 * 1024,
+        max_payload_size: MAX_PACKET,
         max_inflight_count: 256,
         auth: None,
         external_auth: None,
         dynamic_filters: true,
     };
-    let runtime = tokio::runtime::Handle::current();
-    let internal = secret.clone();
+    let internal = secret.to_owned();
     connections.set_auth_handler(move |_client, user: String, password: String| {
-        let app = app.clone();
-        let internal = internal.clone();
-        // The store lives on the server's runtime, not the broker's.
-        let check = runtime.spawn(async move {
-            if user == INTERNAL_USER {
-                return password == internal;
-            }
-            app.sensor_writer(Some(&user), &password).await.is_ok()
-        });
-        async move { check.await.unwrap_or(false) }
+        let allowed =
+            user == INTERNAL_USER && baladiya_app::auth::same_secret(&password, &internal);
+        async move { allowed }
     });
     let server = ServerSettings {
         name: "baladiya".into(),
@@ -85,24 +197,47 @@ pub async fn start(app: App, listen: SocketAddr, fall_back: bool) -> Result<Embe
             }
         })
         .map_err(|e| format!("MQTT broker: {e}"))?;
-    // Ready once it answers an MQTT sign-in. The probe stays connected:
-    // rumqttd logs any closed connection as an error.
-    let mut options =
-        rumqttc::MqttOptions::new("baladiya-probe", addr.ip().to_string(), addr.port());
-    options.set_credentials(INTERNAL_USER, &secret);
-    for _ in 0..100 {
-        let (client, mut events) = rumqttc::AsyncClient::new(options.clone(), 1);
-        if let Ok(rumqttc::Event::Incoming(rumqttc::Packet::ConnAck(_))) = events.poll().await {
-            tokio::spawn(async move {
-                let _client = client;
-                while events.poll().await.is_ok() {}
-            });
-            return Ok(Embedded {
-                addr,
-                client_url: format!("mqtt://{INTERNAL_USER}:{secret}@{addr}"),
-            });
+    Ok(addr)
+}
+
+/// Whether the broker at `addr` takes the internal user's sign-in within
+/// a few seconds (trying for a while after a start).
+async fn answers(addr: SocketAddr, secret: &str) -> bool {
+    for _ in 0..50 {
+        let attempt = tokio::time::timeout(Duration::from_secs(3), sign_in(addr, secret));
+        if let Ok(Ok(true)) = attempt.await {
+            return true;
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(60)).await;
     }
-    Err(format!("the MQTT broker did not start on {addr}"))
+    false
+}
+
+/// One MQTT sign-in and sign-out as the internal user.
+async fn sign_in(addr: SocketAddr, secret: &str) -> std::io::Result<bool> {
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    let mut connect = rumqttc::Connect::new(format!(
+        "baladiya-probe-{}",
+        baladiya_app::auth::random_token().unwrap_or_default()
+    ));
+    connect.set_login(INTERNAL_USER, secret);
+    let mut out = BytesMut::new();
+    let _ = Packet::Connect(connect).write(&mut out, MAX_PACKET);
+    stream.write_all(&out).await?;
+    let mut buffer = BytesMut::with_capacity(64);
+    loop {
+        if stream.read_buf(&mut buffer).await? == 0 {
+            return Ok(false);
+        }
+        match Packet::read(&mut buffer, MAX_PACKET) {
+            Ok(Packet::ConnAck(ack)) => {
+                let mut out = BytesMut::new();
+                let _ = Packet::Disconnect.write(&mut out, MAX_PACKET);
+                stream.write_all(&out).await?;
+                return Ok(ack.code == ConnectReturnCode::Success);
+            }
+            Err(rumqttc::Error::InsufficientBytes(_)) => {}
+            _ => return Ok(false),
+        }
+    }
 }

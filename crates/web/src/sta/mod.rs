@@ -7,6 +7,7 @@
 //! or the secret as a bearer token).
 
 pub mod broker;
+mod gate;
 mod graph;
 mod limits;
 pub mod mqtt;

@@ -60,7 +60,7 @@ impl Broker {
 }
 
 /// The datastream a topic names: `v1.1/Datastreams(7)/Observations`.
-fn datastream_of(topic: &str) -> Option<i64> {
+pub(super) fn datastream_of(topic: &str) -> Option<i64> {
     let inner = topic
         .strip_prefix("v1.1/Datastreams(")?
         .strip_suffix(")/Observations")?;
