@@ -266,7 +266,10 @@ async fn the_broker_is_replaced_when_it_panics(engine: Engine) {
         Some(ConnectReturnCode::Success)
     );
     let codes = suback(&sharer, &mut sharer_events, "$share/g/v1.1/Observations").await;
-    assert!(matches!(codes.as_slice(), [SubscribeReasonCode::Success(_)]));
+    assert!(matches!(
+        codes.as_slice(),
+        [SubscribeReasonCode::Success(_)]
+    ));
     let (feeder, mut feeder_events) =
         AsyncClient::new(mqtt_options("feeder", routing, &internal), 16);
     tokio::spawn(async move { while feeder_events.poll().await.is_ok() {} });

@@ -709,6 +709,55 @@ async fn a_credential_writes_only_in_its_unit(engine: Engine) {
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // It reads the private datastreams of its places only.
+    let sa_admin = app.token("sa.admin").await;
+    let made_private = app
+        .client
+        .patch(app.url(&format!("/sta/v1.1/Datastreams({saudi_stream})")))
+        .bearer_auth(&sa_admin)
+        .json(&json!({"properties": {"private": true}}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(made_private.status(), StatusCode::OK);
+    for path in [
+        format!("Datastreams({saudi_stream})"),
+        format!("Datastreams({saudi_stream})/Observations"),
+    ] {
+        let (status, _) = send(&app, &giza, Method::GET, &path, Value::Null, json_type).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let (_, all) = send(
+        &app,
+        &giza,
+        Method::GET,
+        "Observations?$top=10000&$expand=Datastream($select=id)",
+        Value::Null,
+        json_type,
+    )
+    .await;
+    assert!(
+        all["value"]
+            .as_array()
+            .expect("value")
+            .iter()
+            .all(|o| o["Datastream"]["@iot.id"].as_i64() != Some(saudi_stream))
+    );
+    let everywhere = device(&app).await;
+    let (status, _) = send(
+        &app,
+        &everywhere,
+        Method::GET,
+        &format!("Datastreams({saudi_stream})"),
+        Value::Null,
+        json_type,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "a credential of every unit reads it"
+    );
     // Staff delete where they manage, not elsewhere.
     let eg_admin = app.token("eg.admin").await;
     let delete = |thing: i64| {

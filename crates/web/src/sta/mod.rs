@@ -242,13 +242,13 @@ async fn resource(State(state): State<AppState>, request: Request) -> Result<Res
     match parts.method {
         Method::GET => {
             let query = Query::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
-            let authenticated = writer(&state, &headers).await.is_ok();
+            let reader = writer(&state, &headers).await.ok();
             let next = NextLink {
                 base: base.clone(),
                 path: rest.clone(),
                 pairs: pairs.clone(),
             };
-            render::get(&state, &base, &path, &query, authenticated, &next).await
+            render::get(&state, &base, &path, &query, reader.as_ref(), &next).await
         }
         Method::POST => {
             let writer = writer(&state, &headers).await?;

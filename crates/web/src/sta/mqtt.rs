@@ -14,7 +14,7 @@ use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS};
 use serde_json::Value;
 
 use super::graph::Graph;
-use super::render::{Ctx, render_entity};
+use super::render::{Ctx, Private, render_entity};
 use crate::state::AppState;
 
 /// Where the broker is: `mqtt://HOST:PORT`, with an optional user and
@@ -320,7 +320,7 @@ async fn announce(
         Some(url) => format!("{}{}", url.trim_end_matches('/'), super::ROOT),
         None => super::ROOT.to_owned(),
     };
-    let ctx = Ctx::new(state, &graph, &base, false);
+    let ctx = Ctx::new(state, &graph, &base, false, Private::None);
     let query = Default::default();
     for row in &rows {
         // Rendered from the row: no more reading.

@@ -3,11 +3,13 @@
 //! and nested `$expand`. Observations are filtered and ordered in the
 //! database where the filter allows, the rest of the filter in memory.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::response::{IntoResponse, Response};
+use baladiya_app::sensors::SensorWriter;
 use baladiya_domain::sensors::entity::Kind;
 use baladiya_domain::sensors::filter::{self, Expr, Op, Value as FilterValue};
 use baladiya_domain::sensors::query::{Expand, Query};
@@ -24,8 +26,10 @@ pub struct Ctx<'a> {
     pub store: &'a Store,
     pub graph: &'a Graph,
     pub base: &'a str,
-    /// A credential came with the request: private datastreams show.
+    /// A credential came with the request (it scans further).
     pub authenticated: bool,
+    /// The private datastreams this request may read.
+    pub private: Private,
     pub limits: &'a Limits,
     pub scans: &'a super::Scans,
     /// Entities rendered so far for this answer.
@@ -46,17 +50,63 @@ fn next_page(skip: usize, page: usize, more: bool) -> Option<usize> {
     (page > 0 && more).then(|| skip.checked_add(page)).flatten()
 }
 
+/// Which private datastreams a request may read.
+pub enum Private {
+    None,
+    All,
+    /// Those of the places its writer writes to.
+    Only(HashSet<i64>),
+}
+
+impl Private {
+    /// A writer's: the private datastreams of the places it may change.
+    async fn of(
+        state: &AppState,
+        graph: &Graph,
+        writer: Option<&SensorWriter>,
+    ) -> Result<Private, StaError> {
+        let Some(writer) = writer else {
+            return Ok(Private::None);
+        };
+        let mut readable = HashSet::new();
+        for id in graph.of_kind(Kind::Datastream) {
+            let Some(stream) = graph.node(Kind::Datastream, id).filter(|n| n.row.private) else {
+                continue;
+            };
+            let unit = stream
+                .row
+                .thing_id
+                .and_then(|t| graph.node(Kind::Thing, t))
+                .and_then(|t| t.doc.pointer("/properties/unit"))
+                .and_then(Value::as_str);
+            if state.app.may_write_place(writer, unit).await? {
+                readable.insert(id);
+            }
+        }
+        Ok(Private::Only(readable))
+    }
+
+    fn allows(&self, datastream: i64) -> bool {
+        match self {
+            Private::None => false,
+            Private::All => true,
+            Private::Only(ids) => ids.contains(&datastream),
+        }
+    }
+}
+
 pub async fn get(
     state: &AppState,
     base: &str,
     path: &ResourcePath,
     query: &Query,
-    authenticated: bool,
+    writer: Option<&SensorWriter>,
     next: &NextLink,
 ) -> Result<Response, StaError> {
     let store = &state.app.store;
     let graph = Graph::load(store).await?;
-    let ctx = Ctx::new(state, &graph, base, authenticated);
+    let private = Private::of(state, &graph, writer).await?;
+    let ctx = Ctx::new(state, &graph, base, writer.is_some(), private);
     match graph.resolve(store, path).await? {
         Target::Entity { kind, id } => {
             if !ctx.visible(kind, id).await? {
@@ -195,12 +245,19 @@ struct Page {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(state: &'a AppState, graph: &'a Graph, base: &'a str, authenticated: bool) -> Self {
+    pub fn new(
+        state: &'a AppState,
+        graph: &'a Graph,
+        base: &'a str,
+        authenticated: bool,
+        private: Private,
+    ) -> Self {
         Ctx {
             store: &state.app.store,
             graph,
             base,
             authenticated,
+            private,
             limits: &state.config.sta,
             scans: &state.sta_scans,
             rendered: AtomicUsize::new(0),
@@ -208,11 +265,8 @@ impl<'a> Ctx<'a> {
     }
 
     async fn visible(&self, kind: Kind, id: i64) -> Result<bool, StaError> {
-        if self.authenticated {
-            return Ok(true);
-        }
         Ok(match kind {
-            Kind::Datastream => self.graph.node(kind, id).is_some_and(|n| !n.row.private),
+            Kind::Datastream => self.graph.node(kind, id).is_some() && !self.private_stream(id),
             Kind::Observation => match self.store.sta_observation(id).await? {
                 Some(o) => !self.private_stream(o.datastream_id),
                 None => false,
@@ -221,12 +275,12 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// A private datastream this request may not read.
     fn private_stream(&self, datastream: i64) -> bool {
-        !self.authenticated
-            && self
-                .graph
-                .node(Kind::Datastream, datastream)
-                .is_some_and(|n| n.row.private)
+        self.graph
+            .node(Kind::Datastream, datastream)
+            .is_some_and(|n| n.row.private)
+            && !self.private.allows(datastream)
     }
 }
 
@@ -247,7 +301,7 @@ fn collection<'a>(
             let Some(node) = graph.node(kind, id) else {
                 continue;
             };
-            if kind == Kind::Datastream && !ctx.authenticated && node.row.private {
+            if kind == Kind::Datastream && ctx.private_stream(id) {
                 continue;
             }
             let entity = FilterEntity {

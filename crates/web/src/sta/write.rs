@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use super::graph::{Graph, Target};
 use super::limits::{check_size, json_size};
 use super::path::{ResourcePath, Tail};
-use super::render::{Ctx, render_entity};
+use super::render::{Ctx, Private, render_entity};
 use super::{StaError, created};
 use crate::state::AppState;
 use baladiya_app::sensors::SensorWriter;
@@ -527,7 +527,8 @@ pub async fn post(
             .ok_or_else(|| StaError::not_found("not created"))?,
     };
     let graph = Graph::load(store).await?;
-    let ctx = Ctx::new(state, &graph, base, true);
+    // The writer reads back what it has just written.
+    let ctx = Ctx::new(state, &graph, base, true, Private::All);
     let entity = render_entity(&ctx, kind, id, None, &Default::default()).await?;
     if kind == Kind::Observation
         && let Some(observation) = store.sta_observation(id).await?
