@@ -104,6 +104,16 @@ pub(crate) async fn demo_app(url: &str) -> Result<(Store, App, tempfile::TempDir
     Ok((store, app, files))
 }
 
+/// An HTTP client of the benchmarks: it keeps an idle connection for less
+/// than the server's `Keep-Alive: timeout` (see
+/// [`baladiya_web::ServeOptions::keep_alive_hint`]), so it never sends a
+/// request on one the server is closing.
+pub fn client_builder() -> reqwest::ClientBuilder {
+    let hint = baladiya_web::ServeOptions::default().keep_alive_hint();
+    reqwest::Client::builder()
+        .pool_idle_timeout(std::time::Duration::from_millis(hint * 1000 - 500))
+}
+
 /// A server of the benchmark on a loopback port, with a client for it.
 pub(crate) struct Served {
     pub base: String,
@@ -135,7 +145,7 @@ impl Served {
             })
             .await
         });
-        let client = reqwest::Client::builder()
+        let client = client_builder()
             .pool_max_idle_per_host(clients * 2)
             .build()?;
         Ok(Served {
@@ -178,7 +188,7 @@ pub(crate) async fn signed_in(
     username: &str,
     password: &str,
 ) -> Result<reqwest::Client> {
-    let staff = reqwest::Client::builder().cookie_store(true).build()?;
+    let staff = client_builder().cookie_store(true).build()?;
     let login_page = staff
         .get(format!("{base}/login"))
         .send()
@@ -210,7 +220,8 @@ pub(crate) async fn signed_in(
 
 /// A bearer token for `username`, from the API.
 pub(crate) async fn bearer(base: &str, username: &str, password: &str) -> Result<String> {
-    let token: Value = reqwest::Client::new()
+    let token: Value = client_builder()
+        .build()?
         .post(format!("{base}/api/v1/auth/token"))
         .json(&json!({"username": username, "password": password}))
         .send()
@@ -378,7 +389,7 @@ async fn engine(name: &str, url: &str, options: &BenchOptions, catalog: &Catalog
     let mut inbox = Vec::new();
     let mut track = Vec::new();
     let mut trivial_seq = Vec::new();
-    let track_client = reqwest::Client::new();
+    let track_client = client_builder().build()?;
     for i in 0..options.samples {
         let t = Instant::now();
         let r = staff.get(format!("{base}/staff/inbox")).send().await?;

@@ -35,7 +35,7 @@ pub async fn engine(name: &str, url: &str, options: &BenchOptions) -> Result<Val
     let server = start(dir.path(), &catalog, Some(url), false).await?;
     let acknowledged: Arc<Mutex<HashMap<i64, String>>> = Arc::default();
     let in_flight = Arc::new(AtomicUsize::new(0));
-    let client = reqwest::Client::builder()
+    let client = crate::bench::client_builder()
         .pool_max_idle_per_host(options.clients)
         .timeout(Duration::from_secs(30))
         .build()?;

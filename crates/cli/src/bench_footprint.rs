@@ -144,7 +144,7 @@ pub async fn run(options: &BenchOptions) -> Result<Value> {
     first.stop().await?;
 
     // Cold starts: from the process's start to its first answer.
-    let client = reqwest::Client::new();
+    let client = crate::bench::client_builder().build()?;
     let mut starts = Vec::new();
     for _ in 0..STARTS {
         let t = Instant::now();
@@ -182,7 +182,7 @@ pub async fn run(options: &BenchOptions) -> Result<Value> {
             }
         })
     };
-    let traffic = reqwest::Client::builder()
+    let traffic = crate::bench::client_builder()
         .pool_max_idle_per_host(CLIENTS)
         .build()?;
     let base = server.base.clone();

@@ -84,7 +84,7 @@ pub async fn engine(
     // from an address of its own (through the proxy's `X-Forwarded-For`),
     // as different citizens: one address would make every submission wait
     // for the same throttle row.
-    let browser = reqwest::Client::builder()
+    let browser = crate::bench::client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(options.clients)
         .build()?;

@@ -122,7 +122,7 @@ pub async fn engine(name: &str, url: &str, options: &BenchOptions) -> Result<Val
     let before = store.sta_count_observations(&[]).await?;
     let messages = (options.seconds as usize * 2_000).max(2_000);
     let mut mqtt_options = rumqttc::MqttOptions::new(
-        "bench-device",
+        "bench/device",
         broker.addr.ip().to_string(),
         broker.addr.port(),
     );

@@ -1,6 +1,14 @@
 //! The HTTP server loop: hyper's HTTP/1 connections with a header-read
 //! timeout, a cap on open connections (below the process's file-descriptor
 //! limit), each request told its peer address, and graceful shutdown.
+//!
+//! An idle keep-alive connection is closed once the header-read timeout
+//! passes. A client that sends its next request on it just then finds it
+//! closed under its request ("connection closed before message
+//! completed"). So every answer says `Keep-Alive: timeout=N`, N half that
+//! timeout: a client that honours it closes first. (reqwest and hyper do
+//! not read it; Baladiya's own benchmark clients keep idle connections
+//! for less than N instead.)
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -37,6 +45,14 @@ impl Default for ServeOptions {
     }
 }
 
+impl ServeOptions {
+    /// How long, in whole seconds, a client may keep a connection idle
+    /// and still find it open: half the time after which it is closed.
+    pub fn keep_alive_hint(&self) -> u64 {
+        (self.header_read_timeout.as_secs() / 2).max(1)
+    }
+}
+
 /// The soft limit on open files of this process (Linux), if known.
 fn open_file_limit() -> Option<usize> {
     let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
@@ -68,6 +84,9 @@ pub async fn serve(
     http.timer(TokioTimer::new())
         .header_read_timeout(options.header_read_timeout);
     tracing::debug!(max_connections = cap, "accepting connections");
+    let keep_alive =
+        axum::http::HeaderValue::from_str(&format!("timeout={}", options.keep_alive_hint()))
+            .unwrap_or_else(|_| axum::http::HeaderValue::from_static("timeout=1"));
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let slot = tokio::select! {
@@ -92,9 +111,19 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let router = router.clone();
+        let keep_alive = keep_alive.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
-            router.clone().oneshot(request)
+            let answer = router.clone().oneshot(request);
+            let keep_alive = keep_alive.clone();
+            async move {
+                let mut response = answer.await?;
+                response.headers_mut().insert(
+                    axum::http::header::HeaderName::from_static("keep-alive"),
+                    keep_alive,
+                );
+                Ok::<_, std::convert::Infallible>(response)
+            }
         });
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {

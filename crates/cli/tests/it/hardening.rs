@@ -544,3 +544,54 @@ async fn waste_report(app: &TestApp, key: &str, description: &str) {
         .expect("request");
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+/// A kept-alive connection left idle as long as the server's
+/// `Keep-Alive: timeout` says is still open for the next request: the
+/// benchmark's "connection closed before message completed" came from a
+/// client reusing a connection the server was closing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_stay_open_as_long_as_the_server_says() {
+    let tuning = Tuning {
+        serve: baladiya_web::ServeOptions {
+            header_read_timeout: Duration::from_secs(3),
+            ..baladiya_web::ServeOptions::default()
+        },
+        ..Tuning::default()
+    };
+    let Some(app) = TestApp::spawn_tuned(Engine::Sqlite, tuning).await else {
+        return;
+    };
+    let mut stream = TcpStream::connect(app.addr).await.expect("connect");
+    let head = health_answer(&mut stream).await;
+    assert!(head.contains("keep-alive: timeout=1"), "{head}");
+    // Idle just under what it says, then used again: still open.
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let head = health_answer(&mut stream).await;
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    // Past the server's idle limit, it is closed (and said so in time).
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let mut rest = [0u8; 16];
+    let closed = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut rest)).await;
+    assert!(matches!(closed, Ok(Ok(0)) | Ok(Err(_))), "{closed:?}");
+    app.stop().await;
+}
+
+/// The head of the answer to a `GET /healthz` sent on `stream`, lowercase.
+async fn health_answer(stream: &mut TcpStream) -> String {
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("send");
+    let (mut text, mut chunk) = (Vec::new(), [0u8; 4096]);
+    loop {
+        let n = stream.read(&mut chunk).await.expect("read");
+        assert!(n > 0, "the connection was closed");
+        text.extend_from_slice(&chunk[..n]);
+        let seen = String::from_utf8_lossy(&text).to_string();
+        if let Some((head, body)) = seen.split_once("\r\n\r\n")
+            && body.ends_with('}')
+        {
+            return head.to_ascii_lowercase();
+        }
+    }
+}
