@@ -122,11 +122,17 @@ pub fn printable(name: &str) -> String {
 
 /// JSON Schema counts `2.0` as an integer, as JavaScript clients write it;
 /// serde would refuse it for an integer field. Numbers without a fraction
-/// become integers (fields typed as floats take either).
+/// become integers (fields typed as floats take either), as far as an
+/// `i64` reaches (every whole `f64` in it converts exactly; `2^63` does not
+/// fit).
 fn whole_numbers_as_integers(value: &mut Value) {
+    const TWO_TO_63: f64 = 9_223_372_036_854_775_808.0;
     match value {
         Value::Number(n) if !n.is_i64() && !n.is_u64() => {
-            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+            if let Some(f) = n
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && (-TWO_TO_63..TWO_TO_63).contains(f))
+            {
                 *value = Value::from(f as i64);
             }
         }
@@ -197,5 +203,23 @@ mod tests {
         assert_eq!(v["a"].as_i64(), Some(2188837668110509), "{v}");
         assert_eq!(v["b"].as_i64(), Some(393));
         assert_eq!(v["c"].as_f64(), Some(2.5));
+    }
+
+    #[test]
+    fn whole_numbers_up_to_the_ends_of_i64_are_integers() {
+        // 2^53 - 1 as JavaScript writes it (found by schemathesis), the
+        // largest whole f64 below 2^63, and its negative twin.
+        for (text, expected) in [
+            ("9007199254740991.0", Some(9_007_199_254_740_991_i64)),
+            ("-5.0", Some(-5)),
+            ("9223372036854774784.0", Some(9_223_372_036_854_774_784)),
+            ("-9223372036854775808.0", Some(i64::MIN)),
+            ("9223372036854775808.0", None),
+            ("2.5", None),
+        ] {
+            let mut value: Value = serde_json::from_str(text).expect("JSON");
+            whole_numbers_as_integers(&mut value);
+            assert_eq!(value.as_i64(), expected, "{text}");
+        }
     }
 }
