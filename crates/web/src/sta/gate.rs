@@ -355,3 +355,50 @@ impl Access<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// What the gate does with bytes from the network: frame a packet,
+    /// then read it.
+    fn frame(bytes: &[u8]) {
+        let mut buffer = BytesMut::from(bytes);
+        while let Ok(header) = rumqttc::mqttbytes::check(buffer.iter(), MAX_PACKET) {
+            let raw = buffer.split_to(header.frame_length());
+            let _ = Packet::read(&mut BytesMut::from(&raw[..]), MAX_PACKET);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 5_000, ..ProptestConfig::default() })]
+
+        /// Any bytes: framed and read, or refused, never a panic.
+        #[test]
+        fn any_bytes_are_a_packet_or_an_error(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            frame(&bytes);
+        }
+
+        /// Packets of every type with any body and length.
+        #[test]
+        fn any_packet_type_with_any_body(kind in 0u8..=15, flags in 0u8..=15, body in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let mut bytes = vec![(kind << 4) | flags];
+            let mut length = body.len();
+            loop {
+                let mut byte = (length % 128) as u8;
+                length /= 128;
+                if length > 0 {
+                    byte |= 128;
+                }
+                bytes.push(byte);
+                if length == 0 {
+                    break;
+                }
+            }
+            bytes.extend(body);
+            frame(&bytes);
+        }
+    }
+}
