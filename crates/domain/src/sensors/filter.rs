@@ -838,7 +838,11 @@ fn call(name: &str, args: Vec<Value>, now: DateTime<Utc>) -> Result<Value, Filte
             Value::Bool(matrix.matches(&pattern).map_err(|_| wrong())?)
         }
         relation => {
-            let m = geometry(0)?.relate(geometry(1)?);
+            let (a, b) = (geometry(0)?, geometry(1)?);
+            if let Some(answer) = point_relation(relation, a, b) {
+                return Ok(Value::Bool(answer));
+            }
+            let m = a.relate(b);
             Value::Bool(match relation {
                 "geo.intersects" | "st_intersects" => m.is_intersects(),
                 "st_equals" => m.is_equal_topo(),
@@ -851,6 +855,24 @@ fn call(name: &str, args: Vec<Value>, now: DateTime<Utc>) -> Result<Value, Filte
                 other => return Err(FilterError::UnknownFunction(other.to_owned())),
             })
         }
+    })
+}
+
+/// A relation with a point, by the direct test rather than a whole
+/// DE-9IM matrix (the same answer, without building a graph of both
+/// geometries for every entity a filter is applied to).
+fn point_relation(relation: &str, a: &Geometry<f64>, b: &Geometry<f64>) -> Option<bool> {
+    use geo::{Contains, Intersects};
+    Some(match (relation, a, b) {
+        ("st_within", Geometry::Point(p), other) | ("st_contains", other, Geometry::Point(p)) => {
+            other.contains(p)
+        }
+        ("st_intersects" | "geo.intersects", Geometry::Point(p), other)
+        | ("st_intersects" | "geo.intersects", other, Geometry::Point(p)) => other.intersects(p),
+        ("st_disjoint", Geometry::Point(p), other) | ("st_disjoint", other, Geometry::Point(p)) => {
+            !other.intersects(p)
+        }
+        _ => return None,
     })
 }
 
@@ -1004,6 +1026,19 @@ mod tests {
         assert!(!check(
             "st_within(location, geography'POLYGON((0 0, 1 0, 1 1, 0 1, 0 0))')"
         ));
+        // A point on a polygon's edge: not within it, but touching it,
+        // as the whole DE-9IM matrix says.
+        let edge = "geography'POLYGON((31.25 29, 32 29, 32 30, 31.25 30, 31.25 29))'";
+        for (relation, expected) in [
+            ("st_within(location, {edge})", false),
+            ("st_contains({edge}, location)", false),
+            ("st_intersects(location, {edge})", true),
+            ("st_disjoint({edge}, location)", false),
+            ("st_touches(location, {edge})", true),
+        ] {
+            let filter = relation.replace("{edge}", edge);
+            assert_eq!(check(&filter), expected, "{filter}");
+        }
     }
 
     #[test]

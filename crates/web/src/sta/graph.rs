@@ -25,6 +25,10 @@ pub struct Node {
 pub struct Graph {
     pub nodes: BTreeMap<i64, Node>,
     links: Vec<(Relation, i64, i64)>,
+    /// Geometries of entities' documents as the filter sees them, read
+    /// from GeoJSON once per request rather than for every observation a
+    /// filter through `FeatureOfInterest/feature` is applied to.
+    geometries: std::sync::Mutex<std::collections::HashMap<(i64, Vec<String>), FilterValue>>,
 }
 
 /// Where observations of a path come from.
@@ -350,6 +354,18 @@ impl filter::Entity for FilterEntity<'_> {
                 None => return FilterValue::Null,
             }
         }
-        filter_value(value)
+        if self.observation.is_some() || !value.is_object() {
+            return filter_value(value);
+        }
+        let key = (self.id, path.to_vec());
+        let mut cache = self
+            .graph
+            .geometries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache
+            .entry(key)
+            .or_insert_with(|| filter_value(value))
+            .clone()
     }
 }
