@@ -689,7 +689,12 @@ async fn a_real_sensorthings_client_uses_the_api() {
         .await
         .expect("SQLite always runs");
     let (user, secret) = device(&app).await;
-    crate::support::run_python("tests/sta-client/check.py", vec![app.url(""), user, secret]).await;
+    let staff = app.token("eg.admin").await;
+    crate::support::run_python(
+        "tests/sta-client/check.py",
+        vec![app.url(""), user, secret, "eg.admin".into(), staff],
+    )
+    .await;
     app.stop().await;
 }
 

@@ -5,7 +5,9 @@ and as a data array, reads them back through queries, pages, updates and
 deletes. Exits non-zero on the first thing that is not as the
 specification says.
 
-    python3 check.py http://127.0.0.1:PORT USER PASSWORD
+    python3 check.py http://127.0.0.1:PORT USER PASSWORD STAFF_USER STAFF_TOKEN
+
+Deleting is for staff: the last step signs in with a staff API token.
 """
 import sys
 
@@ -15,7 +17,7 @@ from frost_sta_client.model.ext.data_array_value import DataArrayValue
 from frost_sta_client.model.ext.data_array_document import DataArrayDocument
 from geojson import Point
 
-base, user, password = sys.argv[1], sys.argv[2], sys.argv[3]
+base, user, password, staff_user, staff_token = sys.argv[1:6]
 service = fsc.SensorThingsService(
     base.rstrip("/") + "/sta/v1.1",
     auth_handler=fsc.AuthHandler(username=user, password=password),
@@ -108,7 +110,18 @@ service.update(thing)
 again = service.things().find(thing.id)
 check(again.description == "Municipal building, renovated", "an update is read back")
 
-service.delete(datastream)
+staff = fsc.SensorThingsService(
+    base.rstrip("/") + "/sta/v1.1",
+    auth_handler=fsc.AuthHandler(username=staff_user, password=staff_token),
+)
+try:
+    service.delete(datastream)
+    raise SystemExit("FAILED: a device deleted a Datastream")
+except SystemExit:
+    raise
+except Exception:
+    print("ok: a device may not delete")
+staff.delete(datastream)
 remaining = list(service.datastreams().query().list())
 check(len(remaining) == 0, "a deleted Datastream is gone")
 print("the SensorThings client works against Baladiya")

@@ -153,8 +153,9 @@ async fn service_document(State(state): State<AppState>, headers: HeaderMap) -> 
 }
 
 /// Who writes: a device credential, sent as HTTP Basic or as a bearer
-/// token; or a member of staff by an API token (for what devices may not
-/// do: deleting, and making datastreams private or public).
+/// token; or a member of staff by an API token, as a bearer token or as
+/// HTTP Basic's password (for what devices may not do: deleting, and
+/// making datastreams private or public).
 async fn writer(state: &AppState, headers: &HeaderMap) -> Result<SensorWriter, StaError> {
     use base64::Engine;
     let unauthenticated = || {
@@ -184,11 +185,13 @@ async fn writer(state: &AppState, headers: &HeaderMap) -> Result<SensorWriter, S
     if let Ok(device) = state.app.sensor_writer(user.as_deref(), &secret).await {
         return Ok(device);
     }
-    if user.is_none()
-        && let Ok(who) = state
-            .app
-            .authenticate(&secret, baladiya_store::SessionKind::Bearer)
-            .await
+    // A staff API token: as a bearer token, or as HTTP Basic's password
+    // with the staff user name (as SensorThings clients send credentials).
+    if let Ok(who) = state
+        .app
+        .authenticate(&secret, baladiya_store::SessionKind::Bearer)
+        .await
+        && user.as_deref().is_none_or(|name| name == who.username)
     {
         return Ok(SensorWriter::Staff(who));
     }
