@@ -20,6 +20,8 @@ mod demo_lives;
 pub mod demo_sensors;
 mod demo_training;
 mod error;
+#[cfg(test)]
+mod fuzz;
 pub mod help;
 pub mod http;
 pub mod idempotency;
