@@ -11,7 +11,7 @@ use rumqttc::{AsyncClient, ConnectReturnCode, Event, Packet, QoS, SubscribeReaso
 use serde_json::{Value, json};
 
 use crate::sensors::{mqtt_options, stored_observation};
-use crate::support::{Engine, TestApp};
+use crate::support::{Engine, TestApp, Tuning};
 
 crate::on_both_engines!(
     devices_keep_to_their_own_ids_topics_and_places,
@@ -20,12 +20,7 @@ crate::on_both_engines!(
 
 /// The demo's sensors, the embedded broker and Baladiya's client of it.
 async fn with_broker(engine: Engine) -> Option<(TestApp, baladiya_web::EmbeddedBroker)> {
-    let app = TestApp::spawn(engine).await?;
-    app.app
-        .import_boundaries(None, &crate::support::demo_boundaries())
-        .await
-        .expect("boundaries");
-    app.app.load_demo_sensors().await.expect("demo sensors");
+    let app = crate::sta_hardening::sensing(engine, Tuning::default()).await?;
     let any_port = "127.0.0.1:0".parse().expect("address");
     let broker = baladiya_web::embedded_broker(app.app.clone(), any_port, false)
         .await
@@ -88,26 +83,7 @@ async fn suback(
 /// The first datastream of the demo's place whose unit starts with
 /// `prefix`.
 async fn stream_of(app: &TestApp, prefix: &str) -> i64 {
-    let things: Value = app
-        .client
-        .get(app.url("/sta/v1.1/Things?$top=100&$expand=Datastreams"))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("JSON");
-    things["value"]
-        .as_array()
-        .expect("things")
-        .iter()
-        .find(|t| {
-            t["properties"]["unit"]
-                .as_str()
-                .is_some_and(|u| u.starts_with(prefix))
-        })
-        .and_then(|t| t["Datastreams"][0]["@iot.id"].as_i64())
-        .expect("a datastream there")
+    crate::sta_hardening::place_of(app, prefix).await.1
 }
 
 /// MQTT-2: a device took over the server's session by its predictable

@@ -23,7 +23,7 @@ crate::on_both_engines!(
 
 /// A server with the demo's buildings and stations and their week of
 /// readings (2,011 observations).
-async fn sensing(engine: Engine, tuning: Tuning) -> Option<TestApp> {
+pub(crate) async fn sensing(engine: Engine, tuning: Tuning) -> Option<TestApp> {
     let app = TestApp::spawn_tuned(engine, tuning).await?;
     app.app
         .import_boundaries(None, &crate::support::demo_boundaries())
@@ -31,6 +31,14 @@ async fn sensing(engine: Engine, tuning: Tuning) -> Option<TestApp> {
         .expect("boundaries");
     app.app.load_demo_sensors().await.expect("demo sensors");
     Some(app)
+}
+
+/// The product's tuning with other SensorThings limits.
+fn limited(sta: baladiya_web::StaLimits) -> Tuning {
+    Tuning {
+        sta,
+        ..Tuning::default()
+    }
 }
 
 async fn anonymous(app: &TestApp, path: &str, pairs: &[(&str, &str)]) -> (StatusCode, Value) {
@@ -137,13 +145,10 @@ async fn filters_and_expansions_nested_past_the_limits_are_refused(engine: Engin
 /// levels (a 619-byte URL took 1.6 GB). An answer now holds at most the
 /// configured number of entities, expanded ones included.
 async fn an_answer_holds_a_bounded_number_of_entities(engine: Engine) {
-    let tuning = Tuning {
-        sta: baladiya_web::StaLimits {
-            max_entities: 40,
-            ..Default::default()
-        },
-        ..Tuning::default()
-    };
+    let tuning = limited(baladiya_web::StaLimits {
+        max_entities: 40,
+        ..Default::default()
+    });
     let Some(app) = sensing(engine, tuning).await else {
         return;
     };
@@ -479,13 +484,10 @@ async fn entities_stay_within_their_size(engine: Engine) {
 /// filter's geometries hold 1,000 vertices at most, a relation of two
 /// literals is worked out once, and anonymous scans stop sooner.
 async fn geometry_filters_and_scans_are_bounded(engine: Engine) {
-    let tuning = Tuning {
-        sta: baladiya_web::StaLimits {
-            scan_anonymous: 1_000,
-            ..Default::default()
-        },
-        ..Tuning::default()
-    };
+    let tuning = limited(baladiya_web::StaLimits {
+        scan_anonymous: 1_000,
+        ..Default::default()
+    });
     let Some(app) = sensing(engine, tuning).await else {
         return;
     };
@@ -562,7 +564,7 @@ async fn paging_at_the_ends_of_the_numbers(engine: Engine) {
 
 /// The demo's Thing whose `properties.unit` starts with `prefix`, and its
 /// first Datastream.
-async fn place_of(app: &TestApp, prefix: &str) -> (i64, i64) {
+pub(crate) async fn place_of(app: &TestApp, prefix: &str) -> (i64, i64) {
     let (_, things) = anonymous(
         app,
         "Things",
