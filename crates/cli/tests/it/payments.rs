@@ -301,6 +301,10 @@ async fn a_paid_and_a_failed_callback_at_once_stay_consistent(engine: Engine) {
     let viewer = crate::applications::staff_client(&app, "eg.viewer").await;
     let report = html(&viewer, app.url("/staff/payments")).await;
     let lost = report.matches("سُويت هذه الدفعة من قبل بحالة أخرى").count();
+    eprintln!(
+        "{engine:?}: paid won {} rounds, failed {}; {lost} lost callbacks reconciled",
+        outcomes.0, outcomes.1
+    );
     assert_eq!(
         lost,
         outcomes.0 + 3 * outcomes.1,
