@@ -451,6 +451,10 @@ fn catalog_check_reports_file_line_and_field_and_serve_refuses_a_bad_catalog() {
 /// act on the same application at once through different processes, and
 /// exactly one wins.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(baladiya_postgres),
+    ignore = "set BALADIYA_TEST_POSTGRES_URL to run it on PostgreSQL"
+)]
 async fn two_server_processes_on_one_postgresql_never_both_win() {
     let Some(db) = crate::support::TestDb::new(crate::support::Engine::Postgres).await else {
         return;

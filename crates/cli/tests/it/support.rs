@@ -391,6 +391,7 @@ macro_rules! on_both_engines {
         mod postgres {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[cfg_attr(not(baladiya_postgres), ignore = "set BALADIYA_TEST_POSTGRES_URL to run it on PostgreSQL")]
                 async fn $name() {
                     super::$name($crate::support::Engine::Postgres).await
                 }
