@@ -1,13 +1,5 @@
 //! `baladiya`: the one binary. Serve, migrate, administer.
 
-mod bench;
-mod bench_crash;
-mod bench_footprint;
-mod bench_indicators;
-mod bench_process;
-mod bench_reports;
-mod bench_sensors;
-mod bench_training;
 mod catalog_dir;
 mod config;
 mod export;
@@ -564,7 +556,9 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             observations,
             events,
         } => {
-            bench::run(bench::BenchOptions {
+            baladiya_bench::run(baladiya_bench::BenchOptions {
+                report_categories: load_report_categories(&catalog)?,
+                indicators: load_indicators(&catalog)?,
                 postgres,
                 seconds,
                 clients,

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::bench::{BenchOptions, for_a_while, latency};
+use crate::{BenchOptions, for_a_while, latency};
 
 /// Concurrent clients of the memory measurement.
 const CLIENTS: usize = 64;
@@ -131,7 +131,7 @@ pub(crate) fn street_light_report(
 
 /// A process's resident memory (`VmRSS` of `/proc/PID/status`), in MiB.
 fn rss_mib(pid: u32) -> Option<f64> {
-    crate::bench::proc_kib(&format!("/proc/{pid}/status"), "VmRSS:").map(|kib| kib / 1024.0)
+    crate::proc_kib(&format!("/proc/{pid}/status"), "VmRSS:").map(|kib| kib / 1024.0)
 }
 
 pub async fn run(options: &BenchOptions) -> Result<Value> {
@@ -144,7 +144,7 @@ pub async fn run(options: &BenchOptions) -> Result<Value> {
     first.stop().await?;
 
     // Cold starts: from the process's start to its first answer.
-    let client = crate::bench::client_builder().build()?;
+    let client = crate::client_builder().build()?;
     let mut starts = Vec::new();
     for _ in 0..STARTS {
         let t = Instant::now();
@@ -182,7 +182,7 @@ pub async fn run(options: &BenchOptions) -> Result<Value> {
             }
         })
     };
-    let traffic = crate::bench::client_builder()
+    let traffic = crate::client_builder()
         .pool_max_idle_per_host(CLIENTS)
         .build()?;
     let base = server.base.clone();

@@ -17,7 +17,7 @@ use baladiya_store::{NewCourse, NewEvent, NewSession, NewUser, SeatChange, Sessi
 use chrono::{Duration as Days, NaiveDate};
 use serde_json::{Value, json};
 
-use crate::bench::{
+use crate::{
     BenchOptions, Served, bearer, demo_app, for_a_while, latency, raw_insert_rate, signed_in,
 };
 

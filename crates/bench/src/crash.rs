@@ -14,8 +14,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use baladiya_store::{ReportQuery, Store};
 use serde_json::{Value, json};
 
-use crate::bench::BenchOptions;
-use crate::bench_footprint::{start, street_light_report};
+use crate::BenchOptions;
+use crate::footprint::{start, street_light_report};
 
 /// Submissions a minute the benchmark's API key allows (the most a key
 /// may): more than this machine's server answers.
@@ -35,7 +35,7 @@ pub async fn engine(name: &str, url: &str, options: &BenchOptions) -> Result<Val
     let server = start(dir.path(), &catalog, Some(url), false).await?;
     let acknowledged: Arc<Mutex<HashMap<i64, String>>> = Arc::default();
     let in_flight = Arc::new(AtomicUsize::new(0));
-    let client = crate::bench::client_builder()
+    let client = crate::client_builder()
         .pool_max_idle_per_host(options.clients)
         .timeout(Duration::from_secs(30))
         .build()?;

@@ -3,6 +3,20 @@
 //! baseline measured in the same run: the raw insert rate of the same
 //! engine with the same durability settings, and a trivial handler.
 //! Prints a table and writes JSON.
+//!
+//! One module a suite (`reports`, `indicators`, `sensors`, `process`,
+//! `training`, `crash`, `footprint`), this one holding what they share: the
+//! served app, the clients, the timing loops and the report. The binary's
+//! `baladiya bench` calls [`run`]; the crash and footprint suites start that
+//! binary again as a separate process.
+
+mod crash;
+mod footprint;
+mod indicators;
+mod process;
+mod reports;
+mod sensors;
+mod training;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -37,6 +51,10 @@ pub struct BenchOptions {
     pub observations: usize,
     /// Events in the applications' log for the process-mining measurements.
     pub events: usize,
+    /// The catalog's report categories (`report-categories.toml`), if any.
+    pub report_categories: Option<Vec<baladiya_domain::reports::ReportCategory>>,
+    /// The catalog's indicators (`indicators/`).
+    pub indicators: Vec<baladiya_domain::indicators::Indicator>,
 }
 
 const PDF: &[u8] =
@@ -473,27 +491,32 @@ pub async fn run(options: BenchOptions) -> Result<()> {
         report["one_stop_shop"] = Value::Array(results);
     }
     if reports {
-        let categories = crate::load_report_categories(&options.catalog)?
+        let categories = options
+            .report_categories
+            .clone()
             .context("the catalog has no report-categories.toml")?;
         let boundaries = std::fs::read_to_string(options.catalog.join("boundaries.geojson"))?;
-        let results = on_engines(&options, |name, url| {
-            let (options, categories, boundaries) =
-                (options.clone(), categories.clone(), boundaries.clone());
-            async move {
-                crate::bench_reports::engine(&name, &url, &options, &categories, &boundaries).await
-            }
-        })
-        .await?;
+        let results =
+            on_engines(&options, |name, url| {
+                let (options, categories, boundaries) =
+                    (options.clone(), categories.clone(), boundaries.clone());
+                async move {
+                    crate::reports::engine(&name, &url, &options, &categories, &boundaries).await
+                }
+            })
+            .await?;
         print_reports(&results);
         report["citizen_reports"] = Value::Array(results);
     }
     if indicators {
         let catalog = Catalog::load_dir(&options.catalog)
             .map_err(|p| anyhow!("catalog has {} problems", p.len()))?;
-        let categories = crate::load_report_categories(&options.catalog)?
+        let categories = options
+            .report_categories
+            .clone()
             .context("the catalog has no report-categories.toml")?;
         let boundaries = std::fs::read_to_string(options.catalog.join("boundaries.geojson"))?;
-        let list = crate::load_indicators(&options.catalog)?;
+        let list = options.indicators.clone();
         let results = on_engines(&options, |name, url| {
             let (options, catalog, categories, boundaries, list) = (
                 options.clone(),
@@ -503,7 +526,7 @@ pub async fn run(options: BenchOptions) -> Result<()> {
                 list.clone(),
             );
             async move {
-                crate::bench_indicators::engine(
+                crate::indicators::engine(
                     &name,
                     &url,
                     &options,
@@ -516,22 +539,24 @@ pub async fn run(options: BenchOptions) -> Result<()> {
             }
         })
         .await?;
-        crate::bench_indicators::print(&results);
+        crate::indicators::print(&results);
         report["indicators"] = Value::Array(results);
     }
     if sensors {
         let results = on_engines(&options, |name, url| {
             let options = options.clone();
-            async move { crate::bench_sensors::engine(&name, &url, &options).await }
+            async move { crate::sensors::engine(&name, &url, &options).await }
         })
         .await?;
-        crate::bench_sensors::print(&results);
+        crate::sensors::print(&results);
         report["sensors"] = Value::Array(results);
     }
     if process {
         let catalog = Catalog::load_dir(&options.catalog)
             .map_err(|p| anyhow!("catalog has {} problems", p.len()))?;
-        let categories = crate::load_report_categories(&options.catalog)?
+        let categories = options
+            .report_categories
+            .clone()
             .context("the catalog has no report-categories.toml")?;
         let boundaries = std::fs::read_to_string(options.catalog.join("boundaries.geojson"))?;
         let results = on_engines(&options, |name, url| {
@@ -542,32 +567,25 @@ pub async fn run(options: BenchOptions) -> Result<()> {
                 boundaries.clone(),
             );
             async move {
-                crate::bench_process::engine(
-                    &name,
-                    &url,
-                    &options,
-                    &catalog,
-                    &categories,
-                    &boundaries,
-                )
-                .await
+                crate::process::engine(&name, &url, &options, &catalog, &categories, &boundaries)
+                    .await
             }
         })
         .await?;
-        crate::bench_process::print(&results);
+        crate::process::print(&results);
         report["process"] = Value::Array(results);
     }
     if training {
         let results = on_engines(&options, |name, url| {
             let options = options.clone();
-            async move { crate::bench_training::engine(&name, &url, &options).await }
+            async move { crate::training::engine(&name, &url, &options).await }
         })
         .await?;
-        crate::bench_training::print(&results);
+        crate::training::print(&results);
         report["training"] = Value::Array(results);
     }
     if footprint {
-        let result = crate::bench_footprint::run(&options).await?;
+        let result = crate::footprint::run(&options).await?;
         println!(
             "\nFootprint (SQLite, the server as its own process)\n  cold start of serve on an existing database: {:.1} ms (median of its starts)\n  resident memory: {:.1} MiB idle, {:.1} MiB at most under {} clients of mixed traffic ({:.0} requests/s), {:.1} MiB five seconds after",
             result["cold_start_ms"].as_f64().unwrap_or_default(),
@@ -582,7 +600,7 @@ pub async fn run(options: BenchOptions) -> Result<()> {
     if crash {
         let results = on_engines(&options, |name, url| {
             let options = options.clone();
-            async move { crate::bench_crash::engine(&name, &url, &options).await }
+            async move { crate::crash::engine(&name, &url, &options).await }
         })
         .await?;
         println!("\nCrash (SIGKILL under load; Open311 submissions)");

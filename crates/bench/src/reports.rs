@@ -12,7 +12,7 @@ use baladiya_domain::reports::ReportCategory;
 use baladiya_store::NewReport;
 use serde_json::{Value, json};
 
-use crate::bench::{BenchOptions, Served, demo_app, for_a_while, latency, raw_insert_rate};
+use crate::{BenchOptions, Served, demo_app, for_a_while, latency, raw_insert_rate};
 
 /// Seeded reports by status: one in five still open.
 const STATUSES: &[&str] = &["resolved", "open", "resolved", "rejected", "resolved"];
@@ -84,7 +84,7 @@ pub async fn engine(
     // from an address of its own (through the proxy's `X-Forwarded-For`),
     // as different citizens: one address would make every submission wait
     // for the same throttle row.
-    let browser = crate::bench::client_builder()
+    let browser = crate::client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(options.clients)
         .build()?;
