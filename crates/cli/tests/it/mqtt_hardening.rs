@@ -186,6 +186,48 @@ async fn devices_keep_to_their_own_ids_topics_and_places(engine: Engine) {
         }
         assert!(closed, "{topic}: the connection is closed");
     }
+    // Devices come and go, some gone before the broker answers: the
+    // broker's client ids are reused, and it never falls over.
+    for round in 0..40 {
+        let (client, mut events) = connected(&broker, "giza-meters/churn", &giza).await;
+        client.disconnect().await.expect("disconnect");
+        let _ = tokio::time::timeout(Duration::from_secs(2), events.poll()).await;
+        let mut raw = tokio::net::TcpStream::connect(broker.addr)
+            .await
+            .expect("connect");
+        let mut connect = rumqttc::Connect::new("giza-meters/gone");
+        connect.set_login(&giza.0, &giza.1);
+        let mut bytes = bytes::BytesMut::new();
+        Packet::Connect(connect)
+            .write(&mut bytes, 1024)
+            .expect("CONNECT");
+        tokio::io::AsyncWriteExt::write_all(&mut raw, &bytes)
+            .await
+            .expect("send");
+        drop(raw);
+        if round % 10 == 0 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert!(broker.health.up());
+    assert_eq!(broker.health.restarts(), 0, "the broker never stopped");
+    let (client, mut events) = connected(&broker, "giza-meters/after-churn", &giza).await;
+    client
+        .publish(
+            &topic,
+            QoS::AtLeastOnce,
+            false,
+            json!({"result": 4545.5}).to_string(),
+        )
+        .await
+        .expect("publish");
+    let pump = tokio::spawn(async move { while events.poll().await.is_ok() {} });
+    assert_eq!(
+        stored_observation(&app, own, 4545.5).await["result"],
+        4545.5
+    );
+    pump.abort();
     let sa_admin = app.token("sa.admin").await;
     let stored: Value = app
         .client

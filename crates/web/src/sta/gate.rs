@@ -37,16 +37,50 @@ use super::mqtt::datastream_of;
 
 /// Connections open at once; more are closed at once.
 const MAX_CONNECTIONS: usize = 10_000;
-/// Connections made to the broker since the process started: each one's
-/// client id there is `gate-` and its number (rumqttd takes no `/` in an
-/// id, and the device's own id is checked here).
-static CONNECTIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// The client ids connections have at the broker: `gate-` and a number
+/// (rumqttd takes no `/` in an id; the device's own id is checked here).
+/// An id goes back to the pool once its connection has ended after the
+/// broker acknowledged it, so the broker's per-id records stay as many as
+/// the connections open at once (rumqttd keeps one for every id it has
+/// seen). An id is never in use twice at once, and one the broker never
+/// acknowledged is not reused: rumqttd 0.20 panics — and then refuses
+/// every connection — when an id comes back after a connection it did not
+/// finish setting up.
+#[derive(Debug, Default)]
+struct Ids {
+    next: std::sync::atomic::AtomicU64,
+    free: std::sync::Mutex<Vec<u64>>,
+}
+
+impl Ids {
+    fn take(&self) -> u64 {
+        let reused = self
+            .free
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop();
+        reused.unwrap_or_else(|| self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Gives `id` back once the broker has had time to end its connection.
+    fn give_back(self: &Arc<Self>, id: u64) {
+        let ids = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            ids.free
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(id);
+        });
+    }
+}
 /// The time a new connection has to sign in.
 const SIGN_IN_WITHIN: Duration = Duration::from_secs(10);
 
 /// Accepts connections until the process ends.
 pub(super) async fn serve(listener: tokio::net::TcpListener, app: App, inner: Arc<Inner>) {
     let open = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let ids = Arc::new(Ids::default());
     loop {
         let socket = match listener.accept().await {
             Ok((socket, _)) => socket,
@@ -59,13 +93,26 @@ pub(super) async fn serve(listener: tokio::net::TcpListener, app: App, inner: Ar
         let Ok(permit) = open.clone().try_acquire_owned() else {
             continue;
         };
-        let (app, inner) = (app.clone(), inner.clone());
+        let (app, inner, ids) = (app.clone(), inner.clone(), ids.clone());
         tokio::spawn(async move {
-            if let Err(reason) = connection(socket, &app, &inner).await {
+            if let Err(reason) = connection(socket, &app, &inner, &ids).await {
                 tracing::info!(reason, "MQTT connection closed by the gate");
             }
             drop(permit);
         });
+    }
+}
+
+/// A client id in use by one connection the broker acknowledged; given
+/// back to the pool when the connection ends.
+struct Lease {
+    ids: Arc<Ids>,
+    id: u64,
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        self.ids.give_back(self.id);
     }
 }
 
@@ -124,7 +171,12 @@ fn refused(code: ConnectReturnCode) -> Packet {
 }
 
 /// One connection: its sign-in, then its packets both ways.
-async fn connection(socket: TcpStream, app: &App, inner: &Inner) -> Result<(), String> {
+async fn connection(
+    socket: TcpStream,
+    app: &App,
+    inner: &Inner,
+    ids: &Arc<Ids>,
+) -> Result<(), String> {
     let (read, write) = socket.into_split();
     let client = Mutex::new(write);
     let mut incoming = Packets {
@@ -177,21 +229,42 @@ async fn connection(socket: TcpStream, app: &App, inner: &Inner) -> Result<(), S
         send(&client, refused(ConnectReturnCode::ServiceUnavailable)).await?;
         return Err("the broker is not answering".into());
     };
-    let (mut from_broker, to_broker) = upstream.into_split();
+    let (from_broker, to_broker) = upstream.into_split();
     let to_broker = Mutex::new(to_broker);
     // The broker behind takes the internal user only, and sees each
-    // connection under a client id of its own, in a clean session:
-    // rumqttd 0.20 panics, and then refuses every connection, when a
-    // client id comes back in some states (its will handlers, a shared
-    // subscription of a persistent session). So it keeps no session; the
-    // embedded broker kept them in memory only anyway.
+    // connection under a client id from the pool (see `Ids`), in a clean
+    // session: rumqttd panics when a persistent shared subscriber leaves
+    // with a message unacknowledged. So it keeps no session; the embedded
+    // broker kept them in memory only anyway.
+    let id = ids.take();
     connect.set_login(INTERNAL_USER, inner.secret.clone());
-    connect.client_id = format!(
-        "gate-{}",
-        CONNECTIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    );
+    connect.client_id = format!("gate-{id}");
     connect.clean_session = true;
     send(&to_broker, Packet::Connect(connect)).await?;
+    // The broker's answer is awaited whatever the device does meanwhile,
+    // so the broker always finishes setting the connection up.
+    let mut outgoing = Packets {
+        read: from_broker,
+        buffer: BytesMut::with_capacity(64),
+    };
+    let _lease = match tokio::time::timeout(SIGN_IN_WITHIN, outgoing.next()).await {
+        Ok(Ok(Some((raw, Packet::ConnAck(_))))) => {
+            let lease = Lease {
+                ids: ids.clone(),
+                id,
+            };
+            let leftover = outgoing.buffer.split();
+            let mut to_client = client.lock().await;
+            to_client.write_all(&raw).await.map_err(|e| e.to_string())?;
+            to_client
+                .write_all(&leftover)
+                .await
+                .map_err(|e| e.to_string())?;
+            lease
+        }
+        _ => return Err("the broker did not acknowledge the connection".into()),
+    };
+    let mut from_broker = outgoing.read;
     let down = async {
         let mut chunk = vec![0u8; 16 * 1024];
         loop {
