@@ -30,29 +30,17 @@ impl App {
         username: &str,
         unit: Option<&str>,
     ) -> Result<String, AppError> {
-        let username = username.trim();
-        let valid = !username.is_empty()
-            && username.len() <= 64
-            && username
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !valid {
-            return Err(AppError::field("username", "username-characters"));
-        }
+        let username = credential_name(username)?;
         let unit = match unit {
-            Some(code) => Some(self.unit_named(code).await?.code),
+            Some(code) => Some(
+                self.unit_of_code(code)
+                    .await?
+                    .ok_or_else(|| AppError::field("unit", "unit-unknown"))?
+                    .code,
+            ),
             None => None,
         };
-        let secret = crate::auth::random_token()?;
-        self.store
-            .sta_add_credential(
-                username,
-                &secret_hash(&secret),
-                unit.as_ref().map(UnitCode::as_str),
-                self.now(),
-            )
-            .await?;
-        Ok(secret)
+        self.add_sensor_credential(username, unit.as_ref()).await
     }
 
     /// A credential issued by a member of staff on the sensors page: it
@@ -70,16 +58,35 @@ impl App {
             }
             .into());
         };
+        let username = credential_name(username)?;
         let unit = self.store.unit(unit_id).await?;
-        self.issue_sensor_credential(username, Some(unit.code.as_str()))
-            .await
+        self.add_sensor_credential(username, Some(&unit.code)).await
     }
 
-    /// The unit a code names, or the field's error.
-    async fn unit_named(&self, code: &str) -> Result<OrgUnit, AppError> {
-        let unknown = || AppError::field("unit", "unit-unknown");
-        let code = UnitCode::parse(code.trim()).map_err(|_| unknown())?;
-        self.unit_by_code(&code).await?.ok_or_else(unknown)
+    /// Stores a credential of a name [`credential_name`] took.
+    async fn add_sensor_credential(
+        &self,
+        username: &str,
+        unit: Option<&UnitCode>,
+    ) -> Result<String, AppError> {
+        let secret = crate::auth::random_token()?;
+        self.store
+            .sta_add_credential(
+                username,
+                &secret_hash(&secret),
+                unit.map(UnitCode::as_str),
+                self.now(),
+            )
+            .await?;
+        Ok(secret)
+    }
+
+    /// The unit a code names, if it is one.
+    async fn unit_of_code(&self, code: &str) -> Result<Option<OrgUnit>, AppError> {
+        match UnitCode::parse(code.trim()) {
+            Ok(code) => self.unit_by_code(&code).await,
+            Err(_) => Ok(None),
+        }
     }
 
     /// Revokes a device's credential (`not-found` if it has none).
@@ -110,7 +117,9 @@ impl App {
         match found {
             Some((name, unit)) if username.is_none_or(|u| u == name) => {
                 let unit = match unit {
-                    Some(code) => Some(self.unit_named(&code).await?),
+                    Some(code) => Some(self.unit_of_code(&code).await?.ok_or_else(|| {
+                        AppError::Internal(format!("credential {name}: no unit {code}"))
+                    })?),
                     None => None,
                 };
                 Ok(SensorWriter::Device { name, unit })
@@ -129,10 +138,7 @@ impl App {
         unit: Option<&str>,
     ) -> Result<bool, AppError> {
         let path = match unit {
-            Some(code) => match UnitCode::parse(code) {
-                Ok(code) => self.unit_by_code(&code).await?.map(|u| u.path),
-                Err(_) => None,
-            },
+            Some(code) => self.unit_of_code(code).await?.map(|u| u.path),
             None => None,
         };
         Ok(match (writer, path) {
@@ -148,6 +154,28 @@ impl App {
             (SensorWriter::Device { .. }, None) => false,
         })
     }
+}
+
+/// A credential's user name as typed, trimmed: letters, digits, `-`, `_`
+/// and `.`, 64 at most.
+fn credential_name(username: &str) -> Result<&str, AppError> {
+    let username = username.trim();
+    let valid = !username.is_empty()
+        && username.len() <= 64
+        && username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if valid {
+        Ok(username)
+    } else {
+        Err(AppError::field("username", "username-characters"))
+    }
+}
+
+/// The unit code of a place: what its Thing's document keeps in
+/// `properties.unit`.
+pub fn place_unit(thing: &Value) -> Option<&str> {
+    thing.pointer("/properties/unit").and_then(Value::as_str)
 }
 
 /// Who writes to the SensorThings API.
@@ -294,10 +322,7 @@ impl App {
                     thing: row.id,
                     name: text(&doc, "/name"),
                     description: text(&doc, "/description"),
-                    unit: doc
-                        .pointer("/properties/unit")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
+                    unit: place_unit(&doc).map(str::to_owned),
                     floor_area: doc.pointer("/properties/floorArea").and_then(Value::as_f64),
                     at: located.get(&row.id).copied(),
                     streams: own,

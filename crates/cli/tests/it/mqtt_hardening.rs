@@ -10,7 +10,7 @@ use std::time::Duration;
 use rumqttc::{AsyncClient, ConnectReturnCode, Event, Packet, QoS, SubscribeReasonCode};
 use serde_json::{Value, json};
 
-use crate::sensors::{mqtt_options, stored_observation};
+use crate::sensors::{credential, device, mqtt_options, stored_observation};
 use crate::support::{Engine, TestApp, Tuning};
 
 crate::on_both_engines!(
@@ -93,12 +93,7 @@ async fn devices_keep_to_their_own_ids_topics_and_places(engine: Engine) {
     let Some((app, broker)) = with_broker(engine).await else {
         return;
     };
-    let secret = app
-        .app
-        .issue_sensor_credential("giza-meters", Some("EG-GZ"))
-        .await
-        .expect("credential");
-    let giza = ("giza-meters".to_owned(), secret);
+    let giza = credential(&app, "giza-meters", Some("EG-GZ")).await;
     // Another's id, the server's, none: refused before any session.
     for id in [
         "baladiya-test",
@@ -256,14 +251,7 @@ async fn the_broker_is_replaced_when_it_panics(engine: Engine) {
     let Some((app, broker)) = with_broker(engine).await else {
         return;
     };
-    let device = {
-        let secret = app
-            .app
-            .issue_sensor_credential("meter", None)
-            .await
-            .expect("credential");
-        ("meter".to_owned(), secret)
-    };
+    let device = device(&app).await;
     let stream = stream_of(&app, "EG-GZ-").await;
     let topic = format!("v1.1/Datastreams({stream})/Observations");
     let internal = {
@@ -321,7 +309,7 @@ async fn the_broker_is_replaced_when_it_panics(engine: Engine) {
     assert_ne!(broker.routing_addr(), routing);
     // A device signs in again, through the same address, and its reading
     // is stored (Baladiya's own client reconnected too).
-    let (client, mut events) = connected(&broker, "meter/after", &device).await;
+    let (client, mut events) = connected(&broker, "meter-gateway/after", &device).await;
     tokio::spawn(async move { while events.poll().await.is_ok() {} });
     let mut stored = Value::Null;
     for attempt in 0..10 {

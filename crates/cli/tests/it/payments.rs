@@ -67,6 +67,25 @@ async fn call_back(app: &TestApp, callback: &Callback, secret: &str) -> u16 {
 
 const SECRET: &str = "test-gateway-secret";
 
+/// Starts paying `tracking` online: the gateway's callback saying it was
+/// paid, as transaction `gateway_ref`, for the pending payment made.
+async fn paying(app: &TestApp, tracking: &str, gateway_ref: &str) -> Callback {
+    let started = app
+        .app
+        .start_payment(MOBILE, tracking)
+        .await
+        .expect("started");
+    let payment = app.app.payment(&started.reference).await.expect("payment");
+    assert_eq!(payment.status, "pending");
+    Callback {
+        reference: started.reference,
+        status: GatewayStatus::Paid,
+        amount_minor: payment.amount_minor,
+        currency: payment.currency,
+        gateway_ref: gateway_ref.into(),
+    }
+}
+
 async fn a_citizen_pays_online_and_the_application_moves_on(engine: Engine) {
     let Some(app) = TestApp::spawn(engine).await else {
         return;
@@ -136,24 +155,11 @@ async fn bad_replayed_and_concurrent_callbacks_pay_nothing_twice(engine: Engine)
         return;
     };
     let tracking = at_payment(&app).await;
-    let started = app
-        .app
-        .start_payment(MOBILE, &tracking)
-        .await
-        .expect("started");
-    let payment = app.app.payment(&started.reference).await.expect("payment");
-    assert_eq!(payment.status, "pending");
-    let paid = Callback {
-        reference: started.reference.clone(),
-        status: GatewayStatus::Paid,
-        amount_minor: payment.amount_minor,
-        currency: payment.currency.clone(),
-        gateway_ref: "GW-1".into(),
-    };
+    let paid = paying(&app, &tracking, "GW-1").await;
     // Forged: another secret. Wrong amount, wrong currency: refused.
     assert_eq!(call_back(&app, &paid, "not-the-secret").await, 403);
     let cheaper = Callback {
-        amount_minor: payment.amount_minor - 100,
+        amount_minor: paid.amount_minor - 100,
         ..paid.clone()
     };
     assert_eq!(call_back(&app, &cheaper, SECRET).await, 422);
@@ -168,7 +174,7 @@ async fn bad_replayed_and_concurrent_callbacks_pay_nothing_twice(engine: Engine)
     };
     assert_eq!(call_back(&app, &unknown, SECRET).await, 404);
     assert_eq!(
-        app.app.payment(&started.reference).await.expect("p").status,
+        app.app.payment(&paid.reference).await.expect("p").status,
         "pending",
         "nothing settled by them"
     );
@@ -189,7 +195,7 @@ async fn bad_replayed_and_concurrent_callbacks_pay_nothing_twice(engine: Engine)
         statuses == [200, 200, 409] || statuses == [200, 409, 409],
         "one charge recorded, its twin idempotent or refused, the other refused: {statuses:?}"
     );
-    let settled = app.app.payment(&started.reference).await.expect("p");
+    let settled = app.app.payment(&paid.reference).await.expect("p");
     assert_eq!(settled.status, "paid");
     let view = staff_view(&app, &tracking).await;
     assert_eq!(
@@ -219,7 +225,7 @@ async fn bad_replayed_and_concurrent_callbacks_pay_nothing_twice(engine: Engine)
     let report = html(&viewer, app.url("/staff/payments")).await;
     assert!(report.contains("PAY-NOBODY-KNOWS"), "{report}");
     assert!(report.contains("لا توجد دفعة بهذا المرجع"));
-    assert!(report.contains(&started.reference), "the recorded payment");
+    assert!(report.contains(&paid.reference), "the recorded payment");
     let clerk = crate::applications::staff_client(&app, "eg.clerk").await;
     let refused = clerk
         .get(app.url("/staff/payments"))
@@ -246,19 +252,7 @@ async fn a_paid_and_a_failed_callback_at_once_stay_consistent(engine: Engine) {
     };
     let (mut tracking, mut outcomes) = (at_payment(&app).await, (0, 0));
     for round in 0..30 {
-        let started = app
-            .app
-            .start_payment(MOBILE, &tracking)
-            .await
-            .expect("started");
-        let payment = app.app.payment(&started.reference).await.expect("payment");
-        let paid = Callback {
-            reference: started.reference.clone(),
-            status: GatewayStatus::Paid,
-            amount_minor: payment.amount_minor,
-            currency: payment.currency.clone(),
-            gateway_ref: format!("GW-{round}"),
-        };
+        let paid = paying(&app, &tracking, &format!("GW-{round}")).await;
         let failed = Callback {
             status: GatewayStatus::Failed,
             ..paid.clone()
@@ -269,7 +263,7 @@ async fn a_paid_and_a_failed_callback_at_once_stay_consistent(engine: Engine) {
             call_back(&app, &failed, SECRET),
             call_back(&app, &paid, SECRET),
         );
-        let settled = app.app.payment(&started.reference).await.expect("p");
+        let settled = app.app.payment(&paid.reference).await.expect("p");
         let view = staff_view(&app, &tracking).await;
         let recorded = view["history"]
             .as_array()

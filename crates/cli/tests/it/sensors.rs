@@ -22,14 +22,21 @@ crate::on_both_engines!(
     the_simulator_feeds_every_datastream,
 );
 
-/// A device credential, and a client that sends it as HTTP Basic.
-async fn device(app: &TestApp) -> (String, String) {
+/// A device credential of every unit, and a client that sends it as HTTP
+/// Basic.
+pub(crate) async fn device(app: &TestApp) -> (String, String) {
+    credential(app, "meter-gateway", None).await
+}
+
+/// A credential `name` writing to the places of `unit` (none: every
+/// unit): its user name and secret.
+pub(crate) async fn credential(app: &TestApp, name: &str, unit: Option<&str>) -> (String, String) {
     let secret = app
         .app
-        .issue_sensor_credential("meter-gateway", None)
+        .issue_sensor_credential(name, unit)
         .await
         .expect("credential");
-    ("meter-gateway".to_owned(), secret)
+    (name.to_owned(), secret)
 }
 
 async fn post(

@@ -9,6 +9,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::sensors::{credential, device};
 use crate::support::{Engine, TestApp, Tuning};
 
 crate::on_both_engines!(
@@ -179,16 +180,6 @@ async fn an_answer_holds_a_bounded_number_of_entities(engine: Engine) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     healthy(&app).await;
     app.stop().await;
-}
-
-/// A device credential, sent as HTTP Basic by `send`.
-async fn device(app: &TestApp) -> (String, String) {
-    let secret = app
-        .app
-        .issue_sensor_credential("probe-device", None)
-        .await
-        .expect("credential");
-    ("probe-device".to_owned(), secret)
 }
 
 async fn send(
@@ -597,12 +588,7 @@ async fn a_credential_writes_only_in_its_unit(engine: Engine) {
     let Some(app) = sensing(engine, Tuning::default()).await else {
         return;
     };
-    let secret = app
-        .app
-        .issue_sensor_credential("giza-meters", Some("EG-GZ"))
-        .await
-        .expect("credential");
-    let giza = ("giza-meters".to_owned(), secret);
+    let giza = credential(&app, "giza-meters", Some("EG-GZ")).await;
     let (saudi_thing, saudi_stream) = place_of(&app, "SA").await;
     let (giza_thing, giza_stream) = place_of(&app, "EG-GZ-").await;
     let json_type = "application/json";

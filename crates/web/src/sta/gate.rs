@@ -23,7 +23,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use baladiya_app::App;
-use baladiya_app::sensors::SensorWriter;
+use baladiya_app::sensors::{SensorWriter, place_unit};
+use baladiya_domain::sensors::entity::Kind;
 use bytes::{Bytes, BytesMut};
 use rumqttc::{ConnAck, ConnectReturnCode, Packet, Publish, SubAck, SubscribeReasonCode};
 use serde_json::Value;
@@ -122,26 +123,27 @@ enum Who {
     Device(SensorWriter),
 }
 
-/// Packets read from one side, each with its bytes as they came.
-struct Packets {
-    read: OwnedReadHalf,
+/// Packets read from one side of a connection, each with its bytes as
+/// they came.
+pub(super) struct Packets {
+    pub(super) read: OwnedReadHalf,
     buffer: BytesMut,
 }
 
 impl Packets {
+    pub(super) fn new(read: OwnedReadHalf) -> Self {
+        Packets {
+            read,
+            buffer: BytesMut::with_capacity(1024),
+        }
+    }
+
     /// The next whole packet: its bytes and what they hold (`None` when
     /// the peer closed).
-    async fn next(&mut self) -> Result<Option<(Bytes, Packet)>, String> {
+    pub(super) async fn next(&mut self) -> Result<Option<(Bytes, Packet)>, String> {
         loop {
-            match rumqttc::mqttbytes::check(self.buffer.iter(), MAX_PACKET) {
-                Ok(header) => {
-                    let raw = self.buffer.split_to(header.frame_length()).freeze();
-                    let packet = Packet::read(&mut BytesMut::from(&raw[..]), MAX_PACKET)
-                        .map_err(|e| format!("a malformed packet: {e:?}"))?;
-                    return Ok(Some((raw, packet)));
-                }
-                Err(rumqttc::mqttbytes::Error::InsufficientBytes(_)) => {}
-                Err(error) => return Err(format!("a malformed packet: {error:?}")),
+            if let Some(packet) = take_packet(&mut self.buffer)? {
+                return Ok(Some(packet));
             }
             match self.read.read_buf(&mut self.buffer).await {
                 Ok(0) | Err(_) => return Ok(None),
@@ -151,11 +153,33 @@ impl Packets {
     }
 }
 
-async fn send(to: &Mutex<OwnedWriteHalf>, packet: Packet) -> Result<(), String> {
+/// The first whole packet of `buffer`, taken out of it with its bytes as
+/// they came (`None` until it is all there); a malformed or oversized one
+/// is an error.
+fn take_packet(buffer: &mut BytesMut) -> Result<Option<(Bytes, Packet)>, String> {
+    match rumqttc::mqttbytes::check(buffer.iter(), MAX_PACKET) {
+        Ok(header) => {
+            let raw = buffer.split_to(header.frame_length()).freeze();
+            let packet = Packet::read(&mut BytesMut::from(&raw[..]), MAX_PACKET)
+                .map_err(|e| format!("a malformed packet: {e:?}"))?;
+            Ok(Some((raw, packet)))
+        }
+        Err(rumqttc::mqttbytes::Error::InsufficientBytes(_)) => Ok(None),
+        Err(error) => Err(format!("a malformed packet: {error:?}")),
+    }
+}
+
+/// A packet as bytes.
+pub(super) fn encode(packet: Packet) -> Result<BytesMut, String> {
     let mut out = BytesMut::new();
     packet
         .write(&mut out, MAX_PACKET)
         .map_err(|e| format!("{e:?}"))?;
+    Ok(out)
+}
+
+async fn send(to: &Mutex<OwnedWriteHalf>, packet: Packet) -> Result<(), String> {
+    let out = encode(packet)?;
     to.lock()
         .await
         .write_all(&out)
@@ -179,10 +203,7 @@ async fn connection(
 ) -> Result<(), String> {
     let (read, write) = socket.into_split();
     let client = Mutex::new(write);
-    let mut incoming = Packets {
-        read,
-        buffer: BytesMut::with_capacity(1024),
-    };
+    let mut incoming = Packets::new(read);
     let first = tokio::time::timeout(SIGN_IN_WITHIN, incoming.next())
         .await
         .map_err(|_| "no sign-in in time".to_owned())??;
@@ -243,10 +264,7 @@ async fn connection(
     send(&to_broker, Packet::Connect(connect)).await?;
     // The broker's answer is awaited whatever the device does meanwhile,
     // so the broker always finishes setting the connection up.
-    let mut outgoing = Packets {
-        read: from_broker,
-        buffer: BytesMut::with_capacity(64),
-    };
+    let mut outgoing = Packets::new(from_broker);
     let _lease = match tokio::time::timeout(SIGN_IN_WITHIN, outgoing.next()).await {
         Ok(Ok(Some((raw, Packet::ConnAck(_))))) => {
             let lease = Lease {
@@ -356,7 +374,7 @@ impl Access<'_> {
         let Some(stream) = store
             .sta_entity(id)
             .await?
-            .filter(|row| row.kind == "Datastream")
+            .filter(|row| row.kind == Kind::Datastream.name())
         else {
             return Ok(None);
         };
@@ -365,11 +383,7 @@ impl Access<'_> {
                 .sta_entity(thing)
                 .await?
                 .and_then(|row| serde_json::from_str::<Value>(&row.doc).ok())
-                .and_then(|doc| {
-                    doc.pointer("/properties/unit")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned)
-                }),
+                .and_then(|doc| place_unit(&doc).map(str::to_owned)),
             None => None,
         };
         let writes = self.app.may_write_place(writer, unit.as_deref()).await?;
@@ -435,14 +449,11 @@ mod tests {
 
     use super::*;
 
-    /// What the gate does with bytes from the network: frame a packet,
-    /// then read it.
+    /// What the gate does with bytes from the network: takes packets
+    /// out of them until one is incomplete or refused.
     fn frame(bytes: &[u8]) {
         let mut buffer = BytesMut::from(bytes);
-        while let Ok(header) = rumqttc::mqttbytes::check(buffer.iter(), MAX_PACKET) {
-            let raw = buffer.split_to(header.frame_length());
-            let _ = Packet::read(&mut BytesMut::from(&raw[..]), MAX_PACKET);
-        }
+        while let Ok(Some(_)) = take_packet(&mut buffer) {}
     }
 
     proptest! {

@@ -86,6 +86,13 @@ impl Graph {
         self.nodes.get(&id).filter(|n| n.kind == kind)
     }
 
+    /// The unit code of the place a Thing is (see
+    /// [`baladiya_app::sensors::place_unit`]).
+    pub fn place_unit(&self, thing: i64) -> Option<&str> {
+        self.node(Kind::Thing, thing)
+            .and_then(|n| baladiya_app::sensors::place_unit(&n.doc))
+    }
+
     fn linked(&self, relation: Relation, id: i64, forward: bool) -> Vec<i64> {
         self.links
             .iter()

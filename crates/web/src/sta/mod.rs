@@ -57,6 +57,15 @@ impl StaError {
         }
     }
 
+    /// `403`: the writer may not do this (here).
+    pub fn forbidden(message: impl Into<String>) -> StaError {
+        StaError {
+            status: StatusCode::FORBIDDEN,
+            code: ErrorCode::Forbidden.as_str(),
+            message: message.into(),
+        }
+    }
+
     pub fn not_found(message: impl Into<String>) -> StaError {
         StaError {
             status: StatusCode::NOT_FOUND,
@@ -196,15 +205,6 @@ async fn writer(state: &AppState, headers: &HeaderMap) -> Result<SensorWriter, S
         return Ok(SensorWriter::Staff(who));
     }
     Err(unauthenticated())
-}
-
-/// `403`: the writer may not do this (here).
-pub fn forbidden(message: impl Into<String>) -> StaError {
-    StaError {
-        status: StatusCode::FORBIDDEN,
-        code: ErrorCode::Forbidden.as_str(),
-        message: message.into(),
-    }
 }
 
 /// Every request under the root: parsed into a resource path and sent to

@@ -73,12 +73,7 @@ impl Private {
             let Some(stream) = graph.node(Kind::Datastream, id).filter(|n| n.row.private) else {
                 continue;
             };
-            let unit = stream
-                .row
-                .thing_id
-                .and_then(|t| graph.node(Kind::Thing, t))
-                .and_then(|t| t.doc.pointer("/properties/unit"))
-                .and_then(Value::as_str);
+            let unit = stream.row.thing_id.and_then(|t| graph.place_unit(t));
             if state.app.may_write_place(writer, unit).await? {
                 readable.insert(id);
             }

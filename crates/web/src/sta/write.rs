@@ -18,7 +18,7 @@ use super::path::{ResourcePath, Tail};
 use super::render::{Ctx, Private, render_entity};
 use super::{StaError, created};
 use crate::state::AppState;
-use baladiya_app::sensors::SensorWriter;
+use baladiya_app::sensors::{SensorWriter, place_unit};
 
 /// A create being planned.
 struct Plan {
@@ -142,7 +142,7 @@ impl Plan {
                 let mut doc = Value::Object(own_properties(kind, object));
                 if kind == Kind::Thing
                     && let Some(unit) = &self.home_unit
-                    && doc.pointer("/properties/unit").is_none()
+                    && place_unit(&doc).is_none()
                 {
                     match doc.get_mut("properties") {
                         Some(Value::Object(properties)) => {
@@ -377,11 +377,6 @@ fn things_of(graph: &Graph, kind: Kind, id: i64) -> Vec<i64> {
     }
 }
 
-/// The unit code a Thing's document keeps in `properties.unit`.
-fn unit_in(doc: &Value) -> Option<&str> {
-    doc.pointer("/properties/unit").and_then(Value::as_str)
-}
-
 /// Refuses unless `writer` may change the place of every Thing of `things`.
 async fn require_places(
     state: &AppState,
@@ -390,8 +385,7 @@ async fn require_places(
     things: impl IntoIterator<Item = i64>,
 ) -> Result<(), StaError> {
     for thing in things {
-        let unit = graph.node(Kind::Thing, thing).and_then(|n| unit_in(&n.doc));
-        require_unit(state, writer, unit).await?;
+        require_unit(state, writer, graph.place_unit(thing)).await?;
     }
     Ok(())
 }
@@ -405,7 +399,7 @@ async fn require_unit(
     if state.app.may_write_place(writer, unit).await? {
         Ok(())
     } else {
-        Err(super::forbidden(format!(
+        Err(StaError::forbidden(format!(
             "this credential does not write to the places of {}",
             unit.unwrap_or("no unit")
         )))
@@ -460,7 +454,7 @@ async fn require_plan(
             ..
         } = step
         {
-            require_unit(state, writer, unit_in(doc)).await?;
+            require_unit(state, writer, place_unit(doc)).await?;
         }
     }
     Ok(())
@@ -671,7 +665,7 @@ async fn update(
     // — with a HistoricalLocation; the others can only be named as they
     // are.
     if kind == Kind::Thing {
-        require_unit(state, writer, unit_in(&next)).await?;
+        require_unit(state, writer, place_unit(&next)).await?;
     }
     let mut plan = Plan {
         steps: Vec::new(),
@@ -750,7 +744,7 @@ async fn update(
         .and_then(Value::as_bool)
         .unwrap_or(false);
     if private != row.private && !writer.is_staff() {
-        return Err(super::forbidden(
+        return Err(StaError::forbidden(
             "making a datastream private or public is for staff (a staff API token)",
         ));
     }
@@ -770,7 +764,7 @@ pub async fn delete(
 ) -> Result<Response, StaError> {
     let (graph, kind, id) = target(state, path).await?;
     if !writer.is_staff() {
-        return Err(super::forbidden(
+        return Err(StaError::forbidden(
             "deleting is for staff who manage the place (a staff API token)",
         ));
     }
