@@ -9,7 +9,7 @@
 //! no topic permissions), and one of its own states panics its router
 //! thread (a persistent client with a shared subscription disconnecting:
 //! the gate refuses shared subscriptions to devices). A supervisor signs
-//! in to it every few seconds; a broker that stops answering is replaced
+//! in to it every few seconds; a broker that misses three in a row is replaced
 //! by a new one on another loopback port (the dead one's threads cannot
 //! be stopped from outside, and are left idle), and its state is shown by
 //! `/healthz` and `/metrics`. The broker keeps its sessions in memory: a
@@ -23,10 +23,11 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use baladiya_app::App;
-use bytes::BytesMut;
 use rumqttc::{ConnectReturnCode, Packet};
 use rumqttd::{Config, ConnectionSettings, RouterConfig, ServerSettings};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
+
+use super::gate::{Packets, encode};
 
 /// The name Baladiya's own clients sign in with.
 pub(super) const INTERNAL_USER: &str = "baladiya-internal";
@@ -34,6 +35,8 @@ pub(super) const INTERNAL_USER: &str = "baladiya-internal";
 pub(super) const MAX_PACKET: usize = 1024 * 1024;
 /// How often the supervisor signs in to the broker.
 const PROBE_EVERY: Duration = Duration::from_secs(5);
+/// Probes in a row the broker must miss to be replaced.
+const MISSED_BEFORE_REPLACING: u32 = 3;
 
 /// A running embedded broker: where devices reach it, the address (with
 /// its internal credential) Baladiya's client connects to, and its health.
@@ -124,15 +127,24 @@ pub async fn start(app: App, listen: SocketAddr, fall_back: bool) -> Result<Embe
     })
 }
 
-/// Signs in to the broker every few seconds; one that does not answer is
-/// replaced by a new one.
+/// Signs in to the broker every few seconds; one that misses three
+/// sign-ins in a row is replaced by a new one.
 async fn supervise(inner: Arc<Inner>, health: Health) {
+    let mut missed = 0;
     loop {
         tokio::time::sleep(PROBE_EVERY).await;
-        if answers(inner.addr(), &inner.secret).await {
+        if signs_in(inner.addr(), &inner.secret).await {
+            missed = 0;
             health.0.up.store(true, Ordering::Relaxed);
             continue;
         }
+        // A broker busy with a flood may answer one probe late; one that
+        // misses several in a row is gone.
+        missed += 1;
+        if missed < MISSED_BEFORE_REPLACING {
+            continue;
+        }
+        missed = 0;
         health.0.up.store(false, Ordering::Relaxed);
         tracing::error!("the embedded MQTT broker stopped answering; starting another");
         match launch(&inner.secret) {
@@ -200,12 +212,11 @@ fn launch(secret: &str) -> Result<SocketAddr, String> {
     Ok(addr)
 }
 
-/// Whether the broker at `addr` takes the internal user's sign-in within
-/// a few seconds (trying for a while after a start).
+/// Whether a broker just started at `addr` takes the internal user's
+/// sign-in, trying for a few seconds while it gets ready.
 async fn answers(addr: SocketAddr, secret: &str) -> bool {
     for _ in 0..50 {
-        let attempt = tokio::time::timeout(Duration::from_secs(3), sign_in(addr, secret));
-        if let Ok(Ok(true)) = attempt.await {
+        if signs_in(addr, secret).await {
             return true;
         }
         tokio::time::sleep(Duration::from_millis(60)).await;
@@ -213,31 +224,28 @@ async fn answers(addr: SocketAddr, secret: &str) -> bool {
     false
 }
 
-/// One MQTT sign-in and sign-out as the internal user.
-async fn sign_in(addr: SocketAddr, secret: &str) -> std::io::Result<bool> {
-    let mut stream = tokio::net::TcpStream::connect(addr).await?;
-    let mut connect = rumqttc::Connect::new(format!(
-        "baladiya-probe-{}",
-        baladiya_app::auth::random_token().unwrap_or_default()
-    ));
-    connect.set_login(INTERNAL_USER, secret);
-    let mut out = BytesMut::new();
-    let _ = Packet::Connect(connect).write(&mut out, MAX_PACKET);
-    stream.write_all(&out).await?;
-    let mut buffer = BytesMut::with_capacity(64);
-    loop {
-        if stream.read_buf(&mut buffer).await? == 0 {
+/// Whether the broker at `addr` takes the internal user's sign-in within
+/// three seconds: one sign-in and sign-out, always as `baladiya-probe`
+/// (rumqttd keeps a record for every client id it has seen).
+async fn signs_in(addr: SocketAddr, secret: &str) -> bool {
+    let attempt = async {
+        let (read, mut write) = tokio::net::TcpStream::connect(addr)
+            .await
+            .map_err(|e| e.to_string())?
+            .into_split();
+        let mut connect = rumqttc::Connect::new("baladiya-probe");
+        connect.set_login(INTERNAL_USER, secret);
+        let out = encode(Packet::Connect(connect))?;
+        write.write_all(&out).await.map_err(|e| e.to_string())?;
+        let Some((_, Packet::ConnAck(ack))) = Packets::new(read).next().await? else {
             return Ok(false);
-        }
-        match Packet::read(&mut buffer, MAX_PACKET) {
-            Ok(Packet::ConnAck(ack)) => {
-                let mut out = BytesMut::new();
-                let _ = Packet::Disconnect.write(&mut out, MAX_PACKET);
-                stream.write_all(&out).await?;
-                return Ok(ack.code == ConnectReturnCode::Success);
-            }
-            Err(rumqttc::Error::InsufficientBytes(_)) => {}
-            _ => return Ok(false),
-        }
-    }
+        };
+        let out = encode(Packet::Disconnect)?;
+        write.write_all(&out).await.map_err(|e| e.to_string())?;
+        Ok::<_, String>(ack.code == ConnectReturnCode::Success)
+    };
+    matches!(
+        tokio::time::timeout(Duration::from_secs(3), attempt).await,
+        Ok(Ok(true))
+    )
 }
