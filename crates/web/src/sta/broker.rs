@@ -8,8 +8,8 @@
 //! the credential may do. rumqttd has no hooks for that (no client ids,
 //! no topic permissions), and one of its own states panics its router
 //! thread (a persistent client with a shared subscription disconnecting:
-//! the gate refuses shared subscriptions to devices). A supervisor signs
-//! in to it every few seconds; a broker that misses three in a row is replaced
+//! the gate refuses shared subscriptions to devices). A supervisor pings
+//! it every few seconds; a broker that misses three in a row is replaced
 //! by a new one on another loopback port (the dead one's threads cannot
 //! be stopped from outside, and are left idle), and its state is shown by
 //! `/healthz` and `/metrics`. The broker keeps its sessions in memory: a
@@ -35,6 +35,8 @@ pub(super) const INTERNAL_USER: &str = "baladiya-internal";
 pub(super) const MAX_PACKET: usize = 1024 * 1024;
 /// How often the supervisor signs in to the broker.
 const PROBE_EVERY: Duration = Duration::from_secs(5);
+/// The time the broker has to answer a probe.
+const PROBE_WITHIN: Duration = Duration::from_secs(3);
 /// Probes in a row the broker must miss to be replaced.
 const MISSED_BEFORE_REPLACING: u32 = 3;
 
@@ -127,13 +129,15 @@ pub async fn start(app: App, listen: SocketAddr, fall_back: bool) -> Result<Embe
     })
 }
 
-/// Signs in to the broker every few seconds; one that misses three
-/// sign-ins in a row is replaced by a new one.
+/// Pings the broker every few seconds over a connection of its own, kept
+/// open (a connection opened and closed for each check would be logged by
+/// rumqttd as an error each time); a broker that misses three in a row is
+/// replaced by a new one.
 async fn supervise(inner: Arc<Inner>, health: Health) {
-    let mut missed = 0;
+    let (mut probe, mut missed) = (None, 0);
     loop {
         tokio::time::sleep(PROBE_EVERY).await;
-        if signs_in(inner.addr(), &inner.secret).await {
+        if Probe::check(&mut probe, inner.addr(), &inner.secret).await {
             missed = 0;
             health.0.up.store(true, Ordering::Relaxed);
             continue;
@@ -225,10 +229,30 @@ async fn answers(addr: SocketAddr, secret: &str) -> bool {
 }
 
 /// Whether the broker at `addr` takes the internal user's sign-in within
-/// three seconds: one sign-in and sign-out, always as `baladiya-probe`
-/// (rumqttd keeps a record for every client id it has seen).
+/// three seconds: one sign-in and sign-out.
 async fn signs_in(addr: SocketAddr, secret: &str) -> bool {
     let attempt = async {
+        let mut probe = Probe::open(addr, secret).await?;
+        let out = encode(Packet::Disconnect)?;
+        probe.write.write_all(&out).await.map_err(|e| e.to_string())
+    };
+    matches!(
+        tokio::time::timeout(PROBE_WITHIN, attempt).await,
+        Ok(Ok(()))
+    )
+}
+
+/// The supervisor's connection to the broker, as the internal user,
+/// always as `baladiya-probe` (rumqttd keeps a record for every client id
+/// it has seen).
+struct Probe {
+    packets: Packets,
+    write: tokio::net::tcp::OwnedWriteHalf,
+}
+
+impl Probe {
+    /// Signed in, or why not.
+    async fn open(addr: SocketAddr, secret: &str) -> Result<Probe, String> {
         let (read, mut write) = tokio::net::TcpStream::connect(addr)
             .await
             .map_err(|e| e.to_string())?
@@ -237,15 +261,45 @@ async fn signs_in(addr: SocketAddr, secret: &str) -> bool {
         connect.set_login(INTERNAL_USER, secret);
         let out = encode(Packet::Connect(connect))?;
         write.write_all(&out).await.map_err(|e| e.to_string())?;
-        let Some((_, Packet::ConnAck(ack))) = Packets::new(read).next().await? else {
-            return Ok(false);
+        let mut packets = Packets::new(read);
+        match packets.next().await? {
+            Some((_, Packet::ConnAck(ack))) if ack.code == ConnectReturnCode::Success => {
+                Ok(Probe { packets, write })
+            }
+            other => Err(format!("no sign-in: {other:?}")),
+        }
+    }
+
+    /// Whether the broker answers a ping within three seconds on the kept
+    /// connection (opened first if there is none); a connection that
+    /// fails is dropped, to be opened again next time.
+    async fn check(probe: &mut Option<Probe>, addr: SocketAddr, secret: &str) -> bool {
+        let current = probe.take();
+        let attempt = async {
+            let mut current = match current {
+                Some(open) => open,
+                None => Probe::open(addr, secret).await?,
+            };
+            let out = encode(Packet::PingReq)?;
+            current
+                .write
+                .write_all(&out)
+                .await
+                .map_err(|e| e.to_string())?;
+            loop {
+                match current.packets.next().await? {
+                    Some((_, Packet::PingResp)) => return Ok::<_, String>(current),
+                    Some(_) => {}
+                    None => return Err("closed".into()),
+                }
+            }
         };
-        let out = encode(Packet::Disconnect)?;
-        write.write_all(&out).await.map_err(|e| e.to_string())?;
-        Ok::<_, String>(ack.code == ConnectReturnCode::Success)
-    };
-    matches!(
-        tokio::time::timeout(Duration::from_secs(3), attempt).await,
-        Ok(Ok(true))
-    )
+        match tokio::time::timeout(PROBE_WITHIN, attempt).await {
+            Ok(Ok(answered)) => {
+                *probe = Some(answered);
+                true
+            }
+            _ => false,
+        }
+    }
 }
