@@ -5,38 +5,18 @@
 //! security headers, body limit, body read timeout, language choice, error
 //! rendering, request time limit.
 
-mod api;
-mod applications;
-mod assets;
-mod auth;
-mod charts;
-mod client;
-pub mod dates;
-mod error;
-pub mod event_log;
-mod heatmap;
-pub mod i18n;
-mod idempotency;
+mod accounts;
+mod admin;
+mod drawing;
+mod http;
 pub mod indicators;
-mod json;
-mod locale;
-mod metrics;
-pub mod ocel;
-mod open311;
-pub mod open_data;
-mod pages;
 mod payments;
-mod process_map;
+mod process;
 mod reports;
-pub(crate) mod sensors;
-mod server;
-pub mod simulated_gateway;
-mod sta;
-mod state;
-pub mod tiles;
-mod training_api;
-mod views;
-pub mod xes;
+mod sensors;
+mod shop;
+mod site;
+mod training;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -51,12 +31,16 @@ use tower_http::trace::TraceLayer;
 
 /// The visitor's anti-forgery cookie, which a page form's `csrf` field
 /// must repeat.
-pub use auth::CSRF_COOKIE;
-pub use error::status_of;
-pub use server::{ServeOptions, serve};
-pub use sta::Limits as StaLimits;
-pub use sta::broker::{Embedded as EmbeddedBroker, Health as BrokerHealth};
-pub use state::{AppState, WebConfig};
+pub use http::auth::CSRF_COOKIE;
+pub use http::error::status_of;
+pub use http::server::{ServeOptions, serve};
+pub use http::state::{AppState, WebConfig};
+pub use http::{dates, i18n};
+pub use payments::simulated_gateway;
+pub use process::{event_log, ocel, xes};
+pub use reports::open_data;
+pub use sensors::sta::Limits as StaLimits;
+pub use sensors::sta::broker::{Embedded as EmbeddedBroker, Health as BrokerHealth};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -77,7 +61,7 @@ async fn private_answers(
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .any(|v| v.contains(auth::SESSION_COOKIE))
+            .any(|v| v.contains(http::auth::SESSION_COOKIE))
         || [
             "/staff",
             "/track",
@@ -113,23 +97,23 @@ pub fn sensor_mqtt(
     client_id: String,
     group: Option<String>,
 ) -> Result<impl std::future::Future<Output = ()> + use<>, String> {
-    let broker = sta::mqtt::Broker::parse(url)?;
-    let state = AppState::new(app, i18n::I18n::load()?, WebConfig::default());
-    Ok(sta::mqtt::run(state, broker, client_id, group))
+    let broker = sensors::sta::mqtt::Broker::parse(url)?;
+    let state = AppState::new(app, http::i18n::I18n::load()?, WebConfig::default());
+    Ok(sensors::sta::mqtt::run(state, broker, client_id, group))
 }
 
-/// Starts the embedded MQTT broker (see [`sta::broker`]).
+/// Starts the embedded MQTT broker (see [`sensors::sta::broker`]).
 pub async fn embedded_broker(
     app: App,
     listen: std::net::SocketAddr,
     fall_back: bool,
-) -> Result<sta::broker::Embedded, String> {
-    sta::broker::start(app, listen, fall_back).await
+) -> Result<sensors::sta::broker::Embedded, String> {
+    sensors::sta::broker::start(app, listen, fall_back).await
 }
 
 /// Builds the whole application router.
 pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
-    let state = AppState::new(app, i18n::I18n::load_with(config.digits)?, config);
+    let state = AppState::new(app, http::i18n::I18n::load_with(config.digits)?, config);
     let max_body = state.config.max_body_bytes;
     let security = ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -151,37 +135,39 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
             HeaderValue::from_static("DENY"),
         ));
     Ok(Router::new()
-        .merge(pages::routes())
-        .merge(tiles::routes())
-        .merge(simulated_gateway::routes())
+        .merge(site::routes())
+        .merge(shop::routes())
+        .merge(reports::routes())
+        .merge(indicators::routes())
+        .merge(sensors::routes())
+        .merge(process::routes())
+        .merge(training::routes())
+        .merge(accounts::routes())
         .merge(payments::routes())
-        .merge(open311::routes())
-        .merge(sta::routes())
-        .merge(reports::public_routes())
-        .merge(indicators::public_routes())
+        .merge(drawing::tiles::routes())
         .nest(
             "/api/v1",
-            api::routes()
-                .merge(applications::routes())
+            admin::api_routes()
+                .merge(shop::api_routes())
                 .merge(reports::api_routes())
                 .merge(indicators::api_routes())
                 .merge(sensors::api_routes())
-                .merge(training_api::api_routes())
+                .merge(training::api_routes())
                 .merge(payments::api_routes()),
         )
-        .route("/healthz", get(api::healthz))
-        .route("/metrics", get(metrics::scrape))
-        .route("/assets/{*path}", get(assets::asset))
-        .fallback(error::not_found)
-        .layer(axum::middleware::from_fn(json::refuse_forbidden_path))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), error::time_limit))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_errors))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), locale::choose_language))
+        .route("/healthz", get(admin::api::healthz))
+        .route("/metrics", get(http::metrics::scrape))
+        .route("/assets/{*path}", get(http::assets::asset))
+        .fallback(http::error::not_found)
+        .layer(axum::middleware::from_fn(http::json::refuse_forbidden_path))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::error::time_limit))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::error::render_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::locale::choose_language))
         .layer(RequestBodyTimeoutLayer::new(state.config.body_read_timeout))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(state.clone(), private_answers))
         .layer(security)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::metrics::track))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

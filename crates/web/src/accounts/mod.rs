@@ -1,0 +1,14 @@
+//! Citizen accounts: signing in with a one-time code or OpenID Connect,
+//! the account's applications, reports, payments and contact details.
+//! Calls the app's `citizens` and `oidc` use cases.
+
+pub mod pages;
+
+use axum::Router;
+
+use crate::http::state::AppState;
+
+/// The citizen account's pages.
+pub fn routes() -> Router<AppState> {
+    pages::routes()
+}

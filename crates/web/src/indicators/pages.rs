@@ -1,0 +1,686 @@
+//! Smart-city indicator pages, public: a unit's scorecard by dimension,
+//! and one indicator's definition, twelve months and the units below it
+//! compared — each chart drawn on the server beside a table of its numbers.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use baladiya_app::Principal;
+use baladiya_app::indicators::ScoreLine;
+use baladiya_domain::ErrorCode;
+use baladiya_domain::boundaries::Boundary;
+use baladiya_domain::indicators::{Dimension, Month, Standard};
+use baladiya_domain::org::{OrgUnit, UnitCode};
+use serde::Deserialize;
+
+use crate::drawing::charts::{Area, choropleth, line_chart, number, sparkline};
+use crate::http::auth::Staff;
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::json::WebQuery;
+use crate::http::state::AppState;
+use crate::http::views::summary;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/indicators", get(scorecard))
+        .route("/indicators/detail", get(detail))
+}
+
+#[derive(Deserialize)]
+struct Which {
+    unit: Option<String>,
+    month: Option<String>,
+    code: Option<String>,
+}
+
+/// A unit to show, and the way up and down from it.
+struct Place {
+    unit: OrgUnit,
+    name: String,
+    parent: Option<(String, String)>,
+    children: Vec<(String, String)>,
+    roots: Vec<(String, String)>,
+}
+
+/// The unit asked for (by code), or the first top-level unit.
+async fn place(state: &AppState, tr: &Tr, code: Option<&str>) -> Result<Place, WebError> {
+    let units = state
+        .app
+        .store
+        .all_units()
+        .await
+        .map_err(baladiya_app::AppError::from)?;
+    let named = |u: &OrgUnit| (u.code.to_string(), u.name.get(tr.lang()).to_owned());
+    let unit = match code.filter(|c| !c.is_empty()) {
+        Some(code) => {
+            let code = UnitCode::parse(code).map_err(|e| WebError::field("unit", e))?;
+            units.iter().find(|u| u.code == code)
+        }
+        None => units.iter().find(|u| u.parent_id.is_none()),
+    }
+    .cloned()
+    .ok_or(WebError::new(ErrorCode::NotFound))?;
+    Ok(Place {
+        name: unit.name.get(tr.lang()).to_owned(),
+        parent: units
+            .iter()
+            .find(|u| Some(u.id) == unit.parent_id)
+            .map(named),
+        children: units
+            .iter()
+            .filter(|u| u.parent_id == Some(unit.id))
+            .map(named)
+            .collect(),
+        roots: units
+            .iter()
+            .filter(|u| u.parent_id.is_none())
+            .map(named)
+            .collect(),
+        unit,
+    })
+}
+
+fn month_of(state: &AppState, text: Option<&str>) -> Result<Month, WebError> {
+    match text.filter(|t| !t.is_empty()) {
+        Some(text) => Month::parse(text).map_err(|e| WebError::field("month", e)),
+        None => Ok(Month::of(state.app.now().date_naive())),
+    }
+}
+
+/// One line of the scorecard as shown.
+struct Row {
+    code: String,
+    name: String,
+    value: String,
+    /// The unit of measure, shown beside a value (none without one).
+    unit: String,
+    target: String,
+    standing: &'static str,
+    sparkline: String,
+    coverage: String,
+    source: String,
+}
+
+fn row(tr: &Tr, line: &ScoreLine) -> Row {
+    let i = &line.indicator;
+    let lang = tr.lang();
+    let values: Vec<Option<f64>> = line.series.iter().map(|(_, v)| *v).collect();
+    Row {
+        code: i.code.clone(),
+        name: i.name.get(lang).to_owned(),
+        value: line
+            .value()
+            .map(number)
+            .unwrap_or_else(|| tr.t("indicator-no-value")),
+        unit: line
+            .value()
+            .map(|_| i.unit.get(lang).to_owned())
+            .unwrap_or_default(),
+        target: i.target.map(|t| number(t.value)).unwrap_or_default(),
+        standing: line.standing.map_or("", |s| s.as_str()),
+        sparkline: sparkline(&values, &tr.t("indicator-trend")),
+        coverage: line
+            .coverage
+            .map(|(n, of)| format!("{n}/{of}"))
+            .unwrap_or_default(),
+        source: tr.t(match i.standard {
+            Standard::U4ssc => "standard-u4ssc",
+            Standard::Iso37120 => "standard-iso-37120",
+            Standard::Iso37122 => "standard-iso-37122",
+            Standard::Baladiya => "standard-baladiya",
+        }),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "indicators.html")]
+struct ScorecardPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    place: Place,
+    month: String,
+    previous: String,
+    next: String,
+    sections: Vec<(String, Vec<Row>)>,
+}
+
+async fn scorecard(
+    State(state): State<AppState>,
+    tr: Tr,
+    staff: Option<Staff>,
+    WebQuery(which): WebQuery<Which>,
+) -> Result<Response, WebError> {
+    let place = place(&state, &tr, which.unit.as_deref()).await?;
+    let month = month_of(&state, which.month.as_deref())?;
+    let lines = state.app.scorecard(&place.unit, month).await?;
+    let sections = [
+        (Dimension::Economy, "dimension-economy"),
+        (Dimension::Environment, "dimension-environment"),
+        (Dimension::SocietyAndCulture, "dimension-society"),
+    ]
+    .into_iter()
+    .map(|(dimension, key)| {
+        let rows = lines
+            .iter()
+            .filter(|l| l.indicator.dimension == dimension)
+            .map(|l| row(&tr, l))
+            .collect();
+        (tr.t(key), rows)
+    })
+    .collect();
+    let user = staff.map(|s| s.0);
+    let body = ScorecardPage {
+        tr: &tr,
+        user: user.as_ref(),
+        place,
+        month: month.to_string(),
+        previous: month.previous().to_string(),
+        next: month.next().to_string(),
+        sections,
+    }
+    .render();
+    Ok(page(body))
+}
+
+#[derive(Template)]
+#[template(path = "indicator.html")]
+struct DetailPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    place: Place,
+    month: String,
+    row: Row,
+    definition: String,
+    reference: String,
+    numerator: String,
+    denominator: String,
+    chart: String,
+    /// The units below on a map, shaded by value (empty without boundaries).
+    map: String,
+    series: Vec<(String, String)>,
+    compared: Vec<(String, String, String)>,
+    /// The month's value service by service or category by category:
+    /// (name, value, numerator, denominator).
+    parts: Vec<(String, String, String, String)>,
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    tr: Tr,
+    staff: Option<Staff>,
+    WebQuery(which): WebQuery<Which>,
+) -> Result<Response, WebError> {
+    let place = place(&state, &tr, which.unit.as_deref()).await?;
+    let month = month_of(&state, which.month.as_deref())?;
+    let code = which.code.unwrap_or_default();
+    let (line, compared) = state
+        .app
+        .indicator_detail(&code, &place.unit, month)
+        .await?;
+    let parts = state.app.indicator_parts(&code, &place.unit, month).await?;
+    let lang = tr.lang();
+    let i = &line.indicator;
+    let values: Vec<Option<f64>> = line.series.iter().map(|(_, v)| *v).collect();
+    let first = line
+        .series
+        .first()
+        .map(|(m, _)| m.to_string())
+        .unwrap_or_default();
+    let boundaries = state
+        .app
+        .store
+        .boundaries()
+        .await
+        .map_err(baladiya_app::AppError::from)?;
+    let areas: Vec<Area> = compared
+        .iter()
+        .filter_map(|(u, v)| {
+            let (_, geometry) = boundaries
+                .iter()
+                .find(|(code, _)| code == u.code.as_str())?;
+            let boundary = Boundary::from_geometry_json(u.code.clone(), geometry).ok()?;
+            Some(Area {
+                name: u.name.get(lang).to_owned(),
+                href: format!(
+                    "/indicators/detail?code={}&unit={}&month={month}",
+                    crate::http::auth::urlencode(&code),
+                    u.code
+                ),
+                rings: boundary.outer_rings(),
+                value: *v,
+            })
+        })
+        .collect();
+    let map = choropleth(
+        &areas,
+        &tr.t("indicator-map"),
+        i.direction == baladiya_domain::indicators::Direction::HigherIsBetter,
+    )
+    .unwrap_or_default();
+    let user = staff.map(|s| s.0);
+    let body = DetailPage {
+        tr: &tr,
+        user: user.as_ref(),
+        month: month.to_string(),
+        definition: i.definition.get(lang).to_owned(),
+        reference: i.reference.clone(),
+        numerator: i.numerator.get(lang).to_owned(),
+        denominator: i
+            .denominator
+            .as_ref()
+            .map(|d| d.get(lang).to_owned())
+            .unwrap_or_default(),
+        chart: line_chart(&values, i.name.get(lang), &first, &month.to_string()),
+        map,
+        series: line
+            .series
+            .iter()
+            .map(|(m, v)| (m.to_string(), v.map(number).unwrap_or_default()))
+            .collect(),
+        compared: compared
+            .iter()
+            .map(|(u, v)| {
+                (
+                    u.code.to_string(),
+                    u.name.get(lang).to_owned(),
+                    v.map(number).unwrap_or_else(|| tr.t("indicator-no-value")),
+                )
+            })
+            .collect(),
+        parts: parts
+            .iter()
+            .map(|p| {
+                (
+                    p.name
+                        .as_ref()
+                        .map_or_else(|| p.code.clone(), |n| n.get(lang).to_owned()),
+                    p.value
+                        .map(number)
+                        .unwrap_or_else(|| tr.t("indicator-no-value")),
+                    number(p.numerator),
+                    number(p.denominator),
+                )
+            })
+            .collect(),
+        row: row(&tr, &line),
+        place,
+    }
+    .render();
+    Ok(page(body))
+}
+
+/// The staff page for values units report: enter one, upload a CSV, and
+/// review what the units below entered.
+pub fn staff_routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/indicators", get(staff_values))
+        .route("/staff/indicators/enter", axum::routing::post(enter_value))
+        .route(
+            "/staff/indicators/import",
+            axum::routing::post(import_values)
+                .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024)),
+        )
+        .route(
+            "/staff/indicators/review",
+            axum::routing::post(review_value),
+        )
+        .route(
+            "/staff/indicators/reference",
+            axum::routing::post(save_reference),
+        )
+}
+
+/// A unit's reference data for a year as typed on the staff page.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct ReferenceForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    population: String,
+    #[serde(default)]
+    households: String,
+    #[serde(default)]
+    area_km2: String,
+}
+
+/// Saves a unit's reference data (population, households, area): the
+/// denominators of indicators. Every wrong field is reported at once.
+async fn save_reference(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    crate::http::json::WebForm(form): crate::http::json::WebForm<ReferenceForm>,
+) -> Result<Response, WebError> {
+    crate::http::auth::require_staff_csrf(&who, &form.csrf)?;
+    let saved = state.app.enter_unit_reference(&who, &form.typed()).await;
+    match saved {
+        Ok(()) => {
+            Ok(axum::response::Redirect::to("/staff/indicators?done=reference").into_response())
+        }
+        Err(error) => {
+            let errors = summary(&tr, error)?;
+            let page = Staffed {
+                form: Default::default(),
+                reference: form,
+            };
+            render_staff(&state, &tr, &who, page, errors, None).await
+        }
+    }
+}
+
+impl ReferenceForm {
+    fn typed(&self) -> baladiya_app::indicators::ReferenceForm {
+        baladiya_app::indicators::ReferenceForm {
+            unit: self.unit.clone(),
+            year: self.year.clone(),
+            population: self.population.clone(),
+            households: self.households.clone(),
+            area_km2: self.area_km2.clone(),
+        }
+    }
+}
+
+/// What the staff page's forms hold when shown again with errors.
+#[derive(Default)]
+struct Staffed {
+    form: baladiya_app::indicators::ValueForm,
+    reference: ReferenceForm,
+}
+
+/// One entered value as the staff page lists it.
+struct ValueLine {
+    indicator: String,
+    name: String,
+    unit: String,
+    unit_name: String,
+    period: String,
+    numerator: String,
+    denominator: String,
+    status: String,
+    note: String,
+    version: i64,
+    /// This user may approve or return it.
+    reviewable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff_indicators.html")]
+struct StaffValuesPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    errors: Vec<crate::http::views::SummaryItem>,
+    notice: Option<String>,
+    indicators: Vec<(String, String)>,
+    units: Vec<(String, String)>,
+    form: baladiya_app::indicators::ValueForm,
+    reference: ReferenceForm,
+    /// The reference data of the units this user enters values for:
+    /// (unit name, year, population, households, area).
+    references: Vec<(String, i64, String, String, String)>,
+    values: Vec<ValueLine>,
+}
+
+async fn render_staff(
+    state: &AppState,
+    tr: &Tr,
+    who: &Principal,
+    forms: Staffed,
+    errors: Vec<crate::http::views::SummaryItem>,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    use baladiya_domain::people::Permission;
+    let lang = tr.lang();
+    let units = state
+        .app
+        .store
+        .all_units()
+        .await
+        .map_err(baladiya_app::AppError::from)?;
+    let mine: Vec<&OrgUnit> = units
+        .iter()
+        .filter(|u| who.access.can(Permission::EnterIndicators, &u.path))
+        .collect();
+    let reviewable = |u: &OrgUnit| {
+        units
+            .iter()
+            .find(|p| Some(p.id) == u.parent_id)
+            .is_some_and(|p| who.access.can(Permission::ApproveIndicators, &p.path))
+    };
+    let visible: Vec<i64> = units
+        .iter()
+        .filter(|u| who.access.can(Permission::EnterIndicators, &u.path) || reviewable(u))
+        .map(|u| u.id)
+        .collect();
+    let catalog = state.app.indicators();
+    let values = if visible.is_empty() {
+        Vec::new()
+    } else {
+        state
+            .app
+            .store
+            .entered_values(&visible)
+            .await
+            .map_err(baladiya_app::AppError::from)?
+    };
+    let this_year = i64::from(chrono::Datelike::year(&state.app.now().date_naive()));
+    let mut references = Vec::new();
+    for year in [this_year, this_year - 1] {
+        for r in state
+            .app
+            .store
+            .unit_references(year)
+            .await
+            .map_err(baladiya_app::AppError::from)?
+        {
+            if let Some(unit) = mine.iter().find(|u| u.id == r.unit_id) {
+                references.push((
+                    unit.name.get(lang).to_owned(),
+                    r.year,
+                    r.population.map(|p| number(p as f64)).unwrap_or_default(),
+                    r.households.map(|h| number(h as f64)).unwrap_or_default(),
+                    r.area_km2.map(number).unwrap_or_default(),
+                ));
+            }
+        }
+    }
+    let failed = !errors.is_empty();
+    let Staffed { form, reference } = forms;
+    let body = StaffValuesPage {
+        reference,
+        references,
+        tr,
+        user: Some(who),
+        notice,
+        indicators: catalog
+            .iter()
+            .filter(|i| i.source == baladiya_domain::indicators::Source::Entered)
+            .map(|i| (i.code.clone(), i.name.get(lang).to_owned()))
+            .collect(),
+        units: mine
+            .iter()
+            .map(|u| (u.code.to_string(), u.name.get(lang).to_owned()))
+            .collect(),
+        form,
+        values: values
+            .iter()
+            .filter_map(|v| {
+                let unit = units.iter().find(|u| u.id == v.unit_id)?;
+                Some(ValueLine {
+                    name: catalog
+                        .iter()
+                        .find(|i| i.code == v.indicator)
+                        .map(|i| i.name.get(lang).to_owned())
+                        .unwrap_or_default(),
+                    indicator: v.indicator.clone(),
+                    unit: unit.code.to_string(),
+                    unit_name: unit.name.get(lang).to_owned(),
+                    period: v.period.clone(),
+                    numerator: number(v.numerator),
+                    denominator: number(v.denominator),
+                    status: v.status.clone(),
+                    note: v.note.clone().unwrap_or_default(),
+                    version: v.version,
+                    reviewable: v.status == "submitted"
+                        && reviewable(unit)
+                        && v.entered_by != Some(who.user_id),
+                })
+            })
+            .collect(),
+        errors,
+    }
+    .render();
+    let mut response = page(body);
+    if failed {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+async fn staff_values(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    WebQuery(q): WebQuery<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let notice = q.done.map(|key| {
+        tr.t(match key.as_str() {
+            "entered" => "indicators-entered",
+            "imported" => "indicators-imported",
+            "reference" => "indicators-reference-saved",
+            _ => "indicators-reviewed",
+        })
+    });
+    render_staff(&state, &tr, &who, Staffed::default(), Vec::new(), notice).await
+}
+
+#[derive(Deserialize)]
+struct NoticeQuery {
+    done: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ValueFormBody {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    indicator: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    numerator: String,
+    #[serde(default)]
+    denominator: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    decision: String,
+}
+
+impl ValueFormBody {
+    fn form(&self) -> baladiya_app::indicators::ValueForm {
+        baladiya_app::indicators::ValueForm {
+            indicator: self.indicator.clone(),
+            unit: self.unit.clone(),
+            period: self.period.clone(),
+            numerator: self.numerator.clone(),
+            denominator: self.denominator.clone(),
+            note: self.note.clone(),
+        }
+    }
+}
+
+async fn enter_value(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    crate::http::json::WebForm(body): crate::http::json::WebForm<ValueFormBody>,
+) -> Result<Response, WebError> {
+    crate::http::auth::require_staff_csrf(&who, &body.csrf)?;
+    let form = body.form();
+    match state.app.enter_indicator_value(&who, &form).await {
+        Ok(()) => {
+            Ok(axum::response::Redirect::to("/staff/indicators?done=entered").into_response())
+        }
+        Err(error) => {
+            let errors = summary(&tr, error)?;
+            let forms = Staffed {
+                form,
+                reference: ReferenceForm::default(),
+            };
+            render_staff(&state, &tr, &who, forms, errors, None).await
+        }
+    }
+}
+
+async fn import_values(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let (mut csrf, mut text) = (String::new(), String::new());
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| WebError::new(ErrorCode::MalformedBody))?
+    {
+        match field.name().unwrap_or_default() {
+            "csrf" => csrf = crate::shop::api::read_text(&mut field).await?,
+            "file" => {
+                let bytes = crate::shop::api::read_bytes(&mut field, 2 * 1024 * 1024).await?;
+                text =
+                    String::from_utf8(bytes).map_err(|_| WebError::field("file", "csv-invalid"))?;
+            }
+            _ => {}
+        }
+    }
+    crate::http::auth::require_staff_csrf(&who, &csrf)?;
+    match state
+        .app
+        .import_indicator_csv(&who, text.trim_start_matches('\u{feff}'))
+        .await
+    {
+        Ok(_) => {
+            Ok(axum::response::Redirect::to("/staff/indicators?done=imported").into_response())
+        }
+        Err(error) => {
+            let errors = summary(&tr, error)?;
+            render_staff(&state, &tr, &who, Staffed::default(), errors, None).await
+        }
+    }
+}
+
+async fn review_value(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    crate::http::json::WebForm(body): crate::http::json::WebForm<ValueFormBody>,
+) -> Result<Response, WebError> {
+    crate::http::auth::require_staff_csrf(&who, &body.csrf)?;
+    let approve = body.decision == "approve";
+    match state
+        .app
+        .review_indicator_value(&who, &body.form(), body.version, approve)
+        .await
+    {
+        Ok(()) => {
+            Ok(axum::response::Redirect::to("/staff/indicators?done=reviewed").into_response())
+        }
+        Err(error) => {
+            let errors = summary(&tr, error)?;
+            render_staff(&state, &tr, &who, Staffed::default(), errors, None).await
+        }
+    }
+}

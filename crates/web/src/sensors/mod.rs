@@ -1,0 +1,23 @@
+//! Sensors: the pages of places, datastreams and alerts, the staff's page
+//! of alert rules, places and device credentials, the JSON API, the OGC
+//! SensorThings API 1.1 at `/sta/v1.1` with its MQTT extension and the
+//! embedded broker behind the MQTT gate. Calls the app's `sensors`,
+//! `alerts` and `demo_sensors` use cases.
+
+pub mod api;
+pub mod pages;
+pub mod sta;
+
+use axum::Router;
+
+use crate::http::state::AppState;
+
+/// The sensors' pages and the SensorThings API.
+pub fn routes() -> Router<AppState> {
+    Router::new().merge(pages::routes()).merge(sta::routes())
+}
+
+/// The sensors' JSON API, under `/api/v1`.
+pub fn api_routes() -> Router<AppState> {
+    api::api_routes()
+}

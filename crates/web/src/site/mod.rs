@@ -1,0 +1,13 @@
+//! The site around the capabilities: the home page, the accessibility
+//! statement, the privacy notice, staff sign-in and sign-out.
+
+pub mod pages;
+
+use axum::Router;
+
+use crate::http::state::AppState;
+
+/// The site's pages.
+pub fn routes() -> Router<AppState> {
+    pages::routes()
+}
