@@ -151,6 +151,7 @@ impl Served {
                 trust_forwarded_for: true,
                 ..WebConfig::default()
             },
+            baladiya_web::Capabilities::default(),
         )
         .map_err(anyhow::Error::msg)?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -1328,9 +1328,7 @@ async fn serve(
         trust_forwarded_for: config.trust_forwarded_for,
         digits: config.digits,
         privacy_contact: config.privacy_contact.clone(),
-        simulated_gateway: simulated,
         metrics_token,
-        sta: config.sensorthings.clone(),
         mqtt_broker: broker,
         hsts: config
             .public_url
@@ -1338,7 +1336,12 @@ async fn serve(
             .is_some_and(|url| url.starts_with("https://")),
         ..WebConfig::default()
     };
-    let router = baladiya_web::router(app.clone(), web_config).map_err(anyhow::Error::msg)?;
+    let capabilities = baladiya_web::Capabilities {
+        sta: config.sensorthings.clone(),
+        simulated_gateway: simulated,
+    };
+    let router =
+        baladiya_web::router(app.clone(), web_config, capabilities).map_err(anyhow::Error::msg)?;
     let listener = tokio::net::TcpListener::from_std(listener)
         .with_context(|| format!("listening on {addr}"))?;
     let local = listener.local_addr()?;

@@ -111,8 +111,17 @@ pub async fn embedded_broker(
     sensors::sta::broker::start(app, listen, fall_back).await
 }
 
+/// What the capabilities are given beside the HTTP settings.
+#[derive(Debug, Clone, Default)]
+pub struct Capabilities {
+    /// What one SensorThings request may cost.
+    pub sta: StaLimits,
+    /// The simulated payment gateway, for the demo and the tests.
+    pub simulated_gateway: Option<simulated_gateway::SimulatedGateway>,
+}
+
 /// Builds the whole application router.
-pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
+pub fn router(app: App, config: WebConfig, capabilities: Capabilities) -> Result<Router, String> {
     let state = AppState::new(app, http::i18n::I18n::load_with(config.digits)?, config);
     let max_body = state.config.max_body_bytes;
     let security = ServiceBuilder::new()
@@ -139,11 +148,11 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
         .merge(shop::routes())
         .merge(reports::routes())
         .merge(indicators::routes())
-        .merge(sensors::routes())
+        .merge(sensors::routes(capabilities.sta))
         .merge(process::routes())
         .merge(training::routes())
         .merge(accounts::routes())
-        .merge(payments::routes())
+        .merge(payments::routes(capabilities.simulated_gateway))
         .merge(drawing::tiles::routes())
         .nest(
             "/api/v1",
@@ -155,7 +164,8 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, String> {
                 .merge(training::api_routes())
                 .merge(payments::api_routes()),
         )
-        .route("/healthz", get(admin::api::healthz))
+        .route("/healthz", get(http::health::healthz))
+        .route("/api/v1/openapi.json", get(http::health::openapi))
         .route("/metrics", get(http::metrics::scrape))
         .route("/assets/{*path}", get(http::assets::asset))
         .fallback(http::error::not_found)

@@ -123,7 +123,7 @@ impl Default for Tuning {
             body_read_timeout: web.body_read_timeout,
             vector_tiles: None,
             oidc: None,
-            sta: web.sta,
+            sta: baladiya_web::StaLimits::default(),
         }
     }
 }
@@ -243,14 +243,16 @@ impl TestApp {
             body_read_timeout: tuning.body_read_timeout,
             vector_tiles: tuning.vector_tiles.clone(),
             metrics_token: Some(METRICS_TOKEN.into()),
+            ..WebConfig::default()
+        };
+        let capabilities = baladiya_web::Capabilities {
             sta: tuning.sta.clone(),
             simulated_gateway: Some(baladiya_web::simulated_gateway::SimulatedGateway::new(
                 key.into(),
                 secret.into(),
             )),
-            ..WebConfig::default()
         };
-        let router = baladiya_web::router(app.clone(), config).expect("router");
+        let router = baladiya_web::router(app.clone(), config, capabilities).expect("router");
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             baladiya_web::serve(listener, router, &tuning.serve, async {

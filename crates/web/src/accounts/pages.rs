@@ -16,17 +16,15 @@ use baladiya_app::citizens::Affairs;
 use baladiya_app::oidc::OidcOutcome;
 use baladiya_domain::ErrorCode;
 use baladiya_domain::citizens::any_mobile;
-use baladiya_store::CitizenSession;
 use serde::Deserialize;
 
+use crate::http::auth::{CITIZEN_COOKIE, citizen_of};
 use crate::http::auth::{cookie, cookie_until, same_secret, visitor_csrf, visitor_csrf_ok};
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
 use crate::http::json::{WebForm, WebQuery};
 use crate::http::state::AppState;
 
-/// The citizen's session cookie (HttpOnly, SameSite=Lax).
-pub const CITIZEN_COOKIE: &str = "baladiya_citizen";
 /// The state of a sign-in at an identity provider, binding its answer to
 /// the browser that started it (SameSite=Lax: the provider's redirect back
 /// is a top-level navigation, which carries it).
@@ -44,17 +42,6 @@ pub fn routes() -> Router<AppState> {
         .route("/account/sign-out", axum::routing::post(sign_out))
         .route("/account/oidc/{provider}", get(start_oidc))
         .route("/account/oidc/{provider}/callback", get(oidc_callback))
-}
-
-/// The signed-in citizen of a request, if any.
-pub async fn citizen_of(
-    state: &AppState,
-    jar: &CookieJar,
-) -> Result<Option<(CitizenSession, String)>, WebError> {
-    let Some(token) = jar.get(CITIZEN_COOKIE).map(|c| c.value().to_owned()) else {
-        return Ok(None);
-    };
-    Ok(state.app.citizen(&token).await?.map(|c| (c, token)))
 }
 
 #[derive(Template)]

@@ -1,10 +1,11 @@
-//! The JSON API under `/api/v1`, and the health check.
+//! The administration's JSON API under `/api/v1`: staff API tokens and
+//! who they belong to, org units, staff users and the roles granted them.
 
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use baladiya_app::admin::UnitForm;
 use baladiya_domain::org::{Department, OrgUnit};
@@ -26,60 +27,6 @@ pub fn routes() -> Router<AppState> {
         .route("/units/{code}", get(unit))
         .route("/users", post(create_user))
         .route("/users/{username}/grants", post(grant_role))
-        .route("/openapi.json", get(openapi))
-}
-
-/// The OpenAPI 3.1 description of this API, written by hand and checked
-/// against the running server by the tests.
-const OPENAPI: &str = include_str!("../../openapi.json");
-
-async fn openapi() -> impl IntoResponse {
-    (
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        OPENAPI,
-    )
-}
-
-#[derive(Serialize)]
-struct Health {
-    status: &'static str,
-    engine: &'static str,
-    schema_version: Option<i64>,
-    supported_schema_version: i64,
-    version: &'static str,
-    /// The embedded MQTT broker, when this server runs one: `ok`, or
-    /// `restarting` while the supervisor replaces it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    mqtt_broker: Option<&'static str>,
-}
-
-/// `GET /healthz`: 200 when the database answers (and the embedded MQTT
-/// broker, if this server runs one), 503 when it does not.
-pub async fn healthz(State(state): State<AppState>) -> Response {
-    let store = &state.app.store;
-    let version = match store.ping().await {
-        Ok(()) => store.schema_version().await.ok(),
-        Err(error) => {
-            tracing::warn!(%error, "health check: database unreachable");
-            None
-        }
-    };
-    let broker_up = state.config.mqtt_broker.as_ref().map(|b| b.up());
-    let healthy = version.is_some() && broker_up != Some(false);
-    let body = Health {
-        status: if healthy { "ok" } else { "unavailable" },
-        engine: store.engine().as_str(),
-        schema_version: version,
-        supported_schema_version: store.supported_schema_version(),
-        version: env!("CARGO_PKG_VERSION"),
-        mqtt_broker: broker_up.map(|up| if up { "ok" } else { "restarting" }),
-    };
-    let status = if healthy {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (status, Json(body)).into_response()
 }
 
 #[derive(Deserialize)]

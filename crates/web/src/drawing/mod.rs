@@ -4,4 +4,5 @@
 
 pub mod charts;
 pub mod heatmap;
+pub mod maps;
 pub mod tiles;

@@ -73,7 +73,7 @@ async fn style(State(state): State<AppState>, headers: HeaderMap) -> Result<Resp
         .ok_or(WebError::new(ErrorCode::NotFound))?;
     let meta = &tiles.metadata;
     // MapLibre needs absolute tile URLs: this server's.
-    let base = crate::reports::open311::base_url(&state, &headers);
+    let base = crate::http::client::base_url(&state, &headers);
     let mut source = json!({
         "type": "vector",
         "tiles": [format!("{base}/tiles/{{z}}/{{x}}/{{y}}.pbf")],

@@ -214,6 +214,20 @@ pub fn csrf_cookie(token: String, secure: bool) -> Cookie<'static> {
     cookie(CSRF_COOKIE, token, 2 * 3600, secure)
 }
 
+/// The citizen's session cookie (HttpOnly, SameSite=Lax).
+pub const CITIZEN_COOKIE: &str = "baladiya_citizen";
+
+/// The signed-in citizen of a request, if any.
+pub async fn citizen_of(
+    state: &AppState,
+    jar: &axum_extra::extract::CookieJar,
+) -> Result<Option<(baladiya_store::CitizenSession, String)>, WebError> {
+    let Some(token) = jar.get(CITIZEN_COOKIE).map(|c| c.value().to_owned()) else {
+        return Ok(None);
+    };
+    Ok(state.app.citizen(&token).await?.map(|c| (c, token)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,3 +39,20 @@ impl FromRequestParts<AppState> for Client {
         Ok(Client(baladiya_app::auth::client_key(ip)))
     }
 }
+
+/// The scheme and host clients reached this server by, for absolute URLs.
+pub fn base_url(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    if let Some(url) = &state.app.settings.public_url {
+        return url.clone();
+    }
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}

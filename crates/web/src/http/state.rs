@@ -35,15 +35,11 @@ pub struct WebConfig {
     /// Whom people ask about their personal data (an address or e-mail),
     /// shown on the privacy notice.
     pub privacy_contact: Option<String>,
-    /// The simulated payment gateway, for the demo and the tests.
-    pub simulated_gateway: Option<crate::payments::simulated_gateway::SimulatedGateway>,
     /// The bearer token a Prometheus scraper sends to `/metrics`; without
     /// one there is no `/metrics`.
     pub metrics_token: Option<String>,
-    /// What one SensorThings request may cost.
-    pub sta: crate::sensors::sta::Limits,
     /// The embedded MQTT broker's health, when this server runs one.
-    pub mqtt_broker: Option<crate::sensors::sta::broker::Health>,
+    pub mqtt_broker: Option<crate::http::health::ServiceHealth>,
 }
 
 impl Default for WebConfig {
@@ -59,9 +55,7 @@ impl Default for WebConfig {
             digits: crate::http::dates::Digits::Western,
             privacy_contact: None,
             vector_tiles: None,
-            simulated_gateway: None,
             metrics_token: None,
-            sta: crate::sensors::sta::Limits::default(),
             mqtt_broker: None,
         }
     }
@@ -82,8 +76,6 @@ pub struct Shared {
     pub config: WebConfig,
     /// This router's request figures (see [`crate::http::metrics`]).
     pub metrics: crate::http::metrics::Metrics,
-    /// The SensorThings filters being applied in memory now.
-    pub sta_scans: crate::sensors::sta::Scans,
 }
 
 impl AppState {
@@ -91,7 +83,6 @@ impl AppState {
         Self(Arc::new(Shared {
             app,
             i18n: Arc::new(i18n),
-            sta_scans: crate::sensors::sta::Scans::new(&config.sta),
             config,
             metrics: crate::http::metrics::Metrics::default(),
         }))

@@ -1,6 +1,8 @@
 //! What every page shows the same way: an error summary and a moment in
 //! words.
 
+use baladiya_domain::org::OrgUnit;
+
 use crate::http::error::WebError;
 use crate::http::i18n::Tr;
 
@@ -29,4 +31,21 @@ pub fn summary(tr: &Tr, error: baladiya_app::AppError) -> Result<Vec<SummaryItem
 /// time (UTC), «6 ديسمبر 2026 10:15».
 pub fn date_time(tr: &Tr, at: chrono::DateTime<chrono::Utc>) -> String {
     format!("{} {}", tr.date(at.date_naive()), at.format("%H:%M"))
+}
+
+/// `(value, label, selected)` options of a filter.
+pub type Options = Vec<(String, String, bool)>;
+
+/// A filter's options of `units`, `chosen` selected.
+pub fn unit_options(tr: &Tr, units: &[OrgUnit], chosen: &str) -> Options {
+    units
+        .iter()
+        .map(|u| {
+            (
+                u.code.to_string(),
+                u.name.get(tr.lang()).to_owned(),
+                u.code.as_str() == chosen,
+            )
+        })
+        .collect()
 }

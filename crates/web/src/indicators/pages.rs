@@ -637,9 +637,9 @@ async fn import_values(
         .map_err(|_| WebError::new(ErrorCode::MalformedBody))?
     {
         match field.name().unwrap_or_default() {
-            "csrf" => csrf = crate::shop::api::read_text(&mut field).await?,
+            "csrf" => csrf = crate::http::multipart::read_text(&mut field).await?,
             "file" => {
-                let bytes = crate::shop::api::read_bytes(&mut field, 2 * 1024 * 1024).await?;
+                let bytes = crate::http::multipart::read_bytes(&mut field, 2 * 1024 * 1024).await?;
                 text =
                     String::from_utf8(bytes).map_err(|_| WebError::field("file", "csv-invalid"))?;
             }

@@ -83,7 +83,7 @@ async fn pay(
     Path(tracking): Path<String>,
     WebForm(form): WebForm<PayForm>,
 ) -> Result<Response, WebError> {
-    let Some((citizen, _)) = crate::accounts::pages::citizen_of(&state, &jar).await? else {
+    let Some((citizen, _)) = crate::http::auth::citizen_of(&state, &jar).await? else {
         return Ok(Redirect::to("/account/sign-in").into_response());
     };
     if !same_secret(&citizen.csrf_token, &form.csrf) {

@@ -10,11 +10,12 @@ use axum::Router;
 
 use crate::http::state::AppState;
 
-/// The payment pages, the gateway's callback and the simulated gateway.
-pub fn routes() -> Router<AppState> {
+/// The payment pages, the gateway's callback and, for the demo and the
+/// tests, the simulated gateway.
+pub fn routes(simulated: Option<simulated_gateway::SimulatedGateway>) -> Router<AppState> {
     Router::new()
         .merge(checkout::routes())
-        .merge(simulated_gateway::routes())
+        .merge(simulated_gateway::routes(simulated))
 }
 
 /// The payments' JSON API, under `/api/v1`.

@@ -11,11 +11,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use baladiya_app::AppError;
 use baladiya_domain::ErrorCode;
 use baladiya_domain::payments::{Callback, GatewayStatus};
@@ -54,27 +54,23 @@ struct Intent {
     callback_url: String,
 }
 
-pub fn routes() -> Router<AppState> {
+/// The gateway's API and payment page, when this server runs one.
+pub fn routes(gateway: Option<SimulatedGateway>) -> Router<AppState> {
+    let Some(gateway) = gateway else {
+        return Router::new();
+    };
     Router::new()
         .route("/gateway/simulated/api/payments", post(create))
         .route("/gateway/simulated/pay/{id}", get(pay_page).post(pay))
-}
-
-fn gateway(state: &AppState) -> Result<&SimulatedGateway, WebError> {
-    state
-        .config
-        .simulated_gateway
-        .as_ref()
-        .ok_or(WebError::new(ErrorCode::NotFound))
+        .layer(Extension(gateway))
 }
 
 /// Creates a payment for a merchant with the right key.
 async fn create(
-    State(state): State<AppState>,
+    Extension(gateway): Extension<SimulatedGateway>,
     headers: HeaderMap,
     ApiJson(intent): ApiJson<Intent>,
 ) -> Result<Response, WebError> {
-    let gateway = gateway(&state)?;
     let key = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -115,10 +111,10 @@ struct PayPage {
 }
 
 async fn pay_page(
-    State(state): State<AppState>,
+    Extension(gateway): Extension<SimulatedGateway>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let intent = intent(gateway(&state)?, &id)?;
+    let intent = intent(&gateway, &id)?;
     Ok(page(
         PayPage {
             id,
@@ -141,12 +137,11 @@ struct Decision {
 /// The payer paid or cancelled: the merchant is called back, signed,
 /// then the payer goes back to the merchant.
 async fn pay(
-    State(state): State<AppState>,
+    Extension(gateway): Extension<SimulatedGateway>,
     Path(id): Path<String>,
     WebForm(form): WebForm<Decision>,
 ) -> Result<Response, WebError> {
-    let gateway = gateway(&state)?;
-    let intent = intent(gateway, &id)?;
+    let intent = intent(&gateway, &id)?;
     let callback = Callback {
         reference: intent.reference.clone(),
         status: if form.decision == "pay" {

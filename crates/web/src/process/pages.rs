@@ -29,8 +29,8 @@ use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
 use crate::http::json::WebQuery;
 use crate::http::state::AppState;
+use crate::http::views::{Options, unit_options};
 use crate::process::map::{Edge, Node, draw};
-use crate::reports::pages::{Options, unit_options};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -18,12 +18,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::http::auth::ApiUser;
+use crate::http::client::base_url;
 use crate::http::error::WebError;
 use crate::http::i18n::Tr;
 use crate::http::json::{ApiJson, WebQuery};
 use crate::http::state::AppState;
 use crate::reports::open_data::{self, ExportQuery};
-use crate::reports::open311::base_url;
 
 /// Routes under `/api/v1`.
 pub fn api_routes() -> Router<AppState> {

@@ -25,6 +25,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use serde_json::Value;
 
+use crate::http::client::base_url;
 use crate::http::error::{WebError, status_of};
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
@@ -253,23 +254,6 @@ fn refused_params(tr: &Tr, format: Format, params: &[(String, String)]) -> Optio
 fn not_found(tr: &Tr, file: &str) -> Response {
     let format = split_format(file).map_or(Format::Xml, |(_, f)| f);
     error(StatusCode::NOT_FOUND, format, tr.t("not-found"))
-}
-
-/// The scheme and host clients reached this server by, for absolute URLs.
-pub(crate) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.app.settings.public_url {
-        return url.clone();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}")
 }
 
 /// The first value of `key` among a query's or form's pairs.

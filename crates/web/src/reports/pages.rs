@@ -21,16 +21,18 @@ use baladiya_domain::text::redact_contacts;
 use baladiya_store::{PublicReport, ReportRecord};
 use serde::Deserialize;
 
+use crate::drawing::maps::{MapSettings, map_settings, with_map_policy};
 use crate::http::auth::{Staff, same_secret, urlencode, visitor_csrf, visitor_csrf_ok};
 use crate::http::client::Client;
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
 use crate::http::json::{WebForm, WebQuery, forbidden_in_pairs, printable, refuse};
+use crate::http::multipart::{read_bytes, read_text};
 use crate::http::state::AppState;
+use crate::http::views::{Options, unit_options};
 use crate::http::views::{SummaryItem, date_time};
 use crate::reports::api::{report_id, reporter_action_named};
 use crate::reports::open_data::ExportQuery;
-use crate::shop::api::{read_bytes, read_text};
 
 /// Largest report form: a photo at its maximum and the text fields.
 const MAX_FORM_BYTES: usize = baladiya_app::photos::MAX_PHOTO_BYTES + 256 * 1024;
@@ -48,50 +50,6 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{id}/received", get(received))
         .route("/reports/{id}/follow", post(follow))
         .route("/reports/{id}/reporter", post(reporter))
-}
-
-/// The map's settings for a template: tiles only when configured.
-pub struct MapSettings {
-    pub tiles: String,
-    pub attribution: String,
-    /// The style of the deployment's own vector base map, when it has one
-    /// (`map_tiles_file`): drawn with MapLibre GL.
-    pub style: String,
-}
-
-pub(crate) fn map_settings(state: &AppState) -> MapSettings {
-    let (tiles, attribution) = state.config.map_tiles.clone().unwrap_or_default();
-    let style = if state.config.vector_tiles.is_some() {
-        crate::drawing::tiles::STYLE_PATH.to_owned()
-    } else {
-        String::new()
-    };
-    MapSettings {
-        tiles,
-        attribution,
-        style,
-    }
-}
-
-/// Pages with a map may load tiles from the configured tile server.
-pub(crate) fn with_map_policy(state: &AppState, mut response: Response) -> Response {
-    if let Some((url, _)) = &state.config.map_tiles {
-        let origin: String = url
-            .splitn(4, '/')
-            .take(3)
-            .collect::<Vec<_>>()
-            .join("/")
-            .replace(['{', '}'], "");
-        let policy = format!(
-            "default-src 'self'; img-src 'self' data: {origin}; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-        );
-        if let Ok(value) = HeaderValue::from_str(&policy) {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_SECURITY_POLICY, value);
-        }
-    }
-    response
 }
 
 pub(crate) fn status_label(tr: &Tr, status: ReportStatus) -> String {
@@ -131,9 +89,6 @@ pub(crate) fn rows(tr: &Tr, state: &AppState, reports: &[PublicReport]) -> Vec<R
         })
         .collect()
 }
-
-/// `(value, label, selected)` options of a filter.
-pub(crate) type Options = Vec<(String, String, bool)>;
 
 fn category_options(tr: &Tr, state: &AppState, chosen: &str) -> Options {
     state
@@ -193,19 +148,6 @@ async fn mapped_units(state: &AppState) -> Result<Vec<OrgUnit>, WebError> {
         .into_iter()
         .filter(|u| mapped.iter().any(|c| c == u.code.as_str()))
         .collect())
-}
-
-pub(crate) fn unit_options(tr: &Tr, units: &[OrgUnit], chosen: &str) -> Options {
-    units
-        .iter()
-        .map(|u| {
-            (
-                u.code.to_string(),
-                u.name.get(tr.lang()).to_owned(),
-                u.code.as_str() == chosen,
-            )
-        })
-        .collect()
 }
 
 #[derive(Template)]
@@ -580,7 +522,7 @@ async fn submit(
     request: Request,
 ) -> Result<Response, WebError> {
     let user = staff.map(|s| s.0);
-    let multipart = crate::shop::api::multipart_of(request, &state).await?;
+    let multipart = crate::http::multipart::multipart_of(request, &state).await?;
     let mut typed = read_form(multipart).await?;
     let csrf_ok = match &user {
         Some(who) => {

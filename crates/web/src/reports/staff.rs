@@ -19,16 +19,15 @@ use baladiya_domain::reports::lifecycle::{ReportAction, ReportState, ReportStatu
 use baladiya_domain::reports::location::Location;
 use serde::Deserialize;
 
-use super::pages::{
-    HistoryLine, MapSettings, Options, ReportView, Row, history, map_settings, report_view, rows,
-    status_label, unit_options, with_map_policy,
-};
+use super::pages::{HistoryLine, ReportView, Row, history, report_view, rows, status_label};
+use crate::drawing::maps::{MapSettings, map_settings, with_map_policy};
 use crate::http::auth::{Staff, same_secret};
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
 use crate::http::json::{WebForm, WebQuery};
 use crate::http::state::AppState;
 use crate::http::views::SummaryItem;
+use crate::http::views::{Options, unit_options};
 use crate::reports::api::{report_id, staff_action};
 
 pub fn routes() -> Router<AppState> {

@@ -12,9 +12,12 @@ use axum::Router;
 
 use crate::http::state::AppState;
 
-/// The sensors' pages and the SensorThings API.
-pub fn routes() -> Router<AppState> {
-    Router::new().merge(pages::routes()).merge(sta::routes())
+/// The sensors' pages and the SensorThings API, whose requests spend at
+/// most `limits`.
+pub fn routes(limits: sta::Limits) -> Router<AppState> {
+    Router::new()
+        .merge(pages::routes())
+        .merge(sta::routes(limits))
 }
 
 /// The sensors' JSON API, under `/api/v1`.

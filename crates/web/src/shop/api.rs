@@ -4,8 +4,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::multipart::Field;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -14,13 +13,12 @@ use baladiya_domain::ErrorCode;
 use baladiya_domain::country::Country;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tempfile::TempPath;
-use tokio::io::AsyncWriteExt;
 
 use crate::http::auth::ApiUser;
 use crate::http::client::Client;
 use crate::http::error::WebError;
 use crate::http::json::{ApiJson, WebQuery, forbidden_in_pairs, printable, refuse};
+use crate::http::multipart::{malformed, multipart_of, read_text, spool};
 use crate::http::state::AppState;
 use crate::shop::views;
 
@@ -113,9 +111,6 @@ pub struct FormParts {
     pub intent: String,
 }
 
-/// Largest plain (non-file) part of a multipart form.
-const MAX_TEXT_PART: usize = 64 * 1024;
-
 /// How large one document `code` may be, and all documents together: by
 /// the catalog of `service` if it is known, else the largest any service
 /// allows.
@@ -137,67 +132,6 @@ fn upload_limits(state: &AppState, service: &str, code: &str) -> (u64, u64) {
             total.max(docs.iter().map(|d| d.max_bytes).sum()),
         )
     })
-}
-
-/// Reads a plain part, at most [`MAX_TEXT_PART`] bytes.
-pub async fn read_text(field: &mut Field<'_>) -> Result<String, WebError> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(malformed)? {
-        if bytes.len() + chunk.len() > MAX_TEXT_PART {
-            return Err(WebError::new(ErrorCode::PayloadTooLarge));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    String::from_utf8(bytes).map_err(|_| WebError::new(ErrorCode::MalformedBody))
-}
-
-/// Reads a file part into memory, refusing it (`413`) as soon as it
-/// passes `max` bytes.
-pub async fn read_bytes(field: &mut Field<'_>, max: usize) -> Result<Vec<u8>, WebError> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(malformed)? {
-        if bytes.len() + chunk.len() > max {
-            return Err(WebError::new(ErrorCode::PayloadTooLarge));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(bytes)
-}
-
-/// Writes a file part to a temporary file as it arrives, refusing it
-/// (`413`) as soon as it passes `max` bytes. Only its head stays in memory.
-async fn spool(field: &mut Field<'_>, max: u64) -> Result<(u64, Vec<u8>, TempPath), WebError> {
-    let internal = |e: std::io::Error| {
-        WebError::from(baladiya_app::AppError::Internal(format!(
-            "spooling an upload: {e}"
-        )))
-    };
-    let (file, path) = tempfile::NamedTempFile::new()
-        .map_err(internal)?
-        .into_parts();
-    let mut file = tokio::fs::File::from_std(file);
-    let (mut size, mut head) = (0u64, Vec::new());
-    while let Some(chunk) = field.chunk().await.map_err(malformed)? {
-        size += chunk.len() as u64;
-        if size > max {
-            return Err(WebError::new(ErrorCode::PayloadTooLarge));
-        }
-        if head.len() < Upload::HEAD_BYTES {
-            let take = chunk.len().min(Upload::HEAD_BYTES - head.len());
-            head.extend_from_slice(&chunk[..take]);
-        }
-        file.write_all(&chunk).await.map_err(internal)?;
-    }
-    file.flush().await.map_err(internal)?;
-    Ok((size, head, path))
-}
-
-fn malformed(error: axum::extract::multipart::MultipartError) -> WebError {
-    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        WebError::new(ErrorCode::PayloadTooLarge)
-    } else {
-        WebError::new(ErrorCode::MalformedBody)
-    }
 }
 
 /// Reads a multipart form: plain fields by name, `field.CODE` into the
@@ -265,19 +199,6 @@ pub async fn read_multipart(
     }
     refuse(refused)?;
     Ok(parts)
-}
-
-/// Multipart, with the rejection mapped to our codes.
-pub async fn multipart_of(request: Request, state: &AppState) -> Result<Multipart, WebError> {
-    Multipart::from_request(request, state)
-        .await
-        .map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                WebError::new(ErrorCode::PayloadTooLarge)
-            } else {
-                WebError::new(ErrorCode::UnsupportedMediaType)
-            }
-        })
 }
 
 /// The body is read before the caller is checked, so that a refused

@@ -27,9 +27,10 @@ use crate::http::client::Client;
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
 use crate::http::json::{WebForm, WebQuery};
+use crate::http::multipart::multipart_of;
 use crate::http::state::AppState;
 use crate::http::views::SummaryItem;
-use crate::shop::api::{MAX_UPLOAD_BYTES, multipart_of, read_multipart, search};
+use crate::shop::api::{MAX_UPLOAD_BYTES, read_multipart, search};
 
 /// One event of an application's history, in words.
 pub struct HistoryLine {
@@ -707,7 +708,7 @@ async fn apply_form(
         .ok_or(WebError::new(ErrorCode::NotFound))?;
     // A signed-in citizen's verified number, as they write it.
     let mut values = BTreeMap::new();
-    if let Some((citizen, _)) = crate::accounts::pages::citizen_of(&state, &jar).await?
+    if let Some((citizen, _)) = crate::http::auth::citizen_of(&state, &jar).await?
         && let Some(local) = baladiya_domain::citizens::any_mobile(&citizen.mobile)
             .ok()
             .and_then(|m| m.local_in(published.service.country))
@@ -1379,7 +1380,7 @@ fn license_page(
     let view = &issued.application;
     let verify_url = format!(
         "{}/verify/{}?s={}",
-        crate::reports::open311::base_url(state, headers),
+        crate::http::client::base_url(state, headers),
         v.code,
         v.signature
     );

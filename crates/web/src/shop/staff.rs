@@ -25,9 +25,10 @@ use crate::http::auth::{Staff, same_secret};
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
 use crate::http::json::{WebForm, WebQuery};
+use crate::http::multipart::multipart_of;
 use crate::http::state::AppState;
 use crate::http::views::SummaryItem;
-use crate::shop::api::{MAX_UPLOAD_BYTES, multipart_of, read_multipart};
+use crate::shop::api::{MAX_UPLOAD_BYTES, read_multipart};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -239,7 +240,7 @@ struct ApplicationPage<'a> {
     assignment: Assignment,
     /// The property's location, when the service asks for one: (lat, lon).
     place: Option<(f64, f64)>,
-    map: crate::reports::pages::MapSettings,
+    map: crate::drawing::maps::MapSettings,
     csrf: String,
     tracking: String,
     service: String,
@@ -355,7 +356,7 @@ fn application_page<'a>(
         country: view.service.country.code(),
         place: property_location(view),
         assignment: Assignment::default(),
-        map: crate::reports::pages::map_settings(state),
+        map: crate::drawing::maps::map_settings(state),
         csrf: who.csrf_token.clone(),
         tracking: r.tracking_number.clone(),
         service: view.service.name.get(lang).to_owned(),
@@ -525,7 +526,7 @@ async fn application(
         )),
         Err(_) => (done == "assigned").then(|| tr.t("assignment-done")),
     });
-    Ok(crate::reports::pages::with_map_policy(
+    Ok(crate::drawing::maps::with_map_policy(
         &state,
         page(body.render()),
     ))

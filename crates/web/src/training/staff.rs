@@ -473,7 +473,7 @@ async fn certificate(
     }
     let verify_url = format!(
         "{}/verify/{}",
-        crate::reports::open311::base_url(&state, &headers),
+        crate::http::client::base_url(&state, &headers),
         c.verification_code
     );
     Ok(page(

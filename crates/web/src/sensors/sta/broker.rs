@@ -18,7 +18,6 @@
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -58,25 +57,8 @@ impl Embedded {
     }
 }
 
-/// Whether the embedded broker answers, and how often it was replaced.
-#[derive(Debug, Clone, Default)]
-pub struct Health(Arc<HealthState>);
-
-#[derive(Debug, Default)]
-struct HealthState {
-    up: AtomicBool,
-    restarts: AtomicU64,
-}
-
-impl Health {
-    pub fn up(&self) -> bool {
-        self.0.up.load(Ordering::Relaxed)
-    }
-
-    pub fn restarts(&self) -> u64 {
-        self.0.restarts.load(Ordering::Relaxed)
-    }
-}
+/// The broker's health: whether it answers, and its restarts.
+pub type Health = crate::http::health::ServiceHealth;
 
 /// Where the broker that routes messages listens now (it changes when
 /// the supervisor replaces it), and the internal user's secret.
@@ -118,7 +100,7 @@ pub async fn start(app: App, listen: SocketAddr, fall_back: bool) -> Result<Embe
         secret: secret.clone(),
     });
     let health = Health::default();
-    health.0.up.store(true, Ordering::Relaxed);
+    health.set_up(true);
     tokio::spawn(super::gate::serve(listener, app, inner.clone()));
     tokio::spawn(supervise(inner.clone(), health.clone()));
     Ok(Embedded {
@@ -139,7 +121,7 @@ async fn supervise(inner: Arc<Inner>, health: Health) {
         tokio::time::sleep(PROBE_EVERY).await;
         if Probe::check(&mut probe, inner.addr(), &inner.secret).await {
             missed = 0;
-            health.0.up.store(true, Ordering::Relaxed);
+            health.set_up(true);
             continue;
         }
         // A broker busy with a flood may answer one probe late; one that
@@ -149,7 +131,7 @@ async fn supervise(inner: Arc<Inner>, health: Health) {
             continue;
         }
         missed = 0;
-        health.0.up.store(false, Ordering::Relaxed);
+        health.set_up(false);
         tracing::error!("the embedded MQTT broker stopped answering; starting another");
         match launch(&inner.secret) {
             Ok(addr) if answers(addr, &inner.secret).await => {
@@ -157,8 +139,7 @@ async fn supervise(inner: Arc<Inner>, health: Health) {
                     .addr
                     .write()
                     .unwrap_or_else(std::sync::PoisonError::into_inner) = addr;
-                health.0.restarts.fetch_add(1, Ordering::Relaxed);
-                health.0.up.store(true, Ordering::Relaxed);
+                health.restarted();
                 tracing::info!(%addr, "the embedded MQTT broker is back");
             }
             Ok(addr) => tracing::error!(%addr, "the new MQTT broker does not answer either"),

@@ -97,3 +97,20 @@ impl Scans {
         })
     }
 }
+
+/// What this server's SensorThings requests may spend: the limits, and
+/// the places for in-memory scans.
+#[derive(Debug)]
+pub struct Budget {
+    pub limits: Limits,
+    pub scans: Scans,
+}
+
+impl Budget {
+    pub fn new(limits: Limits) -> Self {
+        Budget {
+            scans: Scans::new(&limits),
+            limits,
+        }
+    }
+}

@@ -15,11 +15,13 @@ mod path;
 mod render;
 mod write;
 
-use axum::Router;
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Router};
 use baladiya_app::AppError;
 use baladiya_app::sensors::SensorWriter;
 use baladiya_domain::ErrorCode;
@@ -28,16 +30,18 @@ use serde_json::{Value, json};
 
 use crate::http::state::AppState;
 
-pub use limits::{Limits, Scans};
+pub use limits::{Budget, Limits, Scans};
 pub use path::ResourcePath;
 
 pub const ROOT: &str = "/sta/v1.1";
 
-pub fn routes() -> Router<AppState> {
+/// The SensorThings API, whose requests spend at most `limits`.
+pub fn routes(limits: Limits) -> Router<AppState> {
     Router::new()
         .route(ROOT, axum::routing::get(service_document))
         .route(&format!("{ROOT}/"), axum::routing::get(service_document))
         .route(&format!("{ROOT}/{{*path}}"), axum::routing::any(resource))
+        .layer(Extension(Arc::new(Budget::new(limits))))
 }
 
 /// An error as SensorThings clients read it: a status and a message.
@@ -136,13 +140,14 @@ impl IntoResponse for StaError {
 
 /// The address of this server's SensorThings root, as clients reach it.
 pub fn base(state: &AppState, headers: &HeaderMap) -> String {
-    format!(
-        "{}{ROOT}",
-        crate::reports::open311::base_url(state, headers)
-    )
+    format!("{}{ROOT}", crate::http::client::base_url(state, headers))
 }
 
-async fn service_document(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn service_document(
+    State(state): State<AppState>,
+    Extension(budget): Extension<Arc<Budget>>,
+    headers: HeaderMap,
+) -> Response {
     let base = base(&state, &headers);
     let value: Vec<Value> = baladiya_domain::sensors::entity::Kind::ALL
         .iter()
@@ -158,7 +163,7 @@ async fn service_document(State(state): State<AppState>, headers: HeaderMap) -> 
                 "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete",
                 "http://www.opengis.net/spec/iot_sensing/1.1/req/data-array/data-array",
             ],
-            "baladiyaLimits": state.config.sta.settings(),
+            "baladiyaLimits": budget.limits.settings(),
         },
     }))
     .into_response()
@@ -212,7 +217,11 @@ async fn writer(state: &AppState, headers: &HeaderMap) -> Result<SensorWriter, S
 
 /// Every request under the root: parsed into a resource path and sent to
 /// reading or writing by its method.
-async fn resource(State(state): State<AppState>, request: Request) -> Result<Response, StaError> {
+async fn resource(
+    State(state): State<AppState>,
+    Extension(budget): Extension<Arc<Budget>>,
+    request: Request,
+) -> Result<Response, StaError> {
     let (parts, body) = request.into_parts();
     let headers = parts.headers;
     let raw_path = parts.uri.path().to_owned();
@@ -254,11 +263,20 @@ async fn resource(State(state): State<AppState>, request: Request) -> Result<Res
                 path: rest.clone(),
                 pairs: pairs.clone(),
             };
-            render::get(&state, &base, &path, &query, reader.as_ref(), &next).await
+            render::get(
+                &state,
+                &budget,
+                &base,
+                &path,
+                &query,
+                reader.as_ref(),
+                &next,
+            )
+            .await
         }
         Method::POST => {
             let writer = writer(&state, &headers).await?;
-            write::post(&state, &writer, &base, &path, &json_body(&body)?).await
+            write::post(&state, &budget, &writer, &base, &path, &json_body(&body)?).await
         }
         Method::PATCH => {
             let writer = writer(&state, &headers).await?;

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use super::graph::Graph;
 use super::render::{Ctx, Private, render_entity};
+use super::{Budget, Limits};
 use crate::http::state::AppState;
 
 /// Where the broker is: `mqtt://HOST:PORT`, with an optional user and
@@ -320,7 +321,8 @@ async fn announce(
         Some(url) => format!("{}{}", url.trim_end_matches('/'), super::ROOT),
         None => super::ROOT.to_owned(),
     };
-    let ctx = Ctx::new(state, &graph, &base, false, Private::None);
+    let budget = Budget::new(Limits::default());
+    let ctx = Ctx::new(state, &budget, &graph, &base, false, Private::None);
     let query = Default::default();
     for row in &rows {
         // Rendered from the row: no more reading.

@@ -18,7 +18,7 @@ use serde_json::{Map, Value, json};
 
 use super::graph::{FilterEntity, Graph, ObsScope, Target, observation_doc};
 use super::path::{ResourcePath, Tail};
-use super::{Limits, NextLink, StaError};
+use super::{Budget, Limits, NextLink, StaError};
 use crate::http::state::AppState;
 
 /// What every rendering needs.
@@ -92,6 +92,7 @@ impl Private {
 
 pub async fn get(
     state: &AppState,
+    budget: &Budget,
     base: &str,
     path: &ResourcePath,
     query: &Query,
@@ -101,7 +102,7 @@ pub async fn get(
     let store = &state.app.store;
     let graph = Graph::load(store).await?;
     let private = Private::of(state, &graph, writer).await?;
-    let ctx = Ctx::new(state, &graph, base, writer.is_some(), private);
+    let ctx = Ctx::new(state, budget, &graph, base, writer.is_some(), private);
     match graph.resolve(store, path).await? {
         Target::Entity { kind, id } => {
             if !ctx.visible(kind, id).await? {
@@ -242,6 +243,7 @@ struct Page {
 impl<'a> Ctx<'a> {
     pub fn new(
         state: &'a AppState,
+        budget: &'a Budget,
         graph: &'a Graph,
         base: &'a str,
         authenticated: bool,
@@ -253,8 +255,8 @@ impl<'a> Ctx<'a> {
             base,
             authenticated,
             private,
-            limits: &state.config.sta,
-            scans: &state.sta_scans,
+            limits: &budget.limits,
+            scans: &budget.scans,
             rendered: AtomicUsize::new(0),
         }
     }

@@ -16,7 +16,7 @@ use super::graph::{Graph, Target};
 use super::limits::{check_size, json_size};
 use super::path::{ResourcePath, Tail};
 use super::render::{Ctx, Private, render_entity};
-use super::{StaError, created};
+use super::{Budget, StaError, created};
 use crate::http::state::AppState;
 use baladiya_app::sensors::{SensorWriter, place_unit};
 
@@ -462,6 +462,7 @@ async fn require_plan(
 
 pub async fn post(
     state: &AppState,
+    budget: &Budget,
     writer: &SensorWriter,
     base: &str,
     path: &ResourcePath,
@@ -522,7 +523,7 @@ pub async fn post(
     };
     let graph = Graph::load(store).await?;
     // The writer reads back what it has just written.
-    let ctx = Ctx::new(state, &graph, base, true, Private::All);
+    let ctx = Ctx::new(state, budget, &graph, base, true, Private::All);
     let entity = render_entity(&ctx, kind, id, None, &Default::default()).await?;
     if kind == Kind::Observation
         && let Some(observation) = store.sta_observation(id).await?
