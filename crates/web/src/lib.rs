@@ -145,6 +145,7 @@ pub fn router(app: App, config: WebConfig, capabilities: Capabilities) -> Result
         ));
     Ok(Router::new()
         .merge(site::routes())
+        .merge(admin::routes())
         .merge(shop::routes())
         .merge(reports::routes())
         .merge(indicators::routes())

@@ -45,7 +45,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "account_sign_in.html")]
+#[template(path = "accounts/account_sign_in.html")]
 struct SignInPage<'a> {
     tr: &'a Tr,
     user: Option<&'a baladiya_app::Principal>,
@@ -357,7 +357,7 @@ struct ReportLine {
 }
 
 #[derive(Template)]
-#[template(path = "account.html")]
+#[template(path = "accounts/account.html")]
 struct AccountPage<'a> {
     tr: &'a Tr,
     user: Option<&'a baladiya_app::Principal>,
@@ -397,7 +397,7 @@ async fn account(
                 a.fee_minor,
                 baladiya_domain::country::Currency::parse(&a.currency),
             ) {
-                (Some(minor), Ok(currency)) => crate::shop::public::money(&tr, minor, currency),
+                (Some(minor), Ok(currency)) => crate::shop::catalog::money(&tr, minor, currency),
                 _ => String::new(),
             },
             license: a.verification_code,

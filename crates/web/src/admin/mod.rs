@@ -3,10 +3,16 @@
 //! app's `admin`, `org` and `auth` use cases.
 
 pub mod api;
+pub mod pages;
 
 use axum::Router;
 
 use crate::http::state::AppState;
+
+/// The administration's pages.
+pub fn routes() -> Router<AppState> {
+    pages::routes()
+}
 
 /// The administration's JSON API, under `/api/v1`.
 pub fn api_routes() -> Router<AppState> {

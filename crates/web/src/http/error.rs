@@ -153,7 +153,7 @@ struct FieldBody<'a> {
 }
 
 #[derive(askama::Template)]
-#[template(path = "error.html")]
+#[template(path = "shared/error.html")]
 struct ErrorPage<'a> {
     tr: &'a Tr,
     user: Option<&'a baladiya_app::Principal>,

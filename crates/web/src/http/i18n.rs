@@ -305,10 +305,14 @@ mod tests {
         let i18n = I18n::load().expect("translations parse");
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();
-        for dir in ["templates", "src", "src/pages"] {
-            for entry in std::fs::read_dir(root.join(dir)).expect("dir").flatten() {
-                if entry.path().is_file() && !entry.path().ends_with("i18n.rs") {
-                    files.push(entry.path());
+        let mut dirs = vec![root.join("templates"), root.join("src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).expect("dir").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if !path.ends_with("i18n.rs") {
+                    files.push(path);
                 }
             }
         }

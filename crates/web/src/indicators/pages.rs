@@ -137,7 +137,7 @@ fn row(tr: &Tr, line: &ScoreLine) -> Row {
 }
 
 #[derive(Template)]
-#[template(path = "indicators.html")]
+#[template(path = "indicators/indicators.html")]
 struct ScorecardPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -187,7 +187,7 @@ async fn scorecard(
 }
 
 #[derive(Template)]
-#[template(path = "indicator.html")]
+#[template(path = "indicators/indicator.html")]
 struct DetailPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -412,7 +412,7 @@ struct ValueLine {
 }
 
 #[derive(Template)]
-#[template(path = "staff_indicators.html")]
+#[template(path = "indicators/staff_indicators.html")]
 struct StaffValuesPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,

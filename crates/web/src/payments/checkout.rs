@@ -23,7 +23,7 @@ use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
 use crate::http::json::{ApiJson, WebForm};
 use crate::http::state::AppState;
-use crate::shop::public::money;
+use crate::shop::catalog::money;
 
 pub fn api_routes() -> Router<AppState> {
     Router::new().route("/payments/callback", post(callback))
@@ -94,7 +94,7 @@ async fn pay(
 }
 
 #[derive(Template)]
-#[template(path = "payment.html")]
+#[template(path = "payments/payment.html")]
 struct ReceiptPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -140,7 +140,7 @@ async fn receipt(
 }
 
 #[derive(Template)]
-#[template(path = "staff_payments.html")]
+#[template(path = "payments/staff_payments.html")]
 struct ReconciliationPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,

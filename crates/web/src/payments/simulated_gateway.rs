@@ -103,7 +103,7 @@ fn intent(gateway: &SimulatedGateway, id: &str) -> Result<Intent, WebError> {
 }
 
 #[derive(Template)]
-#[template(path = "gateway_simulated.html")]
+#[template(path = "payments/gateway_simulated.html")]
 struct PayPage {
     id: String,
     amount: String,

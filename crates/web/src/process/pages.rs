@@ -307,7 +307,7 @@ struct Comparison {
 }
 
 #[derive(Template)]
-#[template(path = "staff_process.html")]
+#[template(path = "process/staff_process.html")]
 struct AnalysisPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -699,7 +699,7 @@ struct CaseRow {
 }
 
 #[derive(Template)]
-#[template(path = "staff_process_cases.html")]
+#[template(path = "process/staff_process_cases.html")]
 struct CasesPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,

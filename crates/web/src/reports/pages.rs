@@ -151,7 +151,7 @@ async fn mapped_units(state: &AppState) -> Result<Vec<OrgUnit>, WebError> {
 }
 
 #[derive(Template)]
-#[template(path = "reports_map.html")]
+#[template(path = "reports/reports_map.html")]
 struct MapPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -325,7 +325,7 @@ fn questions(
 }
 
 #[derive(Template)]
-#[template(path = "report_new.html")]
+#[template(path = "reports/report_new.html")]
 struct NewReportPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -501,7 +501,7 @@ async fn read_form(mut multipart: Multipart) -> Result<Typed, WebError> {
 }
 
 #[derive(Template)]
-#[template(path = "report_received.html")]
+#[template(path = "reports/report_received.html")]
 struct ReceivedPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -738,7 +738,7 @@ pub(crate) async fn report_view(
 }
 
 #[derive(Template)]
-#[template(path = "report.html")]
+#[template(path = "reports/report.html")]
 struct ReportPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,

@@ -40,7 +40,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "staff_reports.html")]
+#[template(path = "reports/staff_reports.html")]
 struct StaffInboxPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -120,7 +120,7 @@ async fn staff_inbox(
 }
 
 #[derive(Template)]
-#[template(path = "staff_report.html")]
+#[template(path = "reports/staff_report.html")]
 struct StaffReportPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -323,7 +323,7 @@ pub struct UnitOverview {
 }
 
 #[derive(Template)]
-#[template(path = "staff_reports_overview.html")]
+#[template(path = "reports/staff_reports_overview.html")]
 struct OverviewPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,

@@ -99,7 +99,7 @@ struct Region {
 }
 
 #[derive(Template)]
-#[template(path = "sensors.html")]
+#[template(path = "sensors/sensors.html")]
 struct OverviewPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -237,7 +237,7 @@ struct Consumption {
 }
 
 #[derive(Template)]
-#[template(path = "sensor_place.html")]
+#[template(path = "sensors/sensor_place.html")]
 struct PlacePage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -368,7 +368,7 @@ struct RangeQuery {
 }
 
 #[derive(Template)]
-#[template(path = "sensor_stream.html")]
+#[template(path = "sensors/sensor_stream.html")]
 struct StreamPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -521,7 +521,7 @@ fn alert_line(tr: &Tr, a: &AlertView, offset: i32) -> AlertLine {
 }
 
 #[derive(Template)]
-#[template(path = "sensor_alerts.html")]
+#[template(path = "sensors/sensor_alerts.html")]
 struct AlertsPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -594,7 +594,7 @@ struct RuleForm {
 }
 
 #[derive(Template)]
-#[template(path = "staff_sensors.html")]
+#[template(path = "sensors/staff_sensors.html")]
 struct StaffSensorsPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,

@@ -6,8 +6,11 @@
 //! `attachments` and `catalog` use cases.
 
 pub mod api;
-pub mod public;
+pub mod apply;
+pub mod catalog;
+pub mod license;
 pub mod staff;
+pub mod track;
 pub mod views;
 
 use axum::Router;
@@ -16,7 +19,12 @@ use crate::http::state::AppState;
 
 /// The shop's pages.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(public::routes()).merge(staff::routes())
+    Router::new()
+        .merge(catalog::routes())
+        .merge(apply::routes())
+        .merge(track::routes())
+        .merge(license::routes())
+        .merge(staff::routes())
 }
 
 /// The shop's JSON API, under `/api/v1`.

@@ -20,7 +20,12 @@ use baladiya_domain::workflow::Status;
 use baladiya_store::ApplicationRecord;
 use serde::Deserialize;
 
-use super::public::{FormState, apply_page, money, shown_values, submitted_url, typed_values};
+use super::apply::FormState;
+use super::apply::apply_page;
+use super::apply::submitted_url;
+use super::apply::typed_values;
+use super::catalog::money;
+use super::license::shown_values;
 use crate::http::auth::{Staff, same_secret};
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
@@ -62,7 +67,7 @@ struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "staff_inbox.html")]
+#[template(path = "shop/staff_inbox.html")]
 struct InboxPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -171,7 +176,7 @@ struct OverviewRow {
 }
 
 #[derive(Template)]
-#[template(path = "staff_overview.html")]
+#[template(path = "shop/staff_overview.html")]
 struct OverviewPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -226,7 +231,7 @@ struct ActionForm {
 }
 
 #[derive(Template)]
-#[template(path = "staff_application.html")]
+#[template(path = "shop/staff_application.html")]
 struct ApplicationPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -409,7 +414,7 @@ fn application_page<'a>(
             .history
             .iter()
             .map(|h| {
-                let line = crate::shop::public::HistoryLine::new(tr, h);
+                let line = crate::shop::track::HistoryLine::new(tr, h);
                 let who = h
                     .actor_name
                     .clone()
@@ -641,7 +646,7 @@ async fn document(
 }
 
 #[derive(Template)]
-#[template(path = "staff_intake.html")]
+#[template(path = "shop/staff_intake.html")]
 struct IntakeListPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -31,12 +31,10 @@ pub fn routes() -> Router<AppState> {
         .route("/privacy", get(privacy))
         .route("/login", get(login_form).post(login))
         .route("/logout", axum::routing::post(logout))
-        .route("/staff", get(staff_units))
-        .route("/staff/units/{code}", get(staff_unit))
 }
 
 #[derive(Template)]
-#[template(path = "home.html")]
+#[template(path = "site/home.html")]
 struct HomePage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -77,7 +75,7 @@ async fn home(
 }
 
 #[derive(Template)]
-#[template(path = "accessibility.html")]
+#[template(path = "site/accessibility.html")]
 struct AccessibilityPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -97,7 +95,7 @@ async fn accessibility(tr: Tr, staff: Option<Staff>) -> Response {
 }
 
 #[derive(Template)]
-#[template(path = "privacy.html")]
+#[template(path = "site/privacy.html")]
 struct PrivacyPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -120,7 +118,7 @@ async fn privacy(State(state): State<AppState>, tr: Tr, staff: Option<Staff>) ->
 }
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "site/login.html")]
 struct LoginPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -290,82 +288,4 @@ async fn logout(
     }
     let jar = jar.add(expired_session_cookie(state.config.secure_cookies));
     Ok((jar, Redirect::to("/")).into_response())
-}
-
-/// A unit row on the staff page.
-#[derive(Debug)]
-struct UnitRow {
-    name: String,
-    kind: String,
-    code: String,
-    depth: usize,
-}
-
-#[derive(Template)]
-#[template(path = "staff_units.html")]
-struct UnitsPage<'a> {
-    tr: &'a Tr,
-    user: Option<&'a Principal>,
-    count_text: String,
-    units: Vec<UnitRow>,
-}
-
-async fn staff_units(
-    State(state): State<AppState>,
-    tr: Tr,
-    Staff(who): Staff,
-) -> Result<Response, WebError> {
-    let units = state.app.visible_units(&who).await?;
-    let top = units.iter().map(|u| u.path.depth()).min().unwrap_or(1);
-    let rows: Vec<UnitRow> = units
-        .iter()
-        .map(|u| UnitRow {
-            name: u.name.get(tr.lang()).to_owned(),
-            kind: tr.t(&format!("kind-{}", u.kind.as_str())),
-            code: u.code.to_string(),
-            depth: u.path.depth() - top + 1,
-        })
-        .collect();
-    let body = UnitsPage {
-        tr: &tr,
-        user: Some(&who),
-        count_text: tr.count("units-count", "count", rows.len() as i64),
-        units: rows,
-    }
-    .render();
-    Ok(page(body))
-}
-
-#[derive(Template)]
-#[template(path = "staff_unit.html")]
-struct UnitPage<'a> {
-    tr: &'a Tr,
-    user: Option<&'a Principal>,
-    name: String,
-    kind: String,
-    code: String,
-    departments: Vec<String>,
-}
-
-async fn staff_unit(
-    State(state): State<AppState>,
-    tr: Tr,
-    Staff(who): Staff,
-    Path(code): Path<String>,
-) -> Result<Response, WebError> {
-    let found = state.app.unit_for(&who, &code).await?;
-    let body = UnitPage {
-        tr: &tr,
-        user: Some(&who),
-        name: found.unit.name.get(tr.lang()).to_owned(),
-        kind: tr.t(&format!("kind-{}", found.unit.kind.as_str())),
-        code: found.unit.code.to_string(),
-        departments: found
-            .departments
-            .iter()
-            .map(|d| d.name.get(tr.lang()).to_owned())
-            .collect(),
-    }
-    .render();
-    Ok(page(body))
 }

@@ -39,7 +39,7 @@ struct SessionRow {
 }
 
 #[derive(Template)]
-#[template(path = "training.html")]
+#[template(path = "training/training.html")]
 struct CalendarPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,

@@ -55,7 +55,7 @@ struct SessionLine {
 }
 
 #[derive(Template)]
-#[template(path = "staff_training.html")]
+#[template(path = "training/staff_training.html")]
 struct SessionsPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -122,7 +122,7 @@ struct RosterRow {
 }
 
 #[derive(Template)]
-#[template(path = "staff_training_session.html")]
+#[template(path = "training/staff_training_session.html")]
 struct SessionPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -342,7 +342,7 @@ struct MyCertificate {
 }
 
 #[derive(Template)]
-#[template(path = "staff_training_mine.html")]
+#[template(path = "training/staff_training_mine.html")]
 struct MinePage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -417,7 +417,7 @@ async fn record_page(
             user: Some(who),
             attendance_qr: if record.username == who.username {
                 Some((
-                    crate::shop::public::qr_svg(&record.username)?,
+                    crate::shop::license::qr_svg(&record.username)?,
                     record.username.clone(),
                 ))
             } else {
@@ -433,7 +433,7 @@ async fn record_page(
 }
 
 #[derive(Template)]
-#[template(path = "training_certificate.html")]
+#[template(path = "training/training_certificate.html")]
 struct CertificatePage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -488,7 +488,7 @@ async fn certificate(
             hours: tr.count("training-hours", "n", c.hours),
             dates: dates(&tr, c.first_day, c.last_day),
             issued: tr.date(c.issued_on),
-            qr_svg: crate::shop::public::qr_svg(&verify_url)?,
+            qr_svg: crate::shop::license::qr_svg(&verify_url)?,
             code: c.verification_code,
             revoked: c.revoked_at.is_some(),
             verify_url,
@@ -522,7 +522,7 @@ struct ReportTable {
 }
 
 #[derive(Template)]
-#[template(path = "staff_training_report.html")]
+#[template(path = "training/staff_training_report.html")]
 struct ReportPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -562,7 +562,7 @@ fn report_row(tr: &Tr, name: String, link: Option<String>, t: &Tally) -> ReportR
         cost: t
             .cost_per_trainee()
             .and_then(|(minor, code)| {
-                Some(crate::shop::public::money(
+                Some(crate::shop::catalog::money(
                     tr,
                     minor,
                     Currency::parse(code).ok()?,
@@ -665,7 +665,7 @@ struct NeedRow {
 }
 
 #[derive(Template)]
-#[template(path = "staff_training_needs.html")]
+#[template(path = "training/staff_training_needs.html")]
 struct NeedsPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
@@ -764,7 +764,7 @@ async fn needs(
 }
 
 #[derive(Template)]
-#[template(path = "staff_training_plan.html")]
+#[template(path = "training/staff_training_plan.html")]
 struct PlanPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
