@@ -134,7 +134,7 @@ struct StaffReportPage<'a> {
     /// Open reports of the same category close by: `(id, distance in m,
     /// description)`, nearest first, to merge this one into.
     duplicates: Vec<(i64, String, String)>,
-    assignment: crate::shop::staff::Assignment,
+    assignment: crate::shop::case::Assignment,
     csrf: String,
 }
 
@@ -215,7 +215,7 @@ async fn staff_report_page(
         actions,
         errors,
         duplicates,
-        assignment: crate::shop::staff::Assignment::of(
+        assignment: crate::shop::case::Assignment::of(
             state,
             who,
             &path,
@@ -237,7 +237,7 @@ async fn assign(
     State(state): State<AppState>,
     Staff(who): Staff,
     Path(id): Path<String>,
-    WebForm(form): WebForm<crate::shop::staff::AssignForm>,
+    WebForm(form): WebForm<crate::shop::case::AssignForm>,
 ) -> Result<Response, WebError> {
     if !same_secret(&who.csrf_token, &form.csrf) {
         return Err(WebError::new(ErrorCode::CsrfFailed));

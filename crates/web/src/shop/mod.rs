@@ -7,9 +7,11 @@
 
 pub mod api;
 pub mod apply;
+pub mod case;
 pub mod catalog;
+pub mod inbox;
+pub mod intake;
 pub mod license;
-pub mod staff;
 pub mod track;
 pub mod views;
 
@@ -24,7 +26,9 @@ pub fn routes() -> Router<AppState> {
         .merge(apply::routes())
         .merge(track::routes())
         .merge(license::routes())
-        .merge(staff::routes())
+        .merge(inbox::routes())
+        .merge(case::routes())
+        .merge(intake::routes())
 }
 
 /// The shop's JSON API, under `/api/v1`.

@@ -1,44 +1,32 @@
-//! Staff pages of the one-stop shop: the inbox (overdue first, with the
-//! unit head's escalations), an application with its history and the
-//! actions the user may take, documents, counter intake and the unit
-//! head's overview.
+//! One application as staff handle it: its details, documents and
+//! history, the actions the reader may take, and who works on it (the
+//! assignment block the reports' staff pages share).
 
-use std::collections::BTreeMap;
-
-use askama::Template;
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use baladiya_app::applications::{ActionRequest, ApplicationView, InboxFilter};
-use baladiya_app::{AppError, Principal};
-use baladiya_domain::ErrorCode;
-use baladiya_domain::catalog::{Action, StepKind};
-use baladiya_domain::people::Permission;
-use baladiya_domain::workflow::Status;
-use baladiya_store::ApplicationRecord;
-use serde::Deserialize;
-
-use super::apply::FormState;
-use super::apply::apply_page;
-use super::apply::submitted_url;
-use super::apply::typed_values;
 use super::catalog::money;
 use super::license::shown_values;
 use crate::http::auth::{Staff, same_secret};
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
 use crate::http::json::{WebForm, WebQuery};
-use crate::http::multipart::multipart_of;
 use crate::http::state::AppState;
 use crate::http::views::SummaryItem;
-use crate::shop::api::{MAX_UPLOAD_BYTES, read_multipart};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use baladiya_app::applications::{ActionRequest, ApplicationView};
+use baladiya_app::{AppError, Principal};
+use baladiya_domain::ErrorCode;
+use baladiya_domain::catalog::{Action, StepKind};
+use baladiya_domain::people::Permission;
+use baladiya_domain::workflow::Status;
+use serde::Deserialize;
+use std::collections::BTreeMap;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/staff/inbox", get(inbox))
-        .route("/staff/overview", get(overview))
         .route("/staff/applications/{tracking}", get(application))
         .route("/staff/applications/{tracking}/act", post(act))
         .route("/staff/applications/{tracking}/assign", post(assign))
@@ -46,175 +34,6 @@ pub fn routes() -> Router<AppState> {
             "/staff/applications/{tracking}/documents/{index}",
             get(document),
         )
-        .route("/staff/intake", get(intake_list))
-        .route(
-            "/staff/intake/{code}",
-            get(intake_form)
-                .post(intake)
-                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
-        )
-}
-
-#[derive(Debug)]
-struct Row {
-    tracking: String,
-    service: String,
-    applicant: String,
-    step: String,
-    due: String,
-    overdue: bool,
-    assignee: String,
-}
-
-#[derive(Template)]
-#[template(path = "shop/staff_inbox.html")]
-struct InboxPage<'a> {
-    tr: &'a Tr,
-    user: Option<&'a Principal>,
-    count_text: String,
-    items: Vec<Row>,
-    escalations: Vec<Row>,
-    /// (code, name, selected) of the service filter.
-    services: Vec<(String, String, bool)>,
-    overdue_only: bool,
-    mine_only: bool,
-    /// The search typed, and what it found.
-    query: String,
-    found: Option<Vec<Row>>,
-}
-
-async fn rows(
-    state: &AppState,
-    tr: &Tr,
-    records: Vec<ApplicationRecord>,
-) -> Result<Vec<Row>, WebError> {
-    let mut rows = Vec::with_capacity(records.len());
-    for r in records {
-        let service = state.app.service_version(r.service_version_id).await?;
-        let today = state.app.today_in(service.country);
-        rows.push(Row {
-            step: service
-                .procedure
-                .step(r.step as usize)
-                .map(|s| s.name.get(tr.lang()).to_owned())
-                .unwrap_or_default(),
-            service: service.name.get(tr.lang()).to_owned(),
-            applicant: r.applicant_name,
-            due: tr.date(r.step_due_on),
-            overdue: r.step_due_on < today,
-            tracking: r.tracking_number,
-            assignee: r.assignee.unwrap_or_default(),
-        });
-    }
-    Ok(rows)
-}
-
-#[derive(Deserialize)]
-struct InboxQuery {
-    service: Option<String>,
-    overdue: Option<String>,
-    /// Only what is assigned to me.
-    mine: Option<String>,
-    /// A tracking number, national ID or mobile number to find.
-    q: Option<String>,
-}
-
-async fn inbox(
-    State(state): State<AppState>,
-    tr: Tr,
-    Staff(who): Staff,
-    WebQuery(q): WebQuery<InboxQuery>,
-) -> Result<Response, WebError> {
-    let filter = InboxFilter {
-        service: q.service.clone().filter(|s| !s.is_empty()),
-        overdue_only: q.overdue.is_some(),
-    };
-    let mut waiting = state.app.inbox(&who, &filter, 200).await?;
-    if q.mine.is_some() {
-        waiting.retain(|r| r.assigned_to == Some(who.user_id));
-    }
-    let items = rows(&state, &tr, waiting).await?;
-    let query = q.q.clone().unwrap_or_default();
-    let found = match query.trim() {
-        "" => None,
-        text => Some(rows(&state, &tr, state.app.find_applications(&who, text).await?).await?),
-    };
-    let escalations = rows(&state, &tr, state.app.escalations(&who, 200).await?).await?;
-    let services = state
-        .app
-        .services()
-        .into_iter()
-        .map(|p| {
-            let code = p.service.code.to_string();
-            let selected = filter.service.as_deref() == Some(code.as_str());
-            (code, p.service.name.get(tr.lang()).to_owned(), selected)
-        })
-        .collect();
-    let body = InboxPage {
-        tr: &tr,
-        user: Some(&who),
-        count_text: tr.count("inbox-count", "count", items.len() as i64),
-        items,
-        escalations,
-        services,
-        overdue_only: filter.overdue_only,
-        mine_only: q.mine.is_some(),
-        query,
-        found,
-    }
-    .render();
-    Ok(page(body))
-}
-
-#[derive(Debug)]
-struct OverviewRow {
-    name: String,
-    depth: usize,
-    open: i64,
-    overdue: i64,
-    completed: i64,
-}
-
-#[derive(Template)]
-#[template(path = "shop/staff_overview.html")]
-struct OverviewPage<'a> {
-    tr: &'a Tr,
-    user: Option<&'a Principal>,
-    rows: Vec<OverviewRow>,
-}
-
-async fn overview(
-    State(state): State<AppState>,
-    tr: Tr,
-    Staff(who): Staff,
-) -> Result<Response, WebError> {
-    if !who.access.has_anywhere(Permission::ViewOversight) {
-        return Err(WebError::new(ErrorCode::Forbidden));
-    }
-    let counts = state.app.overview(&who).await?;
-    let top = counts
-        .iter()
-        .map(|(u, ..)| u.path.depth())
-        .min()
-        .unwrap_or(1);
-    let rows = counts
-        .into_iter()
-        .map(|(unit, open, overdue, completed)| OverviewRow {
-            name: unit.name.get(tr.lang()).to_owned(),
-            depth: unit.path.depth() - top + 1,
-            open,
-            overdue,
-            completed,
-        })
-        .collect();
-    Ok(page(
-        OverviewPage {
-            tr: &tr,
-            user: Some(&who),
-            rows,
-        }
-        .render(),
-    ))
 }
 
 /// An action button the user may press, with what it needs.
@@ -643,155 +462,4 @@ async fn document(
         bytes,
     )
         .into_response())
-}
-
-#[derive(Template)]
-#[template(path = "shop/staff_intake.html")]
-struct IntakeListPage<'a> {
-    tr: &'a Tr,
-    user: Option<&'a Principal>,
-    services: Vec<(String, String)>,
-}
-
-/// Units where `who` may take applications, for services of `country`.
-async fn intake_units(
-    state: &AppState,
-    who: &Principal,
-    country: Option<baladiya_domain::country::Country>,
-) -> Result<Vec<baladiya_domain::org::OrgUnit>, WebError> {
-    let roots = who.access.roots(Permission::IntakeApplications);
-    let units = state
-        .app
-        .store
-        .units_within(&roots)
-        .await
-        .map_err(AppError::from)?;
-    Ok(units
-        .into_iter()
-        .filter(|u| country.is_none_or(|c| u.country() == c))
-        .collect())
-}
-
-async fn intake_list(
-    State(state): State<AppState>,
-    tr: Tr,
-    Staff(who): Staff,
-) -> Result<Response, WebError> {
-    let units = intake_units(&state, &who, None).await?;
-    if units.is_empty() {
-        return Err(WebError::new(ErrorCode::Forbidden));
-    }
-    let services = state
-        .app
-        .services()
-        .into_iter()
-        .filter(|p| units.iter().any(|u| u.country() == p.service.country))
-        .map(|p| {
-            (
-                p.service.code.to_string(),
-                p.service.name.get(tr.lang()).to_owned(),
-            )
-        })
-        .collect();
-    Ok(page(
-        IntakeListPage {
-            tr: &tr,
-            user: Some(&who),
-            services,
-        }
-        .render(),
-    ))
-}
-
-async fn intake_form(
-    State(state): State<AppState>,
-    tr: Tr,
-    Staff(who): Staff,
-    Path(code): Path<String>,
-) -> Result<Response, WebError> {
-    let published = state
-        .app
-        .service(&code)
-        .ok_or(WebError::new(ErrorCode::NotFound))?;
-    let units = intake_units(&state, &who, Some(published.service.country)).await?;
-    if units.is_empty() {
-        return Err(WebError::new(ErrorCode::Forbidden));
-    }
-    let mut body = apply_page(
-        &tr,
-        Some(&who),
-        &published.service,
-        FormState {
-            action: format!("/staff/intake/{}", published.service.code),
-            csrf: who.csrf_token.clone(),
-            idempotency_key: crate::http::idempotency::new_form_key(),
-            units,
-            values: &BTreeMap::new(),
-            errors: &[],
-            held: &[],
-        },
-    );
-    body.check_step = false;
-    body.heading = format!(
-        "{}: {}",
-        tr.t("intake-title"),
-        published.service.name.get(tr.lang())
-    );
-    Ok(page(body.render()))
-}
-
-async fn intake(
-    State(state): State<AppState>,
-    tr: Tr,
-    Staff(who): Staff,
-    Path(code): Path<String>,
-    request: Request,
-) -> Result<Response, WebError> {
-    let published = state
-        .app
-        .service(&code)
-        .ok_or(WebError::new(ErrorCode::NotFound))?;
-    let mut parts =
-        read_multipart(&state, Some(&code), multipart_of(request, &state).await?).await?;
-    if !same_secret(&who.csrf_token, &parts.csrf) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
-    parts.submission.service = published.service.code.to_string();
-    let values = typed_values(&parts);
-    let (key, scoped) = crate::http::idempotency::form_key(&parts.idempotency_key);
-    parts.submission.idempotency_key = Some(scoped.clone());
-    match state.app.submit(parts.submission, Some(&who), "").await {
-        Ok(_) => Ok(Redirect::to(&submitted_url(&published.service.code, &key)).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let held = state
-                .app
-                .store
-                .held_documents(&scoped)
-                .await
-                .map_err(AppError::from)?;
-            let units = intake_units(&state, &who, Some(published.service.country)).await?;
-            let mut body = apply_page(
-                &tr,
-                Some(&who),
-                &published.service,
-                FormState {
-                    action: format!("/staff/intake/{}", published.service.code),
-                    csrf: who.csrf_token.clone(),
-                    idempotency_key: key,
-                    units,
-                    values: &values,
-                    errors: &errors,
-                    held: &held,
-                },
-            );
-            body.check_step = false;
-            body.heading = format!(
-                "{}: {}",
-                tr.t("intake-title"),
-                published.service.name.get(tr.lang())
-            );
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page(body.render())).into_response())
-        }
-        Err(other) => Err(other.into()),
-    }
 }
