@@ -5,8 +5,12 @@
 //! `training_records` and `training_certificates` use cases.
 
 pub mod api;
-pub mod pages;
-pub mod staff;
+pub mod calendar;
+pub mod needs;
+pub mod plan;
+pub mod records;
+pub mod reports;
+pub mod sessions;
 
 use axum::Router;
 
@@ -14,7 +18,13 @@ use crate::http::state::AppState;
 
 /// The training center's pages.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(pages::routes()).merge(staff::routes())
+    Router::new()
+        .merge(calendar::routes())
+        .merge(sessions::routes())
+        .merge(records::routes())
+        .merge(reports::routes())
+        .merge(needs::routes())
+        .merge(plan::routes())
 }
 
 /// The training center's JSON API, under `/api/v1`.
