@@ -6,9 +6,11 @@
 //! `boundaries` use cases.
 
 pub mod api;
+pub mod map;
+pub mod new;
 pub mod open311;
 pub mod open_data;
-pub mod pages;
+pub mod report;
 pub mod staff;
 
 use axum::Router;
@@ -18,7 +20,9 @@ use crate::http::state::AppState;
 /// The reports' pages, Open311 and open data.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .merge(pages::routes())
+        .merge(map::routes())
+        .merge(new::routes())
+        .merge(report::routes())
         .merge(staff::routes())
         .merge(open311::routes())
         .merge(api::public_routes())
