@@ -4,9 +4,13 @@
 //! embedded broker behind the MQTT gate. Calls the app's `sensors`,
 //! `alerts` and `demo_sensors` use cases.
 
+pub mod alerts;
 pub mod api;
-pub mod pages;
+pub mod overview;
+pub mod place;
 pub mod sta;
+pub mod staff;
+pub mod stream;
 
 use axum::Router;
 
@@ -16,7 +20,11 @@ use crate::http::state::AppState;
 /// most `limits`.
 pub fn routes(limits: sta::Limits) -> Router<AppState> {
     Router::new()
-        .merge(pages::routes())
+        .merge(overview::routes())
+        .merge(place::routes())
+        .merge(stream::routes())
+        .merge(alerts::routes())
+        .merge(staff::routes())
         .merge(sta::routes(limits))
 }
 
