@@ -3,10 +3,13 @@
 //! cases behind each figure; event logs written as XES (IEEE 1849) and
 //! OCEL 2.0. Calls the app's `process` use cases.
 
+pub mod analysis;
+pub mod cases;
 pub mod event_log;
+pub mod filters;
 pub mod map;
 pub mod ocel;
-pub mod pages;
+pub mod tables;
 pub mod xes;
 
 use axum::Router;
@@ -15,5 +18,8 @@ use crate::http::state::AppState;
 
 /// The procedure analytics' pages.
 pub fn routes() -> Router<AppState> {
-    pages::routes()
+    Router::new()
+        .merge(analysis::routes())
+        .merge(cases::routes())
+        .merge(tables::routes())
 }
