@@ -2,7 +2,8 @@
 //! the account's applications, reports, payments and contact details.
 //! Calls the app's `citizens` and `oidc` use cases.
 
-pub mod pages;
+pub mod account;
+pub mod sign_in;
 
 use axum::Router;
 
@@ -10,5 +11,7 @@ use crate::http::state::AppState;
 
 /// The citizen account's pages.
 pub fn routes() -> Router<AppState> {
-    pages::routes()
+    Router::new()
+        .merge(sign_in::routes())
+        .merge(account::routes())
 }

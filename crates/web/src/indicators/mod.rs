@@ -4,7 +4,8 @@
 //! app's `indicators` use cases.
 
 mod api;
-mod pages;
+mod scorecard;
+mod staff;
 
 pub use api::{CSV_HEADER, csv_record};
 
@@ -15,8 +16,8 @@ use crate::http::state::AppState;
 /// The indicators' pages and open data.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .merge(pages::routes())
-        .merge(pages::staff_routes())
+        .merge(scorecard::routes())
+        .merge(staff::routes())
         .merge(api::public_routes())
 }
 

@@ -1,7 +1,8 @@
 //! The site around the capabilities: the home page, the accessibility
 //! statement, the privacy notice, staff sign-in and sign-out.
 
-pub mod pages;
+pub mod home;
+pub mod login;
 
 use axum::Router;
 
@@ -9,5 +10,5 @@ use crate::http::state::AppState;
 
 /// The site's pages.
 pub fn routes() -> Router<AppState> {
-    pages::routes()
+    Router::new().merge(home::routes()).merge(login::routes())
 }

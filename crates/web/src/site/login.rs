@@ -1,6 +1,16 @@
-//! Server-rendered pages. They work without JavaScript; every form
-//! carries an anti-forgery token.
+//! Staff sign in and out: the sign-in page with its throttling, and the
+//! session cookie with its anti-forgery token.
 
+use crate::http::auth::{
+    Staff, csrf_cookie, expired_session_cookie, safe_next, same_secret, session_cookie, urlencode,
+    visitor_csrf, visitor_csrf_ok,
+};
+use crate::http::client::Client;
+use crate::http::error::{WebError, message, page};
+use crate::http::i18n::Tr;
+use crate::http::json::{WebForm, WebQuery};
+use crate::http::state::AppState;
+use crate::http::views::SummaryItem;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -13,108 +23,10 @@ use baladiya_domain::ErrorCode;
 use baladiya_store::SessionKind;
 use serde::Deserialize;
 
-use crate::http::auth::{
-    Staff, csrf_cookie, expired_session_cookie, safe_next, same_secret, session_cookie, urlencode,
-    visitor_csrf, visitor_csrf_ok,
-};
-use crate::http::client::Client;
-use crate::http::error::{WebError, message, page};
-use crate::http::i18n::Tr;
-use crate::http::json::{WebForm, WebQuery};
-use crate::http::state::AppState;
-use crate::http::views::SummaryItem;
-
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(home))
-        .route("/accessibility", get(accessibility))
-        .route("/privacy", get(privacy))
         .route("/login", get(login_form).post(login))
         .route("/logout", axum::routing::post(logout))
-}
-
-#[derive(Template)]
-#[template(path = "site/home.html")]
-struct HomePage<'a> {
-    tr: &'a Tr,
-    user: Option<&'a Principal>,
-    /// The most used services: `(code, name)`.
-    popular: Vec<(String, String)>,
-}
-
-/// The home page leads citizens to their tasks: find a service (the most
-/// used first), follow an application, report a problem, their account;
-/// staff sign-in kept apart.
-async fn home(
-    State(state): State<AppState>,
-    tr: Tr,
-    staff: Option<Staff>,
-) -> Result<Response, WebError> {
-    let user = staff.map(|s| s.0);
-    let since = state.app.now() - chrono::Duration::days(90);
-    let popular = state
-        .app
-        .store
-        .most_used_services(since, 6)
-        .await
-        .map_err(AppError::from)?
-        .into_iter()
-        .filter_map(|(code, _)| {
-            let published = state.app.service(&code)?;
-            Some((code, published.service.name.get(tr.lang()).to_owned()))
-        })
-        .collect();
-    Ok(page(
-        HomePage {
-            tr: &tr,
-            user: user.as_ref(),
-            popular,
-        }
-        .render(),
-    ))
-}
-
-#[derive(Template)]
-#[template(path = "site/accessibility.html")]
-struct AccessibilityPage<'a> {
-    tr: &'a Tr,
-    user: Option<&'a Principal>,
-}
-
-/// The accessibility statement: the standard aimed at, how it is checked,
-/// what is known not to meet it, and whom to tell.
-async fn accessibility(tr: Tr, staff: Option<Staff>) -> Response {
-    let user = staff.map(|s| s.0);
-    page(
-        AccessibilityPage {
-            tr: &tr,
-            user: user.as_ref(),
-        }
-        .render(),
-    )
-}
-
-#[derive(Template)]
-#[template(path = "site/privacy.html")]
-struct PrivacyPage<'a> {
-    tr: &'a Tr,
-    user: Option<&'a Principal>,
-    /// The deployment's data protection contact, when configured.
-    contact: Option<String>,
-}
-
-/// The privacy notice (Egypt's Law 151 of 2020, Saudi Arabia's PDPL): what
-/// is collected, why, for how long, who sees it, and whom to ask.
-async fn privacy(State(state): State<AppState>, tr: Tr, staff: Option<Staff>) -> Response {
-    let user = staff.map(|s| s.0);
-    page(
-        PrivacyPage {
-            tr: &tr,
-            user: user.as_ref(),
-            contact: state.config.privacy_contact.clone(),
-        }
-        .render(),
-    )
 }
 
 #[derive(Template)]
