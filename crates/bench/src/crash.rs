@@ -35,7 +35,7 @@ pub async fn engine(name: &str, url: &str, options: &BenchOptions) -> Result<Val
     let server = start(dir.path(), &catalog, Some(url), false).await?;
     let acknowledged: Arc<Mutex<HashMap<i64, String>>> = Arc::default();
     let in_flight = Arc::new(AtomicUsize::new(0));
-    let client = crate::client_builder()
+    let client = crate::measure::client_builder()
         .pool_max_idle_per_host(options.clients)
         .timeout(Duration::from_secs(30))
         .build()?;
@@ -156,4 +156,20 @@ async fn api_key(dir: &Path, url: &str) -> Result<String> {
                 String::from_utf8_lossy(&output.stderr)
             )
         })
+}
+
+pub(crate) fn print(results: &[Value]) {
+    println!("\nCrash (SIGKILL under load; Open311 submissions)");
+    for r in results {
+        println!(
+            "  {}: {} acknowledged in {:.1} s ({:.0}/s), {} unanswered at the kill; after it {} found, {} lost",
+            r["engine"].as_str().unwrap_or_default(),
+            r["acknowledged"],
+            r["seconds_before_kill"].as_f64().unwrap_or_default(),
+            r["submissions_per_s"].as_f64().unwrap_or_default(),
+            r["unanswered_at_kill"],
+            r["found_after_restart"],
+            r["lost"],
+        );
+    }
 }

@@ -16,7 +16,8 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::{BenchOptions, for_a_while, latency};
+use crate::BenchOptions;
+use crate::measure::{for_a_while, latency};
 
 /// Concurrent clients of the memory measurement.
 const CLIENTS: usize = 64;
@@ -131,7 +132,7 @@ pub(crate) fn street_light_report(
 
 /// A process's resident memory (`VmRSS` of `/proc/PID/status`), in MiB.
 fn rss_mib(pid: u32) -> Option<f64> {
-    crate::proc_kib(&format!("/proc/{pid}/status"), "VmRSS:").map(|kib| kib / 1024.0)
+    crate::measure::proc_kib(&format!("/proc/{pid}/status"), "VmRSS:").map(|kib| kib / 1024.0)
 }
 
 pub async fn run(options: &BenchOptions) -> Result<Value> {
@@ -144,7 +145,7 @@ pub async fn run(options: &BenchOptions) -> Result<Value> {
     first.stop().await?;
 
     // Cold starts: from the process's start to its first answer.
-    let client = crate::client_builder().build()?;
+    let client = crate::measure::client_builder().build()?;
     let mut starts = Vec::new();
     for _ in 0..STARTS {
         let t = Instant::now();
@@ -182,7 +183,7 @@ pub async fn run(options: &BenchOptions) -> Result<Value> {
             }
         })
     };
-    let traffic = crate::client_builder()
+    let traffic = crate::measure::client_builder()
         .pool_max_idle_per_host(CLIENTS)
         .build()?;
     let base = server.base.clone();
@@ -255,4 +256,16 @@ pub async fn run(options: &BenchOptions) -> Result<Value> {
         "mixed_requests_per_s": rate,
         "mixed_latency": latency(lat),
     }))
+}
+
+pub(crate) fn print(result: &Value) {
+    println!(
+        "\nFootprint (SQLite, the server as its own process)\n  cold start of serve on an existing database: {:.1} ms (median of its starts)\n  resident memory: {:.1} MiB idle, {:.1} MiB at most under {} clients of mixed traffic ({:.0} requests/s), {:.1} MiB five seconds after",
+        result["cold_start_ms"].as_f64().unwrap_or_default(),
+        result["rss_idle_mib"].as_f64().unwrap_or_default(),
+        result["rss_peak_mib"].as_f64().unwrap_or_default(),
+        result["clients"],
+        result["mixed_requests_per_s"].as_f64().unwrap_or_default(),
+        result["rss_after_mib"].as_f64().unwrap_or_default(),
+    );
 }

@@ -14,7 +14,8 @@ use baladiya_domain::reports::ReportCategory;
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::{BenchOptions, Served, demo_app, latency};
+use crate::BenchOptions;
+use crate::measure::{Served, demo_app, latency};
 
 /// The demo's history holds about 2,100 applications; the benchmark asks
 /// for `options.reports` of each.

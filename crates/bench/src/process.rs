@@ -17,7 +17,8 @@ use baladiya_domain::reports::ReportCategory;
 use baladiya_web::event_log::{LogFormat, ToWriter, write_log};
 use serde_json::{Value, json};
 
-use crate::{BenchOptions, demo_app};
+use crate::BenchOptions;
+use crate::measure::demo_app;
 
 /// Log events (starts and completions) the demo's year holds at scale 1.
 const DEMO_EVENTS: usize = 21_000;

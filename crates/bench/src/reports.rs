@@ -12,7 +12,8 @@ use baladiya_domain::reports::ReportCategory;
 use baladiya_store::NewReport;
 use serde_json::{Value, json};
 
-use crate::{BenchOptions, Served, demo_app, for_a_while, latency, raw_insert_rate};
+use crate::BenchOptions;
+use crate::measure::{Served, demo_app, for_a_while, latency, raw_insert_rate};
 
 /// Seeded reports by status: one in five still open.
 const STATUSES: &[&str] = &["resolved", "open", "resolved", "rejected", "resolved"];
@@ -84,7 +85,7 @@ pub async fn engine(
     // from an address of its own (through the proxy's `X-Forwarded-For`),
     // as different citizens: one address would make every submission wait
     // for the same throttle row.
-    let browser = crate::client_builder()
+    let browser = crate::measure::client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(options.clients)
         .build()?;
@@ -364,4 +365,40 @@ pub async fn engine(
         "requests_per_answer": rows_per_answer,
         "each_search_sequential": each,
     }))
+}
+
+pub(crate) fn print(results: &[Value]) {
+    println!();
+    println!(
+        "{:<10} {:>12} {:>12} {:>10} {:>8} {:>10} {:>8} {:>10} {:>12} {:>8} {:>16}",
+        "engine",
+        "raw ins/s",
+        "trivial/s",
+        "submit/s",
+        "ratio",
+        "form/s",
+        "ratio",
+        "reports",
+        "GET req/s",
+        "ratio",
+        "GET p50/p99"
+    );
+    for r in results {
+        let f = |key: &str| r[key].as_f64().unwrap_or(0.0);
+        println!(
+            "{:<10} {:>12.0} {:>12.0} {:>10.1} {:>8.3} {:>10.1} {:>8.3} {:>10} {:>12.1} {:>8.4} {:>7.1}/{:<7.1}ms",
+            r["engine"].as_str().unwrap_or(""),
+            f("raw_inserts_per_s"),
+            f("trivial_handler_per_s"),
+            f("report_submissions_per_s"),
+            f("submissions_vs_raw_inserts"),
+            f("form_submissions_per_s"),
+            f("form_submissions_vs_raw_inserts"),
+            r["reports_in_database"].as_u64().unwrap_or(0),
+            f("requests_get_per_s"),
+            f("requests_get_vs_trivial"),
+            r["requests_get_latency"]["p50_ms"].as_f64().unwrap_or(0.0),
+            r["requests_get_latency"]["p99_ms"].as_f64().unwrap_or(0.0),
+        );
+    }
 }

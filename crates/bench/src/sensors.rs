@@ -11,7 +11,8 @@ use anyhow::{Result, anyhow};
 use baladiya_domain::sensors::entity::Kind;
 use serde_json::{Value, json};
 
-use crate::{BenchOptions, Served, demo_app, for_a_while, latency};
+use crate::BenchOptions;
+use crate::measure::{Served, demo_app, for_a_while, latency};
 
 /// Observations in one HTTP request and in one raw transaction.
 const BATCH: usize = 1_000;

@@ -17,9 +17,8 @@ use baladiya_store::{NewCourse, NewEvent, NewSession, NewUser, SeatChange, Sessi
 use chrono::{Duration as Days, NaiveDate};
 use serde_json::{Value, json};
 
-use crate::{
-    BenchOptions, Served, bearer, demo_app, for_a_while, latency, raw_insert_rate, signed_in,
-};
+use crate::BenchOptions;
+use crate::measure::{Served, bearer, demo_app, for_a_while, latency, raw_insert_rate, signed_in};
 
 const SESSIONS: usize = 500;
 const TRAINEES: usize = 20_000;
