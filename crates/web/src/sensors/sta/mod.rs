@@ -12,6 +12,8 @@ mod graph;
 mod limits;
 pub mod mqtt;
 mod path;
+mod permit;
+mod plan;
 mod render;
 mod write;
 

@@ -212,7 +212,7 @@ fn observation_of(message: &Publish) -> Option<(i64, baladiya_store::Observation
         tracing::warn!(topic = %message.topic, "MQTT observation names no Datastream; dropped");
         return None;
     };
-    match super::write::observation_from(body.as_object()?, datastream) {
+    match super::plan::observation_from(body.as_object()?, datastream) {
         Ok(row) => Some((datastream, row)),
         Err(error) => {
             tracing::warn!(topic = %message.topic, message = %error.message, "MQTT observation refused");
