@@ -14,6 +14,7 @@ pub mod country;
 pub mod error;
 pub mod indicators;
 pub mod org;
+pub mod participation;
 pub mod payments;
 pub mod people;
 pub mod process;

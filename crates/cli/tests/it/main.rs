@@ -18,6 +18,7 @@ mod mqtt_hardening;
 mod notifications;
 mod oidc;
 mod open311;
+mod participation;
 mod payments;
 mod process;
 mod reports;

@@ -1,0 +1,19 @@
+//! Community participation: participatory budgets, their ballots and the
+//! rules that count them.
+//!
+//! - [`ballot`]: a budget's projects and how it is voted on — knapsack
+//!   (spend up to the budget) or approval (choose up to N) — and a ballot
+//!   that is valid once it exists.
+//! - [`count`]: the two counting rules a budget declares before voting
+//!   opens, computed exactly (rational numbers) as their published
+//!   definitions and as `pabutools` computes them: greedy by votes, and the
+//!   Method of Equal Shares.
+//! - [`pabulib`]: the pabulib file format, read (within bounds) and
+//!   written, so anyone can recount a published result.
+
+pub mod ballot;
+pub mod count;
+pub mod pabulib;
+
+#[cfg(test)]
+mod fuzz;
