@@ -15,6 +15,7 @@ mod crash;
 mod footprint;
 mod indicators;
 mod measure;
+mod participation;
 mod process;
 mod reports;
 mod sensors;
@@ -55,19 +56,29 @@ pub struct BenchOptions {
 pub async fn run(options: BenchOptions) -> Result<()> {
     let all = options.suite == "all";
     let suite = |name: &str| all || options.suite == name;
-    let (shop, reports, indicators, sensors, process, training, footprint, crash) = (
+    let (shop, reports, indicators, sensors, process, training, participation, footprint, crash) = (
         suite("shop"),
         suite("reports"),
         suite("indicators"),
         suite("sensors"),
         suite("process"),
         suite("training"),
+        suite("participation"),
         suite("footprint"),
         suite("crash"),
     );
-    if !(shop || reports || indicators || sensors || process || training || footprint || crash) {
+    if !(shop
+        || reports
+        || indicators
+        || sensors
+        || process
+        || training
+        || participation
+        || footprint
+        || crash)
+    {
         anyhow::bail!(
-            "unknown suite {}: use shop, reports, indicators, sensors, process, training, footprint, crash or all",
+            "unknown suite {}: use shop, reports, indicators, sensors, process, training, participation, footprint, crash or all",
             options.suite
         );
     }
@@ -168,6 +179,11 @@ pub async fn run(options: BenchOptions) -> Result<()> {
         .await?;
         crate::training::print(&results);
         report["training"] = Value::Array(results);
+    }
+    if participation {
+        let result = crate::participation::run(&options).await?;
+        crate::participation::print(&result);
+        report["participation"] = Value::Array(vec![result]);
     }
     if footprint {
         let result = crate::footprint::run(&options).await?;

@@ -109,7 +109,8 @@ enum Command {
         /// docs/benchmarks/DATE-SUITE.json.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// shop, reports, indicators, sensors, process, training, footprint, crash or all.
+        /// shop, reports, indicators, sensors, process, training, participation,
+        /// footprint, crash or all.
         #[arg(long, default_value = "all")]
         suite: String,
         /// Citizen reports in the database for the Open311 search measurements.
