@@ -80,6 +80,9 @@ enum Command {
     /// Smart-city indicators.
     #[command(subcommand)]
     Indicators(IndicatorsCommand),
+    /// Participatory budgeting.
+    #[command(subcommand)]
+    Participation(ParticipationCommand),
     /// Bring the database schema up to date.
     Migrate,
     /// Load the demo data without serving.
@@ -174,6 +177,20 @@ enum IndicatorsCommand {
         /// Catalog directory (services and indicators). Default ./catalog if it exists, else the built-in catalog
         #[arg(long, env = "BALADIYA_CATALOG")]
         catalog: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ParticipationCommand {
+    /// Count a participatory budget published in the pabulib format (any
+    /// city's, or one Baladiya published) by a rule, and print the projects
+    /// it selects: anyone can recount a result.
+    Count {
+        file: PathBuf,
+        /// greedy, equalshares (the Method of Equal Shares with cost
+        /// utilities) or equalshares/cardinal
+        #[arg(long, default_value = "equalshares")]
+        rule: String,
     },
 }
 
@@ -580,6 +597,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             .await
         }
         Command::Init { dir } => catalog_dir::init(&dir),
+        Command::Participation(ParticipationCommand::Count { file, rule }) => recount(&file, &rule),
         Command::Catalog(CatalogCommand::Check { dir }) => {
             let catalog = load_catalog(Path::new(&dir))?;
             let latest = catalog.latest();
@@ -1526,4 +1544,51 @@ mod tests {
         assert_eq!(redact("postgres://app@db/b"), "postgres://app@db/b");
         assert_eq!(redact("sqlite://baladiya.db"), "sqlite://baladiya.db");
     }
+}
+
+/// `baladiya participation count FILE --rule RULE`: the projects a
+/// pabulib file's budget selects by the rule, with their cost and votes.
+fn recount(file: &Path, rule: &str) -> Result<()> {
+    use baladiya_domain::participation::count::{Rule, Tally, Utility};
+    use baladiya_domain::participation::pabulib::{Instance, MAX_BYTES};
+    let rule = match rule {
+        "greedy" => Rule::Greedy,
+        "equalshares" => Rule::EqualShares {
+            utility: Utility::Cost,
+        },
+        "equalshares/cardinal" => Rule::EqualShares {
+            utility: Utility::Cardinal,
+        },
+        other => bail!("--rule {other}: use greedy, equalshares or equalshares/cardinal"),
+    };
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("reading {}", file.display()))?
+        .len();
+    if size > MAX_BYTES as u64 {
+        bail!("{} holds more than {MAX_BYTES} bytes", file.display());
+    }
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let instance = Instance::parse(&text).with_context(|| format!("reading {}", file.display()))?;
+    let projects = instance.project_list();
+    let budget = instance.budget()?;
+    let tally = Tally::new(&projects, budget, &instance.votes).map_err(anyhow::Error::msg)?;
+    let outcome = tally.count(rule);
+    println!(
+        "{} ballots, {} projects, budget {budget}; by {}:",
+        tally.ballots(),
+        projects.len(),
+        rule.pabulib_name()
+    );
+    for &p in &outcome.selected {
+        println!(
+            "  {:<12} {:>14} {:>8} votes  {}",
+            projects[p].id,
+            projects[p].cost,
+            tally.votes()[p],
+            instance.projects[p].name
+        );
+    }
+    println!("spent {} of {budget}", outcome.spent);
+    Ok(())
 }

@@ -842,3 +842,60 @@ fn database_errors_are_said_once_with_a_hint() {
     );
     assert!(!stderr.contains("timed out"), "{stderr}");
 }
+
+/// Anyone can recount a published budget: `baladiya participation count`
+/// reads a pabulib file and prints what each rule selects; a damaged file
+/// is refused naming its line.
+#[test]
+fn a_pabulib_budget_is_recounted_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Budget 100 among four voters: x by all, y by two, z by the other two.
+    std::fs::write(
+        dir.path().join("giza.pb"),
+        "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost;name\nx;60;حديقة\ny;40;إنارة\nz;20;تصريف\nVOTES\nvoter_id;vote\n1;x,y\n2;x,y\n3;x,z\n4;x,z\n",
+    )
+    .expect("write");
+    let count = |rule: &str| {
+        let output = baladiya(dir.path())
+            .args(["participation", "count", "giza.pb", "--rule", rule])
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    // Greedy: x (4 votes), then y before z (2 votes each, y's id first).
+    let greedy = count("greedy");
+    assert!(
+        greedy.contains("4 ballots, 3 projects, budget 100; by greedy"),
+        "{greedy}"
+    );
+    assert!(
+        greedy.contains("إنارة") && !greedy.contains("تصريف"),
+        "{greedy}"
+    );
+    assert!(greedy.contains("spent 100 of 100"), "{greedy}");
+    // Equal Shares: x, then y's two voters have 10 each left (20 < 40),
+    // z's two pay 10 each.
+    let shares = count("equalshares");
+    assert!(
+        shares.contains("تصريف") && !shares.contains("إنارة"),
+        "{shares}"
+    );
+    assert!(shares.contains("spent 80 of 100"), "{shares}");
+
+    std::fs::write(
+        dir.path().join("bad.pb"),
+        "META\nkey;value\nbudget;100\nPROJECTS\nproject_id;cost\nx;0\n",
+    )
+    .expect("write");
+    let output = baladiya(dir.path())
+        .args(["participation", "count", "bad.pb"])
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("line 6") && stderr.contains("above zero"),
+        "{stderr}"
+    );
+}

@@ -1,6 +1,9 @@
 //! Community participation: participatory budgets, their ballots and the
 //! rules that count them.
 //!
+//! - [`phases`]: a participatory process's dated phases (information,
+//!   proposals, supports, review, voting, results, implementation; any
+//!   skipped), and which is under way on a given day.
 //! - [`ballot`]: a budget's projects and how it is voted on — knapsack
 //!   (spend up to the budget) or approval (choose up to N) — and a ballot
 //!   that is valid once it exists.
@@ -14,6 +17,7 @@
 pub mod ballot;
 pub mod count;
 pub mod pabulib;
+pub mod phases;
 
 #[cfg(test)]
 mod fuzz;
