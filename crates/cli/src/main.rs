@@ -1531,21 +1531,6 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redacts_passwords_in_urls() {
-        assert_eq!(
-            redact("postgres://app:secret@db:5432/b"),
-            "postgres://app:***@db:5432/b"
-        );
-        assert_eq!(redact("postgres://app@db/b"), "postgres://app@db/b");
-        assert_eq!(redact("sqlite://baladiya.db"), "sqlite://baladiya.db");
-    }
-}
-
 /// `baladiya participation count FILE --rule RULE`: the projects a
 /// pabulib file's budget selects by the rule, with their cost and votes.
 fn recount(file: &Path, rule: &str) -> Result<()> {
@@ -1591,4 +1576,19 @@ fn recount(file: &Path, rule: &str) -> Result<()> {
     }
     println!("spent {} of {budget}", outcome.spent);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_in_urls() {
+        assert_eq!(
+            redact("postgres://app:secret@db:5432/b"),
+            "postgres://app:***@db:5432/b"
+        );
+        assert_eq!(redact("postgres://app@db/b"), "postgres://app@db/b");
+        assert_eq!(redact("sqlite://baladiya.db"), "sqlite://baladiya.db");
+    }
 }
