@@ -1,12 +1,6 @@
 //! "My affairs" (`/account`): the citizen's applications with their
 //! licenses and payments, their reports, and signing out.
 
-use crate::http::auth::{CITIZEN_COOKIE, citizen_of};
-use crate::http::auth::{cookie, same_secret};
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::json::WebForm;
-use crate::http::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -17,6 +11,13 @@ use baladiya_app::citizens::Affairs;
 use baladiya_domain::ErrorCode;
 use baladiya_domain::citizens::any_mobile;
 use serde::Deserialize;
+
+use crate::http::auth::{CITIZEN_COOKIE, citizen_of};
+use crate::http::auth::{cookie, same_secret};
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::json::WebForm;
+use crate::http::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

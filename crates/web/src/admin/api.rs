@@ -1,12 +1,11 @@
 //! The administration's JSON API under `/api/v1`: staff API tokens and
 //! who they belong to, org units, staff users and the roles granted them.
 
-use axum::Json;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use axum::{Json, Router};
 use baladiya_app::admin::UnitForm;
 use baladiya_domain::org::{Department, OrgUnit};
 use baladiya_store::SessionKind;

@@ -2,12 +2,11 @@
 //! (with their numerators and denominators, for audit) filtered by
 //! indicator, unit (with everything below it) and period.
 
-use axum::Json;
-use axum::Router;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Json, Router};
 use baladiya_app::indicators::PublishedValue;
 use baladiya_domain::ErrorCode;
 use serde::Deserialize;

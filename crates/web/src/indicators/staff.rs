@@ -2,13 +2,6 @@
 //! a CSV file, their review, and the references (targets, sources) of
 //! each indicator.
 
-use crate::drawing::charts::number;
-use crate::http::auth::Staff;
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::json::WebQuery;
-use crate::http::state::AppState;
-use crate::http::views::summary;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -19,6 +12,14 @@ use baladiya_app::Principal;
 use baladiya_domain::ErrorCode;
 use baladiya_domain::org::OrgUnit;
 use serde::Deserialize;
+
+use crate::drawing::charts::number;
+use crate::http::auth::Staff;
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::json::WebQuery;
+use crate::http::state::AppState;
+use crate::http::views::summary;
 
 /// The staff page for values units report: enter one, upload a CSV, and
 /// review what the units below entered.

@@ -4,12 +4,11 @@
 //! and the reconciliation report for staff.
 
 use askama::Template;
-use axum::Json;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use axum::{Json, Router};
 use axum_extra::extract::CookieJar;
 use baladiya_app::{AppError, Principal};
 use baladiya_domain::ErrorCode;

@@ -3,19 +3,6 @@
 //! conformance to the published procedure, figures by unit and month, and
 //! two units side by side; each figure links to the cases behind it.
 
-use super::filters::Names;
-use super::filters::ProcessQuery;
-use super::filters::median_days;
-use super::filters::number;
-use super::filters::percent;
-use super::filters::wait;
-use crate::http::auth::{Staff, urlencode};
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::json::WebQuery;
-use crate::http::state::AppState;
-use crate::http::views::{Options, unit_options};
-use crate::process::map::{Edge, Node, draw};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -26,6 +13,15 @@ use baladiya_domain::ErrorCode;
 use baladiya_domain::people::Permission;
 use baladiya_domain::process::analysis::{AnalysedCase, Analysis, Selector};
 use baladiya_domain::process::performance::Group;
+
+use super::filters::{Names, ProcessQuery, median_days, number, percent, wait};
+use crate::http::auth::{Staff, urlencode};
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::json::WebQuery;
+use crate::http::state::AppState;
+use crate::http::views::{Options, unit_options};
+use crate::process::map::{Edge, Node, draw};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/staff/process", get(analysis_page))

@@ -1,16 +1,6 @@
 //! The cases behind a figure of the analysis: the applications that took
 //! a path, waited at a step or left the published procedure.
 
-use super::analysis::analyse;
-use super::analysis::oversee;
-use super::filters::Names;
-use super::filters::ProcessQuery;
-use super::filters::percent;
-use crate::http::auth::Staff;
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::json::WebQuery;
-use crate::http::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::{RawQuery, State};
@@ -18,6 +8,14 @@ use axum::response::Response;
 use axum::routing::get;
 use baladiya_app::Principal;
 use baladiya_domain::process::analysis::AnalysedCase;
+
+use super::analysis::{analyse, oversee};
+use super::filters::{Names, ProcessQuery, percent};
+use crate::http::auth::Staff;
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::json::WebQuery;
+use crate::http::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/staff/process/cases", get(cases_page))

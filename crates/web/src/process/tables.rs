@@ -1,14 +1,5 @@
 //! Every table of the analysis as a CSV file.
 
-use super::analysis::analyse;
-use super::analysis::oversee;
-use super::filters::Names;
-use super::filters::ProcessQuery;
-use crate::http::auth::Staff;
-use crate::http::error::WebError;
-use crate::http::i18n::Tr;
-use crate::http::json::WebQuery;
-use crate::http::state::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -17,6 +8,14 @@ use axum::routing::get;
 use baladiya_domain::ErrorCode;
 use baladiya_domain::process::Durations;
 use baladiya_domain::process::performance::Group;
+
+use super::analysis::{analyse, oversee};
+use super::filters::{Names, ProcessQuery};
+use crate::http::auth::Staff;
+use crate::http::error::WebError;
+use crate::http::i18n::Tr;
+use crate::http::json::WebQuery;
+use crate::http::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/staff/process/{table}", get(csv_table))

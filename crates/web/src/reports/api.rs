@@ -2,12 +2,11 @@
 //! staff actions, following, the reporter's confirmation), report photos,
 //! and the anonymized open-data exports (GeoJSON and CSV).
 
-use axum::Json;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::{Json, Router};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::reports::ReportCategory;
 use baladiya_domain::reports::lifecycle::ReportAction;

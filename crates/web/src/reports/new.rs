@@ -2,21 +2,6 @@
 //! questions and possible duplicates nearby; filing once, and the page
 //! that says the report was received.
 
-use super::map::MAX_FORM_BYTES;
-use super::map::category_options;
-use super::map::mapped_units;
-use super::report::ReportPageQuery;
-use crate::drawing::maps::{MapSettings, map_settings, with_map_policy};
-use crate::http::auth::{Staff, same_secret, visitor_csrf, visitor_csrf_ok};
-use crate::http::client::Client;
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::json::{WebQuery, forbidden_in_pairs, printable, refuse};
-use crate::http::multipart::{read_bytes, read_text};
-use crate::http::state::AppState;
-use crate::http::views::SummaryItem;
-use crate::http::views::{Options, unit_options};
-use crate::reports::api::report_id;
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Request, State};
@@ -29,6 +14,20 @@ use baladiya_app::{AppError, Principal};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::reports::{AttributeType, ReportCategory};
 use serde::Deserialize;
+
+use super::map::{MAX_FORM_BYTES, category_options, mapped_units};
+use super::report::ReportPageQuery;
+use crate::drawing::maps::{MapSettings, map_settings, with_map_policy};
+use crate::http::auth::{Staff, same_secret, visitor_csrf, visitor_csrf_ok};
+use crate::http::client::Client;
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::json::{WebQuery, forbidden_in_pairs, printable, refuse};
+use crate::http::multipart::{read_bytes, read_text};
+use crate::http::state::AppState;
+use crate::http::views::SummaryItem;
+use crate::http::views::{Options, unit_options};
+use crate::reports::api::report_id;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

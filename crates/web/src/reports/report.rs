@@ -2,15 +2,6 @@
 //! reporter's confirmation that it was resolved (or not); and the details
 //! and history the staff's report page shares.
 
-use super::map::status_label;
-use crate::drawing::maps::{MapSettings, map_settings, with_map_policy};
-use crate::http::auth::{Staff, visitor_csrf, visitor_csrf_ok};
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::json::{WebForm, WebQuery};
-use crate::http::state::AppState;
-use crate::http::views::{SummaryItem, date_time};
-use crate::reports::api::{report_id, reporter_action_named};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -26,6 +17,16 @@ use baladiya_domain::reports::lifecycle::{ReportAction, ReportState, apply};
 use baladiya_domain::text::redact_contacts;
 use baladiya_store::ReportRecord;
 use serde::Deserialize;
+
+use super::map::status_label;
+use crate::drawing::maps::{MapSettings, map_settings, with_map_policy};
+use crate::http::auth::{Staff, visitor_csrf, visitor_csrf_ok};
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::json::{WebForm, WebQuery};
+use crate::http::state::AppState;
+use crate::http::views::{SummaryItem, date_time};
+use crate::reports::api::{report_id, reporter_action_named};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -19,13 +19,8 @@ use baladiya_domain::reports::lifecycle::{ReportAction, ReportState, ReportStatu
 use baladiya_domain::reports::location::Location;
 use serde::Deserialize;
 
-use super::map::Row;
-use super::map::rows;
-use super::map::status_label;
-use super::report::HistoryLine;
-use super::report::ReportView;
-use super::report::history;
-use super::report::report_view;
+use super::map::{Row, rows, status_label};
+use super::report::{HistoryLine, ReportView, history, report_view};
 use crate::drawing::maps::{MapSettings, map_settings, with_map_policy};
 use crate::http::auth::{Staff, same_secret};
 use crate::http::error::{WebError, page};

@@ -1,14 +1,6 @@
 //! The alerts page: the alerts open now and those closed lately, with the
 //! rule, the place and the reading that raised each.
 
-use super::overview::condition_text;
-use super::overview::local;
-use super::overview::measure_name;
-use crate::drawing::charts::number;
-use crate::http::auth::Staff;
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -17,6 +9,13 @@ use axum::routing::get;
 use baladiya_app::Principal;
 use baladiya_app::alerts::AlertView;
 use baladiya_domain::sensors::rules::Condition;
+
+use super::overview::{condition_text, local, measure_name};
+use crate::drawing::charts::number;
+use crate::http::auth::Staff;
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/sensors/alerts", get(alerts_page))

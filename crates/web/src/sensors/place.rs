@@ -1,18 +1,6 @@
 //! A place's page: its datastreams with their latest readings, a
 //! building's energy and water use, its night flow and its alerts.
 
-use super::alerts::AlertLine;
-use super::alerts::alert_line;
-use super::overview::latest;
-use super::overview::local;
-use super::overview::measure_name;
-use super::stream::number_fine;
-use crate::drawing::charts::number;
-use crate::http::auth::Staff;
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::state::AppState;
-use crate::sensors::api::entity_id;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -23,6 +11,16 @@ use baladiya_app::sensors::Step;
 use baladiya_domain::ErrorCode;
 use baladiya_domain::sensors::measure::{Measure, per_square_metre_a_year};
 use chrono::{DateTime, Duration};
+
+use super::alerts::{AlertLine, alert_line};
+use super::overview::{latest, local, measure_name};
+use super::stream::number_fine;
+use crate::drawing::charts::number;
+use crate::http::auth::Staff;
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::state::AppState;
+use crate::sensors::api::entity_id;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/sensors/places/{thing}", get(place_page))

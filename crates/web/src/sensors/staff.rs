@@ -1,16 +1,6 @@
 //! The staff's sensors page: alert rules and switching them, places,
 //! device credentials for a unit, and making a datastream private.
 
-use super::overview::condition_text;
-use super::overview::measure_name;
-use crate::http::auth::Staff;
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::json::{WebForm, WebQuery};
-use crate::http::state::AppState;
-use crate::http::views::SummaryItem;
-use crate::http::views::summary;
-use crate::sensors::api::entity_id;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -20,6 +10,15 @@ use baladiya_app::Principal;
 use baladiya_app::alerts::RuleInput;
 use baladiya_domain::ErrorCode;
 use serde::Deserialize;
+
+use super::overview::{condition_text, measure_name};
+use crate::http::auth::Staff;
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::json::{WebForm, WebQuery};
+use crate::http::state::AppState;
+use crate::http::views::{SummaryItem, summary};
+use crate::sensors::api::entity_id;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -1,16 +1,6 @@
 //! A datastream's page: its readings over a chosen range as a chart
 //! beside the same figures as a table.
 
-use super::overview::latest;
-use super::overview::local;
-use super::overview::measure_name;
-use crate::drawing::charts::line_chart;
-use crate::http::auth::Staff;
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::json::WebQuery;
-use crate::http::state::AppState;
-use crate::sensors::api::entity_id;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -21,6 +11,15 @@ use baladiya_app::sensors::Step;
 use baladiya_domain::sensors::measure::Measure;
 use chrono::{DateTime, Duration};
 use serde::Deserialize;
+
+use super::overview::{latest, local, measure_name};
+use crate::drawing::charts::line_chart;
+use crate::http::auth::Staff;
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::json::WebQuery;
+use crate::http::state::AppState;
+use crate::sensors::api::entity_id;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/sensors/datastreams/{id}", get(stream_page))

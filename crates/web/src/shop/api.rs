@@ -2,12 +2,11 @@
 //! or at the counter), workflow actions, tracking, ratings and license
 //! verification.
 
-use axum::Json;
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::{Json, Router};
 use baladiya_app::applications::{ActionRequest, InboxFilter, Submission, Upload};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::country::Country;

@@ -2,16 +2,8 @@
 //! your answers" page, filing once (the form's idempotency key) and the
 //! page that says it was received.
 
-use super::catalog::fee_text;
-use super::catalog::money;
-use crate::http::auth::{Staff, visitor_csrf, visitor_csrf_ok};
-use crate::http::client::Client;
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::multipart::multipart_of;
-use crate::http::state::AppState;
-use crate::http::views::SummaryItem;
-use crate::shop::api::{MAX_UPLOAD_BYTES, read_multipart};
+use std::collections::BTreeMap;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
@@ -27,7 +19,15 @@ use baladiya_domain::org::OrgUnit;
 use baladiya_domain::{ErrorCode, FieldError};
 use baladiya_store::NewDocument;
 
-use std::collections::BTreeMap;
+use super::catalog::{fee_text, money};
+use crate::http::auth::{Staff, visitor_csrf, visitor_csrf_ok};
+use crate::http::client::Client;
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::multipart::multipart_of;
+use crate::http::state::AppState;
+use crate::http::views::SummaryItem;
+use crate::shop::api::{MAX_UPLOAD_BYTES, read_multipart};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

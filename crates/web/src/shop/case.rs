@@ -2,14 +2,8 @@
 //! history, the actions the reader may take, and who works on it (the
 //! assignment block the reports' staff pages share).
 
-use super::catalog::money;
-use super::license::shown_values;
-use crate::http::auth::{Staff, same_secret};
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::json::{WebForm, WebQuery};
-use crate::http::state::AppState;
-use crate::http::views::SummaryItem;
+use std::collections::BTreeMap;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -23,7 +17,15 @@ use baladiya_domain::catalog::{Action, StepKind};
 use baladiya_domain::people::Permission;
 use baladiya_domain::workflow::Status;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+
+use super::catalog::money;
+use super::license::shown_values;
+use crate::http::auth::{Staff, same_secret};
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::json::{WebForm, WebQuery};
+use crate::http::state::AppState;
+use crate::http::views::SummaryItem;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

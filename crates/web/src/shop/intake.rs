@@ -1,16 +1,8 @@
 //! Counter intake: the services a clerk may file for walk-in applicants,
 //! and the application form filled at the counter.
 
-use super::apply::FormState;
-use super::apply::apply_page;
-use super::apply::submitted_url;
-use super::apply::typed_values;
-use crate::http::auth::{Staff, same_secret};
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::multipart::multipart_of;
-use crate::http::state::AppState;
-use crate::shop::api::{MAX_UPLOAD_BYTES, read_multipart};
+use std::collections::BTreeMap;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
@@ -20,7 +12,14 @@ use axum::routing::get;
 use baladiya_app::{AppError, Principal};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::people::Permission;
-use std::collections::BTreeMap;
+
+use super::apply::{FormState, apply_page, submitted_url, typed_values};
+use crate::http::auth::{Staff, same_secret};
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::multipart::multipart_of;
+use crate::http::state::AppState;
+use crate::shop::api::{MAX_UPLOAD_BYTES, read_multipart};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -1,12 +1,8 @@
 //! The printable license and its public verification by code or QR,
 //! the holder's copy, and the training certificates verified the same way.
 
-use crate::http::auth::{Staff, visitor_csrf_ok};
-use crate::http::client::Client;
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::json::{WebForm, WebQuery};
-use crate::http::state::AppState;
+use std::collections::BTreeMap;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -20,7 +16,13 @@ use baladiya_domain::ErrorCode;
 use baladiya_domain::catalog::FieldKind;
 use baladiya_domain::country::Country;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+
+use crate::http::auth::{Staff, visitor_csrf_ok};
+use crate::http::client::Client;
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::json::{WebForm, WebQuery};
+use crate::http::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -2,19 +2,8 @@
 //! state and history, completing a returned application, rating the
 //! service once it is decided.
 
-use super::apply::DocInput;
-use super::apply::doc_inputs;
-use super::catalog::ContactCard;
-use super::catalog::money;
-use crate::http::auth::{visitor_csrf, visitor_csrf_ok};
-use crate::http::client::Client;
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::json::WebForm;
-use crate::http::multipart::multipart_of;
-use crate::http::state::AppState;
-use crate::http::views::SummaryItem;
-use crate::shop::api::{MAX_UPLOAD_BYTES, read_multipart};
+use std::collections::BTreeMap;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -27,7 +16,18 @@ use baladiya_app::applications::ApplicationView;
 use baladiya_domain::ErrorCode;
 use baladiya_domain::workflow::Status;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+
+use super::apply::{DocInput, doc_inputs};
+use super::catalog::{ContactCard, money};
+use crate::http::auth::{visitor_csrf, visitor_csrf_ok};
+use crate::http::client::Client;
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::json::WebForm;
+use crate::http::multipart::multipart_of;
+use crate::http::state::AppState;
+use crate::http::views::SummaryItem;
+use crate::shop::api::{MAX_UPLOAD_BYTES, read_multipart};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -1,16 +1,6 @@
 //! Staff sign in and out: the sign-in page with its throttling, and the
 //! session cookie with its anti-forgery token.
 
-use crate::http::auth::{
-    Staff, csrf_cookie, expired_session_cookie, safe_next, same_secret, session_cookie, urlencode,
-    visitor_csrf, visitor_csrf_ok,
-};
-use crate::http::client::Client;
-use crate::http::error::{WebError, message, page};
-use crate::http::i18n::Tr;
-use crate::http::json::{WebForm, WebQuery};
-use crate::http::state::AppState;
-use crate::http::views::SummaryItem;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -22,6 +12,17 @@ use baladiya_app::{AppError, Principal};
 use baladiya_domain::ErrorCode;
 use baladiya_store::SessionKind;
 use serde::Deserialize;
+
+use crate::http::auth::{
+    Staff, csrf_cookie, expired_session_cookie, safe_next, same_secret, session_cookie, urlencode,
+    visitor_csrf, visitor_csrf_ok,
+};
+use crate::http::client::Client;
+use crate::http::error::{WebError, message, page};
+use crate::http::i18n::Tr;
+use crate::http::json::{WebForm, WebQuery};
+use crate::http::state::AppState;
+use crate::http::views::SummaryItem;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -1,11 +1,6 @@
 //! Training needs: who in a unit still lacks the courses their role
 //! calls for, and the sessions that would meet them.
 
-use crate::http::auth::Staff;
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::json::WebQuery;
-use crate::http::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -15,6 +10,12 @@ use baladiya_app::{AppError, Principal};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::people::Permission;
 use serde::Deserialize;
+
+use crate::http::auth::Staff;
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::json::WebQuery;
+use crate::http::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/staff/training/needs", get(needs))

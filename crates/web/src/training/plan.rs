@@ -1,12 +1,6 @@
 //! The training plan as the center writes it: courses, sessions, trainers
 //! and venues, entered and corrected through forms.
 
-use super::sessions::DoneQuery;
-use crate::http::auth::{Staff, same_secret};
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::json::{WebForm, WebQuery};
-use crate::http::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -14,15 +8,20 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use baladiya_app::{AppError, Principal};
-use baladiya_domain::ErrorCode;
-use baladiya_domain::Fields;
 use baladiya_domain::catalog::parse_amount;
 use baladiya_domain::org::UnitCode;
 use baladiya_domain::people::Role;
 use baladiya_domain::training::needs::list;
+use baladiya_domain::{ErrorCode, Fields};
 use baladiya_store::{NewCourse, NewSession};
-use chrono::Datelike;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
+
+use super::sessions::DoneQuery;
+use crate::http::auth::{Staff, same_secret};
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::json::{WebForm, WebQuery};
+use crate::http::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -1,11 +1,6 @@
 //! A trainee's record: one's own seats and certificates, a colleague's
 //! record for those who oversee them, and a certificate with its QR code.
 
-use super::sessions::dates;
-use crate::http::auth::Staff;
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -14,6 +9,12 @@ use axum::routing::get;
 use baladiya_app::{AppError, Principal};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::people::Permission;
+
+use super::sessions::dates;
+use crate::http::auth::Staff;
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -1,12 +1,6 @@
 //! The training report: seats, attendance, completion and cost by unit,
 //! course and month, for the center and the units' heads.
 
-use super::sessions::dates;
-use crate::http::auth::Staff;
-use crate::http::error::{WebError, page};
-use crate::http::i18n::Tr;
-use crate::http::json::WebQuery;
-use crate::http::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -17,6 +11,13 @@ use baladiya_app::training_records::GroupFigures;
 use baladiya_domain::country::Currency;
 use baladiya_domain::training::report::Tally;
 use serde::Deserialize;
+
+use super::sessions::dates;
+use crate::http::auth::Staff;
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::json::WebQuery;
+use crate::http::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/staff/training/report", get(report))

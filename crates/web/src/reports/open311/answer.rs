@@ -2,9 +2,6 @@
 //! JSON or as XML, so the formats cannot drift, and the error array with
 //! one entry per problem.
 
-use super::Format;
-use crate::http::error::{WebError, status_of};
-use crate::http::i18n::Tr;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use baladiya_app::AppError;
@@ -13,6 +10,10 @@ use baladiya_domain::text::without_forbidden_chars;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use serde_json::Value;
+
+use super::Format;
+use crate::http::error::{WebError, status_of};
+use crate::http::i18n::Tr;
 
 /// An answer, written as JSON or as XML.
 pub(super) enum Doc {

@@ -1,19 +1,16 @@
 //! Discovery: where clients find the endpoint, its formats and its
 //! changeset, also at `/open311/discovery.*`.
 
-use super::CHANGESET;
-use super::Format;
-use super::answer::Doc;
-use super::answer::respond;
-use super::answer::text;
-use super::params::not_found;
-use super::split_format;
-use crate::http::client::base_url;
-use crate::http::i18n::Tr;
-use crate::http::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+
+use super::answer::{Doc, respond, text};
+use super::params::not_found;
+use super::{CHANGESET, Format, split_format};
+use crate::http::client::base_url;
+use crate::http::i18n::Tr;
+use crate::http::state::AppState;
 
 pub(super) fn discovery(
     state: &AppState,

@@ -13,9 +13,7 @@ use axum::routing::get;
 use crate::http::state::AppState;
 use discovery::discovery_at_root;
 use params::collection;
-use requests::one_request;
-use requests::post_request;
-use requests::token;
+use requests::{one_request, post_request, token};
 use services::definition;
 
 mod answer;

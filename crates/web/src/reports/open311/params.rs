@@ -2,20 +2,18 @@
 //! name and format, parameters holding forbidden characters; and the
 //! collections' `GET`.
 
-use super::Format;
-use super::JURISDICTION;
-use super::answer::error;
-use super::answer::errors;
-use super::discovery::discovery;
-use super::requests::requests;
-use super::services::services;
-use super::split_format;
-use crate::http::i18n::Tr;
-use crate::http::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use baladiya_domain::text::has_forbidden_chars;
+
+use super::answer::{error, errors};
+use super::discovery::discovery;
+use super::requests::requests;
+use super::services::services;
+use super::{Format, JURISDICTION, split_format};
+use crate::http::i18n::Tr;
+use crate::http::state::AppState;
 
 /// The error answer for a `jurisdiction_id` this server does not serve.
 pub(super) fn wrong_jurisdiction(tr: &Tr, format: Format, id: Option<&str>) -> Option<Response> {

@@ -3,25 +3,6 @@
 //! client with an API key. Never the reporter's name, e-mail, phone,
 //! device or account.
 
-use super::DEFAULT_DAYS;
-use super::DEFAULT_LIMIT;
-use super::Format;
-use super::answer::Doc;
-use super::answer::app_error;
-use super::answer::error;
-use super::answer::errors;
-use super::answer::opt_text;
-use super::answer::respond;
-use super::answer::text;
-use super::params::first;
-use super::params::not_found;
-use super::params::refused_params;
-use super::params::resource;
-use super::params::wrong_jurisdiction;
-use super::split_format;
-use crate::http::client::base_url;
-use crate::http::i18n::Tr;
-use crate::http::state::AppState;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -35,6 +16,13 @@ use baladiya_domain::text::redact_contacts;
 use baladiya_store::{PublicReport, ReportQuery};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde_json::Value;
+
+use super::answer::{Doc, app_error, error, errors, opt_text, respond, text};
+use super::params::{first, not_found, refused_params, resource, wrong_jurisdiction};
+use super::{DEFAULT_DAYS, DEFAULT_LIMIT, Format, split_format};
+use crate::http::client::base_url;
+use crate::http::i18n::Tr;
+use crate::http::state::AppState;
 
 /// A W3C date-time (`2026-11-20T08:00:00+02:00`, or `Z`), or a date alone
 /// (the start of the day, or its end for `end_date`).

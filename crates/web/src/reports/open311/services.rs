@@ -1,18 +1,16 @@
 //! The service list and a service's definition (its attributes), from
 //! the catalog's report categories.
 
-use super::Format;
-use super::answer::Doc;
-use super::answer::error;
-use super::answer::respond;
-use super::answer::text;
-use super::params::resource;
-use crate::http::i18n::Tr;
-use crate::http::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
+
+use super::Format;
+use super::answer::{Doc, error, respond, text};
+use super::params::resource;
+use crate::http::i18n::Tr;
+use crate::http::state::AppState;
 
 pub(super) fn services(state: &AppState, tr: &Tr, format: Format) -> Response {
     let lang = tr.lang();

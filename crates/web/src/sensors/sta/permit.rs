@@ -1,13 +1,14 @@
 //! What a writer may touch: the places an entity belongs to, the unit of
 //! a credential or a staff member, and a whole plan checked before it runs.
 
+use baladiya_app::sensors::{SensorWriter, place_unit};
+use baladiya_domain::sensors::entity::Kind;
+use baladiya_store::{Relation, StaRef, StaStep};
+
 use super::StaError;
 use super::graph::Graph;
 use super::plan::Plan;
 use crate::http::state::AppState;
-use baladiya_app::sensors::{SensorWriter, place_unit};
-use baladiya_domain::sensors::entity::Kind;
-use baladiya_store::{Relation, StaRef, StaStep};
 
 /// The Things an entity belongs to, for who may change it: a Thing
 /// itself; a Datastream's or a HistoricalLocation's Thing; the Things

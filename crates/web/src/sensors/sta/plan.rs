@@ -1,6 +1,7 @@
 //! A create planned before it runs: every property of the entity and of
 //! each related entity checked, in order, as the steps the store then
 //! runs in one transaction; and an observation read from its JSON.
+use baladiya_app::sensors::place_unit;
 use baladiya_domain::sensors::entity::Kind;
 use baladiya_domain::sensors::filter::{Value as FilterValue, parse_time};
 use baladiya_store::{ObservationRow, Relation, StaRef, StaStep};
@@ -9,7 +10,6 @@ use serde_json::{Map, Value, json};
 
 use super::StaError;
 use super::limits::{check_size, json_size};
-use baladiya_app::sensors::place_unit;
 
 /// A create being planned.
 pub(super) struct Plan {

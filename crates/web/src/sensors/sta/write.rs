@@ -6,6 +6,7 @@
 
 use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};
+use baladiya_app::sensors::{SensorWriter, place_unit};
 use baladiya_domain::sensors::entity::{Kind, MAX_PATCH_OPERATIONS};
 use baladiya_store::{ObservationRow, Relation, StaRef, StaStep};
 use chrono::Utc;
@@ -14,19 +15,11 @@ use serde_json::{Map, Value, json};
 use super::graph::{Graph, Target};
 use super::limits::{check_size, json_size};
 use super::path::{ResourcePath, Tail};
-use super::permit::require_places;
-use super::permit::require_plan;
-use super::permit::require_unit;
-use super::permit::things_of;
-use super::plan::Plan;
-use super::plan::check_entity;
-use super::plan::now_iso;
-use super::plan::observation_row;
-use super::plan::own_properties;
+use super::permit::{require_places, require_plan, require_unit, things_of};
+use super::plan::{Plan, check_entity, now_iso, observation_row, own_properties};
 use super::render::{Ctx, Private, render_entity};
 use super::{Budget, StaError, created};
 use crate::http::state::AppState;
-use baladiya_app::sensors::{SensorWriter, place_unit};
 
 pub async fn post(
     state: &AppState,
