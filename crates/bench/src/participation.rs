@@ -139,7 +139,7 @@ pub async fn run(_options: &BenchOptions) -> Result<Value> {
         for (r, rule) in RULES.into_iter().enumerate() {
             let name = rule.pabulib_name();
             their_seconds[r] += row[format!("{name}_seconds")].as_f64().unwrap_or_default();
-            let expected: Vec<String> = serde_json::from_value(row[name].clone())?;
+            let expected: Vec<String> = serde_json::from_value(row[name.as_str()].clone())?;
             if expected != winners[d][r] {
                 bail!("district {}: {name} differs from pabutools", d + 1);
             }

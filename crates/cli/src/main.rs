@@ -188,7 +188,9 @@ enum ParticipationCommand {
     Count {
         file: PathBuf,
         /// greedy, equalshares (the Method of Equal Shares with cost
-        /// utilities) or equalshares/cardinal
+        /// utilities) or equalshares/cardinal; /addN after either completes
+        /// it, raising each voter's share by N until no money is left that
+        /// could buy a supported project
         #[arg(long, default_value = "equalshares")]
         rule: String,
     },
@@ -1534,17 +1536,12 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
 /// `baladiya participation count FILE --rule RULE`: the projects a
 /// pabulib file's budget selects by the rule, with their cost and votes.
 fn recount(file: &Path, rule: &str) -> Result<()> {
-    use baladiya_domain::participation::count::{Rule, Tally, Utility};
+    use baladiya_domain::participation::count::{Rule, Tally};
     use baladiya_domain::participation::pabulib::{Instance, MAX_BYTES};
-    let rule = match rule {
-        "greedy" => Rule::Greedy,
-        "equalshares" => Rule::EqualShares {
-            utility: Utility::Cost,
-        },
-        "equalshares/cardinal" => Rule::EqualShares {
-            utility: Utility::Cardinal,
-        },
-        other => bail!("--rule {other}: use greedy, equalshares or equalshares/cardinal"),
+    let Some(rule) = Rule::parse(rule) else {
+        bail!(
+            "--rule {rule}: use greedy, equalshares, equalshares/cardinal, or either with /addN (completion)"
+        );
     };
     let size = std::fs::metadata(file)
         .with_context(|| format!("reading {}", file.display()))?

@@ -1,6 +1,7 @@
 //! Participatory budgeting's counting rules against the reference
 //! implementation: Baladiya writes instances in the pabulib format, counts
-//! them with its own greedy and Method of Equal Shares, and `pabutools`
+//! them with its own greedy and Method of Equal Shares (plain and
+//! completed), and `pabutools`
 //! (from PyPI) reads the same files and counts them its way; the winners
 //! must be the same, ties and all.
 
@@ -66,12 +67,22 @@ fn instance(seed: u64) -> Instance {
             chosen
         })
         .collect();
+    // Completion raises each voter's share by about a tenth of it at
+    // first, so the reference implementation stays quick.
+    let increment = (budget / voters as i64 / 10).max(1);
+    let utility = if seed.is_multiple_of(2) {
+        Utility::Cost
+    } else {
+        Utility::Cardinal
+    };
+    let completed = Rule::EqualSharesCompleted { utility, increment };
     Instance {
         meta: vec![
             ("description".into(), format!("instance {seed}")),
             ("country".into(), "Egypt".into()),
             ("budget".into(), budget.to_string()),
             ("vote_type".into(), "approval".into()),
+            ("rule".into(), completed.pabulib_name()),
         ],
         projects: rows,
         votes,

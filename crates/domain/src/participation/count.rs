@@ -44,20 +44,54 @@ pub enum Utility {
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Rule {
     Greedy,
-    EqualShares { utility: Utility },
+    EqualShares {
+        utility: Utility,
+    },
+    /// The Method of Equal Shares completed as cities run it: while money
+    /// is left that could buy another supported project, count again with
+    /// each voter's share raised by `increment` (minor units); the first
+    /// count that leaves nothing affordable wins, or the last one within
+    /// the budget (`pabutools`' `voter_budget_increment`).
+    EqualSharesCompleted {
+        utility: Utility,
+        increment: i64,
+    },
 }
 
 impl Rule {
-    /// The rule's name in pabulib's `rule` field.
-    pub fn pabulib_name(self) -> &'static str {
+    /// A rule from its name (see [`Rule::pabulib_name`]).
+    pub fn parse(name: &str) -> Option<Rule> {
+        let (rest, increment) = match name.rsplit_once("/add") {
+            Some((rest, n)) => (rest, Some(n.parse::<i64>().ok().filter(|n| *n > 0)?)),
+            None => (name, None),
+        };
+        let utility = match rest {
+            "greedy" => return increment.is_none().then_some(Rule::Greedy),
+            "equalshares" => Utility::Cost,
+            "equalshares/cardinal" => Utility::Cardinal,
+            _ => return None,
+        };
+        Some(match increment {
+            None => Rule::EqualShares { utility },
+            Some(increment) => Rule::EqualSharesCompleted { utility, increment },
+        })
+    }
+
+    /// The rule's name, as pabulib's `rule` field writes it (`greedy`,
+    /// `equalshares`, `equalshares/add100`; `/cardinal` for cardinal
+    /// utilities).
+    pub fn pabulib_name(self) -> String {
+        let utility = |u| match u {
+            Utility::Cost => "",
+            Utility::Cardinal => "/cardinal",
+        };
         match self {
-            Rule::Greedy => "greedy",
-            Rule::EqualShares {
-                utility: Utility::Cost,
-            } => "equalshares",
-            Rule::EqualShares {
-                utility: Utility::Cardinal,
-            } => "equalshares/cardinal",
+            Rule::Greedy => "greedy".into(),
+            Rule::EqualShares { utility: u } => format!("equalshares{}", utility(u)),
+            Rule::EqualSharesCompleted {
+                utility: u,
+                increment,
+            } => format!("equalshares{}/add{increment}", utility(u)),
         }
     }
 }
@@ -133,6 +167,9 @@ impl<'a> Tally<'a> {
         match rule {
             Rule::Greedy => self.greedy(),
             Rule::EqualShares { utility } => self.equal_shares(utility),
+            Rule::EqualSharesCompleted { utility, increment } => {
+                self.equal_shares_completed(utility, increment)
+            }
         }
     }
 
@@ -168,11 +205,53 @@ impl<'a> Tally<'a> {
     /// project splits the classes of its supporters, so a round looks at a
     /// project's classes, not at each of its voters.
     pub fn equal_shares(&self, utility: Utility) -> Outcome {
-        let voters = self.ballots.len();
-        if voters == 0 {
+        if self.ballots.is_empty() {
             return self.outcome(Vec::new());
         }
-        let share = BigRational::new(BigInt::from(self.amount), BigInt::from(voters));
+        self.equal_shares_from(utility, self.first_share())
+    }
+
+    /// Each voter's share of the budget at first.
+    fn first_share(&self) -> BigRational {
+        BigRational::new(BigInt::from(self.amount), BigInt::from(self.ballots.len()))
+    }
+
+    /// The Method of Equal Shares completed by raising each voter's share
+    /// by `increment` until the outcome leaves nothing affordable (see
+    /// [`Rule::EqualSharesCompleted`]). An increment below one counts as one.
+    pub fn equal_shares_completed(&self, utility: Utility, increment: i64) -> Outcome {
+        if self.ballots.is_empty() {
+            return self.outcome(Vec::new());
+        }
+        let step = BigRational::from_integer(BigInt::from(increment.max(1)));
+        let mut share = self.first_share();
+        let mut previous = self.outcome(Vec::new());
+        loop {
+            let outcome = self.equal_shares_from(utility, share.clone());
+            if outcome.spent > self.amount {
+                return previous;
+            }
+            if self.exhaustive(&outcome) {
+                return outcome;
+            }
+            share += &step;
+            previous = outcome;
+        }
+    }
+
+    /// Whether no supported project left out would still fit.
+    fn exhaustive(&self, outcome: &Outcome) -> bool {
+        (0..self.projects.len()).all(|p| {
+            self.votes[p] == 0
+                || self.projects[p].cost <= 0
+                || outcome.selected.contains(&p)
+                || outcome.spent + self.projects[p].cost > self.amount
+        })
+    }
+
+    /// The Method of Equal Shares with each voter holding `share` at first.
+    fn equal_shares_from(&self, utility: Utility, share: BigRational) -> Outcome {
+        let voters = self.ballots.len();
         // Money left of each class, each voter's class, and how many
         // supporters of each project are in each class.
         let mut money: Vec<BigRational> = vec![share];
@@ -348,6 +427,7 @@ mod tests {
         assert!(greedy.iter().all(|n| n.starts_with("red")), "{greedy:?}");
         for utility in [Utility::Cost, Utility::Cardinal] {
             let shares = ids(&tally, &tally.equal_shares(utility));
+            assert_eq!(tally.equal_shares_completed(utility, 1).selected.len(), 10);
             let reds = shares.iter().filter(|n| n.starts_with("red")).count();
             let blues = shares.iter().filter(|n| n.starts_with("blue")).count();
             assert_eq!((reds, blues), (6, 4), "{utility:?}: {shares:?}");
@@ -409,6 +489,66 @@ mod tests {
         // Cost 25 > 2·2 + 2·10 = 24: not affordable.
         let cost = BigRational::from_integer(BigInt::from(25));
         assert_eq!(payment(&cost, &in_class, &money), None);
+    }
+
+    /// Completion. In the hand count, 20 of 100 is left and `y` (40)
+    /// cannot fit in it: the first count is already exhaustive. With
+    /// three voters for x and y and one for x alone, the first count buys
+    /// x (15 each) and leaves y's voters 10 each (30 < 40) though y would
+    /// fit (60 + 40 = 100): shares grow by 1 until y's three voters can pay
+    /// 40 (at 29 each), and both are bought.
+    #[test]
+    fn completion_stops_at_the_first_exhaustive_count() {
+        let ps = projects(&[("x", 60), ("y", 40), ("z", 20)]);
+        let b = ballots(&[(2, &["x", "y"]), (2, &["x", "z"])]);
+        let tally = Tally::new(&ps, 100, &b).expect("tally");
+        let once = tally.equal_shares(Utility::Cost);
+        assert_eq!(tally.equal_shares_completed(Utility::Cost, 5), once);
+        // Here y alone would fit beside x (60 + 40 = 100) and its voters
+        // want it: money per voter grows until they can buy it, and the
+        // outcome that overspends is dropped for the one before it.
+        let b = ballots(&[(3, &["x", "y"]), (1, &["x"])]);
+        let tally = Tally::new(&ps, 100, &b).expect("tally");
+        let plain = tally.equal_shares(Utility::Cost);
+        assert_eq!(
+            plain.spent, 60,
+            "y's three voters have 10 each left: 30 < 40"
+        );
+        let completed = tally.equal_shares_completed(Utility::Cost, 1);
+        assert_eq!(completed.spent, 100);
+        assert_eq!(completed.selected, [0, 1]);
+    }
+
+    #[test]
+    fn rules_read_back_from_their_names() {
+        for rule in [
+            Rule::Greedy,
+            Rule::EqualShares {
+                utility: Utility::Cost,
+            },
+            Rule::EqualShares {
+                utility: Utility::Cardinal,
+            },
+            Rule::EqualSharesCompleted {
+                utility: Utility::Cost,
+                increment: 100,
+            },
+            Rule::EqualSharesCompleted {
+                utility: Utility::Cardinal,
+                increment: 1,
+            },
+        ] {
+            assert_eq!(Rule::parse(&rule.pabulib_name()), Some(rule));
+        }
+        for wrong in [
+            "",
+            "greedy/add1",
+            "equalshares/add0",
+            "equalshares/add-5",
+            "mes",
+        ] {
+            assert_eq!(Rule::parse(wrong), None, "{wrong}");
+        }
     }
 
     #[test]
