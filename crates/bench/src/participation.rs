@@ -11,6 +11,8 @@ use anyhow::{Context, Result, bail};
 use baladiya_domain::participation::ballot::Project;
 use baladiya_domain::participation::count::{Rule, Tally, Utility};
 use baladiya_domain::participation::pabulib::{Instance, ProjectRow};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
 use crate::BenchOptions;
@@ -29,39 +31,26 @@ const RULES: [Rule; 3] = [
     },
 ];
 
-/// A deterministic generator: the same instances in every run.
-struct Dice(u64);
-
-impl Dice {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % n.max(1)
-    }
-}
-
 /// One district's budget: its share of the projects and the ballots, each
 /// voter choosing one to eight projects, the popular ones more often.
 fn district(d: usize) -> Instance {
-    let mut dice = Dice(d as u64 + 1);
+    let mut dice = StdRng::seed_from_u64(d as u64 + 1);
     let projects = PROJECTS / DISTRICTS;
     let budget: i64 = 6_000_000;
     let rows = (1..=projects)
         .map(|i| ProjectRow {
             project: Project {
                 id: format!("{}-{i}", d + 1),
-                cost: 100_000 + 50_000 * dice.below(40) as i64,
+                cost: 100_000 + 50_000 * dice.gen_range(0..40i64),
             },
             name: format!("مشروع {i} في الحي {}", d + 1),
         })
         .collect();
     let votes = (0..BALLOTS / DISTRICTS + usize::from(d < BALLOTS % DISTRICTS))
         .map(|_| {
-            let mut chosen: Vec<String> = (0..1 + dice.below(8))
+            let mut chosen: Vec<String> = (0..1 + dice.gen_range(0..8))
                 .map(|_| {
-                    let i = dice.below(projects as u64).min(dice.below(projects as u64));
+                    let i = dice.gen_range(0..projects).min(dice.gen_range(0..projects));
                     format!("{}-{}", d + 1, i + 1)
                 })
                 .collect();

@@ -8,20 +8,8 @@
 use baladiya_domain::participation::ballot::Project;
 use baladiya_domain::participation::count::{Rule, Tally, Utility};
 use baladiya_domain::participation::pabulib::{Instance, ProjectRow};
-
-/// A small deterministic generator (a linear congruential one): the same
-/// instances on every run, no dependency.
-struct Dice(u64);
-
-impl Dice {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % n.max(1)
-    }
-}
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 /// A budget with a few popular projects and a long tail, voters who
 /// choose two to six projects each, costs from cheap to a third of the
@@ -29,14 +17,14 @@ impl Dice {
 /// sorts before it as text but after it as a number (`10` and up), so
 /// every rule meets exact ties and must break them by the id's text.
 fn instance(seed: u64) -> Instance {
-    let mut dice = Dice(seed);
-    let projects = 4 + dice.below(20) as usize;
-    let budget = 10_000 + 1_000 * dice.below(90) as i64;
+    let mut dice = StdRng::seed_from_u64(seed);
+    let projects = 4 + dice.gen_range(0..20usize);
+    let budget = 10_000 + 1_000 * dice.gen_range(0..90i64);
     let mut rows: Vec<ProjectRow> = (1..=projects)
         .map(|i| ProjectRow {
             project: Project {
                 id: i.to_string(),
-                cost: 200 + 100 * dice.below((budget / 300) as u64) as i64,
+                cost: 200 + 100 * dice.gen_range(0..budget / 300),
             },
             name: format!("مشروع {i}"),
         })
@@ -49,13 +37,13 @@ fn instance(seed: u64) -> Instance {
         },
         name: "توأم المشروع 2".into(),
     });
-    let voters = 10 + dice.below(400) as usize;
+    let voters = 10 + dice.gen_range(0..400usize);
     let votes = (0..voters)
         .map(|_| {
-            let mut chosen: Vec<String> = (0..2 + dice.below(5))
+            let mut chosen: Vec<String> = (0..2 + dice.gen_range(0..5))
                 .map(|_| {
                     // Popular projects come up more often.
-                    let i = dice.below(projects as u64).min(dice.below(projects as u64));
+                    let i = dice.gen_range(0..projects).min(dice.gen_range(0..projects));
                     (i + 1).to_string()
                 })
                 .collect();
