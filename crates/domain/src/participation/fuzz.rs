@@ -7,6 +7,7 @@ use proptest::prelude::*;
 use super::ballot::Project;
 use super::count::{Tally, Utility};
 use super::pabulib::Instance;
+use super::receipt::Receipt;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
@@ -19,6 +20,13 @@ proptest! {
     #[test]
     fn any_text_is_refused_or_read(text in any::<String>()) {
         let _ = Instance::parse(&text);
+        let _ = Receipt::parse(&text);
+    }
+
+    #[test]
+    fn every_receipt_made_reads_back(bytes in any::<[u8; 16]>()) {
+        let receipt = Receipt::from_random(bytes);
+        prop_assert_eq!(Receipt::parse(&receipt.to_string()), Ok(receipt));
     }
 
     #[test]

@@ -11,6 +11,8 @@
 //!   opens, computed exactly (rational numbers) as their published
 //!   definitions and as `pabutools` computes them: greedy by votes, and the
 //!   Method of Equal Shares.
+//! - [`receipt`]: the code a voter keeps to check that their ballot was
+//!   recorded and counted, and to change it while voting is open.
 //! - [`pabulib`]: the pabulib file format, read (within bounds) and
 //!   written, so anyone can recount a published result.
 
@@ -18,6 +20,7 @@ pub mod ballot;
 pub mod count;
 pub mod pabulib;
 pub mod phases;
+pub mod receipt;
 
 #[cfg(test)]
 mod fuzz;

@@ -147,3 +147,5 @@ phase-ends-before-it-starts = The phase ends before it starts.
 phase-repeated = This phase is given twice.
 phase-out-of-order = The phases are not in order: information, proposals, supports, review, voting, results, implementation.
 phase-overlaps-previous = The phase starts before the previous one ends.
+receipt-invalid = A receipt code is twenty-one letters and digits, as printed on the receipt.
+receipt-check = This receipt code is not right; check what you typed character by character.
