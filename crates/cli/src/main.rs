@@ -193,6 +193,11 @@ enum ParticipationCommand {
         /// could buy a supported project
         #[arg(long, default_value = "equalshares")]
         rule: String,
+        /// Also write the budget with its result to this pabulib file: each
+        /// project's votes and whether it was selected, and the rule in
+        /// META (the open data of a result).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -599,7 +604,9 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             .await
         }
         Command::Init { dir } => catalog_dir::init(&dir),
-        Command::Participation(ParticipationCommand::Count { file, rule }) => recount(&file, &rule),
+        Command::Participation(ParticipationCommand::Count { file, rule, out }) => {
+            recount(&file, &rule, out.as_deref())
+        }
         Command::Catalog(CatalogCommand::Check { dir }) => {
             let catalog = load_catalog(Path::new(&dir))?;
             let latest = catalog.latest();
@@ -1533,9 +1540,10 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     }
 }
 
-/// `baladiya participation count FILE --rule RULE`: the projects a
-/// pabulib file's budget selects by the rule, with their cost and votes.
-fn recount(file: &Path, rule: &str) -> Result<()> {
+/// `baladiya participation count FILE --rule RULE [--out FILE]`: the
+/// projects a pabulib file's budget selects by the rule, with their cost
+/// and votes; with `--out`, the budget and its result as a pabulib file.
+fn recount(file: &Path, rule: &str, out: Option<&Path>) -> Result<()> {
     use baladiya_domain::participation::count::{Rule, Tally};
     use baladiya_domain::participation::pabulib::{Instance, MAX_BYTES};
     let Some(rule) = Rule::parse(rule) else {
@@ -1572,6 +1580,19 @@ fn recount(file: &Path, rule: &str) -> Result<()> {
         );
     }
     println!("spent {} of {budget}", outcome.spent);
+    if let Some(out) = out {
+        let selected: Vec<String> = outcome
+            .selected
+            .iter()
+            .map(|&p| projects[p].id.clone())
+            .collect();
+        let mut counted = instance.clone();
+        counted.meta.retain(|(k, _)| k != "rule");
+        counted.meta.push(("rule".into(), rule.pabulib_name()));
+        std::fs::write(out, counted.write(Some(&selected)))
+            .with_context(|| format!("writing {}", out.display()))?;
+        println!("written to {}", out.display());
+    }
     Ok(())
 }
 

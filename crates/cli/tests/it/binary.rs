@@ -882,6 +882,24 @@ fn a_pabulib_budget_is_recounted_from_the_command_line() {
         "{shares}"
     );
     assert!(shares.contains("spent 80 of 100"), "{shares}");
+    // The result as open data: the same budget with each project's votes,
+    // whether it was selected, and the rule.
+    let output = baladiya(dir.path())
+        .args(["participation", "count", "giza.pb", "--out", "result.pb"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let result = std::fs::read_to_string(dir.path().join("result.pb")).expect("written");
+    assert!(result.contains("rule;equalshares\n"), "{result}");
+    assert!(
+        result.contains("project_id;cost;votes;name;selected"),
+        "{result}"
+    );
+    assert!(
+        result.contains("x;60;4;حديقة;1") && result.contains("y;40;2;إنارة;0"),
+        "{result}"
+    );
+    assert!(result.contains("z;20;2;تصريف;1"), "{result}");
 
     std::fs::write(
         dir.path().join("bad.pb"),
