@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::time::Instant;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use baladiya_app::catalog::Catalog;
 use baladiya_domain::indicators::{Indicator, Month};
 use baladiya_domain::reports::ReportCategory;
@@ -15,7 +15,7 @@ use chrono::Duration;
 use serde_json::{Value, json};
 
 use crate::BenchOptions;
-use crate::measure::{Served, demo_app, latency};
+use crate::measure::{Served, demo_app, latency, python_baseline};
 
 /// The demo's history holds about 2,100 applications; the benchmark asks
 /// for `options.reports` of each.
@@ -114,21 +114,7 @@ pub async fn engine(
         ])?;
     }
     out.flush()?;
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/bench-duckdb.py");
-    let output = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(&apps_csv)
-        .arg(&reports_csv)
-        .output()
-        .context("running scripts/bench-duckdb.py (pip install duckdb)")?;
-    if !output.status.success() {
-        anyhow::bail!(
-            "DuckDB baseline failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let duck: Value = serde_json::from_slice(&output.stdout)?;
+    let duck = python_baseline("bench-duckdb.py", "duckdb", [&apps_csv, &reports_csv])?;
     let duck_total = duck["load_seconds"].as_f64().unwrap_or(0.0)
         + duck["aggregate_seconds"].as_f64().unwrap_or(0.0);
     eprintln!("DuckDB: {duck}");

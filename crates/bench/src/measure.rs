@@ -273,3 +273,27 @@ where
     }
     Ok(results)
 }
+
+/// Runs a baseline of `scripts/` (`name`, a Python script that needs the
+/// PyPI package `package`) on `args`, and reads the JSON it prints.
+pub(crate) fn python_baseline<I, S>(name: &str, package: &str, args: I) -> Result<Value>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scripts")
+        .join(name);
+    let output = std::process::Command::new("python3")
+        .arg(&script)
+        .args(args)
+        .output()
+        .with_context(|| format!("running scripts/{name} (pip install {package})"))?;
+    if !output.status.success() {
+        anyhow::bail!(
+            "the {package} baseline failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(serde_json::from_slice(&output.stdout)?)
+}

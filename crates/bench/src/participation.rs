@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use baladiya_domain::participation::ballot::Project;
 use baladiya_domain::participation::count::{Rule, Tally, Utility};
 use baladiya_domain::participation::pabulib::{Instance, ProjectRow};
@@ -16,6 +16,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
 use crate::BenchOptions;
+use crate::measure::python_baseline;
 
 const BALLOTS: usize = 212_108;
 const PROJECTS: usize = 100;
@@ -109,20 +110,8 @@ pub async fn run(_options: &BenchOptions) -> Result<Value> {
         files.push(path.display().to_string());
     }
     eprintln!("pabutools on the same files…");
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/bench-pabutools.py");
-    let output = std::process::Command::new("python3")
-        .arg(script)
-        .args(&files)
-        .output()
-        .context("running scripts/bench-pabutools.py (pip install pabutools)")?;
-    if !output.status.success() {
-        bail!(
-            "pabutools baseline failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let theirs: Vec<Value> = serde_json::from_slice(&output.stdout)?;
+    let theirs: Vec<Value> =
+        serde_json::from_value(python_baseline("bench-pabutools.py", "pabutools", &files)?)?;
     let mut their_seconds = [0.0f64; 3];
     for (d, row) in theirs.iter().enumerate() {
         for (r, rule) in RULES.into_iter().enumerate() {

@@ -10,7 +10,7 @@
 
 use std::time::Instant;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use baladiya_app::catalog::Catalog;
 use baladiya_domain::process::analysis::analyse;
 use baladiya_domain::reports::ReportCategory;
@@ -18,7 +18,7 @@ use baladiya_web::event_log::{LogFormat, ToWriter, write_log};
 use serde_json::{Value, json};
 
 use crate::BenchOptions;
-use crate::measure::demo_app;
+use crate::measure::{demo_app, python_baseline};
 
 /// Log events (starts and completions) the demo's year holds at scale 1.
 const DEMO_EVENTS: usize = 21_000;
@@ -104,20 +104,7 @@ pub async fn engine(
     }
 
     // pm4py on the same log.
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/bench-pm4py.py");
-    let output = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(dir.join("applications.xes"))
-        .output()
-        .context("running scripts/bench-pm4py.py (pip install pm4py)")?;
-    if !output.status.success() {
-        anyhow::bail!(
-            "pm4py baseline failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let pm4py: Value = serde_json::from_slice(&output.stdout)?;
+    let pm4py = python_baseline("bench-pm4py.py", "pm4py", [dir.join("applications.xes")])?;
     eprintln!("pm4py: {pm4py}");
     let seconds = |key: &str| pm4py[key].as_f64().unwrap_or(0.0);
     let pm4py_total = seconds("import_seconds") + seconds("discovery_seconds");
