@@ -111,6 +111,8 @@ pub struct Tally<'a> {
     projects: &'a [Project],
     amount: i64,
     ballots: Vec<Vec<usize>>,
+    /// The ballots (their indices) that chose each project.
+    supporters: Vec<Vec<usize>>,
     votes: Vec<u64>,
 }
 
@@ -127,9 +129,9 @@ impl<'a> Tally<'a> {
             .enumerate()
             .map(|(i, p)| (p.id.as_str(), i))
             .collect();
-        let mut votes = vec![0u64; projects.len()];
+        let mut supporters = vec![Vec::new(); projects.len()];
         let mut indexed = Vec::with_capacity(ballots.len());
-        for ballot in ballots {
+        for (v, ballot) in ballots.iter().enumerate() {
             let mut chosen: Vec<usize> = ballot
                 .iter()
                 .map(|id| {
@@ -142,7 +144,7 @@ impl<'a> Tally<'a> {
             chosen.sort_unstable();
             chosen.dedup();
             for &p in &chosen {
-                votes[p] += 1;
+                supporters[p].push(v);
             }
             indexed.push(chosen);
         }
@@ -150,7 +152,8 @@ impl<'a> Tally<'a> {
             projects,
             amount,
             ballots: indexed,
-            votes,
+            votes: supporters.iter().map(|s| s.len() as u64).collect(),
+            supporters,
         })
     }
 
@@ -261,12 +264,6 @@ impl<'a> Tally<'a> {
             .iter()
             .map(|&n| HashMap::from([(0usize, n)]))
             .collect();
-        let mut supporters: Vec<Vec<usize>> = vec![Vec::new(); self.projects.len()];
-        for (v, ballot) in self.ballots.iter().enumerate() {
-            for &p in ballot {
-                supporters[p].push(v);
-            }
-        }
         let mut open: Vec<usize> = (0..self.projects.len())
             .filter(|&p| self.votes[p] > 0 && self.projects[p].cost > 0)
             .collect();
@@ -303,7 +300,7 @@ impl<'a> Tally<'a> {
             // Each supporter pays `pay` or all they have: their class
             // splits into those who paid and those who did not.
             let mut split: HashMap<usize, usize> = HashMap::new();
-            for &v in &supporters[p] {
+            for &v in &self.supporters[p] {
                 let from = class[v];
                 if money[from].is_zero() {
                     continue;
