@@ -76,6 +76,41 @@ impl Blobs {
         Ok((key, sha))
     }
 
+    /// A 32-byte secret kept in this store under `keys/NAME` — beside the
+    /// documents, outside the database, shared by every server — made on
+    /// first use (by whichever server comes first; the others read it).
+    pub async fn secret(&self, name: &str) -> Result<[u8; 32], AppError> {
+        let path = StorePath::from(format!("keys/{name}"));
+        let failed = |e: object_store::Error| AppError::Internal(format!("secret {name}: {e}"));
+        let mut fresh = [0u8; 32];
+        getrandom::fill(&mut fresh).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
+        match self
+            .store
+            .put_opts(
+                &path,
+                fresh.to_vec().into(),
+                object_store::PutMode::Create.into(),
+            )
+            .await
+        {
+            Ok(_) => return Ok(fresh),
+            Err(object_store::Error::AlreadyExists { .. }) => {}
+            Err(e) => return Err(failed(e)),
+        }
+        let bytes = self
+            .store
+            .get(&path)
+            .await
+            .map_err(failed)?
+            .bytes()
+            .await
+            .map_err(failed)?;
+        bytes
+            .as_ref()
+            .try_into()
+            .map_err(|_| AppError::Internal(format!("secret {name} is not 32 bytes")))
+    }
+
     pub async fn get(&self, key: &str) -> Result<Vec<u8>, AppError> {
         let result = self
             .store

@@ -32,6 +32,7 @@ pub mod landmarks;
 pub mod notifications;
 pub mod oidc;
 pub mod org;
+pub mod participation;
 pub mod payments;
 pub mod photos;
 pub mod process;

@@ -126,6 +126,18 @@ pub enum ErrorCode {
     /// A sign-in through an identity provider is unknown here: too old,
     /// used already, or started in another browser.
     SignInExpired,
+    /// This person has voted in this budget's slot already (online or at
+    /// a counter); a vote is changed with its receipt.
+    AlreadyVoted,
+    /// This person has supported this proposal already.
+    AlreadySupported,
+    /// The process is not in the phase this needs (voting closed, proposals
+    /// not open yet, results not signed off).
+    PhaseClosed,
+    /// The person is not among those who may take part in this process.
+    NotEligible,
+    /// The budget's result was signed off already.
+    AlreadySignedOff,
     /// Something unexpected failed; it has been logged.
     Internal,
 }
@@ -178,6 +190,11 @@ impl ErrorCode {
         ErrorCode::PaymentSettled,
         ErrorCode::IdentityRefused,
         ErrorCode::SignInExpired,
+        ErrorCode::AlreadyVoted,
+        ErrorCode::AlreadySupported,
+        ErrorCode::PhaseClosed,
+        ErrorCode::NotEligible,
+        ErrorCode::AlreadySignedOff,
         ErrorCode::Internal,
     ];
 
@@ -228,6 +245,11 @@ impl ErrorCode {
             ErrorCode::TrainingOverlap => "training-overlap",
             ErrorCode::TrainingNotOnRoster => "training-not-on-roster",
             ErrorCode::TrainingWrongStatus => "training-wrong-status",
+            ErrorCode::AlreadyVoted => "already-voted",
+            ErrorCode::AlreadySupported => "already-supported",
+            ErrorCode::PhaseClosed => "phase-closed",
+            ErrorCode::NotEligible => "not-eligible",
+            ErrorCode::AlreadySignedOff => "already-signed-off",
             ErrorCode::Internal => "internal",
         }
     }

@@ -107,6 +107,13 @@ pub enum Permission {
     EnterIndicators,
     /// Approve or return the values the units below entered.
     ApproveIndicators,
+    /// Record the vote of a walk-in citizen at a counter, after checking
+    /// their ID card.
+    RecordVotes,
+    /// Open participatory processes and budgets, and import resident lists.
+    ManageParticipation,
+    /// Sign off a participatory budget's result, which publishes it.
+    SignOffResults,
 }
 
 impl Role {
@@ -139,7 +146,7 @@ impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
-            Role::Clerk => &[ViewUnit, ViewApplications, IntakeApplications],
+            Role::Clerk => &[ViewUnit, ViewApplications, IntakeApplications, RecordVotes],
             Role::DepartmentOfficer => &[
                 ViewUnit,
                 ViewApplications,
@@ -154,6 +161,8 @@ impl Role {
                 ViewOversight,
                 EnterIndicators,
                 ApproveIndicators,
+                ManageParticipation,
+                SignOffResults,
             ],
             Role::GovernorateViewer => &[ViewUnit, ViewApplications, ViewOversight],
             Role::Administrator => &[
@@ -164,6 +173,7 @@ impl Role {
                 ManageOrg,
                 EnterIndicators,
                 ApproveIndicators,
+                ManageParticipation,
             ],
         }
     }

@@ -21,6 +21,7 @@ pub mod idempotency;
 mod indicators;
 mod notifications;
 mod org;
+mod participation;
 mod payments;
 mod process;
 mod reports;
@@ -67,6 +68,9 @@ pub use indicators::{
 };
 pub use notifications::{OutboxDepth, OutgoingNotification};
 pub use org::{NewDepartment, NewUnit};
+pub use participation::{
+    BudgetRow, CastBallot, NewBudget, NewProcess, NewProject, ProcessRow, ProjectRow,
+};
 pub use payments::{CallbackRecord, PaymentRecord};
 pub use process::{LogCase, LogFilter, ReportLogCase};
 pub use reports::{NewReport, PublicReport, ReportChange, ReportQuery, ReportRecord};

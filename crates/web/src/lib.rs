@@ -10,6 +10,7 @@ mod admin;
 mod drawing;
 mod http;
 pub mod indicators;
+mod participation;
 mod payments;
 mod process;
 mod reports;
@@ -153,6 +154,7 @@ pub fn router(app: App, config: WebConfig, capabilities: Capabilities) -> Result
         .merge(process::routes())
         .merge(training::routes())
         .merge(accounts::routes())
+        .merge(participation::routes())
         .merge(payments::routes(capabilities.simulated_gateway))
         .merge(drawing::tiles::routes())
         .nest(

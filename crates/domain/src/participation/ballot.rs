@@ -12,7 +12,8 @@ use crate::FieldError;
 pub struct Project {
     /// The project's code, unique in its budget (and its pabulib id).
     pub id: String,
-    /// What it costs, in the currency's minor units.
+    /// What it costs, in whole units of the currency (pounds, riyals), as
+    /// pabulib counts it.
     pub cost: i64,
 }
 
@@ -30,7 +31,7 @@ pub enum BallotKind {
 /// of ballot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Budget {
-    /// The amount to spend, in minor units.
+    /// The amount to spend, in whole units of the currency.
     pub amount: i64,
     pub kind: BallotKind,
     pub projects: Vec<Project>,

@@ -49,7 +49,7 @@ pub enum Rule {
     },
     /// The Method of Equal Shares completed as cities run it: while money
     /// is left that could buy another supported project, count again with
-    /// each voter's share raised by `increment` (minor units); the first
+    /// each voter's share raised by `increment` (currency units); the first
     /// count that leaves nothing affordable wins, or the last one within
     /// the budget (`pabutools`' `voter_budget_increment`).
     EqualSharesCompleted {

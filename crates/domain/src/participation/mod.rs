@@ -13,6 +13,9 @@
 //!   Method of Equal Shares.
 //! - [`receipt`]: the code a voter keeps to check that their ballot was
 //!   recorded and counted, and to change it while voting is open.
+//! - [`voters`]: who may take part (any verified mobile number, a
+//!   resident list, the counter only), through which channel, and the keys
+//!   that make one person one vote whatever the channel.
 //! - [`pabulib`]: the pabulib file format, read (within bounds) and
 //!   written, so anyone can recount a published result.
 
@@ -21,6 +24,7 @@ pub mod count;
 pub mod pabulib;
 pub mod phases;
 pub mod receipt;
+pub mod voters;
 
 #[cfg(test)]
 mod fuzz;

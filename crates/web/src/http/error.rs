@@ -50,7 +50,12 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::TrainingNotOnRoster
         | ErrorCode::TrainingWrongStatus
         | ErrorCode::CodeUsed
-        | ErrorCode::PaymentSettled => StatusCode::CONFLICT,
+        | ErrorCode::PaymentSettled
+        | ErrorCode::AlreadyVoted
+        | ErrorCode::AlreadySupported
+        | ErrorCode::PhaseClosed
+        | ErrorCode::AlreadySignedOff => StatusCode::CONFLICT,
+        ErrorCode::NotEligible => StatusCode::FORBIDDEN,
         ErrorCode::SignatureInvalid | ErrorCode::IdentityRefused => StatusCode::FORBIDDEN,
         ErrorCode::SignInExpired => StatusCode::BAD_REQUEST,
         ErrorCode::ApiKeyInvalid => StatusCode::FORBIDDEN,

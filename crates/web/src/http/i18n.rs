@@ -69,6 +69,7 @@ const SOURCES: &[(Lang, &str, &str)] = sources![
     Ar "ar/process.ftl",
     Ar "ar/training.ftl",
     Ar "ar/account.ftl",
+    Ar "ar/participation.ftl",
     En "en/main.ftl",
     En "en/errors.ftl",
     En "en/shop.ftl",
@@ -78,6 +79,7 @@ const SOURCES: &[(Lang, &str, &str)] = sources![
     En "en/process.ftl",
     En "en/training.ftl",
     En "en/account.ftl",
+    En "en/participation.ftl",
 ];
 
 /// All translations, loaded once at start.

@@ -1,0 +1,241 @@
+//! The staff side: the budgets of the processes in reach, a clerk's
+//! counter ballot for a walk-in citizen whose ID card they checked, and
+//! the unit head's count and sign-off once voting is over.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use baladiya_app::Principal;
+use baladiya_domain::ErrorCode;
+use baladiya_domain::people::Permission;
+
+use super::{BudgetLine, budget_line, titles};
+use crate::http::auth::{Staff, same_secret};
+use crate::http::error::{WebError, page};
+use crate::http::i18n::Tr;
+use crate::http::json::WebForm;
+use crate::http::state::AppState;
+use crate::http::views::SummaryItem;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/participation", get(overview))
+        .route(
+            "/staff/participation/budgets/{id}/counter",
+            get(counter_form).post(counter_vote),
+        )
+        .route("/staff/participation/budgets/{id}/sign-off", post(sign_off))
+}
+
+#[derive(Debug)]
+struct StaffBudget {
+    line: BudgetLine,
+    process_title: String,
+    counter: bool,
+    sign_off: bool,
+    /// The count before sign-off, for the head to check (voting over).
+    preview: Vec<(String, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "participation/staff_participation.html")]
+struct OverviewPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    csrf: String,
+    budgets: Vec<StaffBudget>,
+}
+
+/// Whether the user's reach meets the unit's: a grant above it or below it.
+fn reaches(who: &Principal, permission: Permission, path: &baladiya_domain::org::UnitPath) -> bool {
+    who.access
+        .roots(permission)
+        .iter()
+        .any(|root| root.is_within(path) || path.is_within(root))
+}
+
+async fn overview(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+) -> Result<Response, WebError> {
+    let mut budgets = Vec::new();
+    for process in state.app.processes().await? {
+        let path = &process.unit.path;
+        let counter = process.voting_open() && reaches(&who, Permission::RecordVotes, path);
+        let head = who.access.can(Permission::SignOffResults, path);
+        let manages = reaches(&who, Permission::ManageParticipation, path);
+        if !(counter || head || manages) {
+            continue;
+        }
+        for budget in state.app.budgets_of(&process).await? {
+            let sign_off = head && process.voting_over() && budget.result.is_none();
+            let preview = if sign_off {
+                let count = state.app.count_budget(&budget).await?;
+                budget
+                    .projects
+                    .iter()
+                    .map(|p| {
+                        (
+                            if tr.lang() == "ar" { &p.title_ar } else { &p.title_en }.clone(),
+                            tr.digits(&count.votes.get(&p.code).copied().unwrap_or(0).to_string()),
+                            count.selected.contains(&p.code),
+                        )
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            budgets.push(StaffBudget {
+                line: budget_line(&tr, &budget, &[]),
+                process_title: titles(&tr, &process).0,
+                counter,
+                sign_off,
+                preview,
+            });
+        }
+    }
+    Ok(page(
+        OverviewPage {
+            tr: &tr,
+            user: Some(&who),
+            csrf: who.csrf_token.clone(),
+            budgets,
+        }
+        .render(),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "participation/staff_counter.html")]
+struct CounterPage<'a> {
+    tr: &'a Tr,
+    user: Option<&'a Principal>,
+    process_title: String,
+    budget: BudgetLine,
+    csrf: String,
+    national_id: String,
+    mobile: String,
+    errors: Vec<SummaryItem>,
+    /// The receipt of the vote just recorded, to print for the citizen.
+    receipt: Option<String>,
+}
+
+async fn counter_form(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let (process, budget) = state.app.budget(id).await?;
+    if !reaches(&who, Permission::RecordVotes, &process.unit.path) {
+        return Err(WebError::new(ErrorCode::Forbidden));
+    }
+    if !process.voting_open() {
+        return Err(WebError::new(ErrorCode::PhaseClosed));
+    }
+    Ok(page(
+        CounterPage {
+            process_title: titles(&tr, &process).0,
+            budget: budget_line(&tr, &budget, &[]),
+            csrf: who.csrf_token.clone(),
+            national_id: String::new(),
+            mobile: String::new(),
+            errors: Vec::new(),
+            receipt: None,
+            tr: &tr,
+            user: Some(&who),
+        }
+        .render(),
+    ))
+}
+
+async fn counter_vote(
+    State(state): State<AppState>,
+    tr: Tr,
+    Staff(who): Staff,
+    Path(id): Path<i64>,
+    WebForm(pairs): WebForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    if !same_secret(&who.csrf_token, &field("csrf")) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    let choices: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "choice")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let (national_id, mobile) = (field("national_id"), field("mobile"));
+    let outcome = state
+        .app
+        .vote_at_counter(&who, id, &choices, &national_id, Some(&mobile))
+        .await;
+    let (process, budget) = state.app.budget(id).await?;
+    let (errors, receipt, chosen, status) = match outcome {
+        Ok(recorded) => (
+            Vec::new(),
+            Some(recorded.receipt.to_string()),
+            Vec::new(),
+            StatusCode::OK,
+        ),
+        Err(baladiya_app::AppError::Invalid(fields)) => (
+            fields
+                .iter()
+                .map(|f| SummaryItem {
+                    field: if f.field == "choices" {
+                        "ballot".to_owned()
+                    } else {
+                        f.field.clone()
+                    },
+                    message: tr.t(f.code),
+                })
+                .collect(),
+            None,
+            choices,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    let recorded = receipt.is_some();
+    let body = CounterPage {
+        process_title: titles(&tr, &process).0,
+        budget: budget_line(&tr, &budget, &chosen),
+        csrf: who.csrf_token.clone(),
+        national_id: if recorded { String::new() } else { national_id },
+        mobile: if recorded { String::new() } else { mobile },
+        errors,
+        receipt,
+        tr: &tr,
+        user: Some(&who),
+    }
+    .render();
+    Ok((status, [(header::CACHE_CONTROL, "no-store")], page(body)).into_response())
+}
+
+async fn sign_off(
+    State(state): State<AppState>,
+    Staff(who): Staff,
+    Path(id): Path<i64>,
+    WebForm(pairs): WebForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let csrf = pairs
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    if !same_secret(&who.csrf_token, csrf) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    state.app.sign_off_budget(&who, id).await?;
+    Ok(Redirect::to(&format!("/participate/budgets/{id}/results")).into_response())
+}
