@@ -83,7 +83,8 @@ impl Blobs {
         let path = StorePath::from(format!("keys/{name}"));
         let failed = |e: object_store::Error| AppError::Internal(format!("secret {name}: {e}"));
         let mut fresh = [0u8; 32];
-        getrandom::fill(&mut fresh).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
+        getrandom::fill(&mut fresh)
+            .map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
         match self
             .store
             .put_opts(

@@ -151,7 +151,10 @@ const COURSES: [CourseSeed; 3] = [
 ];
 
 impl App {
-    async fn demo_principal(&self, username: &str) -> Result<Option<Principal>, AppError> {
+    pub(crate) async fn demo_principal(
+        &self,
+        username: &str,
+    ) -> Result<Option<Principal>, AppError> {
         let Ok(name) = Username::parse(username) else {
             return Ok(None);
         };

@@ -17,6 +17,7 @@ pub mod citizens;
 pub mod demo;
 pub mod demo_history;
 mod demo_lives;
+mod demo_participation;
 pub mod demo_sensors;
 mod demo_training;
 mod error;
@@ -70,6 +71,8 @@ pub struct App {
     hashing: auth::HashGate,
     /// New observations `(datastream, observation)`, for MQTT subscribers.
     sensor_events: tokio::sync::broadcast::Sender<(i64, i64)>,
+    /// The participation roll's key, read once from beside the documents.
+    roll_key: std::sync::Arc<tokio::sync::OnceCell<[u8; 32]>>,
 }
 
 /// The indicator catalog, shared without copying.
@@ -188,6 +191,7 @@ impl App {
             hashing: auth::HashGate::new(),
             // Room for bursts (a Data Array request writes a thousand at once).
             sensor_events: tokio::sync::broadcast::channel(16_384).0,
+            roll_key: Default::default(),
         }
     }
 

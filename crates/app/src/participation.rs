@@ -160,8 +160,11 @@ impl App {
     /// cannot be tried against it, and the same person's hashes differ
     /// between processes.
     async fn person_hash(&self, process_id: i64, key: &str) -> Result<String, AppError> {
-        let secret = self.blobs.secret(ROLL_KEY).await?;
-        let mut mac = Hmac::<Sha256>::new_from_slice(&secret)
+        let secret = self
+            .roll_key
+            .get_or_try_init(|| self.blobs.secret(ROLL_KEY))
+            .await?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret)
             .map_err(|e| AppError::Internal(format!("roll key: {e}")))?;
         mac.update(format!("process:{process_id}|{key}").as_bytes());
         Ok(hex::encode(mac.finalize().into_bytes()))
@@ -205,6 +208,34 @@ impl App {
                     support_threshold: spec.support_threshold,
                     phases,
                 },
+                by.map(|p| p.user_id),
+                self.now(),
+            )
+            .await?)
+    }
+
+    /// Gives a process new dates (staff with `ManageParticipation`, or the
+    /// operator and the demo).
+    pub async fn reschedule_process(
+        &self,
+        by: Option<&Principal>,
+        process_id: i64,
+        phases: Vec<Phase>,
+    ) -> Result<(), AppError> {
+        let process = self.process_view_by_id(process_id).await?;
+        if let Some(p) = by {
+            p.access
+                .require(Permission::ManageParticipation, &process.unit.path)?;
+        }
+        let phases = Phases::new(phases).map_err(AppError::Invalid)?;
+        let text = serde_json::to_string(phases.all())
+            .map_err(|e| AppError::Internal(format!("phases: {e}")))?;
+        Ok(self
+            .store
+            .set_process_phases(
+                process_id,
+                process.unit.id,
+                &text,
                 by.map(|p| p.user_id),
                 self.now(),
             )
@@ -572,23 +603,6 @@ impl App {
         })
     }
 
-    /// The choices of a receipt's ballot, for its holder to change them
-    /// while voting is open.
-    pub async fn ballot_to_change(
-        &self,
-        receipt: &str,
-    ) -> Result<(ProcessView, BudgetView, Vec<String>), AppError> {
-        let (_, process, budget, choices) = self.ballot_of_receipt(receipt).await?;
-        if !process.voting_open() {
-            return Err(AppError::Refused(ErrorCode::PhaseClosed));
-        }
-        Ok((
-            process,
-            budget,
-            choices.split(',').map(str::to_owned).collect(),
-        ))
-    }
-
     /// Replaces the choices of a receipt's ballot while voting is open.
     pub async fn change_vote(&self, receipt: &str, choices: &[String]) -> Result<i64, AppError> {
         let (receipt, process, budget, _) = self.ballot_of_receipt(receipt).await?;
@@ -666,7 +680,13 @@ impl App {
         let json = serde_json::to_value(&result)
             .map_err(|e| AppError::Internal(format!("result: {e}")))?;
         self.store
-            .sign_off_budget(budget.budget.id, budget.unit.id, &json, head.user_id, self.now())
+            .sign_off_budget(
+                budget.budget.id,
+                budget.unit.id,
+                &json,
+                head.user_id,
+                self.now(),
+            )
             .await?;
         Ok(result)
     }

@@ -1213,6 +1213,12 @@ async fn serve(
                 "Demo training center: Saqqara's local development center with {sessions} sessions of this year's plan (past ones attended, tested and evaluated), at /training."
             );
         }
+        let votes = app.load_demo_participation().await.map_err(app_error)?;
+        if votes > 0 {
+            println!(
+                "Demo participation: Giza's 2027 participatory budget with voting open and {votes} votes cast online and at counters, and Badrashin's signed-off 2026 results, at /participate."
+            );
+        }
         let observations = app.load_demo_sensors().await.map_err(app_error)?;
         if observations > 0 {
             // The sensor-fed indicators (PM2.5, buildings' energy) and the

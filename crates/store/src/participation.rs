@@ -170,6 +170,38 @@ impl Store {
         }))
     }
 
+    /// Replaces a process's dated phases.
+    pub async fn set_process_phases(
+        &self,
+        id: i64,
+        unit_id: i64,
+        phases: &str,
+        actor_id: Option<i64>,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        in_write_tx!(self, tx => {
+            let changed = sqlx::query("UPDATE participation_processes SET phases = $1 WHERE id = $2")
+                .bind(phases)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if changed == 0 {
+                return Err(StoreError::NotFound);
+            }
+            insert_event!(tx, &NewEvent {
+                at,
+                actor_id,
+                action: "participation.process_rescheduled",
+                entity: "participation_process",
+                entity_id: id,
+                unit_id: Some(unit_id),
+                detail: serde_json::from_str(phases).unwrap_or_default(),
+            });
+        });
+        Ok(())
+    }
+
     pub async fn processes(&self) -> Result<Vec<ProcessRow>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!("{PROCESS_COLUMNS} ORDER BY id DESC"));
         Ok(on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await?))
@@ -326,15 +358,15 @@ impl Store {
     ) -> Result<bool, StoreError> {
         Ok(on_pool!(self, pool => {
             sqlx::query_scalar::<_, i64>(
-                "SELECT 1 FROM participation_roll \
+                "SELECT COUNT(*) FROM participation_roll \
                  WHERE process_id = $1 AND slot = $2 AND voter_hash = $3",
             )
             .bind(process_id)
             .bind(slot)
             .bind(voter_hash)
-            .fetch_optional(pool)
+            .fetch_one(pool)
             .await?
-            .is_some()
+                > 0
         }))
     }
 
@@ -505,13 +537,14 @@ impl Store {
     pub async fn is_resident(&self, process_id: i64, hash: &str) -> Result<bool, StoreError> {
         Ok(on_pool!(self, pool => {
             sqlx::query_scalar::<_, i64>(
-                "SELECT 1 FROM participation_residents WHERE process_id = $1 AND person_hash = $2",
+                "SELECT COUNT(*) FROM participation_residents \
+                 WHERE process_id = $1 AND person_hash = $2",
             )
             .bind(process_id)
             .bind(hash)
-            .fetch_optional(pool)
+            .fetch_one(pool)
             .await?
-            .is_some()
+                > 0
         }))
     }
 

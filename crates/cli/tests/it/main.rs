@@ -6,6 +6,7 @@
 
 mod accounts;
 mod applications;
+mod ballot_box;
 mod basemap;
 mod binary;
 mod boundaries;

@@ -167,13 +167,14 @@ impl TestApp {
     /// The same, with other limits and timeouts.
     pub async fn spawn_tuned(engine: Engine, tuning: Tuning) -> Option<TestApp> {
         let db = TestDb::new(engine).await?;
-        let app = Self::start(db, tuning).await;
+        let app = Self::start(db, tuning, None).await;
         app.app.load_demo().await.expect("demo data");
         Some(app)
     }
 
-    /// A second server process-alike over the same database: another
-    /// pool, another router, another port.
+    /// A second server process-alike over the same database and documents
+    /// (which hold the deployment's secrets): another pool, another router,
+    /// another port.
     pub async fn another_server(&self) -> TestApp {
         let db = TestDb {
             url: self._db.url.clone(),
@@ -184,12 +185,13 @@ impl TestApp {
             limits: self.app.settings.limits,
             ..Tuning::default()
         };
-        Self::start(db, tuning).await
+        Self::start(db, tuning, Some(self._files.path().join("attachments"))).await
     }
 
-    async fn start(db: TestDb, tuning: Tuning) -> TestApp {
+    async fn start(db: TestDb, tuning: Tuning, attachments: Option<std::path::PathBuf>) -> TestApp {
         let files = tempfile::tempdir().expect("temp dir");
-        let blobs = Blobs::local(&files.path().join("attachments")).expect("attachments");
+        let attachments = attachments.unwrap_or_else(|| files.path().join("attachments"));
+        let blobs = Blobs::local(&attachments).expect("attachments");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -456,6 +458,41 @@ pub async fn scalar_f64(store: &Store, sql: &str) -> f64 {
     }
     .expect("a number")
     .unwrap_or(0.0)
+}
+
+/// Text values of one column, by hand-written SQL.
+pub async fn strings(store: &Store, sql: &str) -> Vec<String> {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    match store {
+        Store::Sqlite(baladiya_store::SqliteStore { pool, .. }) => {
+            sqlx::query_scalar(sql).fetch_all(pool).await
+        }
+        Store::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
+    }
+    .expect("text values")
+}
+
+/// A user as the use cases see them, signed in by the API.
+pub async fn principal(app: &TestApp, username: &str) -> baladiya_app::Principal {
+    let token = app.token(username).await;
+    app.app
+        .authenticate(&token, baladiya_store::SessionKind::Bearer)
+        .await
+        .expect("principal")
+}
+
+/// A new unit head of `unit` (by its code), signed in.
+pub async fn grant_head_of(app: &TestApp, unit: &str) -> baladiya_app::Principal {
+    let username = format!("head.{}", unit.to_lowercase().replace('-', "."));
+    app.app
+        .create_user(None, &username, "رئيس الوحدة", "baladiya-demo")
+        .await
+        .expect("user");
+    app.app
+        .grant_role(None, &username, "unit_head", unit, None)
+        .await
+        .expect("role");
+    principal(app, &username).await
 }
 
 /// Runs a statement straight on the database (to make the state a test

@@ -3,17 +3,17 @@
 //! wait-list, withdraw, attend, test, evaluate, complete), and who may do
 //! what.
 
+use baladiya_app::AppError;
 use baladiya_app::training::Decision;
-use baladiya_app::{AppError, Principal};
 use baladiya_domain::ErrorCode;
 use baladiya_domain::org::UnitCode;
 use baladiya_domain::people::Username;
 use baladiya_domain::training::course::Completion;
 use baladiya_domain::training::enrolment::SeatStatus;
-use baladiya_store::{NewCourse, NewSession, SessionKind};
+use baladiya_store::{NewCourse, NewSession};
 use chrono::NaiveDate;
 
-use crate::support::{Engine, TestApp};
+use crate::support::{Engine, TestApp, principal};
 
 crate::on_both_engines!(
     a_session_lives_from_plan_to_completion,
@@ -23,14 +23,6 @@ crate::on_both_engines!(
     the_api_runs_a_session_the_way_a_client_would,
     the_center_plans_its_catalog_and_year_from_its_page
 );
-
-async fn principal(app: &TestApp, username: &str) -> Principal {
-    let token = app.token(username).await;
-    app.app
-        .authenticate(&token, SessionKind::Bearer)
-        .await
-        .expect("principal")
-}
 
 async fn user_id(app: &TestApp, username: &str) -> i64 {
     app.app

@@ -94,10 +94,9 @@ impl Voter {
     ) -> Result<Voter, FieldError> {
         match eligibility {
             Eligibility::Counter => Err(FieldError::new("choices", "voting-counter-only")),
-            Eligibility::Residents if national_id.is_none() => Err(FieldError::new(
-                "national_id",
-                "voter-national-id-required",
-            )),
+            Eligibility::Residents if national_id.is_none() => {
+                Err(FieldError::new("national_id", "voter-national-id-required"))
+            }
             Eligibility::Residents => Ok(Voter {
                 national_id: national_id.map(|id| id.as_str().to_owned()),
                 mobile: Some(mobile.as_e164().to_owned()),

@@ -26,10 +26,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/participate", get(processes))
         .route("/participate/{slug}", get(process))
-        .route(
-            "/participate/budgets/{id}/vote",
-            get(vote_form).post(vote),
-        )
+        .route("/participate/budgets/{id}/vote", get(vote_form).post(vote))
         .route("/participate/receipt", get(receipt_form).post(receipt))
         .route("/participate/receipt/change", axum::routing::post(change))
 }
@@ -363,7 +360,13 @@ async fn receipt_page(
         found,
     }
     .render();
-    Ok((status, jar, [(header::CACHE_CONTROL, "no-store")], page(body)).into_response())
+    Ok((
+        status,
+        jar,
+        [(header::CACHE_CONTROL, "no-store")],
+        page(body),
+    )
+        .into_response())
 }
 
 async fn receipt_form(
@@ -371,7 +374,15 @@ async fn receipt_form(
     tr: Tr,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
-    receipt_page(&tr, jar, String::new(), Vec::new(), None, state.config.secure_cookies).await
+    receipt_page(
+        &tr,
+        jar,
+        String::new(),
+        Vec::new(),
+        None,
+        state.config.secure_cookies,
+    )
+    .await
 }
 
 /// Checks a receipt (sent in the body, so it stays out of addresses and
@@ -440,7 +451,9 @@ async fn change(
                 true,
             ))
         }
-        Err(baladiya_app::AppError::Invalid(fields)) if fields.iter().all(|f| f.field == "choices") => {
+        Err(baladiya_app::AppError::Invalid(fields))
+            if fields.iter().all(|f| f.field == "choices") =>
+        {
             let status = state.app.receipt_status(&receipt).await?;
             let (jar, csrf) = visitor_csrf(jar, state.config.secure_cookies)?;
             let ballot = Ballot {

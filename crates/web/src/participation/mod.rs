@@ -58,10 +58,24 @@ struct PhaseLine {
     current: bool,
 }
 
+/// A whole amount with its thousands grouped and the currency's sign:
+/// «3,000,000 ج.م», "EGP 3,000,000".
 fn amount(tr: &Tr, units: i64, currency: &str) -> String {
+    let digits = units.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if units < 0 {
+        grouped.insert(0, '-');
+    }
     match baladiya_domain::country::Currency::parse(currency) {
-        Ok(currency) => crate::shop::catalog::money(tr, units.saturating_mul(100), currency),
-        Err(_) => tr.digits(&units.to_string()),
+        Ok(c) if tr.lang() == "ar" => format!("{} {}", tr.digits(&grouped), c.symbol_ar()),
+        Ok(c) => format!("{} {grouped}", c.code()),
+        Err(_) => tr.digits(&grouped),
     }
 }
 
@@ -80,9 +94,11 @@ fn budget_line(tr: &Tr, budget: &BudgetView, chosen: &[String]) -> BudgetLine {
                 "amount",
                 &amount(tr, b.amount, &b.currency),
             ),
-            BallotKind::Approval { max } => {
-                tr.t_with("participation-how-approval", "max", &tr.digits(&max.to_string()))
-            }
+            BallotKind::Approval { max } => tr.t_with(
+                "participation-how-approval",
+                "max",
+                &tr.digits(&max.to_string()),
+            ),
         },
         rule: tr.t(&format!(
             "participation-rule-{}",
@@ -100,7 +116,12 @@ fn budget_line(tr: &Tr, budget: &BudgetView, chosen: &[String]) -> BudgetLine {
                     .map(|v| tr.digits(&v.to_string()))
                     .unwrap_or_default(),
                 selected: result.is_some_and(|r| r.selected.contains(&p.code)),
-                title: if lang == "ar" { &p.title_ar } else { &p.title_en }.clone(),
+                title: if lang == "ar" {
+                    &p.title_ar
+                } else {
+                    &p.title_en
+                }
+                .clone(),
                 cost: amount(tr, p.cost, &b.currency),
                 code: p.code.clone(),
             })

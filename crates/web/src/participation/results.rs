@@ -91,7 +91,10 @@ async fn pabulib(State(state): State<AppState>, Path(id): Path<i64>) -> Result<R
         .into_response())
 }
 
-async fn receipts(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, WebError> {
+async fn receipts(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
     let (_, budget) = state.app.budget(id).await?;
     let mut text = String::new();
     for hash in state.app.counted_receipts(&budget).await? {

@@ -80,7 +80,12 @@ async fn overview(
                     .iter()
                     .map(|p| {
                         (
-                            if tr.lang() == "ar" { &p.title_ar } else { &p.title_en }.clone(),
+                            if tr.lang() == "ar" {
+                                &p.title_ar
+                            } else {
+                                &p.title_en
+                            }
+                            .clone(),
                             tr.digits(&count.votes.get(&p.code).copied().unwrap_or(0).to_string()),
                             count.selected.contains(&p.code),
                         )
