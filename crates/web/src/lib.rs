@@ -165,6 +165,8 @@ pub fn router(app: App, config: WebConfig, capabilities: Capabilities) -> Result
                 .merge(indicators::api_routes())
                 .merge(sensors::api_routes())
                 .merge(training::api_routes())
+                .merge(accounts::api_routes())
+                .merge(participation::api_routes())
                 .merge(payments::api_routes()),
         )
         .route("/healthz", get(http::health::healthz))

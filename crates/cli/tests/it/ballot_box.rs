@@ -25,6 +25,7 @@ crate::on_both_engines!(
     nothing_stored_links_a_voter_to_a_ballot,
     each_kind_of_eligibility_admits_whom_it_says,
     results_are_published_only_after_the_unit_head_signs_them_off,
+    a_mobile_app_signs_in_votes_checks_and_changes_through_the_api,
 );
 
 /// A process of Giza (voting open today) with a budget of three projects,
@@ -577,5 +578,120 @@ async fn results_are_published_only_after_the_unit_head_signs_them_off(engine: E
         .await
         .expect("page");
     assert!(checked.contains("id=\"counted\""), "{checked}");
+    app.stop().await;
+}
+
+async fn a_mobile_app_signs_in_votes_checks_and_changes_through_the_api(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let (_, budget) = budget(&app, "api", Eligibility::Mobile).await;
+    let client = app.new_client();
+    let api = |path: &str| app.url(&format!("/api/v1{path}"));
+    let sent = client
+        .post(api("/account/codes"))
+        .json(&serde_json::json!({ "mobile": "01012345640" }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(sent.status(), StatusCode::ACCEPTED);
+    let code = app.last_code("+201012345640");
+    let signed: serde_json::Value = client
+        .post(api("/account/sessions"))
+        .json(&serde_json::json!({ "mobile": "01012345640", "code": code }))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    let token = signed["token"].as_str().expect("a token").to_owned();
+    let process: serde_json::Value = client
+        .get(api("/participation/processes/api"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(process["voting_open"], true);
+    assert_eq!(process["budgets"][0]["id"], budget);
+    assert_eq!(process["budgets"][0]["ballot"]["max"], 2);
+    let ballots = api(&format!("/participation/budgets/{budget}/ballots"));
+    // Without the citizen's token, or with a staff token: refused.
+    let anonymous = client
+        .post(&ballots)
+        .json(&serde_json::json!({ "choices": ["P1"] }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let staff = client
+        .post(&ballots)
+        .bearer_auth(app.token("eg.clerk").await)
+        .json(&serde_json::json!({ "choices": ["P1"] }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(staff.status(), StatusCode::UNAUTHORIZED);
+    let too_many = client
+        .post(&ballots)
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "choices": ["P1", "P2", "P3"] }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(too_many.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: serde_json::Value = too_many.json().await.expect("json");
+    assert_eq!(error["fields"][0]["code"], "ballot-too-many", "{error}");
+    let voted = client
+        .post(&ballots)
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "choices": ["P1", "P2"] }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(voted.status(), StatusCode::CREATED);
+    let receipt = voted.json::<serde_json::Value>().await.expect("json")["receipt"]
+        .as_str()
+        .expect("a receipt")
+        .to_owned();
+    let again = client
+        .post(&ballots)
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "choices": ["P3"] }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let changed = client
+        .post(api("/participation/receipts/change"))
+        .json(&serde_json::json!({ "receipt": receipt, "choices": ["P3"] }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(changed.status(), StatusCode::OK);
+    let status: serde_json::Value = client
+        .post(api("/participation/receipts/check"))
+        .json(&serde_json::json!({ "receipt": receipt }))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(status["recorded"], true);
+    assert_eq!(status["counted"], false);
+    assert_eq!(app.app.store.ballots_of(budget).await.expect("ballots"), ["P3"]);
+    let details: serde_json::Value = client
+        .get(api(&format!("/participation/budgets/{budget}")))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(details["voters"], 1);
+    assert_eq!(details["result"], serde_json::Value::Null);
     app.stop().await;
 }

@@ -3,6 +3,7 @@
 //! Calls the app's `citizens` and `oidc` use cases.
 
 pub mod account;
+mod api;
 pub mod sign_in;
 
 use axum::Router;
@@ -14,4 +15,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(sign_in::routes())
         .merge(account::routes())
+}
+
+/// A citizen's sign-in for mobile apps.
+pub fn api_routes() -> Router<AppState> {
+    api::api_routes()
 }

@@ -68,26 +68,55 @@ impl OptionalFromRequestParts<AppState> for Staff {
     }
 }
 
-/// The caller named by an `Authorization: Bearer` header: `None` without
-/// the header; refused (never anonymous) with a bad one.
-pub async fn bearer_principal(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<Principal>, WebError> {
+/// The token of an `Authorization: Bearer` header: `None` without the
+/// header; refused with a malformed one.
+fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, WebError> {
     let Some(value) = headers.get(AUTHORIZATION) else {
         return Ok(None);
     };
-    let token = value
+    value
         .to_str()
         .ok()
         .and_then(|v| {
             let (scheme, token) = v.split_once(' ')?;
             scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
         })
-        .ok_or(WebError::new(ErrorCode::Unauthenticated))?;
+        .map(Some)
+        .ok_or(WebError::new(ErrorCode::Unauthenticated))
+}
+
+/// The caller named by an `Authorization: Bearer` header: `None` without
+/// the header; refused (never anonymous) with a bad one.
+pub async fn bearer_principal(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Principal>, WebError> {
+    let Some(token) = bearer_token(headers)? else {
+        return Ok(None);
+    };
     Ok(Some(
         state.app.authenticate(token, SessionKind::Bearer).await?,
     ))
+}
+
+/// A citizen calling the API with the token `POST /api/v1/account/sessions`
+/// gave them (a mobile app's session).
+#[derive(Debug, Clone)]
+pub struct CitizenApi(pub baladiya_store::CitizenSession);
+
+impl FromRequestParts<AppState> for CitizenApi {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let token =
+            bearer_token(&parts.headers)?.ok_or(WebError::new(ErrorCode::Unauthenticated))?;
+        state
+            .app
+            .citizen(token)
+            .await?
+            .map(CitizenApi)
+            .ok_or(WebError::new(ErrorCode::Unauthenticated))
+    }
 }
 
 impl FromRequestParts<AppState> for ApiUser {

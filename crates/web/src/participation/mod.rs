@@ -6,6 +6,7 @@
 //!
 //! Calls the app's `participation` use cases.
 
+mod api;
 mod ballot;
 mod results;
 mod staff;
@@ -22,6 +23,11 @@ pub fn routes() -> Router<AppState> {
     ballot::routes()
         .merge(results::routes())
         .merge(staff::routes())
+}
+
+/// The processes, budgets, ballots and receipts in the JSON API.
+pub fn api_routes() -> Router<AppState> {
+    api::api_routes()
 }
 
 /// A project on a ballot or a result, as a page lists it.
