@@ -604,7 +604,11 @@ impl App {
     }
 
     /// Replaces the choices of a receipt's ballot while voting is open.
-    pub async fn change_vote(&self, receipt: &str, choices: &[String]) -> Result<i64, AppError> {
+    pub async fn change_vote(
+        &self,
+        receipt: &str,
+        choices: &[String],
+    ) -> Result<Recorded, AppError> {
         let (receipt, process, budget, _) = self.ballot_of_receipt(receipt).await?;
         if !process.voting_open() {
             return Err(AppError::Refused(ErrorCode::PhaseClosed));
@@ -624,7 +628,11 @@ impl App {
         if !changed {
             return Err(AppError::field("receipt", "receipt-unknown"));
         }
-        Ok(budget.budget.id)
+        Ok(Recorded {
+            receipt,
+            budget_id: budget.budget.id,
+            process_slug: process.process.slug,
+        })
     }
 
     /// Counts a budget's ballots under its declared rule.

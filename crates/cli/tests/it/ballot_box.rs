@@ -682,7 +682,10 @@ async fn a_mobile_app_signs_in_votes_checks_and_changes_through_the_api(engine: 
         .expect("json");
     assert_eq!(status["recorded"], true);
     assert_eq!(status["counted"], false);
-    assert_eq!(app.app.store.ballots_of(budget).await.expect("ballots"), ["P3"]);
+    assert_eq!(
+        app.app.store.ballots_of(budget).await.expect("ballots"),
+        ["P3"]
+    );
     let details: serde_json::Value = client
         .get(api(&format!("/participation/budgets/{budget}")))
         .send()

@@ -284,3 +284,77 @@ async fn a_citizen_applies_and_pays_online_on_a_phone() {
     assert!(artifacts().join("payment-receipt-ar-390.png").exists());
     app.stop().await;
 }
+
+/// A citizen on a phone signs in with a code, votes in Giza's
+/// participatory budget, checks the receipt, changes the vote; a clerk
+/// records a walk-in's vote at the counter; after the unit head signs the
+/// result off, the citizen finds the receipt among the counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(baladiya_browser),
+    ignore = "needs /usr/bin/chromium and `npm ci` in crates/cli/tests/browser"
+)]
+async fn a_citizen_votes_changes_the_vote_and_finds_it_counted() {
+    if !ready() {
+        return;
+    }
+    let app = TestApp::spawn(Engine::Sqlite)
+        .await
+        .expect("SQLite always runs");
+    app.app
+        .load_demo_participation()
+        .await
+        .expect("the demo's budgets");
+    let sms = app.sms_file();
+    let output = tokio::task::block_in_place(|| {
+        Command::new("node")
+            .env("NATIONAL_ID", crate::applications::egyptian_id())
+            .env("SMS_FILE", sms.display().to_string())
+            .arg(browser_dir().join("participation-vote.mjs"))
+            .arg(app.url(""))
+            .arg(artifacts())
+            .output()
+            .expect("node runs")
+    });
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "participation-vote.mjs failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let receipt = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("receipt: "))
+        .expect("the script prints the receipt")
+        .to_owned();
+    // Voting closes; Giza's governor signs the governorate's budget off.
+    let process = app
+        .app
+        .process_by_slug("giza-budget-2027")
+        .await
+        .expect("process");
+    let today = app.app.today_in(baladiya_domain::country::Country::Egypt);
+    app.app
+        .reschedule_process(
+            None,
+            process.process.id,
+            vec![baladiya_domain::participation::phases::Phase {
+                kind: baladiya_domain::participation::phases::PhaseKind::Voting,
+                starts: today - chrono::Duration::days(10),
+                ends: today - chrono::Duration::days(1),
+            }],
+        )
+        .await
+        .expect("closed");
+    let governor = crate::support::grant_head_of(&app, "EG-GZ").await;
+    let budgets = app.app.budgets_of(&process).await.expect("budgets");
+    app.app
+        .sign_off_budget(&governor, budgets[0].budget.id)
+        .await
+        .expect("signed off");
+    tokio::task::block_in_place(|| {
+        run_script_with("participation-counted.mjs", &app, &[("RECEIPT", receipt)])
+    });
+    assert!(artifacts().join("participate-counted-ar-390.png").exists());
+    app.stop().await;
+}

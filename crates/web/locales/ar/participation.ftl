@@ -80,3 +80,4 @@ participation-counter-id-hint = تحقق من البطاقة في يد المو�
 participation-counter-mobile = رقم هاتف المواطن المحمول
 participation-counter-choose = اختيارات المواطن
 participation-counter-record = سجّل الصوت
+participation-sign-in = سجّل الدخول لتصوّت

@@ -80,3 +80,4 @@ participation-counter-id-hint = Check the card in the citizen's hands before rec
 participation-counter-mobile = Citizen's mobile number
 participation-counter-choose = The citizen's choices
 participation-counter-record = Record the vote
+participation-sign-in = Sign in to vote

@@ -166,6 +166,6 @@ async fn change(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<ChangeRequest>,
 ) -> Result<Response, WebError> {
-    let budget_id = state.app.change_vote(&body.receipt, &body.choices).await?;
-    Ok(Json(json!({ "budget_id": budget_id, "changed": true })).into_response())
+    let recorded = state.app.change_vote(&body.receipt, &body.choices).await?;
+    Ok(Json(json!({ "budget_id": recorded.budget_id, "changed": true })).into_response())
 }

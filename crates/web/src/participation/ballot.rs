@@ -441,13 +441,13 @@ async fn change(
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
     match state.app.change_vote(&receipt, &choices).await {
-        Ok(budget_id) => {
-            let (process, budget) = state.app.budget(budget_id).await?;
+        Ok(recorded) => {
+            let (_, budget) = state.app.budget(recorded.budget_id).await?;
             Ok(voted(
                 &tr,
-                receipt.trim().to_owned(),
+                recorded.receipt.to_string(),
                 &budget,
-                process.process.slug,
+                recorded.process_slug,
                 true,
             ))
         }
