@@ -18,6 +18,16 @@ use serde_json::Value;
 
 use crate::http::error::WebError;
 
+/// A number in an address (`/reports/{id}`): anything but a positive
+/// whole number that fits is "not found", in the API's own error form
+/// (axum's `Path<i64>` would answer a plain-text 400).
+pub fn path_id(text: &str) -> Result<i64, WebError> {
+    text.parse()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(WebError::new(ErrorCode::NotFound))
+}
+
 /// Like `axum::Json`, but malformed JSON, wrong types, unknown fields (for
 /// types that deny them), wrong content types and oversized bodies are
 /// answered with Baladiya's error codes.

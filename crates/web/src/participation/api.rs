@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::http::auth::CitizenApi;
 use crate::http::error::WebError;
-use crate::http::json::ApiJson;
+use crate::http::json::{ApiJson, path_id};
 use crate::http::state::AppState;
 
 pub fn api_routes() -> Router<AppState> {
@@ -100,7 +100,11 @@ async fn process(
     Ok(Json(body).into_response())
 }
 
-async fn budget(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, WebError> {
+async fn budget(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = path_id(&id)?;
     let (process, budget) = state.app.budget(id).await?;
     Ok(Json(budget_json(&process, &budget)).into_response())
 }
@@ -116,9 +120,10 @@ struct BallotRequest {
 async fn cast(
     State(state): State<AppState>,
     CitizenApi(citizen): CitizenApi,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     ApiJson(body): ApiJson<BallotRequest>,
 ) -> Result<Response, WebError> {
+    let id = path_id(&id)?;
     let recorded = state
         .app
         .vote_online(&citizen, id, &body.choices, body.national_id.as_deref())

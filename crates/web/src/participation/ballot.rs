@@ -18,7 +18,7 @@ use super::{BudgetLine, PhaseLine, budget_line, phase_lines, stage, titles};
 use crate::http::auth::{citizen_of, same_secret, visitor_csrf, visitor_csrf_ok};
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
-use crate::http::json::WebForm;
+use crate::http::json::{WebForm, path_id};
 use crate::http::state::AppState;
 use crate::http::views::SummaryItem;
 
@@ -200,8 +200,9 @@ async fn vote_form(
     State(state): State<AppState>,
     tr: Tr,
     jar: CookieJar,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    let id = path_id(&id)?;
     let (process, budget) = state.app.budget(id).await?;
     let citizen = citizen_of(&state, &jar).await?;
     let standing = if !process.voting_open() {
@@ -274,9 +275,10 @@ async fn vote(
     State(state): State<AppState>,
     tr: Tr,
     jar: CookieJar,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     WebForm(pairs): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let id = path_id(&id)?;
     let (csrf, choices, national_id, _) = ballot_fields(pairs);
     let Some((citizen, _)) = citizen_of(&state, &jar).await? else {
         return Err(WebError::new(ErrorCode::Unauthenticated));

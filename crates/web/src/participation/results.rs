@@ -13,6 +13,7 @@ use axum::routing::get;
 use super::{BudgetLine, amount, budget_line, titles};
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
+use crate::http::json::path_id;
 use crate::http::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -39,8 +40,9 @@ struct ResultsPage<'a> {
 async fn results(
     State(state): State<AppState>,
     tr: Tr,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    let id = path_id(&id)?;
     let (process, budget) = state.app.budget(id).await?;
     let line = budget_line(&tr, &budget, &[]);
     let (ballots, spent) = budget.result.as_ref().map_or_else(Default::default, |r| {
@@ -74,7 +76,11 @@ async fn results(
     ))
 }
 
-async fn pabulib(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, WebError> {
+async fn pabulib(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = path_id(&id)?;
     let (process, budget) = state.app.budget(id).await?;
     let text = state.app.budget_pabulib(&process, &budget).await?;
     let name = format!(
@@ -93,8 +99,9 @@ async fn pabulib(State(state): State<AppState>, Path(id): Path<i64>) -> Result<R
 
 async fn receipts(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    let id = path_id(&id)?;
     let (_, budget) = state.app.budget(id).await?;
     let mut text = String::new();
     for hash in state.app.counted_receipts(&budget).await? {

@@ -16,7 +16,7 @@ use super::{BudgetLine, budget_line, titles};
 use crate::http::auth::{Staff, same_secret};
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
-use crate::http::json::WebForm;
+use crate::http::json::{WebForm, path_id};
 use crate::http::state::AppState;
 use crate::http::views::SummaryItem;
 
@@ -133,8 +133,9 @@ async fn counter_form(
     State(state): State<AppState>,
     tr: Tr,
     Staff(who): Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    let id = path_id(&id)?;
     let (process, budget) = state.app.budget(id).await?;
     if !reaches(&who, Permission::RecordVotes, &process.unit.path) {
         return Err(WebError::new(ErrorCode::Forbidden));
@@ -162,9 +163,10 @@ async fn counter_vote(
     State(state): State<AppState>,
     tr: Tr,
     Staff(who): Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     WebForm(pairs): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let id = path_id(&id)?;
     let field = |name: &str| {
         pairs
             .iter()
@@ -230,9 +232,10 @@ async fn counter_vote(
 async fn sign_off(
     State(state): State<AppState>,
     Staff(who): Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     WebForm(pairs): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let id = path_id(&id)?;
     let csrf = pairs
         .iter()
         .find(|(k, _)| k == "csrf")

@@ -20,7 +20,7 @@ use crate::http::auth::ApiUser;
 use crate::http::client::base_url;
 use crate::http::error::WebError;
 use crate::http::i18n::Tr;
-use crate::http::json::{ApiJson, WebQuery};
+use crate::http::json::{ApiJson, WebQuery, path_id};
 use crate::http::state::AppState;
 use crate::reports::open_data::{self, ExportQuery};
 
@@ -68,10 +68,6 @@ pub fn reporter_action_named(name: &str) -> Result<ReportAction, WebError> {
 }
 
 /// A report number from a path; anything else is not found.
-pub fn report_id(text: &str) -> Result<i64, WebError> {
-    text.parse().map_err(|_| WebError::new(ErrorCode::NotFound))
-}
-
 /// The address of a report's own (cleaned) photo, if it has one.
 pub fn photo_url(report: &PublicReport, base: &str) -> Option<String> {
     report
@@ -119,7 +115,7 @@ async fn report(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, WebError> {
-    let id = report_id(&id)?;
+    let id = path_id(&id)?;
     let record = state.app.report(id).await?;
     let category = state.app.report_category(&record.category_code);
     let mut body = public_json(
@@ -202,7 +198,7 @@ async fn act(
     let action = staff_action(&body.action, body.duplicate_of)?;
     state
         .app
-        .act_on_report(&who, report_id(&id)?, action, &body.note, body.version)
+        .act_on_report(&who, path_id(&id)?, action, &body.note, body.version)
         .await?;
     report(State(state), tr, headers, Path(id)).await
 }
@@ -220,7 +216,7 @@ async fn follow(
 ) -> Result<Response, WebError> {
     let new = state
         .app
-        .follow_report(report_id(&id)?, &body.contact)
+        .follow_report(path_id(&id)?, &body.contact)
         .await?;
     let status = if new {
         StatusCode::CREATED
@@ -250,7 +246,7 @@ async fn reporter_action(
     let action = reporter_action_named(&body.action)?;
     state
         .app
-        .reporter_action(report_id(&id)?, &body.key, action, &body.note)
+        .reporter_action(path_id(&id)?, &body.key, action, &body.note)
         .await?;
     report(State(state), tr, headers, Path(id)).await
 }
@@ -259,7 +255,7 @@ async fn photo(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let record = state.app.report(report_id(&id)?).await?;
+    let record = state.app.report(path_id(&id)?).await?;
     let (Some(key), Some(kind)) = (record.photo_key, record.photo_type) else {
         return Err(WebError::new(ErrorCode::NotFound));
     };

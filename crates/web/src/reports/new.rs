@@ -22,12 +22,12 @@ use crate::http::auth::{Staff, same_secret, visitor_csrf, visitor_csrf_ok};
 use crate::http::client::Client;
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
+use crate::http::json::path_id;
 use crate::http::json::{WebQuery, forbidden_in_pairs, printable, refuse};
 use crate::http::multipart::{read_bytes, read_text};
 use crate::http::state::AppState;
 use crate::http::views::SummaryItem;
 use crate::http::views::{Options, unit_options};
-use crate::reports::api::report_id;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -374,7 +374,7 @@ async fn received(
     Path(id): Path<String>,
     WebQuery(q): WebQuery<ReportPageQuery>,
 ) -> Result<Response, WebError> {
-    let submitted = state.app.submitted_report(report_id(&id)?).await?;
+    let submitted = state.app.submitted_report(path_id(&id)?).await?;
     if !q
         .key
         .as_deref()

@@ -23,10 +23,11 @@ use crate::drawing::maps::{MapSettings, map_settings, with_map_policy};
 use crate::http::auth::{Staff, visitor_csrf, visitor_csrf_ok};
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
+use crate::http::json::path_id;
 use crate::http::json::{WebForm, WebQuery};
 use crate::http::state::AppState;
 use crate::http::views::{SummaryItem, date_time};
-use crate::reports::api::{report_id, reporter_action_named};
+use crate::reports::api::reporter_action_named;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -226,7 +227,7 @@ async fn report_page(
         errors: Vec::new(),
         reporter_key: q.key,
     };
-    let body = public_report(&state, &tr, user.as_ref(), report_id(&id)?, shown).await?;
+    let body = public_report(&state, &tr, user.as_ref(), path_id(&id)?, shown).await?;
     let mut response = with_map_policy(&state, (jar, page(Ok(body))).into_response());
     // A private link must not travel on in a Referer header.
     response.headers_mut().insert(
@@ -331,7 +332,7 @@ async fn follow(
     if !visitor_csrf_ok(&jar, &form.csrf) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
-    let id = report_id(&id)?;
+    let id = path_id(&id)?;
     let result = state.app.follow_report(id, &form.contact).await.map(|_| ());
     reporter_form(&state, &tr, jar, id, &form, "followed", result).await
 }
@@ -346,7 +347,7 @@ async fn reporter(
     if !visitor_csrf_ok(&jar, &form.csrf) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
-    let id = report_id(&id)?;
+    let id = path_id(&id)?;
     let action = reporter_action_named(&form.action)?;
     let result = state
         .app

@@ -25,11 +25,12 @@ use crate::drawing::maps::{MapSettings, map_settings, with_map_policy};
 use crate::http::auth::{Staff, same_secret};
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
+use crate::http::json::path_id;
 use crate::http::json::{WebForm, WebQuery};
 use crate::http::state::AppState;
 use crate::http::views::SummaryItem;
 use crate::http::views::{Options, unit_options};
-use crate::reports::api::{report_id, staff_action};
+use crate::reports::api::staff_action;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -243,7 +244,7 @@ async fn assign(
     if !same_secret(&who.csrf_token, &form.csrf) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
-    let id = report_id(&id)?;
+    let id = path_id(&id)?;
     state.app.assign_report(&who, id, &form.assignee).await?;
     Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response())
 }
@@ -254,7 +255,7 @@ async fn staff_report(
     Staff(who): Staff,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let body = staff_report_page(&state, &tr, &who, report_id(&id)?, Vec::new()).await?;
+    let body = staff_report_page(&state, &tr, &who, path_id(&id)?, Vec::new()).await?;
     Ok(with_map_policy(&state, page(Ok(body))))
 }
 
@@ -279,7 +280,7 @@ async fn staff_act(
     if !same_secret(&who.csrf_token, &form.csrf) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
-    let id = report_id(&id)?;
+    let id = path_id(&id)?;
     let duplicate_of = match form.duplicate_of.trim().trim_start_matches('#') {
         "" => None,
         text => Some(

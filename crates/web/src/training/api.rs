@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use crate::http::auth::ApiUser;
 use crate::http::error::WebError;
-use crate::http::json::{ApiJson, WebQuery};
+use crate::http::json::{ApiJson, WebQuery, path_id};
 use crate::http::state::AppState;
 
 pub fn api_routes() -> Router<AppState> {
@@ -38,13 +38,6 @@ pub fn api_routes() -> Router<AppState> {
         .route("/training/me", get(me))
         .route("/training/people/{username}", get(person))
         .route("/training/report", get(report))
-}
-
-fn session_id(text: &str) -> Result<i64, WebError> {
-    text.parse()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(WebError::new(ErrorCode::NotFound))
 }
 
 fn listing_json(s: &SessionListing) -> Value {
@@ -86,7 +79,7 @@ async fn session(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, WebError> {
-    let id = session_id(&id)?;
+    let id = path_id(&id)?;
     let listed = state
         .app
         .store
@@ -102,7 +95,7 @@ async fn session(
 
 async fn session_of(app: &App, id: &str) -> Result<TrainingSession, WebError> {
     app.store
-        .training_session(session_id(id)?)
+        .training_session(path_id(id)?)
         .await
         .map_err(AppError::from)?
         .ok_or(WebError::new(ErrorCode::NotFound))
@@ -198,7 +191,7 @@ async fn nominate(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<TraineeBody>,
 ) -> Result<Response, WebError> {
-    let id = session_id(&id)?;
+    let id = path_id(&id)?;
     state.app.nominate(&who, id, &body.trainee).await?;
     let trainee = state.app.named_trainee(&body.trainee).await?;
     let status = seat_status(&state.app, id, trainee).await?;
@@ -232,7 +225,7 @@ async fn decide(
         },
         _ => return Err(AppError::field("decision", "training-decision-unknown").into()),
     };
-    let id = session_id(&id)?;
+    let id = path_id(&id)?;
     let trainee = state.app.named_trainee(&body.trainee).await?;
     let status = state.app.decide(&who, id, trainee, decision).await?;
     Ok(Json(
@@ -248,7 +241,7 @@ async fn withdraw(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<TraineeBody>,
 ) -> Result<Json<Value>, WebError> {
-    let id = session_id(&id)?;
+    let id = path_id(&id)?;
     let trainee = state.app.named_trainee(&body.trainee).await?;
     let promoted = match state.app.withdraw(&who, id, trainee).await? {
         Some(user) => Some(
@@ -282,7 +275,7 @@ async fn attendance(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<AttendanceBody>,
 ) -> Result<Json<Value>, WebError> {
-    let id = session_id(&id)?;
+    let id = path_id(&id)?;
     let mut present = Vec::new();
     for name in &body.present {
         present.push(state.app.named_trainee(name).await?);
@@ -308,7 +301,7 @@ async fn scores(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ScoresBody>,
 ) -> Result<Json<Value>, WebError> {
-    let id = session_id(&id)?;
+    let id = path_id(&id)?;
     let trainee = state.app.named_trainee(&body.trainee).await?;
     state
         .app
