@@ -551,10 +551,11 @@ impl App {
         for key in voter.keys() {
             voter_hashes.push(self.person_hash(process_id, &key).await?);
         }
-        let mut random = [0u8; 16];
+        let mut random = [0u8; 17];
         getrandom::fill(&mut random)
             .map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
-        let receipt = Receipt::from_random(random);
+        let [receipt @ .., shard] = random;
+        let receipt = Receipt::from_random(receipt);
         self.store
             .cast_ballot(&CastBallot {
                 process_id,
@@ -565,6 +566,7 @@ impl App {
                 receipt_hash: &sha256_hex(receipt.as_str()),
                 choices: &choices_text(&ballot),
                 channel: voter.channel().as_str(),
+                shard,
                 clerk_id,
                 at: self.now(),
             })
@@ -633,6 +635,22 @@ impl App {
             budget_id: budget.budget.id,
             process_slug: process.process.slug,
         })
+    }
+
+    /// Mixes the ballot box if any process's voting is open (or closed
+    /// today); says whether it did.
+    pub async fn mix_ballot_boxes_while_voting(&self) -> Result<bool, AppError> {
+        let voting = self.processes().await?.iter().any(|p| {
+            p.phases.all().iter().any(|ph| {
+                ph.kind == PhaseKind::Voting
+                    && ph.starts <= p.today
+                    && p.today <= ph.ends + chrono::Duration::days(1)
+            })
+        });
+        if voting {
+            self.store.mix_ballot_box().await?;
+        }
+        Ok(voting)
     }
 
     /// Counts a budget's ballots under its declared rule.

@@ -16,6 +16,7 @@ mod footprint;
 mod indicators;
 mod measure;
 mod participation;
+mod participation_ballots;
 mod process;
 mod reports;
 mod sensors;
@@ -184,6 +185,13 @@ pub async fn run(options: BenchOptions) -> Result<()> {
         let result = crate::participation::run(&options).await?;
         crate::participation::print(&result);
         report["participation"] = Value::Array(vec![result]);
+        let results = measure::on_engines(&options, |name, url| {
+            let options = options.clone();
+            async move { crate::participation_ballots::engine(&name, &url, &options).await }
+        })
+        .await?;
+        crate::participation_ballots::print(&results);
+        report["participation_ballot_box"] = Value::Array(results);
     }
     if footprint {
         let result = crate::footprint::run(&options).await?;

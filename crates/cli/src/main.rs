@@ -1265,6 +1265,7 @@ async fn serve(
     }
     tokio::spawn(deliver_notifications(app.clone(), senders));
     tokio::spawn(escalate_overdue(app.clone()));
+    tokio::spawn(mix_ballot_boxes(app.clone()));
     tokio::spawn(recompute_indicators(app.clone()));
     tokio::spawn(purge_sensor_data(app.clone()));
     tokio::spawn(app.clone().watch_sensor_rules());
@@ -1448,6 +1449,21 @@ async fn purge_sensor_data(app: App) {
                 tracing::info!(observations, hours, "sensor data past retention removed")
             }
             Err(error) => tracing::warn!(%error, "could not apply sensor data retention"),
+        }
+    }
+}
+
+/// Mixes the ballot box every quarter of an hour while a process's voting
+/// is open (see docs/ARCHITECTURE.md, "The secret ballot"), so that a copy
+/// of the database taken during voting links no vote older than that.
+async fn mix_ballot_boxes(app: App) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(900));
+    loop {
+        tick.tick().await;
+        let result = app.mix_ballot_boxes_while_voting().await;
+        app.job_ran("mix_ballot_boxes", result.is_ok());
+        if let Err(error) = result {
+            tracing::warn!(%error, "could not mix the ballot box");
         }
     }
 }

@@ -119,6 +119,9 @@ pub struct CastBallot<'a> {
     /// The chosen project codes, comma-separated in the order of their codes.
     pub choices: &'a str,
     pub channel: &'a str,
+    /// Which of the turnout's sixteen counters of the budget and channel
+    /// this vote adds to (drawn at random by the caller).
+    pub shard: u8,
     /// The clerk who recorded a counter vote.
     pub clerk_id: Option<i64>,
     pub at: DateTime<Utc>,
@@ -328,12 +331,13 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             sqlx::query(
-                "INSERT INTO participation_turnout (budget_id, channel, voters) VALUES ($1, $2, 1) \
-                 ON CONFLICT (budget_id, channel) \
+                "INSERT INTO participation_turnout (budget_id, channel, shard, voters) \
+                 VALUES ($1, $2, $3, 1) ON CONFLICT (budget_id, channel, shard) \
                  DO UPDATE SET voters = participation_turnout.voters + 1",
             )
             .bind(vote.budget_id)
             .bind(vote.channel)
+            .bind(i64::from(vote.shard % 16))
             .execute(&mut *tx)
             .await?;
             insert_event!(tx, &NewEvent {
@@ -452,8 +456,8 @@ impl Store {
     pub async fn turnout_of(&self, budget_id: i64) -> Result<Vec<(String, i64)>, StoreError> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT channel, voters FROM participation_turnout WHERE budget_id = $1 \
-                 ORDER BY channel",
+                "SELECT channel, CAST(SUM(voters) AS BIGINT) FROM participation_turnout \
+                 WHERE budget_id = $1 GROUP BY channel ORDER BY channel",
             )
             .bind(budget_id)
             .fetch_all(pool)

@@ -126,10 +126,13 @@ CREATE TABLE participation_ballots (
 );
 CREATE INDEX participation_ballots_budget ON participation_ballots(budget_id, receipt_hash);
 
--- How many voted in each budget through each channel (web, counter).
+-- How many voted in each budget through each channel (web, counter), in
+-- sixteen shards a vote picks at random, so that concurrent votes do not
+-- all wait for one row's lock; the turnout is their sum.
 CREATE TABLE participation_turnout (
     budget_id  BIGINT NOT NULL REFERENCES participation_budgets(id),
     channel    TEXT NOT NULL,
+    shard      BIGINT NOT NULL,
     voters     BIGINT NOT NULL,
-    PRIMARY KEY (budget_id, channel)
+    PRIMARY KEY (budget_id, channel, shard)
 );
