@@ -287,10 +287,15 @@ impl App {
                         "Choose how 20 million pounds are spent across the governorate, and two million in each markaz. The projects grew from citizens' reports and proposals, reviewed by the departments concerned.".into(),
                     ),
                     eligibility: Eligibility::Mobile,
-                    support_threshold: 50,
-                    phases: open.clone(),
+                    support_threshold: 40,
+                    // Proposals open first, for the demo's proposals and
+                    // supports; then the dates of a budget in its vote.
+                    phases: phases(today, &[(PhaseKind::Proposals, -1, 1)]),
                 },
             )
+            .await?;
+        self.demo_proposals().await?;
+        self.reschedule_process(None, giza_process, open.clone())
             .await?;
         let budgets = [
             (
@@ -406,6 +411,66 @@ impl App {
         .await?;
         self.sign_off_budget(&head, id).await?;
         Ok(cast)
+    }
+
+    /// Giza's proposals: some grew from the demo's citizen reports (a
+    /// cluster of sewage overflows, streetlights out), supported by the
+    /// demo's citizens, reviewed by the departments (one not feasible,
+    /// with its reason), one hidden by a moderator with a public reason.
+    async fn demo_proposals(&self) -> Result<(), AppError> {
+        use crate::participation_proposals::ProposalForm;
+        use baladiya_domain::participation::proposals::Review;
+        // The first reports of each kind the demo's history holds.
+        let mut sewage = Vec::new();
+        let mut lights = Vec::new();
+        for id in 1..=200 {
+            if let Some(report) = self.store.report(id).await? {
+                match report.category_code.as_str() {
+                    "sewage-overflow" if sewage.len() < 6 => sewage.push(id),
+                    "street-lighting" if lights.len() < 4 => lights.push(id),
+                    _ => {}
+                }
+            }
+        }
+        let form = |title: &str, description: &str, category: &str, cost: i64| ProposalForm {
+            title: title.into(),
+            description: description.into(),
+            category: category.into(),
+            cost: cost.to_string(),
+            latitude: "29.8536".into(),
+            longitude: "31.2577".into(),
+        };
+        let proposals = [
+            (form("تطوير شبكة صرف الأمطار بشارع الهرم", "تتكرر بلاغات طفح الصرف وغرق الشارع بعد كل مطر؛ نقترح شبكة لصرف الأمطار منفصلة عن الصرف الصحي.", "drainage", 7_000_000), sewage.clone(), 96, Some(Review::Feasible { cost: 6_500_000, reason: "ضمن خطة الصرف لعام 2027؛ قدّرت إدارة المرافق التكلفة بعد المعاينة.".into() }), None),
+            (form("إنارة موفرة للطاقة لطريق سقارة", "أعمدة الإنارة مطفأة على طول الطريق ليلًا؛ نقترح إنارة LED بحساسات.", "lighting", 3_000_000), lights.clone(), 71, Some(Review::Feasible { cost: 3_200_000, reason: "ممكن بالتعاقد الإطاري للإنارة؛ تشمل التكلفة الصيانة لعامين.".into() }), None),
+            (form("حديقة عامة ومساحة لعب بالبدرشين", "لا توجد مساحة آمنة للعب الأطفال في المدينة؛ نقترح حديقة على أرض الوحدة المحلية الفضاء.", "green", 4_500_000), Vec::new(), 52, Some(Review::Feasible { cost: 4_800_000, reason: "الأرض مملوكة للوحدة ومتاحة؛ التكلفة تشمل السور والألعاب.".into() }), None),
+            (form("جسر مشاة فوق الطريق الدائري", "عبور الطريق الدائري خطر على طلاب المدارس؛ نقترح جسر مشاة.", "roads", 25_000_000), Vec::new(), 45, Some(Review::Unfeasible { reason: "الطريق الدائري من اختصاص الهيئة العامة للطرق لا المحافظة؛ أُحيل المقترح إليها.".into() }), None),
+            (form("ملعب خماسي بمنشأة القناطر", "شباب القرية بلا ملعب؛ نقترح ملعبًا خماسيًا بنجيل صناعي.", "green", 800_000), Vec::new(), 23, None, None),
+            (form("إعلان تجاري لمتجر إلكترونيات", "اشترِ هاتفك الجديد بأفضل سعر من متجرنا، توصيل مجاني لكل المحافظة.", "other", 1_000), Vec::new(), 0, None, Some("إعلان تجاري لا علاقة له بالمسار؛ القواعد تمنع الإعلانات.")),
+        ];
+        let mut voter = 5_000u32;
+        for (form, reports, supports, review, hidden) in proposals {
+            let id = self
+                .propose_from_reports(None, GIZA, &form, &reports)
+                .await?;
+            for _ in 0..supports {
+                voter += 1;
+                let citizen = CitizenSession {
+                    citizen_id: 0,
+                    mobile: format!("+20111{:07}", voter),
+                    csrf_token: String::new(),
+                    expires_at: self.now(),
+                };
+                self.support_proposal(&citizen, id).await?;
+            }
+            if let Some(review) = review {
+                self.review_proposal(None, id, &review).await?;
+            }
+            if let Some(reason) = hidden {
+                self.hide_proposal(None, id, reason).await?;
+            }
+        }
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]

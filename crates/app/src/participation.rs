@@ -159,7 +159,7 @@ impl App {
     /// without the key (outside the database) a national ID or a number
     /// cannot be tried against it, and the same person's hashes differ
     /// between processes.
-    async fn person_hash(&self, process_id: i64, key: &str) -> Result<String, AppError> {
+    pub(crate) async fn person_hash(&self, process_id: i64, key: &str) -> Result<String, AppError> {
         let secret = self
             .roll_key
             .get_or_try_init(|| self.blobs.secret(ROLL_KEY))
@@ -189,7 +189,9 @@ impl App {
                 .slug
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !slug_ok {
+        // The words of the pages' own addresses (/participate/budgets/…).
+        let reserved = ["budgets", "proposals", "receipt"].contains(&spec.slug.as_str());
+        if !slug_ok || reserved {
             return Err(AppError::field("slug", "slug-invalid"));
         }
         let phases = serde_json::to_string(phases.all())
@@ -222,7 +224,7 @@ impl App {
         process_id: i64,
         phases: Vec<Phase>,
     ) -> Result<(), AppError> {
-        let process = self.process_view_by_id(process_id).await?;
+        let process = self.process_view_of(process_id).await?;
         if let Some(p) = by {
             p.access
                 .require(Permission::ManageParticipation, &process.unit.path)?;
@@ -250,7 +252,7 @@ impl App {
         process_id: i64,
         spec: &BudgetSpec,
     ) -> Result<i64, AppError> {
-        let process = self.process_view_by_id(process_id).await?;
+        let process = self.process_view_of(process_id).await?;
         if let Some(p) = by {
             p.access
                 .require(Permission::ManageParticipation, &process.unit.path)?;
@@ -322,7 +324,7 @@ impl App {
         process_id: i64,
         national_ids: &[String],
     ) -> Result<u64, AppError> {
-        let process = self.process_view_by_id(process_id).await?;
+        let process = self.process_view_of(process_id).await?;
         if let Some(p) = by {
             p.access
                 .require(Permission::ManageParticipation, &process.unit.path)?;
@@ -358,7 +360,7 @@ impl App {
         })
     }
 
-    async fn process_view_by_id(&self, id: i64) -> Result<ProcessView, AppError> {
+    pub(crate) async fn process_view_of(&self, id: i64) -> Result<ProcessView, AppError> {
         let process = self.store.process(id).await?.ok_or(AppError::NotFound)?;
         let unit = self.store.unit(process.unit_id).await?;
         self.process_view(process, unit)
@@ -429,7 +431,7 @@ impl App {
             .budget(budget_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let process = self.process_view_by_id(budget.process_id).await?;
+        let process = self.process_view_of(budget.process_id).await?;
         Ok((process, self.budget_view(budget).await?))
     }
 

@@ -55,4 +55,23 @@ impl crate::Store {
             .await?
         }))
     }
+
+    /// Events of one entity, oldest first, with their time:
+    /// `(at, action, actor_id, detail)`.
+    pub async fn event_log(
+        &self,
+        entity: &str,
+        entity_id: i64,
+    ) -> Result<Vec<(DateTime<Utc>, String, Option<i64>, String)>, crate::StoreError> {
+        Ok(crate::on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT at, action, actor_id, detail FROM events \
+                 WHERE entity = $1 AND entity_id = $2 ORDER BY id",
+            )
+            .bind(entity)
+            .bind(entity_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
 }

@@ -69,7 +69,8 @@ pub use indicators::{
 pub use notifications::{OutboxDepth, OutgoingNotification};
 pub use org::{NewDepartment, NewUnit};
 pub use participation::{
-    BudgetRow, CastBallot, NewBudget, NewProcess, NewProject, ProcessRow, ProjectRow,
+    BudgetRow, CastBallot, NewBudget, NewProcess, NewProject, NewProposalRow, ProcessRow,
+    ProjectRow, ProposalChange, ProposalRow,
 };
 pub use payments::{CallbackRecord, PaymentRecord};
 pub use process::{LogCase, LogFilter, ReportLogCase};

@@ -589,3 +589,213 @@ impl Store {
         Ok(())
     }
 }
+
+/// A proposal as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProposalRow {
+    pub id: i64,
+    pub process_id: i64,
+    pub unit_id: i64,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub cost: i64,
+    pub citizen_id: Option<i64>,
+    /// The citizen reports it cites, as a JSON array of ids.
+    pub reports: String,
+    pub supports: i64,
+    pub flags: i64,
+    pub review: String,
+    pub review_reason: Option<String>,
+    pub reviewed_cost: Option<i64>,
+    pub hidden_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A proposal to store.
+#[derive(Debug, Clone)]
+pub struct NewProposalRow<'a> {
+    pub process_id: i64,
+    pub unit_id: i64,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub category: &'a str,
+    pub place: Option<(f64, f64)>,
+    pub cost: i64,
+    pub citizen_id: Option<i64>,
+    pub reports: &'a [i64],
+    /// Staff who opened it from reports.
+    pub actor_id: Option<i64>,
+    pub at: DateTime<Utc>,
+}
+
+const PROPOSAL_COLUMNS: &str = "SELECT id, process_id, unit_id, title, description, category, \
+     latitude, longitude, cost, citizen_id, reports, supports, flags, review, review_reason, \
+     reviewed_cost, hidden_reason, created_at FROM participation_proposals";
+
+impl Store {
+    pub async fn create_proposal(&self, new: &NewProposalRow<'_>) -> Result<i64, StoreError> {
+        let reports = serde_json::to_string(new.reports).unwrap_or_else(|_| "[]".into());
+        Ok(in_write_tx!(self, tx => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO participation_proposals (process_id, unit_id, title, description, \
+                 category, latitude, longitude, cost, citizen_id, reports, review, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'submitted', $11) RETURNING id",
+            )
+            .bind(new.process_id)
+            .bind(new.unit_id)
+            .bind(new.title)
+            .bind(new.description)
+            .bind(new.category)
+            .bind(new.place.map(|p| p.0))
+            .bind(new.place.map(|p| p.1))
+            .bind(new.cost)
+            .bind(new.citizen_id)
+            .bind(&reports)
+            .bind(new.at)
+            .fetch_one(&mut *tx)
+            .await?;
+            insert_event!(tx, &NewEvent {
+                at: new.at,
+                actor_id: new.actor_id,
+                action: "participation.proposal_submitted",
+                entity: "participation_proposal",
+                entity_id: id,
+                unit_id: Some(new.unit_id),
+                detail: json!({ "process_id": new.process_id, "reports": new.reports }),
+            });
+            id
+        }))
+    }
+
+    /// A process's proposals, the most supported first.
+    pub async fn proposals_of(&self, process_id: i64) -> Result<Vec<ProposalRow>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{PROPOSAL_COLUMNS} WHERE process_id = $1 ORDER BY supports DESC, id"
+        ));
+        Ok(on_pool!(self, pool => sqlx::query_as(sql).bind(process_id).fetch_all(pool).await?))
+    }
+
+    pub async fn proposal(&self, id: i64) -> Result<Option<ProposalRow>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!("{PROPOSAL_COLUMNS} WHERE id = $1"));
+        Ok(on_pool!(self, pool => sqlx::query_as(sql).bind(id).fetch_optional(pool).await?))
+    }
+
+    /// One person's support (a keyed hash of them): `Conflict(AlreadySupported)`
+    /// when they gave it before. The event names the proposal only.
+    pub async fn support_proposal(
+        &self,
+        proposal_id: i64,
+        unit_id: i64,
+        person_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        Ok(in_write_tx!(self, tx => {
+            let added = sqlx::query(
+                "INSERT INTO participation_supports (proposal_id, person_hash) VALUES ($1, $2) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(proposal_id)
+            .bind(person_hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if added == 0 {
+                return Err(StoreError::Conflict(ErrorCode::AlreadySupported));
+            }
+            let supports: i64 = sqlx::query_scalar(
+                "UPDATE participation_proposals SET supports = supports + 1 WHERE id = $1 \
+                 RETURNING supports",
+            )
+            .bind(proposal_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            insert_event!(tx, &NewEvent {
+                at,
+                actor_id: None,
+                action: "participation.proposal_supported",
+                entity: "participation_proposal",
+                entity_id: proposal_id,
+                unit_id: Some(unit_id),
+                detail: json!({ "supports": supports }),
+            });
+            supports
+        }))
+    }
+
+    /// Changes a proposal's review or moderation: `action` is the event's
+    /// (`participation.proposal_reviewed`, `…_hidden`, `…_flagged`).
+    pub async fn moderate_proposal(
+        &self,
+        id: i64,
+        unit_id: i64,
+        change: &ProposalChange<'_>,
+        actor_id: Option<i64>,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        in_write_tx!(self, tx => {
+            let (action, detail, changed) = match change {
+                ProposalChange::Review { review, reason, cost } => (
+                    "participation.proposal_reviewed",
+                    json!({ "review": review, "reason": reason, "cost": cost }),
+                    sqlx::query(
+                        "UPDATE participation_proposals SET review = $1, review_reason = $2, \
+                         reviewed_cost = $3 WHERE id = $4",
+                    )
+                    .bind(review)
+                    .bind(reason)
+                    .bind(cost)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?,
+                ),
+                ProposalChange::Hide { reason } => (
+                    "participation.proposal_hidden",
+                    json!({ "reason": reason }),
+                    sqlx::query("UPDATE participation_proposals SET hidden_reason = $1 WHERE id = $2")
+                        .bind(reason)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?,
+                ),
+                ProposalChange::Flag => (
+                    "participation.proposal_flagged",
+                    json!({}),
+                    sqlx::query("UPDATE participation_proposals SET flags = flags + 1 WHERE id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?,
+                ),
+            };
+            if changed.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            insert_event!(tx, &NewEvent {
+                at,
+                actor_id,
+                action,
+                entity: "participation_proposal",
+                entity_id: id,
+                unit_id: Some(unit_id),
+                detail,
+            });
+        });
+        Ok(())
+    }
+}
+
+/// A review or moderation of a proposal.
+#[derive(Debug, Clone)]
+pub enum ProposalChange<'a> {
+    Review {
+        review: &'a str,
+        reason: &'a str,
+        cost: Option<i64>,
+    },
+    Hide {
+        reason: &'a str,
+    },
+    Flag,
+}

@@ -22,6 +22,7 @@ mod open311;
 mod participation;
 mod payments;
 mod process;
+mod proposals;
 mod reports;
 mod sensors;
 mod sta_hardening;

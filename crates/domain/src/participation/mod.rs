@@ -16,6 +16,9 @@
 //! - [`voters`]: who may take part (any verified mobile number, a
 //!   resident list, the counter only), through which channel, and the keys
 //!   that make one person one vote whatever the channel.
+//! - [`proposals`]: a citizen's proposal (valid once it exists), a
+//!   department's technical review, and where a proposal stands against
+//!   its process's support threshold.
 //! - [`pabulib`]: the pabulib file format, read (within bounds) and
 //!   written, so anyone can recount a published result.
 
@@ -23,6 +26,7 @@ pub mod ballot;
 pub mod count;
 pub mod pabulib;
 pub mod phases;
+pub mod proposals;
 pub mod receipt;
 pub mod voters;
 

@@ -72,10 +72,14 @@ CREATE TABLE participation_proposals (
     -- Citizen reports it cites, as a JSON array of ids.
     reports        TEXT NOT NULL,
     supports       BIGINT NOT NULL DEFAULT 0,
+    -- Citizens' flags for moderators' attention.
+    flags          BIGINT NOT NULL DEFAULT 0,
     -- submitted, feasible or unfeasible.
     review         TEXT NOT NULL,
     review_reason  TEXT,
     reviewed_cost  BIGINT,
+    -- Hidden by a moderator, with the public reason (the moderation log is
+    -- its events).
     hidden_reason  TEXT,
     created_at     TIMESTAMPTZ NOT NULL
 );

@@ -67,10 +67,14 @@ CREATE TABLE participation_proposals (
     -- Citizen reports it cites, as a JSON array of ids.
     reports        TEXT NOT NULL,
     supports       INTEGER NOT NULL DEFAULT 0,
+    -- Citizens' flags for moderators' attention.
+    flags          INTEGER NOT NULL DEFAULT 0,
     -- submitted, feasible or unfeasible.
     review         TEXT NOT NULL,
     review_reason  TEXT,
     reviewed_cost  INTEGER,
+    -- Hidden by a moderator, with the public reason (the moderation log is
+    -- its events).
     hidden_reason  TEXT,
     created_at     TEXT NOT NULL
 );

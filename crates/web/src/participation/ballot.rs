@@ -78,6 +78,7 @@ async fn processes(State(state): State<AppState>, tr: Tr) -> Result<Response, We
 struct ProcessPage<'a> {
     tr: &'a Tr,
     user: Option<&'a baladiya_app::Principal>,
+    slug: String,
     title: String,
     summary: String,
     unit: String,
@@ -97,6 +98,7 @@ async fn process(
     let (title, summary) = titles(&tr, &process);
     Ok(page(
         ProcessPage {
+            slug: process.process.slug.clone(),
             title,
             summary,
             unit: process.unit.name.get(tr.lang()).to_owned(),

@@ -8,6 +8,8 @@
 
 mod api;
 mod ballot;
+mod moderation;
+mod proposals;
 mod results;
 mod staff;
 
@@ -21,6 +23,8 @@ use crate::http::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     ballot::routes()
+        .merge(proposals::routes())
+        .merge(moderation::routes())
         .merge(results::routes())
         .merge(staff::routes())
 }

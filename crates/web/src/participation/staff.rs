@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug)]
 struct StaffBudget {
     line: BudgetLine,
+    slug: String,
     process_title: String,
     counter: bool,
     sign_off: bool,
@@ -96,6 +97,7 @@ async fn overview(
             };
             budgets.push(StaffBudget {
                 line: budget_line(&tr, &budget, &[]),
+                slug: process.process.slug.clone(),
                 process_title: titles(&tr, &process).0,
                 counter,
                 sign_off,
