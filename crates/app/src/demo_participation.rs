@@ -410,7 +410,126 @@ impl App {
         )
         .await?;
         self.sign_off_budget(&head, id).await?;
+        self.demo_delivery(id).await?;
         Ok(cast)
+    }
+
+    /// Badrashin's 2026 projects being delivered, the demo's citizen
+    /// (01012345678) following the first, told of its latest update.
+    async fn demo_delivery(&self, budget_id: i64) -> Result<(), AppError> {
+        use crate::participation_delivery::DeliveryForm;
+        let (_, budget) = self.budget(budget_id).await?;
+        let Some(result) = &budget.result else {
+            return Ok(());
+        };
+        let today = self.today_in(baladiya_domain::country::Country::Egypt);
+        let day = |offset: i64| (today + Duration::days(offset)).to_string();
+        // Status, progress, spent in a hundred of the cost, the note, and a
+        // milestone (Arabic, English, due) reached or not.
+        type Report = (
+            &'static str,
+            i64,
+            i64,
+            &'static str,
+            (&'static str, &'static str, i64),
+            bool,
+        );
+        let reports: [Report; 5] = [
+            (
+                "in_progress",
+                60,
+                55,
+                "اكتمل رصف 600 متر من 1000؛ العمل متوقف ليلًا حفاظًا على راحة السكان.",
+                ("استلام الطبقة الأساسية", "Base course handed over", 20),
+                false,
+            ),
+            (
+                "delivered",
+                100,
+                97,
+                "رُكبت 24 عمودًا بإنارة LED وسُلمت للوحدة المحلية.",
+                ("تشغيل الإنارة", "Lights switched on", -30),
+                true,
+            ),
+            (
+                "in_progress",
+                25,
+                20,
+                "بدأت أعمال الترميم في الفصول الأرضية خلال الإجازة.",
+                (
+                    "تسليم الفصول الأرضية",
+                    "Ground-floor classrooms handed over",
+                    45,
+                ),
+                false,
+            ),
+            (
+                "delivered",
+                100,
+                100,
+                "وُزعت 120 سلة في الشوارع الرئيسية ونُفذت حملة النظافة.",
+                ("حملة النظافة", "Clean-up campaign", -60),
+                true,
+            ),
+            (
+                "planned",
+                0,
+                0,
+                "التعاقد مع المورد قيد الإجراء.",
+                ("توقيع العقد", "Contract signed", 30),
+                false,
+            ),
+        ];
+        for (project, report) in budget
+            .projects
+            .iter()
+            .filter(|p| result.selected.contains(&p.code))
+            .zip(reports)
+        {
+            let (status, progress, spent, note, (ar, en, due), reached) = report;
+            let form = DeliveryForm {
+                status: status.into(),
+                progress: progress.to_string(),
+                allocated: project.cost.to_string(),
+                spent: (project.cost * spent / 100).to_string(),
+                note: note.into(),
+                milestone: (ar.into(), en.into(), day(due)),
+                reached: Vec::new(),
+            };
+            self.update_delivery(None, project.id, &form).await?;
+            if reached {
+                let milestones = self.store.milestones_of(project.id).await?;
+                let form = DeliveryForm {
+                    milestone: Default::default(),
+                    reached: milestones.iter().map(|m| m.id).collect(),
+                    ..form
+                };
+                self.update_delivery(None, project.id, &form).await?;
+            }
+        }
+        if let Some(first) = budget
+            .projects
+            .iter()
+            .find(|p| result.selected.contains(&p.code))
+        {
+            let citizen = CitizenSession {
+                citizen_id: 0,
+                mobile: "+201012345678".into(),
+                csrf_token: String::new(),
+                expires_at: self.now(),
+            };
+            self.follow_project(&citizen, first.id).await?;
+            let form = DeliveryForm {
+                status: "in_progress".into(),
+                progress: "65".into(),
+                allocated: first.cost.to_string(),
+                spent: (first.cost * 60 / 100).to_string(),
+                note: "اكتمل رصف 650 مترًا؛ الطبقة الأساسية تُستلم هذا الشهر.".into(),
+                ..Default::default()
+            };
+            self.update_delivery(None, first.id, &form).await?;
+        }
+        Ok(())
     }
 
     /// Giza's proposals: some grew from the demo's citizen reports (a

@@ -34,6 +34,7 @@ pub mod notifications;
 pub mod oidc;
 pub mod org;
 pub mod participation;
+pub mod participation_delivery;
 pub mod participation_proposals;
 pub mod payments;
 pub mod photos;

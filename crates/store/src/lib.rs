@@ -22,6 +22,7 @@ mod indicators;
 mod notifications;
 mod org;
 mod participation;
+mod participation_delivery;
 mod payments;
 mod process;
 mod reports;
@@ -72,6 +73,7 @@ pub use participation::{
     BudgetRow, CastBallot, NewBudget, NewProcess, NewProject, NewProposalRow, ProcessRow,
     ProjectRow, ProposalChange, ProposalRow,
 };
+pub use participation_delivery::{DeliveryRow, DeliveryUpdate, MilestoneRow};
 pub use payments::{CallbackRecord, PaymentRecord};
 pub use process::{LogCase, LogFilter, ReportLogCase};
 pub use reports::{NewReport, PublicReport, ReportChange, ReportQuery, ReportRecord};

@@ -64,7 +64,9 @@ impl Store {
              AND status = 'pending' AND next_attempt_at <= $2 \
              RETURNING id, COALESCE((SELECT tracking_number FROM applications a WHERE a.id = application_id), \
              (SELECT CAST(r.id AS TEXT) FROM reports r WHERE r.id = report_id), \
-             CAST(training_session_id AS TEXT)) AS tracking_number, \
+             CAST(training_session_id AS TEXT), \
+             (SELECT p.code FROM participation_projects p WHERE p.id = participation_project_id)) \
+             AS tracking_number, \
              kind, recipient, payload, attempts"
         );
         let mut claimed: Vec<OutgoingNotification> = in_write_tx!(self, tx => {

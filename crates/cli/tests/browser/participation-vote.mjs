@@ -82,6 +82,11 @@ try {
   await page.getByRole('link', { name: 'نتائج «ميزانية البدرشين 2026»' }).click();
   check(await page.locator('#results tbody tr.selected').count() >= 1, 'the past budget has winners');
   await inspect(page, artifacts, 'participate-results-ar-320');
+  // A winning project being delivered: its progress, budget line and milestones.
+  await page.getByRole('link', { name: 'رصف شارع المحطة' }).click();
+  check((await page.locator('#delivery-status').textContent()).includes('قيد التنفيذ'), 'under way');
+  check(await page.locator('#milestones li').count() >= 1, 'its milestones');
+  await inspect(page, artifacts, 'participate-project-ar-320');
 
   // A clerk records a walk-in's vote at the counter.
   const clerk = await arabicPage(browser, base, outside, 390);

@@ -25,12 +25,13 @@ crate::on_both_engines!(
     nothing_stored_links_a_voter_to_a_ballot,
     each_kind_of_eligibility_admits_whom_it_says,
     results_are_published_only_after_the_unit_head_signs_them_off,
+    a_decided_project_is_followed_and_its_followers_told_of_each_update,
     a_mobile_app_signs_in_votes_checks_and_changes_through_the_api,
 );
 
 /// A process of Giza (voting open today) with a budget of three projects,
 /// approval of two at most; gives the budget's id.
-async fn budget(app: &TestApp, slug: &str, eligibility: Eligibility) -> (i64, i64) {
+pub(crate) async fn budget(app: &TestApp, slug: &str, eligibility: Eligibility) -> (i64, i64) {
     let today = app.app.today_in(baladiya_domain::country::Country::Egypt);
     let giza = app
         .app
@@ -90,7 +91,7 @@ async fn budget(app: &TestApp, slug: &str, eligibility: Eligibility) -> (i64, i6
 }
 
 /// A signed-in citizen's browser.
-async fn citizen(app: &TestApp, mobile: &str) -> reqwest::Client {
+pub(crate) async fn citizen(app: &TestApp, mobile: &str) -> reqwest::Client {
     let browser = ask_code(app, mobile).await;
     let e164 = format!("+20{}", &mobile[1..]);
     let code = app.last_code(&e164);
@@ -100,7 +101,7 @@ async fn citizen(app: &TestApp, mobile: &str) -> reqwest::Client {
 }
 
 /// Votes online for `choices`; the answer.
-async fn vote(
+pub(crate) async fn vote(
     app: &TestApp,
     browser: &reqwest::Client,
     budget: i64,
@@ -696,5 +697,150 @@ async fn a_mobile_app_signs_in_votes_checks_and_changes_through_the_api(engine: 
         .expect("json");
     assert_eq!(details["voters"], 1);
     assert_eq!(details["result"], serde_json::Value::Null);
+    app.stop().await;
+}
+
+async fn a_decided_project_is_followed_and_its_followers_told_of_each_update(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let (process, budget) = budget(&app, "delivery", Eligibility::Mobile).await;
+    let follower = citizen(&app, "01012345660").await;
+    for (person, choices) in [(0, vec!["P2"]), (1, vec!["P2", "P1"])] {
+        let voter = citizen(&app, &format!("0101234{:04}", 5661 + person)).await;
+        assert_eq!(
+            vote(&app, &voter, budget, &choices, "").await.status(),
+            StatusCode::OK
+        );
+    }
+    let today = app.app.today_in(baladiya_domain::country::Country::Egypt);
+    app.app
+        .reschedule_process(
+            None,
+            process,
+            vec![Phase {
+                kind: PhaseKind::Voting,
+                starts: today - Duration::days(3),
+                ends: today - Duration::days(1),
+            }],
+        )
+        .await
+        .expect("closed");
+    let governor = crate::support::grant_head_of(&app, "EG-GZ").await;
+    app.app
+        .sign_off_budget(&governor, budget)
+        .await
+        .expect("signed off");
+    let projects = app.app.store.projects_of(budget).await.expect("projects");
+    let id_of = |code: &str| {
+        projects
+            .iter()
+            .find(|p| p.code == code)
+            .expect("project")
+            .id
+    };
+    let (winner, loser) = (id_of("P2"), id_of("P3"));
+    // A project the count did not select has no delivery page.
+    let visitor = app.new_client();
+    let missing = visitor
+        .get(app.url(&format!("/participate/projects/{loser}")))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    // The citizen follows the winner.
+    let page = html(
+        &follower,
+        app.url(&format!("/participate/projects/{winner}")),
+    )
+    .await;
+    let followed = follower
+        .post(app.url(&format!("/participate/projects/{winner}/follow")))
+        .form(&[("csrf", csrf_of(&page))])
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("page");
+    assert!(followed.contains("id=\"following\""), "{followed}");
+    // Staff report its delivery: a wrong figure is refused, the typing kept.
+    let admin = staff_client(&app, "eg.admin").await;
+    let form_page = html(
+        &admin,
+        app.url(&format!("/staff/participation/projects/{winner}")),
+    )
+    .await;
+    let csrf = csrf_of(&form_page);
+    let send = |fields: Vec<(&'static str, String)>| {
+        let mut all = vec![("csrf", csrf.clone())];
+        all.extend(fields);
+        admin
+            .post(app.url(&format!("/staff/participation/projects/{winner}")))
+            .form(&all)
+            .send()
+    };
+    let due = (today + Duration::days(30)).to_string();
+    let wrong = send(vec![
+        ("status", "in_progress".into()),
+        ("progress", "150".into()),
+        ("allocated", "400".into()),
+        ("spent", "100".into()),
+        ("note", "بدأ العمل".into()),
+    ])
+    .await
+    .expect("request");
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = wrong.text().await.expect("page");
+    assert!(
+        page.contains("href=\"#progress\"") && page.contains("value=\"150\""),
+        "{page}"
+    );
+    let saved = send(vec![
+        ("status", "in_progress".into()),
+        ("progress", "40".into()),
+        ("allocated", "400".into()),
+        ("spent", "120".into()),
+        ("note", "بدأ رصف الشارع من جهة المدرسة.".into()),
+        ("milestone_ar", "استلام الطبقة الأساسية".into()),
+        ("milestone_en", "Base course handed over".into()),
+        ("milestone_due", due),
+    ])
+    .await
+    .expect("request");
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let public = html(
+        &visitor,
+        app.url(&format!("/participate/projects/{winner}")),
+    )
+    .await;
+    assert!(
+        public.contains("بدأ رصف الشارع") && public.contains("استلام الطبقة الأساسية"),
+        "{public}"
+    );
+    assert!(public.contains("value=\"40\""), "the progress: {public}");
+    // The follower is told through the outbox, and sees it in their account.
+    let told = count(
+        &app.app.store,
+        "SELECT COUNT(*) FROM notifications WHERE kind = 'project_update' AND recipient = '+201012345660'",
+    )
+    .await;
+    assert_eq!(told, 1);
+    let account = html(&follower, app.url("/account")).await;
+    assert!(account.contains("تحديث على مشروع تتابعه"), "{account}");
+    // Who may report: not a clerk; and only a decided project.
+    let clerk = crate::support::principal(&app, "eg.clerk").await;
+    let form = baladiya_app::participation_delivery::DeliveryForm {
+        status: "planned".into(),
+        progress: "0".into(),
+        allocated: "0".into(),
+        spent: "0".into(),
+        ..Default::default()
+    };
+    assert!(matches!(
+        app.app.update_delivery(Some(&clerk), winner, &form).await,
+        Err(baladiya_app::AppError::Forbidden(_))
+    ));
+    assert!(app.app.update_delivery(None, loser, &form).await.is_err());
     app.stop().await;
 }

@@ -11,6 +11,8 @@
 //!   opens, computed exactly (rational numbers) as their published
 //!   definitions and as `pabutools` computes them: greedy by votes, and the
 //!   Method of Equal Shares.
+//! - [`delivery`]: a decided project's delivery as staff report it
+//!   (status, progress, its budget line allocated and spent, a public note).
 //! - [`receipt`]: the code a voter keeps to check that their ballot was
 //!   recorded and counted, and to change it while voting is open.
 //! - [`voters`]: who may take part (any verified mobile number, a
@@ -24,6 +26,7 @@
 
 pub mod ballot;
 pub mod count;
+pub mod delivery;
 pub mod pabulib;
 pub mod phases;
 pub mod proposals;

@@ -44,6 +44,9 @@ fn checked_text(
 /// A whole amount above zero and at most [`MAX_COST`], as people type it
 /// (Arabic-Indic digits, grouped with commas or spaces).
 fn amount(text: &str) -> Option<i64> {
+    if text.contains(['-', '\u{2212}']) {
+        return None;
+    }
     crate::country::ascii_digits(text)
         .replace([',', '٬'], "")
         .parse::<i64>()

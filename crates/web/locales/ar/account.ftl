@@ -64,3 +64,4 @@ home-popular = الخدمات الأكثر طلبًا
 account-or-provider = أو ادخل بهويتك الوطنية
 account-with-provider = الدخول عبر { $provider }
 account-linking = تحقّق { $provider } من هويتك. لإكمال الدخول أكّد رقم هاتفك المحمول مرة واحدة: حسابك هو رقمك، وسيُدخلك { $provider } إليه بعد ذلك مباشرة.
+notice-project_update = تحديث على مشروع تتابعه:

@@ -64,3 +64,4 @@ home-popular = Most used services
 account-or-provider = Or sign in with your national identity
 account-with-provider = Sign in with { $provider }
 account-linking = { $provider } confirmed who you are. To finish, verify your mobile number once: your account is your number, and { $provider } will sign you in to it from now on.
+notice-project_update = An update on a project you follow:

@@ -8,6 +8,7 @@
 
 mod api;
 mod ballot;
+mod delivery;
 mod moderation;
 mod proposals;
 mod results;
@@ -24,6 +25,7 @@ use crate::http::state::AppState;
 pub fn routes() -> Router<AppState> {
     ballot::routes()
         .merge(proposals::routes())
+        .merge(delivery::routes())
         .merge(moderation::routes())
         .merge(results::routes())
         .merge(staff::routes())
@@ -37,6 +39,7 @@ pub fn api_routes() -> Router<AppState> {
 /// A project on a ballot or a result, as a page lists it.
 #[derive(Debug)]
 struct ProjectLine {
+    id: i64,
     code: String,
     title: String,
     cost: String,
@@ -120,6 +123,7 @@ fn budget_line(tr: &Tr, budget: &BudgetView, chosen: &[String]) -> BudgetLine {
             .projects
             .iter()
             .map(|p| ProjectLine {
+                id: p.id,
                 chosen: chosen.contains(&p.code),
                 votes: result
                     .and_then(|r| r.votes.get(&p.code))
