@@ -513,19 +513,9 @@ impl App {
     /// A clerk records counter votes for processes of the units they work
     /// in, above or below.
     fn require_counter(&self, clerk: &Principal, process: &ProcessView) -> Result<(), AppError> {
-        let path = &process.unit.path;
-        if clerk
+        Ok(clerk
             .access
-            .roots(Permission::RecordVotes)
-            .iter()
-            .any(|root| root.is_within(path) || path.is_within(root))
-        {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(baladiya_domain::access::Denied {
-                permission: Permission::RecordVotes,
-            }))
-        }
+            .require_reach(Permission::RecordVotes, &process.unit.path)?)
     }
 
     async fn cast(
@@ -653,6 +643,30 @@ impl App {
             self.store.mix_ballot_box().await?;
         }
         Ok(voting)
+    }
+
+    /// The budgets whose voting closed on a day from `first` up to (not
+    /// including) `next`, each as its unit and its voters: the
+    /// participation indicators' facts.
+    pub async fn budgets_closed_between(
+        &self,
+        first: NaiveDate,
+        next: NaiveDate,
+    ) -> Result<Vec<(i64, i64)>, AppError> {
+        let mut closed = Vec::new();
+        for process in self.processes().await? {
+            let ended = process
+                .phases
+                .all()
+                .iter()
+                .any(|p| p.kind == PhaseKind::Voting && first <= p.ends && p.ends < next);
+            if ended {
+                for budget in self.budgets_of(&process).await? {
+                    closed.push((budget.unit.id, budget.voters()));
+                }
+            }
+        }
+        Ok(closed)
     }
 
     /// Counts a budget's ballots under its declared rule.

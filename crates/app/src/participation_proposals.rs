@@ -61,14 +61,16 @@ fn view(process: &ProcessView, proposal: ProposalRow) -> ProposalView {
     }
 }
 
-/// Whether `who` reaches the process's unit with `permission` (a grant
-/// above it or below it).
-fn reaches(who: &Principal, permission: Permission, process: &ProcessView) -> bool {
+/// Staff who handle reports or manage participation in the process's
+/// tree (above or below its unit) review and open proposals.
+fn require_reviewer(who: &Principal, process: &ProcessView) -> Result<(), AppError> {
     let path = &process.unit.path;
-    who.access
-        .roots(permission)
-        .iter()
-        .any(|root| root.is_within(path) || path.is_within(root))
+    if who.access.reaches(Permission::HandleReports, path) {
+        return Ok(());
+    }
+    Ok(who
+        .access
+        .require_reach(Permission::ManageParticipation, path)?)
 }
 
 impl App {
@@ -117,13 +119,8 @@ impl App {
         reports: &[i64],
     ) -> Result<i64, AppError> {
         let process = self.process_by_slug(slug).await?;
-        if let Some(who) = by
-            && !reaches(who, Permission::ManageParticipation, &process)
-            && !reaches(who, Permission::HandleReports, &process)
-        {
-            return Err(AppError::Forbidden(baladiya_domain::access::Denied {
-                permission: Permission::ManageParticipation,
-            }));
+        if let Some(who) = by {
+            require_reviewer(who, &process)?;
         }
         let new = form.parse()?;
         for id in reports {
@@ -204,13 +201,8 @@ impl App {
         review: &Review,
     ) -> Result<(), AppError> {
         let (process, _) = self.proposal(id).await?;
-        if let Some(who) = by
-            && !reaches(who, Permission::HandleReports, &process)
-            && !reaches(who, Permission::ManageParticipation, &process)
-        {
-            return Err(AppError::Forbidden(baladiya_domain::access::Denied {
-                permission: Permission::HandleReports,
-            }));
+        if let Some(who) = by {
+            require_reviewer(who, &process)?;
         }
         let (reason, cost) = match review {
             Review::Feasible { cost, reason } => (reason, Some(*cost)),

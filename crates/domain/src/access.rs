@@ -97,6 +97,24 @@ impl Access {
         kept
     }
 
+    /// Whether `permission` is held on `unit`, above it or below it: for
+    /// what a unit's whole tree takes part in (a governorate's
+    /// participatory process, whose counters are the markazes' technology
+    /// centers).
+    pub fn reaches(&self, permission: Permission, unit: &UnitPath) -> bool {
+        self.grants.iter().any(|g| {
+            g.role.allows(permission) && (g.unit.is_within(unit) || unit.is_within(&g.unit))
+        })
+    }
+
+    pub fn require_reach(&self, permission: Permission, unit: &UnitPath) -> Result<(), Denied> {
+        if self.reaches(permission, unit) {
+            Ok(())
+        } else {
+            Err(Denied { permission })
+        }
+    }
+
     /// Whether the user holds `permission` anywhere at all.
     pub fn has_anywhere(&self, permission: Permission) -> bool {
         self.grants.iter().any(|g| g.role.allows(permission))
@@ -106,6 +124,19 @@ impl Access {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_grant_reaches_the_units_above_and_below_it() {
+        let giza = UnitPath::root(1);
+        let badrashin = giza.child(2);
+        let awsim = giza.child(3);
+        let clerk = Access::new(9, vec![grant(Role::Clerk, &badrashin)]);
+        assert!(clerk.reaches(Permission::RecordVotes, &giza));
+        assert!(clerk.reaches(Permission::RecordVotes, &badrashin.child(4)));
+        assert!(!clerk.reaches(Permission::RecordVotes, &awsim));
+        assert!(!clerk.reaches(Permission::SignOffResults, &giza));
+        assert!(clerk.require_reach(Permission::RecordVotes, &giza).is_ok());
+    }
 
     fn grant(role: Role, unit: &UnitPath) -> Grant {
         Grant {

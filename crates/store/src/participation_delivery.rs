@@ -224,4 +224,33 @@ impl Store {
             .await?
         }))
     }
+
+    /// Selected projects whose delivery was last reported as delivered
+    /// between `from` and `to`, each as its budget's unit and whether every
+    /// milestone was reached by its day.
+    pub async fn projects_delivered(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(i64, bool)>, StoreError> {
+        let rows: Vec<(i64, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT b.unit_id, CAST(CASE WHEN EXISTS (SELECT 1 FROM participation_milestones m \
+                 WHERE m.project_id = d.project_id AND (m.done_on IS NULL OR m.done_on > m.due_on)) \
+                 THEN 0 ELSE 1 END AS BIGINT) \
+                 FROM participation_delivery d \
+                 JOIN participation_projects p ON p.id = d.project_id \
+                 JOIN participation_budgets b ON b.id = p.budget_id \
+                 WHERE d.status = 'delivered' AND d.updated_at >= $1 AND d.updated_at < $2",
+            )
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(unit, on_time)| (unit, on_time == 1))
+            .collect())
+    }
 }

@@ -153,6 +153,12 @@ impl Tally {
                 let reports = sum(formula).numerator;
                 (part == 0 || reports > 0.0).then_some(Ratio::new(reports, population?))
             }
+            // Only where a budget closed: a unit without one has no rate.
+            Formula::ParticipationRate => {
+                let voters = sum(formula);
+                (part == 0 && voters.denominator > 0.0)
+                    .then_some(Ratio::new(voters.numerator, population?))
+            }
             _ => match quantile_of(formula) {
                 Some((durations, q)) => {
                     let days = self.days.get(&(durations, unit, part))?;
@@ -342,6 +348,23 @@ impl App {
                 Formula::StaffTrained,
                 unit,
                 f64::from(u8::from(trained)),
+                1.0,
+            );
+        }
+        // Participatory budgets: voters where voting closed this month (the
+        // denominator counts the budgets, so units without one have no
+        // rate), and selected projects delivered this month.
+        for (unit, voters) in self
+            .budgets_closed_between(month.first_day(), month.next().first_day())
+            .await?
+        {
+            tally.add_whole(Formula::ParticipationRate, unit, voters as f64, 1.0);
+        }
+        for (unit, on_time) in self.store.projects_delivered(from, to).await? {
+            tally.add_whole(
+                Formula::ProjectsDeliveredOnTime,
+                unit,
+                f64::from(u8::from(on_time)),
                 1.0,
             );
         }

@@ -60,13 +60,13 @@ try {
   check(await page.locator('#not-counted').isVisible(), 'not counted yet');
   await inspect(page, artifacts, 'participate-receipt-ar-390');
   await page.getByRole('button', { name: 'غيّر صوتي' }).click();
-  for (const box of await page.locator('#ballot input[type=checkbox]').all()) await box.check();
+  for (const box of await page.locator('#choices input[type=checkbox]').all()) await box.check();
   await page.getByRole('button', { name: 'استبدل صوتي' }).click();
   await page.locator('.error-summary').waitFor();
   check((await page.locator('.error-summary').textContent()).includes('أكبر من الميزانية'), 'over the budget');
-  check(await page.locator('#ballot input:checked').count() === 6, 'the ticks are kept');
+  check(await page.locator('#choices input:checked').count() === 6, 'the ticks are kept');
   await inspect(page, artifacts, 'participate-over-budget-ar-390');
-  for (const box of await page.locator('#ballot input[type=checkbox]').all()) await box.uncheck();
+  for (const box of await page.locator('#choices input[type=checkbox]').all()) await box.uncheck();
   await page.getByLabel(/رصف ممرات المشاة حول المدارس/).check();
   await page.getByRole('button', { name: 'استبدل صوتي' }).click();
   await page.getByRole('heading', { name: 'غُيّر صوتك' }).waitFor();

@@ -26,6 +26,7 @@ crate::on_both_engines!(
     each_kind_of_eligibility_admits_whom_it_says,
     results_are_published_only_after_the_unit_head_signs_them_off,
     a_decided_project_is_followed_and_its_followers_told_of_each_update,
+    participation_and_delivery_on_time_are_indicators_rolled_up_the_tree,
     a_mobile_app_signs_in_votes_checks_and_changes_through_the_api,
 );
 
@@ -842,5 +843,136 @@ async fn a_decided_project_is_followed_and_its_followers_told_of_each_update(eng
         Err(baladiya_app::AppError::Forbidden(_))
     ));
     assert!(app.app.update_delivery(None, loser, &form).await.is_err());
+    app.stop().await;
+}
+
+async fn participation_and_delivery_on_time_are_indicators_rolled_up_the_tree(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    app.with_indicators();
+    let (process, budget) = budget(&app, "indicators", Eligibility::Mobile).await;
+    for person in 0..3u32 {
+        let voter = citizen(&app, &format!("0101234{:04}", 5670 + person)).await;
+        assert_eq!(
+            vote(&app, &voter, budget, &["P1", "P2"], "").await.status(),
+            StatusCode::OK
+        );
+    }
+    // Voting closes yesterday; Giza has 300 inhabitants on record.
+    let today = app.app.today_in(baladiya_domain::country::Country::Egypt);
+    let closed = today - Duration::days(1);
+    app.app
+        .reschedule_process(
+            None,
+            process,
+            vec![Phase {
+                kind: PhaseKind::Voting,
+                starts: closed - Duration::days(2),
+                ends: closed,
+            }],
+        )
+        .await
+        .expect("closed");
+    let month = baladiya_domain::indicators::Month::of(closed);
+    app.app
+        .set_unit_reference(
+            None,
+            "EG-GZ",
+            i64::from(chrono::Datelike::year(&closed)),
+            Some(300),
+            None,
+            None,
+        )
+        .await
+        .expect("population");
+    let governor = crate::support::grant_head_of(&app, "EG-GZ").await;
+    app.app
+        .sign_off_budget(&governor, budget)
+        .await
+        .expect("signed off");
+    // One selected project delivered with its milestone reached late.
+    let projects = app.app.store.projects_of(budget).await.expect("projects");
+    let winner = projects.iter().find(|p| p.code == "P1").expect("P1").id;
+    let form =
+        |status: &str, progress: &str, milestone: (String, String, String), reached: Vec<i64>| {
+            baladiya_app::participation_delivery::DeliveryForm {
+                status: status.into(),
+                progress: progress.into(),
+                allocated: "400".into(),
+                spent: "390".into(),
+                note: String::new(),
+                milestone,
+                reached,
+            }
+        };
+    let overdue = (closed - Duration::days(1)).to_string();
+    app.app
+        .update_delivery(
+            None,
+            winner,
+            &form(
+                "in_progress",
+                "50",
+                ("تسليم".into(), "Handover".into(), overdue),
+                vec![],
+            ),
+        )
+        .await
+        .expect("milestone set");
+    let milestone = app
+        .app
+        .store
+        .milestones_of(winner)
+        .await
+        .expect("milestones")[0]
+        .id;
+    app.app
+        .update_delivery(
+            None,
+            winner,
+            &form("delivered", "100", Default::default(), vec![milestone]),
+        )
+        .await
+        .expect("delivered");
+    app.app
+        .recompute_indicators(month)
+        .await
+        .expect("recomputed");
+    let giza = app
+        .app
+        .store
+        .unit_by_code(&baladiya_domain::org::UnitCode::parse("EG-GZ").expect("code"))
+        .await
+        .expect("read")
+        .expect("Giza")
+        .id;
+    let value = |code: &'static str, month: baladiya_domain::indicators::Month| {
+        let store = app.app.store.clone();
+        async move {
+            store
+                .indicator_values(Some(code), &[giza], &[month.to_string()])
+                .await
+                .expect("values")
+                .first()
+                .map(|v| (v.numerator, v.denominator))
+        }
+    };
+    assert_eq!(
+        value("BLD: GOV: PA: 1", month).await,
+        Some((3.0, 300.0)),
+        "3 voters of 300 inhabitants"
+    );
+    // Delivered this month (today), its milestone reached after its day.
+    let this_month = baladiya_domain::indicators::Month::of(app.app.now().date_naive());
+    app.app
+        .recompute_indicators(this_month)
+        .await
+        .expect("recomputed");
+    assert_eq!(
+        value("BLD: GOV: PA: 2", this_month).await,
+        Some((0.0, 1.0)),
+        "one delivered, late"
+    );
     app.stop().await;
 }

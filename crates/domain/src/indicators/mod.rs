@@ -196,10 +196,18 @@ pub enum Formula {
     /// head) holding a valid training certificate issued in the twelve
     /// months up to the period's end / those staff.
     StaffTrained,
+    /// Voters in the participatory budgets whose voting closed in the
+    /// period / the inhabitants of the budgets' units (a person voting in
+    /// the unit's budget and a district's counts in both, as does their
+    /// district's population).
+    ParticipationRate,
+    /// Selected projects delivered in the period with every milestone
+    /// reached by its day / selected projects delivered in the period.
+    ProjectsDeliveredOnTime,
 }
 
 impl Formula {
-    pub const ALL: [Formula; 18] = [
+    pub const ALL: [Formula; 20] = [
         Formula::ServicesOnline,
         Formula::ApplicationsOnline,
         Formula::CompletedWithinSla,
@@ -218,6 +226,8 @@ impl Formula {
         Formula::BuildingEnergyPerM2,
         Formula::ProcedureConformance,
         Formula::StaffTrained,
+        Formula::ParticipationRate,
+        Formula::ProjectsDeliveredOnTime,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -240,6 +250,8 @@ impl Formula {
             Formula::BuildingEnergyPerM2 => "building_energy_per_m2",
             Formula::ProcedureConformance => "procedure_conformance",
             Formula::StaffTrained => "staff_trained",
+            Formula::ParticipationRate => "participation_rate",
+            Formula::ProjectsDeliveredOnTime => "projects_delivered_on_time",
         }
     }
 

@@ -48,19 +48,6 @@ pub struct Delivery {
     pub note: String,
 }
 
-/// A whole amount as typed; a minus sign is refused, not dropped (as
-/// `ascii_digits` drops the dashes people group digits with).
-fn whole(text: &str) -> Option<i64> {
-    if text.contains(['-', '\u{2212}']) {
-        return None;
-    }
-    crate::country::ascii_digits(text)
-        .replace([',', '٬'], "")
-        .parse::<i64>()
-        .ok()
-        .filter(|n| (0..=1_000_000_000_000).contains(n))
-}
-
 impl Delivery {
     /// The fields as typed, or each one's error: `delivery-status-invalid`,
     /// `delivery-progress-invalid` (0 to 100; 100 once delivered),
@@ -78,16 +65,16 @@ impl Delivery {
         if status.is_none() {
             errors.push(FieldError::new("status", "delivery-status-invalid"));
         }
-        let progress = whole(progress).filter(|p| *p <= 100);
+        let progress = super::typed_whole(progress).filter(|p| *p <= 100);
         let delivered_whole = !(status == Some(DeliveryStatus::Delivered) && progress != Some(100));
         if progress.is_none() || !delivered_whole {
             errors.push(FieldError::new("progress", "delivery-progress-invalid"));
         }
-        let allocated = whole(allocated);
+        let allocated = super::typed_whole(allocated);
         if allocated.is_none() {
             errors.push(FieldError::new("allocated", "delivery-amount"));
         }
-        let spent = whole(spent);
+        let spent = super::typed_whole(spent);
         if spent.is_none() {
             errors.push(FieldError::new("spent", "delivery-amount"));
         }

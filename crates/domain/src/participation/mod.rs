@@ -35,3 +35,17 @@ pub mod voters;
 
 #[cfg(test)]
 mod fuzz;
+
+/// A whole amount of money as people type it — Arabic-Indic digits,
+/// grouped with commas, spaces or dashes — from zero to a trillion; a minus
+/// sign is refused, not dropped.
+pub(crate) fn typed_whole(text: &str) -> Option<i64> {
+    if text.contains(['-', '\u{2212}']) {
+        return None;
+    }
+    crate::country::ascii_digits(text)
+        .replace([',', '٬'], "")
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (0..=proposals::MAX_COST).contains(n))
+}

@@ -41,17 +41,9 @@ fn checked_text(
     text.to_owned()
 }
 
-/// A whole amount above zero and at most [`MAX_COST`], as people type it
-/// (Arabic-Indic digits, grouped with commas or spaces).
+/// A whole amount above zero, as typed.
 fn amount(text: &str) -> Option<i64> {
-    if text.contains(['-', '\u{2212}']) {
-        return None;
-    }
-    crate::country::ascii_digits(text)
-        .replace([',', '٬'], "")
-        .parse::<i64>()
-        .ok()
-        .filter(|c| (1..=MAX_COST).contains(c))
+    super::typed_whole(text).filter(|c| *c > 0)
 }
 
 /// A proposal as a citizen (or staff, from reports) submits it.

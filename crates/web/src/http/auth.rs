@@ -257,6 +257,25 @@ pub async fn citizen_of(
     Ok(state.app.citizen(&token).await?.map(|c| (c, token)))
 }
 
+/// The signed-in citizen sending a form, once its `csrf` field matches
+/// their session's; `unauthenticated` or `csrf-failed` otherwise.
+pub async fn citizen_sending(
+    state: &AppState,
+    jar: &axum_extra::extract::CookieJar,
+    pairs: &[(String, String)],
+) -> Result<baladiya_store::CitizenSession, WebError> {
+    let (citizen, _) = citizen_of(state, jar)
+        .await?
+        .ok_or(WebError::new(ErrorCode::Unauthenticated))?;
+    if !same_secret(
+        &citizen.csrf_token,
+        &crate::http::json::form_value(pairs, "csrf"),
+    ) {
+        return Err(WebError::new(ErrorCode::CsrfFailed));
+    }
+    Ok(citizen)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

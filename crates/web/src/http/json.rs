@@ -18,6 +18,15 @@ use serde_json::Value;
 
 use crate::http::error::WebError;
 
+/// The value of a form's field `name` (its first), or empty.
+pub fn form_value(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 /// A number in an address (`/reports/{id}`): anything but a positive
 /// whole number that fits is "not found", in the API's own error form
 /// (axum's `Path<i64>` would answer a plain-text 400).

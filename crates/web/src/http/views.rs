@@ -27,6 +27,17 @@ pub fn summary(tr: &Tr, error: baladiya_app::AppError) -> Result<Vec<SummaryItem
     }
 }
 
+/// Field errors as an error summary whose links go to the fields' ids.
+pub fn field_summary(tr: &Tr, fields: &[baladiya_domain::FieldError]) -> Vec<SummaryItem> {
+    fields
+        .iter()
+        .map(|f| SummaryItem {
+            field: f.field.clone(),
+            message: tr.t(f.code),
+        })
+        .collect()
+}
+
 /// A moment as people read it: the day in the page's language and the
 /// time (UTC), «6 ديسمبر 2026 10:15».
 pub fn date_time(tr: &Tr, at: chrono::DateTime<chrono::Utc>) -> String {

@@ -15,12 +15,12 @@ use baladiya_domain::ErrorCode;
 use baladiya_domain::participation::voters::Eligibility;
 
 use super::{BudgetLine, PhaseLine, budget_line, phase_lines, stage, titles};
-use crate::http::auth::{citizen_of, same_secret, visitor_csrf, visitor_csrf_ok};
+use crate::http::auth::{citizen_of, citizen_sending, visitor_csrf, visitor_csrf_ok};
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
 use crate::http::json::{WebForm, path_id};
 use crate::http::state::AppState;
-use crate::http::views::SummaryItem;
+use crate::http::views::{SummaryItem, field_summary};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -146,21 +146,6 @@ struct VotePage<'a> {
     errors: Vec<SummaryItem>,
 }
 
-/// Field errors with the labels of the ballot's fields.
-fn summary(tr: &Tr, fields: &[baladiya_domain::FieldError]) -> Vec<SummaryItem> {
-    fields
-        .iter()
-        .map(|f| SummaryItem {
-            field: if f.field == "choices" {
-                "ballot".to_owned()
-            } else {
-                f.field.clone()
-            },
-            message: tr.t(f.code),
-        })
-        .collect()
-}
-
 struct Ballot<'a> {
     process: &'a ProcessView,
     budget: &'a BudgetView,
@@ -281,13 +266,8 @@ async fn vote(
     WebForm(pairs): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let id = path_id(&id)?;
-    let (csrf, choices, national_id, _) = ballot_fields(pairs);
-    let Some((citizen, _)) = citizen_of(&state, &jar).await? else {
-        return Err(WebError::new(ErrorCode::Unauthenticated));
-    };
-    if !same_secret(&citizen.csrf_token, &csrf) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
+    let citizen = citizen_sending(&state, &jar, &pairs).await?;
+    let (_, choices, national_id, _) = ballot_fields(pairs);
     let id_given = (!national_id.trim().is_empty()).then_some(national_id.as_str());
     match state
         .app
@@ -311,7 +291,7 @@ async fn vote(
                 budget: &budget,
                 chosen: &choices,
                 national_id,
-                errors: summary(&tr, &fields),
+                errors: field_summary(&tr, &fields),
             };
             let body = vote_page(&tr, ballot, Standing::Ballot, citizen.csrf_token, "");
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page(body)).into_response())
@@ -427,7 +407,7 @@ async fn receipt(
             receipt_page(&tr, jar, typed, Vec::new(), Some(found), secure).await
         }
         Err(baladiya_app::AppError::Invalid(fields)) => {
-            receipt_page(&tr, jar, typed, summary(&tr, &fields), None, secure).await
+            receipt_page(&tr, jar, typed, field_summary(&tr, &fields), None, secure).await
         }
         Err(e) => Err(e.into()),
     }
@@ -465,7 +445,7 @@ async fn change(
                 budget: &status.budget,
                 chosen: &choices,
                 national_id: String::new(),
-                errors: summary(&tr, &fields),
+                errors: field_summary(&tr, &fields),
             };
             let body = vote_page(&tr, ballot, Standing::Ballot, csrf, receipt.trim());
             Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, page(body)).into_response())

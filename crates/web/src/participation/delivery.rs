@@ -14,12 +14,12 @@ use baladiya_domain::ErrorCode;
 use baladiya_domain::participation::delivery::DeliveryStatus;
 
 use super::{amount, titles};
-use crate::http::auth::{Staff, citizen_of, same_secret};
+use crate::http::auth::{Staff, citizen_of, citizen_sending, same_secret};
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
-use crate::http::json::{WebForm, path_id};
+use crate::http::json::{WebForm, form_value, path_id};
 use crate::http::state::AppState;
-use crate::http::views::SummaryItem;
+use crate::http::views::{SummaryItem, field_summary};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -165,16 +165,7 @@ async fn follow(
     WebForm(pairs): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let id = path_id(&id)?;
-    let Some((citizen, _)) = citizen_of(&state, &jar).await? else {
-        return Err(WebError::new(ErrorCode::Unauthenticated));
-    };
-    let csrf = pairs
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str());
-    if !same_secret(&citizen.csrf_token, csrf.unwrap_or_default()) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
+    let citizen = citizen_sending(&state, &jar, &pairs).await?;
     state.app.follow_project(&citizen, id).await?;
     project_page(&state, &tr, &jar, id).await
 }
@@ -251,13 +242,7 @@ async fn update(
     WebForm(pairs): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let id = path_id(&id)?;
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| form_value(&pairs, name);
     if !same_secret(&who.csrf_token, &field("csrf")) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
@@ -282,14 +267,7 @@ async fn update(
         Ok(_) => Ok(Redirect::to(&format!("/staff/participation/projects/{id}")).into_response()),
         Err(baladiya_app::AppError::Invalid(fields)) => {
             let view = state.app.project_view(id).await?;
-            let errors = fields
-                .iter()
-                .map(|f| SummaryItem {
-                    field: f.field.clone(),
-                    message: tr.t(f.code),
-                })
-                .collect();
-            let body = staff_page(&tr, &who, &view, form, errors);
+            let body = staff_page(&tr, &who, &view, form, field_summary(&tr, &fields));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page(body)).into_response())
         }
         Err(e) => Err(e.into()),

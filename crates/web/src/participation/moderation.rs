@@ -17,9 +17,9 @@ use super::titles;
 use crate::http::auth::{Staff, same_secret};
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
-use crate::http::json::{WebForm, path_id};
+use crate::http::json::{WebForm, form_value, path_id};
 use crate::http::state::AppState;
-use crate::http::views::{SummaryItem, date_time};
+use crate::http::views::{SummaryItem, date_time, field_summary};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -160,24 +160,6 @@ async fn proposal(
     ))
 }
 
-fn field(pairs: &[(String, String)], name: &str) -> String {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-fn summary(tr: &Tr, fields: &[baladiya_domain::FieldError]) -> Vec<SummaryItem> {
-    fields
-        .iter()
-        .map(|f| SummaryItem {
-            field: f.field.clone(),
-            message: tr.t(f.code),
-        })
-        .collect()
-}
-
 async fn review(
     State(state): State<AppState>,
     tr: Tr,
@@ -186,13 +168,13 @@ async fn review(
     WebForm(pairs): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let id = path_id(&id)?;
-    if !same_secret(&who.csrf_token, &field(&pairs, "csrf")) {
+    if !same_secret(&who.csrf_token, &form_value(&pairs, "csrf")) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
     let typed = Typed {
-        decision: field(&pairs, "decision"),
-        reason: field(&pairs, "reason"),
-        cost: field(&pairs, "cost"),
+        decision: form_value(&pairs, "decision"),
+        reason: form_value(&pairs, "reason"),
+        cost: form_value(&pairs, "cost"),
         ..Typed::default()
     };
     let outcome = match Review::parse(&typed.decision, &typed.reason, &typed.cost) {
@@ -203,7 +185,7 @@ async fn review(
         Ok(()) => Ok(Redirect::to(&format!("/staff/participation/proposals/{id}")).into_response()),
         Err(baladiya_app::AppError::Invalid(fields)) => {
             let typed = Typed {
-                errors: summary(&tr, &fields),
+                errors: field_summary(&tr, &fields),
                 ..typed
             };
             let body = proposal_page(&state, &tr, &who, id, typed).await?;
@@ -221,10 +203,10 @@ async fn hide(
     WebForm(pairs): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let id = path_id(&id)?;
-    if !same_secret(&who.csrf_token, &field(&pairs, "csrf")) {
+    if !same_secret(&who.csrf_token, &form_value(&pairs, "csrf")) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
-    let reason = field(&pairs, "hide_reason");
+    let reason = form_value(&pairs, "hide_reason");
     match state.app.hide_proposal(Some(&who), id, &reason).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff/participation/proposals/{id}")).into_response()),
         Err(baladiya_app::AppError::Invalid(fields)) => {
@@ -234,7 +216,7 @@ async fn hide(
                 .collect();
             let typed = Typed {
                 hide_reason: reason,
-                errors: summary(&tr, &fields),
+                errors: field_summary(&tr, &fields),
                 ..Typed::default()
             };
             let body = proposal_page(&state, &tr, &who, id, typed).await?;

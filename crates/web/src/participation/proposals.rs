@@ -17,12 +17,12 @@ use baladiya_domain::participation::phases::PhaseKind;
 use baladiya_domain::participation::proposals::{CATEGORIES, Standing};
 
 use super::{amount, titles};
-use crate::http::auth::{citizen_of, same_secret};
+use crate::http::auth::{citizen_of, citizen_sending};
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
-use crate::http::json::{WebForm, path_id};
+use crate::http::json::{WebForm, form_value, path_id};
 use crate::http::state::AppState;
-use crate::http::views::SummaryItem;
+use crate::http::views::{SummaryItem, field_summary};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -169,14 +169,6 @@ async fn new_form(
     )))
 }
 
-fn field(pairs: &[(String, String)], name: &str) -> String {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
 async fn submit(
     State(state): State<AppState>,
     tr: Tr,
@@ -184,31 +176,20 @@ async fn submit(
     Path(slug): Path<String>,
     WebForm(pairs): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let Some((citizen, _)) = citizen_of(&state, &jar).await? else {
-        return Err(WebError::new(ErrorCode::Unauthenticated));
-    };
-    if !same_secret(&citizen.csrf_token, &field(&pairs, "csrf")) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
+    let citizen = citizen_sending(&state, &jar, &pairs).await?;
     let form = ProposalForm {
-        title: field(&pairs, "title"),
-        description: field(&pairs, "description"),
-        category: field(&pairs, "category"),
-        cost: field(&pairs, "cost"),
-        latitude: field(&pairs, "latitude"),
-        longitude: field(&pairs, "longitude"),
+        title: form_value(&pairs, "title"),
+        description: form_value(&pairs, "description"),
+        category: form_value(&pairs, "category"),
+        cost: form_value(&pairs, "cost"),
+        latitude: form_value(&pairs, "latitude"),
+        longitude: form_value(&pairs, "longitude"),
     };
     match state.app.submit_proposal(&citizen, &slug, &form).await {
         Ok(id) => Ok(Redirect::to(&format!("/participate/proposals/{id}")).into_response()),
         Err(baladiya_app::AppError::Invalid(fields)) => {
             let process = state.app.process_by_slug(&slug).await?;
-            let errors = fields
-                .iter()
-                .map(|f| SummaryItem {
-                    field: f.field.clone(),
-                    message: tr.t(f.code),
-                })
-                .collect();
+            let errors = field_summary(&tr, &fields);
             let body = new_page(&tr, &process, Some(citizen.csrf_token), form, errors);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page(body)).into_response())
         }
@@ -290,12 +271,7 @@ async fn support(
     WebForm(pairs): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let id = path_id(&id)?;
-    let Some((citizen, _)) = citizen_of(&state, &jar).await? else {
-        return Err(WebError::new(ErrorCode::Unauthenticated));
-    };
-    if !same_secret(&citizen.csrf_token, &field(&pairs, "csrf")) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
+    let citizen = citizen_sending(&state, &jar, &pairs).await?;
     let done = match state.app.support_proposal(&citizen, id).await {
         Ok(_) => tr.t("proposal-supported"),
         Err(baladiya_app::AppError::Conflict(ErrorCode::AlreadySupported)) => {
@@ -314,12 +290,7 @@ async fn flag(
     WebForm(pairs): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let id = path_id(&id)?;
-    let Some((citizen, _)) = citizen_of(&state, &jar).await? else {
-        return Err(WebError::new(ErrorCode::Unauthenticated));
-    };
-    if !same_secret(&citizen.csrf_token, &field(&pairs, "csrf")) {
-        return Err(WebError::new(ErrorCode::CsrfFailed));
-    }
+    let citizen = citizen_sending(&state, &jar, &pairs).await?;
     state.app.flag_proposal(&citizen, id).await?;
     proposal_page(&state, &tr, &jar, id, Some(tr.t("proposal-flagged"))).await
 }

@@ -16,9 +16,9 @@ use super::{BudgetLine, budget_line, titles};
 use crate::http::auth::{Staff, same_secret};
 use crate::http::error::{WebError, page};
 use crate::http::i18n::Tr;
-use crate::http::json::{WebForm, path_id};
+use crate::http::json::{WebForm, form_value, path_id};
 use crate::http::state::AppState;
-use crate::http::views::SummaryItem;
+use crate::http::views::{SummaryItem, field_summary};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -50,14 +50,6 @@ struct OverviewPage<'a> {
     budgets: Vec<StaffBudget>,
 }
 
-/// Whether the user's reach meets the unit's: a grant above it or below it.
-fn reaches(who: &Principal, permission: Permission, path: &baladiya_domain::org::UnitPath) -> bool {
-    who.access
-        .roots(permission)
-        .iter()
-        .any(|root| root.is_within(path) || path.is_within(root))
-}
-
 async fn overview(
     State(state): State<AppState>,
     tr: Tr,
@@ -66,9 +58,9 @@ async fn overview(
     let mut budgets = Vec::new();
     for process in state.app.processes().await? {
         let path = &process.unit.path;
-        let counter = process.voting_open() && reaches(&who, Permission::RecordVotes, path);
+        let counter = process.voting_open() && who.access.reaches(Permission::RecordVotes, path);
         let head = who.access.can(Permission::SignOffResults, path);
-        let manages = reaches(&who, Permission::ManageParticipation, path);
+        let manages = who.access.reaches(Permission::ManageParticipation, path);
         if !(counter || head || manages) {
             continue;
         }
@@ -139,7 +131,10 @@ async fn counter_form(
 ) -> Result<Response, WebError> {
     let id = path_id(&id)?;
     let (process, budget) = state.app.budget(id).await?;
-    if !reaches(&who, Permission::RecordVotes, &process.unit.path) {
+    if !who
+        .access
+        .reaches(Permission::RecordVotes, &process.unit.path)
+    {
         return Err(WebError::new(ErrorCode::Forbidden));
     }
     if !process.voting_open() {
@@ -169,13 +164,7 @@ async fn counter_vote(
     WebForm(pairs): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let id = path_id(&id)?;
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| form_value(&pairs, name);
     if !same_secret(&who.csrf_token, &field("csrf")) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
@@ -198,17 +187,7 @@ async fn counter_vote(
             StatusCode::OK,
         ),
         Err(baladiya_app::AppError::Invalid(fields)) => (
-            fields
-                .iter()
-                .map(|f| SummaryItem {
-                    field: if f.field == "choices" {
-                        "ballot".to_owned()
-                    } else {
-                        f.field.clone()
-                    },
-                    message: tr.t(f.code),
-                })
-                .collect(),
+            field_summary(&tr, &fields),
             None,
             choices,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -238,12 +217,7 @@ async fn sign_off(
     WebForm(pairs): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let id = path_id(&id)?;
-    let csrf = pairs
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or_default();
-    if !same_secret(&who.csrf_token, csrf) {
+    if !same_secret(&who.csrf_token, &form_value(&pairs, "csrf")) {
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
     state.app.sign_off_budget(&who, id).await?;
