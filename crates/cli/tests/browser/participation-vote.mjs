@@ -112,6 +112,19 @@ try {
   ]);
   check(again[0].status() === 409, `the second vote is refused: ${again[0].status()}`);
 
+  // An administrator's pages: opening a process, a proposal's review, a project's delivery.
+  const admin = await arabicPage(browser, base, outside, 390);
+  await signIn(admin, base, 'eg.admin');
+  await admin.goto(`${base}/staff/participation/new`);
+  await inspect(admin, artifacts, 'staff-process-new-ar-390');
+  await admin.goto(`${base}/staff/participation/giza-budget-2027/proposals`);
+  await inspect(admin, artifacts, 'staff-proposals-ar-390');
+  await admin.getByRole('link', { name: 'جسر مشاة فوق الطريق الدائري' }).click();
+  await inspect(admin, artifacts, 'staff-proposal-ar-390');
+  await admin.goto(`${base}/staff/participation`);
+  await admin.getByRole('link', { name: 'رصف شارع المحطة' }).click();
+  await inspect(admin, artifacts, 'staff-project-ar-390');
+
   check(outside.length === 0, `requests left the machine: ${outside.join(', ')}`);
   console.log(`receipt: ${receipt}`);
 } finally {

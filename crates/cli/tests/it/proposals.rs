@@ -15,7 +15,10 @@ use crate::accounts::{ask_code, enter_code};
 use crate::applications::staff_client;
 use crate::support::{Engine, TestApp, csrf_of, html, location};
 
-crate::on_both_engines!(a_proposal_is_supported_reviewed_and_moderated_in_the_open);
+crate::on_both_engines!(
+    a_proposal_is_supported_reviewed_and_moderated_in_the_open,
+    staff_open_a_process_from_its_page,
+);
 
 async fn citizen(app: &TestApp, mobile: &str) -> reqwest::Client {
     let browser = ask_code(app, mobile).await;
@@ -251,9 +254,13 @@ async fn a_proposal_is_supported_reviewed_and_moderated_in_the_open(engine: Engi
         app.url(&format!("/staff/participation/proposals/{id}")),
     )
     .await;
-    for what in ["قُدّم", "دُعم", "رُوجع", "أُخفي", hidden_reason] {
+    for what in ["قُدّم", "رُوجع", "أُخفي", hidden_reason] {
         assert!(log.contains(what), "the log says {what}: {log}");
     }
+    assert!(
+        !log.contains("دُعم"),
+        "supports are counted, not logged one by one"
+    );
     // Staff open a proposal from reports that exist, and only those.
     let form = ProposalForm {
         title: "إنارة طريق سقارة".into(),
@@ -267,5 +274,90 @@ async fn a_proposal_is_supported_reviewed_and_moderated_in_the_open(engine: Engi
         .propose_from_reports(None, "ideas", &form, &[999_999])
         .await;
     assert!(matches!(unknown, Err(baladiya_app::AppError::Invalid(_))));
+    app.stop().await;
+}
+
+async fn staff_open_a_process_from_its_page(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    // A clerk manages no participation: no form.
+    let clerk = staff_client(&app, "eg.clerk").await;
+    let refused = clerk
+        .get(app.url("/staff/participation/new"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let admin = staff_client(&app, "eg.admin").await;
+    let overview = html(&admin, app.url("/staff/participation")).await;
+    assert!(overview.contains("/staff/participation/new"), "{overview}");
+    let page = html(&admin, app.url("/staff/participation/new")).await;
+    let csrf = csrf_of(&page);
+    let today = app.app.today_in(baladiya_domain::country::Country::Egypt);
+    let day = |offset: i64| (today + Duration::days(offset)).to_string();
+    let mut fields = vec![
+        ("unit", "EG-GZ-BDR".to_owned()),
+        ("slug", "badrashin-2028".to_owned()),
+        ("title_ar", "موازنة البدرشين 2028".to_owned()),
+        ("title_en", "".to_owned()),
+        ("summary_ar", "اقترح وصوّت على مشروعات مركزك.".to_owned()),
+        (
+            "summary_en",
+            "Propose and vote on your markaz's projects.".to_owned(),
+        ),
+        ("eligibility", "residents".to_owned()),
+        ("threshold", "٣٠".to_owned()),
+        ("proposals-starts", day(1)),
+        ("proposals-ends", day(20)),
+        // Overlaps the proposals.
+        ("voting-starts", day(15)),
+        ("voting-ends", day(30)),
+    ];
+    let refused = post(
+        &app,
+        &admin,
+        "/staff/participation/new",
+        csrf.clone(),
+        &fields
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect::<Vec<_>>(),
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.expect("page");
+    assert!(
+        page.contains("href=\"#title_en\"") && page.contains("href=\"#voting-starts\""),
+        "{page}"
+    );
+    assert!(page.contains("موازنة البدرشين 2028"), "the typing is kept");
+    fields[3].1 = "Badrashin's budget 2028".into();
+    fields[10].1 = day(21);
+    let opened = post(
+        &app,
+        &admin,
+        "/staff/participation/new",
+        csrf,
+        &fields
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect::<Vec<_>>(),
+    )
+    .await;
+    assert_eq!(opened.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&opened), "/participate/badrashin-2028");
+    let public = html(&app.new_client(), app.url("/participate/badrashin-2028")).await;
+    assert!(
+        public.contains("موازنة البدرشين 2028") && public.contains("سكان الوحدة برقمهم القومي"),
+        "{public}"
+    );
+    let process = app
+        .app
+        .process_by_slug("badrashin-2028")
+        .await
+        .expect("process");
+    assert_eq!(process.process.support_threshold, 30);
+    assert_eq!(process.phases.all().len(), 2);
     app.stop().await;
 }

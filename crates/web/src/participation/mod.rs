@@ -12,6 +12,7 @@ mod delivery;
 mod moderation;
 mod proposals;
 mod results;
+mod setup;
 mod staff;
 
 use axum::Router;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(delivery::routes())
         .merge(moderation::routes())
         .merge(results::routes())
+        .merge(setup::routes())
         .merge(staff::routes())
 }
 

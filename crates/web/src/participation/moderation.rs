@@ -105,7 +105,11 @@ async fn proposal_page(
     let (process, proposal) = state.app.proposal(id).await?;
     let events = state.app.proposal_log(id).await?;
     let mut log = Vec::new();
-    for (at, action, actor, detail) in events {
+    // Supports are counted above, not logged one by one.
+    for (at, action, actor, detail) in events
+        .into_iter()
+        .filter(|(_, action, _, _)| action != "participation.proposal_supported")
+    {
         let by = match actor {
             Some(user) => state
                 .app

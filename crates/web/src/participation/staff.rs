@@ -47,6 +47,8 @@ struct OverviewPage<'a> {
     tr: &'a Tr,
     user: Option<&'a Principal>,
     csrf: String,
+    /// Whether the user may open a process somewhere.
+    can_open: bool,
     budgets: Vec<StaffBudget>,
 }
 
@@ -102,6 +104,7 @@ async fn overview(
             tr: &tr,
             user: Some(&who),
             csrf: who.csrf_token.clone(),
+            can_open: who.access.has_anywhere(Permission::ManageParticipation),
             budgets,
         }
         .render(),
