@@ -150,6 +150,13 @@ fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
+/// Phases checked, as the process row keeps them (JSON); every problem as
+/// a field error of `phases.N`.
+fn stored_phases(phases: Vec<Phase>) -> Result<String, AppError> {
+    let phases = Phases::new(phases).map_err(AppError::Invalid)?;
+    serde_json::to_string(phases.all()).map_err(|e| AppError::Internal(format!("phases: {e}")))
+}
+
 fn choices_text(ballot: &Ballot) -> String {
     ballot.choices().collect::<Vec<_>>().join(",")
 }
@@ -182,7 +189,7 @@ impl App {
             p.access
                 .require(Permission::ManageParticipation, &unit.path)?;
         }
-        let phases = Phases::new(spec.phases.clone()).map_err(AppError::Invalid)?;
+        let mut errors = Phases::new(spec.phases.clone()).err().unwrap_or_default();
         let slug_ok = !spec.slug.is_empty()
             && spec.slug.len() <= 64
             && spec
@@ -192,10 +199,46 @@ impl App {
         // The words of the pages' own addresses (/participate/budgets/…).
         let reserved = ["budgets", "proposals", "receipt"].contains(&spec.slug.as_str());
         if !slug_ok || reserved {
-            return Err(AppError::field("slug", "slug-invalid"));
+            errors.push(FieldError::new("slug", "slug-invalid"));
         }
-        let phases = serde_json::to_string(phases.all())
-            .map_err(|e| AppError::Internal(format!("phases: {e}")))?;
+        for (field, text, code, limit) in [
+            (
+                "title_ar",
+                &spec.title.0,
+                "participation-process-title",
+                140,
+            ),
+            (
+                "title_en",
+                &spec.title.1,
+                "participation-process-title",
+                140,
+            ),
+            (
+                "summary_ar",
+                &spec.summary.0,
+                "participation-process-summary",
+                1_000,
+            ),
+            (
+                "summary_en",
+                &spec.summary.1,
+                "participation-process-summary",
+                1_000,
+            ),
+        ] {
+            let length = text.chars().count();
+            if !(3..=limit).contains(&length) || baladiya_domain::text::has_forbidden_chars(text) {
+                errors.push(FieldError::new(field, code));
+            }
+        }
+        if !(1..=1_000_000).contains(&spec.support_threshold) {
+            errors.push(FieldError::new("threshold", "threshold-invalid"));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let phases = stored_phases(spec.phases.clone())?;
         Ok(self
             .store
             .create_process(
@@ -229,9 +272,7 @@ impl App {
             p.access
                 .require(Permission::ManageParticipation, &process.unit.path)?;
         }
-        let phases = Phases::new(phases).map_err(AppError::Invalid)?;
-        let text = serde_json::to_string(phases.all())
-            .map_err(|e| AppError::Internal(format!("phases: {e}")))?;
+        let text = stored_phases(phases)?;
         Ok(self
             .store
             .set_process_phases(

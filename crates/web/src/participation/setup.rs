@@ -113,15 +113,14 @@ async fn form(
     Ok(page(new_page(&state, &tr, &who, typed, Vec::new()).await?))
 }
 
-/// The form's fields as a process, or every field's error (a phase's
-/// error names its first date's input).
+/// The form's fields as a process, or the errors of the fields that do
+/// not parse (the process's own rules are the app's: [`named_for_form`]).
 async fn spec(
     state: &AppState,
     pairs: &[(String, String)],
 ) -> Result<ProcessSpec, Vec<FieldError>> {
     let value = |name: &str| form_value(pairs, name).trim().to_owned();
     let mut errors = Vec::new();
-    let mut kinds = Vec::new();
     let mut phases = Vec::new();
     for kind in PhaseKind::ALL {
         let (starts, ends) = (
@@ -133,27 +132,11 @@ async fn spec(
         }
         let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
         match (day(&starts), day(&ends)) {
-            (Some(starts), Some(ends)) => {
-                kinds.push(kind);
-                phases.push(Phase { kind, starts, ends });
-            }
+            (Some(starts), Some(ends)) => phases.push(Phase { kind, starts, ends }),
             _ => errors.push(FieldError::new(
                 format!("{}-starts", kind.as_str()),
                 "phase-dates",
             )),
-        }
-    }
-    if let Err(found) = baladiya_domain::participation::phases::Phases::new(phases.clone()) {
-        for e in found {
-            let field = e
-                .field
-                .strip_prefix("phases.")
-                .and_then(|i| i.parse::<usize>().ok())
-                .and_then(|i| kinds.get(i))
-                .map_or("information-starts".to_owned(), |k| {
-                    format!("{}-starts", k.as_str())
-                });
-            errors.push(FieldError::new(field, e.code));
         }
     }
     let eligibility = Eligibility::parse(&value("eligibility"));
@@ -162,8 +145,7 @@ async fn spec(
     }
     let threshold = baladiya_domain::country::ascii_digits(&value("threshold"))
         .parse::<i64>()
-        .ok()
-        .filter(|t| (1..=1_000_000).contains(t));
+        .ok();
     if threshold.is_none() {
         errors.push(FieldError::new("threshold", "threshold-invalid"));
     }
@@ -173,25 +155,6 @@ async fn spec(
     };
     if unit.is_none() {
         errors.push(FieldError::new("unit", "unit-unknown"));
-    }
-    for (name, code) in [
-        ("title_ar", "participation-process-title"),
-        ("title_en", "participation-process-title"),
-        ("summary_ar", "participation-process-summary"),
-        ("summary_en", "participation-process-summary"),
-    ] {
-        let text = value(name);
-        let limit = if name.starts_with("title") {
-            140
-        } else {
-            1_000
-        };
-        if text.chars().count() < 3
-            || text.chars().count() > limit
-            || baladiya_domain::text::has_forbidden_chars(&text)
-        {
-            errors.push(FieldError::new(name, code));
-        }
     }
     match (eligibility, threshold, unit) {
         (Some(eligibility), Some(support_threshold), Some(unit)) if errors.is_empty() => {
@@ -209,6 +172,25 @@ async fn spec(
     }
 }
 
+/// The app's errors of a process's phases (`phases.N`) named for the
+/// form's input of that phase's first day.
+fn named_for_form(fields: Vec<FieldError>, phases: &[Phase]) -> Vec<FieldError> {
+    fields
+        .into_iter()
+        .map(|e| {
+            let Some(phase) = e.field.strip_prefix("phases") else {
+                return e;
+            };
+            let kind = phase
+                .strip_prefix('.')
+                .and_then(|i| i.parse::<usize>().ok())
+                .and_then(|i| phases.get(i))
+                .map_or(PhaseKind::Information, |p| p.kind);
+            FieldError::new(format!("{}-starts", kind.as_str()), e.code)
+        })
+        .collect()
+}
+
 async fn open(
     State(state): State<AppState>,
     tr: Tr,
@@ -219,11 +201,13 @@ async fn open(
         return Err(WebError::new(ErrorCode::CsrfFailed));
     }
     let opened = match spec(&state, &pairs).await {
-        Ok(spec) => state
-            .app
-            .open_process(Some(&who), &spec)
-            .await
-            .map(|_| spec.slug),
+        Ok(spec) => match state.app.open_process(Some(&who), &spec).await {
+            Ok(_) => Ok(spec.slug),
+            Err(baladiya_app::AppError::Invalid(fields)) => Err(baladiya_app::AppError::Invalid(
+                named_for_form(fields, &spec.phases),
+            )),
+            Err(e) => Err(e),
+        },
         Err(fields) => Err(baladiya_app::AppError::Invalid(fields)),
     };
     match opened {
