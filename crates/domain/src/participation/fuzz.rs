@@ -1,12 +1,15 @@
-//! Property tests: the pabulib reader never panics on any text, and the
-//! counting rules never spend more than the budget nor panic on any
-//! instance.
+//! Property tests: the pabulib reader and the forms' readers (a proposal,
+//! a review, a delivery report) never panic on any text and keep to their
+//! bounds, and the counting rules never spend more than the budget nor
+//! panic on any instance.
 
 use proptest::prelude::*;
 
 use super::ballot::Project;
 use super::count::{Tally, Utility};
+use super::delivery::Delivery;
 use super::pabulib::Instance;
+use super::proposals::{MAX_COST, NewProposal, Review};
 use super::receipt::Receipt;
 
 proptest! {
@@ -21,6 +24,28 @@ proptest! {
     fn any_text_is_refused_or_read(text in any::<String>()) {
         let _ = Instance::parse(&text);
         let _ = Receipt::parse(&text);
+    }
+
+    #[test]
+    fn the_forms_readers_never_panic_and_keep_their_bounds(
+        texts in prop::collection::vec(any::<String>(), 6),
+        numbers in prop::collection::vec("[-−٠-٩0-9,٬. ]{0,24}", 4),
+    ) {
+        let [a, b, c, d, e, f] = [&texts[0], &texts[1], &texts[2], &texts[3], &texts[4], &texts[5]];
+        if let Ok(p) = NewProposal::parse(a, b, c, &numbers[0], &numbers[1], &numbers[2]) {
+            prop_assert!((1..=MAX_COST).contains(&p.cost));
+            prop_assert!(p.title.chars().count() <= super::proposals::MAX_TITLE);
+        }
+        let _ = NewProposal::parse(a, b, c, d, e, f);
+        if let Ok(Review::Feasible { cost, .. }) = Review::parse("feasible", b, &numbers[3]) {
+            prop_assert!((1..=MAX_COST).contains(&cost));
+        }
+        let _ = Review::parse(a, b, c);
+        if let Ok(r) = Delivery::parse("in_progress", &numbers[0], &numbers[1], &numbers[2], d) {
+            prop_assert!((0..=100).contains(&r.progress));
+            prop_assert!(r.allocated >= 0 && r.spent >= 0);
+        }
+        let _ = Delivery::parse(a, b, c, d, e);
     }
 
     #[test]
